@@ -1,0 +1,188 @@
+"""The command line: parse options, call the core, print. No logic of its own."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from annotator import dedup, readers
+from annotator.ingest import import_paths
+from annotator.store import Store, StoreError, default_path
+
+BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def db_option(f):
+    return click.option(
+        "--db", "db_path", default=default_path, show_default="annotations.db or $ANNOTATOR_DB",
+        type=click.Path(dir_okay=False), help="SQLite database file.",
+    )(f)
+
+
+def annotator_option(f):
+    return click.option(
+        "--annotator", "annotator_name", default=None,
+        help="Your name in the label history (default: $ANNOTATOR_NAME, else your login name).",
+    )(f)
+
+
+def open_store(path: str, create: bool = True) -> Store:
+    try:
+        return Store(path, create=create)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+
+
+def annotator_name(given: str | None) -> str:
+    if given:
+        return given
+    if os.environ.get("ANNOTATOR_NAME"):
+        return os.environ["ANNOTATOR_NAME"]
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "annotator"
+
+
+def emit_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="annotator")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Label news and web text sentence by sentence: fact, claim, opinion or advert.
+
+    With no command, opens the annotation screen on the default database, importing the
+    bundled sample corpus first if the database holds no documents yet.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(annotate)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@click.option("--format", "fmt", type=click.Choice(readers.FORMATS), help="Read every file as this format.")
+@click.option("--replace", is_flag=True, help="Update documents whose content changed (labels of unchanged sentences are kept).")
+@click.option("--threshold", type=click.FloatRange(0, 100), help=f"Near-duplicate similarity, 0-100 (default {dedup.DEFAULT_THRESHOLD:g}; stored).")
+def import_cmd(paths, db_path, fmt, replace, threshold):
+    """Import documents from files or folders (walked recursively, in sorted order).
+
+    Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
+    required; `id`, `title`, `url`, `meta` optional) and .csv (a `text` column, same optional
+    columns). Files that cannot be read are reported and skipped; the exit status is then 1.
+    """
+    store = open_store(db_path)
+    try:
+        report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+    for line in report.messages:
+        click.echo(line)
+    for line in report.errors:
+        click.echo(f"error: {line}", err=True)
+    joined = report.grouping.get("joined", 0)
+    click.echo(
+        f"{report.documents} documents and {report.sentences} sentences added, {report.unchanged} unchanged"
+        + (f", {report.replaced} replaced" if report.replaced else "")
+        + f"; {joined} sentences joined a duplicate group"
+    )
+    if report.refused:
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def stats(db_path, as_json):
+    """Summarise the database: documents, sentences, groups, labels per label and per annotator."""
+    store = open_store(db_path, create=False)
+    counts = store.counts()
+    if as_json:
+        emit_json(counts)
+        return
+    click.echo(f"documents   {counts['documents']}")
+    click.echo(f"sentences   {counts['sentences']}")
+    click.echo(f"groups      {counts['groups']}  (distinct units to label)")
+    click.echo(f"labeled     {counts['labeled']}  (groups with a label)")
+    for label, n in sorted(counts["labels"].items()):
+        click.echo(f"  {label:<9} {n}")
+    if counts["annotators"]:
+        click.echo("annotators")
+        for name, n in sorted(counts["annotators"].items()):
+            click.echo(f"  {name:<9} {n}")
+    click.echo(f"decisions   {counts['decisions']}")
+
+
+
+
+def resolve_sentence(store: Store, ref: str):
+    """A sentence reference: DOC:INDEX (the document name as stored) or #ID."""
+    if ref.startswith("#") and ref[1:].isdigit():
+        sentence = store.sentence(int(ref[1:]))
+    elif ":" in ref and ref.rsplit(":", 1)[1].isdigit():
+        doc, index = ref.rsplit(":", 1)
+        sentence = store.sentence_at(doc, int(index))
+    else:
+        raise click.BadParameter(f"{ref!r}: expected DOC:INDEX (e.g. corpus/op-ed.txt:3) or #SENTENCE_ID")
+    if sentence is None:
+        raise click.ClickException(f"{ref}: no such sentence")
+    return sentence
+
+
+@main.group(invoke_without_command=True)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--min-size", default=2, show_default=True, type=click.IntRange(1), help="Smallest group to list.")
+@click.pass_context
+def dupes(ctx, db_path, as_json, min_size):
+    """List groups of duplicate sentences, largest first; `split` and `join` correct them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    store = open_store(db_path, create=False)
+    listing = [
+        {"group": group, "size": size,
+         "members": [{"doc": d, "index": i, "text": t} for d, i, t, _ in store.group_members(group)]}
+        for group, size in store.groups(min_size)
+    ]
+    if as_json:
+        emit_json(listing)
+        return
+    for entry in listing:
+        click.echo(f"group {entry['group']} ({entry['size']} sentences)")
+        for m in entry["members"]:
+            click.echo(f"  {m['doc']}:{m['index']}  {m['text']}")
+    click.echo(f"{len(listing)} groups with at least {min_size} members")
+
+
+@dupes.command("split")
+@click.argument("ref")
+@db_option
+def dupes_split(ref, db_path):
+    """Move one sentence (DOC:INDEX or #ID) out of its group; its own labels go with it."""
+    store = open_store(db_path, create=False)
+    sentence = resolve_sentence(store, ref)
+    with store.transaction():
+        store.split_sentence(sentence, store.doc_name_of(sentence.id), store.norm_hash_of(sentence.id))
+    click.echo(f"{ref} is now a group of its own ({sentence.text[:60]!r})")
+
+
+@dupes.command("join")
+@click.argument("first")
+@click.argument("second")
+@db_option
+def dupes_join(first, second, db_path):
+    """Merge the groups of two sentences (DOC:INDEX or #ID)."""
+    store = open_store(db_path, create=False)
+    a, b = resolve_sentence(store, first), resolve_sentence(store, second)
+    record = (store.doc_name_of(a.id), store.norm_hash_of(a.id), store.doc_name_of(b.id), store.norm_hash_of(b.id))
+    with store.transaction():
+        group = store.join_groups(a, b, record)
+    click.echo(f"joined: {first} and {second} are now group {group}")

@@ -1,0 +1,278 @@
+"""Near-duplicate sentences: normalisation, candidate blocking with MinHash LSH, grouping.
+
+Comparing every sentence with every other is quadratic. Instead each sentence of four words
+or more gets a MinHash signature over its word set; signatures are cut into bands and two
+sentences sharing a band become candidates, which rapidfuzz then verifies against the
+similarity threshold. Band keys are stored, so a new import only looks up its own keys.
+Shorter sentences join a group only on an exact normalised match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+DEFAULT_THRESHOLD = 90.0
+MIN_WORDS = 4
+BANDS = 12
+ROWS = 3
+_SIGN_CHUNK = 50_000
+_MAX_BUCKET = 32  # a larger bucket compares each member with its first members only
+
+_QUOTES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+})
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+_STOPWORDS = frozenset(
+    "a an the and or but of to in on at by for with from as is are was were be been it its this that "
+    "these those he she they we you i his her their our your not no".split()
+)
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, quotes and dashes unified, white space collapsed."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+    return _SPACE.sub(" ", text).strip()
+
+
+def norm_hash(norm: str) -> int:
+    """A stable signed 64-bit hash of a normalised sentence (SQLite integers are signed)."""
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True)
+
+
+def words(norm: str) -> list[str]:
+    return _WORD.findall(norm)
+
+
+class Signer:
+    """MinHash signatures and LSH band keys, identical in every process (fixed seed, crc32 tokens)."""
+
+    def __init__(self, bands: int = BANDS, rows: int = ROWS, seed: int = 1729):
+        rng = np.random.default_rng(seed)
+        self.bands, self.rows = bands, rows
+        k = bands * rows
+        self.mult = (rng.integers(1, 2**63 - 1, size=k, dtype=np.int64).astype(np.uint64) << np.uint64(1)) | np.uint64(1)
+        self.add = rng.integers(0, 2**63 - 1, size=k, dtype=np.int64).astype(np.uint64)
+        self.band_salt = rng.integers(1, 2**63 - 1, size=(bands, rows), dtype=np.int64).astype(np.uint64) | np.uint64(1)
+        self._token_cache: dict[str, int] = {}
+
+    def _token_ids(self, tokens: Sequence[str]) -> list[int]:
+        cache = self._token_cache
+        out = []
+        for token in tokens:
+            value = cache.get(token)
+            if value is None:
+                value = cache[token] = zlib.crc32(token.encode("utf-8", "surrogatepass"))
+            out.append(value)
+        return out
+
+    def band_keys(self, token_sets: Sequence[Sequence[str]]) -> np.ndarray:
+        """An (n, bands) int64 array of band keys, one row per non-empty token set."""
+        n = len(token_sets)
+        if n == 0:
+            return np.zeros((0, self.bands), dtype=np.int64)
+        lengths = np.fromiter((len(t) for t in token_sets), dtype=np.int64, count=n)
+        flat = np.fromiter(
+            (h for tokens in token_sets for h in self._token_ids(tokens)), dtype=np.uint64, count=int(lengths.sum())
+        )
+        starts = np.zeros(n, dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        signature = np.empty((n, self.bands * self.rows), dtype=np.uint64)
+        for k in range(self.bands * self.rows):
+            hashed = (flat * self.mult[k] + self.add[k]) >> np.uint64(32)
+            signature[:, k] = np.minimum.reduceat(hashed, starts)
+        keys = np.empty((n, self.bands), dtype=np.uint64)
+        for b in range(self.bands):
+            block = signature[:, b * self.rows : (b + 1) * self.rows]
+            mixed = np.full(n, ((b + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF, dtype=np.uint64)
+            for r in range(self.rows):
+                mixed = (mixed ^ (block[:, r] * self.band_salt[b, r])) * np.uint64(0xBF58476D1CE4E5B9)
+            keys[:, b] = mixed
+        return keys.view(np.int64)
+
+
+def token_set(norm: str) -> list[str] | None:
+    """The word set a signature is made of, or None for a sentence too short for near matching."""
+    tokens = words(norm)
+    if len(tokens) < MIN_WORDS:
+        return None
+    content = {t for t in tokens if t not in _STOPWORDS}
+    return sorted(content if len(content) >= 2 else set(tokens))
+
+
+def bucket_pairs(keys: np.ndarray) -> np.ndarray:
+    """Pairs (i, j), i < j, of rows sharing any band key: members of a bucket are compared with its first ones."""
+    if keys.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    n, bands = keys.shape
+    flat = keys.ravel()
+    rows = np.repeat(np.arange(n, dtype=np.int64), bands)
+    order = np.argsort(flat, kind="stable")
+    flat, rows = flat[order], rows[order]
+    boundary = np.empty(flat.size, dtype=bool)
+    boundary[0] = True
+    np.not_equal(flat[1:], flat[:-1], out=boundary[1:])
+    bucket_start = np.flatnonzero(boundary)
+    sizes = np.diff(np.append(bucket_start, flat.size))
+    pairs = []
+    shared = bucket_start[sizes > 1]
+    shared_sizes = sizes[sizes > 1]
+    # pair each member with up to _MAX_BUCKET earlier members of its bucket, vectorised by offset
+    position = np.arange(flat.size) - np.repeat(bucket_start, sizes)
+    for offset in range(1, min(_MAX_BUCKET, int(shared_sizes.max(initial=1))) + 1):
+        later = np.flatnonzero(position >= offset)
+        if later.size == 0:
+            break
+        pairs.append(np.stack([rows[later - offset], rows[later]], axis=1))
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    both = np.concatenate(pairs)
+    both = both[both[:, 0] != both[:, 1]]
+    both.sort(axis=1)
+    return np.unique(both, axis=0)
+
+
+def similar(a: Sequence[str], b: Sequence[str], threshold: float) -> np.ndarray:
+    """Element-wise: is a[i] at least `threshold` similar to b[i] (rapidfuzz ratio, 0-100)?"""
+    if not a:
+        return np.zeros(0, dtype=bool)
+    scores = process.cpdist(a, b, scorer=fuzz.ratio, score_cutoff=threshold, workers=-1)
+    return np.asarray(scores) >= threshold
+
+
+class _UnionFind:
+    def __init__(self):
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+
+def group_pending(store, threshold: float | None = None, signer: Signer | None = None) -> dict[str, int]:
+    """Group every sentence not yet grouped with its duplicates, new or already stored, in one transaction.
+
+    Only the new sentences are signed and looked up: the stored corpus is reached through its
+    indexed hashes and band keys, so an import costs what it adds, not what is already there.
+    """
+    if threshold is None:
+        threshold = float(store.setting("threshold", str(DEFAULT_THRESHOLD)))
+    signer = signer or Signer()
+    with store.transaction():
+        pending = store.pending_sentences()
+        if not pending:
+            return {"sentences": 0, "joined": 0}
+        ids = [row[0] for row in pending]
+        norms = [normalise(row[1]) for row in pending]
+        hashes = [row[2] for row in pending]
+        splits = {(doc, h) for doc, h, _, _ in store.dedup_edits("split")}
+        pinned = [(row[3], row[2]) in splits for row in pending]
+        has_stored = store.has_grouped_sentences()
+        stored_groups = store.groups_by_hash(hashes) if has_stored else {}
+
+        uf = _UnionFind()
+        target: dict[int, int] = {}  # union-find root -> stored group it joins
+        first_with_hash: dict[int, int] = {}
+        reps: list[int] = []  # positions of the first pending sentence of each new normalised text
+        for pos, (sid, h) in enumerate(zip(ids, hashes)):
+            if pinned[pos]:
+                continue
+            if h in stored_groups:
+                target[sid] = stored_groups[h]
+            elif h in first_with_hash:
+                uf.union(first_with_hash[h], sid)
+            else:
+                first_with_hash[h] = sid
+                reps.append(pos)
+
+        signed, key_chunks = [], []
+        for chunk_start in range(0, len(reps), _SIGN_CHUNK):  # chunks keep token lists from piling up
+            token_sets = []
+            for pos in reps[chunk_start : chunk_start + _SIGN_CHUNK]:
+                tokens = token_set(norms[pos])
+                if tokens is not None:
+                    token_sets.append(tokens)
+                    signed.append(pos)
+            key_chunks.append(signer.band_keys(token_sets))
+        keys = np.concatenate(key_chunks) if key_chunks else np.zeros((0, signer.bands), dtype=np.int64)
+
+        # candidates among the new sentences
+        pairs = bucket_pairs(keys)
+        if len(pairs):
+            left = [norms[signed[i]] for i in pairs[:, 0]]
+            right = [norms[signed[j]] for j in pairs[:, 1]]
+            for (i, j), ok in zip(pairs.tolist(), similar(left, right, threshold)):
+                if ok:
+                    uf.union(ids[signed[i]], ids[signed[j]])
+
+        # candidates among the stored sentences
+        if has_stored and signed:
+            row_of_key: dict[int, list[int]] = {}
+            for row, row_keys in enumerate(keys.tolist()):
+                for key in row_keys:
+                    row_of_key.setdefault(key, []).append(row)
+            checks: list[tuple[int, int, str]] = []
+            seen = set()
+            for key, _sid, group, text in store.band_matches(list(row_of_key)):
+                for row in row_of_key[key]:
+                    if (row, group) not in seen:
+                        seen.add((row, group))
+                        checks.append((row, group, normalise(text)))
+            if checks:
+                verdicts = similar([norms[signed[r]] for r, _, _ in checks], [t for _, _, t in checks], threshold)
+                for (row, group, _), ok in zip(checks, verdicts):
+                    if ok:
+                        sid = ids[signed[row]]
+                        target.setdefault(sid, group)
+                        target[sid] = min(target[sid], group)
+
+        # a component joins the smallest stored group any of its members matched
+        root_target: dict[int, int] = {}
+        for sid, group in target.items():
+            root = uf.find(sid)
+            root_target[root] = min(group, root_target.get(root, group))
+        assignments = []
+        joined = 0
+        for pos, sid in enumerate(ids):
+            if pinned[pos]:
+                assignments.append((sid, sid, 1))
+                continue
+            root = uf.find(sid)
+            group = root_target.get(root, root)
+            joined += group != sid
+            assignments.append((sid, group, 0))
+        bands = [(key, ids[signed[row]]) for row, row_keys in enumerate(keys.tolist()) for key in row_keys]
+        store.save_grouping(assignments, bands)
+        _replay_joins(store)
+    return {"sentences": len(ids), "joined": joined}
+
+
+def _replay_joins(store) -> None:
+    """Joins a reviewer made by hand hold for sentences imported again later."""
+    for a_doc, a_hash, b_doc, b_hash in store.dedup_edits("join"):
+        a_ids = store.sentence_ids_by_doc_hash(a_doc, a_hash)
+        b_ids = store.sentence_ids_by_doc_hash(b_doc, b_hash)
+        if a_ids and b_ids:
+            store.join_groups(store.sentence(a_ids[0]), store.sentence(b_ids[0]))

@@ -1,0 +1,88 @@
+"""JSON Lines and CSV: one document per line or row, `text` required; `id`, `title`, `url`, `meta` optional."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from annotator.model import Document, InputError
+from annotator.readers.decode import check_encodable, clean_text, decode
+
+_OPTIONAL_TEXT = ("title", "url")
+
+
+def _document(record: dict, path: str, name: str, line: int) -> Document:
+    text = record.get("text")
+    if text is None:
+        raise InputError(path, "missing 'text'", line)
+    if not isinstance(text, str):
+        raise InputError(path, f"'text' must be a string, not {type(text).__name__}", line)
+    text = clean_text(text)
+    if not text.strip():
+        raise InputError(path, "'text' is empty", line)
+    check_encodable(text, path, line)
+    doc_id = record.get("id")
+    if doc_id not in (None, ""):
+        if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)):
+            raise InputError(path, f"'id' must be a string or integer, not {type(doc_id).__name__}", line)
+        name = str(doc_id)
+        check_encodable(name, path, line)
+    fields = {}
+    for key in _OPTIONAL_TEXT:
+        value = record.get(key)
+        if value in (None, ""):
+            fields[key] = None
+        elif not isinstance(value, str):
+            raise InputError(path, f"'{key}' must be a string, not {type(value).__name__}", line)
+        else:
+            check_encodable(value, path, line)
+            fields[key] = value
+    meta = record.get("meta") or {}
+    if isinstance(meta, str):
+        try:
+            meta = json.loads(meta)
+        except json.JSONDecodeError:
+            meta = {"value": meta}
+    if not isinstance(meta, dict):
+        raise InputError(path, f"'meta' must be an object, not {type(meta).__name__}", line)
+    return Document(name=name, text=text, meta=meta, source=path, **fields)
+
+
+def read_jsonl(data: bytes, path: str, name: str) -> list[Document]:
+    docs = []
+    for number, raw in enumerate(decode(data, path).split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as err:
+            raise InputError(path, f"bad JSON ({err.msg} at column {err.colno})", number) from None
+        if not isinstance(record, dict):
+            raise InputError(path, f"expected a JSON object, got {type(record).__name__}", number)
+        docs.append(_document(record, path, f"{name}:{number}", number))
+    if not docs:
+        raise InputError(path, "file is empty")
+    return docs
+
+
+def read_csv(data: bytes, path: str, name: str) -> list[Document]:
+    source = decode(data, path)
+    reader = csv.DictReader(io.StringIO(source, newline=""))
+    if not reader.fieldnames or "text" not in [f.strip() for f in reader.fieldnames]:
+        raise InputError(path, "CSV has no 'text' column")
+    reader.fieldnames = [f.strip() for f in reader.fieldnames]
+    docs = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                raise InputError(path, "row has more fields than the header", line)
+            if not any((v or "").strip() for v in row.values()):
+                continue
+            docs.append(_document(row, path, f"{name}:{line}", line))
+    except csv.Error as err:
+        raise InputError(path, f"malformed CSV ({err})", reader.line_num) from None
+    if not docs:
+        raise InputError(path, "CSV has a header but no rows")
+    return docs
