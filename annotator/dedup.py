@@ -20,8 +20,8 @@ from rapidfuzz import fuzz, process
 
 DEFAULT_THRESHOLD = 90.0
 MIN_WORDS = 4
-BANDS = 12
-ROWS = 3
+BANDS = 10
+ROWS = 4
 _SIGN_CHUNK = 50_000
 _MAX_BUCKET = 32  # a larger bucket compares each member with its first members only
 
@@ -106,7 +106,7 @@ def token_set(norm: str) -> list[str] | None:
     if len(tokens) < MIN_WORDS:
         return None
     content = {t for t in tokens if t not in _STOPWORDS}
-    return sorted(content if len(content) >= 2 else set(tokens))
+    return list(content if len(content) >= 2 else set(tokens))
 
 
 def bucket_pairs(keys: np.ndarray) -> np.ndarray:
@@ -223,9 +223,8 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
         if len(pairs):
             left = [norms[signed[i]] for i in pairs[:, 0]]
             right = [norms[signed[j]] for j in pairs[:, 1]]
-            for (i, j), ok in zip(pairs.tolist(), similar(left, right, threshold)):
-                if ok:
-                    uf.union(ids[signed[i]], ids[signed[j]])
+            for i, j in pairs[similar(left, right, threshold)].tolist():
+                uf.union(ids[signed[i]], ids[signed[j]])
 
         # candidates among the stored sentences
         if has_stored and signed:
@@ -253,20 +252,22 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
         for sid, group in target.items():
             root = uf.find(sid)
             root_target[root] = min(group, root_target.get(root, group))
-        assignments = []
-        joined = 0
+        moved = []
         for pos, sid in enumerate(ids):
             if pinned[pos]:
-                assignments.append((sid, sid, 1))
+                moved.append((sid, sid, 1))
                 continue
             root = uf.find(sid)
             group = root_target.get(root, root)
-            joined += group != sid
-            assignments.append((sid, group, 0))
-        bands = [(key, ids[signed[row]]) for row, row_keys in enumerate(keys.tolist()) for key in row_keys]
-        store.save_grouping(assignments, bands)
+            if group != sid:
+                moved.append((sid, group, 0))
+        band_keys = keys.ravel()
+        band_ids = np.repeat(np.asarray([ids[pos] for pos in signed], dtype=np.int64), keys.shape[1])
+        order = np.argsort(band_keys, kind="stable")  # key order keeps the B-tree inserts cheap
+        bands = zip(band_keys[order].tolist(), band_ids[order].tolist())
+        store.save_grouping(moved, bands)
         _replay_joins(store)
-    return {"sentences": len(ids), "joined": joined}
+    return {"sentences": len(ids), "joined": sum(1 for _, _, p in moved if not p)}
 
 
 def _replay_joins(store) -> None:

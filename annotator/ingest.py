@@ -48,6 +48,7 @@ def import_paths(
     replace: bool = False,
     threshold: float | None = None,
     progress: Callable[[int, int], None] | None = None,
+    group: bool = True,
 ) -> ImportReport:
     """Import files and folders; bad files are reported and skipped, the rest are stored and grouped."""
     report = ImportReport()
@@ -70,7 +71,8 @@ def import_paths(
             _store_file(store, path, docs, replace, report)
         if progress:
             progress(done, len(files))
-    report.grouping = dedup.group_pending(store, threshold)
+    if group:
+        report.grouping = dedup.group_pending(store, threshold)
     return report
 
 

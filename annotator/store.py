@@ -458,12 +458,16 @@ class Store:
             )
         return out
 
-    def save_grouping(self, assignments: Iterable[tuple[int, int, int]], bands: Iterable[tuple[int, int]]) -> None:
-        """assignments: (sentence id, group id, pinned); bands: (key, sentence id)."""
+    def save_grouping(self, moved: Iterable[tuple[int, int, int]], bands: Iterable[tuple[int, int]]) -> None:
+        """Mark every pending sentence grouped; moved: (sentence id, group id, pinned) for those not on their own.
+
+        bands: (key, sentence id), best given in key order.
+        """
         self.conn.executemany(
-            "UPDATE sentences SET group_id = ?, pinned = ?, grouped = 1 WHERE id = ?",
-            ((grp, pinned, sid) for sid, grp, pinned in assignments),
+            "UPDATE sentences SET group_id = ?, pinned = ? WHERE id = ?",
+            ((grp, pinned, sid) for sid, grp, pinned in moved),
         )
+        self.conn.execute("UPDATE sentences SET grouped = 1 WHERE grouped = 0")
         self.conn.executemany("INSERT OR IGNORE INTO bands(key, sentence_id) VALUES (?, ?)", bands)
 
     def dedup_edits(self, kind: str) -> list[tuple[str, int, str | None, int | None]]:

@@ -1,0 +1,58 @@
+"""Time importing a synthetic corpus: read, segment, hash and store; grouping is timed apart.
+
+usage: python benchmarks/ingest.py [SIZES...]     e.g. 10000 100000 1000000
+Each size runs in its own process so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def measure(size: int) -> dict:
+    from annotator import dedup
+    from annotator.ingest import import_paths
+    from annotator.store import Store
+    from synth import write_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        write_corpus(folder, size)
+        store = Store(Path(tmp) / "bench.db")
+        start = time.perf_counter()
+        report = import_paths(store, [folder], group=False)
+        stored = time.perf_counter() - start
+        start = time.perf_counter()
+        dedup.group_pending(store)
+        grouped = time.perf_counter() - start
+        assert report.sentences == size, (report.sentences, size)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return {"sentences": size, "import_s": round(stored, 2), "group_s": round(grouped, 2),
+                "total_s": round(stored + grouped, 2), "sentences_per_s": round(size / stored),
+                "peak_mb": round(peak)}
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--one":
+        print(json.dumps(measure(int(sys.argv[2]))))
+        return
+    sizes = [int(s) for s in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
+    print("| sentences | import (s) | sentences/s | grouping (s) | total (s) | peak memory (MB) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size in sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"| {r['sentences']:,} | {r['import_s']} | {r['sentences_per_s']:,} | {r['group_s']} | {r['total_s']} | {r['peak_mb']} |", flush=True)
+    print("targets: 1,000,000 sentences imported in under 30 s, peak memory under 1 GB, time linear in size")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Synthetic news-like corpora for the benchmarks, with a known ground truth of near-duplicates."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+_SYLLABLES = ["ka", "lo", "mer", "tan", "vi", "sol", "ra", "den", "por", "li", "stra", "qu", "ne", "bor", "gal",
+              "mi", "tor", "an", "el", "cas", "ver", "un", "dra", "pel", "sin", "ho", "ju", "fre", "ost", "wy"]
+CLAUSES = ["officials said on Monday", "according to the report", "the ministry added", "as expected",
+           "sources told reporters", "in a statement", "the company confirmed", "analysts noted"]
+
+
+def vocabulary(size: int, rng: random.Random) -> list[str]:
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 4))))
+    return sorted(words)
+
+
+class Generator:
+    def __init__(self, seed: int = 7, vocab: int = 30_000):
+        self.rng = random.Random(seed)
+        self.words = vocabulary(vocab, self.rng)
+        # Zipf-like weights: a few words are very common, most are rare, as in news text
+        self.weights = [1 / (rank + 1) for rank in range(len(self.words))]
+
+    def sentence(self, low: int = 12, high: int = 28) -> str:
+        n = self.rng.randint(low, high)
+        words = self.rng.choices(self.words, weights=self.weights, k=n)
+        words[0] = words[0].capitalize()
+        return " ".join(words) + self.rng.choice(".....?!")
+
+    def variant(self, sentence: str) -> str:
+        """A near-duplicate: punctuation, one word changed, case, or a clause added."""
+        kind = self.rng.randrange(4)
+        if kind == 0:
+            body = sentence.rstrip(".?!")
+            return body.replace(" ", ", ", 1) + ("!" if sentence.endswith(".") else ".")
+        if kind == 1:
+            words = sentence.split(" ")
+            i = self.rng.randrange(1, len(words) - 1)
+            words[i] = self.rng.choice(self.words)
+            return " ".join(words)
+        if kind == 2:
+            return sentence.upper() if self.rng.random() < 0.3 else sentence.lower()
+        return sentence.rstrip(".?!") + ", " + self.rng.choice(CLAUSES) + "."
+
+
+def write_corpus(folder: Path, sentences: int, *, dup_share: float = 0.1, per_doc: int = 40,
+                 docs_per_file: int = 500, seed: int = 7) -> list[list[tuple[str, int]]]:
+    """Write JSONL files holding about `sentences` sentences; return the true near-duplicate families.
+
+    Each family is a list of (doc id, sentence index). A share of the sentences are copies
+    (exact or edited) of earlier ones, placed in other documents, as syndicated copy is.
+    """
+    gen = Generator(seed)
+    rng = gen.rng
+    folder.mkdir(parents=True, exist_ok=True)
+    families: dict[int, list[tuple[str, int]]] = {}
+    originals: list[tuple[int, str]] = []
+    written = doc_no = file_no = 0
+    out = None
+    while written < sentences:
+        if doc_no % docs_per_file == 0:
+            if out:
+                out.close()
+            out = open(folder / f"part-{file_no:05d}.jsonl", "w")
+            file_no += 1
+        doc_id = f"doc-{doc_no:07d}"
+        lines = []
+        for index in range(min(per_doc, sentences - written)):
+            if originals and rng.random() < dup_share:
+                family, base = rng.choice(originals)
+                text = base if rng.random() < 0.3 else gen.variant(base)
+            else:
+                text = gen.sentence()
+                family = len(families)
+                families[family] = []
+                originals.append((family, text))
+            families[family].append((doc_id, index))
+            lines.append(text)
+        out.write(json.dumps({"id": doc_id, "text": "\n".join(lines)}) + "\n")
+        written += len(lines)
+        doc_no += 1
+    out.close()
+    return [members for members in families.values() if len(members) > 1]

@@ -1,0 +1,122 @@
+import json
+
+from click.testing import CliRunner
+
+from annotator import dedup
+from annotator.cli import main
+from annotator.store import Store
+from conftest import CORPUS
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(map(str, args)))
+
+
+def groups_json(db_path, *extra):
+    result = run("dupes", "--json", "--db", db_path, *extra)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def members(entry):
+    return [(m["doc"], m["index"]) for m in entry["members"]]
+
+
+def test_normalise():
+    assert dedup.normalise("  \u201cIt\u2019s  DONE\u201d \u2014 Ｆｕｌｌ\twidth ") == "\"it's done\" - full width"
+
+
+def test_exact_groups_of_the_bundled_corpus(db_path):
+    run("import", CORPUS, "--db", db_path)
+    listing = groups_json(db_path)
+    assert [(e["size"], members(e)) for e in listing] == [
+        (2, [("corpus/iraq-battleground.txt", 63), ("corpus/iraq-battleground.txt", 64)]),
+        (2, [("letters/2026-03-15-ek", 2), ("corpus/syndicated-port-strike.txt", 7)]),
+        (2, [("corpus/syndicated-port-strike.txt", 1), ("corpus/wire-port-strike.txt", 1)]),
+        (2, [("corpus/syndicated-port-strike.txt", 2), ("corpus/wire-port-strike.txt", 2)]),
+        (2, [("corpus/syndicated-port-strike.txt", 3), ("corpus/wire-port-strike.txt", 3)]),
+        (2, [("corpus/syndicated-port-strike.txt", 5), ("corpus/wire-port-strike.txt", 7)]),
+    ]
+    assert listing[2]["members"][1]["text"].startswith("HALDEN, March 14 (Newswire) - Dockworkers")
+    assert json.loads(run("stats", "--json", "--db", db_path).output)["groups"] == 103
+
+
+def test_short_sentences_join_only_on_exact_normalised_match(db_path, tmp_path):
+    (tmp_path / "a.txt").write_text("Read more.\nRead this.\nREAD  MORE.\nThe council approved the new budget on Monday.\n")
+    (tmp_path / "b.txt").write_text("The council approved the new budget on Monday!\n")
+    run("import", tmp_path / "a.txt", tmp_path / "b.txt", "--db", db_path)
+    assert sorted(members(e) for e in groups_json(db_path)) == [
+        [("a.txt", 0), ("a.txt", 2)],
+        [("a.txt", 3), ("b.txt", 0)],
+    ]
+
+
+def test_threshold_is_stored_and_used(db_path, tmp_path):
+    (tmp_path / "a.txt").write_text("The mayor opened the new bridge across the river on Sunday.\n")
+    (tmp_path / "b.txt").write_text("The mayor opened the new bridge across the river on Sunday, officials said.\n")
+    run("import", tmp_path / "a.txt", "--db", db_path, "--threshold", "85")
+    assert Store(db_path).setting("threshold") == "85.0"
+    run("import", tmp_path / "b.txt", "--db", db_path)
+    assert [members(e) for e in groups_json(db_path)] == [[("a.txt", 0), ("b.txt", 0)]]
+    assert groups_json(db_path, "--min-size", "3") == []
+
+
+def test_label_propagates_to_a_member_imported_later_and_counts_once(db_path):
+    run("import", CORPUS / "wire-port-strike.txt", "--db", db_path)
+    store = Store(db_path)
+    wire = store.sentence_at("wire-port-strike.txt", 3)
+    store.add_event(wire.id, "label", "ann", "fact")
+    result = run("import", CORPUS / "syndicated-port-strike.txt", "--db", db_path)
+    assert "4 sentences joined a duplicate group" in result.output
+    syndicated = store.document_id("syndicated-port-strike.txt")
+    assert store.doc_labels(syndicated, "ann") == {3: "fact"}
+    stats = json.loads(run("stats", "--json", "--db", db_path).output)
+    assert (stats["sentences"], stats["groups"], stats["labeled"], stats["labels"]) == (16, 12, 1, {"fact": 1})
+
+
+def test_split_and_join_survive_reimport(db_path, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("The port reopened on Thursday after the strike ended.\nShips queued for days.\n")
+    b.write_text("The port reopened on Thursday after the strike ended!\nVessels waited offshore for a week.\n")
+    run("import", a, b, "--db", db_path)
+    assert [members(e) for e in groups_json(db_path)] == [[("a.txt", 0), ("b.txt", 0)]]
+    store = Store(db_path)
+    store.add_event(store.sentence_at("b.txt", 0).id, "label", "ann", "claim")
+    assert run("dupes", "split", "b.txt:0", "--db", db_path).exit_code == 0
+    assert run("dupes", "join", "a.txt:1", "b.txt:1", "--db", db_path).exit_code == 0
+    expected = [[("a.txt", 1), ("b.txt", 1)]]
+    assert [members(e) for e in groups_json(db_path)] == expected
+    # the split sentence kept its own label; its old group has none
+    assert store.doc_labels(store.document_id("b.txt"), "ann") == {0: "claim"}
+    assert store.doc_labels(store.document_id("a.txt"), "ann") == {}
+    # the documents change around the edited sentences and come back with --replace
+    a.write_text("Breaking: The port reopened on Thursday after the strike ended.\nThe port reopened on Thursday after the strike ended.\nShips queued for days.\n")
+    b.write_text("Update.\nThe port reopened on Thursday after the strike ended!\nVessels waited offshore for a week.\n")
+    assert run("import", a, b, "--replace", "--db", db_path).exit_code == 0
+    assert sorted(members(e) for e in groups_json(db_path)) == [
+        [("a.txt", 0), ("a.txt", 1)],
+        [("a.txt", 2), ("b.txt", 2)],
+    ]
+    # a fresh copy of the split-off sentence is split again (the split was recorded by text)
+    b.write_text("The port reopened on Thursday after the strike ended!\n")
+    run("import", b, "--replace", "--db", db_path)
+    c = tmp_path / "c.txt"
+    c.write_text("Ships queued for days.\n")
+    run("import", c, "--db", db_path)
+    assert sorted(members(e) for e in groups_json(db_path)) == [
+        [("a.txt", 0), ("a.txt", 1)],
+        [("a.txt", 2), ("c.txt", 0)],
+    ]
+
+
+def test_bad_sentence_reference(db_path):
+    run("import", CORPUS / "wire-port-strike.txt", "--db", db_path)
+    assert run("dupes", "split", "nope.txt:3", "--db", db_path).output == "Error: nope.txt:3: no such sentence\n"
+    assert "expected DOC:INDEX" in run("dupes", "split", "what", "--db", db_path).output
+
+
+def test_bucket_pairs_finds_shared_keys():
+    import numpy as np
+
+    keys = np.array([[1, 2], [3, 2], [5, 6], [5, 7]], dtype=np.int64)
+    assert dedup.bucket_pairs(keys).tolist() == [[0, 1], [2, 3]]
