@@ -38,7 +38,7 @@ def open_store(path: str, create: bool = True) -> Store:
         raise click.ClickException(str(err)) from None
 
 
-def annotator_name(given: str | None) -> str:
+def resolve_annotator(given: str | None) -> str:
     if given:
         return given
     if os.environ.get("ANNOTATOR_NAME"):
@@ -186,3 +186,41 @@ def dupes_join(first, second, db_path):
     with store.transaction():
         group = store.join_groups(a, b, record)
     click.echo(f"joined: {first} and {second} are now group {group}")
+
+
+def ensure_documents(store: Store) -> None:
+    """A new user sees real text at once: an empty database first gets the bundled corpus."""
+    if store.document_ids() or not BUNDLED_CORPUS.is_dir():
+        return
+    files = list(readers.walk(BUNDLED_CORPUS))
+    with click.progressbar(length=len(files), label="importing the sample corpus", file=sys.stderr) as bar:
+        last = [0]
+
+        def progress(done: int, total: int) -> None:
+            bar.update(done - last[0])
+            last[0] = done
+
+        report = import_paths(store, [BUNDLED_CORPUS], progress=progress)
+    for line in report.errors:
+        click.echo(f"error: {line}", err=True)
+
+
+@main.command()
+@db_option
+@annotator_option
+@click.option("--doc", "doc_name", help="Start at this document (its name as stored).")
+def annotate(db_path, annotator_name, doc_name):
+    """Label sentences in the terminal: f fact, c claim, o opinion, a advert; ? for help."""
+    from annotator.tui.app import AnnotatorApp
+
+    store = open_store(db_path)
+    try:
+        ensure_documents(store)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+    if doc_name is not None and store.document_id(doc_name) is None:
+        raise click.ClickException(f"{db_path}: no document named {doc_name!r}")
+    if not store.document_ids():
+        raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
+    AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name).run()
+

@@ -1,0 +1,154 @@
+"""One annotator's labeling session: where they are, what they labeled, what undo takes back.
+
+Free of any UI: the TUI drives it with keys, the tests and benchmarks drive it directly.
+Only the current document's sentences are held in memory, never the corpus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.model import LABELS
+from annotator.store import SentenceRow, Store
+
+
+@dataclass
+class Progress:
+    labeled: int
+    groups: int
+    per_label: dict[str, int]
+
+
+class Session:
+    def __init__(self, store: Store, annotator: str, doc_name: str | None = None):
+        self.store = store
+        self.annotator = annotator
+        self.docs: list[tuple[int, str]] = store.document_ids()
+        if not self.docs:
+            raise ValueError("the database holds no documents: import some first (annotator import PATH)")
+        self.groups_total = store.count_groups()
+        self.undo_stack: list[int] = []
+        self.doc_pos = 0
+        if doc_name is not None:
+            names = [name for _, name in self.docs]
+            if doc_name not in names:
+                raise ValueError(f"no document named {doc_name!r}")
+            self.doc_pos = names.index(doc_name)
+        self._load_document()
+        self.index = 0
+        if doc_name is None:
+            self.goto_unlabeled(from_start=True)
+        else:
+            first = self.store.next_unlabeled(self.annotator, self.doc_id, -1)
+            self.index = first if first is not None else 0
+
+    # -- state ---------------------------------------------------------------------------
+
+    def _load_document(self) -> None:
+        self.doc_id = self.docs[self.doc_pos][0]
+        self.doc_name, self.doc_title, self.doc_text = self.store.document(self.doc_id)
+        self.sentences: list[SentenceRow] = self.store.document_sentences(self.doc_id)
+        self.refresh_labels()
+        self.doc_counts = self.store.group_doc_counts(self.doc_id)
+
+    def refresh_labels(self) -> None:
+        """Re-read this annotator's labels of the current document (others may label the same groups)."""
+        self.labels: dict[int, str] = self.store.doc_labels(self.doc_id, self.annotator)
+
+    def refresh(self) -> None:
+        """See what other annotators and imports changed: documents, groups, labels."""
+        self.docs = self.store.document_ids()
+        self.groups_total = self.store.count_groups()
+        names = [d[0] for d in self.docs]
+        self.doc_pos = names.index(self.doc_id) if self.doc_id in names else 0
+        self._load_document()
+        self.index = min(self.index, max(0, len(self.sentences) - 1))
+
+    @property
+    def sentence(self) -> SentenceRow | None:
+        return self.sentences[self.index] if self.sentences else None
+
+    def other_documents(self) -> int:
+        """How many other documents hold the current sentence's group."""
+        s = self.sentence
+        return max(0, self.doc_counts.get(s.group_id, 1) - 1) if s else 0
+
+    def note(self) -> str | None:
+        s = self.sentence
+        return self.store.group_note(s.group_id, self.annotator) if s else None
+
+    def progress(self) -> Progress:
+        per_label = self.store.label_progress(self.annotator)
+        return Progress(sum(per_label.values()), self.groups_total, per_label)
+
+    # -- moving --------------------------------------------------------------------------
+
+    def move(self, delta: int) -> None:
+        if self.sentences:
+            self.index = max(0, min(len(self.sentences) - 1, self.index + delta))
+
+    def select(self, index: int) -> None:
+        if 0 <= index < len(self.sentences):
+            self.index = index
+
+    def change_document(self, delta: int) -> None:
+        self.open_document((self.doc_pos + delta) % len(self.docs))
+
+    def open_document(self, doc_pos: int, index: int = 0) -> None:
+        if doc_pos != self.doc_pos:
+            self.doc_pos = doc_pos
+            self._load_document()
+        self.index = max(0, min(index, len(self.sentences) - 1))
+
+    def jump(self, doc_id: int, index: int) -> None:
+        positions = {d: i for i, (d, _) in enumerate(self.docs)}
+        if doc_id in positions:
+            self.open_document(positions[doc_id], index)
+
+    def goto_unlabeled(self, from_start: bool = False) -> bool:
+        """Go to the next sentence this annotator has not labeled, here or in a later document (wrapping)."""
+        after = -1 if from_start else self.index
+        for step in range(len(self.docs) + 1):
+            pos = (self.doc_pos + step) % len(self.docs)
+            doc_id = self.docs[pos][0]
+            found = self.store.next_unlabeled(self.annotator, doc_id, after if step == 0 else -1)
+            if found is not None:
+                self.open_document(pos, found)
+                return True
+        return False
+
+    def find(self, needle: str, limit: int = 50) -> list[tuple[int, int, str]]:
+        return self.store.find_sentences(needle, limit) if needle.strip() else []
+
+    # -- labeling ------------------------------------------------------------------------
+
+    def label(self, label: str) -> bool:
+        """Store the label, committed, then move to the next unlabeled sentence. False when all are labeled."""
+        if label not in LABELS:
+            raise ValueError(f"unknown label {label!r}")
+        s = self.sentence
+        if s is None:
+            return False
+        event = self.store.add_event(s.id, "label", self.annotator, label)
+        self.undo_stack.append(event)
+        self.refresh_labels()
+        return self.goto_unlabeled()
+
+    def set_note(self, note: str) -> None:
+        s = self.sentence
+        if s is not None:
+            event = self.store.add_event(s.id, "note", self.annotator, None, note)
+            self.undo_stack.append(event)
+
+    def undo(self) -> bool:
+        """Take back the last label or note of this session and go back to its sentence."""
+        if not self.undo_stack:
+            return False
+        event_id = self.undo_stack.pop()
+        self.store.set_undone(event_id)
+        event = self.store.event(event_id)
+        sentence = self.store.sentence(event.sentence_id)
+        if sentence is not None:
+            self.jump(sentence.doc_id, sentence.index)
+        self.refresh_labels()
+        return True

@@ -1,0 +1,212 @@
+"""The annotation screen: the document with the current sentence highlighted, a side panel, the footer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar, Static
+
+from annotator.model import LABELS
+from annotator.session import Session
+from annotator.store import StoreError
+from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
+from annotator.tui.screens.help import HelpScreen
+from annotator.tui.screens.prompt import FindScreen, NoteScreen
+
+WINDOW = 120  # sentences rendered either side of the current one: a huge document stays fast
+
+
+def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], bool]]:
+    """Split sentences lo..hi-1 into lines as the document has them: (sentence indexes, blank line before)."""
+    out: list[tuple[list[int], bool]] = []
+    for i in range(lo, hi):
+        gap = text[sentences[i - 1].end : sentences[i].start] if i > lo else "\n"
+        if "\n" in gap or not out:
+            out.append(([i], "\n\n" in gap or (i > lo and gap.count("\n") > 1)))
+        else:
+            out[-1][0].append(i)
+    return out
+
+
+class AnnotateScreen(Screen):
+    BINDINGS = ANNOTATE
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+        self.window = (0, 0)
+        self.para_of: dict[int, int] = {}
+        self.para_widgets: list[Static] = []
+        self.para_members: list[list[int]] = []
+        self.shown_labels: dict[int, str] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield VerticalScroll(id="document")
+            with Vertical(id="side"):
+                yield Static(id="doc-info", classes="section")
+                yield Static(id="position", classes="section")
+                yield ProgressBar(id="progress", show_eta=False)
+                yield Static(id="counts", classes="section")
+                yield Static(id="sentence-info", classes="section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.render_document()
+        self.update_panel()
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def sentence_markup(self, i: int) -> str:
+        s = self.session.sentences[i]
+        label = self.session.labels.get(i)
+        text = escape(s.text)
+        if label:
+            text = f"[{LABEL_STYLE[label]}][b]{label[0].upper()}[/b] {text}[/]"
+        if i == self.session.index:
+            text = f"[reverse]{text}[/reverse]"
+        return f"[@click=screen.select({i})]{text}[/]"
+
+    def para_markup(self, p: int) -> str:
+        return " ".join(self.sentence_markup(i) for i in self.para_members[p])
+
+    def render_document(self) -> None:
+        """Rebuild the visible window of the document around the current sentence."""
+        session = self.session
+        view = self.query_one("#document", VerticalScroll)
+        view.border_title = escape(session.doc_title or session.doc_name)
+        view.remove_children()
+        n = len(session.sentences)
+        lo, hi = max(0, session.index - WINDOW), min(n, session.index + WINDOW)
+        self.window = (lo, hi)
+        self.para_of.clear()
+        self.para_members = []
+        self.para_widgets = []
+        for members, gap in paragraphs(session.doc_text, session.sentences, lo, hi):
+            p = len(self.para_members)
+            self.para_members.append(members)
+            for i in members:
+                self.para_of[i] = p
+            self.para_widgets.append(Static(self.para_markup(p), classes="para gap" if gap and p else "para"))
+        if not self.para_widgets:
+            self.para_widgets.append(Static("(this document has no sentences)", classes="para"))
+        view.mount_all(self.para_widgets)
+        self.shown_labels = dict(session.labels)
+        self.call_after_refresh(self.scroll_to_current)
+
+    def scroll_to_current(self) -> None:
+        p = self.para_of.get(self.session.index)
+        if p is not None:
+            self.query_one("#document", VerticalScroll).scroll_to_widget(self.para_widgets[p], animate=False, center=True)
+
+    def redraw(self, previous: tuple[int, int]) -> None:
+        """Show a change of position or labels, redrawing as little as possible."""
+        old_doc, old_index = previous
+        session = self.session
+        lo, hi = self.window
+        if old_doc != session.doc_id or not (lo <= session.index < hi) or (
+            (session.index - lo < 20 and lo > 0) or (hi - session.index < 20 and hi < len(session.sentences))
+        ):
+            self.render_document()
+        else:
+            changed = {old_index, session.index}
+            changed.update(i for i in set(self.shown_labels) | set(session.labels)
+                           if self.shown_labels.get(i) != session.labels.get(i))
+            for p in sorted({self.para_of[i] for i in changed if i in self.para_of}):
+                self.para_widgets[p].update(self.para_markup(p))
+            self.shown_labels = dict(session.labels)
+            self.scroll_to_current()
+        self.update_panel()
+
+    def update_panel(self) -> None:
+        session = self.session
+        s = session.sentence
+        title = escape(session.doc_title) if session.doc_title else "[dim](no title)[/]"
+        self.query_one("#doc-info", Static).update(
+            f"[b]{escape(session.doc_name)}[/b]\n{title}\nannotator: [b]{escape(session.annotator)}[/b]"
+        )
+        self.query_one("#position", Static).update(
+            f"sentence {session.index + 1 if s else 0} of {len(session.sentences)}\n"
+            f"document {session.doc_pos + 1} of {len(session.docs)}"
+        )
+        progress = session.progress()
+        self.query_one("#progress", ProgressBar).update(total=max(1, progress.groups), progress=progress.labeled)
+        counts = [f"labeled {progress.labeled} of {progress.groups} groups"]
+        for label in LABELS:
+            counts.append(f"[{LABEL_STYLE[label]}] {label[0].upper()} [/] {label:<8} {progress.per_label.get(label, 0)}")
+        self.query_one("#counts", Static).update("\n".join(counts))
+        lines = []
+        if s is not None:
+            label = session.labels.get(session.index)
+            lines.append(f"your label: [b]{label}[/b]" if label else "your label: [dim]none[/]")
+            others = session.other_documents()
+            if others:
+                lines.append(f"also in {others} other document{'s' * (others != 1)}")
+            note = session.note()
+            if note:
+                lines.append(f"note: {escape(note)}")
+        self.query_one("#sentence-info", Static).update("\n".join(lines))
+
+    # -- actions -------------------------------------------------------------------------
+
+    def _position(self) -> tuple[int, int]:
+        return self.session.doc_id, self.session.index
+
+    def _act(self, change) -> None:
+        before = self._position()
+        try:
+            result = change()
+        except StoreError as err:
+            self.notify(str(err), severity="error", timeout=8)
+            return
+        self.redraw(before)
+        return result
+
+    def action_label(self, label: str) -> None:
+        if self._act(lambda: self.session.label(label)) is False:
+            self.notify("Every sentence has your label. Well done.", timeout=4)
+
+    def action_undo(self) -> None:
+        if self._act(self.session.undo) is False:
+            self.notify("Nothing to undo in this session.", timeout=3)
+
+    def action_skip(self) -> None:
+        self._act(lambda: self.session.move(1))
+
+    def action_move(self, delta: int) -> None:
+        self._act(lambda: self.session.move(delta))
+
+    def action_select(self, index: int) -> None:
+        self._act(lambda: self.session.select(index))
+
+    def action_document(self, delta: int) -> None:
+        self._act(lambda: self.session.change_document(delta))
+
+    def action_unlabeled(self) -> None:
+        if self._act(self.session.goto_unlabeled) is False:
+            self.notify("No sentence left without your label.", timeout=3)
+
+    def action_refresh(self) -> None:
+        self._act(self.session.refresh)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_note(self) -> None:
+        def save(note: str | None) -> None:
+            if note is not None:
+                self._act(lambda: self.session.set_note(note))
+
+        self.app.push_screen(NoteScreen(self.session.note()), save)
+
+    def action_find(self) -> None:
+        def go(hit: tuple[int, int] | None) -> None:
+            if hit is not None:
+                self._act(lambda: self.session.jump(*hit))
+
+        self.app.push_screen(FindScreen(self.session.find), go)
+
+    def action_quit(self) -> None:
+        self.app.exit()
