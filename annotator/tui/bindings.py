@@ -8,7 +8,7 @@ LABEL_KEYS = {"f": "fact", "c": "claim", "o": "opinion", "a": "advert", "1": "fa
 LABEL_STYLE = {
     "fact": "on $success-muted",
     "claim": "on $warning-muted",
-    "opinion": "on $accent-muted",
+    "opinion": "on $primary-muted",
     "advert": "on $error-muted",
     "ambiguous": "on $secondary-muted",
 }
@@ -27,7 +27,7 @@ ANNOTATE = [
     Binding("n", "note", "note"),
     Binding("j,down", "move(1)", "next", show=False),
     Binding("k,up", "move(-1)", "prev", show=False),
-    Binding("right_square_bracket", "document(1)", "next doc", key_display="]"),
+    Binding("right_square_bracket", "document(1)", "doc", key_display="]"),
     Binding("left_square_bracket", "document(-1)", "prev doc", key_display="[", show=False),
     Binding("g", "unlabeled", "unlabeled"),
     Binding("slash", "find", "find", key_display="/"),

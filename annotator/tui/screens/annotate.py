@@ -30,6 +30,10 @@ def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], 
     return out
 
 
+class DocumentView(VerticalScroll, can_focus=False):
+    """The document text; not focusable, so arrows and space reach the screen's bindings."""
+
+
 class AnnotateScreen(Screen):
     BINDINGS = ANNOTATE
 
@@ -44,14 +48,14 @@ class AnnotateScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield VerticalScroll(id="document")
+            yield DocumentView(id="document")
             with Vertical(id="side"):
                 yield Static(id="doc-info", classes="section")
                 yield Static(id="position", classes="section")
                 yield ProgressBar(id="progress", show_eta=False)
                 yield Static(id="counts", classes="section")
                 yield Static(id="sentence-info", classes="section")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.render_document()

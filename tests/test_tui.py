@@ -1,0 +1,164 @@
+import shutil
+
+import pytest
+
+from annotator.ingest import import_paths
+from annotator.store import Store
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens.annotate import AnnotateScreen
+from annotator.tui.screens.help import HelpScreen
+from conftest import CORPUS
+
+SIZE = (100, 30)
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "corpus.db"
+    store = Store(path)
+    import_paths(store, [CORPUS])
+    store.close()
+    return path
+
+
+@pytest.fixture
+def store(corpus_db, tmp_path):
+    path = tmp_path / "tui.db"
+    shutil.copy(corpus_db, path)
+    s = Store(path)
+    yield s
+    s.close()
+
+
+def events(store):
+    return store.query(
+        "SELECT d.name, s.idx, e.kind, e.annotator, e.label, e.note, e.undone FROM events e "
+        "JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY e.id"
+    )
+
+
+def screen(pilot) -> AnnotateScreen:
+    return pilot.app.screen
+
+
+IRAQ = "corpus/iraq-battleground.txt"
+
+
+async def test_label_keys_store_labels_and_move_on(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "c", "o", "a", "1", "2", "3", "4")
+        assert [(d, i, label) for d, i, _, _, label, _, _ in events(store)] == [
+            (IRAQ, 0, "fact"), (IRAQ, 1, "claim"), (IRAQ, 2, "opinion"), (IRAQ, 3, "advert"),
+            (IRAQ, 4, "fact"), (IRAQ, 5, "claim"), (IRAQ, 6, "opinion"), (IRAQ, 7, "advert"),
+        ]
+        assert all(who == "alice" and kind == "label" and undone == 0 for _, _, kind, who, _, _, undone in events(store))
+        assert screen(pilot).session.index == 8
+
+
+async def test_relabel_changes_the_label(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "k", "c")
+        session = screen(pilot).session
+        assert session.labels == {0: "claim"}
+        assert [e[4] for e in events(store)] == ["fact", "claim"]
+
+
+async def test_undo_back_to_the_start(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", "c", "o", "n", *"maybe", "enter")
+        await pilot.press("u", "u", "u", "u", "u")
+        assert [(e[1], e[2], e[6]) for e in events(store)] == [(0, "label", 1), (1, "label", 1), (2, "label", 1), (3, "note", 1)]
+        session = screen(pilot).session
+        assert (session.index, session.labels, session.progress().labeled) == (0, {}, 0)
+
+
+async def test_skip_move_and_documents(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        session = screen(pilot).session
+        await pilot.press("space", "s", "j", "down")
+        assert session.index == 4
+        await pilot.press("k", "up")
+        assert session.index == 2
+        await pilot.press("right_square_bracket")
+        assert (session.doc_name, session.index) == ("corpus/op-ed-transit.md", 0)
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert session.doc_name == "corpus/wire-port-strike.txt"
+        assert events(store) == []
+
+
+async def test_note_is_stored(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"check 'source'; DROP TABLE x", "enter")
+        assert events(store) == [(IRAQ, 0, "note", "alice", None, "check 'source'; DROP TABLE x", 0)]
+        await pilot.press("n", "escape")
+        assert len(events(store)) == 1
+
+
+async def test_g_finds_the_next_unlabeled_anywhere(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        session = screen(pilot).session
+        await pilot.press(*["right_square_bracket"] * 5)
+        assert session.doc_name == "corpus/syndicated-port-strike.txt"
+        for _ in range(8):
+            await pilot.press("f")
+        # the syndicated copy is done; four of its sentences were the wire report's too
+        assert session.doc_name == "corpus/wire-port-strike.txt" and session.index == 0
+        await pilot.press("f")
+        assert session.index == 4  # 1, 2 and 3 share labels with the syndicated copy
+        await pilot.press("g")
+        assert session.index == 5
+
+
+async def test_find_jumps_to_the_sentence(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"Persian Love", "enter")
+        session = screen(pilot).session
+        assert (session.doc_name, session.index) == (IRAQ, 63)
+
+
+async def test_help_and_quit(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, AnnotateScreen)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_click_selects_a_sentence(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        view = screen(pilot)
+        paragraph = view.para_widgets[2]  # "Israel continues to up the ante ..." is sentence 3
+        await pilot.click(paragraph, offset=(2, 0))
+        assert view.session.index == 3
+
+
+async def test_group_label_shows_in_the_other_document(store):
+    app = AnnotatorApp(store, "alice", doc_name="corpus/wire-port-strike.txt")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "j", "j", "c")
+        session = screen(pilot).session
+        await pilot.press("left_square_bracket")
+        assert session.doc_name == "corpus/syndicated-port-strike.txt"
+        assert session.labels == {3: "claim"}
+        await pilot.press("j", "j", "j")
+        info = str(pilot.app.screen.query_one("#sentence-info").render())
+        assert info == "your label: claim\nalso in 1 other document"
+
+
+def test_snapshot_main_screen(store, snap_compare):
+    assert snap_compare(AnnotatorApp(store, "alice"), press=["f", "c", "o", "j"], terminal_size=SIZE)
+
+
+def test_snapshot_help_screen(store, snap_compare):
+    assert snap_compare(AnnotatorApp(store, "alice"), press=["question_mark"], terminal_size=SIZE)
