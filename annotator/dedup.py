@@ -10,6 +10,7 @@ Shorter sentences join a group only on an exact normalised match.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 import zlib
@@ -30,7 +31,6 @@ _QUOTES = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
 })
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been it its this that "
@@ -40,8 +40,9 @@ _STOPWORDS = frozenset(
 
 def normalise(text: str) -> str:
     """NFKC, case-folded, quotes and dashes unified, white space collapsed."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
-    return _SPACE.sub(" ", text).strip()
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.casefold().translate(_QUOTES).split())
 
 
 def norm_hash(norm: str) -> int:
@@ -51,6 +52,14 @@ def norm_hash(norm: str) -> int:
 
 def words(norm: str) -> list[str]:
     return _WORD.findall(norm)
+
+
+class _TokenHashes(dict):
+    """token -> stable 32-bit hash, computed once per token (crc32: the same in every process)."""
+
+    def __missing__(self, token: str) -> int:
+        value = self[token] = zlib.crc32(token.encode("utf-8", "surrogatepass"))
+        return value
 
 
 class Signer:
@@ -63,17 +72,7 @@ class Signer:
         self.mult = (rng.integers(1, 2**63 - 1, size=k, dtype=np.int64).astype(np.uint64) << np.uint64(1)) | np.uint64(1)
         self.add = rng.integers(0, 2**63 - 1, size=k, dtype=np.int64).astype(np.uint64)
         self.band_salt = rng.integers(1, 2**63 - 1, size=(bands, rows), dtype=np.int64).astype(np.uint64) | np.uint64(1)
-        self._token_cache: dict[str, int] = {}
-
-    def _token_ids(self, tokens: Sequence[str]) -> list[int]:
-        cache = self._token_cache
-        out = []
-        for token in tokens:
-            value = cache.get(token)
-            if value is None:
-                value = cache[token] = zlib.crc32(token.encode("utf-8", "surrogatepass"))
-            out.append(value)
-        return out
+        self._token_hashes = _TokenHashes()
 
     def band_keys(self, token_sets: Sequence[Sequence[str]]) -> np.ndarray:
         """An (n, bands) int64 array of band keys, one row per non-empty token set."""
@@ -82,7 +81,8 @@ class Signer:
             return np.zeros((0, self.bands), dtype=np.int64)
         lengths = np.fromiter((len(t) for t in token_sets), dtype=np.int64, count=n)
         flat = np.fromiter(
-            (h for tokens in token_sets for h in self._token_ids(tokens)), dtype=np.uint64, count=int(lengths.sum())
+            map(self._token_hashes.__getitem__, itertools.chain.from_iterable(token_sets)),
+            dtype=np.uint64, count=int(lengths.sum()),
         )
         starts = np.zeros(n, dtype=np.int64)
         np.cumsum(lengths[:-1], out=starts[1:])
@@ -105,8 +105,9 @@ def token_set(norm: str) -> list[str] | None:
     tokens = words(norm)
     if len(tokens) < MIN_WORDS:
         return None
-    content = {t for t in tokens if t not in _STOPWORDS}
-    return list(content if len(content) >= 2 else set(tokens))
+    content = set(tokens)
+    kept = content - _STOPWORDS
+    return list(kept if len(kept) >= 2 else content)
 
 
 def bucket_pairs(keys: np.ndarray) -> np.ndarray:
@@ -138,7 +139,9 @@ def bucket_pairs(keys: np.ndarray) -> np.ndarray:
     both = np.concatenate(pairs)
     both = both[both[:, 0] != both[:, 1]]
     both.sort(axis=1)
-    return np.unique(both, axis=0)
+    codes = np.sort(both[:, 0] * n + both[:, 1])  # one integer per pair: sorting them dedups fast
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    return np.stack([codes // n, codes % n], axis=1)
 
 
 def similar(a: Sequence[str], b: Sequence[str], threshold: float) -> np.ndarray:
@@ -264,7 +267,12 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
         band_keys = keys.ravel()
         band_ids = np.repeat(np.asarray([ids[pos] for pos in signed], dtype=np.int64), keys.shape[1])
         order = np.argsort(band_keys, kind="stable")  # key order keeps the B-tree inserts cheap
-        bands = zip(band_keys[order].tolist(), band_ids[order].tolist())
+        band_keys, band_ids = band_keys[order], band_ids[order]
+        bands = (
+            row
+            for start in range(0, len(band_keys), _SIGN_CHUNK)  # chunks: no list of ten million tuples
+            for row in zip(band_keys[start : start + _SIGN_CHUNK].tolist(), band_ids[start : start + _SIGN_CHUNK].tolist())
+        )
         store.save_grouping(moved, bands)
         _replay_joins(store)
     return {"sentences": len(ids), "joined": sum(1 for _, _, p in moved if not p)}

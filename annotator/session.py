@@ -131,7 +131,9 @@ class Session:
             return False
         event = self.store.add_event(s.id, "label", self.annotator, label)
         self.undo_stack.append(event)
-        self.refresh_labels()
+        for i, other in enumerate(self.sentences):  # the label is the group's: every copy here shows it
+            if other.group_id == s.group_id:
+                self.labels[i] = label
         return self.goto_unlabeled()
 
     def set_note(self, note: str) -> None:

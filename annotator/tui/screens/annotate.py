@@ -15,7 +15,7 @@ from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import FindScreen, NoteScreen
 
-WINDOW = 120  # sentences rendered either side of the current one: a huge document stays fast
+WINDOW = 30  # sentences rendered either side of the current one: a huge document stays fast
 
 
 def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], bool]]:
@@ -43,8 +43,10 @@ class AnnotateScreen(Screen):
         self.window = (0, 0)
         self.para_of: dict[int, int] = {}
         self.para_widgets: list[Static] = []
+        self.pool: list[Static] = []
         self.para_members: list[list[int]] = []
         self.shown_labels: dict[int, str] = {}
+        self.panel_doc: int | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -67,8 +69,12 @@ class AnnotateScreen(Screen):
         s = self.session.sentences[i]
         label = self.session.labels.get(i)
         text = escape(s.text)
+        # every sentence starts with a one-letter mark (its label, or a dot): it shows where the
+        # sentences split, and a new label never rewraps the paragraph
         if label:
             text = f"[{LABEL_STYLE[label]}][b]{label[0].upper()}[/b] {text}[/]"
+        else:
+            text = f"[dim]·[/dim] {text}"
         if i == self.session.index:
             text = f"[reverse]{text}[/reverse]"
         return f"[@click=screen.select({i})]{text}[/]"
@@ -81,24 +87,43 @@ class AnnotateScreen(Screen):
         session = self.session
         view = self.query_one("#document", VerticalScroll)
         view.border_title = escape(session.doc_title or session.doc_name)
-        view.remove_children()
         n = len(session.sentences)
         lo, hi = max(0, session.index - WINDOW), min(n, session.index + WINDOW)
         self.window = (lo, hi)
         self.para_of.clear()
         self.para_members = []
-        self.para_widgets = []
-        for members, gap in paragraphs(session.doc_text, session.sentences, lo, hi):
+        blocks = paragraphs(session.doc_text, session.sentences, lo, hi)
+        markups = []
+        for members, gap in blocks:
             p = len(self.para_members)
             self.para_members.append(members)
             for i in members:
                 self.para_of[i] = p
-            self.para_widgets.append(Static(self.para_markup(p), classes="para gap" if gap and p else "para"))
-        if not self.para_widgets:
-            self.para_widgets.append(Static("(this document has no sentences)", classes="para"))
-        view.mount_all(self.para_widgets)
+            markups.append(self.para_markup(p))
+        if not blocks:
+            blocks, markups = [([], False)], ["(this document has no sentences)"]
+        # paragraph widgets are reused from document to document: mounting new ones is what costs
+        new_widgets = []
+        for p, ((_members, gap), markup) in enumerate(zip(blocks, markups)):
+            if p < len(self.pool):
+                widget = self.pool[p]
+                widget.update(markup)
+                widget.display = True
+            else:
+                widget = Static(markup, classes="para")
+                self.pool.append(widget)
+                new_widgets.append(widget)
+            widget.set_class(bool(gap and p), "gap")
+        for widget in self.pool[len(blocks):]:
+            widget.display = False
+        self.para_widgets = self.pool[: len(blocks)]
+        if new_widgets:
+            view.mount_all(new_widgets)
         self.shown_labels = dict(session.labels)
-        self.call_after_refresh(self.scroll_to_current)
+        if self.para_of.get(session.index, 0) < 3:
+            view.scroll_home(animate=False)  # no need to wait for the layout: saves a repaint
+        else:
+            self.call_after_refresh(self.scroll_to_current)
 
     def scroll_to_current(self) -> None:
         p = self.para_of.get(self.session.index)
@@ -111,7 +136,7 @@ class AnnotateScreen(Screen):
         session = self.session
         lo, hi = self.window
         if old_doc != session.doc_id or not (lo <= session.index < hi) or (
-            (session.index - lo < 20 and lo > 0) or (hi - session.index < 20 and hi < len(session.sentences))
+            (session.index - lo < 10 and lo > 0) or (hi - session.index < 10 and hi < len(session.sentences))
         ):
             self.render_document()
         else:
@@ -119,28 +144,32 @@ class AnnotateScreen(Screen):
             changed.update(i for i in set(self.shown_labels) | set(session.labels)
                            if self.shown_labels.get(i) != session.labels.get(i))
             for p in sorted({self.para_of[i] for i in changed if i in self.para_of}):
-                self.para_widgets[p].update(self.para_markup(p))
+                self.para_widgets[p].update(self.para_markup(p), layout=False)
             self.shown_labels = dict(session.labels)
             self.scroll_to_current()
         self.update_panel()
 
     def update_panel(self) -> None:
+        """The side panel; its boxes have fixed heights, so updating them needs no new layout."""
         session = self.session
         s = session.sentence
-        title = escape(session.doc_title) if session.doc_title else "[dim](no title)[/]"
-        self.query_one("#doc-info", Static).update(
-            f"[b]{escape(session.doc_name)}[/b]\n{title}\nannotator: [b]{escape(session.annotator)}[/b]"
-        )
+        if self.panel_doc != session.doc_id:
+            self.panel_doc = session.doc_id
+            title = escape(session.doc_title) if session.doc_title else "[dim](no title)[/]"
+            self.query_one("#doc-info", Static).update(
+                f"[b]{escape(session.doc_name)}[/b]\n{title}\nannotator: [b]{escape(session.annotator)}[/b]"
+            )
         self.query_one("#position", Static).update(
             f"sentence {session.index + 1 if s else 0} of {len(session.sentences)}\n"
-            f"document {session.doc_pos + 1} of {len(session.docs)}"
+            f"document {session.doc_pos + 1} of {len(session.docs)}",
+            layout=False,
         )
         progress = session.progress()
         self.query_one("#progress", ProgressBar).update(total=max(1, progress.groups), progress=progress.labeled)
         counts = [f"labeled {progress.labeled} of {progress.groups} groups"]
         for label in LABELS:
             counts.append(f"[{LABEL_STYLE[label]}] {label[0].upper()} [/] {label:<8} {progress.per_label.get(label, 0)}")
-        self.query_one("#counts", Static).update("\n".join(counts))
+        self.query_one("#counts", Static).update("\n".join(counts), layout=False)
         lines = []
         if s is not None:
             label = session.labels.get(session.index)
@@ -151,7 +180,7 @@ class AnnotateScreen(Screen):
             note = session.note()
             if note:
                 lines.append(f"note: {escape(note)}")
-        self.query_one("#sentence-info", Static).update("\n".join(lines))
+        self.query_one("#sentence-info", Static).update("\n".join(lines), layout=False)
 
     # -- actions -------------------------------------------------------------------------
 
