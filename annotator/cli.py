@@ -224,3 +224,88 @@ def annotate(db_path, annotator_name, doc_name):
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
     AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name).run()
 
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--annotators", help="Comma-separated names: only their labels count.")
+def agreement(db_path, as_json, annotators):
+    """Agreement over units labeled by at least two annotators: Krippendorff's alpha, Fleiss' and
+    Cohen's kappa, observed and per-label agreement, confusion matrices."""
+    from annotator.agreement import format_text
+    from annotator.review import agreement_figures
+
+    store = open_store(db_path, create=False)
+    only = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
+    result = agreement_figures(store, only)
+    click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2) if as_json else format_text(result))
+
+
+@main.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--all", "include_single", is_flag=True, help="Also units labeled by one annotator only.")
+def disagreements(db_path, as_json, include_single):
+    """List units whose annotators gave different labels, with every label, note and decision."""
+    from annotator.review import load_unit, units_to_review
+
+    store = open_store(db_path, create=False)
+    units = [load_unit(store, g) for g in units_to_review(store, include_single)]
+    if as_json:
+        emit_json([
+            {"group": u.group, "text": u.text, "doc": u.members[0][0], "index": u.members[0][1], "docs": u.documents,
+             "labels": {v.annotator: v.label for v in u.votes},
+             "notes": {v.annotator: v.note for v in u.votes if v.note},
+             "decision": u.decision[0] if u.decision else None}
+            for u in units
+        ])
+        return
+    for u in units:
+        click.echo(f"group {u.group}  {u.members[0][0]}:{u.members[0][1]}  ({u.documents} document{'s' * (u.documents != 1)})")
+        click.echo(f"  {u.text}")
+        for v in u.votes:
+            click.echo(f"  {v.annotator:<12} {v.label}" + (f"  note: {v.note}" if v.note else ""))
+        if u.decision:
+            click.echo(f"  decided: {u.decision[0]} by {u.decision[1]}")
+    click.echo(f"{len(units)} units")
+
+
+@main.command()
+@db_option
+@annotator_option
+@click.option("--all", "include_single", is_flag=True, help="Also review units labeled by one annotator only.")
+def review(db_path, annotator_name, include_single):
+    """Step through disagreements and decide the gold label: f c o a, x ambiguous, t agreement."""
+    from annotator.review import units_to_review
+    from annotator.tui.app import AnnotatorApp
+
+    store = open_store(db_path, create=False)
+    if not units_to_review(store, include_single):
+        click.echo("nothing to review: no units with disagreeing labels" + ("" if include_single else " (try --all)"))
+        return
+    AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single).run()
+
+
+@main.command("import-labels")
+@click.argument("path", type=click.Path())
+@db_option
+def import_labels_cmd(path, db_path):
+    """Load labels from a JSONL file: rows with doc, index, label, annotator (text, note, created_at optional).
+
+    A row whose document, sentence or label is unknown, or whose text does not match the stored
+    sentence, is reported with its line number and skipped; the other rows are stored.
+    """
+    from annotator.label_import import import_labels
+    from annotator.model import InputError
+
+    store = open_store(db_path, create=False)
+    try:
+        result = import_labels(store, path)
+    except InputError as err:
+        raise click.ClickException(str(err)) from None
+    for line in result.errors:
+        click.echo(f"error: {line}", err=True)
+    click.echo(f"{result.added} labels added, {result.already} already present, {len(result.errors)} rows skipped")
+    if result.errors:
+        sys.exit(1)

@@ -644,6 +644,15 @@ class Store:
         """(group, decided by, label or 'ambiguous', created_at): the latest live review decision per group."""
         return self.conn.execute(_CURRENT_DECISIONS + " ORDER BY grp")
 
+    def group_decision(self, group_id: int) -> tuple[str, str] | None:
+        """(label or 'ambiguous', decided by) of the latest live review decision on a group."""
+        row = self.conn.execute(
+            "SELECT e.label, e.annotator FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            "WHERE s.group_id = ? AND e.kind = 'decision' AND e.undone = 0 ORDER BY e.created_at DESC, e.id DESC LIMIT 1",
+            (group_id,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
     def group_events(self, group_id: int) -> list[Event]:
         return [
             Event(*row)

@@ -1,0 +1,80 @@
+"""Labels given elsewhere (another tool, an export of this one), one JSON object per line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.model import LABELS, InputError
+from annotator.readers.decode import decode
+from annotator.store import Store
+
+
+@dataclass
+class LabelImport:
+    added: int = 0
+    already: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _uid(row: dict) -> str:
+    """Same row, same uid: importing a file twice adds nothing the second time."""
+    key = json.dumps([row["doc"], row["index"], row["annotator"], row["label"], row.get("note"), row.get("created_at")])
+    return "import-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def import_labels(store: Store, path: str | Path) -> LabelImport:
+    """Store every valid row; report each bad one with its line number and skip it."""
+    shown = str(path)
+    result = LabelImport()
+    try:
+        text = decode(Path(path).read_bytes(), shown)
+    except FileNotFoundError:
+        raise InputError(shown, "no such file") from None
+    docs = {name: doc_id for doc_id, name in store.document_ids()}
+    rows = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError(f"expected a JSON object, got {type(row).__name__}")
+            rows.append(_check(store, docs, row))
+        except json.JSONDecodeError as err:
+            result.errors.append(f"{shown}:{number}: bad JSON ({err.msg} at column {err.colno})")
+        except ValueError as err:
+            result.errors.append(f"{shown}:{number}: {err}")
+    before = len(rows)
+    result.added = store.add_events(rows)
+    result.already = before - result.added
+    return result
+
+
+def _check(store: Store, docs: dict[str, int], row: dict) -> tuple:
+    for key in ("doc", "index", "label", "annotator"):
+        if key not in row:
+            raise ValueError(f"missing {key!r}")
+    doc, index, label, annotator = row["doc"], row["index"], row["label"], row["annotator"]
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise ValueError(f"'index' must be an integer, not {type(index).__name__}")
+    if not isinstance(annotator, str) or not annotator.strip():
+        raise ValueError("'annotator' must be a non-empty string")
+    if label not in LABELS:
+        raise ValueError(f"unknown label {label!r} (expected one of {', '.join(LABELS)})")
+    if doc not in docs:
+        raise ValueError(f"unknown document {doc!r}")
+    sentence = store.sentence_at(doc, index)
+    if sentence is None:
+        raise ValueError(f"document {doc!r} has no sentence {index}")
+    if "text" in row and row["text"] is not None and row["text"] != sentence.text:
+        raise ValueError(f"text does not match sentence {index} of {doc!r} (stored: {sentence.text[:60]!r})")
+    note = row.get("note")
+    if note is not None and not isinstance(note, str):
+        raise ValueError(f"'note' must be a string, not {type(note).__name__}")
+    created = row.get("created_at")
+    if created is not None and not isinstance(created, str):
+        raise ValueError(f"'created_at' must be a string, not {type(created).__name__}")
+    return (sentence.id, "label", annotator, label, note, created, _uid(row))

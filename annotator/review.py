@@ -1,0 +1,112 @@
+"""The lead reviewer's pass over units whose labels disagree: decide, mark ambiguous, undo.
+
+Free of any UI, like Session: the review screen and the `disagreements` command sit on top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotator.agreement import Agreement, compute
+from annotator.model import AMBIGUOUS, LABELS
+from annotator.store import Store
+
+
+@dataclass
+class Vote:
+    annotator: str
+    label: str
+    note: str | None
+
+
+@dataclass
+class Unit:
+    group: int
+    text: str
+    members: list[tuple[str, int, str, int]]  # (doc name, index, text, sentence id)
+    votes: list[Vote]
+    decision: tuple[str, str] | None  # (label, decided by)
+    documents: int
+
+
+def agreement_figures(store: Store, only: list[str] | None = None) -> Agreement:
+    """Agreement over the current labels of every unit (duplicate group)."""
+    return compute(((group, who, label) for group, who, label, _sid, _at in store.current_labels()), only)
+
+
+def unit_votes(store: Store) -> dict[int, dict[str, str]]:
+    """group -> {annotator: current label}."""
+    votes: dict[int, dict[str, str]] = {}
+    for group, annotator, label, _sid, _at in store.current_labels():
+        votes.setdefault(group, {})[annotator] = label
+    return votes
+
+
+def units_to_review(store: Store, include_single: bool = False) -> list[int]:
+    """Groups whose current labels differ (and, if asked, groups labeled by one annotator only)."""
+    return [
+        group for group, votes in sorted(unit_votes(store).items())
+        if len(set(votes.values())) > 1 or (include_single and len(votes) == 1)
+    ]
+
+
+def load_unit(store: Store, group: int) -> Unit:
+    members = store.group_members(group)
+    votes = unit_votes_of(store, group)
+    decision = store.group_decision(group)
+    return Unit(group=group, text=members[0][2] if members else "", members=members, votes=votes,
+                decision=decision, documents=len({m[0] for m in members}))
+
+
+def unit_votes_of(store: Store, group: int) -> list[Vote]:
+    latest: dict[str, str] = {}
+    for event in store.group_events(group):
+        if event.kind == "label" and not event.undone and event.label:
+            latest[event.annotator] = event.label
+    return [Vote(a, latest[a], store.group_note(group, a)) for a in sorted(latest)]
+
+
+class Review:
+    def __init__(self, store: Store, reviewer: str, include_single: bool = False):
+        self.store = store
+        self.reviewer = reviewer
+        self.units = units_to_review(store, include_single)
+        self.pos = 0
+        self.undo_stack: list[tuple[int, int]] = []  # (event id, position)
+        self.current: Unit | None = None
+        self._load()
+
+    def _load(self) -> None:
+        self.current = load_unit(self.store, self.units[self.pos]) if self.units else None
+
+    def context(self, before: int = 2, after: int = 2) -> tuple[str, list[str], str, list[str]]:
+        """The first member's document name, the sentences around it, and the sentence itself."""
+        doc, index, text, sid = self.current.members[0]
+        sentence = self.store.sentence(sid)
+        rows = self.store.document_sentences(sentence.doc_id)
+        return doc, [r.text for r in rows[max(0, index - before) : index]], text, [r.text for r in rows[index + 1 : index + 1 + after]]
+
+    def move(self, delta: int) -> None:
+        if self.units:
+            self.pos = max(0, min(len(self.units) - 1, self.pos + delta))
+            self._load()
+
+    def decide(self, label: str) -> None:
+        """Store the decision (a label, or 'ambiguous') as the unit's gold label, then go on."""
+        if label not in LABELS and label != AMBIGUOUS:
+            raise ValueError(f"unknown decision {label!r}")
+        if self.current is None:
+            return
+        event = self.store.add_event(self.current.members[0][3], "decision", self.reviewer, label)
+        self.undo_stack.append((event, self.pos))
+        self.pos = min(self.pos + 1, len(self.units) - 1)
+        self._load()
+
+    def undo(self) -> bool:
+        if not self.undo_stack:
+            return False
+        event, pos = self.undo_stack.pop()
+        self.store.set_undone(event)
+        self.pos = pos
+        self._load()
+        return True

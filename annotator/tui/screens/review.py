@@ -1,0 +1,123 @@
+"""The review screen: one disagreement at a time, in its document context, with every vote."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from annotator import agreement
+from annotator.review import Review, agreement_figures
+from annotator.store import StoreError
+from annotator.tui.bindings import LABEL_STYLE, REVIEW
+from annotator.tui.screens.help import HelpScreen
+
+# heat map shades from no confusion to the most frequent cell
+_SHADES = ["", "on $primary 15%", "on $primary 35%", "on $primary 60%", "on $primary"]
+
+
+def heat_map(table: dict) -> str:
+    """A confusion matrix as markup: counts on a background that darkens with the count."""
+    labels, matrix = table["labels"], table["matrix"]
+    top = max((n for row in matrix for n in row), default=0) or 1
+    lines = [f"rows {escape(table['rows'])}, columns {escape(table['columns'])}",
+             " " * 10 + "".join(f"{label[:8]:>9}" for label in labels)]
+    for label, row in zip(labels, matrix):
+        cells = []
+        for n in row:
+            shade = _SHADES[min(len(_SHADES) - 1, (n * (len(_SHADES) - 1) + top - 1) // top)] if n else ""
+            cells.append(f"[{shade}]{n:>8} [/]" if shade else f"{n:>8} ")
+        lines.append(f"{label[:8]:<10}" + "".join(cells))
+    return "\n".join(lines)
+
+
+class SummaryScreen(ModalScreen[None]):
+    """The agreement table and, per pair of annotators, the label confusion as a heat map."""
+
+    BINDINGS = [Binding("escape,t,q", "dismiss", "close")]
+
+    def __init__(self, result: agreement.Agreement, table: str):
+        super().__init__()
+        self.result = result
+        self.table = table
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="summary"):
+            head = self.table.split("\n\nCohen")[0] if "\n\nCohen" in self.table else self.table.split("\n\nconfusion")[0]
+            yield Static(escape(head))
+            kappas = [f"{escape(p)}: {'n/a' if k is None else f'{k:.3f}'}" for p, k in self.result.cohen_kappa.items()]
+            if kappas:
+                yield Static("\n[b]Cohen's kappa[/b]\n" + "\n".join(kappas))
+            for pair, table in self.result.confusion.items():
+                yield Static(f"\n[b]confusion {escape(pair)}[/b]\n" + heat_map(table))
+
+
+class ReviewScreen(Screen):
+    BINDINGS = REVIEW
+
+    def __init__(self, review: Review):
+        super().__init__()
+        self.review = review
+
+    def compose(self) -> ComposeResult:
+        yield VerticalScroll(Static(id="context-text"), id="review-context")
+        yield VerticalScroll(Static(id="votes-text"), id="review-votes")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        review = self.review
+        unit = review.current
+        context = self.query_one("#review-context")
+        if unit is None:
+            context.border_title = "nothing to review"
+            self.query_one("#context-text", Static).update("No units to review.")
+            self.query_one("#votes-text", Static).update("")
+            return
+        doc, before, text, after = review.context()
+        context.border_title = f"unit {review.pos + 1} of {len(review.units)}  ·  {escape(doc)}"
+        parts = [f"[dim]{escape(s)}[/dim]" for s in before] + [f"[b reverse]{escape(text)}[/]"] + [
+            f"[dim]{escape(s)}[/dim]" for s in after]
+        self.query_one("#context-text", Static).update("\n\n".join(parts))
+        lines = [f"in {unit.documents} document{'s' * (unit.documents != 1)} ({len(unit.members)} copies)"]
+        for vote in unit.votes:
+            style = LABEL_STYLE.get(vote.label, "")
+            note = f"  [i]note: {escape(vote.note)}[/i]" if vote.note else ""
+            lines.append(f"{escape(vote.annotator):<16} [{style}] {vote.label} [/]{note}")
+        if unit.decision:
+            label, who = unit.decision
+            lines.append(f"\n[b]decision:[/b] [{LABEL_STYLE.get(label, '')}] {label} [/] by {escape(who)}")
+        else:
+            lines.append("\n[b]decision:[/b] [dim]none yet[/]")
+        self.query_one("#votes-text", Static).update("\n".join(lines))
+
+    def _act(self, change) -> None:
+        try:
+            change()
+        except StoreError as err:
+            self.notify(str(err), severity="error", timeout=8)
+        self.show()
+
+    def action_decide(self, label: str) -> None:
+        self._act(lambda: self.review.decide(label))
+
+    def action_undo(self) -> None:
+        self._act(self.review.undo)
+
+    def action_move(self, delta: int) -> None:
+        self._act(lambda: self.review.move(delta))
+
+    def action_summary(self) -> None:
+        result = agreement_figures(self.review.store)
+        self.app.push_screen(SummaryScreen(result, agreement.format_text(result)))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())
+
+    def action_quit(self) -> None:
+        self.app.exit()

@@ -1,0 +1,49 @@
+"""Build small multi-annotator databases for the tests, through the same code users run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from annotator.cli import main
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+WIRE = "corpus/wire-port-strike.txt"
+SYND = "corpus/syndicated-port-strike.txt"
+
+# (doc, index, annotator, label): wire 1-3 and 7 are the same units as syndicated 1-3 and 5
+LABELS = [
+    (WIRE, 0, "ann", "fact"), (WIRE, 0, "bob", "fact"), (WIRE, 0, "cy", "fact"),
+    (WIRE, 1, "ann", "fact"), (WIRE, 1, "bob", "fact"), (WIRE, 1, "cy", "fact"),
+    (WIRE, 2, "ann", "fact"), (WIRE, 2, "bob", "claim"), (WIRE, 2, "cy", "fact"),
+    (WIRE, 3, "ann", "fact"), (WIRE, 3, "bob", "fact"),
+    (WIRE, 4, "ann", "claim"), (WIRE, 4, "bob", "fact"),
+    (WIRE, 5, "ann", "claim"), (WIRE, 5, "bob", "claim"),
+    (WIRE, 6, "ann", "opinion"), (WIRE, 6, "bob", "opinion"), (WIRE, 6, "cy", "claim"),
+    (SYND, 6, "ann", "advert"), (SYND, 6, "bob", "advert"),
+    (SYND, 4, "ann", "opinion"),
+]
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(map(str, args)))
+
+
+def build(db_path: Path, tmp_path: Path, labels=LABELS) -> Path:
+    """Import the wire report and its syndicated copy, then the given labels."""
+    folder = tmp_path / "corpus"
+    folder.mkdir(exist_ok=True)
+    for name in ("wire-port-strike.txt", "syndicated-port-strike.txt"):
+        (folder / name).write_bytes((CORPUS / name).read_bytes())
+    assert run("import", folder, "--db", db_path).exit_code == 0
+    store_rows = tmp_path / "labels.jsonl"
+    with open(store_rows, "w") as out:
+        for n, (doc, index, who, label) in enumerate(labels):
+            out.write(json.dumps({"doc": doc, "index": index, "annotator": who, "label": label,
+                                  "created_at": f"2026-01-01T00:00:{n:02d}.000Z"}) + "\n")
+    if labels:
+        result = run("import-labels", store_rows, "--db", db_path)
+        assert result.exit_code == 0, result.output
+    return store_rows

@@ -1,0 +1,75 @@
+import math
+
+import numpy as np
+import pytest
+
+from annotator import agreement
+
+NAN = math.nan
+
+
+def test_krippendorff_published_example():
+    # Krippendorff (2011), "Computing Krippendorff's alpha-reliability", section C:
+    # 4 observers, 12 units, missing values; nominal alpha = 0.743
+    data = np.array([
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
+        [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN],
+    ])
+    assert round(agreement.krippendorff_alpha(data), 3) == 0.743
+
+
+def test_fleiss_published_example():
+    # Fleiss (1971) as worked on Wikipedia: 10 items, 14 raters, 5 categories; kappa = 0.210
+    counts = [
+        [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+    ]
+    assert round(agreement.fleiss_kappa(np.array(counts)), 3) == 0.210
+
+
+def test_cohen_published_example():
+    # Wikipedia's worked example: 50 items, yes/yes 20, yes/no 5, no/yes 10, no/no 15; kappa = 0.4
+    a = ["yes"] * 25 + ["no"] * 25
+    b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
+    assert agreement.cohen_kappa(a, b) == pytest.approx(0.4)
+
+
+def test_compute_by_hand():
+    rows = [
+        (1, "ann", "fact"), (1, "bob", "fact"), (1, "cy", "fact"),
+        (2, "ann", "claim"), (2, "bob", "opinion"), (2, "cy", "claim"),
+        (3, "ann", "advert"), (3, "bob", "advert"),
+        (4, "ann", "fact"),  # one annotator only: not a unit
+        (5, "bob", "claim"), (5, "cy", "fact"),
+    ]
+    r = agreement.compute(rows)
+    assert (r.units, r.annotators, r.disagreements, r.fleiss_units) == (4, ["ann", "bob", "cy"], 2, 2)
+    assert r.pair_units == {"ann|bob": 3, "ann|cy": 2, "bob|cy": 3}
+    # ann|bob over units 1,2,3: fact/fact, claim/opinion, advert/advert -> po = 2/3;
+    # marginals ann (fact 1, claim 1, advert 1), bob (fact 1, opinion 1, advert 1): pe = 2/9
+    assert r.cohen_kappa["ann|bob"] == pytest.approx((2 / 3 - 2 / 9) / (1 - 2 / 9))
+    # bob|cy over 1,2,5: fact/fact, opinion/claim, claim/fact -> po = 1/3;
+    # bob (fact 1, opinion 1, claim 1), cy (fact 2, claim 1): pe = (1*2 + 1*1) / 9 = 1/3 -> kappa 0
+    assert r.cohen_kappa["bob|cy"] == pytest.approx(0.0)
+    # observed agreement: unit 1: 1, unit 2: 2 of 6 ordered pairs agree, unit 3: 1, unit 5: 0
+    assert r.observed_agreement == pytest.approx((1 + 1 / 3 + 1 + 0) / 4)
+    assert r.confusion["ann|bob"]["matrix"] == [[1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0], [0, 0, 0, 1]]
+    # Fleiss over units 1 and 2 (all three labeled): P1 = 1, P2 = 1/3; p = fact 3/6, claim 2/6, opinion 1/6
+    pe = (3 / 6) ** 2 + (2 / 6) ** 2 + (1 / 6) ** 2
+    assert r.fleiss_kappa == pytest.approx(((1 + 1 / 3) / 2 - pe) / (1 - pe))
+    # alpha by hand from the coincidence matrix: n = 10 pairable values;
+    # D_o = 4/10 (disagreeing ordered pairs weighted 1/(m-1)), D_e from the value totals
+    # totals: fact 4, claim 3, opinion 1, advert 2 -> D_e = (10^2 - (16 + 9 + 1 + 4)) / (10 * 9)
+    d_o = (4 / 2 + 2 / 1) / 10  # unit 2: 4 disagreeing ordered pairs / (3-1); unit 5: 2 / (2-1)
+    d_e = (100 - 30) / 90
+    assert r.krippendorff_alpha == pytest.approx(1 - d_o / d_e)
+
+
+def test_selected_annotators_and_empty():
+    rows = [(1, "ann", "fact"), (1, "bob", "claim"), (1, "cy", "fact")]
+    r = agreement.compute(rows, only=["ann", "cy"])
+    assert (r.units, r.annotators, r.disagreements, r.cohen_kappa) == (1, ["ann", "cy"], 0, {"ann|cy": None})
+    empty = agreement.compute([])
+    assert empty.as_json()["fleiss_kappa"] is None and empty.units == 0 and empty.krippendorff_alpha is None

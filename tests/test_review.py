@@ -1,0 +1,107 @@
+import json
+
+import pytest
+
+from annotator.review import Review, units_to_review
+from annotator.store import Store
+from annotator.tui.app import AnnotatorApp
+from annotator.tui.screens.review import ReviewScreen, SummaryScreen
+from helpers import SYND, WIRE, build, run
+
+
+@pytest.fixture
+def built(db_path, tmp_path):
+    build(db_path, tmp_path)
+    return db_path
+
+
+def test_agreement_json(built):
+    result = run("agreement", "--json", "--db", built)
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["units"] == 8 and figures["annotators"] == ["ann", "bob", "cy"]
+    assert figures["disagreements"] == 3
+    assert figures["cohen_kappa"].keys() == {"ann|bob", "ann|cy", "bob|cy"}
+    # ann|bob share 8 units: 6 agree; ann: fact 4, claim 2, opinion 1, advert 1; bob: fact 4, claim 2, opinion 1, advert 1
+    pe = (4 * 4 + 2 * 2 + 1 + 1) / 64
+    assert figures["cohen_kappa"]["ann|bob"] == round((6 / 8 - pe) / (1 - pe), 4)
+    assert figures["fleiss_units"] == 4
+    assert figures["confusion"]["ann|bob"]["matrix"] == [[3, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
+    assert set(figures) >= {"units", "annotators", "krippendorff_alpha", "fleiss_kappa", "cohen_kappa",
+                            "observed_agreement", "per_label", "confusion", "disagreements"}
+    only = json.loads(run("agreement", "--json", "--annotators", "ann,cy", "--db", built).output)
+    assert (only["units"], only["disagreements"], only["cohen_kappa"]) == (4, 1, {"ann|cy": only["cohen_kappa"]["ann|cy"]})
+    text = run("agreement", "--db", built).output
+    assert "Krippendorff's alpha (nominal)" in text and "confusion ann|bob (rows ann, columns bob)" in text
+
+
+def test_disagreements_lists_the_units(built):
+    listing = json.loads(run("disagreements", "--json", "--db", built).output)
+    assert [(u["doc"], u["index"], u["labels"]) for u in listing] == [
+        (SYND, 2, {"ann": "fact", "bob": "claim", "cy": "fact"}),
+        (WIRE, 4, {"ann": "claim", "bob": "fact"}),
+        (WIRE, 6, {"ann": "opinion", "bob": "opinion", "cy": "claim"}),
+    ]
+    assert listing[0]["docs"] == 2 and listing[0]["decision"] is None
+    everything = json.loads(run("disagreements", "--json", "--all", "--db", built).output)
+    assert len(everything) == 4 and everything[1]["labels"] == {"ann": "opinion"}
+
+
+def test_import_labels_reports_bad_rows_and_stores_the_rest(db_path, tmp_path):
+    build(db_path, tmp_path, labels=[])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([
+        json.dumps({"doc": WIRE, "index": 0, "annotator": "dee", "label": "fact", "text": "Dockworkers end three-day strike at Port of Halden after wage deal"}),
+        json.dumps({"doc": WIRE, "index": 1, "annotator": "dee", "label": "fact", "text": "Something else."}),
+        json.dumps({"doc": "nope.txt", "index": 0, "annotator": "dee", "label": "fact"}),
+        json.dumps({"doc": WIRE, "index": 0, "annotator": "dee", "label": "rumour"}),
+        json.dumps({"doc": WIRE, "index": 99, "annotator": "dee", "label": "fact"}),
+        "{not json",
+        json.dumps({"doc": WIRE, "index": "3", "annotator": "dee", "label": "fact"}),
+        json.dumps({"doc": WIRE, "index": 2, "annotator": "dee", "label": "claim", "note": "who says?"}),
+    ]) + "\n")
+    result = run("import-labels", bad, "--db", db_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {bad}:2: text does not match sentence 1 of '{WIRE}' (stored: 'HALDEN, March 14 (Newswire) - Dockworkers at the Port of Hal')",
+        f"error: {bad}:3: unknown document 'nope.txt'",
+        f"error: {bad}:4: unknown label 'rumour' (expected one of fact, claim, opinion, advert)",
+        f"error: {bad}:5: document '{WIRE}' has no sentence 99",
+        f"error: {bad}:6: bad JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"error: {bad}:7: 'index' must be an integer, not str",
+    ]
+    assert "2 labels added, 0 already present, 6 rows skipped" in result.output
+    again = run("import-labels", bad, "--db", db_path)
+    assert "0 labels added, 2 already present, 6 rows skipped" in again.output
+    store = Store(db_path)
+    assert store.query("SELECT annotator, label, note FROM events ORDER BY id") == [("dee", "fact", None), ("dee", "claim", "who says?")]
+
+
+def test_review_decides_and_undoes(built):
+    store = Store(built)
+    review = Review(store, "lead")
+    assert len(review.units) == 3
+    review.decide("fact")
+    review.decide("ambiguous")
+    assert store.query("SELECT kind, annotator, label, undone FROM events WHERE kind = 'decision' ORDER BY id") == [
+        ("decision", "lead", "fact", 0), ("decision", "lead", "ambiguous", 0)]
+    assert review.undo() and review.pos == 1 and review.current.decision is None
+    assert json.loads(run("disagreements", "--json", "--db", built).output)[0]["decision"] == "fact"
+
+
+async def test_review_screen_keys(built):
+    store = Store(built)
+    app = AnnotatorApp(store, "lead", mode="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("c", "x", "k", "o", "u", "j", "j")
+        decisions = store.query("SELECT label, undone FROM events WHERE kind = 'decision' ORDER BY id")
+        assert decisions == [("claim", 0), ("ambiguous", 0), ("opinion", 1)]
+        await pilot.press("t")
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("escape", "q")
+    assert units_to_review(store) == units_to_review(store, False)
+
+
+def test_snapshot_review_summary(built, snap_compare):
+    assert snap_compare(AnnotatorApp(Store(built), "lead", mode="review"), press=["t"], terminal_size=(100, 30))
