@@ -21,13 +21,7 @@ def cohen_kappa(a: Sequence[str], b: Sequence[str], labels: Sequence[str] | None
     if len(a) == 0:
         return None
     labels = list(labels or sorted(set(a) | set(b)))
-    m = confusion(a, b, labels).astype(float)
-    n = m.sum()
-    observed = np.trace(m) / n
-    expected = float((m.sum(axis=1) * m.sum(axis=0)).sum() / (n * n))
-    if expected == 1.0:
-        return None
-    return float((observed - expected) / (1 - expected))
+    return _kappa_from_confusion(confusion(a, b, labels))
 
 
 def confusion(a: Sequence[str], b: Sequence[str], labels: Sequence[str]) -> np.ndarray:
@@ -109,72 +103,74 @@ def compute(rows: Iterable[tuple[int, str, str]], only: Sequence[str] | None = N
     Only units labeled by at least two of the (selected) annotators count.
     """
     selected = set(only) if only else None
-    by_unit: dict[int, dict[str, str]] = {}
-    for unit, annotator, label in rows:
-        if selected is None or annotator in selected:
-            by_unit.setdefault(unit, {})[annotator] = label
-    shared = {u: votes for u, votes in by_unit.items() if len(votes) >= 2}
-    annotators = sorted(selected) if selected else sorted({a for v in shared.values() for a in v})
     codes = {label: i for i, label in enumerate(labels)}
-    extra = sorted({l for v in shared.values() for l in v.values()} - set(codes))
-    for label in extra:  # labels outside the known four still count, after them
-        codes[label] = len(codes)
+    people: dict[str, int] = {}
+    unit_ids: dict[int, int] = {}
+    u_col, a_col, l_col = [], [], []
+    for unit, annotator, label in rows:
+        if selected is not None and annotator not in selected:
+            continue
+        u_col.append(unit_ids.setdefault(unit, len(unit_ids)))
+        a_col.append(people.setdefault(annotator, len(people)))
+        l_col.append(codes.setdefault(label, len(codes)))  # labels outside the four count too, after them
     all_labels = list(codes)
-    col = {a: i for i, a in enumerate(annotators)}
-    units = list(shared)
-    matrix = np.full((len(annotators), len(units)), np.nan)
-    for j, u in enumerate(units):
-        for a, label in shared[u].items():
-            matrix[col[a], j] = codes[label]
+    full = np.full((max(1, len(people)), len(unit_ids)), np.nan)
+    full[a_col, u_col] = l_col
+    shared = (~np.isnan(full)).sum(axis=0) >= 2
+    matrix = full[:, shared]
+    names = sorted(selected) if selected else sorted(p for p, i in people.items() if (~np.isnan(matrix[i])).any())
+    matrix = np.vstack([matrix[people[a]] if a in people else np.full(matrix.shape[1], np.nan) for a in names]) \
+        if names else np.zeros((0, matrix.shape[1]))
+    n_units = matrix.shape[1]
 
-    alpha = krippendorff_alpha(matrix) if units else None
+    alpha = krippendorff_alpha(matrix) if n_units else None
     per_label = {}
     for label, code in codes.items():
-        if label in extra and not units:
-            continue
         binary = np.where(np.isnan(matrix), np.nan, (matrix == code).astype(float))
-        per_label[label] = krippendorff_alpha(binary) if units else None
+        per_label[label] = krippendorff_alpha(binary) if n_units else None
 
-    complete = [u for u in units if len(shared[u]) == len(annotators)]
-    fleiss = None
-    if complete and len(annotators) >= 2:
-        counts = np.zeros((len(complete), len(codes)))
-        for i, u in enumerate(complete):
-            for label in shared[u].values():
-                counts[i, codes[label]] += 1
-        fleiss = fleiss_kappa(counts)
+    # label counts per unit: (units x labels)
+    present = ~np.isnan(matrix)
+    counts = np.zeros((n_units, len(all_labels)))
+    rows_, cols_ = np.nonzero(present.T)
+    np.add.at(counts, (rows_, matrix.T[rows_, cols_].astype(int)), 1)
+    raters = counts.sum(axis=1)
+    complete = raters == len(names)
+    fleiss = fleiss_kappa(counts[complete]) if complete.any() and len(names) >= 2 else None
 
     cohen, pair_units, confusions = {}, {}, {}
-    for a, b in itertools.combinations(annotators, 2):
-        both = [(v[a], v[b]) for v in shared.values() if a in v and b in v]
-        key = f"{a}|{b}"
-        pair_units[key] = len(both)
-        xs, ys = [x for x, _ in both], [y for _, y in both]
-        cohen[key] = cohen_kappa(xs, ys, all_labels)
-        confusions[key] = {"labels": all_labels, "rows": a, "columns": b,
-                           "matrix": confusion(xs, ys, all_labels).tolist()}
+    for i, j in itertools.combinations(range(len(names)), 2):
+        both = present[i] & present[j]
+        xs, ys = matrix[i, both].astype(int), matrix[j, both].astype(int)
+        key = f"{names[i]}|{names[j]}"
+        m = np.bincount(xs * len(all_labels) + ys, minlength=len(all_labels) ** 2).reshape(len(all_labels), -1)
+        pair_units[key] = int(both.sum())
+        cohen[key] = _kappa_from_confusion(m)
+        confusions[key] = {"labels": all_labels, "rows": names[i], "columns": names[j], "matrix": m.tolist()}
 
-    agree_share = []
+    observed = None
     disagreements = 0
-    for votes in shared.values():
-        values = list(votes.values())
-        n = len(values)
-        same = sum(c * (c - 1) for c in _counts(values))
-        agree_share.append(same / (n * (n - 1)))
-        disagreements += len(set(values)) > 1
-    observed = float(np.mean(agree_share)) if agree_share else None
+    if n_units:
+        same = (counts * (counts - 1)).sum(axis=1)
+        observed = float(np.mean(same / (raters * (raters - 1))))
+        disagreements = int(((counts > 0).sum(axis=1) > 1).sum())
     return Agreement(
-        units=len(units), annotators=annotators, krippendorff_alpha=alpha, fleiss_kappa=fleiss,
-        fleiss_units=len(complete), cohen_kappa=cohen, pair_units=pair_units, observed_agreement=observed,
-        per_label=per_label, confusion=confusions, disagreements=disagreements, labels=all_labels,
+        units=n_units, annotators=names, krippendorff_alpha=alpha, fleiss_kappa=fleiss,
+        fleiss_units=int(complete.sum()) if len(names) >= 2 else 0, cohen_kappa=cohen, pair_units=pair_units,
+        observed_agreement=observed, per_label=per_label, confusion=confusions, disagreements=disagreements,
+        labels=all_labels,
     )
 
 
-def _counts(values: list[str]) -> Iterable[int]:
-    seen: dict[str, int] = {}
-    for v in values:
-        seen[v] = seen.get(v, 0) + 1
-    return seen.values()
+def _kappa_from_confusion(m: np.ndarray) -> float | None:
+    n = m.sum()
+    if n == 0:
+        return None
+    observed = np.trace(m) / n
+    expected = float((m.sum(axis=1) * m.sum(axis=0)).sum() / (n * n))
+    if expected == 1.0:
+        return None
+    return float((observed - expected) / (1 - expected))
 
 
 def format_text(result: Agreement) -> str:

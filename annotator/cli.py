@@ -309,3 +309,7 @@ def import_labels_cmd(path, db_path):
     click.echo(f"{result.added} labels added, {result.already} already present, {len(result.errors)} rows skipped")
     if result.errors:
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
