@@ -79,6 +79,7 @@ class Agreement:
     confusion: dict[str, dict]
     disagreements: int
     labels: list[str] = field(default_factory=lambda: list(LABELS))
+    labeled_by: dict[str, int] = field(default_factory=dict)  # units each annotator labeled, shared or not
 
     def as_json(self) -> dict:
         return {
@@ -159,6 +160,7 @@ def compute(rows: Iterable[tuple[int, str, str]], only: Sequence[str] | None = N
         fleiss_units=int(complete.sum()) if len(names) >= 2 else 0, cohen_kappa=cohen, pair_units=pair_units,
         observed_agreement=observed, per_label=per_label, confusion=confusions, disagreements=disagreements,
         labels=all_labels,
+        labeled_by={p: int(n) for p, n in zip(people, np.bincount(np.asarray(a_col, dtype=np.int64), minlength=len(people)))},
     )
 
 

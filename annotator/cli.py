@@ -311,5 +311,71 @@ def import_labels_cmd(path, db_path):
         sys.exit(1)
 
 
+@main.command("export")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Output file (.jsonl, .csv or .parquet).")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), help="Default: from the file extension.")
+@click.option("--mode", type=click.Choice(["gold", "majority", "all"]), default="gold", show_default=True,
+              help="gold: decided or unanimous units; majority: the majority label with votes; all: every current label.")
+@click.option("--split", help="Train/dev/test shares, e.g. 80/10/10: writes PATH.train/.dev/.test, stratified by label.")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split.")
+@click.option("--card", is_flag=True, help="Print the data card instead of writing datacard.md beside the data.")
+def export_cmd(out_path, db_path, fmt, mode, split, seed, card):
+    """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
+
+    Units in disagreement without a review decision, and units marked ambiguous, are left out of
+    gold exports and counted on stderr.
+    """
+    from annotator.export import ExportError, datacard, export
+    from annotator.review import agreement_figures
+
+    store = open_store(db_path, create=False)
+    out = Path(out_path)
+    try:
+        report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed)
+    except ExportError as err:
+        raise click.ClickException(str(err)) from None
+    for path in report.files:
+        rows = report.rows["all" if not split else path.stem.rsplit(".", 1)[1]]
+        click.echo(f"wrote {rows} rows to {path}")
+    for reason, n in sorted(report.left_out.items()):
+        click.echo(f"left out: {n} units {reason}", err=True)
+    if sum(report.rows.values()) == 0:
+        click.echo("note: no labeled units to export; the file is empty", err=True)
+    card_text = datacard(report, mode=mode, db_path=db_path, split=split, seed=seed,
+                         figures=agreement_figures(store))
+    if card:
+        click.echo(card_text)
+    else:
+        card_path = out.with_name("datacard.md")
+        card_path.write_text(card_text, encoding="utf-8")
+        click.echo(f"wrote {card_path}")
+
+
+@main.command("merge")
+@click.argument("other", type=click.Path(dir_okay=False))
+@db_option
+def merge_cmd(other, db_path):
+    """Merge the labels and decisions of another database (an offline copy) into this one.
+
+    Documents are matched by content hash and sentences by index; every label event is added
+    once, so merging the same copy twice changes nothing.
+    """
+    from annotator.merge import merge
+
+    if Path(other).resolve() == Path(db_path).resolve():
+        raise click.ClickException(f"{other}: is the database itself")
+    store = open_store(db_path, create=False)
+    source = open_store(other, create=False)
+    try:
+        report = merge(store, source)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+    added = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.added.items())) or "nothing new"
+    click.echo(f"merged {other}: added {added}; {report.undone} events marked undone")
+    for reason, n in sorted(report.skipped.items()):
+        click.echo(f"skipped {n} events {reason}", err=True)
+
+
 if __name__ == "__main__":
     main()

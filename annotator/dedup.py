@@ -190,8 +190,9 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
         ids = [row[0] for row in pending]
         norms = [normalise(row[1]) for row in pending]
         hashes = [row[2] for row in pending]
-        splits = {(doc, h) for doc, h, _, _ in store.dedup_edits("split")}
-        pinned = [(row[3], row[2]) in splits for row in pending]
+        del pending  # the texts live on as their normalised forms only
+        split_ids = store.pending_split_ids()
+        pinned = [sid in split_ids for sid in ids]
         has_stored = store.has_grouped_sentences()
         stored_groups = store.groups_by_hash(hashes) if has_stored else {}
 

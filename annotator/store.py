@@ -398,15 +398,15 @@ class Store:
         ).fetchone()
         return SentenceRow(*row) if row else None
 
-    def sentences_by_doc_index(self, doc_ids: Sequence[int]) -> dict[tuple[int, int], int]:
-        """(doc_id, index) -> sentence id, for the given documents."""
+    def sentences_by_doc_index(self, doc_ids: Sequence[int]) -> dict[tuple[int, int], tuple[int, str]]:
+        """(doc_id, index) -> (sentence id, text), for the given documents."""
         out = {}
         for chunk in _chunks(list(doc_ids), 500):
             marks = ",".join("?" * len(chunk))
-            for sid, doc_id, idx in self.conn.execute(
-                f"SELECT id, doc_id, idx FROM sentences WHERE doc_id IN ({marks})", chunk
+            for sid, doc_id, idx, text in self.conn.execute(
+                f"SELECT id, doc_id, idx, text FROM sentences WHERE doc_id IN ({marks})", chunk
             ):
-                out[(doc_id, idx)] = sid
+                out[(doc_id, idx)] = (sid, text)
         return out
 
     def find_sentences(self, needle: str, limit: int = 50) -> list[tuple[int, int, str]]:
@@ -422,12 +422,19 @@ class Store:
     def has_grouped_sentences(self) -> bool:
         return self.conn.execute("SELECT 1 FROM sentences WHERE grouped = 1 LIMIT 1").fetchone() is not None
 
-    def pending_sentences(self) -> list[tuple[int, str, int, str]]:
-        """(id, text, norm_hash, doc name) of sentences not yet grouped."""
-        return self.conn.execute(
-            "SELECT s.id, s.text, s.norm_hash, d.name FROM sentences s JOIN documents d ON d.id = s.doc_id "
-            "WHERE s.grouped = 0 ORDER BY s.id"
-        ).fetchall()
+    def pending_sentences(self) -> list[tuple[int, str, int]]:
+        """(id, text, norm_hash) of sentences not yet grouped."""
+        return self.conn.execute("SELECT id, text, norm_hash FROM sentences WHERE grouped = 0 ORDER BY id").fetchall()
+
+    def pending_split_ids(self) -> set[int]:
+        """Pending sentences that a recorded split keeps apart (same document name and normalised text)."""
+        return {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT s.id FROM dedup_edits x JOIN documents d ON d.name = x.a_doc "
+                "JOIN sentences s ON s.doc_id = d.id AND s.norm_hash = x.a_hash WHERE x.kind = 'split' AND s.grouped = 0"
+            )
+        }
 
     def groups_by_hash(self, hashes: Sequence[int]) -> dict[int, int]:
         """norm_hash -> group id among grouped, unpinned sentences."""
@@ -651,6 +658,46 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
+    def units_with_votes(self) -> Iterator[tuple]:
+        """Per labeled group, in group order: (group, [(annotator, label)], (decision, by) or None,
+        first occurrence's doc name, index and text, number of documents holding it)."""
+        cursor = self.conn.execute(
+            "SELECT c.grp, group_concat(c.annotator || char(31) || c.label, char(30)), "
+            "(SELECT e.label || char(31) || e.annotator FROM events e JOIN sentences m ON m.id = e.sentence_id "
+            " WHERE m.group_id = c.grp AND e.kind = 'decision' AND e.undone = 0 ORDER BY e.created_at DESC, e.id DESC LIMIT 1), "
+            "(SELECT min(id) FROM sentences WHERE group_id = c.grp), "
+            "(SELECT count(DISTINCT doc_id) FROM sentences WHERE group_id = c.grp) "
+            "FROM (" + _CURRENT_LABELS.format(where="") + ") c GROUP BY c.grp ORDER BY c.grp"
+        )
+        for group, votes, decision, first, docs in cursor:
+            doc, index, text = self.conn.execute(
+                "SELECT d.name, s.idx, s.text FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE s.id = ?", (first,)
+            ).fetchone()
+            yield (
+                group,
+                [tuple(v.split("\x1f", 1)) for v in votes.split("\x1e")],
+                tuple(decision.split("\x1f", 1)) if decision else None,
+                doc, index, text, docs,
+            )
+
+    def label_rows(self) -> Iterator[tuple]:
+        """Every current label with its sentence: (doc, index, start, end, text, label, annotator, note,
+        created_at, group), by group then annotator."""
+        notes: dict[tuple[int, str], str] = {}
+        for group, annotator, note in self.conn.execute(
+            "SELECT s.group_id, e.annotator, e.note FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            "WHERE e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL ORDER BY e.created_at, e.id"
+        ):
+            notes[(group, annotator)] = note  # the latest note wins
+        cursor = self.conn.execute(
+            'SELECT d.name, s.idx, s.start, s."end", s.text, c.label, c.annotator, '
+            "substr(c.latest, 1, length(c.latest) - 15), c.grp "
+            "FROM (" + _CURRENT_LABELS.format(where="") + ") c JOIN sentences s ON s.id = c.sentence_id "
+            "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
+        )
+        for doc, index, start, end, text, label, annotator, created_at, group in cursor:
+            yield doc, index, start, end, text, label, annotator, notes.get((group, annotator)), created_at, group
+
     def group_events(self, group_id: int) -> list[Event]:
         return [
             Event(*row)
@@ -668,13 +715,22 @@ class Store:
             "FROM events e JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY e.id"
         )
 
-    def undone_uids(self, uids: Sequence[str]) -> int:
-        changed = 0
+    def known_uids(self, uids: Sequence[str]) -> set[str]:
+        known: set[str] = set()
         for chunk in _chunks(list(uids), 500):
             marks = ",".join("?" * len(chunk))
-            changed += self.conn.execute(
-                f"UPDATE events SET undone = 1 WHERE uid IN ({marks}) AND undone = 0", chunk
-            ).rowcount
+            known.update(r[0] for r in self.conn.execute(f"SELECT uid FROM events WHERE uid IN ({marks})", chunk))
+        return known
+
+    def mark_undone(self, uids: Sequence[str]) -> int:
+        """Mark the events with these uids undone (one transaction); returns how many changed."""
+        changed = 0
+        with self.transaction():
+            for chunk in _chunks(list(uids), 500):
+                marks = ",".join("?" * len(chunk))
+                changed += self.conn.execute(
+                    f"UPDATE events SET undone = 1 WHERE uid IN ({marks}) AND undone = 0", chunk
+                ).rowcount
         return changed
 
     def documents_by_hash(self) -> dict[str, int]:

@@ -31,11 +31,10 @@ def measure(size: int) -> dict:
     from annotator import dedup
     from annotator.ingest import import_paths
     from annotator.store import Store
-    from synth import write_corpus
-
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"
-        truth = write_corpus(folder, size)
+        # the corpus is written by another process, so the peak memory measured is the import's
+        subprocess.run([sys.executable, __file__, "--write", str(size), str(folder)], check=True)
         store = Store(Path(tmp) / "bench.db")
         import_paths(store, [folder], group=False)
         start = time.perf_counter()
@@ -43,9 +42,12 @@ def measure(size: int) -> dict:
         grouped = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         predicted = [[(d, i) for d, i, _, _ in store.group_members(g)] for g, _ in store.groups(2)]
+        truth = [[tuple(m) for m in family] for family in json.loads((folder / "truth.json").read_text())]
         true_pairs, found = pairs_of(truth), pairs_of(predicted)
         hits = len(true_pairs & found)
         extra = Path(tmp) / "extra"
+        from synth import write_corpus
+
         write_corpus(extra, 1000, seed=99, dup_share=0.0)
         for path in extra.glob("*.jsonl"):  # new document names, same generator: some text overlaps the corpus
             path.write_text(path.read_text().replace('"doc-', '"new-'))
@@ -59,6 +61,13 @@ def measure(size: int) -> dict:
 
 
 def main() -> None:
+    if len(sys.argv) > 3 and sys.argv[1] == "--write":
+        from synth import write_corpus
+
+        folder = Path(sys.argv[3])
+        families = write_corpus(folder, int(sys.argv[2]))
+        (folder / "truth.json").write_text(json.dumps(families))
+        return
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         print(json.dumps(measure(int(sys.argv[2]))))
         return

@@ -1,0 +1,160 @@
+import csv
+import json
+import sqlite3
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.export import assign_splits, parse_split
+from annotator.review import Review
+from annotator.store import Store
+from helpers import SYND, WIRE, build, run
+
+
+@pytest.fixture
+def built(db_path, tmp_path):
+    build(db_path, tmp_path)
+    return db_path
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def texts(db_path):
+    store = Store(db_path)
+    return {(d, i): t for d, i, t in store.query(
+        "SELECT d.name, s.idx, s.text FROM sentences s JOIN documents d ON d.id = s.doc_id")}
+
+
+def test_gold_rows_exact(built, tmp_path):
+    review = Review(Store(built), "lead")
+    review.decide("fact")  # synd:2 (ann fact, bob claim, cy fact)
+    review.decide("ambiguous")  # wire:4
+    out = tmp_path / "gold.jsonl"
+    result = run("export", "--out", out, "--db", built)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "left out: 1 units in disagreement without a decision",
+        "left out: 1 units marked ambiguous",
+    ]
+    t = texts(built)
+    rows = read_jsonl(out)
+    assert [(r["doc"], r["index"], r["label"], r["annotators"], r["agreement"], r["docs"], r["decided_by"]) for r in rows] == [
+        (SYND, 1, "fact", 3, 1.0, 2, None),
+        (SYND, 2, "fact", 3, 0.6667, 2, "lead"),
+        (SYND, 3, "fact", 2, 1.0, 2, None),
+        (SYND, 4, "opinion", 1, 1.0, 1, None),
+        (SYND, 6, "advert", 2, 1.0, 1, None),
+        (WIRE, 0, "fact", 3, 1.0, 1, None),
+        (WIRE, 5, "claim", 2, 1.0, 1, None),
+    ]
+    assert all(r["text"] == t[(r["doc"], r["index"])] for r in rows)
+    assert len({r["group"] for r in rows}) == len(rows)
+    card = (tmp_path / "datacard.md").read_text()
+    assert "| fact | 4 |" in card and "| **total** | 7 |" in card and "**advert**: promotion" in card
+
+
+def test_majority_rows_csv(built, tmp_path):
+    out = tmp_path / "majority.csv"
+    assert run("export", "--out", out, "--mode", "majority", "--db", built).exit_code == 0
+    rows = list(csv.DictReader(out.open()))
+    assert [(r["doc"], r["index"], r["label"], r["agreement"], r["votes"]) for r in rows] == [
+        (SYND, "1", "fact", "1.0", '{"fact": 3}'),
+        (SYND, "2", "fact", "0.6667", '{"claim": 1, "fact": 2}'),
+        (SYND, "3", "fact", "1.0", '{"fact": 2}'),
+        (SYND, "4", "opinion", "1.0", '{"opinion": 1}'),
+        (SYND, "6", "advert", "1.0", '{"advert": 2}'),
+        (WIRE, "0", "fact", "1.0", '{"fact": 3}'),
+        (WIRE, "5", "claim", "1.0", '{"claim": 2}'),
+        (WIRE, "6", "opinion", "0.6667", '{"claim": 1, "opinion": 2}'),
+    ]
+
+
+def test_all_mode_round_trip_and_parquet(built, tmp_path):
+    out = tmp_path / "all.jsonl"
+    assert run("export", "--out", out, "--mode", "all", "--db", built).exit_code == 0
+    rows = read_jsonl(out)
+    assert len(rows) == 21
+    assert rows[0].keys() == {"doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group"}
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    fresh_db = fresh / "fresh.db"
+    build(fresh_db, fresh, labels=[])
+    result = run("import-labels", out, "--db", fresh_db)
+    assert result.output.startswith("21 labels added"), result.output
+    again = tmp_path / "again.jsonl"
+    run("export", "--out", again, "--mode", "all", "--db", fresh_db)
+    assert read_jsonl(again) == rows
+    table = pq.read_table(_export(built, tmp_path / "all.parquet", "all")).to_pylist()
+    assert table == rows
+
+
+def _export(db, path, mode):
+    assert run("export", "--out", path, "--mode", mode, "--db", db).exit_code == 0
+    return path
+
+
+def test_split_files(built, tmp_path):
+    out = tmp_path / "data.jsonl"
+    result = run("export", "--out", out, "--mode", "majority", "--split", "50/25/25", "--seed", "7", "--db", built)
+    assert result.exit_code == 0, result.output
+    parts = {name: read_jsonl(tmp_path / f"data.{name}.jsonl") for name in ("train", "dev", "test")}
+    groups = [r["group"] for rows in parts.values() for r in rows]
+    assert len(groups) == len(set(groups)) == 8
+    first = {name: [r["group"] for r in rows] for name, rows in parts.items()}
+    run("export", "--out", out, "--mode", "majority", "--split", "50/25/25", "--seed", "7", "--db", built)
+    assert {name: [r["group"] for r in read_jsonl(tmp_path / f"data.{name}.jsonl")] for name in parts} == first
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.integers(0, 10_000), st.sampled_from(["fact", "claim", "opinion", "advert"]), max_size=300),
+       st.integers(0, 1000))
+def test_split_properties(strata, seed):
+    shares = parse_split("80/10/10")
+    assignment = assign_splits(strata, shares, seed)
+    assert assignment.keys() == strata.keys()
+    assert assign_splits(dict(reversed(list(strata.items()))), shares, seed) == assignment
+    for label in set(strata.values()):
+        members = [g for g, l in strata.items() if l == label]
+        n = len(members)
+        in_train = sum(assignment[g] == 0 for g in members)
+        in_dev = sum(assignment[g] == 1 for g in members)
+        assert in_train == round(n * 0.8)
+        assert in_dev == min(n - in_train, round(n * 0.1))
+
+
+def test_bad_split_and_empty_database(db_path, tmp_path):
+    build(db_path, tmp_path, labels=[])
+    out = tmp_path / "empty.jsonl"
+    result = run("export", "--out", out, "--db", db_path)
+    assert result.exit_code == 0
+    assert out.read_text() == ""
+    assert "note: no labeled units to export; the file is empty" in result.stderr
+    bad = run("export", "--out", out, "--split", "80/20", "--db", db_path)
+    assert bad.output == "Error: --split '80/20': expected three shares like 80/10/10\n"
+    fmt = run("export", "--out", tmp_path / "x.xlsx", "--db", db_path)
+    assert fmt.output == f"Error: {tmp_path}/x.xlsx: unknown format 'xlsx'; use --format (jsonl, csv, parquet)\n"
+
+
+def test_merge_twice_is_a_no_op(built, tmp_path):
+    copy = tmp_path / "copy.db"
+    source, target = sqlite3.connect(built), sqlite3.connect(copy)
+    source.backup(target)  # a copy that includes what is still in the write-ahead log
+    source.close()
+    target.close()
+    offline = Store(copy)
+    sentence = offline.sentence_at(WIRE, 4)
+    offline.add_event(sentence.id, "label", "dee", "opinion", "from the train")
+    undone = offline.add_event(sentence.id, "label", "eve", "fact")
+    offline.set_undone(undone)
+    offline.close()
+    first = run("merge", copy, "--db", built)
+    assert first.output == f"merged {copy}: added 2 labels; 1 events marked undone\n"
+    rows = Store(built).query("SELECT uid, kind, annotator, label, note, undone FROM events ORDER BY id")
+    second = run("merge", copy, "--db", built)
+    assert second.output == f"merged {copy}: added nothing new; 0 events marked undone\n"
+    assert Store(built).query("SELECT uid, kind, annotator, label, note, undone FROM events ORDER BY id") == rows
+    assert rows[-2][2:] == ("dee", "opinion", "from the train", 0) and rows[-1][2:] == ("eve", "fact", None, 1)
