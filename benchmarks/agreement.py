@@ -42,19 +42,30 @@ def build(db: Path, units: int, seed: int = 3) -> int:
     return len(rows)
 
 
-def main() -> None:
-    units = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+def measure(units: int) -> tuple[int, float, str]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "agreement.db"
         labels = build(db, units)
         start = time.perf_counter()
         out = subprocess.run([sys.executable, "-m", "annotator.cli", "agreement", "--json", "--db", str(db)],
                              capture_output=True, text=True, check=True)
-        elapsed = time.perf_counter() - start
+        return labels, time.perf_counter() - start, out.stdout
+
+
+def figures(size: int) -> list[tuple[str, str, str, bool]]:
+    """(figure, target, measured, met) rows for benchmarks/run_all.py; size / 5 units."""
+    units = max(1000, size // 5)
+    labels, elapsed, _ = measure(units)
+    return [(f"`agreement --json`, 5 annotators x {units:,} units ({labels:,} labels)", "< 5 s", f"{elapsed:.2f} s", elapsed < 5)]
+
+
+def main() -> None:
+    units = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    labels, elapsed, stdout = measure(units)
     print("| figure | target | measured |")
     print("|---|---|---:|")
     print(f"| `agreement --json`, 5 annotators x {units:,} units ({labels:,} labels) | < 5 s | {elapsed:.2f} s |")
-    print(f"<!-- {out.stdout[:200].strip()!r} -->")
+    print(f"<!-- {stdout[:200].strip()!r} -->")
 
 
 if __name__ == "__main__":

@@ -60,6 +60,24 @@ def measure(size: int) -> dict:
                 "peak_mb": round(peak)}
 
 
+def run_one(size: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def figures(size: int) -> list[tuple[str, str, str, bool]]:
+    """(figure, target, measured, met) rows for benchmarks/run_all.py."""
+    r = run_one(size)
+    target_s = 60 * size / 1_000_000 if size > 100_000 else 6 * size / 100_000
+    return [
+        (f"dedup recall at {size:,}", ">= 0.98", f"{r['recall']}", r["recall"] >= 0.98),
+        (f"dedup precision at {size:,}", ">= 0.99", f"{r['precision']}", r["precision"] >= 0.99),
+        (f"grouping {size:,} sentences", f"< {target_s:g} s", f"{r['group_s']} s", r["group_s"] < target_s),
+        (f"adding 1,000 sentences to {size:,}", "< 1 s", f"{r['add_1000_s']} s", r["add_1000_s"] < 1),
+        (f"import and grouping peak memory at {size:,}", "< 2048 MB", f"{r['peak_mb']} MB", r["peak_mb"] < 2048),
+    ]
+
+
 def main() -> None:
     if len(sys.argv) > 3 and sys.argv[1] == "--write":
         from synth import write_corpus
@@ -75,8 +93,7 @@ def main() -> None:
     print("| sentences | grouping (s) | true pairs | found pairs | precision | recall | +1,000 sentences (s) | peak memory (MB) |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = run_one(size)
         print(f"| {r['sentences']:,} | {r['group_s']} | {r['true_pairs']:,} | {r['found_pairs']:,} | {r['precision']} | "
               f"{r['recall']} | {r['add_1000_s']} | {r['peak_mb']} |", flush=True)
     print("targets: recall >= 0.98, precision >= 0.99; 100k grouped < 6 s, 1M < 60 s; +1,000 to 1M < 1 s; memory < 2 GB")

@@ -40,6 +40,24 @@ def measure(size: int) -> dict:
                 "peak_mb": round(peak)}
 
 
+def run_one(size: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def figures(size: int) -> list[tuple[str, str, str, bool]]:
+    """(figure, target, measured, met) rows for benchmarks/run_all.py."""
+    r = run_one(size)
+    small = run_one(max(1000, size // 10))
+    growth = (r["import_s"] / small["import_s"]) / (r["sentences"] / small["sentences"])
+    target_s = 30 * size / 1_000_000
+    return [
+        (f"import {size:,} sentences (read, segment, hash, store)", f"< {target_s:g} s", f"{r['import_s']} s", r["import_s"] < target_s),
+        (f"import peak memory at {size:,}", "< 1024 MB", f"{r['peak_mb']} MB", r["peak_mb"] < 1024),
+        ("import time growth, 10x the sentences", "linear (ratio < 1.3)", f"{growth:.2f}", growth < 1.3),
+    ]
+
+
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         print(json.dumps(measure(int(sys.argv[2]))))
@@ -48,8 +66,7 @@ def main() -> None:
     print("| sentences | import (s) | sentences/s | grouping (s) | total (s) | peak memory (MB) |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size in sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        r = run_one(size)
         print(f"| {r['sentences']:,} | {r['import_s']} | {r['sentences_per_s']:,} | {r['group_s']} | {r['total_s']} | {r['peak_mb']} |", flush=True)
     print("targets: 1,000,000 sentences imported in under 30 s, peak memory under 1 GB, time linear in size")
 

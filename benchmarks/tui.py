@@ -105,6 +105,16 @@ async def measure(path: Path, labels: int = 500) -> dict:
     }
 
 
+def figures(size: int) -> list[tuple[str, str, str, bool]]:
+    """(figure, target, measured, met) rows for benchmarks/run_all.py."""
+    r = asyncio.run(measure(corpus_db(size)))
+    return [
+        (f"TUI start to first sentence, {size:,} sentences", "< 1.5 s", f"{r['first_s']:.2f} s", r["first_s"] < 1.5),
+        ("TUI keypress to next sentence, median of 500", "< 15 ms", f"{r['median_ms']:.1f} ms", r["median_ms"] < 15),
+        ("TUI keypress to next sentence, 99th percentile", "< 50 ms", f"{r['p99_ms']:.1f} ms", r["p99_ms"] < 50),
+    ]
+
+
 def main() -> None:
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     path = corpus_db(size)

@@ -15,7 +15,7 @@ from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import FindScreen, NoteScreen
 
-WINDOW = 30  # sentences rendered either side of the current one: a huge document stays fast
+WINDOW = 20  # sentences rendered either side of the current one: a huge document stays fast
 
 
 def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], bool]]:
