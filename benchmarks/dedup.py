@@ -19,6 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from synth import run_child  # noqa: E402
+
 
 def pairs_of(groups) -> set[tuple]:
     out = set()
@@ -61,8 +63,7 @@ def measure(size: int) -> dict:
 
 
 def run_one(size: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(__file__, size)
 
 
 def figures(size: int) -> list[tuple[str, str, str, bool]]:

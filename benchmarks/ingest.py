@@ -16,6 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from synth import run_child  # noqa: E402
+
 
 def measure(size: int) -> dict:
     from annotator import dedup
@@ -41,8 +43,7 @@ def measure(size: int) -> dict:
 
 
 def run_one(size: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--one", str(size)], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_child(__file__, size)
 
 
 def figures(size: int) -> list[tuple[str, str, str, bool]]:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from pathlib import Path
+
+
+def run_child(script: str, size: int) -> dict:
+    """Run `script --one SIZE` in a fresh process (so its peak memory is its own); its last line is JSON."""
+    out = subprocess.run([sys.executable, script, "--one", str(size)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 _SYLLABLES = ["ka", "lo", "mer", "tan", "vi", "sol", "ra", "den", "por", "li", "stra", "qu", "ne", "bor", "gal",
               "mi", "tor", "an", "el", "cas", "ver", "un", "dra", "pel", "sin", "ho", "ju", "fre", "ost", "wy"]

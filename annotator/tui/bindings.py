@@ -13,15 +13,14 @@ LABEL_STYLE = {
     "ambiguous": "on $secondary-muted",
 }
 
-ANNOTATE = [
-    Binding("f", "label('fact')", "fact"),
-    Binding("c", "label('claim')", "claim"),
-    Binding("o", "label('opinion')", "opinion"),
-    Binding("a", "label('advert')", "advert"),
-    Binding("1", "label('fact')", "fact", show=False),
-    Binding("2", "label('claim')", "claim", show=False),
-    Binding("3", "label('opinion')", "opinion", show=False),
-    Binding("4", "label('advert')", "advert", show=False),
+def label_bindings(action: str) -> list[Binding]:
+    """f c o a and 1-4, calling `action('label')`: the same keys label and decide."""
+    bindings = [Binding(key, f"{action}('{label}')", label) for key, label in LABEL_KEYS.items() if key.isalpha()]
+    bindings += [Binding(key, f"{action}('{label}')", label, show=False) for key, label in LABEL_KEYS.items() if key.isdigit()]
+    return bindings
+
+
+ANNOTATE = label_bindings("label") + [
     Binding("u", "undo", "undo"),
     Binding("space,s", "skip", "skip"),
     Binding("n", "note", "note"),
@@ -36,15 +35,7 @@ ANNOTATE = [
     Binding("q", "quit", "quit"),
 ]
 
-REVIEW = [
-    Binding("f", "decide('fact')", "fact"),
-    Binding("c", "decide('claim')", "claim"),
-    Binding("o", "decide('opinion')", "opinion"),
-    Binding("a", "decide('advert')", "advert"),
-    Binding("1", "decide('fact')", "fact", show=False),
-    Binding("2", "decide('claim')", "claim", show=False),
-    Binding("3", "decide('opinion')", "opinion", show=False),
-    Binding("4", "decide('advert')", "advert", show=False),
+REVIEW = label_bindings("decide") + [
     Binding("x", "decide('ambiguous')", "ambiguous"),
     Binding("u", "undo", "undo"),
     Binding("j,down,space", "move(1)", "next"),
