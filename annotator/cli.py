@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -53,7 +54,19 @@ def emit_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class Commands(click.Group):
+    """Database trouble anywhere in a command is a one-line message, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except StoreError as err:
+            raise click.ClickException(str(err)) from None
+        except sqlite3.Error as err:
+            raise click.ClickException(f"{ctx.params.get('db_path') or default_path()}: database error: {err}") from None
+
+
+@click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="annotator")
 @click.pass_context
 def main(ctx: click.Context) -> None:
