@@ -15,7 +15,9 @@ from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import FindScreen, NoteScreen
 
-WINDOW = 20  # sentences rendered either side of the current one: a huge document stays fast
+# sentences rendered before and after the current one: a huge document stays fast, and since
+# labeling moves forward, the window reaches further ahead, so it is rebuilt seldom
+BEHIND, AHEAD = 10, 50
 
 
 def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], bool]]:
@@ -88,7 +90,7 @@ class AnnotateScreen(Screen):
         view = self.query_one("#document", VerticalScroll)
         view.border_title = escape(session.doc_title or session.doc_name)
         n = len(session.sentences)
-        lo, hi = max(0, session.index - WINDOW), min(n, session.index + WINDOW)
+        lo, hi = max(0, session.index - BEHIND), min(n, session.index + AHEAD)
         self.window = (lo, hi)
         self.para_of.clear()
         self.para_members = []
@@ -108,14 +110,17 @@ class AnnotateScreen(Screen):
             if p < len(self.pool):
                 widget = self.pool[p]
                 widget.update(markup)
-                widget.display = True
+                if not widget.display:
+                    widget.display = True
             else:
                 widget = Static(markup, classes="para")
                 self.pool.append(widget)
                 new_widgets.append(widget)
-            widget.set_class(bool(gap and p), "gap")
+            if widget.has_class("gap") != bool(gap and p):  # a class change restyles the widget: only when needed
+                widget.set_class(bool(gap and p), "gap")
         for widget in self.pool[len(blocks):]:
-            widget.display = False
+            if widget.display:
+                widget.display = False
         self.para_widgets = self.pool[: len(blocks)]
         if new_widgets:
             view.mount_all(new_widgets)
@@ -126,9 +131,15 @@ class AnnotateScreen(Screen):
             self.call_after_refresh(self.scroll_to_current)
 
     def scroll_to_current(self) -> None:
+        """Keep the current sentence in view, scrolling a screenful at a time: a scroll repaints the
+        whole view, so it should happen once a page, not on every keypress."""
         p = self.para_of.get(self.session.index)
-        if p is not None:
-            self.query_one("#document", VerticalScroll).scroll_to_widget(self.para_widgets[p], animate=False, center=True)
+        if p is None:
+            return
+        view = self.query_one("#document", VerticalScroll)
+        widget = self.para_widgets[p]
+        if not view.can_view_entire(widget):
+            view.scroll_to(y=max(0, widget.virtual_region.y - 3), animate=False)
 
     def redraw(self, previous: tuple[int, int]) -> None:
         """Show a change of position or labels, redrawing as little as possible."""
@@ -136,7 +147,7 @@ class AnnotateScreen(Screen):
         session = self.session
         lo, hi = self.window
         if old_doc != session.doc_id or not (lo <= session.index < hi) or (
-            (session.index - lo < 10 and lo > 0) or (hi - session.index < 10 and hi < len(session.sentences))
+            (session.index - lo < 3 and lo > 0) or (hi - session.index < 15 and hi < len(session.sentences))
         ):
             self.render_document()
         else:
