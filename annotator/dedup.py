@@ -280,8 +280,11 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
 
 
 def _replay_joins(store) -> None:
-    """Joins a reviewer made by hand hold for sentences imported again later."""
-    for a_doc, a_hash, b_doc, b_hash in store.dedup_edits("join"):
+    """Joins a reviewer made by hand hold for sentences imported again later, unless a later split undid them."""
+    last_split = {(doc, h): edit for edit, doc, h, _, _ in store.dedup_edits("split")}
+    for edit, a_doc, a_hash, b_doc, b_hash in store.dedup_edits("join"):
+        if max(last_split.get((a_doc, a_hash), 0), last_split.get((b_doc, b_hash), 0)) > edit:
+            continue
         a_ids = store.sentence_ids_by_doc_hash(a_doc, a_hash)
         b_ids = store.sentence_ids_by_doc_hash(b_doc, b_hash)
         if a_ids and b_ids:

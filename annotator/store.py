@@ -475,9 +475,10 @@ class Store:
         self.conn.execute("UPDATE sentences SET grouped = 1 WHERE grouped = 0")
         self.conn.executemany("INSERT OR IGNORE INTO bands(key, sentence_id) VALUES (?, ?)", bands)
 
-    def dedup_edits(self, kind: str) -> list[tuple[str, int, str | None, int | None]]:
+    def dedup_edits(self, kind: str) -> list[tuple[int, str, int, str | None, int | None]]:
+        """(edit id, doc, norm hash, other doc, other norm hash) of the recorded splits or joins, oldest first."""
         return self.conn.execute(
-            "SELECT a_doc, a_hash, b_doc, b_hash FROM dedup_edits WHERE kind = ? ORDER BY id", (kind,)
+            "SELECT id, a_doc, a_hash, b_doc, b_hash FROM dedup_edits WHERE kind = ? ORDER BY id", (kind,)
         ).fetchall()
 
     def sentence_ids_by_doc_hash(self, doc_name: str, norm_hash: int) -> list[int]:
@@ -612,15 +613,6 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
-    def group_label_of(self, group_id: int, annotator: str) -> str | None:
-        row = self.conn.execute(
-            "SELECT e.label FROM sentences m JOIN events e ON e.sentence_id = m.id WHERE m.group_id = ? "
-            "AND e.annotator = ? AND e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL "
-            "ORDER BY e.created_at DESC, e.id DESC LIMIT 1",
-            (group_id, annotator),
-        ).fetchone()
-        return row[0] if row else None
-
     def next_unlabeled(self, annotator: str, doc_id: int, after_index: int) -> int | None:
         """Index of the next sentence of a document, after after_index, whose group this annotator has not labeled."""
         row = self.conn.execute(
@@ -644,10 +636,6 @@ class Store:
     def current_labels(self) -> Iterator[tuple[int, str, str, int, str]]:
         """(group, annotator, label, sentence id, latest) for every group and annotator with a live label, by group."""
         return self.conn.execute(_CURRENT_LABELS.format(where=""))
-
-    def current_decisions(self) -> Iterator[tuple[int, str, str, str]]:
-        """(group, decided by, label or 'ambiguous', created_at): the latest live review decision per group."""
-        return self.conn.execute(_CURRENT_DECISIONS + " ORDER BY grp")
 
     def group_decision(self, group_id: int) -> tuple[str, str] | None:
         """(label or 'ambiguous', decided by) of the latest live review decision on a group."""

@@ -120,3 +120,17 @@ def test_bucket_pairs_finds_shared_keys():
 
     keys = np.array([[1, 2], [3, 2], [5, 6], [5, 7]], dtype=np.int64)
     assert dedup.bucket_pairs(keys).tolist() == [[0, 1], [2, 3]]
+
+
+def test_a_split_after_a_join_wins_on_reimport(db_path, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Ships queued for days outside the harbour.\n")
+    b.write_text("Vessels waited offshore for a whole week.\n")
+    run("import", a, b, "--db", db_path)
+    run("dupes", "join", "a.txt:0", "b.txt:0", "--db", db_path)
+    assert [members(e) for e in groups_json(db_path)] == [[("a.txt", 0), ("b.txt", 0)]]
+    run("dupes", "split", "b.txt:0", "--db", db_path)
+    c = tmp_path / "c.txt"
+    c.write_text("Something else entirely happened on Tuesday.\n")
+    run("import", c, "--db", db_path)  # grouping runs again and replays the recorded edits
+    assert groups_json(db_path) == []
