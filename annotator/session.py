@@ -27,6 +27,7 @@ class Session:
         if not self.docs:
             raise ValueError("the database holds no documents: import some first (annotator import PATH)")
         self.groups_total = store.count_groups()
+        self.team = store.team_progress()
         self.undo_stack: list[int] = []
         self.doc_pos = 0
         if doc_name is not None:
@@ -59,6 +60,7 @@ class Session:
         """See what other annotators and imports changed: documents, groups, labels."""
         self.docs = self.store.document_ids()
         self.groups_total = self.store.count_groups()
+        self.team = self.store.team_progress()
         names = [d[0] for d in self.docs]
         self.doc_pos = names.index(self.doc_id) if self.doc_id in names else 0
         self._load_document()

@@ -549,6 +549,13 @@ class Store:
     def count_groups(self) -> int:
         return self.conn.execute("SELECT count(DISTINCT group_id) FROM sentences").fetchone()[0]
 
+    def team_progress(self) -> tuple[int, int]:
+        """(groups labeled by anyone, annotators who labeled): what the whole team has done."""
+        return self.conn.execute(
+            "SELECT count(DISTINCT s.group_id), count(DISTINCT e.annotator) FROM events e "
+            "JOIN sentences s ON s.id = e.sentence_id WHERE e.kind = 'label' AND e.undone = 0"
+        ).fetchone()
+
     # -- events: labels, notes, decisions --------------------------------------------------
 
     def add_event(

@@ -162,3 +162,16 @@ def test_snapshot_main_screen(store, snap_compare):
 
 def test_snapshot_help_screen(store, snap_compare):
     assert snap_compare(AnnotatorApp(store, "alice"), press=["question_mark"], terminal_size=SIZE)
+
+
+async def test_refresh_shows_what_others_labeled(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        other = Store(store.path)
+        other.add_event(other.sentence_at(IRAQ, 1).id, "label", "bob", "claim")
+        other.add_event(other.sentence_at(IRAQ, 5).id, "label", "bob", "opinion")
+        await pilot.press("r")
+        counts = str(pilot.app.screen.query_one("#counts").render())
+        assert "team at last r: 3 by 2" in counts
+        assert screen(pilot).session.labels == {0: "fact"}  # bob's labels are bob's, not alice's
