@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import subprocess
@@ -32,11 +33,11 @@ class Generator:
         self.rng = random.Random(seed)
         self.words = vocabulary(vocab, self.rng)
         # Zipf-like weights: a few words are very common, most are rare, as in news text
-        self.weights = [1 / (rank + 1) for rank in range(len(self.words))]
+        self.cum_weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(self.words))))
 
     def sentence(self, low: int = 12, high: int = 28) -> str:
         n = self.rng.randint(low, high)
-        words = self.rng.choices(self.words, weights=self.weights, k=n)
+        words = self.rng.choices(self.words, cum_weights=self.cum_weights, k=n)
         words[0] = words[0].capitalize()
         return " ".join(words) + self.rng.choice(".....?!")
 
