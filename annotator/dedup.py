@@ -111,37 +111,42 @@ def token_set(norm: str) -> list[str] | None:
 
 
 def bucket_pairs(keys: np.ndarray) -> np.ndarray:
-    """Pairs (i, j), i < j, of rows sharing any band key: members of a bucket are compared with its first ones."""
+    """Pairs (i, j), i < j, of rows sharing any band key: members of a bucket are compared with its first ones.
+
+    One band at a time, so the working arrays are the size of the corpus, not ten times it.
+    """
     if keys.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    n, bands = keys.shape
-    flat = keys.ravel()
-    rows = np.repeat(np.arange(n, dtype=np.int64), bands)
-    order = np.argsort(flat, kind="stable")
-    flat, rows = flat[order], rows[order]
-    boundary = np.empty(flat.size, dtype=bool)
+    n = keys.shape[0]
+    codes = [_band_pairs(keys[:, band], n) for band in range(keys.shape[1])]
+    codes = np.sort(np.concatenate(codes))  # one integer per pair: sorting them dedups fast
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if codes.size else codes
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def _band_pairs(column: np.ndarray, n: int) -> np.ndarray:
+    """Pair codes i * n + j (i < j) of the rows sharing a key in one band."""
+    order = np.argsort(column, kind="stable")
+    keys = column[order]
+    boundary = np.empty(keys.size, dtype=bool)
     boundary[0] = True
-    np.not_equal(flat[1:], flat[:-1], out=boundary[1:])
+    np.not_equal(keys[1:], keys[:-1], out=boundary[1:])
     bucket_start = np.flatnonzero(boundary)
-    sizes = np.diff(np.append(bucket_start, flat.size))
-    pairs = []
-    shared = bucket_start[sizes > 1]
-    shared_sizes = sizes[sizes > 1]
+    sizes = np.diff(np.append(bucket_start, keys.size))
+    del keys, boundary
+    largest = int(sizes.max(initial=1))
+    if largest < 2:
+        return np.zeros(0, dtype=np.int64)
     # pair each member with up to _MAX_BUCKET earlier members of its bucket, vectorised by offset
-    position = np.arange(flat.size) - np.repeat(bucket_start, sizes)
-    for offset in range(1, min(_MAX_BUCKET, int(shared_sizes.max(initial=1))) + 1):
+    position = np.arange(order.size) - np.repeat(bucket_start, sizes)
+    out = []
+    for offset in range(1, min(_MAX_BUCKET, largest - 1) + 1):
         later = np.flatnonzero(position >= offset)
         if later.size == 0:
             break
-        pairs.append(np.stack([rows[later - offset], rows[later]], axis=1))
-    if not pairs:
-        return np.zeros((0, 2), dtype=np.int64)
-    both = np.concatenate(pairs)
-    both = both[both[:, 0] != both[:, 1]]
-    both.sort(axis=1)
-    codes = np.sort(both[:, 0] * n + both[:, 1])  # one integer per pair: sorting them dedups fast
-    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-    return np.stack([codes // n, codes % n], axis=1)
+        a, b = order[later - offset], order[later]
+        out.append(np.minimum(a, b) * n + np.maximum(a, b))
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
 def similar(a: Sequence[str], b: Sequence[str], threshold: float) -> np.ndarray:
@@ -184,13 +189,13 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
         threshold = float(store.setting("threshold", str(DEFAULT_THRESHOLD)))
     signer = signer or Signer()
     with store.transaction():
-        pending = store.pending_sentences()
-        if not pending:
+        ids, norms, hashes = [], [], []
+        for sid, text, h in store.pending_sentences():  # streamed: only the normalised texts are kept
+            ids.append(sid)
+            norms.append(normalise(text))
+            hashes.append(h)
+        if not ids:
             return {"sentences": 0, "joined": 0}
-        ids = [row[0] for row in pending]
-        norms = [normalise(row[1]) for row in pending]
-        hashes = [row[2] for row in pending]
-        del pending  # the texts live on as their normalised forms only
         split_ids = store.pending_split_ids()
         pinned = [sid in split_ids for sid in ids]
         has_stored = store.has_grouped_sentences()
@@ -265,18 +270,19 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
             group = root_target.get(root, root)
             if group != sid:
                 moved.append((sid, group, 0))
-        band_keys = keys.ravel()
-        band_ids = np.repeat(np.asarray([ids[pos] for pos in signed], dtype=np.int64), keys.shape[1])
-        order = np.argsort(band_keys, kind="stable")  # key order keeps the B-tree inserts cheap
-        band_keys, band_ids = band_keys[order], band_ids[order]
-        bands = (
-            row
-            for start in range(0, len(band_keys), _SIGN_CHUNK)  # chunks: no list of ten million tuples
-            for row in zip(band_keys[start : start + _SIGN_CHUNK].tolist(), band_ids[start : start + _SIGN_CHUNK].tolist())
-        )
-        store.save_grouping(moved, bands)
+        store.save_grouping(moved, _band_rows(keys, np.asarray([ids[pos] for pos in signed], dtype=np.int64)))
         _replay_joins(store)
     return {"sentences": len(ids), "joined": sum(1 for _, _, p in moved if not p)}
+
+
+def _band_rows(keys: np.ndarray, sentence_ids: np.ndarray):
+    """(key, sentence id) rows to store, band by band and in key order within a band (cheap B-tree
+    inserts), converted in chunks so no list of ten million tuples is ever built."""
+    for band in range(keys.shape[1]):
+        order = np.argsort(keys[:, band], kind="stable")
+        column, owners = keys[order, band], sentence_ids[order]
+        for start in range(0, len(column), _SIGN_CHUNK):
+            yield from zip(column[start : start + _SIGN_CHUNK].tolist(), owners[start : start + _SIGN_CHUNK].tolist())
 
 
 def _replay_joins(store) -> None:

@@ -1,4 +1,4 @@
-"""Time importing a synthetic corpus: read, segment, hash and store; grouping is timed apart.
+"""Time importing a synthetic corpus: read, segment, hash and store (grouping: benchmarks/dedup.py).
 
 usage: python benchmarks/ingest.py [SIZES...]     e.g. 10000 100000 1000000
 Each size runs in its own process so its peak memory is its own.
@@ -20,7 +20,6 @@ from synth import run_child  # noqa: E402
 
 
 def measure(size: int) -> dict:
-    from annotator import dedup
     from annotator.ingest import import_paths
     from annotator.store import Store
     with tempfile.TemporaryDirectory() as tmp:
@@ -31,13 +30,9 @@ def measure(size: int) -> dict:
         start = time.perf_counter()
         report = import_paths(store, [folder], group=False)
         stored = time.perf_counter() - start
-        start = time.perf_counter()
-        dedup.group_pending(store)
-        grouped = time.perf_counter() - start
         assert report.sentences == size, (report.sentences, size)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        return {"sentences": size, "import_s": round(stored, 2), "group_s": round(grouped, 2),
-                "total_s": round(stored + grouped, 2), "sentences_per_s": round(size / stored),
+        return {"sentences": size, "import_s": round(stored, 2), "sentences_per_s": round(size / stored),
                 "peak_mb": round(peak)}
 
 
@@ -68,11 +63,11 @@ def main() -> None:
         print(json.dumps(measure(int(sys.argv[2]))))
         return
     sizes = [int(s) for s in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
-    print("| sentences | import (s) | sentences/s | grouping (s) | total (s) | peak memory (MB) |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| sentences | import (s) | sentences/s | peak memory (MB) |")
+    print("|---:|---:|---:|---:|")
     for size in sizes:
         r = run_one(size)
-        print(f"| {r['sentences']:,} | {r['import_s']} | {r['sentences_per_s']:,} | {r['group_s']} | {r['total_s']} | {r['peak_mb']} |", flush=True)
+        print(f"| {r['sentences']:,} | {r['import_s']} | {r['sentences_per_s']:,} | {r['peak_mb']} |", flush=True)
     print("targets: 1,000,000 sentences imported in under 30 s, peak memory under 1 GB, time linear in size")
 
 
