@@ -8,6 +8,7 @@ SciPy for them); the tests check all three against published worked examples.
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -97,6 +98,22 @@ class Agreement:
         }
 
 
+class Votes:
+    """(unit, annotator, label) triples collected compactly: a few bytes each, not Python objects,
+    so an export can gather them while it streams and the data card needs no second pass."""
+
+    def __init__(self, labels: Sequence[str] = LABELS):
+        self.codes: dict[str, int] = {label: i for i, label in enumerate(labels)}
+        self.people: dict[str, int] = {}
+        self.unit_ids: dict[int, int] = {}
+        self.units, self.annotators, self.labels = array("q"), array("h"), array("h")
+
+    def add(self, unit: int, annotator: str, label: str) -> None:
+        self.units.append(self.unit_ids.setdefault(unit, len(self.unit_ids)))
+        self.annotators.append(self.people.setdefault(annotator, len(self.people)))
+        self.labels.append(self.codes.setdefault(label, len(self.codes)))  # unknown labels count too, after the four
+
+
 def compute(rows: Iterable[tuple[int, str, str]], only: Sequence[str] | None = None,
             labels: Sequence[str] = LABELS) -> Agreement:
     """Agreement over (unit, annotator, label) rows: one current label per unit and annotator.
@@ -104,16 +121,23 @@ def compute(rows: Iterable[tuple[int, str, str]], only: Sequence[str] | None = N
     Only units labeled by at least two of the (selected) annotators count.
     """
     selected = set(only) if only else None
-    codes = {label: i for i, label in enumerate(labels)}
-    people: dict[str, int] = {}
-    unit_ids: dict[int, int] = {}
-    u_col, a_col, l_col = [], [], []
+    votes = Votes(labels)
     for unit, annotator, label in rows:
-        if selected is not None and annotator not in selected:
-            continue
-        u_col.append(unit_ids.setdefault(unit, len(unit_ids)))
-        a_col.append(people.setdefault(annotator, len(people)))
-        l_col.append(codes.setdefault(label, len(codes)))  # labels outside the four count too, after them
+        if selected is None or annotator in selected:
+            votes.add(unit, annotator, label)
+    return compute_votes(votes, only)
+
+
+def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
+    """Agreement over collected votes (see compute)."""
+    selected = set(only) if only else None
+    codes, people, unit_ids = votes.codes, votes.people, votes.unit_ids
+    u_col = np.frombuffer(votes.units, dtype=np.int64) if len(votes.units) else np.zeros(0, dtype=np.int64)
+    a_col = np.frombuffer(votes.annotators, dtype=np.int16).astype(np.int64) if len(votes.annotators) else np.zeros(0, dtype=np.int64)
+    l_col = np.frombuffer(votes.labels, dtype=np.int16).astype(float) if len(votes.labels) else np.zeros(0)
+    if selected is not None:
+        keep = np.isin(a_col, [i for p, i in people.items() if p in selected])
+        u_col, a_col, l_col = u_col[keep], a_col[keep], l_col[keep]
     all_labels = list(codes)
     full = np.full((max(1, len(people)), len(unit_ids)), np.nan)
     full[a_col, u_col] = l_col
@@ -160,7 +184,7 @@ def compute(rows: Iterable[tuple[int, str, str]], only: Sequence[str] | None = N
         fleiss_units=int(complete.sum()) if len(names) >= 2 else 0, cohen_kappa=cohen, pair_units=pair_units,
         observed_agreement=observed, per_label=per_label, confusion=confusions, disagreements=disagreements,
         labels=all_labels,
-        labeled_by={p: int(n) for p, n in zip(people, np.bincount(np.asarray(a_col, dtype=np.int64), minlength=len(people)))},
+        labeled_by={p: int(n) for p, n in zip(people, np.bincount(a_col, minlength=len(people))) if n},
     )
 
 

@@ -339,8 +339,8 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, card):
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
     gold exports and counted on stderr.
     """
+    from annotator.agreement import compute_votes
     from annotator.export import ExportError, datacard, export
-    from annotator.review import agreement_figures
 
     store = open_store(db_path, create=False)
     out = Path(out_path)
@@ -356,7 +356,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, card):
     if sum(report.rows.values()) == 0:
         click.echo("note: no labeled units to export; the file is empty", err=True)
     card_text = datacard(report, mode=mode, db_path=db_path, split=split, seed=seed,
-                         figures=agreement_figures(store))
+                         figures=compute_votes(report.votes))
     if card:
         click.echo(card_text)
     else:

@@ -15,14 +15,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from annotator.agreement import Votes
 from annotator.model import AMBIGUOUS, GUIDELINES, LABELS
-from annotator.store import Store
+from annotator.store import LABEL_ROW_FIELDS, Store
 
 MODES = ("gold", "majority", "all")
 FORMATS = ("jsonl", "csv", "parquet")
 SPLIT_NAMES = ("train", "dev", "test")
 
-ALL_FIELDS = ["doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group"]
+ALL_FIELDS = list(LABEL_ROW_FIELDS)
 UNIT_FIELDS = ["text", "label", "group", "annotators", "agreement", "docs", "doc", "index"]
 
 
@@ -36,6 +37,7 @@ class ExportReport:
     per_label: dict[str, Counter] = field(default_factory=dict)  # split -> label counts
     left_out: Counter = field(default_factory=Counter)  # reason -> units
     files: list[Path] = field(default_factory=list)
+    votes: Votes | None = None  # every current label met on the way, for the data card's agreement
 
 
 GOLD_FIELDS = UNIT_FIELDS + ["decided_by"]
@@ -47,10 +49,13 @@ def fields_for(mode: str) -> list[str]:
     return {"all": ALL_FIELDS, "majority": MAJORITY_FIELDS}.get(mode, GOLD_FIELDS)
 
 
-def unit_rows(store: Store, mode: str, left_out: Counter) -> Iterator[dict]:
+def unit_rows(store: Store, mode: str, left_out: Counter, collect: Votes | None = None) -> Iterator[dict]:
     """One row per unit with a decided label (gold) or a majority label (majority)."""
     for unit in store.units_with_votes():
         group, votes, decision, first_doc, first_index, text, docs = unit
+        if collect is not None:
+            for who, label in votes:
+                collect.add(group, who, label)
         counts = Counter(label for _who, label in votes)
         total = sum(counts.values())
         row = {"text": text, "group": group, "annotators": total, "docs": docs, "doc": first_doc, "index": first_index}
@@ -80,16 +85,30 @@ def unit_rows(store: Store, mode: str, left_out: Counter) -> Iterator[dict]:
         yield row
 
 
-def label_rows(store: Store) -> Iterator[dict]:
+def label_rows(store: Store, collect: Votes | None = None) -> Iterator[dict]:
     """One row per current label of each annotator on each unit (the shape import-labels reads)."""
     fields = ALL_FIELDS  # store.label_rows yields its columns in this order
-    return (dict(zip(fields, row)) for row in store.label_rows())
+    for row in store.label_rows():
+        if collect is not None:
+            collect.add(row[9], row[6], row[5])
+        yield dict(zip(fields, row))
 
 
-def rows_for(store: Store, mode: str, left_out: Counter) -> Iterator[dict]:
+def records(store: Store, mode: str, left_out: Counter, collect: Votes | None = None,
+            as_json: bool = False) -> Iterator[tuple[dict | str, int, str]]:
+    """(row, group, label) of every row to export. With as_json (mode all only), the row is a JSON
+    line built by SQLite itself, which is several times faster than encoding a million dicts."""
     if mode not in MODES:
         raise ExportError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
-    return label_rows(store) if mode == "all" else unit_rows(store, mode, left_out)
+    if mode == "all" and as_json:
+        for line, group, annotator, label in store.label_rows_json():
+            if collect is not None:
+                collect.add(group, annotator, label)
+            yield line, group, label
+        return
+    rows = label_rows(store, collect) if mode == "all" else unit_rows(store, mode, left_out, collect)
+    for row in rows:
+        yield row, row["group"], row["label"]
 
 
 def parse_split(text: str) -> tuple[float, float, float]:
@@ -145,10 +164,11 @@ class _Writer:
                 self.csv = csv.DictWriter(self.handle, fieldnames=fields, extrasaction="ignore")
                 self.csv.writeheader()
 
-    def write(self, row: dict) -> None:
+    def write(self, row: dict | str) -> None:
+        """A row as a dict, or (JSON Lines only) an already encoded JSON object."""
         self.count += 1
         if self.fmt == "jsonl":
-            self.handle.write(self.encode(row))
+            self.handle.write(row if isinstance(row, str) else self.encode(row))
             self.handle.write("\n")
         elif self.fmt == "csv":
             self.csv.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in row.items()})
@@ -196,12 +216,13 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
         raise ExportError(f"{out}: folder {out.parent} does not exist")
     fields = fields_for(mode)
     report = ExportReport()
-    with store.snapshot():
+    report.votes = Votes()
+    with store.snapshot(cache_mb=8):
         if split:
             shares = parse_split(split)
             strata: dict[int, str] = {}
-            for row in rows_for(store, mode, Counter()):
-                strata.setdefault(row["group"], row["label"])
+            for _row, group, label in records(store, mode, Counter()):
+                strata.setdefault(group, label)
             assignment = assign_splits(strata, shares, seed)
             writers = [_Writer(split_path(out, name), fmt, fields) for name in SPLIT_NAMES]
             names = SPLIT_NAMES
@@ -209,14 +230,16 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
             assignment = None
             writers = [_Writer(out, fmt, fields)]
             names = ("all",)
+        counts = {name: Counter() for name in names}
         try:
-            for row in rows_for(store, mode, report.left_out):
-                which = assignment[row["group"]] if assignment is not None else 0
+            for row, group, label in records(store, mode, report.left_out, report.votes, as_json=fmt == "jsonl"):
+                which = assignment[group] if assignment is not None else 0
                 writers[which].write(row)
-                report.per_label.setdefault(names[which], Counter())[row["label"]] += 1
+                counts[names[which]][label] += 1
         finally:
             for writer in writers:
                 writer.close()
+    report.per_label = counts
     for name, writer in zip(names, writers):
         report.rows[name] = writer.count
         report.files.append(writer.path)

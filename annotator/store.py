@@ -90,6 +90,7 @@ FROM events e JOIN sentences s ON s.id = e.sentence_id
 WHERE e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL {where}
 GROUP BY s.group_id, e.annotator
 """
+LABEL_ROW_FIELDS = ("doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group")
 _CURRENT_DECISIONS = """
 SELECT grp, annotator, label, created_at FROM (
     SELECT s.group_id AS grp, e.annotator, e.label, e.created_at,
@@ -247,13 +248,21 @@ class Store:
                 raise self._explain(err) from None
 
     @contextmanager
-    def snapshot(self) -> Iterator[None]:
-        """A read transaction: every query inside sees the same committed state."""
+    def snapshot(self, cache_mb: int | None = None) -> Iterator[None]:
+        """A read transaction: every query inside sees the same committed state.
+
+        cache_mb bounds the page cache meanwhile; each temporary sort of a big query gets a
+        cache that large too, so a long streaming read keeps memory flat with a small one.
+        """
+        before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        if cache_mb is not None:
+            self.conn.execute(f"PRAGMA cache_size = {-int(cache_mb) * 1024}")
         self.conn.execute("BEGIN")
         try:
             yield
         finally:
             self.conn.execute("COMMIT")
+            self.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     def close(self) -> None:
         self.conn.close()
@@ -676,15 +685,20 @@ class Store:
                 doc, index, text, docs,
             )
 
-    def label_rows(self) -> Iterator[tuple]:
-        """Every current label with its sentence: (doc, index, start, end, text, label, annotator, note,
-        created_at, group), by group then annotator."""
+    def _latest_notes(self) -> dict[tuple[int, str], str]:
+        """(group, annotator) -> latest live note."""
         notes: dict[tuple[int, str], str] = {}
         for group, annotator, note in self.conn.execute(
             "SELECT s.group_id, e.annotator, e.note FROM events e JOIN sentences s ON s.id = e.sentence_id "
             "WHERE e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL ORDER BY e.created_at, e.id"
         ):
             notes[(group, annotator)] = note  # the latest note wins
+        return notes
+
+    def label_rows(self) -> Iterator[tuple]:
+        """Every current label with its sentence: (doc, index, start, end, text, label, annotator, note,
+        created_at, group), by group then annotator."""
+        notes = self._latest_notes()
         cursor = self.conn.execute(
             'SELECT d.name, s.idx, s.start, s."end", s.text, c.label, c.annotator, '
             "substr(c.latest, 1, length(c.latest) - 15), c.grp "
@@ -693,6 +707,20 @@ class Store:
         )
         for doc, index, start, end, text, label, annotator, created_at, group in cursor:
             yield doc, index, start, end, text, label, annotator, notes.get((group, annotator)), created_at, group
+
+    def label_rows_json(self) -> Iterator[tuple[str, int, str, str]]:
+        """label_rows as JSON objects built by SQLite: (json, group, annotator, label)."""
+        if self._latest_notes():  # notes are rare: with any, the rows go through Python to carry them
+            for row in self.label_rows():
+                yield json.dumps(dict(zip(LABEL_ROW_FIELDS, row)), ensure_ascii=False), row[9], row[6], row[5]
+            return
+        yield from self.conn.execute(
+            "SELECT json_object('doc', d.name, 'index', s.idx, 'start', s.start, 'end', s.\"end\", 'text', s.text, "
+            "'label', c.label, 'annotator', c.annotator, 'note', NULL, "
+            "'created_at', substr(c.latest, 1, length(c.latest) - 15), 'group', c.grp), c.grp, c.annotator, c.label "
+            "FROM (" + _CURRENT_LABELS.format(where="") + ") c JOIN sentences s ON s.id = c.sentence_id "
+            "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
+        )
 
     def group_events(self, group_id: int) -> list[Event]:
         return [
