@@ -68,15 +68,18 @@ class Commands(click.Group):
 
 @click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="annotator")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="SQLite database file, for any command.")
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, db_path: str | None) -> None:
     """Label news and web text sentence by sentence: fact, claim, opinion or advert.
 
-    With no command, opens the annotation screen on the default database, importing the
-    bundled sample corpus first if the database holds no documents yet.
+    With no command, opens the annotation screen on the default database (annotations.db,
+    or $ANNOTATOR_DB), importing the bundled sample corpus first if it holds no documents yet.
     """
+    if db_path:
+        os.environ["ANNOTATOR_DB"] = db_path  # the commands' own --db default reads it
     if ctx.invoked_subcommand is None:
-        ctx.invoke(annotate)
+        ctx.invoke(annotate, db_path=default_path())
 
 
 @main.command("import")
