@@ -24,7 +24,9 @@ MIN_WORDS = 4
 BANDS = 10
 ROWS = 4
 _SIGN_CHUNK = 50_000
-_MAX_BUCKET = 32  # a larger bucket compares each member with its first members only
+# A band key shared by more sentences than this comes from common words, not from copies: such a
+# bucket is skipped (copies also share the keys of their other bands), which keeps candidates few.
+_MAX_BUCKET = 24
 
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
@@ -134,13 +136,14 @@ def _band_pairs(column: np.ndarray, n: int) -> np.ndarray:
     bucket_start = np.flatnonzero(boundary)
     sizes = np.diff(np.append(bucket_start, keys.size))
     del keys, boundary
-    largest = int(sizes.max(initial=1))
-    if largest < 2:
+    usable = (sizes > 1) & (sizes <= _MAX_BUCKET)
+    if not usable.any():
         return np.zeros(0, dtype=np.int64)
-    # pair each member with up to _MAX_BUCKET earlier members of its bucket, vectorised by offset
-    position = np.arange(order.size) - np.repeat(bucket_start, sizes)
+    # pair every member of a usable bucket with each earlier member, vectorised by offset
+    member = np.repeat(usable, sizes)
+    position = np.where(member, np.arange(order.size) - np.repeat(bucket_start, sizes), -1)
     out = []
-    for offset in range(1, min(_MAX_BUCKET, largest - 1) + 1):
+    for offset in range(1, int(sizes[usable].max())):
         later = np.flatnonzero(position >= offset)
         if later.size == 0:
             break
@@ -150,11 +153,17 @@ def _band_pairs(column: np.ndarray, n: int) -> np.ndarray:
 
 
 def similar(a: Sequence[str], b: Sequence[str], threshold: float) -> np.ndarray:
-    """Element-wise: is a[i] at least `threshold` similar to b[i] (rapidfuzz ratio, 0-100)?"""
-    if not a:
-        return np.zeros(0, dtype=bool)
-    scores = process.cpdist(a, b, scorer=fuzz.ratio, score_cutoff=threshold, workers=-1)
-    return np.asarray(scores) >= threshold
+    """Element-wise: is a[i] at least `threshold` similar to b[i] (rapidfuzz ratio, 0-100)?
+
+    In chunks: rapidfuzz copies the strings it compares, so one call per million pairs would
+    hold them all at once.
+    """
+    out = np.zeros(len(a), dtype=bool)
+    for start in range(0, len(a), _SIGN_CHUNK):
+        scores = process.cpdist(a[start : start + _SIGN_CHUNK], b[start : start + _SIGN_CHUNK],
+                                scorer=fuzz.ratio, score_cutoff=threshold, workers=-1)
+        out[start : start + _SIGN_CHUNK] = np.asarray(scores) >= threshold
+    return out
 
 
 class _UnionFind:
@@ -229,10 +238,11 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
 
         # candidates among the new sentences
         pairs = bucket_pairs(keys)
-        if len(pairs):
-            left = [norms[signed[i]] for i in pairs[:, 0]]
-            right = [norms[signed[j]] for j in pairs[:, 1]]
-            for i, j in pairs[similar(left, right, threshold)].tolist():
+        for start in range(0, len(pairs), _SIGN_CHUNK):
+            chunk = pairs[start : start + _SIGN_CHUNK]
+            left = [norms[signed[i]] for i in chunk[:, 0].tolist()]
+            right = [norms[signed[j]] for j in chunk[:, 1].tolist()]
+            for i, j in chunk[similar(left, right, threshold)].tolist():
                 uf.union(ids[signed[i]], ids[signed[j]])
 
         # candidates among the stored sentences
