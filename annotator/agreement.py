@@ -117,11 +117,10 @@ class Votes:
     def __init__(self, labels: Sequence[str] = LABELS):
         self.codes: dict[str, int] = {label: i for i, label in enumerate(labels)}
         self.people: dict[str, int] = {}
-        self.unit_ids: dict[int, int] = {}
         self.units, self.annotators, self.labels = array("q"), array("h"), array("h")
 
     def add(self, unit: int, annotator: str, label: str) -> None:
-        self.units.append(self.unit_ids.setdefault(unit, len(self.unit_ids)))
+        self.units.append(unit)
         self.annotators.append(self.people.setdefault(annotator, len(self.people)))
         self.labels.append(self.codes.setdefault(label, len(self.codes)))  # unknown labels count too, after the four
 
@@ -143,28 +142,31 @@ def compute(rows: Iterable[tuple[int, str, str]], only: Sequence[str] | None = N
 def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
     """Agreement over collected votes (see compute)."""
     selected = set(only) if only else None
-    codes, people, unit_ids = votes.codes, votes.people, votes.unit_ids
-    u_col = np.frombuffer(votes.units, dtype=np.int64) if len(votes.units) else np.zeros(0, dtype=np.int64)
-    a_col = np.frombuffer(votes.annotators, dtype=np.int16).astype(np.int64) if len(votes.annotators) else np.zeros(0, dtype=np.int64)
-    l_col = np.frombuffer(votes.labels, dtype=np.int16).astype(float) if len(votes.labels) else np.zeros(0)
+    codes, people = votes.codes, votes.people
+    units = np.frombuffer(votes.units, dtype=np.int64) if len(votes.units) else np.zeros(0, dtype=np.int64)
+    a_col = np.frombuffer(votes.annotators, dtype=np.int16) if len(votes.annotators) else np.zeros(0, dtype=np.int16)
+    l_col = np.frombuffer(votes.labels, dtype=np.int16) if len(votes.labels) else np.zeros(0, dtype=np.int16)
     if selected is not None:
         keep = np.isin(a_col, [i for p, i in people.items() if p in selected])
-        u_col, a_col, l_col = u_col[keep], a_col[keep], l_col[keep]
+        units, a_col, l_col = units[keep], a_col[keep], l_col[keep]
+    unit_ids, u_col = np.unique(units, return_inverse=True)
     all_labels = list(codes)
-    full = np.full((max(1, len(people)), len(unit_ids)), np.nan)
+    # annotators x units of label codes, -1 where missing: one byte a cell
+    full = np.full((max(1, len(people)), len(unit_ids)), -1, dtype=np.int8)
     full[a_col, u_col] = l_col
-    shared = (~np.isnan(full)).sum(axis=0) >= 2
+    shared = (full >= 0).sum(axis=0) >= 2
     matrix = full[:, shared]
-    names = sorted(selected) if selected else sorted(p for p, i in people.items() if (~np.isnan(matrix[i])).any())
-    matrix = np.vstack([matrix[people[a]] if a in people else np.full(matrix.shape[1], np.nan) for a in names]) \
-        if names else np.zeros((0, matrix.shape[1]))
+    del full
+    names = sorted(selected) if selected else sorted(p for p, i in people.items() if (matrix[i] >= 0).any())
+    matrix = np.vstack([matrix[people[a]] if a in people else np.full(matrix.shape[1], -1, dtype=np.int8) for a in names]) \
+        if names else np.zeros((0, matrix.shape[1]), dtype=np.int8)
     n_units = matrix.shape[1]
 
-    # label counts per unit: (units x labels)
-    present = ~np.isnan(matrix)
+    # label counts per unit: (units x labels), one annotator at a time
+    present = matrix >= 0
     counts = np.zeros((n_units, len(all_labels)))
-    rows_, cols_ = np.nonzero(present.T)
-    np.add.at(counts, (rows_, matrix.T[rows_, cols_].astype(int)), 1)
+    for row, mask in zip(matrix, present):
+        np.add.at(counts, (np.flatnonzero(mask), row[mask].astype(np.int64)), 1)
     raters = counts.sum(axis=1)
 
     alpha = alpha_from_counts(counts) if n_units else None
@@ -197,7 +199,7 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
         fleiss_units=int(complete.sum()) if len(names) >= 2 else 0, cohen_kappa=cohen, pair_units=pair_units,
         observed_agreement=observed, per_label=per_label, confusion=confusions, disagreements=disagreements,
         labels=all_labels,
-        labeled_by={p: int(n) for p, n in zip(people, np.bincount(a_col, minlength=len(people))) if n},
+        labeled_by={p: int(n) for p, n in zip(people, np.bincount(a_col.astype(np.int64), minlength=len(people))) if n},
     )
 
 

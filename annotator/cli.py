@@ -255,7 +255,10 @@ def agreement(db_path, as_json, annotators):
     store = open_store(db_path, create=False)
     only = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
     result = agreement_figures(store, only)
-    click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2) if as_json else format_text(result))
+    if as_json:
+        emit_json(result.as_json())
+    else:
+        click.echo(format_text(result))
 
 
 @main.command()
