@@ -77,9 +77,16 @@ def main(ctx: click.Context, db_path: str | None) -> None:
     or $ANNOTATOR_DB), importing the bundled sample corpus first if it holds no documents yet.
     """
     if db_path:
-        os.environ["ANNOTATOR_DB"] = db_path  # the commands' own --db default reads it
+        ctx.default_map = _db_defaults(main, db_path)  # becomes every command's own --db default
     if ctx.invoked_subcommand is None:
-        ctx.invoke(annotate, db_path=default_path())
+        ctx.invoke(annotate, db_path=db_path or default_path())
+
+
+def _db_defaults(group: click.Group, db_path: str) -> dict:
+    return {
+        name: {"db_path": db_path, **(_db_defaults(command, db_path) if isinstance(command, click.Group) else {})}
+        for name, command in group.commands.items()
+    }
 
 
 @main.command("import")

@@ -157,3 +157,11 @@ def test_large_document(db_path, tmp_path):
     result = run("import", big, "--db", db_path)
     assert result.exit_code == 0, result.output
     assert "1 documents and 1200000 sentences added" in result.output
+
+
+def test_db_given_before_the_command(tmp_path):
+    db = tmp_path / "early.db"
+    assert run("--db", db, "import", CORPUS / "wire-port-strike.txt").exit_code == 0
+    assert json.loads(run("--db", db, "stats", "--json").output)["sentences"] == 8
+    assert "group" in run("--db", db, "dupes", "--min-size", "1").output
+    assert "ANNOTATOR_DB" not in __import__("os").environ

@@ -175,3 +175,23 @@ async def test_refresh_shows_what_others_labeled(store):
         counts = str(pilot.app.screen.query_one("#counts").render())
         assert "team at last r: 3 by 2" in counts
         assert screen(pilot).session.labels == {0: "fact"}  # bob's labels are bob's, not alice's
+
+
+def test_no_command_imports_the_bundled_corpus_then_opens_the_app(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    opened = []
+    monkeypatch.setattr(AnnotatorApp, "run", lambda self: opened.append((self.annotator, self.mode)))
+    monkeypatch.setenv("ANNOTATOR_NAME", "newcomer")
+    db = tmp_path / "fresh.db"
+    result = CliRunner().invoke(main, ["--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert opened == [("newcomer", "annotate")]
+    assert Store(db).counts()["documents"] == 7
+    review = CliRunner().invoke(main, ["review", "--db", str(db)])
+    assert review.output == "nothing to review: no units with disagreeing labels (try --all)\n"
+    assert opened == [("newcomer", "annotate")]
+    missing = CliRunner().invoke(main, ["annotate", "--db", str(db), "--doc", "nope.txt"])
+    assert missing.output == f"Error: {db}: no document named 'nope.txt'\n"
