@@ -60,18 +60,31 @@ def krippendorff_alpha(matrix: np.ndarray) -> float | None:
     return alpha_from_counts(counts)
 
 
+_ALPHA_CHUNK = 20_000  # units per slice of the coincidence sum
+
+
 def alpha_from_counts(counts: np.ndarray) -> float | None:
     """Nominal alpha from a (units x values) matrix of how many annotators gave each value.
 
-    Handing the krippendorff package value counts, not the annotator matrix, spares it building
-    them itself: the same result at a fraction of the memory.
+    The krippendorff package builds a (units x values x values) array to sum the coincidence
+    matrix. That sum is over units, so it is taken here slice by slice with the package's own
+    functions, and memory stays flat however many units there are. If a release of the package
+    renames those functions, its public alpha() gives the same figure in one piece.
     """
     import krippendorff
 
     counts = counts[counts.sum(axis=1) >= 2]
     if counts.shape[0] == 0 or np.count_nonzero(counts.sum(axis=0)) < 2:
         return None  # undefined: no pairable values, or a single value in all the data
-    return float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
+    try:
+        from krippendorff.krippendorff import _coincidences, _distance_metric, _distances, _random_coincidences
+    except ImportError:
+        return float(krippendorff.alpha(value_counts=counts, level_of_measurement="nominal"))
+    o = sum(_coincidences(counts[i : i + _ALPHA_CHUNK]) for i in range(0, counts.shape[0], _ALPHA_CHUNK))
+    n_v = o.sum(axis=0)
+    e = _random_coincidences(n_v)
+    d = _distances(np.arange(counts.shape[1]), _distance_metric("nominal"), n_v)
+    return float(1 - (o * d).sum() / (e * d).sum())
 
 
 def _round(x: float | None) -> float | None:
@@ -149,10 +162,16 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
     if selected is not None:
         keep = np.isin(a_col, [i for p, i in people.items() if p in selected])
         units, a_col, l_col = units[keep], a_col[keep], l_col[keep]
-    unit_ids, u_col = np.unique(units, return_inverse=True)
+    if units.size and np.all(units[1:] >= units[:-1]):  # rows by unit, as the store gives them: no sort needed
+        u_col = np.zeros(units.size, dtype=np.int64)
+        np.cumsum(units[1:] != units[:-1], out=u_col[1:])
+        n_units_all = int(u_col[-1]) + 1
+    else:
+        unit_ids, u_col = np.unique(units, return_inverse=True)
+        n_units_all = len(unit_ids)
     all_labels = list(codes)
     # annotators x units of label codes, -1 where missing: one byte a cell
-    full = np.full((max(1, len(people)), len(unit_ids)), -1, dtype=np.int8)
+    full = np.full((max(1, len(people)), n_units_all), -1, dtype=np.int8)
     full[a_col, u_col] = l_col
     shared = (full >= 0).sum(axis=0) >= 2
     matrix = full[:, shared]
@@ -164,7 +183,7 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
 
     # label counts per unit: (units x labels), one annotator at a time
     present = matrix >= 0
-    counts = np.zeros((n_units, len(all_labels)))
+    counts = np.zeros((n_units, len(all_labels)), dtype=np.int32)
     for row, mask in zip(matrix, present):
         np.add.at(counts, (np.flatnonzero(mask), row[mask].astype(np.int64)), 1)
     raters = counts.sum(axis=1)

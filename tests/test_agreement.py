@@ -73,3 +73,13 @@ def test_selected_annotators_and_empty():
     assert (r.units, r.annotators, r.disagreements, r.cohen_kappa) == (1, ["ann", "cy"], 0, {"ann|cy": None})
     empty = agreement.compute([])
     assert empty.as_json()["fleiss_kappa"] is None and empty.units == 0 and empty.krippendorff_alpha is None
+
+
+def test_sliced_alpha_equals_the_packages_own():
+    import krippendorff
+
+    rng = np.random.default_rng(4)
+    counts = rng.integers(0, 3, size=(50_000, 4)).astype(float)
+    counts = counts[counts.sum(axis=1) >= 2]
+    expected = krippendorff.alpha(value_counts=counts, level_of_measurement="nominal")
+    assert agreement.alpha_from_counts(counts) == pytest.approx(expected, rel=1e-12)
