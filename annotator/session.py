@@ -28,6 +28,7 @@ class Session:
             raise ValueError("the database holds no documents: import some first (annotator import PATH)")
         self.groups_total = store.count_groups()
         self.team = store.team_progress()
+        self._per_label: dict[str, int] | None = None
         self.undo_stack: list[int] = []
         self.doc_pos = 0
         if doc_name is not None:
@@ -61,6 +62,7 @@ class Session:
         self.docs = self.store.document_ids()
         self.groups_total = self.store.count_groups()
         self.team = self.store.team_progress()
+        self._per_label = None
         names = [d[0] for d in self.docs]
         self.doc_pos = names.index(self.doc_id) if self.doc_id in names else 0
         self._load_document()
@@ -80,7 +82,11 @@ class Session:
         return self.store.group_note(s.group_id, self.annotator) if s else None
 
     def progress(self) -> Progress:
-        per_label = self.store.label_progress(self.annotator)
+        """This annotator's labeled groups. Counted in the database once, then kept up to date
+        label by label: a count per keypress would grow with the annotator's work."""
+        if self._per_label is None:
+            self._per_label = self.store.label_progress(self.annotator)
+        per_label = {label: n for label, n in self._per_label.items() if n}
         return Progress(sum(per_label.values()), self.groups_total, per_label)
 
     # -- moving --------------------------------------------------------------------------
@@ -133,6 +139,11 @@ class Session:
             return False
         event = self.store.add_event(s.id, "label", self.annotator, label)
         self.undo_stack.append(event)
+        if self._per_label is not None:
+            previous = self.labels.get(self.index)
+            if previous is not None:
+                self._per_label[previous] -= 1
+            self._per_label[label] = self._per_label.get(label, 0) + 1
         for i, other in enumerate(self.sentences):  # the label is the group's: every copy here shows it
             if other.group_id == s.group_id:
                 self.labels[i] = label
@@ -150,6 +161,7 @@ class Session:
             return False
         event_id = self.undo_stack.pop()
         self.store.set_undone(event_id)
+        self._per_label = None  # undo is rare: count again
         event = self.store.event(event_id)
         sentence = self.store.sentence(event.sentence_id)
         if sentence is not None:

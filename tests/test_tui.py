@@ -1,4 +1,5 @@
 import shutil
+from collections import Counter
 
 import pytest
 
@@ -195,3 +196,16 @@ def test_no_command_imports_the_bundled_corpus_then_opens_the_app(tmp_path, monk
     assert opened == [("newcomer", "annotate")]
     missing = CliRunner().invoke(main, ["annotate", "--db", str(db), "--doc", "nope.txt"])
     assert missing.output == f"Error: {db}: no document named 'nope.txt'\n"
+
+
+async def test_progress_counts_follow_labels_relabels_and_undo(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        session = screen(pilot).session
+        await pilot.press("f", "f", "c", "k", "o", "k", "k", "a")
+        expected = dict(Counter(label for _g, who, label, _s, _at in store.current_labels() if who == "alice"))
+        assert session.progress().per_label == expected == {"advert": 1, "opinion": 1, "fact": 1}
+        await pilot.press("u")
+        session_counts = session.progress().per_label
+        assert session_counts == dict(Counter(label for _g, who, label, _s, _at in store.current_labels() if who == "alice"))
+        assert session.progress().labeled == 3
