@@ -667,17 +667,17 @@ class Store:
         """Per labeled group, in group order: (group, [(annotator, label)], (decision, by) or None,
         first occurrence's doc name, index and text, number of documents holding it)."""
         cursor = self.conn.execute(
-            "SELECT c.grp, group_concat(c.annotator || char(31) || c.label, char(30)), "
-            "(SELECT e.label || char(31) || e.annotator FROM events e JOIN sentences m ON m.id = e.sentence_id "
-            " WHERE m.group_id = c.grp AND e.kind = 'decision' AND e.undone = 0 ORDER BY e.created_at DESC, e.id DESC LIMIT 1), "
-            "(SELECT min(id) FROM sentences WHERE group_id = c.grp), "
-            "(SELECT count(DISTINCT doc_id) FROM sentences WHERE group_id = c.grp) "
-            "FROM (" + _CURRENT_LABELS.format(where="") + ") c GROUP BY c.grp ORDER BY c.grp"
+            "SELECT u.grp, u.votes, u.decision, d.name, f.idx, f.text, u.docs FROM ("
+            "  SELECT c.grp, group_concat(c.annotator || char(31) || c.label, char(30)) AS votes, "
+            "  (SELECT e.label || char(31) || e.annotator FROM events e JOIN sentences m ON m.id = e.sentence_id "
+            "   WHERE m.group_id = c.grp AND e.kind = 'decision' AND e.undone = 0 "
+            "   ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS decision, "
+            "  (SELECT min(id) FROM sentences WHERE group_id = c.grp) AS first, "
+            "  (SELECT count(DISTINCT doc_id) FROM sentences WHERE group_id = c.grp) AS docs "
+            "  FROM (" + _CURRENT_LABELS.format(where="") + ") c GROUP BY c.grp"
+            ") u JOIN sentences f ON f.id = u.first JOIN documents d ON d.id = f.doc_id ORDER BY u.grp"
         )
-        for group, votes, decision, first, docs in cursor:
-            doc, index, text = self.conn.execute(
-                "SELECT d.name, s.idx, s.text FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE s.id = ?", (first,)
-            ).fetchone()
+        for group, votes, decision, doc, index, text, docs in cursor:
             yield (
                 group,
                 [tuple(v.split("\x1f", 1)) for v in votes.split("\x1e")],
