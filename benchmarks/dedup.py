@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import run_child  # noqa: E402
+from synth import read_truth, run_child, write_corpus_in_child  # noqa: E402
 
 
 def pairs_of(groups) -> set[tuple]:
@@ -35,8 +34,7 @@ def measure(size: int) -> dict:
     from annotator.store import Store
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"
-        # the corpus is written by another process, so the peak memory measured is the import's
-        subprocess.run([sys.executable, __file__, "--write", str(size), str(folder)], check=True)
+        write_corpus_in_child(folder, size)
         store = Store(Path(tmp) / "bench.db")
         import_paths(store, [folder], group=False)
         start = time.perf_counter()
@@ -44,7 +42,7 @@ def measure(size: int) -> dict:
         grouped = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         predicted = [[(d, i) for d, i, _, _ in store.group_members(g)] for g, _ in store.groups(2)]
-        truth = [[tuple(m) for m in family] for family in json.loads((folder / "truth.json").read_text())]
+        truth = read_truth(folder)
         true_pairs, found = pairs_of(truth), pairs_of(predicted)
         hits = len(true_pairs & found)
         extra = Path(tmp) / "extra"
@@ -80,13 +78,6 @@ def figures(size: int) -> list[tuple[str, str, str, bool]]:
 
 
 def main() -> None:
-    if len(sys.argv) > 3 and sys.argv[1] == "--write":
-        from synth import write_corpus
-
-        folder = Path(sys.argv[3])
-        families = write_corpus(folder, int(sys.argv[2]))
-        (folder / "truth.json").write_text(json.dumps(families))
-        return
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         print(json.dumps(measure(int(sys.argv[2]))))
         return

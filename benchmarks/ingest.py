@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import run_child  # noqa: E402
+from synth import run_child, write_corpus_in_child  # noqa: E402
 
 
 def measure(size: int) -> dict:
@@ -24,8 +23,7 @@ def measure(size: int) -> dict:
     from annotator.store import Store
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"
-        # written by another process, so the peak memory measured is the import's own
-        subprocess.run([sys.executable, __file__, "--write", str(size), str(folder)], check=True)
+        write_corpus_in_child(folder, size)
         store = Store(Path(tmp) / "bench.db")
         start = time.perf_counter()
         report = import_paths(store, [folder], group=False)
@@ -54,11 +52,6 @@ def figures(size: int) -> list[tuple[str, str, str, bool]]:
 
 
 def main() -> None:
-    if len(sys.argv) > 3 and sys.argv[1] == "--write":
-        from synth import write_corpus
-
-        write_corpus(Path(sys.argv[3]), int(sys.argv[2]))
-        return
     if len(sys.argv) > 2 and sys.argv[1] == "--one":
         print(json.dumps(measure(int(sys.argv[2]))))
         return

@@ -10,6 +10,16 @@ import sys
 from pathlib import Path
 
 
+def write_corpus_in_child(folder: Path, sentences: int) -> None:
+    """write_corpus in another process, so the caller's peak memory stays its own; the ground truth
+    goes to folder/truth.json."""
+    subprocess.run([sys.executable, __file__, str(sentences), str(folder)], check=True)
+
+
+def read_truth(folder: Path) -> list[list[tuple[str, int]]]:
+    return [[tuple(m) for m in family] for family in json.loads((folder / "truth.json").read_text())]
+
+
 def run_child(script: str, size: int) -> dict:
     """Run `script --one SIZE` in a fresh process (so its peak memory is its own); its last line is JSON."""
     out = subprocess.run([sys.executable, script, "--one", str(size)], capture_output=True, text=True, check=True)
@@ -95,3 +105,9 @@ def write_corpus(folder: Path, sentences: int, *, dup_share: float = 0.1, per_do
         doc_no += 1
     out.close()
     return [members for members in families.values() if len(members) > 1]
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[2])
+    truth = write_corpus(target, int(sys.argv[1]))
+    (target / "truth.json").write_text(json.dumps(truth))
