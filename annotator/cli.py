@@ -32,13 +32,6 @@ def annotator_option(f):
     )(f)
 
 
-def open_store(path: str, create: bool = True) -> Store:
-    try:
-        return Store(path, create=create)
-    except StoreError as err:
-        raise click.ClickException(str(err)) from None
-
-
 def resolve_annotator(given: str | None) -> str:
     if given:
         return given
@@ -55,7 +48,8 @@ def emit_json(value) -> None:
 
 
 class Commands(click.Group):
-    """Database trouble anywhere in a command is a one-line message, never a traceback."""
+    """Database trouble anywhere in a command (opening, reading, writing) is a one-line message,
+    never a traceback: the commands themselves need no handlers of their own."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -102,11 +96,8 @@ def import_cmd(paths, db_path, fmt, replace, threshold):
     required; `id`, `title`, `url`, `meta` optional) and .csv (a `text` column, same optional
     columns). Files that cannot be read are reported and skipped; the exit status is then 1.
     """
-    store = open_store(db_path)
-    try:
-        report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold)
-    except StoreError as err:
-        raise click.ClickException(str(err)) from None
+    store = Store(db_path)
+    report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold)
     for line in report.messages:
         click.echo(line)
     for line in report.errors:
@@ -126,7 +117,7 @@ def import_cmd(paths, db_path, fmt, replace, threshold):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def stats(db_path, as_json):
     """Summarise the database: documents, sentences, groups, labels per label and per annotator."""
-    store = open_store(db_path, create=False)
+    store = Store(db_path, create=False)
     counts = store.counts()
     if as_json:
         emit_json(counts)
@@ -169,7 +160,7 @@ def dupes(ctx, db_path, as_json, min_size):
     """List groups of duplicate sentences, largest first; `split` and `join` correct them."""
     if ctx.invoked_subcommand is not None:
         return
-    store = open_store(db_path, create=False)
+    store = Store(db_path, create=False)
     listing = [
         {"group": group, "size": size,
          "members": [{"doc": d, "index": i, "text": t} for d, i, t, _ in store.group_members(group)]}
@@ -190,7 +181,7 @@ def dupes(ctx, db_path, as_json, min_size):
 @db_option
 def dupes_split(ref, db_path):
     """Move one sentence (DOC:INDEX or #ID) out of its group; its own labels go with it."""
-    store = open_store(db_path, create=False)
+    store = Store(db_path, create=False)
     sentence = resolve_sentence(store, ref)
     with store.transaction():
         store.split_sentence(sentence, store.doc_name_of(sentence.id), store.norm_hash_of(sentence.id))
@@ -203,7 +194,7 @@ def dupes_split(ref, db_path):
 @db_option
 def dupes_join(first, second, db_path):
     """Merge the groups of two sentences (DOC:INDEX or #ID)."""
-    store = open_store(db_path, create=False)
+    store = Store(db_path, create=False)
     a, b = resolve_sentence(store, first), resolve_sentence(store, second)
     record = (store.doc_name_of(a.id), store.norm_hash_of(a.id), store.doc_name_of(b.id), store.norm_hash_of(b.id))
     with store.transaction():
@@ -236,11 +227,8 @@ def annotate(db_path, annotator_name, doc_name):
     """Label sentences in the terminal: f fact, c claim, o opinion, a advert; ? for help."""
     from annotator.tui.app import AnnotatorApp
 
-    store = open_store(db_path)
-    try:
-        ensure_documents(store)
-    except StoreError as err:
-        raise click.ClickException(str(err)) from None
+    store = Store(db_path)
+    ensure_documents(store)
     if doc_name is not None and store.document_id(doc_name) is None:
         raise click.ClickException(f"{db_path}: no document named {doc_name!r}")
     if not store.document_ids():
@@ -259,7 +247,7 @@ def agreement(db_path, as_json, annotators):
     from annotator.agreement import format_text
     from annotator.review import agreement_figures
 
-    store = open_store(db_path, create=False)
+    store = Store(db_path, create=False)
     only = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
     result = agreement_figures(store, only)
     if as_json:
@@ -276,7 +264,7 @@ def disagreements(db_path, as_json, include_single):
     """List units whose annotators gave different labels, with every label, note and decision."""
     from annotator.review import load_unit, units_to_review
 
-    store = open_store(db_path, create=False)
+    store = Store(db_path, create=False)
     units = [load_unit(store, g) for g in units_to_review(store, include_single)]
     if as_json:
         emit_json([
@@ -306,7 +294,7 @@ def review(db_path, annotator_name, include_single):
     from annotator.review import units_to_review
     from annotator.tui.app import AnnotatorApp
 
-    store = open_store(db_path, create=False)
+    store = Store(db_path, create=False)
     if not units_to_review(store, include_single):
         click.echo("nothing to review: no units with disagreeing labels" + ("" if include_single else " (try --all)"))
         return
@@ -325,7 +313,7 @@ def import_labels_cmd(path, db_path):
     from annotator.label_import import import_labels
     from annotator.model import InputError
 
-    store = open_store(db_path, create=False)
+    store = Store(db_path, create=False)
     try:
         result = import_labels(store, path)
     except InputError as err:
@@ -355,7 +343,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, card):
     from annotator.agreement import compute_votes
     from annotator.export import ExportError, datacard, export
 
-    store = open_store(db_path, create=False)
+    store = Store(db_path, create=False)
     out = Path(out_path)
     try:
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed)
@@ -391,12 +379,9 @@ def merge_cmd(other, db_path):
 
     if Path(other).resolve() == Path(db_path).resolve():
         raise click.ClickException(f"{other}: is the database itself")
-    store = open_store(db_path, create=False)
-    source = open_store(other, create=False)
-    try:
-        report = merge(store, source)
-    except StoreError as err:
-        raise click.ClickException(str(err)) from None
+    store = Store(db_path, create=False)
+    source = Store(other, create=False)
+    report = merge(store, source)
     added = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.added.items())) or "nothing new"
     click.echo(f"merged {other}: added {added}; {report.undone} events marked undone")
     for reason, n in sorted(report.skipped.items()):
