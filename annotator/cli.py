@@ -14,6 +14,7 @@ import click
 from annotator import dedup, readers
 from annotator.ingest import import_paths
 from annotator.store import Store, StoreError, default_path
+from annotator.wording import plural
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -161,18 +162,21 @@ def dupes(ctx, db_path, as_json, min_size):
     if ctx.invoked_subcommand is not None:
         return
     store = Store(db_path, create=False)
-    listing = [
-        {"group": group, "size": size,
-         "members": [{"doc": d, "index": i, "text": t} for d, i, t, _ in store.group_members(group)]}
-        for group, size in store.groups(min_size)
-    ]
+    listing = []
+    for group, size in store.groups(min_size):
+        found = store.group_members(group)
+        representative = next((t for _, _, t, sid in found if sid == group), found[0][2])
+        listing.append({
+            "group": group, "size": size, "min_ratio": dedup.lowest_ratio(representative, [t for _, _, t, _ in found]),
+            "members": [{"doc": d, "index": i, "text": t, "representative": sid == group} for d, i, t, sid in found],
+        })
     if as_json:
         emit_json(listing)
         return
     for entry in listing:
-        click.echo(f"group {entry['group']} ({entry['size']} sentences)")
+        click.echo(f"group {entry['group']} ({entry['size']} sentences, lowest ratio to the first {entry['min_ratio']:g})")
         for m in entry["members"]:
-            click.echo(f"  {m['doc']}:{m['index']}  {m['text']}")
+            click.echo(f"{'*' if m['representative'] else ' '} {m['doc']}:{m['index']}  {m['text']}")
     click.echo(f"{len(listing)} groups with at least {min_size} members")
 
 
@@ -200,6 +204,25 @@ def dupes_join(first, second, db_path):
     with store.transaction():
         group = store.join_groups(a, b, record)
     click.echo(f"joined: {first} and {second} are now group {group}")
+
+
+@dupes.command("regroup")
+@db_option
+@click.option("--threshold", type=click.FloatRange(0, 100), help="Near-duplicate similarity, 0-100 (default: the stored one).")
+def dupes_regroup(db_path, threshold):
+    """Group every sentence again under the current rules (numbers and negations must agree, no
+    chains), for a database made by an earlier release. Splits and joins made by hand are kept;
+    labels stay with the sentence that received them; nothing is deleted from the history."""
+    store = Store(db_path, create=False)
+    report = dedup.regroup(store, threshold)
+    click.echo(
+        f"regrouped {plural(report.sentences, 'sentence')}: {plural(report.groups_before, 'group')} before, "
+        f"{report.groups_after} after; {report.split} split"
+    )
+    if report.uncovered:
+        shown = ", ".join(report.uncovered[:5]) + (", ..." if len(report.uncovered) > 5 else "")
+        click.echo(f"{plural(len(report.uncovered), 'sentence')} left a labeled group and "
+                   f"{'is' if len(report.uncovered) == 1 else 'are'} now unlabeled: {shown}")
 
 
 def ensure_documents(store: Store) -> None:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -34,6 +35,14 @@ _QUOTES = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
 })
 _WORD = re.compile(r"\w+")
+# a number with its decimal and thousands separators, and its currency or percent sign
+_NUMBER = re.compile(r"([$\u20ac\u00a3\u00a5]?\d+(?:[.,]\d+)*)(%| ?percent\b| per cent\b| pct\b)?")
+_DATELINE = re.compile(r"^[^\W\d][\w .'/-]{0,40}, [a-z]{3,9}\.? \d{1,2}(?:, \d{4})? \([^)]{1,40}\) ?-{1,2} ")
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|without|cannot|(?:do|does|did|is|are|was|were|can|could|would|should|wo|has|have|had|"
+    r"must|need|ai)(?:n't|nt))\b|(?<=\w)n't\b"
+)
+_FACT_CACHE: dict[str, tuple] = {}
 _STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been it its this that "
     "these those he she they we you i his her their our your not no".split()
@@ -53,7 +62,40 @@ def norm_hash(norm: str) -> int:
 
 
 def words(norm: str) -> list[str]:
-    return _WORD.findall(norm)
+    """The words of a normalised sentence; apostrophes are dropped first, so "don't" and "dont",
+    "hp's" and "hps" are the same word."""
+    return _WORD.findall(norm.replace("'", "") if "'" in norm else norm)
+
+
+def numbers(norm: str) -> list[str]:
+    """The numbers of a sentence as written (separators, currency and percent kept; "6.5 percent" is
+    "6.5%"), sorted. A wire dateline ("halden, march 14 (newswire) - ") is not part of the statement."""
+    body = _DATELINE.sub("", norm, count=1)
+    return sorted(number + ("%" if percent else "") for number, percent in _NUMBER.findall(body))
+
+
+def negations(norm: str) -> list[str]:
+    """The negations of a sentence, sorted; every "not" form ("n't", "cannot", "dont") counts as "not"."""
+    found = []
+    for word in _NEGATION.findall(norm):
+        found.append(word if word in ("no", "never", "without") else "not")
+    return sorted(found)
+
+
+def same_facts(a: str, b: str) -> bool:
+    """May two normalised sentences be near-copies of one statement? Only when they state the same
+    numbers and neither has a negation the other lacks: "rose 49 points to 10,578" is not
+    "fell 44 points to 9,568", and "is happening" is not "isn't happening", however alike they read."""
+    return _facts(a) == _facts(b)
+
+
+def _facts(norm: str) -> tuple:
+    if norm in _FACT_CACHE:
+        return _FACT_CACHE[norm]
+    if len(_FACT_CACHE) > 200_000:
+        _FACT_CACHE.clear()
+    value = _FACT_CACHE[norm] = (tuple(numbers(norm)), tuple(negations(norm)))
+    return value
 
 
 class _TokenHashes(dict):
@@ -166,38 +208,22 @@ def similar(a: Sequence[str], b: Sequence[str], threshold: float) -> np.ndarray:
     return out
 
 
-class _UnionFind:
-    def __init__(self):
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if ra < rb:
-                self.parent[rb] = ra
-            else:
-                self.parent[ra] = rb
-
-
-def group_pending(store, threshold: float | None = None, signer: Signer | None = None) -> dict[str, int]:
+def group_pending(store, threshold: float | None = None, signer: Signer | None = None,
+                  regroup: bool = False) -> dict[str, int]:
     """Group every sentence not yet grouped with its duplicates, new or already stored, in one transaction.
 
     Only the new sentences are signed and looked up: the stored corpus is reached through its
     indexed hashes and band keys, so an import costs what it adds, not what is already there.
+    Sentences are taken in id order; each joins the group whose representative (first member) it
+    matches best, so no group grows by a chain of small edits. With `regroup`, every sentence is
+    first taken out of its group and grouped again under the current rules.
     """
     if threshold is None:
         threshold = float(store.setting("threshold", str(DEFAULT_THRESHOLD)))
     signer = signer or Signer()
     with store.transaction():
+        if regroup:
+            store.reset_grouping()
         ids, norms, hashes = [], [], []
         for sid, text, h in store.pending_sentences():  # streamed: only the normalised texts are kept
             ids.append(sid)
@@ -206,23 +232,23 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
         if not ids:
             return {"sentences": 0, "joined": 0}
         split_ids = store.pending_split_ids()
-        pinned = [sid in split_ids for sid in ids]
         has_stored = store.has_grouped_sentences()
         stored_groups = store.groups_by_hash(hashes) if has_stored else {}
 
-        uf = _UnionFind()
-        target: dict[int, int] = {}  # union-find root -> stored group it joins
+        group_of: list[int] = [0] * len(ids)  # the group each pending sentence ends in
+        exact_of: dict[int, int] = {}  # position -> earlier position with the same normalised text
         first_with_hash: dict[int, int] = {}
         reps: list[int] = []  # positions of the first pending sentence of each new normalised text
         for pos, (sid, h) in enumerate(zip(ids, hashes)):
-            if pinned[pos]:
+            group_of[pos] = sid
+            if sid in split_ids:
                 continue
             if h in stored_groups:
-                target[sid] = stored_groups[h]
+                group_of[pos] = stored_groups[h]
             elif h in first_with_hash:
-                uf.union(first_with_hash[h], sid)
+                exact_of[pos] = first_with_hash[h]
             else:
-                first_with_hash[h] = sid
+                first_with_hash[h] = pos
                 reps.append(pos)
 
         signed, key_chunks = [], []
@@ -236,53 +262,133 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
             key_chunks.append(signer.band_keys(token_sets))
         keys = np.concatenate(key_chunks) if key_chunks else np.zeros((0, signer.bands), dtype=np.int64)
 
-        # candidates among the new sentences
+        matcher = _Matcher(norms, threshold, store.representative_texts)
+        # candidates among the new sentences: (earlier position, later position) that reach the threshold
+        earlier: dict[int, list[int]] = {}
         pairs = bucket_pairs(keys)
         for start in range(0, len(pairs), _SIGN_CHUNK):
             chunk = pairs[start : start + _SIGN_CHUNK]
             left = [norms[signed[i]] for i in chunk[:, 0].tolist()]
             right = [norms[signed[j]] for j in chunk[:, 1].tolist()]
             for i, j in chunk[similar(left, right, threshold)].tolist():
-                uf.union(ids[signed[i]], ids[signed[j]])
+                earlier.setdefault(signed[j], []).append(signed[i])
 
-        # candidates among the stored sentences
+        # candidates among the stored groups, each verified against the group's representative
+        stored_candidates: dict[int, list[int]] = {}
         if has_stored and signed:
             row_of_key: dict[int, list[int]] = {}
             for row, row_keys in enumerate(keys.tolist()):
                 for key in row_keys:
                     row_of_key.setdefault(key, []).append(row)
-            checks: list[tuple[int, int, str]] = []
-            seen = set()
-            for key, _sid, group, text in store.band_matches(list(row_of_key)):
+            checks: set[tuple[int, int]] = set()
+            for key, group in store.band_groups(list(row_of_key)):
                 for row in row_of_key[key]:
-                    if (row, group) not in seen:
-                        seen.add((row, group))
-                        checks.append((row, group, normalise(text)))
-            if checks:
-                verdicts = similar([norms[signed[r]] for r, _, _ in checks], [t for _, _, t in checks], threshold)
-                for (row, group, _), ok in zip(checks, verdicts):
-                    if ok:
-                        sid = ids[signed[row]]
-                        target.setdefault(sid, group)
-                        target[sid] = min(target[sid], group)
+                    checks.add((signed[row], group))
+            matcher.add_representatives(store.representative_texts({g for _, g in checks}))
+            for pos, group in sorted(checks):
+                stored_candidates.setdefault(pos, []).append(group)
 
-        # a component joins the smallest stored group any of its members matched
-        root_target: dict[int, int] = {}
-        for sid, group in target.items():
-            root = uf.find(sid)
-            root_target[root] = min(group, root_target.get(root, group))
+        # in id order, each new text joins the group whose representative it matches best
+        for pos in reps:
+            options = set(stored_candidates.get(pos, ()))
+            options.update(group_of[i] for i in earlier.get(pos, ()))
+            best = matcher.best(pos, options) if options else None
+            if best is not None:
+                group_of[pos] = best
+            else:
+                matcher.found_group(ids[pos], pos)
+        for pos, first in exact_of.items():
+            group_of[pos] = group_of[first]
+
         moved = []
         for pos, sid in enumerate(ids):
-            if pinned[pos]:
+            if sid in split_ids:
                 moved.append((sid, sid, 1))
-                continue
-            root = uf.find(sid)
-            group = root_target.get(root, root)
-            if group != sid:
-                moved.append((sid, group, 0))
+            elif group_of[pos] != sid:
+                moved.append((sid, group_of[pos], 0))
         store.save_grouping(moved, _band_rows(keys, np.asarray([ids[pos] for pos in signed], dtype=np.int64)))
         _replay_joins(store)
     return {"sentences": len(ids), "joined": sum(1 for _, _, p in moved if not p)}
+
+
+class _Matcher:
+    """Scores a new sentence against the representative of each candidate group, once per pair,
+    and applies the rules that keep different facts apart (numbers, negation)."""
+
+    def __init__(self, norms: list[str], threshold: float, fetch):
+        self.norms = norms
+        self.threshold = threshold
+        self.rep_text: dict[int, str] = {}  # group -> normalised text of its representative
+        self.rep_pos: dict[int, int] = {}  # new group -> position of its representative
+        self.fetch = fetch
+
+    def add_representatives(self, texts: dict[int, str]) -> None:
+        for group, text in texts.items():
+            self.rep_text[group] = normalise(text)
+
+    def found_group(self, group: int, pos: int) -> None:
+        self.rep_pos[group] = pos
+
+    def best(self, pos: int, groups: set[int]) -> int | None:
+        """The group (smallest id on a tie) whose representative this sentence matches best, or None."""
+        best_group, best_score = None, -1.0
+        text = self.norms[pos]
+        for group in sorted(groups):
+            if group in self.rep_pos:
+                rep = self.norms[self.rep_pos[group]]
+            else:
+                if group not in self.rep_text:  # a stored group reached through an exact copy
+                    self.add_representatives(self.fetch([group]))
+                rep = self.rep_text.get(group)
+                if rep is None:
+                    continue
+            score = fuzz.ratio(text, rep, score_cutoff=self.threshold)
+            if score > best_score and score >= self.threshold and same_facts(text, rep):
+                best_group, best_score = group, score
+        return best_group
+
+@dataclass
+class RegroupReport:
+    sentences: int
+    groups_before: int
+    groups_after: int
+    split: int  # groups whose members no longer all share one group
+    uncovered: list[str]  # DOC:INDEX of sentences whose group had a label and whose new group has none
+
+
+def regroup(store, threshold: float | None = None) -> RegroupReport:
+    """Group the whole database again under the current rules, in one transaction.
+
+    Labels are events on sentences, so each member keeps its own labels: a label given to the
+    representative stays with it, and a member it no longer covers becomes an unlabeled unit.
+    """
+    if threshold is not None:
+        with store.transaction():
+            store.set_setting("threshold", str(threshold))
+    before = store.sentence_groups()
+    labeled_before = store.labeled_groups()
+    result = group_pending(store, threshold, regroup=True)
+    after = store.sentence_groups()
+    labeled_after = store.labeled_groups()
+    new_groups_of: dict[int, set[int]] = {}
+    for sid, group in before.items():
+        new_groups_of.setdefault(group, set()).add(after[sid])
+    uncovered = sorted(
+        sid for sid, group in before.items() if group in labeled_before and after[sid] not in labeled_after
+    )
+    return RegroupReport(
+        sentences=result["sentences"],
+        groups_before=len(new_groups_of),
+        groups_after=len(set(after.values())),
+        split=sum(1 for groups in new_groups_of.values() if len(groups) > 1),
+        uncovered=[store.sentence_ref(sid) for sid in uncovered],
+    )
+
+
+def lowest_ratio(representative: str, members: Sequence[str]) -> float:
+    """The lowest similarity (0-100, one decimal) of a group's members to its representative."""
+    rep = normalise(representative)
+    return round(min((fuzz.ratio(rep, normalise(m)) for m in members), default=100.0), 1)
 
 
 def _band_rows(keys: np.ndarray, sentence_ids: np.ndarray):

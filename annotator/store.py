@@ -459,19 +459,53 @@ class Store:
                 out[norm] = grp
         return out
 
-    def band_matches(self, keys: Sequence[int]) -> list[tuple[int, int, int, str]]:
-        """(key, sentence id, group id, text) of grouped, unpinned sentences sharing a band key."""
+    def band_groups(self, keys: Sequence[int]) -> list[tuple[int, int]]:
+        """(key, group id) of the grouped, unpinned sentences sharing a band key, one row per key and group."""
         out = []
         for chunk in _chunks(list(set(keys)), 500):
             marks = ",".join("?" * len(chunk))
             out.extend(
                 self.conn.execute(
-                    f"SELECT b.key, s.id, s.group_id, s.text FROM bands b JOIN sentences s ON s.id = b.sentence_id "
+                    f"SELECT DISTINCT b.key, s.group_id FROM bands b JOIN sentences s ON s.id = b.sentence_id "
                     f"WHERE b.key IN ({marks}) AND s.pinned = 0",
                     chunk,
                 )
             )
         return out
+
+    def representative_texts(self, group_ids: Iterable[int]) -> dict[int, str]:
+        """group id -> text of its representative, the first member, whose id names the group."""
+        out: dict[int, str] = {}
+        for chunk in _chunks(list(group_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.conn.execute(f"SELECT id, text FROM sentences WHERE id IN ({marks})", chunk))
+        return out
+
+    def reset_grouping(self) -> None:
+        """Take every sentence out of its group, to be grouped again (splits and joins are replayed)."""
+        self.conn.execute("UPDATE sentences SET group_id = id, grouped = 0, pinned = 0")
+        self.conn.execute("DELETE FROM bands")
+
+    def sentence_groups(self) -> dict[int, int]:
+        """sentence id -> group id, for every sentence."""
+        return dict(self.conn.execute("SELECT id, group_id FROM sentences"))
+
+    def sentence_ref(self, sentence_id: int) -> str:
+        """DOC:INDEX of a sentence, the reference the commands take."""
+        name, index = self.conn.execute(
+            "SELECT d.name, s.idx FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE s.id = ?", (sentence_id,)
+        ).fetchone()
+        return f"{name}:{index}"
+
+    def labeled_groups(self) -> set[int]:
+        """Groups with a live label from anyone."""
+        return {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT DISTINCT s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
+                "WHERE e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL"
+            )
+        }
 
     def save_grouping(self, moved: Iterable[tuple[int, int, int]], bands: Iterable[tuple[int, int]]) -> None:
         """Mark every pending sentence grouped; moved: (sentence id, group id, pinned) for those not on their own.

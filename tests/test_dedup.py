@@ -134,3 +134,115 @@ def test_a_split_after_a_join_wins_on_reimport(db_path, tmp_path):
     c.write_text("Something else entirely happened on Tuesday.\n")
     run("import", c, "--db", db_path)  # grouping runs again and replays the recorded edits
     assert groups_json(db_path) == []
+
+
+def import_lines(db_path, tmp_path, *docs):
+    """Import each list of lines as one document doc0.txt, doc1.txt, ... in that order."""
+    for n, lines in enumerate(docs):
+        (tmp_path / f"doc{n}.txt").write_text("\n".join(lines) + "\n")
+    result = run("import", *[tmp_path / f"doc{n}.txt" for n in range(len(docs))], "--db", db_path)
+    assert result.exit_code == 0, result.output
+
+
+def group_sets(db_path):
+    return sorted(members(e) for e in groups_json(db_path))
+
+
+DOW_UP = "The Dow Jones industrial average rose 49 points to 10,578 in early trading on Wall Street."
+DOW_DOWN = "The Dow Jones industrial average fell 44 points to 9,568 in early trading on Wall Street."
+
+
+def test_sentences_with_different_numbers_never_share_a_group(db_path, tmp_path):
+    from rapidfuzz import fuzz
+
+    assert fuzz.ratio(dedup.normalise(DOW_UP), dedup.normalise(DOW_DOWN)) >= 90  # alike, yet two facts
+    import_lines(db_path, tmp_path,
+                 [DOW_UP, "Police said a 37-year-old man from Leeds was arrested at the scene on Friday."],
+                 [DOW_DOWN, "Police said a 46-year-old man from Leeds was arrested at the scene on Friday."],
+                 [DOW_UP.replace("rose", "climbed"), "The vote passed with 6.5% of members abstaining, officials said."],
+                 ["The vote passed with 6.5 percent of members abstaining, officials said."])
+    assert group_sets(db_path) == [
+        [("doc0.txt", 0), ("doc2.txt", 0)],  # same numbers, one word changed: one statement
+        [("doc2.txt", 1), ("doc3.txt", 0)],  # "6.5%" and "6.5 percent" are the same number
+    ]
+
+
+def test_negation_keeps_opposite_claims_apart(db_path, tmp_path):
+    import_lines(db_path, tmp_path,
+                 ["Global warming is happening.", "Global warming is occurring.",
+                  "Scientists say the glaciers are not retreating faster than before."],
+                 ["Global warming isn't happening.", "Global warming is not occurring.",
+                  "Scientists say the glaciers aren\u2019t retreating faster than before."],
+                 ["Global warming is happening!"])
+    # "not" and "n't" are the same negation: the glacier sentences are one claim
+    assert group_sets(db_path) == [
+        [("doc0.txt", 0), ("doc2.txt", 0)],
+        [("doc0.txt", 2), ("doc1.txt", 2)],
+    ]
+
+
+def test_groups_do_not_chain(db_path, tmp_path):
+    a = "The city council approved the new budget for schools and roads on Monday evening."
+    b = "The city council approved the new budget for schools and bridges on Monday evening."
+    c = "The town council approved the new budget for schools and bridges on Monday night."
+    import_lines(db_path, tmp_path, [a], [b], [c])  # a~b 96, b~c 93, a~c 89
+    assert group_sets(db_path) == [[("doc0.txt", 0), ("doc1.txt", 0)]]
+    entry = groups_json(db_path)[0]
+    assert entry["min_ratio"] == 96.3
+
+
+def test_chains_are_cut_within_one_import_and_across_imports(db_path, tmp_path):
+    a = "The city council approved the new budget for schools and roads on Monday evening."
+    b = "The city council approved the new budget for schools and bridges on Monday evening."
+    c = "The town council approved the new budget for schools and bridges on Monday night."
+    (tmp_path / "x.txt").write_text(a + "\n")
+    (tmp_path / "y.txt").write_text(b + "\n" + c + "\n")
+    run("import", tmp_path / "x.txt", "--db", db_path)
+    run("import", tmp_path / "y.txt", "--db", db_path)
+    assert group_sets(db_path) == [[("x.txt", 0), ("y.txt", 0)]]
+
+
+def test_apostrophes_do_not_hide_copies(db_path, tmp_path):
+    import_lines(db_path, tmp_path,
+                 ["HP's quarterly profit beat analysts' forecasts on strong printer sales in Europe.",
+                  "Investors don't expect the central bank to move before the summer recess."],
+                 ["HPs quarterly profit beat analysts forecasts on strong printer sales in Europe.",
+                  "Investors dont expect the central bank to move before the summer recess."])
+    assert group_sets(db_path) == [[("doc0.txt", 0), ("doc1.txt", 0)], [("doc0.txt", 1), ("doc1.txt", 1)]]
+    tokens = dedup.token_set(dedup.normalise("Investors don't expect the bank to move."))
+    assert "dont" in tokens
+
+
+def test_regroup_splits_what_an_earlier_release_grouped_and_keeps_labels_with_their_sentences(db_path, tmp_path):
+    import_lines(db_path, tmp_path,
+                 [DOW_UP, "The mayor opened the new bridge across the river on Sunday morning.",
+                  "Fishermen protested outside the ministry for a second day."],
+                 [DOW_DOWN, "The mayor opened the new bridge across the river on Sunday morning!",
+                  "Teachers marched through the capital to demand higher wages."])
+    store = Store(db_path)
+    up, down = store.sentence_at("doc0.txt", 0), store.sentence_at("doc1.txt", 0)
+    assert up.group_id != down.group_id
+    with store.transaction():  # what the first release did: one group for two facts
+        store.conn.execute("UPDATE sentences SET group_id = ? WHERE id = ?", (up.id, down.id))
+    assert run("dupes", "join", "doc0.txt:2", "doc1.txt:2", "--db", db_path).exit_code == 0
+    store.add_event(up.id, "label", "ann", "fact")
+    store.add_event(store.sentence_at("doc1.txt", 1).id, "label", "bob", "claim")
+    events_before = store.query("SELECT * FROM events ORDER BY id")
+
+    result = run("dupes", "regroup", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "regrouped 6 sentences: 3 groups before, 4 after; 1 split",
+        "1 sentence left a labeled group and is now unlabeled: doc1.txt:0",
+    ]
+    assert group_sets(db_path) == [
+        [("doc0.txt", 1), ("doc1.txt", 1)],
+        [("doc0.txt", 2), ("doc1.txt", 2)],  # a join made by hand holds
+    ]
+    assert store.query("SELECT * FROM events ORDER BY id") == events_before
+    labels = {ref: label for ref, label in store.query(
+        "SELECT d.name || ':' || s.idx, e.label FROM events e JOIN sentences s ON s.id = e.sentence_id "
+        "JOIN documents d ON d.id = s.doc_id")}
+    assert labels == {"doc0.txt:0": "fact", "doc1.txt:1": "claim"}
+    assert run("dupes", "regroup", "--db", db_path).output.splitlines()[0] == (
+        "regrouped 6 sentences: 4 groups before, 4 after; 0 split")
