@@ -344,6 +344,11 @@ def import_labels_cmd(path, db_path):
     for line in result.errors:
         click.echo(f"error: {line}", err=True)
     click.echo(f"{result.added} labels added, {result.already} already present, {len(result.errors)} rows skipped")
+    if result.collapsed:
+        shown = "; ".join(f"{' '.join(refs)} ({who})" for who, refs in result.collapsed[:5])
+        more = f"; and {len(result.collapsed) - 5} more" if len(result.collapsed) > 5 else ""
+        click.echo(f"{plural(len(result.collapsed), 'unit')} got different labels from one annotator "
+                   f"(copies of one sentence are one unit); the latest label counts: {shown}{more}")
     if result.errors:
         sys.exit(1)
 

@@ -17,6 +17,9 @@ class LabelImport:
     added: int = 0
     already: int = 0
     errors: list[str] = field(default_factory=list)
+    # one annotator gave one unit (a duplicate group) different labels: only the last one counts;
+    # each entry names the unit's rows as DOC:INDEX and the annotator
+    collapsed: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def _uid(row: dict) -> str:
@@ -35,6 +38,7 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
         raise InputError(shown, "no such file") from None
     docs = {name: doc_id for doc_id, name in store.document_ids()}
     rows = []
+    given: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (annotator, group) -> [(DOC:INDEX, label)]
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
@@ -42,11 +46,16 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
             row = json.loads(line)
             if not isinstance(row, dict):
                 raise ValueError(f"expected a JSON object, got {type(row).__name__}")
-            rows.append(_check(store, docs, row))
+            checked, group = _check(store, docs, row)
+            rows.append(checked)
+            given.setdefault((row["annotator"], group), []).append((f"{row['doc']}:{row['index']}", row["label"]))
         except json.JSONDecodeError as err:
             result.errors.append(f"{shown}:{number}: bad JSON ({err.msg} at column {err.colno})")
         except ValueError as err:
             result.errors.append(f"{shown}:{number}: {err}")
+    for (annotator, _group), labels in given.items():
+        if len({label for _, label in labels}) > 1:
+            result.collapsed.append((annotator, [ref for ref, _ in labels]))
     before = len(rows)
     result.added = store.add_events(rows)
     result.already = before - result.added
@@ -77,4 +86,4 @@ def _check(store: Store, docs: dict[str, int], row: dict) -> tuple:
     created = row.get("created_at")
     if created is not None and not isinstance(created, str):
         raise ValueError(f"'created_at' must be a string, not {type(created).__name__}")
-    return (sentence.id, "label", annotator, label, note, created, _uid(row))
+    return (sentence.id, "label", annotator, label, note, created, _uid(row)), sentence.group_id

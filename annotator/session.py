@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from annotator.model import LABELS
 from annotator.store import SentenceRow, Store
+from annotator.variants import Variant, variants
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Session:
         self.sentences: list[SentenceRow] = self.store.document_sentences(self.doc_id)
         self.refresh_labels()
         self.doc_counts = self.store.group_doc_counts(self.doc_id)
+        self._variants: dict[int, tuple[list[Variant], int]] = {}
 
     def refresh_labels(self) -> None:
         """Re-read this annotator's labels of the current document (others may label the same groups)."""
@@ -76,6 +78,16 @@ class Session:
         """How many other documents hold the current sentence's group."""
         s = self.sentence
         return max(0, self.doc_counts.get(s.group_id, 1) - 1) if s else 0
+
+    def variants(self) -> tuple[list[Variant], int]:
+        """Members of the current sentence's group worded differently (the first few, and how many
+        wordings in all): what this sentence's label will also be given to."""
+        s = self.sentence
+        if s is None:
+            return [], 0
+        if s.id not in self._variants:
+            self._variants[s.id] = variants(self.store, s)
+        return self._variants[s.id]
 
     def note(self) -> str | None:
         s = self.sentence

@@ -580,6 +580,17 @@ class Store:
             (group_id,),
         ).fetchall()
 
+    def group_variants(self, group_id: int, text: str, limit: int) -> tuple[list[tuple[str, int, str]], int]:
+        """(doc name, index, text) of the first member with each wording other than `text`, at most
+        `limit`, and the number of such wordings."""
+        rows = self.conn.execute(
+            "SELECT d.name, s.idx, s.text FROM sentences s JOIN documents d ON d.id = s.doc_id "
+            "WHERE s.id IN (SELECT min(id) FROM sentences WHERE group_id = ? AND text != ? GROUP BY text) "
+            "ORDER BY s.id",
+            (group_id, text),
+        ).fetchall()
+        return rows[:limit], len(rows)
+
     def group_doc_counts(self, doc_id: int) -> dict[int, int]:
         """group id -> number of documents containing it, for the groups of one document."""
         return dict(

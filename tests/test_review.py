@@ -105,3 +105,23 @@ async def test_review_screen_keys(built):
 
 def test_snapshot_review_summary(built, snap_compare):
     assert snap_compare(AnnotatorApp(Store(built), "lead", mode="review"), press=["t"], terminal_size=(100, 30))
+
+
+def test_import_labels_says_when_two_labels_of_one_annotator_collapse_into_one_unit(db_path, tmp_path):
+    # wire:3 and synd:3 are copies (one unit); wire:5 is given twice with different labels
+    rows = build(db_path, tmp_path, labels=[
+        (WIRE, 3, "ann", "fact"), (SYND, 3, "ann", "claim"), (WIRE, 5, "ann", "opinion"), (WIRE, 5, "ann", "claim"),
+        (WIRE, 3, "bob", "fact"), (SYND, 3, "bob", "fact"),
+    ])
+    result = run("import-labels", rows, "--db", db_path)  # again: nothing new, the same report
+    assert result.output.splitlines() == [
+        "0 labels added, 6 already present, 0 rows skipped",
+        f"2 units got different labels from one annotator (copies of one sentence are one unit); the latest label "
+        f"counts: {WIRE}:3 {SYND}:3 (ann); {WIRE}:5 {WIRE}:5 (ann)",
+    ]
+    out = tmp_path / "all.jsonl"
+    assert run("export", "--out", out, "--mode", "all", "--db", db_path).exit_code == 0
+    exported = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted((r["annotator"], r["doc"], r["index"], r["label"]) for r in exported) == [
+        ("ann", SYND, 3, "claim"), ("ann", WIRE, 5, "claim"), ("bob", SYND, 3, "fact"),
+    ]

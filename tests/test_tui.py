@@ -209,3 +209,20 @@ async def test_progress_counts_follow_labels_relabels_and_undo(store):
         session_counts = session.progress().per_label
         assert session_counts == dict(Counter(label for _g, who, label, _s, _at in store.current_labels() if who == "alice"))
         assert session.progress().labeled == 3
+
+
+async def test_side_panel_lists_the_other_wordings_a_label_covers(store):
+    app = AnnotatorApp(store, "alice", doc_name="corpus/wire-port-strike.txt")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("j")  # the dateline sentence; the syndicated copy has no dateline and says "percent"
+        panel = str(pilot.app.screen.query_one("#sentence-info").render())
+        assert "your label also covers 1 other wording:" in panel
+        assert "corpus/syndicated-port-strike.txt:1" in panel
+        assert "dupes split" in panel
+        variant, = screen(pilot).session.variants()[0]
+        changed = [words for words, kind in variant.pieces if kind != "same"]
+        assert changed == ["HALDEN, March 14 (Newswire) -", "6.5%", "6.5 percent"]
+        await pilot.press("j")
+        assert "Harbour Workers Workers' Union" in str(pilot.app.screen.query_one("#sentence-info").render())
+        await pilot.press("j")  # the quote, copied word for word: no other wording to show
+        assert "other wording" not in str(pilot.app.screen.query_one("#sentence-info").render())

@@ -14,6 +14,7 @@ from annotator.store import StoreError
 from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import FindScreen, NoteScreen
+from annotator.wording import plural
 
 # sentences rendered before and after the current one: a huge document stays fast, and since
 # labeling moves forward, the window reaches further ahead, so it is rebuilt seldom
@@ -30,6 +31,21 @@ def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], 
         else:
             out[-1][0].append(i)
     return out
+
+
+def variant_lines(found, total: int) -> list[str]:
+    """The differently worded copies the current label also covers, their differing words marked."""
+    if not total:
+        return []
+    lines = ["", f"[b]your label also covers {plural(total, 'other wording')}:[/b]"]
+    style = {"same": "{}", "changed": "[reverse]{}[/reverse]", "missing": "[dim strike]{}[/]"}
+    for variant in found:
+        lines.append(f"[dim]{escape(variant.ref)}[/]")
+        lines.append(" ".join(style[kind].format(escape(words)) for words, kind in variant.pieces))
+    if total > len(found):
+        lines.append(f"[dim]and {total - len(found)} more (annotator dupes lists them)[/]")
+    lines.append("[dim]wrong? annotator dupes split DOC:INDEX[/]")
+    return lines
 
 
 class DocumentView(VerticalScroll, can_focus=False):
@@ -193,6 +209,7 @@ class AnnotateScreen(Screen):
             note = session.note()
             if note:
                 lines.append(f"note: {escape(note)}")
+            lines.extend(variant_lines(*session.variants()))
         self.query_one("#sentence-info", Static).update("\n".join(lines), layout=False)
 
     # -- actions -------------------------------------------------------------------------
