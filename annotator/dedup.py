@@ -9,6 +9,7 @@ Shorter sentences join a group only on an exact normalised match.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import re
@@ -262,7 +263,7 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
             key_chunks.append(signer.band_keys(token_sets))
         keys = np.concatenate(key_chunks) if key_chunks else np.zeros((0, signer.bands), dtype=np.int64)
 
-        matcher = _Matcher(norms, threshold, store.representative_texts)
+        matcher = _Matcher(ids, norms, threshold, store.representative_texts)
         # candidates among the new sentences: (earlier position, later position) that reach the threshold
         earlier: dict[int, list[int]] = {}
         pairs = bucket_pairs(keys)
@@ -290,13 +291,15 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
 
         # in id order, each new text joins the group whose representative it matches best
         for pos in reps:
-            options = set(stored_candidates.get(pos, ()))
-            options.update(group_of[i] for i in earlier.get(pos, ()))
-            best = matcher.best(pos, options) if options else None
+            stored, near = stored_candidates.get(pos), earlier.get(pos)
+            if stored is None and near is None:
+                continue  # a text of its own: it founds a group, named by its id
+            options = set(stored or ())
+            if near:
+                options.update(group_of[i] for i in near)
+            best = matcher.best(pos, options)
             if best is not None:
                 group_of[pos] = best
-            else:
-                matcher.found_group(ids[pos], pos)
         for pos, first in exact_of.items():
             group_of[pos] = group_of[first]
 
@@ -315,27 +318,25 @@ class _Matcher:
     """Scores a new sentence against the representative of each candidate group, once per pair,
     and applies the rules that keep different facts apart (numbers, negation)."""
 
-    def __init__(self, norms: list[str], threshold: float, fetch):
-        self.norms = norms
+    def __init__(self, ids: list[int], norms: list[str], threshold: float, fetch):
+        self.ids, self.norms = ids, norms  # the pending sentences, by id: a new group is named by its founder's id
         self.threshold = threshold
-        self.rep_text: dict[int, str] = {}  # group -> normalised text of its representative
-        self.rep_pos: dict[int, int] = {}  # new group -> position of its representative
+        self.rep_text: dict[int, str] = {}  # stored group -> normalised text of its representative
         self.fetch = fetch
 
     def add_representatives(self, texts: dict[int, str]) -> None:
         for group, text in texts.items():
             self.rep_text[group] = normalise(text)
 
-    def found_group(self, group: int, pos: int) -> None:
-        self.rep_pos[group] = pos
-
     def best(self, pos: int, groups: set[int]) -> int | None:
         """The group (smallest id on a tie) whose representative this sentence matches best, or None."""
         best_group, best_score = None, -1.0
         text = self.norms[pos]
+        ids = self.ids
         for group in sorted(groups):
-            if group in self.rep_pos:
-                rep = self.norms[self.rep_pos[group]]
+            founder = bisect.bisect_left(ids, group)
+            if founder < len(ids) and ids[founder] == group:
+                rep = self.norms[founder]
             else:
                 if group not in self.rep_text:  # a stored group reached through an exact copy
                     self.add_representatives(self.fetch([group]))

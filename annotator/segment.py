@@ -26,6 +26,7 @@ import sentencex
 _LINE = re.compile(r"[^\n]+")
 _EDGE_SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff\u2028\u2029"
 _DOUBLE_QUOTES = "\"\u201c\u201d\u201e\u201f\u00ab\u00bb"
+_WIDE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
 _QUOTE = re.compile("[" + _DOUBLE_QUOTES + "]")
 _OPENING = "\"\u201c\u201e\u201f\u00ab'\u2018([{"
 
@@ -43,6 +44,7 @@ _TIME_FOLLOWERS = frozenset(
 )
 _CLOCK = re.compile(r"(?:^|\s)\d{1,2}(?::\d\d)?\s?[ap]\.m\.$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"[\u2022\u2043\u00b7*-]?\s*(\d{1,3}|[A-Za-z])(\.\)|\)|\.)")
+_MARKER_START = frozenset("0123456789\u2022\u2043\u00b7*-")
 _LONE_MARKER = re.compile(r"[\u2022\u2043\u00b7*-]?\s*(?:\d{1,3}|[A-Za-z])(?:\.\)|\)|\.)")
 _TRAILING_ELLIPSIS = re.compile(r"(?<=\w\.)(?: \.){3}$")
 
@@ -51,12 +53,20 @@ def spans(text: str, language: str = "en") -> Iterator[tuple[int, int]]:
     """Yield (start, end) of each sentence so that text[start:end] is the sentence, stripped."""
     for line in _LINE.finditer(text):
         body = line.group()
-        if not body.strip():
+        if body.isspace():
             continue
         offset = line.start()
-        hidden = _QUOTE.sub(" ", body)  # same length: offsets stay those of the line
-        for item_start, item_end in _list_items(body):
-            for start, end in _item_spans(body, hidden, item_start, item_end, language):
+        quoted = _QUOTE.search(body) is not None
+        hidden = _QUOTE.sub(" ", body) if quoted else body  # same length: offsets stay those of the line
+        if not hidden.isascii():  # sentencex panics on some wide spaces before a stop: show it plain ones
+            hidden = _WIDE_SPACE.sub(" ", hidden)
+        lead = len(body) - len(body.lstrip())
+        if body[lead] in _MARKER_START or body[lead + 1 : lead + 2] in (".", ")"):
+            items = _list_items(body)
+        else:  # the common case: a line that cannot open a list
+            items = ((0, len(body)),)
+        for item_start, item_end in items:
+            for start, end in _item_spans(body, hidden, item_start, item_end, language, quoted):
                 yield offset + start, offset + end
 
 
@@ -93,12 +103,12 @@ def _list_items(line: str) -> list[tuple[int, int]]:
     return list(zip(cuts, cuts[1:]))
 
 
-def _item_spans(line: str, hidden: str, lo: int, hi: int, language: str) -> Iterator[tuple[int, int]]:
+def _item_spans(line: str, hidden: str, lo: int, hi: int, language: str, quoted: bool) -> list[list[int]]:
     """The sentences of one list item (or a whole line), found in `hidden`, the line without its
     double quotes, and given in offsets of the line."""
     pieces: list[list[int]] = []  # [start, end] in line offsets, stripped
     position = lo
-    for piece in sentencex.segment(language, hidden[lo:hi]):
+    for piece in _segment(language, hidden[lo:hi]):
         if hidden.startswith(piece, position):
             begin, position = position, position + len(piece)
         else:  # the segmenter changed the text: take the rest of the item as one piece
@@ -112,7 +122,10 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, language: str) -> Iter
         start, end = _strip(hidden, position, hi)
         if start < end:
             pieces.append([start, end])
-    _give_quotes_back(line, pieces)
+    if quoted:
+        _give_quotes_back(line, pieces)
+    if len(pieces) < 2:
+        return pieces
     merged: list[list[int]] = []
     for piece in pieces:
         if merged and _continues(line, merged[-1], piece):
@@ -121,9 +134,17 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, language: str) -> Iter
             if merged:
                 _move_ellipsis(line, merged[-1], piece)
             merged.append(piece)
-    for start, end in merged:
-        if start < end:
-            yield start, end
+    return [piece for piece in merged if piece[0] < piece[1]]
+
+
+def _segment(language: str, text: str) -> list[str]:
+    """sentencex's pieces; should its Rust core panic on some input, the text stays one piece."""
+    try:
+        return sentencex.segment(language, text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # pyo3's PanicException is a BaseException
+        return [text]
 
 
 def _give_quotes_back(line: str, pieces: list[list[int]]) -> None:

@@ -35,6 +35,8 @@ NEWS = [
     ('"We will not stop..." he said. "Never."', ['"We will not stop..." he said.', '"Never."']),
     ('"The effects are severe. They are lasting," he said. Officials disagreed.',
      ['"The effects are severe.', 'They are lasting," he said.', "Officials disagreed."]),
+    ("Prices rose\u00a0. Then they fell\u3000. Traders left.",
+     ["Prices rose\u00a0.", "Then they fell\u3000.", "Traders left."]),
     ("Prices rose. \u201cWe saw it coming. Nobody listened,\u201d a trader said.",
      ["Prices rose.", "\u201cWe saw it coming.", "Nobody listened,\u201d a trader said."]),
 ]
