@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 DEFAULT_THRESHOLD = 90.0
 MIN_WORDS = 4
+SHORT = 6  # word sets this small also get leave-one-out keys (Signer.short_keys)
 BANDS = 10
 ROWS = 4
 _SIGN_CHUNK = 50_000
@@ -37,13 +38,27 @@ _QUOTES = str.maketrans({
 })
 _WORD = re.compile(r"\w+")
 # a number with its decimal and thousands separators, and its currency or percent sign
-_NUMBER = re.compile(r"([$\u20ac\u00a3\u00a5]?\d+(?:[.,]\d+)*)(%| ?percent\b| per cent\b| pct\b)?")
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
+    "million billion trillion dozen half quarter"
+).split()
+# a number with its decimal and thousands separators and its currency or percent sign, or a number word
+_NUMBER = re.compile(
+    r"([$\u20ac\u00a3\u00a5]?\d+(?:[.,]\d+)*|\b(?:" + "|".join(_NUMBER_WORDS) + r")s?\b)(%| ?percent\b| per cent\b| pct\b)?"
+)
 _DATELINE = re.compile(r"^[^\W\d][\w .'/-]{0,40}, [a-z]{3,9}\.? \d{1,2}(?:, \d{4})? \([^)]{1,40}\) ?-{1,2} ")
 _NEGATION = re.compile(
     r"\b(?:not|no|never|without|cannot|(?:do|does|did|is|are|was|were|can|could|would|should|wo|has|have|had|"
     r"must|need|ai)(?:n't|nt))\b|(?<=\w)n't\b"
 )
 _FACT_CACHE: dict[str, tuple] = {}
+_PLURAL = re.compile(r"(?<=[^\Ws]{3})s\b")
+_MONTH = re.compile(r"\b(january|february|march|april|june|july|august|september|october|november|december|sept)\b")
+
+
+def _month_abbreviation(found: re.Match) -> str:
+    return found.group()[:3]
 _STOPWORDS = frozenset(
     "a an the and or but of to in on at by for with from as is are was were be been it its this that "
     "these those he she they we you i his her their our your not no".split()
@@ -69,8 +84,8 @@ def words(norm: str) -> list[str]:
 
 
 def numbers(norm: str) -> list[str]:
-    """The numbers of a sentence as written (separators, currency and percent kept; "6.5 percent" is
-    "6.5%"), sorted. A wire dateline ("halden, march 14 (newswire) - ") is not part of the statement."""
+    """The numbers of a sentence as written, in digits (separators, currency and percent kept; "6.5
+    percent" is "6.5%") or in words ("three", "million"), sorted. A wire dateline ("halden, march 14 (newswire) - ") is not part of the statement."""
     body = _DATELINE.sub("", norm, count=1)
     return sorted(number + ("%" if percent else "") for number, percent in _NUMBER.findall(body))
 
@@ -145,18 +160,58 @@ class Signer:
         return keys.view(np.int64)
 
 
+    def short_keys(self, token_sets: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Extra keys for word sets of at most SHORT words: the whole set and each set less one word.
+
+        In a short sentence one changed word leaves a Jaccard similarity MinHash bands often miss
+        ("qtly div 17 cts vs 17 cts prior" / "qtrly div ..."): two sets that differ by one word, or
+        one added word, always share one of these keys. Returns (keys, row of each key).
+        """
+        rows = [r for r, t in enumerate(token_sets) if len(t) <= SHORT]
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        lengths = np.fromiter((len(token_sets[r]) for r in rows), dtype=np.int64, count=len(rows))
+        flat = np.fromiter(
+            map(self._token_hashes.__getitem__, itertools.chain.from_iterable(token_sets[r] for r in rows)),
+            dtype=np.uint64, count=int(lengths.sum()),
+        )
+        mixed = _splitmix(flat ^ np.uint64(0x5851F42D4C957F2D))
+        starts = np.zeros(len(rows), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        whole = np.add.reduceat(mixed, starts)
+        owner = np.repeat(np.asarray(rows, dtype=np.int64), lengths)
+        less_one = whole[np.repeat(np.arange(len(rows)), lengths)] - mixed
+        keys = np.concatenate([whole, less_one]).view(np.int64)
+        return keys, np.concatenate([np.asarray(rows, dtype=np.int64), owner])
+
+
+def _splitmix(x: np.ndarray) -> np.ndarray:
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
 def token_set(norm: str) -> list[str] | None:
-    """The word set a signature is made of, or None for a sentence too short for near matching."""
+    """The word set a signature is made of, or None for a sentence too short for near matching.
+
+    In a short set a plural "s" is dropped ("figures" is "figure") and months are cut to three
+    letters ("january" is "jan"): with few words, one such edit would otherwise leave too little
+    in common for the candidate search to pair the two.
+    """
     tokens = words(norm)
     if len(tokens) < MIN_WORDS:
         return None
     content = set(tokens)
     kept = content - _STOPWORDS
-    return list(kept if len(kept) >= 2 else content)
+    chosen = kept if len(kept) >= 2 else content
+    if len(chosen) <= SHORT:
+        chosen = set(_PLURAL.sub("", _MONTH.sub(_month_abbreviation, " ".join(chosen))).split())
+    return list(chosen)
 
 
-def bucket_pairs(keys: np.ndarray) -> np.ndarray:
-    """Pairs (i, j), i < j, of rows sharing any band key: members of a bucket are compared with its first ones.
+def bucket_pairs(keys: np.ndarray, extra: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """Pairs (i, j), i < j, of rows sharing any band key (or any `extra` key: keys and their rows):
+    members of a bucket are compared with its first ones.
 
     One band at a time, so the working arrays are the size of the corpus, not ten times it.
     """
@@ -164,6 +219,12 @@ def bucket_pairs(keys: np.ndarray) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.int64)
     n = keys.shape[0]
     codes = [_band_pairs(keys[:, band], n) for band in range(keys.shape[1])]
+    if extra is not None and extra[0].size:
+        extra_keys, owners = extra
+        flat = _band_pairs(extra_keys, extra_keys.size)
+        a, b = owners[flat // extra_keys.size], owners[flat % extra_keys.size]
+        keep = a != b
+        codes.append(np.minimum(a[keep], b[keep]) * n + np.maximum(a[keep], b[keep]))
     codes = np.sort(np.concatenate(codes))  # one integer per pair: sorting them dedups fast
     codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if codes.size else codes
     return np.stack([codes // n, codes % n], axis=1)
@@ -252,27 +313,35 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
                 first_with_hash[h] = pos
                 reps.append(pos)
 
-        signed, key_chunks = [], []
+        signed, key_chunks, short_chunks, owner_chunks = [], [], [], []
         for chunk_start in range(0, len(reps), _SIGN_CHUNK):  # chunks keep token lists from piling up
             token_sets = []
+            first_row = len(signed)
             for pos in reps[chunk_start : chunk_start + _SIGN_CHUNK]:
                 tokens = token_set(norms[pos])
                 if tokens is not None:
                     token_sets.append(tokens)
                     signed.append(pos)
             key_chunks.append(signer.band_keys(token_sets))
+            short, owners = signer.short_keys(token_sets)
+            short_chunks.append(short)
+            owner_chunks.append(owners + first_row)
         keys = np.concatenate(key_chunks) if key_chunks else np.zeros((0, signer.bands), dtype=np.int64)
+        short_keys = np.concatenate(short_chunks) if short_chunks else np.zeros(0, dtype=np.int64)
+        short_owners = np.concatenate(owner_chunks) if owner_chunks else np.zeros(0, dtype=np.int64)
 
         matcher = _Matcher(ids, norms, threshold, store.representative_texts)
         # candidates among the new sentences: (earlier position, later position) that reach the threshold
         earlier: dict[int, list[int]] = {}
-        pairs = bucket_pairs(keys)
+        later: dict[int, list[int]] = {}
+        pairs = bucket_pairs(keys, (short_keys, short_owners))
         for start in range(0, len(pairs), _SIGN_CHUNK):
             chunk = pairs[start : start + _SIGN_CHUNK]
             left = [norms[signed[i]] for i in chunk[:, 0].tolist()]
             right = [norms[signed[j]] for j in chunk[:, 1].tolist()]
             for i, j in chunk[similar(left, right, threshold)].tolist():
                 earlier.setdefault(signed[j], []).append(signed[i])
+                later.setdefault(signed[i], []).append(signed[j])
 
         # candidates among the stored groups, each verified against the group's representative
         stored_candidates: dict[int, list[int]] = {}
@@ -281,6 +350,8 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
             for row, row_keys in enumerate(keys.tolist()):
                 for key in row_keys:
                     row_of_key.setdefault(key, []).append(row)
+            for key, row in zip(short_keys.tolist(), short_owners.tolist()):
+                row_of_key.setdefault(key, []).append(row)
             checks: set[tuple[int, int]] = set()
             for key, group in store.band_groups(list(row_of_key)):
                 for row in row_of_key[key]:
@@ -290,6 +361,7 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
                 stored_candidates.setdefault(pos, []).append(group)
 
         # in id order, each new text joins the group whose representative it matches best
+        joined: set[int] = set()  # groups that gained a member
         for pos in reps:
             stored, near = stored_candidates.get(pos), earlier.get(pos)
             if stored is None and near is None:
@@ -300,6 +372,15 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
             best = matcher.best(pos, options)
             if best is not None:
                 group_of[pos] = best
+                joined.add(best)
+        # a text left alone because the group it matches was founded after it joins that group now
+        # (the founder stays the representative and names the group, so still no chains)
+        for pos, after in later.items():
+            if group_of[pos] == ids[pos] and ids[pos] not in joined:
+                best = matcher.best(pos, {group_of[j] for j in after} - {ids[pos]})
+                if best is not None:
+                    group_of[pos] = best
+                    joined.add(best)
         for pos, first in exact_of.items():
             group_of[pos] = group_of[first]
 
@@ -309,7 +390,9 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
                 moved.append((sid, sid, 1))
             elif group_of[pos] != sid:
                 moved.append((sid, group_of[pos], 0))
-        store.save_grouping(moved, _band_rows(keys, np.asarray([ids[pos] for pos in signed], dtype=np.int64)))
+        owners = np.asarray([ids[pos] for pos in signed], dtype=np.int64)
+        store.save_grouping(moved, itertools.chain(
+            _band_rows(keys, owners), _band_rows(short_keys[:, None], owners[short_owners] if short_owners.size else owners[:0])))
         _replay_joins(store)
     return {"sentences": len(ids), "joined": sum(1 for _, _, p in moved if not p)}
 

@@ -28,6 +28,7 @@ _EDGE_SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u20
 _DOUBLE_QUOTES = "\"\u201c\u201d\u201e\u201f\u00ab\u00bb"
 _WIDE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
 _QUOTE = re.compile("[" + _DOUBLE_QUOTES + "]")
+_OPENING_DOUBLE = "\u201c\u201e\u201f\u00ab"
 _OPENING = "\"\u201c\u201e\u201f\u00ab'\u2018([{"
 
 # abbreviations that stand before a name: a stop after one of them never ends a sentence
@@ -128,7 +129,7 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, language: str, quoted:
         return pieces
     merged: list[list[int]] = []
     for piece in pieces:
-        if merged and _continues(line, merged[-1], piece):
+        if merged and ((quoted and _inside_quote(line, merged[-1], hi)) or _continues(line, merged[-1], piece)):
             merged[-1][1] = piece[1]
         else:
             if merged:
@@ -165,6 +166,24 @@ def _give_quotes_back(line: str, pieces: list[list[int]]) -> None:
             pieces[n][0] = pieces[n - 1][1]
             while pieces[n][0] < pieces[n][1] and line[pieces[n][0]].isspace():
                 pieces[n][0] += 1
+
+
+def _inside_quote(line: str, previous: list[int], hi: int) -> bool:
+    """Does the previous sentence hold a quote that opened after its first word (`said "...`) and
+    closes later in the line? Such a quote stays in its sentence, however many sentences it holds;
+    a quote that opens a sentence is split like any other text."""
+    start, end = previous
+    opened = None
+    depth = 0
+    for mark in _QUOTE.finditer(line, start, end):
+        char = mark.group()
+        opening = char in _OPENING_DOUBLE or (char == '"' and depth == 0)
+        if opening and depth == 0:
+            opened = mark.start()
+        depth = max(0, depth + (1 if opening else -1))
+    if depth == 0 or opened is None or opened == start:
+        return False
+    return _QUOTE.search(line, end, hi) is not None
 
 
 def _continues(line: str, previous: list[int], piece: list[int]) -> bool:

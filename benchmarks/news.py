@@ -43,14 +43,14 @@ _GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "data" / "golden_ru
 
 
 def ud_documents(paths: list[str], news_only: bool) -> list[list[str]]:
-    """Each document's sentences in order (a new document at each `# newdoc`, and at each file)."""
+    """Each file's sentences in order (PUD's documents are a few sentences each: a paragraph of four
+    runs on into the next one, as sentences from one page would)."""
     docs: list[list[str]] = []
+    keep = True
     for path in paths:
         docs.append([])
         for line in open(path, encoding="utf-8"):
-            if line.startswith("# newdoc"):
-                docs.append([])
-            elif line.startswith("# sent_id = "):
+            if line.startswith("# sent_id = "):
                 keep = not news_only or not line[12:].startswith("w")  # PUD: n... news, w... Wikipedia
             elif line.startswith("# text = ") and keep:
                 docs[-1].append(line[9:].strip())
@@ -146,6 +146,11 @@ def grouping(docs: list[dict]) -> dict:
                     differing_numbers += 1
     truth_s = time.perf_counter() - start
     found = sum(1 for a, b in near if group_of[a] == group_of[b])
+    with_copy: dict[str, bool] = {}  # sentence -> grouped with at least one of its near-copies
+    for a, b in near:
+        together = group_of[a] == group_of[b]
+        for text in (a, b):
+            with_copy[text] = with_copy.get(text, False) or together
     mixed_numbers = far_apart = 0
     for texts in members.values():
         if len(texts) < 2:
@@ -157,7 +162,8 @@ def grouping(docs: list[dict]) -> dict:
             far_apart += 1
     return {
         "documents": len(docs), "sentences": sentences_total, "import_s": imported, "group_s": grouped,
-        "distinct": len(norms), "near_pairs": len(near), "found": found, "differing_pairs": differing_numbers,
+        "distinct": len(norms), "near_pairs": len(near), "found": found,
+        "with_copy": len(with_copy), "grouped_with_copy": sum(with_copy.values()), "differing_pairs": differing_numbers,
         "mixed_numbers": mixed_numbers, "far_apart": far_apart, "truth_s": truth_s,
         "groups": sum(1 for texts in members.values() if len(texts) > 1),
     }
@@ -205,6 +211,8 @@ def main() -> None:
         g = grouping(docs)
         print(f"| near-copy recall at ratio 90, equal numbers ({g['near_pairs']:,} pairs of {g['distinct']:,} "
               f"distinct sentences) | >= 0.97 | {g['found'] / max(1, g['near_pairs']):.4f} |")
+        print(f"| sentences with a near-copy grouped with at least one ({g['with_copy']:,} sentences) | | "
+              f"{g['grouped_with_copy'] / max(1, g['with_copy']):.4f} |")
         print(f"| pairs whose numbers or negations differ sharing a group (of {g['differing_pairs']:,} such "
               f"pairs at ratio >= 90) | 0 | {g['mixed_numbers']} |")
         print(f"| groups with a member under ratio 80 to another (of {g['groups']:,} groups) | 0 | {g['far_apart']} |")
