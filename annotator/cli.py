@@ -188,7 +188,7 @@ def dupes_split(ref, db_path):
     store = Store(db_path, create=False)
     sentence = resolve_sentence(store, ref)
     with store.transaction():
-        store.split_sentence(sentence, store.doc_name_of(sentence.id), store.norm_hash_of(sentence.id))
+        store.split_sentence(sentence)
     click.echo(f"{ref} is now a group of its own ({sentence.text[:60]!r})")
 
 
@@ -200,9 +200,8 @@ def dupes_join(first, second, db_path):
     """Merge the groups of two sentences (DOC:INDEX or #ID)."""
     store = Store(db_path, create=False)
     a, b = resolve_sentence(store, first), resolve_sentence(store, second)
-    record = (store.doc_name_of(a.id), store.norm_hash_of(a.id), store.doc_name_of(b.id), store.norm_hash_of(b.id))
     with store.transaction():
-        group = store.join_groups(a, b, record)
+        group = store.join_groups(a, b, record=True)
     click.echo(f"joined: {first} and {second} are now group {group}")
 
 

@@ -1,0 +1,223 @@
+"""The connection: opening a database file, its schema and migrations, transactions and settings."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "annotations.db"
+BUSY_TIMEOUT_S = 10.0
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    title TEXT,
+    url TEXT,
+    meta TEXT,
+    hash TEXT NOT NULL,
+    text TEXT NOT NULL,
+    source TEXT,
+    imported_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sentences (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    norm_hash INTEGER NOT NULL,
+    group_id INTEGER NOT NULL,
+    grouped INTEGER NOT NULL DEFAULT 0,
+    pinned INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX IF NOT EXISTS sentences_doc_idx ON sentences(doc_id, idx);
+CREATE INDEX IF NOT EXISTS sentences_group ON sentences(group_id);
+CREATE INDEX IF NOT EXISTS sentences_norm ON sentences(norm_hash);
+CREATE INDEX IF NOT EXISTS sentences_pending ON sentences(grouped) WHERE grouped = 0;
+CREATE TABLE IF NOT EXISTS bands (
+    key INTEGER NOT NULL,
+    sentence_id INTEGER NOT NULL,
+    PRIMARY KEY (key, sentence_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    sentence_id INTEGER NOT NULL REFERENCES sentences(id),
+    kind TEXT NOT NULL CHECK (kind IN ('label', 'note', 'decision')),
+    annotator TEXT NOT NULL,
+    label TEXT,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    undone INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS events_sentence ON events(sentence_id, annotator);
+CREATE INDEX IF NOT EXISTS events_kind ON events(kind, annotator);
+CREATE TABLE IF NOT EXISTS dedup_edits (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('split', 'join')),
+    a_doc TEXT NOT NULL,
+    a_hash INTEGER NOT NULL,
+    b_doc TEXT,
+    b_hash INTEGER,
+    created_at TEXT NOT NULL
+);
+"""
+
+
+class StoreError(Exception):
+    """A database problem told to the user in one line."""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def default_path() -> str:
+    return os.environ.get("ANNOTATOR_DB") or DEFAULT_DB
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class Connection:
+    """A connection to one annotator database. Writes are short explicit transactions."""
+
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, timeout: float = BUSY_TIMEOUT_S):
+        self.path = str(path)
+        self.timeout = timeout
+        if self.path != ":memory:":
+            target = Path(self.path)
+            if not target.exists() and not create:
+                raise StoreError(f"{self.path}: no such database (import documents first: annotator import PATH)")
+            if target.is_dir():
+                raise StoreError(f"{self.path}: is a folder, not a database file")
+            if not target.parent.exists():
+                raise StoreError(f"{self.path}: folder {target.parent} does not exist")
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self.db = sqlite_utils.Database(self.conn)
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            self._setup()
+        except sqlite3.DatabaseError as err:
+            raise self._explain(err) from None
+
+    def _setup(self) -> None:
+        readonly = self.path != ":memory:" and os.path.exists(self.path) and not os.access(self.path, os.W_OK)
+        version = self._schema_version()
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: database schema version {version} is newer than this annotator "
+                f"understands ({SCHEMA_VERSION}); upgrade annotator"
+            )
+        self.readonly = readonly
+        if readonly:
+            if version is None:
+                raise StoreError(f"{self.path}: read-only and not an annotator database")
+            return
+        if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA cache_size = -65536")  # 64 MB of pages: big imports stay linear
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if version != SCHEMA_VERSION:
+            with self.transaction():
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self.conn.execute(statement)
+                self._migrate(version or 0)
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+
+    def _schema_version(self) -> int | None:
+        has_meta = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if not has_meta:
+            others = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+            if others:
+                raise StoreError(f"{self.path}: a SQLite database, but not an annotator database")
+            return None
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    def _migrate(self, from_version: int) -> None:
+        """Bring an older schema up to SCHEMA_VERSION. Version 1 is the first: nothing to do yet."""
+
+    def _explain(self, err: sqlite3.Error) -> StoreError:
+        message = str(err)
+        if "locked" in message or "busy" in message:
+            return StoreError(f"{self.path}: database is locked by another process (waited {self.timeout:g} s); try again")
+        if "readonly" in message or "read-only" in message:
+            return StoreError(f"{self.path}: database is read-only; cannot store changes")
+        if "not a database" in message or "malformed" in message:
+            return StoreError(f"{self.path}: not an annotator database ({message})")
+        if "unable to open" in message:
+            return StoreError(f"{self.path}: cannot open database ({message})")
+        return StoreError(f"{self.path}: database error: {message}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT: the write lock is taken up front, so no deadlock on upgrade."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:
+            raise self._explain(err) from None
+        try:
+            yield
+        except BaseException as err:
+            self.conn.execute("ROLLBACK")
+            if isinstance(err, sqlite3.DatabaseError):
+                raise self._explain(err) from None
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.DatabaseError as err:
+                self.conn.execute("ROLLBACK")
+                raise self._explain(err) from None
+
+    @contextmanager
+    def snapshot(self, cache_mb: int | None = None) -> Iterator[None]:
+        """A read transaction: every query inside sees the same committed state.
+
+        cache_mb bounds the page cache meanwhile; each temporary sort of a big query gets a
+        cache that large too, so a long streaming read keeps memory flat with a small one.
+        """
+        before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        if cache_mb is not None:
+            self.conn.execute(f"PRAGMA cache_size = {-int(cache_mb) * 1024}")
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
+            self.conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def query(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as err:
+            raise self._explain(err) from None
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))

@@ -1,0 +1,157 @@
+"""Documents and their sentences: storing, replacing on re-import, and reading them back."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from annotator.store.connection import chunks, now
+from annotator.store.rows import DocumentRow, SentenceRow
+
+
+class Documents:
+    conn: sqlite3.Connection
+
+    def document_hash(self, name: str) -> tuple[int, str] | None:
+        row = self.conn.execute("SELECT id, hash FROM documents WHERE name = ?", (name,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def insert_document(self, name, text, content_hash, *, title=None, url=None, meta=None, source=None) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO documents(name, title, url, meta, hash, text, source, imported_at) VALUES (?,?,?,?,?,?,?,?)",
+            (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, now()),
+        )
+        return cursor.lastrowid
+
+    def update_document(self, doc_id, text, content_hash, *, title=None, url=None, meta=None, source=None) -> None:
+        self.conn.execute(
+            "UPDATE documents SET title=?, url=?, meta=?, hash=?, text=?, source=?, imported_at=? WHERE id=?",
+            (title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, now(), doc_id),
+        )
+
+    def insert_sentences(self, doc_id: int, rows: Iterable[tuple[int, int, int, str, int]]) -> None:
+        """rows: (index, start, end, text, norm_hash). New sentences start ungrouped (their own group)."""
+        first = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM sentences").fetchone()[0]
+        self.conn.executemany(
+            'INSERT INTO sentences(id, doc_id, idx, start, "end", text, norm_hash, group_id) VALUES (?,?,?,?,?,?,?,?)',
+            ((first + n, doc_id, i, s, e, t, h, first + n) for n, (i, s, e, t, h) in enumerate(rows)),
+        )
+
+    def document_sentences(self, doc_id: int) -> list[SentenceRow]:
+        return [
+            SentenceRow(*row)
+            for row in self.conn.execute(
+                'SELECT id, doc_id, idx, start, "end", text, group_id FROM sentences WHERE doc_id = ? ORDER BY idx',
+                (doc_id,),
+            )
+        ]
+
+    def replace_sentences(self, doc_id: int, rows: list[tuple[int, int, int, str, int]]) -> tuple[int, int, int]:
+        """Give a changed document its new sentences, keeping rows (and labels) whose text is unchanged.
+
+        Returns (kept, added, dropped_labels). Labels of a removed sentence move to another member
+        of its group when it has one; otherwise they are dropped and counted.
+        """
+        old = self.document_sentences(doc_id)
+        by_text: dict[str, list[SentenceRow]] = {}
+        for sentence in old:
+            by_text.setdefault(sentence.text, []).append(sentence)
+        # park old rows out of the way of the (doc_id, idx) uniqueness while re-indexing
+        self.conn.execute("UPDATE sentences SET idx = -1 - idx WHERE doc_id = ?", (doc_id,))
+        kept, new_rows = 0, []
+        for index, start, end, text, norm in rows:
+            matches = by_text.get(text)
+            if matches:
+                sentence = matches.pop(0)
+                self.conn.execute(
+                    'UPDATE sentences SET idx = ?, start = ?, "end" = ? WHERE id = ?', (index, start, end, sentence.id)
+                )
+                kept += 1
+            else:
+                new_rows.append((index, start, end, text, norm))
+        dropped = 0
+        for leftovers in by_text.values():
+            for sentence in leftovers:
+                dropped += self._remove_sentence(sentence)
+        self.insert_sentences(doc_id, new_rows)
+        return kept, len(new_rows), dropped
+
+    def _remove_sentence(self, sentence: SentenceRow) -> int:
+        heir = self.conn.execute(
+            "SELECT id FROM sentences WHERE group_id = ? AND id != ? AND idx >= 0 ORDER BY id LIMIT 1",
+            (sentence.group_id, sentence.id),
+        ).fetchone()
+        dropped = 0
+        if heir:
+            self.conn.execute("UPDATE events SET sentence_id = ? WHERE sentence_id = ?", (heir[0], sentence.id))
+            if sentence.group_id == sentence.id:
+                self._renumber_group(sentence.id, exclude=sentence.id)
+        else:
+            dropped = self.conn.execute("DELETE FROM events WHERE sentence_id = ?", (sentence.id,)).rowcount
+        self.conn.execute("DELETE FROM bands WHERE sentence_id = ?", (sentence.id,))
+        self.conn.execute("DELETE FROM sentences WHERE id = ?", (sentence.id,))
+        return dropped
+
+    def documents(self) -> list[DocumentRow]:
+        return [
+            DocumentRow(*row)
+            for row in self.conn.execute(
+                "SELECT d.id, d.name, d.title, d.url, d.hash, "
+                "(SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) FROM documents d ORDER BY d.id"
+            )
+        ]
+
+    def document_ids(self) -> list[tuple[int, str]]:
+        return self.conn.execute("SELECT id, name FROM documents ORDER BY id").fetchall()
+
+    def document(self, doc_id: int) -> tuple[str, str | None, str]:
+        """(name, title, text)"""
+        return self.conn.execute("SELECT name, title, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+
+    def document_id(self, name: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM documents WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def documents_by_hash(self) -> dict[str, int]:
+        return {h: i for i, h in self.conn.execute("SELECT id, hash FROM documents")}
+
+    def sentence(self, sentence_id: int) -> SentenceRow | None:
+        row = self.conn.execute(
+            'SELECT id, doc_id, idx, start, "end", text, group_id FROM sentences WHERE id = ?', (sentence_id,)
+        ).fetchone()
+        return SentenceRow(*row) if row else None
+
+    def sentence_at(self, doc_name: str, index: int) -> SentenceRow | None:
+        row = self.conn.execute(
+            'SELECT s.id, s.doc_id, s.idx, s.start, s."end", s.text, s.group_id FROM sentences s '
+            "JOIN documents d ON d.id = s.doc_id WHERE d.name = ? AND s.idx = ?",
+            (doc_name, index),
+        ).fetchone()
+        return SentenceRow(*row) if row else None
+
+    def sentence_ref(self, sentence_id: int) -> str:
+        """DOC:INDEX of a sentence, the reference the commands take."""
+        name, index = self.conn.execute(
+            "SELECT d.name, s.idx FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE s.id = ?", (sentence_id,)
+        ).fetchone()
+        return f"{name}:{index}"
+
+    def sentences_by_doc_index(self, doc_ids: Sequence[int]) -> dict[tuple[int, int], tuple[int, str]]:
+        """(doc_id, index) -> (sentence id, text), for the given documents."""
+        out = {}
+        for chunk in chunks(list(doc_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            for sid, doc_id, idx, text in self.conn.execute(
+                f"SELECT id, doc_id, idx, text FROM sentences WHERE doc_id IN ({marks})", chunk
+            ):
+                out[(doc_id, idx)] = (sid, text)
+        return out
+
+    def find_sentences(self, needle: str, limit: int = 50) -> list[tuple[int, int, str]]:
+        """(doc_id, index, text) of sentences containing needle, case-insensitively (ASCII)."""
+        like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self.conn.execute(
+            "SELECT doc_id, idx, text FROM sentences WHERE text LIKE ? ESCAPE '\\' ORDER BY doc_id, idx LIMIT ?",
+            (like, limit),
+        ).fetchall()

@@ -1,0 +1,185 @@
+"""Duplicate groups: pending sentences, band keys, representatives, splits and joins made by hand."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+
+from annotator.store.connection import chunks, now
+from annotator.store.rows import SentenceRow
+
+
+class Groups:
+    conn: sqlite3.Connection
+
+    def _renumber_group(self, group_id: int, exclude: int) -> None:
+        """A group is named by its smallest member id; rename it when that member leaves."""
+        row = self.conn.execute(
+            "SELECT min(id) FROM sentences WHERE group_id = ? AND id != ?", (group_id, exclude)
+        ).fetchone()
+        if row and row[0] is not None:
+            self.conn.execute(
+                "UPDATE sentences SET group_id = ? WHERE group_id = ? AND id != ?", (row[0], group_id, exclude)
+            )
+
+    def has_grouped_sentences(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM sentences WHERE grouped = 1 LIMIT 1").fetchone() is not None
+
+    def pending_sentences(self) -> Iterator[tuple[int, str, int]]:
+        """(id, text, norm_hash) of sentences not yet grouped, streamed."""
+        return self.conn.execute("SELECT id, text, norm_hash FROM sentences WHERE grouped = 0 ORDER BY id")
+
+    def pending_split_ids(self) -> set[int]:
+        """Pending sentences that a recorded split keeps apart (same document name and normalised text)."""
+        return {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT s.id FROM dedup_edits x JOIN documents d ON d.name = x.a_doc "
+                "JOIN sentences s ON s.doc_id = d.id AND s.norm_hash = x.a_hash WHERE x.kind = 'split' AND s.grouped = 0"
+            )
+        }
+
+    def groups_by_hash(self, hashes: Sequence[int]) -> dict[int, int]:
+        """norm_hash -> group id among grouped, unpinned sentences."""
+        out: dict[int, int] = {}
+        for chunk in chunks(list(hashes), 500):
+            marks = ",".join("?" * len(chunk))
+            for norm, grp in self.conn.execute(
+                f"SELECT norm_hash, min(group_id) FROM sentences WHERE norm_hash IN ({marks}) "
+                "AND grouped = 1 AND pinned = 0 GROUP BY norm_hash",
+                chunk,
+            ):
+                out[norm] = grp
+        return out
+
+    def band_groups(self, keys: Sequence[int]) -> list[tuple[int, int]]:
+        """(key, group id) of the grouped, unpinned sentences sharing a band key, one row per key and group."""
+        out = []
+        for chunk in chunks(list(set(keys)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                self.conn.execute(
+                    f"SELECT DISTINCT b.key, s.group_id FROM bands b JOIN sentences s ON s.id = b.sentence_id "
+                    f"WHERE b.key IN ({marks}) AND s.pinned = 0",
+                    chunk,
+                )
+            )
+        return out
+
+    def representative_texts(self, group_ids: Iterable[int]) -> dict[int, str]:
+        """group id -> text of its representative, the first member, whose id names the group."""
+        out: dict[int, str] = {}
+        for chunk in chunks(list(group_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.conn.execute(f"SELECT id, text FROM sentences WHERE id IN ({marks})", chunk))
+        return out
+
+    def reset_grouping(self) -> None:
+        """Take every sentence out of its group, to be grouped again (splits and joins are replayed)."""
+        self.conn.execute("UPDATE sentences SET group_id = id, grouped = 0, pinned = 0")
+        self.conn.execute("DELETE FROM bands")
+
+    def sentence_groups(self) -> dict[int, int]:
+        """sentence id -> group id, for every sentence."""
+        return dict(self.conn.execute("SELECT id, group_id FROM sentences"))
+
+    def save_grouping(self, moved: Iterable[tuple[int, int, int]], bands: Iterable[tuple[int, int]]) -> None:
+        """Mark every pending sentence grouped; moved: (sentence id, group id, pinned) for those not on their own.
+
+        bands: (key, sentence id), best given in key order.
+        """
+        self.conn.executemany(
+            "UPDATE sentences SET group_id = ?, pinned = ? WHERE id = ?",
+            ((grp, pinned, sid) for sid, grp, pinned in moved),
+        )
+        self.conn.execute("UPDATE sentences SET grouped = 1 WHERE grouped = 0")
+        self.conn.executemany("INSERT OR IGNORE INTO bands(key, sentence_id) VALUES (?, ?)", bands)
+
+    def dedup_edits(self, kind: str) -> list[tuple[int, str, int, str | None, int | None]]:
+        """(edit id, doc, norm hash, other doc, other norm hash) of the recorded splits or joins, oldest first."""
+        return self.conn.execute(
+            "SELECT id, a_doc, a_hash, b_doc, b_hash FROM dedup_edits WHERE kind = ? ORDER BY id", (kind,)
+        ).fetchall()
+
+    def sentence_ids_by_doc_hash(self, doc_name: str, norm_hash: int) -> list[int]:
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT s.id FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE d.name = ? AND s.norm_hash = ?",
+                (doc_name, norm_hash),
+            )
+        ]
+
+    def split_sentence(self, sentence: SentenceRow, record: bool = True) -> None:
+        """Move a sentence out of its group into a group of its own, pinned so import does not regroup it.
+
+        With `record`, the split is kept by document name and normalised text, so it holds when the
+        document is imported again."""
+        if sentence.group_id == sentence.id:
+            self._renumber_group(sentence.id, exclude=sentence.id)
+        self.conn.execute("UPDATE sentences SET group_id = id, pinned = 1, grouped = 1 WHERE id = ?", (sentence.id,))
+        if record:
+            self.conn.execute(
+                "INSERT INTO dedup_edits(kind, a_doc, a_hash, created_at) VALUES ('split', ?, ?, ?)",
+                (*self._edit_key(sentence.id), now()),
+            )
+
+    def join_groups(self, a: SentenceRow, b: SentenceRow, record: bool = False) -> int:
+        """Merge b's group into a's (the smaller id names the result). Returns the group id.
+
+        With `record`, the join is kept to be replayed when either document is imported again."""
+        keep, gone = sorted((a.group_id, b.group_id))
+        if keep != gone:
+            self.conn.execute("UPDATE sentences SET group_id = ? WHERE group_id = ?", (keep, gone))
+        if record:
+            self.conn.execute(
+                "INSERT INTO dedup_edits(kind, a_doc, a_hash, b_doc, b_hash, created_at) VALUES ('join', ?, ?, ?, ?, ?)",
+                (*self._edit_key(a.id), *self._edit_key(b.id), now()),
+            )
+        return keep
+
+    def _edit_key(self, sentence_id: int) -> tuple[str, int]:
+        """(document name, normalised hash): how a hand edit finds its sentence again after a re-import."""
+        return self.conn.execute(
+            "SELECT d.name, s.norm_hash FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE s.id = ?",
+            (sentence_id,),
+        ).fetchone()
+
+    def groups(self, min_size: int = 2) -> list[tuple[int, int]]:
+        """(group id, size) of groups with at least min_size members, largest first."""
+        return self.conn.execute(
+            "SELECT group_id, count(*) AS n FROM sentences GROUP BY group_id HAVING n >= ? ORDER BY n DESC, group_id",
+            (min_size,),
+        ).fetchall()
+
+    def group_members(self, group_id: int) -> list[tuple[str, int, str, int]]:
+        """(doc name, index, text, sentence id) of a group's members in document order."""
+        return self.conn.execute(
+            "SELECT d.name, s.idx, s.text, s.id FROM sentences s JOIN documents d ON d.id = s.doc_id "
+            "WHERE s.group_id = ? ORDER BY s.doc_id, s.idx",
+            (group_id,),
+        ).fetchall()
+
+    def group_variants(self, group_id: int, text: str, limit: int) -> tuple[list[tuple[str, int, str]], int]:
+        """(doc name, index, text) of the first member with each wording other than `text`, at most
+        `limit`, and the number of such wordings."""
+        rows = self.conn.execute(
+            "SELECT d.name, s.idx, s.text FROM sentences s JOIN documents d ON d.id = s.doc_id "
+            "WHERE s.id IN (SELECT min(id) FROM sentences WHERE group_id = ? AND text != ? GROUP BY text) "
+            "ORDER BY s.id",
+            (group_id, text),
+        ).fetchall()
+        return rows[:limit], len(rows)
+
+    def group_doc_counts(self, doc_id: int) -> dict[int, int]:
+        """group id -> number of documents containing it, for the groups of one document."""
+        return dict(
+            self.conn.execute(
+                "SELECT g.group_id, (SELECT count(DISTINCT m.doc_id) FROM sentences m WHERE m.group_id = g.group_id) "
+                "FROM (SELECT DISTINCT group_id FROM sentences WHERE doc_id = ?) g",
+                (doc_id,),
+            )
+        )
+
+    def count_groups(self) -> int:
+        return self.conn.execute("SELECT count(DISTINCT group_id) FROM sentences").fetchone()[0]

@@ -1,0 +1,106 @@
+"""What the screens read: one annotator's labels, notes and progress, a unit's decision and history."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from annotator.store.rows import Event
+
+# Latest live label event per (group, annotator): the current label of a group. SQLite takes the
+# bare columns of an aggregate query from the row holding the max(), which is cheaper than a window.
+_CURRENT_LABELS = """
+SELECT s.group_id AS grp, e.annotator, e.label, e.sentence_id, max(e.created_at || printf('%015d', e.id)) AS latest
+FROM events e JOIN sentences s ON s.id = e.sentence_id
+WHERE e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL {where}
+GROUP BY s.group_id, e.annotator
+"""
+LABEL_ROW_FIELDS = ("doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group")
+_CURRENT_DECISIONS = """
+SELECT grp, annotator, label, created_at FROM (
+    SELECT s.group_id AS grp, e.annotator, e.label, e.created_at,
+           ROW_NUMBER() OVER (PARTITION BY s.group_id ORDER BY e.created_at DESC, e.id DESC) AS rn
+    FROM events e JOIN sentences s ON s.id = e.sentence_id
+    WHERE e.kind = 'decision' AND e.undone = 0
+) WHERE rn = 1
+"""
+
+
+class Queries:
+    conn: sqlite3.Connection
+
+    def doc_labels(self, doc_id: int, annotator: str) -> dict[int, str]:
+        """sentence index -> this annotator's current label of the sentence's group, for one document."""
+        return dict(
+            self.conn.execute(
+                "SELECT s.idx, (SELECT e.label FROM sentences m JOIN events e ON e.sentence_id = m.id "
+                "WHERE m.group_id = s.group_id AND e.annotator = ? AND e.kind = 'label' AND e.undone = 0 "
+                "AND e.label IS NOT NULL ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS label "
+                "FROM sentences s WHERE s.doc_id = ? AND label IS NOT NULL",
+                (annotator, doc_id),
+            )
+        )
+
+    def group_note(self, group_id: int, annotator: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT e.note FROM sentences m JOIN events e ON e.sentence_id = m.id WHERE m.group_id = ? "
+            "AND e.annotator = ? AND e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL "
+            "ORDER BY e.created_at DESC, e.id DESC LIMIT 1",
+            (group_id, annotator),
+        ).fetchone()
+        return row[0] if row else None
+
+    def next_unlabeled(self, annotator: str, doc_id: int, after_index: int) -> int | None:
+        """Index of the next sentence of a document, after after_index, whose group this annotator has not labeled."""
+        row = self.conn.execute(
+            "SELECT s.idx FROM sentences s WHERE s.doc_id = ? AND s.idx > ? AND NOT EXISTS ("
+            "SELECT 1 FROM sentences m JOIN events e ON e.sentence_id = m.id WHERE m.group_id = s.group_id "
+            "AND e.annotator = ? AND e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL) "
+            "ORDER BY s.idx LIMIT 1",
+            (doc_id, after_index, annotator),
+        ).fetchone()
+        return row[0] if row else None
+
+    def label_progress(self, annotator: str) -> dict[str, int]:
+        """This annotator's count of labeled groups per current label."""
+        return dict(
+            self.conn.execute(
+                "SELECT label, count(*) FROM (" + _CURRENT_LABELS.format(where="AND e.annotator = ?") + ") GROUP BY label",
+                (annotator,),
+            )
+        )
+
+    def team_progress(self) -> tuple[int, int]:
+        """(groups labeled by anyone, annotators who labeled): what the whole team has done."""
+        return self.conn.execute(
+            "SELECT count(DISTINCT s.group_id), count(DISTINCT e.annotator) FROM events e "
+            "JOIN sentences s ON s.id = e.sentence_id WHERE e.kind = 'label' AND e.undone = 0"
+        ).fetchone()
+
+    def labeled_groups(self) -> set[int]:
+        """Groups with a live label from anyone."""
+        return {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT DISTINCT s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
+                "WHERE e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL"
+            )
+        }
+
+    def group_decision(self, group_id: int) -> tuple[str, str] | None:
+        """(label or 'ambiguous', decided by) of the latest live review decision on a group."""
+        row = self.conn.execute(
+            "SELECT e.label, e.annotator FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            "WHERE s.group_id = ? AND e.kind = 'decision' AND e.undone = 0 ORDER BY e.created_at DESC, e.id DESC LIMIT 1",
+            (group_id,),
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def group_events(self, group_id: int) -> list[Event]:
+        return [
+            Event(*row)
+            for row in self.conn.execute(
+                "SELECT e.id, e.uid, e.sentence_id, e.kind, e.annotator, e.label, e.note, e.created_at, e.undone "
+                "FROM events e JOIN sentences s ON s.id = e.sentence_id WHERE s.group_id = ? ORDER BY e.created_at, e.id",
+                (group_id,),
+            )
+        ]

@@ -1,0 +1,103 @@
+"""What agreement, export, merge and stats read: every current label, unit by unit, streamed."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+
+from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS
+
+
+class Reports:
+    conn: sqlite3.Connection
+
+    def current_labels(self) -> Iterator[tuple[int, str, str, int, str]]:
+        """(group, annotator, label, sentence id, latest) for every group and annotator with a live label, by group."""
+        return self.conn.execute(_CURRENT_LABELS.format(where=""))
+
+    def units_with_votes(self) -> Iterator[tuple]:
+        """Per labeled group, in group order: (group, [(annotator, label)], (decision, by) or None,
+        first occurrence's doc name, index and text, number of documents holding it)."""
+        cursor = self.conn.execute(
+            "SELECT u.grp, u.votes, u.decision, d.name, f.idx, f.text, u.docs FROM ("
+            "  SELECT c.grp, group_concat(c.annotator || char(31) || c.label, char(30)) AS votes, "
+            "  (SELECT e.label || char(31) || e.annotator FROM events e JOIN sentences m ON m.id = e.sentence_id "
+            "   WHERE m.group_id = c.grp AND e.kind = 'decision' AND e.undone = 0 "
+            "   ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS decision, "
+            "  (SELECT min(id) FROM sentences WHERE group_id = c.grp) AS first, "
+            "  (SELECT count(DISTINCT doc_id) FROM sentences WHERE group_id = c.grp) AS docs "
+            "  FROM (" + _CURRENT_LABELS.format(where="") + ") c GROUP BY c.grp"
+            ") u JOIN sentences f ON f.id = u.first JOIN documents d ON d.id = f.doc_id ORDER BY u.grp"
+        )
+        for group, votes, decision, doc, index, text, docs in cursor:
+            yield (
+                group,
+                [tuple(v.split("\x1f", 1)) for v in votes.split("\x1e")],
+                tuple(decision.split("\x1f", 1)) if decision else None,
+                doc, index, text, docs,
+            )
+
+    def _latest_notes(self) -> dict[tuple[int, str], str]:
+        """(group, annotator) -> latest live note."""
+        notes: dict[tuple[int, str], str] = {}
+        for group, annotator, note in self.conn.execute(
+            "SELECT s.group_id, e.annotator, e.note FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            "WHERE e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL ORDER BY e.created_at, e.id"
+        ):
+            notes[(group, annotator)] = note  # the latest note wins
+        return notes
+
+    def label_rows(self) -> Iterator[tuple]:
+        """Every current label with its sentence: (doc, index, start, end, text, label, annotator, note,
+        created_at, group), by group then annotator."""
+        notes = self._latest_notes()
+        cursor = self.conn.execute(
+            'SELECT d.name, s.idx, s.start, s."end", s.text, c.label, c.annotator, '
+            "substr(c.latest, 1, length(c.latest) - 15), c.grp "
+            "FROM (" + _CURRENT_LABELS.format(where="") + ") c JOIN sentences s ON s.id = c.sentence_id "
+            "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
+        )
+        for doc, index, start, end, text, label, annotator, created_at, group in cursor:
+            yield doc, index, start, end, text, label, annotator, notes.get((group, annotator)), created_at, group
+
+    def label_rows_json(self) -> Iterator[tuple[str, int, str, str]]:
+        """label_rows as JSON objects built by SQLite: (json, group, annotator, label)."""
+        if self._latest_notes():  # notes are rare: with any, the rows go through Python to carry them
+            for row in self.label_rows():
+                yield json.dumps(dict(zip(LABEL_ROW_FIELDS, row)), ensure_ascii=False), row[9], row[6], row[5]
+            return
+        yield from self.conn.execute(
+            "SELECT json_object('doc', d.name, 'index', s.idx, 'start', s.start, 'end', s.\"end\", 'text', s.text, "
+            "'label', c.label, 'annotator', c.annotator, 'note', NULL, "
+            "'created_at', substr(c.latest, 1, length(c.latest) - 15), 'group', c.grp), c.grp, c.annotator, c.label "
+            "FROM (" + _CURRENT_LABELS.format(where="") + ") c JOIN sentences s ON s.id = c.sentence_id "
+            "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
+        )
+
+    def all_events(self) -> Iterator[tuple]:
+        """Every event with the document content hash and index of its sentence (for merging)."""
+        return self.conn.execute(
+            "SELECT e.uid, d.hash, s.idx, s.text, e.kind, e.annotator, e.label, e.note, e.created_at, e.undone "
+            "FROM events e JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY e.id"
+        )
+
+    def counts(self) -> dict:
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        labels = {}
+        annotators = {}
+        labeled = set()
+        for grp, annotator, label, _sid, _at in self.current_labels():
+            labels[label] = labels.get(label, 0) + 1
+            annotators[annotator] = annotators.get(annotator, 0) + 1
+            labeled.add(grp)
+        return {
+            "documents": one("SELECT count(*) FROM documents"),
+            "sentences": one("SELECT count(*) FROM sentences"),
+            "groups": one("SELECT count(DISTINCT group_id) FROM sentences"),
+            "labeled": len(labeled),
+            "labels": labels,
+            "annotators": annotators,
+            "events": one("SELECT count(*) FROM events"),
+            "decisions": one("SELECT count(*) FROM (" + _CURRENT_DECISIONS + ")"),
+        }
