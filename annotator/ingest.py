@@ -10,6 +10,7 @@ from pathlib import Path
 from annotator import dedup, readers, segment
 from annotator.model import Document, InputError
 from annotator.store import Store
+from annotator.wording import plural
 
 
 @dataclass
@@ -104,11 +105,12 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
                 )
             else:
                 store.update_document(existing[0], doc.text, digest, **extra)
-                kept, new, dropped = store.replace_sentences(existing[0], rows)
+                kept, new, detached = store.replace_sentences(existing[0], rows)
                 report.replaced += 1
                 sentences += new
                 note = f"replaced {doc.name}: {kept} sentences kept, {new} new"
-                notes.append(note + (f", {dropped} labels of removed sentences dropped" if dropped else ""))
+                notes.append(note + (f", {plural(detached, 'label')} of removed sentences set aside (kept in the "
+                                     "history; they come back if the sentence does)" if detached else ""))
     report.documents += added
     report.unchanged += unchanged
     report.sentences += sentences

@@ -10,6 +10,7 @@ from pathlib import Path
 from annotator.model import LABELS, InputError
 from annotator.readers.decode import decode
 from annotator.store import Store
+from annotator.timestamps import to_utc
 
 
 @dataclass
@@ -84,6 +85,11 @@ def _check(store: Store, docs: dict[str, int], row: dict) -> tuple:
     if note is not None and not isinstance(note, str):
         raise ValueError(f"'note' must be a string, not {type(note).__name__}")
     created = row.get("created_at")
-    if created is not None and not isinstance(created, str):
-        raise ValueError(f"'created_at' must be a string, not {type(created).__name__}")
+    if created is not None:
+        if not isinstance(created, str):
+            raise ValueError(f"'created_at' must be a string, not {type(created).__name__}")
+        created = to_utc(created)
+        if created is None:
+            raise ValueError(f"'created_at' is not a time: {row['created_at']!r} (expected ISO-8601, e.g. "
+                             "2025-06-02T10:00:00Z)")
     return (sentence.id, "label", annotator, label, note, created, _uid(row)), sentence.group_id

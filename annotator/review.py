@@ -72,7 +72,7 @@ class Review:
         self.reviewer = reviewer
         self.units = units_to_review(store, include_single)
         self.pos = 0
-        self.undo_stack: list[tuple[int, int]] = []  # (event id, position)
+        self.undo_stack: list[tuple[list[str], int]] = []  # (uids of one decision's events, position)
         self.current: Unit | None = None
         self._load()
 
@@ -97,16 +97,17 @@ class Review:
             raise ValueError(f"unknown decision {label!r}")
         if self.current is None:
             return
-        event = self.store.add_event(self.current.members[0][3], "decision", self.reviewer, label)
-        self.undo_stack.append((event, self.pos))
+        uids = self.store.decide(self.current.group, self.reviewer, label)
+        self.undo_stack.append((uids, self.pos))
         self.pos = min(self.pos + 1, len(self.units) - 1)
         self._load()
 
     def undo(self) -> bool:
         if not self.undo_stack:
             return False
-        event, pos = self.undo_stack.pop()
-        self.store.set_undone(event)
+        uids, pos = self.undo_stack.pop()
+        for uid in uids:
+            self.store.undo_event(uid)
         self.pos = pos
         self._load()
         return True

@@ -30,7 +30,7 @@ class Session:
         self.groups_total = store.count_groups()
         self.team = store.team_progress()
         self._per_label: dict[str, int] | None = None
-        self.undo_stack: list[int] = []
+        self.undo_stack: list[str] = []  # uids of this session's own events, latest last
         self.doc_pos = 0
         if doc_name is not None:
             names = [name for _, name in self.docs]
@@ -167,16 +167,18 @@ class Session:
             event = self.store.add_event(s.id, "note", self.annotator, None, note)
             self.undo_stack.append(event)
 
-    def undo(self) -> bool:
-        """Take back the last label or note of this session and go back to its sentence."""
+    def undo(self) -> bool | str:
+        """Take back the last label or note of this session (by its uid: never anyone else's event) and
+        go back to its sentence. False when there is nothing to undo; a message when the event is
+        undone but its sentence is gone (a re-import removed it)."""
         if not self.undo_stack:
             return False
-        event_id = self.undo_stack.pop()
-        self.store.set_undone(event_id)
+        event = self.store.undo_event(self.undo_stack.pop())
         self._per_label = None  # undo is rare: count again
-        event = self.store.event(event_id)
-        sentence = self.store.sentence(event.sentence_id)
-        if sentence is not None:
-            self.jump(sentence.doc_id, sentence.index)
+        sentence = self.store.sentence(event.sentence_id) if event and event.sentence_id is not None else None
+        if sentence is None:
+            self.refresh()
+            return "Undone, but that sentence is no longer in its document (a re-import removed it)."
+        self.jump(sentence.doc_id, sentence.index)
         self.refresh_labels()
         return True

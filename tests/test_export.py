@@ -149,7 +149,7 @@ def test_merge_twice_is_a_no_op(built, tmp_path):
     sentence = offline.sentence_at(WIRE, 4)
     offline.add_event(sentence.id, "label", "dee", "opinion", "from the train")
     undone = offline.add_event(sentence.id, "label", "eve", "fact")
-    offline.set_undone(undone)
+    offline.undo_event(undone)
     offline.close()
     first = run("merge", copy, "--db", built)
     assert first.output == f"merged {copy}: added 2 labels; 1 events marked undone\n"

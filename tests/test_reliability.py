@@ -79,19 +79,19 @@ def test_sigkill_loses_nothing_committed(db_path, tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CRASH_CHILD)
     rng = random.Random(11)
-    reported: dict[int, tuple[int, str]] = {}
+    reported: dict[str, tuple[int, str]] = {}
     for _ in range(20):
         child = subprocess.Popen([sys.executable, str(script), str(db_path)], stdout=subprocess.PIPE, text=True)
         for _ in range(rng.randint(1, 40)):  # a random moment: after a random number of commits
             line = child.stdout.readline()
             event, sentence, label = line.split()
-            reported[int(event)] = (int(sentence), label)
+            reported[event] = (int(sentence), label)
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
         child.stdout.close()
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    stored = {e: (s, l) for e, s, l in conn.execute("SELECT id, sentence_id, label FROM events")}
+    stored = {e: (s, l) for e, s, l in conn.execute("SELECT uid, sentence_id, label FROM events")}
     assert all(stored.get(e) == v for e, v in reported.items())
     assert len(stored) >= len(reported) > 20
 
@@ -126,7 +126,7 @@ def test_locked_database_is_a_message_not_a_traceback(db_path):
         impatient.add_event(1, "label", "ann", "fact")
     assert str(err.value) == f"{db_path}: database is locked by another process (waited 0.2 s); try again"
     blocker.rollback()
-    assert impatient.add_event(1, "label", "ann", "fact") > 0
+    assert impatient.event(impatient.add_event(1, "label", "ann", "fact")).label == "fact"
 
 
 def test_read_only_database_is_a_message(db_path):

@@ -6,14 +6,33 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+from annotator.timestamps import now, to_utc
+
+SCHEMA_VERSION = 2  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
 DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_S = 10.0
+
+# An event is never deleted and its id never reused. When a re-import removes its sentence and no copy
+# can take it over, the event is detached (sentence_id NULL) and remembers the document and normalised
+# text it was on, so it comes back if that sentence does.
+_EVENTS = """
+CREATE TABLE IF NOT EXISTS {name} (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid TEXT NOT NULL UNIQUE,
+    sentence_id INTEGER REFERENCES sentences(id),
+    kind TEXT NOT NULL CHECK (kind IN ('label', 'note', 'decision')),
+    annotator TEXT NOT NULL,
+    label TEXT,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    undone INTEGER NOT NULL DEFAULT 0,
+    detached_doc TEXT,
+    detached_hash INTEGER
+)"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -49,19 +68,10 @@ CREATE TABLE IF NOT EXISTS bands (
     sentence_id INTEGER NOT NULL,
     PRIMARY KEY (key, sentence_id)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY,
-    uid TEXT NOT NULL UNIQUE,
-    sentence_id INTEGER NOT NULL REFERENCES sentences(id),
-    kind TEXT NOT NULL CHECK (kind IN ('label', 'note', 'decision')),
-    annotator TEXT NOT NULL,
-    label TEXT,
-    note TEXT,
-    created_at TEXT NOT NULL,
-    undone INTEGER NOT NULL DEFAULT 0
-);
+%s;
 CREATE INDEX IF NOT EXISTS events_sentence ON events(sentence_id, annotator);
 CREATE INDEX IF NOT EXISTS events_kind ON events(kind, annotator);
+CREATE INDEX IF NOT EXISTS events_detached ON events(detached_doc) WHERE sentence_id IS NULL;
 CREATE TABLE IF NOT EXISTS dedup_edits (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('split', 'join')),
@@ -71,15 +81,13 @@ CREATE TABLE IF NOT EXISTS dedup_edits (
     b_hash INTEGER,
     created_at TEXT NOT NULL
 );
-"""
+""" % _EVENTS.format(name="events").strip()
 
 
 class StoreError(Exception):
     """A database problem told to the user in one line."""
 
 
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def default_path() -> str:
@@ -133,10 +141,11 @@ class Connection:
         self.conn.execute("PRAGMA foreign_keys = ON")
         if version != SCHEMA_VERSION:
             with self.transaction():
+                if version:
+                    self._migrate(version)
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         self.conn.execute(statement)
-                self._migrate(version or 0)
                 self.conn.execute(
                     "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )
@@ -154,7 +163,18 @@ class Connection:
         return int(row[0]) if row else None
 
     def _migrate(self, from_version: int) -> None:
-        """Bring an older schema up to SCHEMA_VERSION. Version 1 is the first: nothing to do yet."""
+        """Bring an older schema up to SCHEMA_VERSION, inside the setup transaction."""
+        if from_version == 1:
+            # events: AUTOINCREMENT and a nullable sentence need a new table; times become UTC, one width
+            self.conn.create_function("to_utc", 1, lambda text: to_utc(text) or text, deterministic=True)
+            self.conn.execute(_EVENTS.format(name="events_v2"))
+            self.conn.execute(
+                "INSERT INTO events_v2(id, uid, sentence_id, kind, annotator, label, note, created_at, undone) "
+                "SELECT id, uid, sentence_id, kind, annotator, label, note, to_utc(created_at), undone FROM events"
+            )
+            self.conn.execute("DROP TABLE events")
+            self.conn.execute("ALTER TABLE events_v2 RENAME TO events")
+            self.conn.execute("UPDATE dedup_edits SET created_at = to_utc(created_at)")
 
     def _explain(self, err: sqlite3.Error) -> StoreError:
         message = str(err)

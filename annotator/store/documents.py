@@ -70,28 +70,50 @@ class Documents:
                 kept += 1
             else:
                 new_rows.append((index, start, end, text, norm))
-        dropped = 0
+        detached = 0
+        doc_name = self.conn.execute("SELECT name FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
         for leftovers in by_text.values():
             for sentence in leftovers:
-                dropped += self._remove_sentence(sentence)
+                detached += self._remove_sentence(sentence, doc_name)
         self.insert_sentences(doc_id, new_rows)
-        return kept, len(new_rows), dropped
+        self._reattach_events(doc_id, doc_name)
+        return kept, len(new_rows), detached
 
-    def _remove_sentence(self, sentence: SentenceRow) -> int:
+    def _remove_sentence(self, sentence: SentenceRow, doc_name: str) -> int:
+        """Delete a sentence a re-import no longer has. Its events move to another member of its group;
+        with none, they are detached, never deleted: they keep their identity and the document and
+        normalised text they were on. Returns how many live labels were detached."""
         heir = self.conn.execute(
             "SELECT id FROM sentences WHERE group_id = ? AND id != ? AND idx >= 0 ORDER BY id LIMIT 1",
             (sentence.group_id, sentence.id),
         ).fetchone()
-        dropped = 0
+        detached = 0
         if heir:
             self.conn.execute("UPDATE events SET sentence_id = ? WHERE sentence_id = ?", (heir[0], sentence.id))
             if sentence.group_id == sentence.id:
                 self._renumber_group(sentence.id, exclude=sentence.id)
         else:
-            dropped = self.conn.execute("DELETE FROM events WHERE sentence_id = ?", (sentence.id,)).rowcount
+            detached = self.conn.execute(
+                "SELECT count(*) FROM events WHERE sentence_id = ? AND kind = 'label' AND undone = 0", (sentence.id,)
+            ).fetchone()[0]
+            self.conn.execute(
+                "UPDATE events SET sentence_id = NULL, detached_doc = ?, "
+                "detached_hash = (SELECT norm_hash FROM sentences WHERE id = ?) WHERE sentence_id = ?",
+                (doc_name, sentence.id, sentence.id),
+            )
         self.conn.execute("DELETE FROM bands WHERE sentence_id = ?", (sentence.id,))
         self.conn.execute("DELETE FROM sentences WHERE id = ?", (sentence.id,))
-        return dropped
+        return detached
+
+    def _reattach_events(self, doc_id: int, doc_name: str) -> None:
+        """Events set aside when a sentence left this document come back when the same text returns."""
+        self.conn.execute(
+            "UPDATE events SET sentence_id = (SELECT s.id FROM sentences s WHERE s.doc_id = ? "
+            "AND s.norm_hash = events.detached_hash ORDER BY s.idx LIMIT 1), detached_doc = NULL, detached_hash = NULL "
+            "WHERE sentence_id IS NULL AND detached_doc = ? AND EXISTS (SELECT 1 FROM sentences s WHERE s.doc_id = ? "
+            "AND s.norm_hash = events.detached_hash)",
+            (doc_id, doc_name, doc_id),
+        )
 
     def documents(self) -> list[DocumentRow]:
         return [

@@ -16,41 +16,64 @@ class Events:
     def add_event(
         self, sentence_id: int, kind: str, annotator: str, label: str | None = None, note: str | None = None,
         created_at: str | None = None, uid: str | None = None,
-    ) -> int:
-        """Append one event and commit it before returning: a crash after this loses nothing."""
+    ) -> str:
+        """Append one event and commit it before returning: a crash after this loses nothing.
+        Returns its uid, the event's identity in every copy of the database."""
+        uid = uid or uuid.uuid4().hex
         with self.transaction():
-            return self._insert_event(sentence_id, kind, annotator, label, note, created_at, uid)
-
-    def _insert_event(self, sentence_id, kind, annotator, label, note, created_at, uid) -> int:
-        cursor = self.conn.execute(
-            "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at) VALUES (?,?,?,?,?,?,?)",
-            (uid or uuid.uuid4().hex, sentence_id, kind, annotator, label, note, created_at or now()),
-        )
-        return cursor.lastrowid
+            self.conn.execute(
+                "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at) VALUES (?,?,?,?,?,?,?)",
+                (uid, sentence_id, kind, annotator, label, note, created_at or now()),
+            )
+        return uid
 
     def add_events(self, rows: Iterable[tuple]) -> int:
         """Append many events in one transaction: rows of (sentence_id, kind, annotator, label, note, created_at, uid).
 
         Events whose uid is already stored are skipped. Returns how many were added.
         """
-        before = self.conn.total_changes
         with self.transaction():
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at) "
-                "VALUES (?,?,?,?,?,?,?)",
-                ((uid or uuid.uuid4().hex, sid, kind, who, label, note, created_at or now())
-                 for sid, kind, who, label, note, created_at, uid in rows),
-            )
+            return self.insert_events(rows)
+
+    def insert_events(self, rows: Iterable[tuple]) -> int:
+        """add_events inside the caller's transaction."""
+        before = self.conn.total_changes
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at) "
+            "VALUES (?,?,?,?,?,?,?)",
+            ((uid or uuid.uuid4().hex, sid, kind, who, label, note, created_at or now())
+             for sid, kind, who, label, note, created_at, uid in rows),
+        )
         return self.conn.total_changes - before
 
-    def set_undone(self, event_id: int, undone: bool = True) -> None:
+    def decide(self, group_id: int, reviewer: str, label: str) -> list[str]:
+        """Store a review decision for a unit, in one transaction. The decision belongs to the unit: it
+        is written on every member that carries a live vote (on the first member when none does), so
+        a member split off later keeps the decision that settled its vote. Returns the events' uids."""
+        members = [row[0] for row in self.conn.execute(
+            "SELECT DISTINCT s.id FROM sentences s JOIN events e ON e.sentence_id = s.id WHERE s.group_id = ? "
+            "AND e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL ORDER BY s.id", (group_id,))]
+        if not members:
+            members = [self.conn.execute("SELECT min(id) FROM sentences WHERE group_id = ?", (group_id,)).fetchone()[0]]
+        base, at = uuid.uuid4().hex, now()
+        uids = [f"{base}-{n}" for n in range(len(members))]
         with self.transaction():
-            self.conn.execute("UPDATE events SET undone = ? WHERE id = ?", (int(undone), event_id))
+            self.conn.executemany(
+                "INSERT INTO events(uid, sentence_id, kind, annotator, label, created_at) VALUES (?,?,'decision',?,?,?)",
+                [(uid, sid, reviewer, label, at) for uid, sid in zip(uids, members)],
+            )
+        return uids
 
-    def event(self, event_id: int) -> Event | None:
+    def undo_event(self, uid: str) -> Event | None:
+        """Mark the event with this uid undone; the event as it now is, or None if there is no such event."""
+        with self.transaction():
+            self.conn.execute("UPDATE events SET undone = 1 WHERE uid = ?", (uid,))
+        return self.event(uid)
+
+    def event(self, uid: str) -> Event | None:
         row = self.conn.execute(
-            "SELECT id, uid, sentence_id, kind, annotator, label, note, created_at, undone FROM events WHERE id = ?",
-            (event_id,),
+            "SELECT id, uid, sentence_id, kind, annotator, label, note, created_at, undone FROM events WHERE uid = ?",
+            (uid,),
         ).fetchone()
         return Event(*row) if row else None
 
@@ -62,12 +85,11 @@ class Events:
         return known
 
     def mark_undone(self, uids: Sequence[str]) -> int:
-        """Mark the events with these uids undone (one transaction); returns how many changed."""
+        """Mark the events with these uids undone, inside the caller's transaction; returns how many changed."""
         changed = 0
-        with self.transaction():
-            for chunk in chunks(list(uids), 500):
-                marks = ",".join("?" * len(chunk))
-                changed += self.conn.execute(
-                    f"UPDATE events SET undone = 1 WHERE uid IN ({marks}) AND undone = 0", chunk
-                ).rowcount
+        for chunk in chunks(list(uids), 500):
+            marks = ",".join("?" * len(chunk))
+            changed += self.conn.execute(
+                f"UPDATE events SET undone = 1 WHERE uid IN ({marks}) AND undone = 0", chunk
+            ).rowcount
         return changed

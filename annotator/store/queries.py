@@ -6,10 +6,14 @@ import sqlite3
 
 from annotator.store.rows import Event
 
-# Latest live label event per (group, annotator): the current label of a group. SQLite takes the
-# bare columns of an aggregate query from the row holding the max(), which is cheaper than a window.
+# One order for "latest", everywhere: the time (UTC, one fixed width, so it sorts as text), then the
+# event's uid, which is the same in every copy of a database (a local row id is not).
+LATEST = "e.created_at DESC, e.uid DESC"
+# Latest live label event per (group, annotator): the current label of a group, in the order above
+# (the time is fixed-width, so "time || uid" sorts the same). SQLite takes the bare columns of an
+# aggregate query from the row holding the max(), which is cheaper than a window.
 _CURRENT_LABELS = """
-SELECT s.group_id AS grp, e.annotator, e.label, e.sentence_id, max(e.created_at || printf('%015d', e.id)) AS latest
+SELECT s.group_id AS grp, e.annotator, e.label, e.sentence_id, max(e.created_at || char(31) || e.uid) AS latest
 FROM events e JOIN sentences s ON s.id = e.sentence_id
 WHERE e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL {where}
 GROUP BY s.group_id, e.annotator
@@ -18,11 +22,11 @@ LABEL_ROW_FIELDS = ("doc", "index", "start", "end", "text", "label", "annotator"
 _CURRENT_DECISIONS = """
 SELECT grp, annotator, label, created_at FROM (
     SELECT s.group_id AS grp, e.annotator, e.label, e.created_at,
-           ROW_NUMBER() OVER (PARTITION BY s.group_id ORDER BY e.created_at DESC, e.id DESC) AS rn
+           ROW_NUMBER() OVER (PARTITION BY s.group_id ORDER BY {latest}) AS rn
     FROM events e JOIN sentences s ON s.id = e.sentence_id
     WHERE e.kind = 'decision' AND e.undone = 0
 ) WHERE rn = 1
-"""
+""".format(latest=LATEST)
 
 
 class Queries:
@@ -34,7 +38,7 @@ class Queries:
             self.conn.execute(
                 "SELECT s.idx, (SELECT e.label FROM sentences m JOIN events e ON e.sentence_id = m.id "
                 "WHERE m.group_id = s.group_id AND e.annotator = ? AND e.kind = 'label' AND e.undone = 0 "
-                "AND e.label IS NOT NULL ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS label "
+                "AND e.label IS NOT NULL ORDER BY " + LATEST + " LIMIT 1) AS label "
                 "FROM sentences s WHERE s.doc_id = ? AND label IS NOT NULL",
                 (annotator, doc_id),
             )
@@ -44,7 +48,7 @@ class Queries:
         row = self.conn.execute(
             "SELECT e.note FROM sentences m JOIN events e ON e.sentence_id = m.id WHERE m.group_id = ? "
             "AND e.annotator = ? AND e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL "
-            "ORDER BY e.created_at DESC, e.id DESC LIMIT 1",
+            "ORDER BY " + LATEST + " LIMIT 1",
             (group_id, annotator),
         ).fetchone()
         return row[0] if row else None
@@ -90,7 +94,7 @@ class Queries:
         """(label or 'ambiguous', decided by) of the latest live review decision on a group."""
         row = self.conn.execute(
             "SELECT e.label, e.annotator FROM events e JOIN sentences s ON s.id = e.sentence_id "
-            "WHERE s.group_id = ? AND e.kind = 'decision' AND e.undone = 0 ORDER BY e.created_at DESC, e.id DESC LIMIT 1",
+            "WHERE s.group_id = ? AND e.kind = 'decision' AND e.undone = 0 ORDER BY " + LATEST + " LIMIT 1",
             (group_id,),
         ).fetchone()
         return (row[0], row[1]) if row else None
@@ -100,7 +104,7 @@ class Queries:
             Event(*row)
             for row in self.conn.execute(
                 "SELECT e.id, e.uid, e.sentence_id, e.kind, e.annotator, e.label, e.note, e.created_at, e.undone "
-                "FROM events e JOIN sentences s ON s.id = e.sentence_id WHERE s.group_id = ? ORDER BY e.created_at, e.id",
+                "FROM events e JOIN sentences s ON s.id = e.sentence_id WHERE s.group_id = ? ORDER BY e.created_at, e.uid",
                 (group_id,),
             )
         ]

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
-from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS
+from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS, LATEST
 
 
 class Reports:
@@ -24,7 +24,7 @@ class Reports:
             "  SELECT c.grp, group_concat(c.annotator || char(31) || c.label, char(30)) AS votes, "
             "  (SELECT e.label || char(31) || e.annotator FROM events e JOIN sentences m ON m.id = e.sentence_id "
             "   WHERE m.group_id = c.grp AND e.kind = 'decision' AND e.undone = 0 "
-            "   ORDER BY e.created_at DESC, e.id DESC LIMIT 1) AS decision, "
+            "   ORDER BY " + LATEST + " LIMIT 1) AS decision, "
             "  (SELECT min(id) FROM sentences WHERE group_id = c.grp) AS first, "
             "  (SELECT count(DISTINCT doc_id) FROM sentences WHERE group_id = c.grp) AS docs "
             "  FROM (" + _CURRENT_LABELS.format(where="") + ") c GROUP BY c.grp"
@@ -43,7 +43,7 @@ class Reports:
         notes: dict[tuple[int, str], str] = {}
         for group, annotator, note in self.conn.execute(
             "SELECT s.group_id, e.annotator, e.note FROM events e JOIN sentences s ON s.id = e.sentence_id "
-            "WHERE e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL ORDER BY e.created_at, e.id"
+            "WHERE e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL ORDER BY e.created_at, e.uid"
         ):
             notes[(group, annotator)] = note  # the latest note wins
         return notes
@@ -54,7 +54,7 @@ class Reports:
         notes = self._latest_notes()
         cursor = self.conn.execute(
             'SELECT d.name, s.idx, s.start, s."end", s.text, c.label, c.annotator, '
-            "substr(c.latest, 1, length(c.latest) - 15), c.grp "
+            "substr(c.latest, 1, instr(c.latest, char(31)) - 1), c.grp "
             "FROM (" + _CURRENT_LABELS.format(where="") + ") c JOIN sentences s ON s.id = c.sentence_id "
             "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
         )
@@ -70,7 +70,7 @@ class Reports:
         yield from self.conn.execute(
             "SELECT json_object('doc', d.name, 'index', s.idx, 'start', s.start, 'end', s.\"end\", 'text', s.text, "
             "'label', c.label, 'annotator', c.annotator, 'note', NULL, "
-            "'created_at', substr(c.latest, 1, length(c.latest) - 15), 'group', c.grp), c.grp, c.annotator, c.label "
+            "'created_at', substr(c.latest, 1, instr(c.latest, char(31)) - 1), 'group', c.grp), c.grp, c.annotator, c.label "
             "FROM (" + _CURRENT_LABELS.format(where="") + ") c JOIN sentences s ON s.id = c.sentence_id "
             "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
         )

@@ -28,9 +28,9 @@ class SentenceRow:
 
 @dataclass(frozen=True)
 class Event:
-    id: int
+    id: int  # local to this database file: the uid is the event's identity
     uid: str
-    sentence_id: int
+    sentence_id: int | None  # None once a re-import removed its sentence (the event is kept, detached)
     kind: str
     annotator: str
     label: str | None

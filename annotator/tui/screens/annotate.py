@@ -232,8 +232,11 @@ class AnnotateScreen(Screen):
             self.notify("Every sentence has your label. Well done.", timeout=4)
 
     def action_undo(self) -> None:
-        if self._act(self.session.undo) is False:
+        result = self._act(self.session.undo)
+        if result is False:
             self.notify("Nothing to undo in this session.", timeout=3)
+        elif isinstance(result, str):
+            self.notify(result, severity="warning", timeout=6)
 
     def action_skip(self) -> None:
         self._act(lambda: self.session.move(1))

@@ -1,0 +1,147 @@
+"""Labels you can trust: event identity, one order for "latest", decisions that stay with their unit."""
+
+import json
+import sqlite3
+
+from annotator.review import Review
+from annotator.session import Session
+from annotator.store import Store
+from helpers import SYND, WIRE, build, run
+
+
+def write(path, *lines):
+    path.write_text("\n".join(lines) + "\n")
+
+
+def current(store, annotator):
+    """(doc, index) -> label, as the export sees it."""
+    return {(doc, index): label for doc, index, _, _, _, label, who, *_ in store.label_rows() if who == annotator}
+
+
+def test_undo_takes_back_only_the_sessions_own_event_after_a_replace(db_path, tmp_path):
+    doc = tmp_path / "a.txt"
+    write(doc, "The port reopened on Monday.", "Union leaders signed the deal.", "Ships waited offshore.")
+    assert run("import", doc, "--db", db_path).exit_code == 0
+    store = Store(db_path)
+    ann = Session(store, "ann")
+    ann.select(1)
+    ann.label("fact")
+    write(doc, "The port reopened on Monday.", "Ships waited offshore.")  # the labeled line is gone
+    result = run("import", doc, "--replace", "--db", db_path)
+    assert "1 label of removed sentences set aside" in result.output
+    bob = Session(Store(db_path), "bob")
+    bob.select(1)
+    bob.label("claim")
+    assert ann.undo() == "Undone, but that sentence is no longer in its document (a re-import removed it)."
+    assert current(store, "bob") == {("a.txt", 1): "claim"}  # Bob's label is untouched
+    events = store.query("SELECT uid, annotator, label, undone, sentence_id IS NULL FROM events ORDER BY id")
+    assert [(who, label, undone, detached) for _, who, label, undone, detached in events] == [
+        ("ann", "fact", 1, 1), ("bob", "claim", 0, 0)]
+    assert len({uid for uid, *_ in events}) == 2
+    assert ann.undo() is False
+
+
+def test_a_removed_sentences_events_come_back_with_it_and_ids_are_never_reused(db_path, tmp_path):
+    doc = tmp_path / "a.txt"
+    write(doc, "The port reopened on Monday.", "Union leaders signed the deal.")
+    run("import", doc, "--db", db_path)
+    store = Store(db_path)
+    store.add_event(store.sentence_at("a.txt", 1).id, "label", "ann", "fact")
+    write(doc, "The port reopened on Monday.")
+    run("import", doc, "--replace", "--db", db_path)
+    assert current(store, "ann") == {}
+    store.add_event(store.sentence_at("a.txt", 0).id, "label", "bob", "claim")
+    assert [row[0] for row in store.query("SELECT id FROM events ORDER BY id")] == [1, 2]
+    write(doc, "The port reopened on Monday.", "Union leaders signed the deal.")
+    run("import", doc, "--replace", "--db", db_path)
+    assert current(store, "ann") == {("a.txt", 1): "fact"}
+
+
+def test_one_order_for_latest_on_screen_and_in_the_export(db_path, tmp_path):
+    build(db_path, tmp_path, labels=[])
+    rows = tmp_path / "times.jsonl"
+    rows.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"doc": WIRE, "index": 4, "annotator": "ann", "label": "fact", "created_at": "2025-06-02T10:00:00"},
+        {"doc": WIRE, "index": 4, "annotator": "ann", "label": "claim", "created_at": "2025-06-02T10:00:00.500Z"},
+        {"doc": WIRE, "index": 5, "annotator": "ann", "label": "opinion", "created_at": "2025-06-02T12:00:00+02:00"},
+        {"doc": WIRE, "index": 5, "annotator": "ann", "label": "advert", "created_at": "Mon, 02 Jun 2025 10:00:01 +0000"},
+    ]))
+    assert run("import-labels", rows, "--db", db_path).exit_code == 0
+    store = Store(db_path)
+    assert [t for (t,) in store.query("SELECT created_at FROM events ORDER BY id")] == [
+        "2025-06-02T10:00:00.000Z", "2025-06-02T10:00:00.500Z", "2025-06-02T10:00:00.000Z", "2025-06-02T10:00:01.000Z"]
+    screen = Session(store, "ann", doc_name=WIRE)
+    assert (screen.labels[4], screen.labels[5]) == ("claim", "advert")
+    assert current(store, "ann") == {(WIRE, 4): "claim", (WIRE, 5): "advert"}
+    out = tmp_path / "all.jsonl"
+    run("export", "--out", out, "--mode", "all", "--db", db_path)
+    assert {(r["index"], r["label"]) for r in map(json.loads, out.read_text().splitlines())} == {(4, "claim"), (5, "advert")}
+
+
+def test_equal_times_are_broken_by_uid_everywhere(db_path, tmp_path):
+    build(db_path, tmp_path, labels=[])
+    store = Store(db_path)
+    sid = store.sentence_at(WIRE, 4).id
+    at = "2025-06-02T10:00:00.000Z"
+    store.add_event(sid, "label", "ann", "claim", created_at=at, uid="b-uid")  # stored first, sorts first by uid
+    store.add_event(sid, "label", "ann", "fact", created_at=at, uid="a-uid")
+    assert Session(store, "ann", doc_name=WIRE).labels[4] == "claim"
+    assert current(store, "ann") == {(WIRE, 4): "claim"}
+    assert [label for _, _, label, _, _ in store.current_labels()] == ["claim"]
+
+
+def test_import_labels_refuses_what_is_not_a_time_with_its_line(db_path, tmp_path):
+    build(db_path, tmp_path, labels=[])
+    rows = tmp_path / "bad.jsonl"
+    rows.write_text(json.dumps({"doc": WIRE, "index": 4, "annotator": "ann", "label": "fact", "created_at": "yesterday"})
+                    + "\n")
+    result = run("import-labels", rows, "--db", db_path)
+    assert result.exit_code == 1
+    assert f"{rows}:1: 'created_at' is not a time: 'yesterday'" in result.output
+
+
+def test_a_decision_stays_with_the_members_whose_votes_it_decided(db_path, tmp_path):
+    # the syndicated copy, imported first, is the group's first member; the votes are on the wire
+    build(db_path, tmp_path, labels=[(WIRE, 1, "ann", "fact"), (WIRE, 1, "bob", "claim")])
+    store = Store(db_path)
+    review = Review(store, "lead")
+    assert [m[:2] for m in review.current.members] == [(SYND, 1), (WIRE, 1)]
+    review.decide("claim")
+    assert run("dupes", "split", f"{SYND}:1", "--db", db_path).exit_code == 0
+    group = store.sentence_at(WIRE, 1).group_id
+    assert store.group_decision(group) == ("claim", "lead")
+    out = tmp_path / "gold.jsonl"
+    run("export", "--out", out, "--db", db_path)
+    assert [(r["doc"], r["index"], r["label"], r["decided_by"]) for r in map(json.loads, out.read_text().splitlines())] == [
+        (WIRE, 1, "claim", "lead")]
+    assert review.undo() and store.group_decision(group) is None
+
+
+def test_a_version_1_database_is_migrated_with_its_events(tmp_path):
+    old = tmp_path / "v1.db"
+    conn = sqlite3.connect(old)
+    conn.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        INSERT INTO meta VALUES ('schema_version', '1');
+        CREATE TABLE documents (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT, url TEXT, meta TEXT,
+            hash TEXT NOT NULL, text TEXT NOT NULL, source TEXT, imported_at TEXT NOT NULL);
+        CREATE TABLE sentences (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id),
+            idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+            norm_hash INTEGER NOT NULL, group_id INTEGER NOT NULL, grouped INTEGER NOT NULL DEFAULT 0,
+            pinned INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE events (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE,
+            sentence_id INTEGER NOT NULL REFERENCES sentences(id), kind TEXT NOT NULL, annotator TEXT NOT NULL,
+            label TEXT, note TEXT, created_at TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE dedup_edits (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, a_doc TEXT NOT NULL,
+            a_hash INTEGER NOT NULL, b_doc TEXT, b_hash INTEGER, created_at TEXT NOT NULL);
+        INSERT INTO documents VALUES (1, 'a.txt', NULL, NULL, '{}', 'h', 'Ships waited.', NULL, '2025-01-01T00:00:00Z');
+        INSERT INTO sentences VALUES (1, 1, 0, 0, 13, 'Ships waited.', 5, 1, 1, 0);
+        INSERT INTO events VALUES (7, 'u1', 1, 'label', 'ann', 'fact', NULL, '2025-06-02T12:00:00+02:00', 0);
+    """)
+    conn.commit()
+    conn.close()
+    store = Store(old)
+    assert store.query("SELECT id, uid, created_at FROM events") == [(7, "u1", "2025-06-02T10:00:00.000Z")]
+    assert store.setting("schema_version") == "2"
+    store.add_event(1, "label", "bob", "claim")
+    assert [i for (i,) in store.query("SELECT id FROM events ORDER BY id")] == [7, 8]
