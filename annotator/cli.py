@@ -397,22 +397,26 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, card):
 @click.argument("other", type=click.Path(dir_okay=False))
 @db_option
 def merge_cmd(other, db_path):
-    """Merge the labels and decisions of another database (an offline copy) into this one.
+    """Merge the labels, notes, decisions, splits and joins of another database (an offline copy).
 
-    Documents are matched by content hash and sentences by index; every label event is added
-    once, so merging the same copy twice changes nothing.
+    The other file is opened read-only and checked first: a damaged file, or one that is not an
+    annotator database (extra tables, views or triggers), is refused. Documents are matched by name,
+    sentences by index and text; every event is added once, so merging the same copy twice changes
+    nothing. All of it lands in one transaction, or none of it.
     """
     from annotator.merge import merge
+    from annotator.store.foreign import ForeignDatabase
 
     if Path(other).resolve() == Path(db_path).resolve():
         raise click.ClickException(f"{other}: is the database itself")
+    source = ForeignDatabase(other)
     store = Store(db_path, create=False)
-    source = Store(other, create=False)
     report = merge(store, source)
-    added = ", ".join(f"{n} {kind}s" for kind, n in sorted(report.added.items())) or "nothing new"
-    click.echo(f"merged {other}: added {added}; {report.undone} events marked undone")
+    added = ", ".join(plural(n, kind) for kind, n in sorted(report.added.items())) or "nothing new"
+    click.echo(f"merged {other}: added {added}; {plural(report.undone, 'event')} marked undone; "
+               f"{plural(report.edits, 'split or join', 'splits and joins')} carried")
     for reason, n in sorted(report.skipped.items()):
-        click.echo(f"skipped {n} events {reason}", err=True)
+        click.echo(f"skipped {plural(n, 'event')} {reason}", err=True)
 
 
 if __name__ == "__main__":

@@ -152,9 +152,9 @@ def test_merge_twice_is_a_no_op(built, tmp_path):
     offline.undo_event(undone)
     offline.close()
     first = run("merge", copy, "--db", built)
-    assert first.output == f"merged {copy}: added 2 labels; 1 events marked undone\n"
+    assert first.output == f"merged {copy}: added 2 labels; 1 event marked undone; 0 splits and joins carried\n"
     rows = Store(built).query("SELECT uid, kind, annotator, label, note, undone FROM events ORDER BY id")
     second = run("merge", copy, "--db", built)
-    assert second.output == f"merged {copy}: added nothing new; 0 events marked undone\n"
+    assert second.output == f"merged {copy}: added nothing new; 0 events marked undone; 0 splits and joins carried\n"
     assert Store(built).query("SELECT uid, kind, annotator, label, note, undone FROM events ORDER BY id") == rows
     assert rows[-2][2:] == ("dee", "opinion", "from the train", 0) and rows[-1][2:] == ("eve", "fact", None, 1)

@@ -135,9 +135,6 @@ class Documents:
         row = self.conn.execute("SELECT id FROM documents WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
 
-    def documents_by_hash(self) -> dict[str, int]:
-        return {h: i for i, h in self.conn.execute("SELECT id, hash FROM documents")}
-
     def sentence(self, sentence_id: int) -> SentenceRow | None:
         row = self.conn.execute(
             'SELECT id, doc_id, idx, start, "end", text, group_id FROM sentences WHERE id = ?', (sentence_id,)

@@ -138,6 +138,20 @@ class Groups:
             )
         return keep
 
+    def add_dedup_edit(self, kind: str, a_doc: str, a_hash: int, b_doc: str | None, b_hash: int | None,
+                       created_at: str) -> bool:
+        """Record a split or join made elsewhere (a merged copy) unless it is here already; True if new."""
+        known = self.conn.execute(
+            "SELECT 1 FROM dedup_edits WHERE kind = ? AND a_doc = ? AND a_hash = ? AND b_doc IS ? AND b_hash IS ? "
+            "AND created_at = ?", (kind, a_doc, a_hash, b_doc, b_hash, created_at),
+        ).fetchone()
+        if not known:
+            self.conn.execute(
+                "INSERT INTO dedup_edits(kind, a_doc, a_hash, b_doc, b_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (kind, a_doc, a_hash, b_doc, b_hash, created_at),
+            )
+        return not known
+
     def _edit_key(self, sentence_id: int) -> tuple[str, int]:
         """(document name, normalised hash): how a hand edit finds its sentence again after a re-import."""
         return self.conn.execute(

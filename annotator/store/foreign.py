@@ -1,0 +1,71 @@
+"""Another annotator database, someone else's file: opened read-only, checked, then read for a merge.
+
+The file is never written (SQLite opens it read-only and `query_only` is on); with `trusted_schema`
+off, nothing in its schema can run code of its own, and a file with triggers, views or tables an
+annotator database does not have is refused before any of it is read.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+from annotator.store.connection import StoreError
+
+KNOWN_VERSIONS = (1, 2)
+_TABLES = {"meta", "documents", "sentences", "bands", "events", "dedup_edits"}
+_INDEXES = {"sentences_doc_idx", "sentences_group", "sentences_norm", "sentences_pending", "events_sentence",
+            "events_kind", "events_detached"}
+
+
+class ForeignDatabase:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        if not Path(self.path).is_file():
+            raise StoreError(f"{self.path}: no such database file")
+        try:
+            self.conn = sqlite3.connect(f"file:{quote(str(Path(self.path).resolve()))}?mode=ro", uri=True)
+            self.conn.execute("PRAGMA trusted_schema = OFF")
+            self.conn.execute("PRAGMA query_only = ON")
+            check = self.conn.execute("PRAGMA quick_check").fetchall()
+            if check != [("ok",)]:
+                raise StoreError(f"{self.path}: damaged database ({check[0][0]}); not merged")
+            self._check_schema()
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"{self.path}: not an annotator database ({err})") from None
+
+    def _check_schema(self) -> None:
+        for kind, name in self.conn.execute("SELECT type, name FROM sqlite_master"):
+            if kind == "table" and (name in _TABLES or name == "sqlite_sequence" or name.startswith("sqlite_stat")):
+                continue
+            if kind == "index" and (name in _INDEXES or name.startswith("sqlite_autoindex_")):
+                continue
+            raise StoreError(f"{self.path}: not trusted: it has a {kind} {name!r} an annotator database does not have")
+        found = {name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not _TABLES <= found:
+            raise StoreError(f"{self.path}: not an annotator database (tables missing: {', '.join(sorted(_TABLES - found))})")
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = int(row[0]) if row and str(row[0]).isdigit() else None
+        if version not in KNOWN_VERSIONS:
+            raise StoreError(f"{self.path}: annotator schema version {row[0] if row else 'missing'} is not one this "
+                             f"annotator reads ({', '.join(map(str, KNOWN_VERSIONS))})")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def events(self) -> Iterator[tuple]:
+        """(uid, doc name, sentence index, sentence text, kind, annotator, label, note, created_at, undone)
+        of every event on a sentence, oldest first."""
+        return self.conn.execute(
+            "SELECT e.uid, d.name, s.idx, s.text, e.kind, e.annotator, e.label, e.note, e.created_at, e.undone "
+            "FROM events e JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id "
+            "ORDER BY e.created_at, e.uid"
+        )
+
+    def dedup_edits(self) -> list[tuple]:
+        """(kind, doc, norm hash, other doc, other norm hash, created_at) of the splits and joins made by hand."""
+        return self.conn.execute(
+            "SELECT kind, a_doc, a_hash, b_doc, b_hash, created_at FROM dedup_edits ORDER BY created_at, id"
+        ).fetchall()
