@@ -22,7 +22,7 @@ BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 def db_option(f):
     return click.option(
         "--db", "db_path", default=default_path, show_default="annotations.db or $ANNOTATOR_DB",
-        type=click.Path(dir_okay=False), help="SQLite database file.",
+        type=click.Path(), help="SQLite database file.",
     )(f)
 
 
@@ -63,7 +63,7 @@ class Commands(click.Group):
 
 @click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="annotator")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="SQLite database file, for any command.")
+@click.option("--db", "db_path", type=click.Path(), help="SQLite database file, for any command.")
 @click.pass_context
 def main(ctx: click.Context, db_path: str | None) -> None:
     """Label news and web text sentence by sentence: fact, claim, opinion or advert.
@@ -97,6 +97,10 @@ def import_cmd(paths, db_path, fmt, replace, threshold):
     required; `id`, `title`, `url`, `meta` optional) and .csv (a `text` column, same optional
     columns). Files that cannot be read are reported and skipped; the exit status is then 1.
     """
+    if not any(Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to import: no database either
+        for p in paths:
+            click.echo(f"error: {p}: no such file or folder", err=True)
+        sys.exit(1)
     store = Store(db_path)
     report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold)
     for line in report.messages:
@@ -353,7 +357,7 @@ def import_labels_cmd(path, db_path):
 
 
 @main.command("export")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Output file (.jsonl, .csv or .parquet).")
+@click.option("--out", "out_path", required=True, type=click.Path(), help="Output file (.jsonl, .csv or .parquet).")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), help="Default: from the file extension.")
 @click.option("--mode", type=click.Choice(["gold", "majority", "all"]), default="gold", show_default=True,
@@ -361,19 +365,23 @@ def import_labels_cmd(path, db_path):
 @click.option("--split", help="Train/dev/test shares, e.g. 80/10/10: writes PATH.train/.dev/.test, stratified by label.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split.")
 @click.option("--card", is_flag=True, help="Print the data card instead of writing datacard.md beside the data.")
-def export_cmd(out_path, db_path, fmt, mode, split, seed, card):
+@click.option("--csv-raw", is_flag=True, help="Write CSV cells as they are, even those a spreadsheet would run as formulas.")
+def export_cmd(out_path, db_path, fmt, mode, split, seed, card, csv_raw):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
     gold exports and counted on stderr.
     """
     from annotator.agreement import compute_votes
-    from annotator.export import ExportError, datacard, export
+    from annotator.export import ExportError, datacard, export, output_paths
 
-    store = Store(db_path, create=False)
     out = Path(out_path)
+    card_path = out.with_name("datacard.md")
+    if not card and any(path.resolve() == card_path.resolve() for path in output_paths(out, split)):
+        raise click.ClickException(f"{out}: is where the data card goes ({card_path}); choose another name or use --card")
+    store = Store(db_path, create=False)
     try:
-        report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed)
+        report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
     for path in report.files:
@@ -388,13 +396,12 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, card):
     if card:
         click.echo(card_text)
     else:
-        card_path = out.with_name("datacard.md")
         card_path.write_text(card_text, encoding="utf-8")
         click.echo(f"wrote {card_path}")
 
 
 @main.command("merge")
-@click.argument("other", type=click.Path(dir_okay=False))
+@click.argument("other", type=click.Path())
 @db_option
 def merge_cmd(other, db_path):
     """Merge the labels, notes, decisions, splits and joins of another database (an offline copy).

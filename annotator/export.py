@@ -7,6 +7,7 @@ and split) are held for a train/dev/test split, so memory stays flat for any siz
 from __future__ import annotations
 
 import csv
+import math
 import json
 import random
 from collections import Counter
@@ -116,14 +117,19 @@ def parse_split(text: str) -> tuple[float, float, float]:
         parts = [float(p) for p in text.split("/")]
     except ValueError:
         parts = []
-    if len(parts) != 3 or any(p < 0 for p in parts) or sum(parts) <= 0:
+    if len(parts) != 3 or not all(math.isfinite(p) and p >= 0 for p in parts) or sum(parts) <= 0:
         raise ExportError(f"--split {text!r}: expected three shares like 80/10/10")
     total = sum(parts)
     return tuple(p / total for p in parts)  # type: ignore[return-value]
 
 
 def assign_splits(strata: dict[int, str], shares: tuple[float, float, float], seed: int) -> dict[int, int]:
-    """group -> split index, stratified by label, deterministic for a seed; a group is in one split only."""
+    """group -> split index, stratified by label, deterministic for a seed; a group is in one split only.
+
+    Each label's units are dealt out by largest remainder: every split gets the whole part of its
+    share, and the units left over go to the splits with the largest fractions (ties to the earlier
+    split), so a label with few units is spread as evenly as its shares allow.
+    """
     by_label: dict[str, list[int]] = {}
     for group, label in sorted(strata.items()):
         by_label.setdefault(label, []).append(group)
@@ -131,13 +137,39 @@ def assign_splits(strata: dict[int, str], shares: tuple[float, float, float], se
     for label in sorted(by_label):
         groups = by_label[label]
         random.Random(f"{seed}:{label}").shuffle(groups)
-        n = len(groups)
-        cut1 = round(n * shares[0])
-        cut2 = cut1 + round(n * shares[1])
-        cut2 = min(cut2, n)
-        for i, group in enumerate(groups):
-            out[group] = 0 if i < cut1 else 1 if i < cut2 else 2
+        sizes = largest_remainder(len(groups), shares)
+        position = 0
+        for which, size in enumerate(sizes):
+            for group in groups[position : position + size]:
+                out[group] = which
+            position += size
     return out
+
+
+def largest_remainder(n: int, shares: tuple[float, ...]) -> list[int]:
+    """n items divided in the given shares (summing to 1): whole parts first, then the remainders."""
+    exact = [n * share for share in shares]
+    sizes = [math.floor(x) for x in exact]
+    order = sorted(range(len(shares)), key=lambda i: (-(exact[i] - sizes[i]), i))
+    for i in order[: n - sum(sizes)]:
+        sizes[i] += 1
+    return sizes
+
+
+def output_paths(out: Path, split: str | None) -> list[Path]:
+    """The files an export writes its rows to."""
+    return [split_path(out, name) for name in SPLIT_NAMES] if split else [out]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value):
+    """A text cell a spreadsheet would run as a formula ("=HYPERLINK(...)", "+1", "@SUM") gets a
+    leading apostrophe, as OWASP recommends for CSV injection; numbers and other text are left alone."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def split_path(path: Path, split: str) -> Path:
@@ -147,8 +179,9 @@ def split_path(path: Path, split: str) -> Path:
 class _Writer:
     """Writes rows to one file in one format, streaming."""
 
-    def __init__(self, path: Path, fmt: str, fields: list[str]):
+    def __init__(self, path: Path, fmt: str, fields: list[str], csv_raw: bool = False):
         self.path, self.fmt, self.fields = path, fmt, fields
+        self.csv_raw = csv_raw
         self.count = 0
         if fmt == "parquet":
             try:
@@ -171,7 +204,10 @@ class _Writer:
             self.handle.write(row if isinstance(row, str) else self.encode(row))
             self.handle.write("\n")
         elif self.fmt == "csv":
-            self.csv.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in row.items()})
+            cells = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in row.items()}
+            if not self.csv_raw:
+                cells = {k: neutralise_cell(v) for k, v in cells.items()}
+            self.csv.writerow(cells)
         else:
             self.batch.append(row)
             if len(self.batch) >= 50_000:
@@ -207,13 +243,17 @@ class _Writer:
 
 
 def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold", split: str | None = None,
-           seed: int = 0) -> ExportReport:
+           seed: int = 0, csv_raw: bool = False) -> ExportReport:
     """Write the dataset (and its split files). Reads one consistent snapshot of the database."""
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ExportError(f"{out}: unknown format {fmt!r}; use --format ({', '.join(FORMATS)})")
-    if not out.parent.exists():
-        raise ExportError(f"{out}: folder {out.parent} does not exist")
+    if not out.parent.is_dir():
+        raise ExportError(f"{out}: {out.parent} is not a folder" if out.parent.exists()
+                          else f"{out}: folder {out.parent} does not exist")
+    for path in output_paths(out, split):
+        if path.is_dir():
+            raise ExportError(f"{path}: is a folder")
     fields = fields_for(mode)
     report = ExportReport()
     report.votes = Votes()
@@ -224,11 +264,11 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
             for _row, group, label in records(store, mode, Counter()):
                 strata.setdefault(group, label)
             assignment = assign_splits(strata, shares, seed)
-            writers = [_Writer(split_path(out, name), fmt, fields) for name in SPLIT_NAMES]
+            writers = [_Writer(split_path(out, name), fmt, fields, csv_raw) for name in SPLIT_NAMES]
             names = SPLIT_NAMES
         else:
             assignment = None
-            writers = [_Writer(out, fmt, fields)]
+            writers = [_Writer(out, fmt, fields, csv_raw)]
             names = ("all",)
         counts = {name: Counter() for name in names}
         try:

@@ -57,12 +57,17 @@ def import_paths(
         with store.transaction():
             store.set_setting("threshold", str(threshold))
     files: list[tuple[Path, str]] = []
+    own = _database_files(store)
     for target in targets:
         path = Path(target)
         if not path.exists() and not path.is_symlink():
             report.errors.append(f"{target}: no such file or folder")
             continue
-        files.extend(readers.walk(path, fmt))
+        for found, name in readers.walk(path, fmt):
+            if _resolved(found) in own:
+                report.messages.append(f"skipped {found}: it is the database being imported into")
+            else:
+                files.append((found, name))
     for done, (path, name) in enumerate(files, start=1):
         try:
             docs = readers.read_file(path, name, fmt)
@@ -77,13 +82,31 @@ def import_paths(
     return report
 
 
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except OSError:
+        return None
+
+
+def _database_files(store: Store) -> set[Path]:
+    """The database file and its companions, which a folder being imported may hold."""
+    if store.path == ":memory:":
+        return set()
+    main = Path(store.path).resolve()
+    return {main} | {main.with_name(main.name + suffix) for suffix in ("-wal", "-shm", "-journal")}
+
+
 def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, report: ImportReport) -> None:
     added = sentences = unchanged = 0
     notes = []
     seen: set[str] = set()
+    source_file = str(_resolved(path) or path)
     with store.transaction():
-        for doc in docs:
+        for position, doc in enumerate(docs):
             digest = content_hash(doc)
+            # the same file reached by another path (a symlink, another root) is the same document
+            origin = source_file if len(docs) == 1 else f"{source_file}#{position}"
             if doc.name in seen:
                 report.errors.append(f"{path}: document name {doc.name!r} appears twice; the second is skipped")
                 continue
@@ -91,8 +114,11 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
             existing = store.document_hash(doc.name)
             extra = dict(title=doc.title, url=doc.url, meta=doc.meta, source=doc.source)
             rows = sentence_rows(doc.text)
-            if existing is None:
-                doc_id = store.insert_document(doc.name, doc.text, digest, **extra)
+            if existing is None and (known := store.document_from(origin, digest)) is not None:
+                unchanged += 1
+                notes.append(f"unchanged {path}: already imported as {known}")
+            elif existing is None:
+                doc_id = store.insert_document(doc.name, doc.text, digest, origin=origin, **extra)
                 store.insert_sentences(doc_id, rows)
                 added += 1
                 sentences += len(rows)

@@ -37,6 +37,10 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
         text = decode(Path(path).read_bytes(), shown)
     except FileNotFoundError:
         raise InputError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(shown, "is a folder; give a JSON Lines file") from None
+    except OSError as err:
+        raise InputError(shown, f"cannot read ({err.strerror})") from None
     docs = {name: doc_id for doc_id, name in store.document_ids()}
     rows = []
     given: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (annotator, group) -> [(DOC:INDEX, label)]

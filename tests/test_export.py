@@ -120,10 +120,17 @@ def test_split_properties(strata, seed):
     for label in set(strata.values()):
         members = [g for g, l in strata.items() if l == label]
         n = len(members)
-        in_train = sum(assignment[g] == 0 for g in members)
-        in_dev = sum(assignment[g] == 1 for g in members)
-        assert in_train == round(n * 0.8)
-        assert in_dev == min(n - in_train, round(n * 0.1))
+        counts = [sum(assignment[g] == which for g in members) for which in range(3)]
+        assert sum(counts) == n
+        assert all(abs(count - n * share) < 1 for count, share in zip(counts, shares))  # largest remainder
+
+
+def test_split_sizes_by_largest_remainder():
+    from annotator.export import largest_remainder
+
+    shares = parse_split("80/10/10")
+    assert [largest_remainder(n, shares) for n in (1, 2, 5, 7, 10, 19)] == [
+        [1, 0, 0], [2, 0, 0], [4, 1, 0], [5, 1, 1], [8, 1, 1], [15, 2, 2]]
 
 
 def test_bad_split_and_empty_database(db_path, tmp_path):

@@ -145,3 +145,97 @@ def test_a_version_1_database_is_migrated_with_its_events(tmp_path):
     assert store.setting("schema_version") == "2"
     store.add_event(1, "label", "bob", "claim")
     assert [i for (i,) in store.query("SELECT id FROM events ORDER BY id")] == [7, 8]
+
+
+def test_export_refuses_to_write_its_data_over_the_data_card(db_path, tmp_path):
+    build(db_path, tmp_path)
+    result = run("export", "--out", tmp_path / "datacard.md", "--format", "jsonl", "--db", db_path)
+    assert result.exit_code == 1 and not (tmp_path / "datacard.md").exists()
+    assert result.output == (f"Error: {tmp_path / 'datacard.md'}: is where the data card goes "
+                             f"({tmp_path / 'datacard.md'}); choose another name or use --card\n")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(db_path, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    write(folder / "f.txt", "=HYPERLINK(\"http://x.example\",\"click\") is what the advert said.",
+          "+44 is the code for calls to Britain.", "-5 degrees were measured overnight.", "@handle posted it first.")
+    run("import", folder, "--db", db_path)
+    store = Store(db_path)
+    for index in range(4):
+        store.add_event(store.sentence_at("docs/f.txt", index).id, "label", "ann", "fact")
+    out = tmp_path / "all.csv"
+    assert run("export", "--out", out, "--mode", "all", "--db", db_path).exit_code == 0
+    import csv
+    texts = [row["text"] for row in csv.DictReader(out.open())]
+    assert texts == ["'=HYPERLINK(\"http://x.example\",\"click\") is what the advert said.",
+                     "'+44 is the code for calls to Britain.", "'-5 degrees were measured overnight.",
+                     "'@handle posted it first."]
+    assert [row["annotator"] for row in csv.DictReader(out.open())] == ["ann"] * 4
+    run("export", "--out", out, "--mode", "all", "--csv-raw", "--db", db_path)
+    assert [row["text"][0] for row in csv.DictReader(out.open())] == ["=", "+", "-", "@"]
+
+
+def test_one_bad_file_does_not_stop_an_import(db_path, tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "a.html").write_text('<html><head><meta charset="hex"></head><body><p>Hi there.</p></body></html>')
+    write(folder / "b.txt", "Prices rose\u00a0. Then they fell\u3000. Traders left\u2028. Done.")
+    write(folder / "c.txt", "The port reopened on Monday.")
+    result = run("import", folder, "--db", db_path)
+    assert result.exit_code == 1
+    assert f"error: {folder / 'a.html'}: declares 'hex', which is not a text encoding" in result.output
+    store = Store(db_path)
+    assert [name for _, name in store.document_ids()] == ["mixed/b.txt", "mixed/c.txt"]
+    text = store.document(store.document_id("mixed/b.txt"))[2]
+    assert [(s.text, text[s.start:s.end] == s.text) for s in store.document_sentences(store.document_id("mixed/b.txt"))][:2] == [
+        ("Prices rose\u00a0.", True), ("Then they fell\u3000.", True)]
+
+
+def test_folders_the_database_and_the_same_file_by_another_path(tmp_path):
+    import os
+
+    folder = tmp_path / "work"
+    folder.mkdir()
+    write(folder / "a.txt", "The port reopened on Monday.")
+    db = folder / "labels.db"
+    result = run("import", folder, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert Store(db).document_ids() == [(1, "work/a.txt")]
+    again = run("import", folder, "--format", "txt", "--db", db)  # every file, whatever its extension
+    assert f"skipped {folder / 'labels.db'}: it is the database being imported into" in again.output
+    assert again.exit_code == 0 and "error" not in again.output
+    os.symlink(folder / "a.txt", tmp_path / "link.txt")
+    linked = run("import", tmp_path / "link.txt", "--db", db)
+    assert f"unchanged {tmp_path / 'link.txt'}: already imported as work/a.txt" in linked.output
+    direct = run("import", folder / "a.txt", "--db", db)
+    assert f"unchanged {folder / 'a.txt'}: already imported as work/a.txt" in direct.output
+    assert [name for _, name in Store(db).document_ids()] == ["work/a.txt"]
+    missing = tmp_path / "never.db"
+    result = run("import", tmp_path / "nonexistent", "--db", missing)
+    assert result.exit_code == 1 and not missing.exists()
+    assert result.output == f"error: {tmp_path / 'nonexistent'}: no such file or folder\n"
+
+
+def test_mistakes_are_one_line_not_a_traceback(db_path, tmp_path):
+    build(db_path, tmp_path)
+    afile = tmp_path / "somefile"
+    afile.write_text("x")
+    cases = [
+        (["export", "--out", afile / "x.jsonl", "--db", db_path], f"Error: {afile / 'x.jsonl'}: {afile} is not a folder\n"),
+        (["import-labels", tmp_path, "--db", db_path], f"Error: {tmp_path}: is a folder; give a JSON Lines file\n"),
+        (["export", "--out", tmp_path / "x.jsonl", "--split", "nan/10/10", "--db", db_path],
+         "Error: --split 'nan/10/10': expected three shares like 80/10/10\n"),
+        (["stats", "--db", tmp_path], f"Error: {tmp_path}: is a folder, not a database file\n"),
+        (["--db", tmp_path, "stats"], f"Error: {tmp_path}: is a folder, not a database file\n"),
+    ]
+    for args, expected in cases:
+        result = run(*args)
+        assert (result.exit_code, result.output) == (1, expected), args
+
+
+def test_csv_text_column_as_people_write_it(db_path, tmp_path):
+    (tmp_path / "a.csv").write_text(" Text ,id\nThe port reopened on Monday.,one\n")
+    (tmp_path / "b.csv").write_bytes("\ufeffTEXT,id\nShips waited offshore.,two\n".encode("utf-8"))
+    assert run("import", tmp_path / "a.csv", tmp_path / "b.csv", "--db", db_path).exit_code == 0
+    assert [name for _, name in Store(db_path).document_ids()] == ["one", "two"]

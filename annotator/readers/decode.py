@@ -41,9 +41,11 @@ def decode(data: bytes, path: str, *, html: bool = False) -> str:
             if declared:
                 encoding = declared.group(1).decode("ascii").lower()
                 try:
-                    codecs.lookup(encoding)
+                    known = codecs.lookup(encoding)
                 except LookupError:
                     raise InputError(path, f"declares unknown charset {encoding!r}") from None
+                if not getattr(known, "_is_text_encoding", True):  # "hex", "base64": codecs, not charsets
+                    raise InputError(path, f"declares {encoding!r}, which is not a text encoding")
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as err:

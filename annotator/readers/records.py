@@ -69,9 +69,11 @@ def read_jsonl(data: bytes, path: str, name: str) -> list[Document]:
 def read_csv(data: bytes, path: str, name: str) -> list[Document]:
     source = decode(data, path)
     reader = csv.DictReader(io.StringIO(source, newline=""))
-    if not reader.fieldnames or "text" not in [f.strip() for f in reader.fieldnames]:
+    # header names as people write them: " Text ", "TEXT", or with a byte-order mark left in
+    names = [f.strip().lstrip("\ufeff").strip().lower() for f in reader.fieldnames or []]
+    if "text" not in names:
         raise InputError(path, "CSV has no 'text' column")
-    reader.fieldnames = [f.strip() for f in reader.fieldnames]
+    reader.fieldnames = names
     docs = []
     try:
         for row in reader:

@@ -15,7 +15,6 @@ from annotator.store.connection import (
     Connection,
     StoreError,
     default_path,
-    now,
 )
 from annotator.store.documents import Documents
 from annotator.store.events import Events
@@ -23,6 +22,7 @@ from annotator.store.groups import Groups
 from annotator.store.queries import LABEL_ROW_FIELDS, Queries
 from annotator.store.reports import Reports
 from annotator.store.rows import DocumentRow, Event, SentenceRow
+from annotator.timestamps import now
 
 __all__ = [
     "BUSY_TIMEOUT_S", "DEFAULT_DB", "LABEL_ROW_FIELDS", "SCHEMA_VERSION", "DocumentRow", "Event", "SentenceRow",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from annotator.timestamps import now, to_utc
+from annotator.timestamps import to_utc
 
 SCHEMA_VERSION = 2  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
 DEFAULT_DB = "annotations.db"
@@ -45,8 +45,10 @@ CREATE TABLE IF NOT EXISTS documents (
     hash TEXT NOT NULL,
     text TEXT NOT NULL,
     source TEXT,
-    imported_at TEXT NOT NULL
+    imported_at TEXT NOT NULL,
+    origin TEXT
 );
+CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin);
 CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY,
     doc_id INTEGER NOT NULL REFERENCES documents(id),
@@ -175,6 +177,8 @@ class Connection:
             self.conn.execute("DROP TABLE events")
             self.conn.execute("ALTER TABLE events_v2 RENAME TO events")
             self.conn.execute("UPDATE dedup_edits SET created_at = to_utc(created_at)")
+            # documents: the file (and record) each came from, to know the same file under another name
+            self.conn.execute("ALTER TABLE documents ADD COLUMN origin TEXT")
 
     def _explain(self, err: sqlite3.Error) -> StoreError:
         message = str(err)

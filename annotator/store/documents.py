@@ -6,7 +6,8 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from annotator.store.connection import chunks, now
+from annotator.store.connection import chunks
+from annotator.timestamps import now
 from annotator.store.rows import DocumentRow, SentenceRow
 
 
@@ -17,12 +18,21 @@ class Documents:
         row = self.conn.execute("SELECT id, hash FROM documents WHERE name = ?", (name,)).fetchone()
         return (row[0], row[1]) if row else None
 
-    def insert_document(self, name, text, content_hash, *, title=None, url=None, meta=None, source=None) -> int:
+    def insert_document(self, name, text, content_hash, *, title=None, url=None, meta=None, source=None,
+                        origin=None) -> int:
         cursor = self.conn.execute(
-            "INSERT INTO documents(name, title, url, meta, hash, text, source, imported_at) VALUES (?,?,?,?,?,?,?,?)",
-            (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, now()),
+            "INSERT INTO documents(name, title, url, meta, hash, text, source, imported_at, origin) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, now(), origin),
         )
         return cursor.lastrowid
+
+    def document_from(self, origin: str, content_hash: str) -> str | None:
+        """The name of a document already imported from this file (and record) with this content."""
+        row = self.conn.execute(
+            "SELECT name FROM documents WHERE origin = ? AND hash = ? LIMIT 1", (origin, content_hash)
+        ).fetchone()
+        return row[0] if row else None
 
     def update_document(self, doc_id, text, content_hash, *, title=None, url=None, meta=None, source=None) -> None:
         self.conn.execute(

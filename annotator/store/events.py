@@ -6,7 +6,8 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
 
-from annotator.store.connection import chunks, now
+from annotator.store.connection import chunks
+from annotator.timestamps import now
 from annotator.store.rows import Event
 
 

@@ -17,12 +17,14 @@ from annotator.store.connection import StoreError
 KNOWN_VERSIONS = (1, 2)
 _TABLES = {"meta", "documents", "sentences", "bands", "events", "dedup_edits"}
 _INDEXES = {"sentences_doc_idx", "sentences_group", "sentences_norm", "sentences_pending", "events_sentence",
-            "events_kind", "events_detached"}
+            "events_kind", "events_detached", "documents_origin"}
 
 
 class ForeignDatabase:
     def __init__(self, path: str | Path):
         self.path = str(path)
+        if Path(self.path).is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a database file")
         if not Path(self.path).is_file():
             raise StoreError(f"{self.path}: no such database file")
         try:
@@ -57,11 +59,11 @@ class ForeignDatabase:
 
     def events(self) -> Iterator[tuple]:
         """(uid, doc name, sentence index, sentence text, kind, annotator, label, note, created_at, undone)
-        of every event on a sentence, oldest first."""
+        of every event on a sentence, in the order they were stored there."""
         return self.conn.execute(
             "SELECT e.uid, d.name, s.idx, s.text, e.kind, e.annotator, e.label, e.note, e.created_at, e.undone "
             "FROM events e JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id "
-            "ORDER BY e.created_at, e.uid"
+            "ORDER BY e.id"
         )
 
     def dedup_edits(self) -> list[tuple]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
-from annotator.store.connection import chunks, now
+from annotator.store.connection import chunks
+from annotator.timestamps import now
 from annotator.store.rows import SentenceRow
 
 
