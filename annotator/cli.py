@@ -17,6 +17,9 @@ from annotator.store import Store, StoreError, default_path
 from annotator.wording import plural
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+# batch writes (import-labels, merge, review decisions) wait this long for a database another
+# process is writing to (an import) rather than give up after one busy timeout
+PATIENCE_S = 600.0
 
 
 def db_option(f):
@@ -324,6 +327,7 @@ def review(db_path, annotator_name, include_single):
     if not units_to_review(store, include_single):
         click.echo("nothing to review: no units with disagreeing labels" + ("" if include_single else " (try --all)"))
         return
+    store.patience = PATIENCE_S
     AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single).run()
 
 
@@ -339,7 +343,7 @@ def import_labels_cmd(path, db_path):
     from annotator.label_import import import_labels
     from annotator.model import InputError
 
-    store = Store(db_path, create=False)
+    store = Store(db_path, create=False, patience=PATIENCE_S)
     try:
         result = import_labels(store, path)
     except InputError as err:
@@ -417,7 +421,7 @@ def merge_cmd(other, db_path):
     if Path(other).resolve() == Path(db_path).resolve():
         raise click.ClickException(f"{other}: is the database itself")
     source = ForeignDatabase(other)
-    store = Store(db_path, create=False)
+    store = Store(db_path, create=False, patience=PATIENCE_S)
     report = merge(store, source)
     added = ", ".join(plural(n, kind) for kind, n in sorted(report.added.items())) or "nothing new"
     click.echo(f"merged {other}: added {added}; {plural(report.undone, 'event')} marked undone; "

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import os
+import time
 import itertools
 import re
 import unicodedata
@@ -272,9 +274,10 @@ def similar(a: Sequence[str], b: Sequence[str], threshold: float) -> np.ndarray:
 
 def group_pending(store, threshold: float | None = None, signer: Signer | None = None,
                   regroup: bool = False) -> dict[str, int]:
-    """Group every sentence not yet grouped with its duplicates, new or already stored, in one transaction.
+    """Group every sentence not yet grouped with its duplicates, new or already stored.
 
-    Only the new sentences are signed and looked up: the stored corpus is reached through its
+    The work is read and computed first, then written in short transactions (one grouping runs at a
+    time: a second import waits for the first to finish). Only the new sentences are signed and looked up: the stored corpus is reached through its
     indexed hashes and band keys, so an import costs what it adds, not what is already there.
     Sentences are taken in id order; each joins the group whose representative (first member) it
     matches best, so no group grows by a chain of small edits. With `regroup`, every sentence is
@@ -283,118 +286,162 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
     if threshold is None:
         threshold = float(store.setting("threshold", str(DEFAULT_THRESHOLD)))
     signer = signer or Signer()
-    with store.transaction():
-        if regroup:
+    me = os.getpid()
+    while store.take_lease("grouping", me, _alive) is not None:
+        time.sleep(0.25)  # another import is grouping: ours groups what is left when it is done
+    try:
+        return _group_pending(store, threshold, signer, regroup)
+    finally:
+        store.drop_lease("grouping", me)
+
+
+def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> dict[str, int]:
+    if regroup:
+        with store.transaction():
             store.reset_grouping()
-        ids, norms, hashes = [], [], []
-        for sid, text, h in store.pending_sentences():  # streamed: only the normalised texts are kept
-            ids.append(sid)
-            norms.append(normalise(text))
-            hashes.append(h)
-        if not ids:
-            return {"sentences": 0, "joined": 0}
-        split_ids = store.pending_split_ids()
-        has_stored = store.has_grouped_sentences()
-        stored_groups = store.groups_by_hash(hashes) if has_stored else {}
+    ids, norms, hashes = [], [], []
+    for sid, text, h in store.pending_sentences():  # streamed: only the normalised texts are kept
+        ids.append(sid)
+        norms.append(normalise(text))
+        hashes.append(h)
+    if not ids:
+        return {"sentences": 0, "joined": 0}
+    split_ids = store.pending_split_ids()
+    has_stored = store.has_grouped_sentences()
+    stored_groups = store.groups_by_hash(hashes) if has_stored else {}
 
-        group_of: list[int] = [0] * len(ids)  # the group each pending sentence ends in
-        exact_of: dict[int, int] = {}  # position -> earlier position with the same normalised text
-        first_with_hash: dict[int, int] = {}
-        reps: list[int] = []  # positions of the first pending sentence of each new normalised text
-        for pos, (sid, h) in enumerate(zip(ids, hashes)):
-            group_of[pos] = sid
-            if sid in split_ids:
-                continue
-            if h in stored_groups:
-                group_of[pos] = stored_groups[h]
-            elif h in first_with_hash:
-                exact_of[pos] = first_with_hash[h]
-            else:
-                first_with_hash[h] = pos
-                reps.append(pos)
+    group_of: list[int] = [0] * len(ids)  # the group each pending sentence ends in
+    exact_of: dict[int, int] = {}  # position -> earlier position with the same normalised text
+    first_with_hash: dict[int, int] = {}
+    reps: list[int] = []  # positions of the first pending sentence of each new normalised text
+    for pos, (sid, h) in enumerate(zip(ids, hashes)):
+        group_of[pos] = sid
+        if sid in split_ids:
+            continue
+        if h in stored_groups:
+            group_of[pos] = stored_groups[h]
+        elif h in first_with_hash:
+            exact_of[pos] = first_with_hash[h]
+        else:
+            first_with_hash[h] = pos
+            reps.append(pos)
 
-        signed, key_chunks, short_chunks, owner_chunks = [], [], [], []
-        for chunk_start in range(0, len(reps), _SIGN_CHUNK):  # chunks keep token lists from piling up
-            token_sets = []
-            first_row = len(signed)
-            for pos in reps[chunk_start : chunk_start + _SIGN_CHUNK]:
-                tokens = token_set(norms[pos])
-                if tokens is not None:
-                    token_sets.append(tokens)
-                    signed.append(pos)
-            key_chunks.append(signer.band_keys(token_sets))
-            short, owners = signer.short_keys(token_sets)
-            short_chunks.append(short)
-            owner_chunks.append(owners + first_row)
-        keys = np.concatenate(key_chunks) if key_chunks else np.zeros((0, signer.bands), dtype=np.int64)
-        short_keys = np.concatenate(short_chunks) if short_chunks else np.zeros(0, dtype=np.int64)
-        short_owners = np.concatenate(owner_chunks) if owner_chunks else np.zeros(0, dtype=np.int64)
+    signed, key_chunks, short_chunks, owner_chunks = [], [], [], []
+    for chunk_start in range(0, len(reps), _SIGN_CHUNK):  # chunks keep token lists from piling up
+        token_sets = []
+        first_row = len(signed)
+        for pos in reps[chunk_start : chunk_start + _SIGN_CHUNK]:
+            tokens = token_set(norms[pos])
+            if tokens is not None:
+                token_sets.append(tokens)
+                signed.append(pos)
+        key_chunks.append(signer.band_keys(token_sets))
+        short, owners = signer.short_keys(token_sets)
+        short_chunks.append(short)
+        owner_chunks.append(owners + first_row)
+    keys = np.concatenate(key_chunks) if key_chunks else np.zeros((0, signer.bands), dtype=np.int64)
+    short_keys = np.concatenate(short_chunks) if short_chunks else np.zeros(0, dtype=np.int64)
+    short_owners = np.concatenate(owner_chunks) if owner_chunks else np.zeros(0, dtype=np.int64)
 
-        matcher = _Matcher(ids, norms, threshold, store.representative_texts)
-        # candidates among the new sentences: (earlier position, later position) that reach the threshold
-        earlier: dict[int, list[int]] = {}
-        later: dict[int, list[int]] = {}
-        pairs = bucket_pairs(keys, (short_keys, short_owners))
-        for start in range(0, len(pairs), _SIGN_CHUNK):
-            chunk = pairs[start : start + _SIGN_CHUNK]
-            left = [norms[signed[i]] for i in chunk[:, 0].tolist()]
-            right = [norms[signed[j]] for j in chunk[:, 1].tolist()]
-            for i, j in chunk[similar(left, right, threshold)].tolist():
-                earlier.setdefault(signed[j], []).append(signed[i])
-                later.setdefault(signed[i], []).append(signed[j])
+    matcher = _Matcher(ids, norms, threshold, store.representative_texts)
+    # candidates among the new sentences: (earlier position, later position) that reach the threshold
+    earlier: dict[int, list[int]] = {}
+    later: dict[int, list[int]] = {}
+    pairs = bucket_pairs(keys, (short_keys, short_owners))
+    for start in range(0, len(pairs), _SIGN_CHUNK):
+        chunk = pairs[start : start + _SIGN_CHUNK]
+        left = [norms[signed[i]] for i in chunk[:, 0].tolist()]
+        right = [norms[signed[j]] for j in chunk[:, 1].tolist()]
+        for i, j in chunk[similar(left, right, threshold)].tolist():
+            earlier.setdefault(signed[j], []).append(signed[i])
+            later.setdefault(signed[i], []).append(signed[j])
 
-        # candidates among the stored groups, each verified against the group's representative
-        stored_candidates: dict[int, list[int]] = {}
-        if has_stored and signed:
-            row_of_key: dict[int, list[int]] = {}
-            for row, row_keys in enumerate(keys.tolist()):
-                for key in row_keys:
-                    row_of_key.setdefault(key, []).append(row)
-            for key, row in zip(short_keys.tolist(), short_owners.tolist()):
+    # candidates among the stored groups, each verified against the group's representative
+    stored_candidates: dict[int, list[int]] = {}
+    if has_stored and signed:
+        row_of_key: dict[int, list[int]] = {}
+        for row, row_keys in enumerate(keys.tolist()):
+            for key in row_keys:
                 row_of_key.setdefault(key, []).append(row)
-            checks: set[tuple[int, int]] = set()
-            for key, group in store.band_groups(list(row_of_key)):
-                for row in row_of_key[key]:
-                    checks.add((signed[row], group))
-            matcher.add_representatives(store.representative_texts({g for _, g in checks}))
-            for pos, group in sorted(checks):
-                stored_candidates.setdefault(pos, []).append(group)
+        for key, row in zip(short_keys.tolist(), short_owners.tolist()):
+            row_of_key.setdefault(key, []).append(row)
+        checks: set[tuple[int, int]] = set()
+        for key, group in store.band_groups(list(row_of_key)):
+            for row in row_of_key[key]:
+                checks.add((signed[row], group))
+        matcher.add_representatives(store.representative_texts({g for _, g in checks}))
+        for pos, group in sorted(checks):
+            stored_candidates.setdefault(pos, []).append(group)
 
-        # in id order, each new text joins the group whose representative it matches best
-        joined: set[int] = set()  # groups that gained a member
-        for pos in reps:
-            stored, near = stored_candidates.get(pos), earlier.get(pos)
-            if stored is None and near is None:
-                continue  # a text of its own: it founds a group, named by its id
-            options = set(stored or ())
-            if near:
-                options.update(group_of[i] for i in near)
-            best = matcher.best(pos, options)
+    # in id order, each new text joins the group whose representative it matches best
+    joined: set[int] = set()  # groups that gained a member
+    for pos in reps:
+        stored, near = stored_candidates.get(pos), earlier.get(pos)
+        if stored is None and near is None:
+            continue  # a text of its own: it founds a group, named by its id
+        options = set(stored or ())
+        if near:
+            options.update(group_of[i] for i in near)
+        best = matcher.best(pos, options)
+        if best is not None:
+            group_of[pos] = best
+            joined.add(best)
+    # a text left alone because the group it matches was founded after it joins that group now
+    # (the founder stays the representative and names the group, so still no chains)
+    for pos, after in later.items():
+        if group_of[pos] == ids[pos] and ids[pos] not in joined:
+            best = matcher.best(pos, {group_of[j] for j in after} - {ids[pos]})
             if best is not None:
                 group_of[pos] = best
                 joined.add(best)
-        # a text left alone because the group it matches was founded after it joins that group now
-        # (the founder stays the representative and names the group, so still no chains)
-        for pos, after in later.items():
-            if group_of[pos] == ids[pos] and ids[pos] not in joined:
-                best = matcher.best(pos, {group_of[j] for j in after} - {ids[pos]})
-                if best is not None:
-                    group_of[pos] = best
-                    joined.add(best)
-        for pos, first in exact_of.items():
-            group_of[pos] = group_of[first]
+    for pos, first in exact_of.items():
+        group_of[pos] = group_of[first]
 
-        moved = []
-        for pos, sid in enumerate(ids):
-            if sid in split_ids:
-                moved.append((sid, sid, 1))
-            elif group_of[pos] != sid:
-                moved.append((sid, group_of[pos], 0))
-        owners = np.asarray([ids[pos] for pos in signed], dtype=np.int64)
-        store.save_grouping(moved, itertools.chain(
-            _band_rows(keys, owners), _band_rows(short_keys[:, None], owners[short_owners] if short_owners.size else owners[:0])))
-        _replay_joins(store)
+    moved = []
+    for pos, sid in enumerate(ids):
+        if sid in split_ids:
+            moved.append((sid, sid, 1))
+        elif group_of[pos] != sid:
+            moved.append((sid, group_of[pos], 0))
+    owners = np.asarray([ids[pos] for pos in signed], dtype=np.int64)
+    bands = itertools.chain(_band_rows(keys, owners),
+                            _band_rows(short_keys[:, None], owners[short_owners] if short_owners.size else owners[:0]))
+    _save_in_batches(store, ids, moved, bands)
     return {"sentences": len(ids), "joined": sum(1 for _, _, p in moved if not p)}
+
+
+# rows per write transaction: each holds the write lock for a small part of a second, so labels
+# given meanwhile by annotators get in between
+_MOVED_BATCH, _BAND_BATCH, _MARK_BATCH = 20_000, 100_000, 50_000
+
+
+def _save_in_batches(store, ids: list[int], moved: list[tuple[int, int, int]], bands) -> None:
+    """Store the groups and band keys, then mark the sentences grouped, in short transactions. Until a
+    sentence is marked grouped, a crash leaves it pending and the next import groups it again."""
+    for start in range(0, len(moved), _MOVED_BATCH):
+        with store.transaction():
+            store.move_to_groups(moved[start : start + _MOVED_BATCH])
+    while True:
+        batch = list(itertools.islice(bands, _BAND_BATCH))
+        if not batch:
+            break
+        with store.transaction():
+            store.add_bands(batch)
+    for start in range(0, len(ids), _MARK_BATCH):
+        with store.transaction():
+            store.mark_grouped(ids[start], ids[min(start + _MARK_BATCH, len(ids)) - 1])
+    with store.transaction():
+        _replay_joins(store)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class _Matcher:
@@ -431,6 +478,7 @@ class _Matcher:
                 best_group, best_score = group, score
         return best_group
 
+
 @dataclass
 class RegroupReport:
     sentences: int
@@ -441,7 +489,8 @@ class RegroupReport:
 
 
 def regroup(store, threshold: float | None = None) -> RegroupReport:
-    """Group the whole database again under the current rules, in one transaction.
+    """Group the whole database again under the current rules (taking every sentence out of its group
+    is one transaction; grouping again is resumable, like an import's).
 
     Labels are events on sentences, so each member keeps its own labels: a label given to the
     representative stays with it, and a member it no longer covers becomes an unlabeled unit.

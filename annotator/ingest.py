@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,8 @@ def import_paths(
 ) -> ImportReport:
     """Import files and folders; bad files are reported and skipped, the rest are stored and grouped."""
     report = ImportReport()
+    if remove_abandoned_imports(store):
+        report.messages.append("removed the documents of an import that was stopped half-way")
     if threshold is not None:
         with store.transaction():
             store.set_setting("threshold", str(threshold))
@@ -98,50 +101,125 @@ def _database_files(store: Store) -> set[Path]:
 
 
 def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, report: ImportReport) -> None:
+    """Store one file's documents. Sentences are found before any write; a small file is one
+    transaction, a large one is written in short transactions while hidden and then published at
+    once, so other writers (annotators labeling) get in between and nobody sees half a file."""
     added = sentences = unchanged = 0
     notes = []
     seen: set[str] = set()
     source_file = str(_resolved(path) or path)
-    with store.transaction():
-        for position, doc in enumerate(docs):
-            digest = content_hash(doc)
-            # the same file reached by another path (a symlink, another root) is the same document
-            origin = source_file if len(docs) == 1 else f"{source_file}#{position}"
-            if doc.name in seen:
-                report.errors.append(f"{path}: document name {doc.name!r} appears twice; the second is skipped")
-                continue
-            seen.add(doc.name)
-            existing = store.document_hash(doc.name)
-            extra = dict(title=doc.title, url=doc.url, meta=doc.meta, source=doc.source)
-            rows = sentence_rows(doc.text)
-            if existing is None and (known := store.document_from(origin, digest)) is not None:
-                unchanged += 1
-                notes.append(f"unchanged {path}: already imported as {known}")
-            elif existing is None:
-                doc_id = store.insert_document(doc.name, doc.text, digest, origin=origin, **extra)
+    new_docs, changed = [], []
+    for position, doc in enumerate(docs):
+        digest = content_hash(doc)
+        if doc.name in seen:
+            report.errors.append(f"{path}: document name {doc.name!r} appears twice; the second is skipped")
+            continue
+        seen.add(doc.name)
+        # the same file reached by another path (a symlink, another root) is the same document
+        origin = source_file if len(docs) == 1 else f"{source_file}#{position}"
+        existing = store.document_hash(doc.name)
+        if existing is None and (known := store.document_from(origin, digest)) is not None:
+            unchanged += 1
+            notes.append(f"unchanged {path}: already imported as {known}")
+        elif existing is None:
+            new_docs.append((doc, digest, origin, sentence_rows(doc.text)))
+        elif existing[1] == digest:
+            unchanged += 1
+        elif not replace:
+            report.errors.append(
+                f"{path}: conflict: document {doc.name!r} differs from the stored one; "
+                "left as it was (use --replace to update it)"
+            )
+        else:
+            changed.append((existing[0], doc, digest, sentence_rows(doc.text)))
+    size = sum(len(rows) for *_, rows in new_docs)
+    if size <= BATCH_SENTENCES and not changed:
+        with store.transaction():
+            for doc, digest, origin, rows in new_docs:
+                doc_id = store.insert_document(doc.name, doc.text, digest, origin=origin, **_extra(doc))
                 store.insert_sentences(doc_id, rows)
-                added += 1
-                sentences += len(rows)
-            elif existing[1] == digest:
-                unchanged += 1
-            elif not replace:
-                report.errors.append(
-                    f"{path}: conflict: document {doc.name!r} differs from the stored one; "
-                    "left as it was (use --replace to update it)"
-                )
-            else:
-                store.update_document(existing[0], doc.text, digest, **extra)
-                kept, new, detached = store.replace_sentences(existing[0], rows)
-                report.replaced += 1
-                sentences += new
-                note = f"replaced {doc.name}: {kept} sentences kept, {new} new"
-                notes.append(note + (f", {plural(detached, 'label')} of removed sentences set aside (kept in the "
-                                     "history; they come back if the sentence does)" if detached else ""))
+    else:
+        _store_in_batches(store, new_docs)
+    added = len(new_docs)
+    sentences = size
+    for doc_id, doc, digest, rows in changed:  # each changed document in one transaction of its own
+        with store.transaction():
+            store.update_document(doc_id, doc.text, digest, **_extra(doc))
+            kept, new, detached = store.replace_sentences(doc_id, rows)
+        report.replaced += 1
+        sentences += new
+        note = f"replaced {doc.name}: {kept} sentences kept, {new} new"
+        notes.append(note + (f", {plural(detached, 'label')} of removed sentences set aside (kept in the "
+                             "history; they come back if the sentence does)" if detached else ""))
     report.documents += added
     report.unchanged += unchanged
     report.sentences += sentences
     if added:
-        report.messages.append(f"imported {path}: {added} document{'s' * (added != 1)}, {sentences} sentences")
+        report.messages.append(f"imported {path}: {plural(added, 'document')}, {plural(size, 'sentence')}")
     report.messages.extend(notes)
     if unchanged and not added and not notes:
         report.messages.append(f"unchanged {path}: already imported")
+
+
+# sentences written per transaction of a large file: well under a quarter of a second of write lock
+BATCH_SENTENCES = 10_000
+
+
+def _extra(doc: Document) -> dict:
+    return dict(title=doc.title, url=doc.url, meta=doc.meta, source=doc.source)
+
+
+def _store_in_batches(store: Store, new_docs: list) -> None:
+    """Write documents hidden (marked with this process's id) in short transactions, then publish
+    them together. If anything fails, what was written is removed; if the process is killed, the
+    next import removes it (its process no longer runs)."""
+    me = os.getpid()
+    try:
+        pending = 0
+        batch: list = []
+
+        def flush() -> None:
+            with store.transaction():
+                for step in batch:
+                    step()
+            batch.clear()
+
+        for doc, digest, origin, rows in new_docs:
+            holder: list[int] = []
+            batch.append(lambda doc=doc, digest=digest, origin=origin, holder=holder: holder.append(
+                store.insert_document(doc.name, doc.text, digest, origin=origin, importing=me, **_extra(doc))))
+            for start in range(0, len(rows), BATCH_SENTENCES):
+                part = rows[start : start + BATCH_SENTENCES]
+                batch.append(lambda holder=holder, part=part: store.insert_sentences(holder[0], part))
+                pending += len(part)
+                if pending >= BATCH_SENTENCES:
+                    flush()
+                    pending = 0
+        if batch:
+            flush()
+        with store.transaction():
+            store.publish_documents(me)
+    except BaseException:
+        with store.transaction():
+            store.remove_unpublished(me)
+        raise
+
+
+def remove_abandoned_imports(store: Store) -> int:
+    """Documents hidden by an import whose process is gone (killed half-way): removed. Returns how many."""
+    removed = 0
+    for importer in store.unpublished_importers():
+        if importer != os.getpid() and not _running(importer):
+            with store.transaction():
+                removed += store.remove_unpublished(importer)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -6,11 +6,27 @@ Only the current document's sentences are held in memory, never the corpus.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from annotator.model import LABELS
 from annotator.store import SentenceRow, Store
+from annotator.timestamps import now
 from annotator.variants import Variant, variants
+from annotator.writer import ImmediateWriter
+
+
+@dataclass(frozen=True)
+class Undoable:
+    """One of this session's own events, as undo needs it: identity, place, and the label it replaced."""
+    uid: str
+    kind: str
+    sentence_id: int
+    doc_id: int
+    index: int
+    group_id: int
+    previous: str | None = None
+    label: str | None = None
 
 
 @dataclass
@@ -21,8 +37,16 @@ class Progress:
 
 
 class Session:
-    def __init__(self, store: Store, annotator: str, doc_name: str | None = None):
+    """Reads go to the store; writes go to the writer (by default at once, on the same store; in the
+    screen, on a thread of their own, so a keypress never waits for the database). The session
+    keeps what it wrote in memory, so it shows and navigates as if every write had landed, and
+    `saving` holds the sentences whose writes have not landed yet."""
+
+    def __init__(self, store: Store, annotator: str, doc_name: str | None = None, writer=None):
         self.store = store
+        self.writer = writer or ImmediateWriter(store)
+        self.saving: set[int] = set()  # sentence ids with writes not landed yet
+        self.unsaved_groups: set[int] = set()  # groups labeled here whose label has not landed yet
         self.annotator = annotator
         self.docs: list[tuple[int, str]] = store.document_ids()
         if not self.docs:
@@ -30,7 +54,7 @@ class Session:
         self.groups_total = store.count_groups()
         self.team = store.team_progress()
         self._per_label: dict[str, int] | None = None
-        self.undo_stack: list[str] = []  # uids of this session's own events, latest last
+        self.undo_stack: list[Undoable] = []  # this session's own events, latest last
         self.doc_pos = 0
         if doc_name is not None:
             names = [name for _, name in self.docs]
@@ -126,16 +150,34 @@ class Session:
             self.open_document(positions[doc_id], index)
 
     def goto_unlabeled(self, from_start: bool = False) -> bool:
-        """Go to the next sentence this annotator has not labeled, here or in a later document (wrapping)."""
+        """Go to the next sentence this annotator has not labeled, here or in a later document (wrapping).
+
+        In the open document, the labels in memory decide (they include writes still landing)."""
         after = -1 if from_start else self.index
-        for step in range(len(self.docs) + 1):
+        here = self._unlabeled_here(after + 1, len(self.sentences))
+        if here is not None:
+            self.index = here
+            return True
+        for step in range(1, len(self.docs)):
             pos = (self.doc_pos + step) % len(self.docs)
-            doc_id = self.docs[pos][0]
-            found = self.store.next_unlabeled(self.annotator, doc_id, after if step == 0 else -1)
+            found = self._unlabeled_in(self.docs[pos][0])
             if found is not None:
                 self.open_document(pos, found)
                 return True
+        here = self._unlabeled_here(0, after + 1)
+        if here is not None:
+            self.index = here
+            return True
         return False
+
+    def _unlabeled_here(self, start: int, stop: int) -> int | None:
+        return next((i for i in range(start, stop) if i not in self.labels), None)
+
+    def _unlabeled_in(self, doc_id: int) -> int | None:
+        found = self.store.next_unlabeled(self.annotator, doc_id, -1)
+        while found is not None and self.unsaved_groups and self.store.group_at(doc_id, found) in self.unsaved_groups:
+            found = self.store.next_unlabeled(self.annotator, doc_id, found)
+        return found
 
     def find(self, needle: str, limit: int = 50) -> list[tuple[int, int, str]]:
         return self.store.find_sentences(needle, limit) if needle.strip() else []
@@ -143,29 +185,26 @@ class Session:
     # -- labeling ------------------------------------------------------------------------
 
     def label(self, label: str) -> bool:
-        """Store the label, committed, then move to the next unlabeled sentence. False when all are labeled."""
+        """Hand the label to the writer, then move to the next unlabeled sentence. False when all are labeled."""
         if label not in LABELS:
             raise ValueError(f"unknown label {label!r}")
         s = self.sentence
         if s is None:
             return False
-        event = self.store.add_event(s.id, "label", self.annotator, label)
-        self.undo_stack.append(event)
-        if self._per_label is not None:
-            previous = self.labels.get(self.index)
-            if previous is not None:
-                self._per_label[previous] -= 1
-            self._per_label[label] = self._per_label.get(label, 0) + 1
-        for i, other in enumerate(self.sentences):  # the label is the group's: every copy here shows it
-            if other.group_id == s.group_id:
-                self.labels[i] = label
+        previous = self.labels.get(self.index)
+        uid, at, who = uuid.uuid4().hex, now(), self.annotator
+        self._write(s.id, lambda store: store.add_event(s.id, "label", who, label, created_at=at, uid=uid), s.group_id)
+        self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label))
+        self._count(previous, label)
+        self._show_group_label(s.group_id, label)
         return self.goto_unlabeled()
 
     def set_note(self, note: str) -> None:
         s = self.sentence
         if s is not None:
-            event = self.store.add_event(s.id, "note", self.annotator, None, note)
-            self.undo_stack.append(event)
+            uid, at, who = uuid.uuid4().hex, now(), self.annotator
+            self._write(s.id, lambda store: store.add_event(s.id, "note", who, None, note, created_at=at, uid=uid))
+            self.undo_stack.append(Undoable(uid, "note", s.id, self.doc_id, self.index, s.group_id))
 
     def undo(self) -> bool | str:
         """Take back the last label or note of this session (by its uid: never anyone else's event) and
@@ -173,12 +212,49 @@ class Session:
         undone but its sentence is gone (a re-import removed it)."""
         if not self.undo_stack:
             return False
-        event = self.store.undo_event(self.undo_stack.pop())
-        self._per_label = None  # undo is rare: count again
-        sentence = self.store.sentence(event.sentence_id) if event and event.sentence_id is not None else None
+        entry = self.undo_stack.pop()
+        self._write(entry.sentence_id, lambda store: store.undo_event(entry.uid))
+        if entry.kind == "label":
+            self._count(entry.label, entry.previous)
+        sentence = self.store.sentence(entry.sentence_id)
         if sentence is None:
             self.refresh()
             return "Undone, but that sentence is no longer in its document (a re-import removed it)."
         self.jump(sentence.doc_id, sentence.index)
-        self.refresh_labels()
+        if entry.kind == "label":
+            self._show_group_label(sentence.group_id, entry.previous)
         return True
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def _write(self, sentence_id: int, job, labeled_group: int | None = None) -> None:
+        self.saving.add(sentence_id)
+        if labeled_group is not None:
+            self.unsaved_groups.add(labeled_group)
+        self.writer.submit(job, sentence_id)
+        if not self.writer.pending:  # landed already (an immediate writer)
+            self.landed(sentence_id)
+
+    def landed(self, sentence_id: int) -> None:
+        """The writer says a write on this sentence committed."""
+        if not self.writer.pending:
+            self.saving.clear()
+            self.unsaved_groups.clear()
+        else:
+            self.saving.discard(sentence_id)
+
+    def _show_group_label(self, group_id: int, label: str | None) -> None:
+        for i, other in enumerate(self.sentences):  # the label is the group's: every copy here shows it
+            if other.group_id == group_id:
+                if label is None:
+                    self.labels.pop(i, None)
+                else:
+                    self.labels[i] = label
+
+    def _count(self, removed: str | None, added: str | None) -> None:
+        if self._per_label is None:
+            return
+        if removed is not None:
+            self._per_label[removed] = self._per_label.get(removed, 0) - 1
+        if added is not None:
+            self._per_label[added] = self._per_label.get(added, 0) + 1

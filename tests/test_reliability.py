@@ -64,7 +64,7 @@ CRASH_CHILD = textwrap.dedent("""
     while True:
         sentence = session.sentence
         session.label(labels[n % 4])
-        print(session.undo_stack[-1], sentence.id, labels[n % 4], flush=True)  # after the commit
+        print(session.undo_stack[-1].uid, sentence.id, labels[n % 4], flush=True)  # after the commit
         n += 1
         if n % 50 == 0:
             session.undo_stack.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,9 +47,11 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL,
     source TEXT,
     imported_at TEXT NOT NULL,
-    origin TEXT
+    origin TEXT,
+    importing INTEGER
 );
 CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin);
+CREATE INDEX IF NOT EXISTS documents_importing ON documents(importing) WHERE importing IS NOT NULL;
 CREATE TABLE IF NOT EXISTS sentences (
     id INTEGER PRIMARY KEY,
     doc_id INTEGER NOT NULL REFERENCES documents(id),
@@ -96,6 +99,11 @@ def default_path() -> str:
     return os.environ.get("ANNOTATOR_DB") or DEFAULT_DB
 
 
+def _busy(err: sqlite3.Error) -> bool:
+    message = str(err)
+    return "locked" in message or "busy" in message
+
+
 def chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -104,9 +112,11 @@ def chunks(items: list, size: int) -> Iterator[list]:
 class Connection:
     """A connection to one annotator database. Writes are short explicit transactions."""
 
-    def __init__(self, path: str | os.PathLike, *, create: bool = True, timeout: float = BUSY_TIMEOUT_S):
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, timeout: float = BUSY_TIMEOUT_S,
+                 patience: float = 0.0):
         self.path = str(path)
         self.timeout = timeout
+        self.patience = patience  # seconds to keep retrying a busy database beyond the busy timeout
         if self.path != ":memory:":
             target = Path(self.path)
             if not target.exists() and not create:
@@ -179,6 +189,8 @@ class Connection:
             self.conn.execute("UPDATE dedup_edits SET created_at = to_utc(created_at)")
             # documents: the file (and record) each came from, to know the same file under another name
             self.conn.execute("ALTER TABLE documents ADD COLUMN origin TEXT")
+            # documents: written by an import still under way (its process id), hidden until the file is whole
+            self.conn.execute("ALTER TABLE documents ADD COLUMN importing INTEGER")
 
     def _explain(self, err: sqlite3.Error) -> StoreError:
         message = str(err)
@@ -194,11 +206,18 @@ class Connection:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT: the write lock is taken up front, so no deadlock on upgrade."""
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as err:
-            raise self._explain(err) from None
+        """BEGIN IMMEDIATE ... COMMIT: the write lock is taken up front, so no deadlock on upgrade.
+
+        A busy database is waited for (the busy timeout); a patient store (`patience` seconds, for
+        batch commands that must not give up while an import runs) keeps trying that long."""
+        started = time.monotonic()
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as err:
+                if not _busy(err) or time.monotonic() - started >= self.patience:
+                    raise self._explain(err) from None
         try:
             yield
         except BaseException as err:

@@ -19,13 +19,31 @@ class Documents:
         return (row[0], row[1]) if row else None
 
     def insert_document(self, name, text, content_hash, *, title=None, url=None, meta=None, source=None,
-                        origin=None) -> int:
+                        origin=None, importing: int | None = None) -> int:
+        """A new document; with `importing` (the importer's process id) it stays hidden until published."""
         cursor = self.conn.execute(
-            "INSERT INTO documents(name, title, url, meta, hash, text, source, imported_at, origin) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
-            (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, now(), origin),
+            "INSERT INTO documents(name, title, url, meta, hash, text, source, imported_at, origin, importing) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, now(), origin,
+             importing),
         )
         return cursor.lastrowid
+
+    def publish_documents(self, importer: int) -> int:
+        """Make every document this import wrote visible at once; returns how many."""
+        return self.conn.execute("UPDATE documents SET importing = NULL WHERE importing = ?", (importer,)).rowcount
+
+    def unpublished_importers(self) -> list[int]:
+        """Process ids of imports whose documents are still hidden (still running, or killed half-way)."""
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT importing FROM documents WHERE importing IS NOT NULL")]
+
+    def remove_unpublished(self, importer: int) -> int:
+        """Delete what an import that did not finish wrote (nobody could see or label it); returns documents."""
+        hidden = "SELECT id FROM documents WHERE importing = ?"
+        self.conn.execute(f"DELETE FROM bands WHERE sentence_id IN (SELECT id FROM sentences WHERE doc_id IN ({hidden}))",
+                          (importer,))
+        self.conn.execute(f"DELETE FROM sentences WHERE doc_id IN ({hidden})", (importer,))
+        return self.conn.execute("DELETE FROM documents WHERE importing = ?", (importer,)).rowcount
 
     def document_from(self, origin: str, content_hash: str) -> str | None:
         """The name of a document already imported from this file (and record) with this content."""
@@ -130,19 +148,20 @@ class Documents:
             DocumentRow(*row)
             for row in self.conn.execute(
                 "SELECT d.id, d.name, d.title, d.url, d.hash, "
-                "(SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) FROM documents d ORDER BY d.id"
+                "(SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) FROM documents d WHERE d.importing IS NULL "
+                "ORDER BY d.id"
             )
         ]
 
     def document_ids(self) -> list[tuple[int, str]]:
-        return self.conn.execute("SELECT id, name FROM documents ORDER BY id").fetchall()
+        return self.conn.execute("SELECT id, name FROM documents WHERE importing IS NULL ORDER BY id").fetchall()
 
     def document(self, doc_id: int) -> tuple[str, str | None, str]:
         """(name, title, text)"""
         return self.conn.execute("SELECT name, title, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
 
     def document_id(self, name: str) -> int | None:
-        row = self.conn.execute("SELECT id FROM documents WHERE name = ?", (name,)).fetchone()
+        row = self.conn.execute("SELECT id FROM documents WHERE name = ? AND importing IS NULL", (name,)).fetchone()
         return row[0] if row else None
 
     def sentence(self, sentence_id: int) -> SentenceRow | None:

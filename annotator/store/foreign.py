@@ -17,7 +17,8 @@ from annotator.store.connection import StoreError
 KNOWN_VERSIONS = (1, 2)
 _TABLES = {"meta", "documents", "sentences", "bands", "events", "dedup_edits"}
 _INDEXES = {"sentences_doc_idx", "sentences_group", "sentences_norm", "sentences_pending", "events_sentence",
-            "events_kind", "events_detached", "documents_origin"}
+            "events_kind", "events_detached", "documents_origin",
+            "documents_importing"}
 
 
 class ForeignDatabase:

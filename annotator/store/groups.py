@@ -27,8 +27,11 @@ class Groups:
         return self.conn.execute("SELECT 1 FROM sentences WHERE grouped = 1 LIMIT 1").fetchone() is not None
 
     def pending_sentences(self) -> Iterator[tuple[int, str, int]]:
-        """(id, text, norm_hash) of sentences not yet grouped, streamed."""
-        return self.conn.execute("SELECT id, text, norm_hash FROM sentences WHERE grouped = 0 ORDER BY id")
+        """(id, text, norm_hash) of sentences not yet grouped, streamed (not those of a file still being imported)."""
+        return self.conn.execute(
+            "SELECT id, text, norm_hash FROM sentences WHERE grouped = 0 AND doc_id NOT IN "
+            "(SELECT id FROM documents WHERE importing IS NOT NULL) ORDER BY id"
+        )
 
     def pending_split_ids(self) -> set[int]:
         """Pending sentences that a recorded split keeps apart (same document name and normalised text)."""
@@ -84,17 +87,37 @@ class Groups:
         """sentence id -> group id, for every sentence."""
         return dict(self.conn.execute("SELECT id, group_id FROM sentences"))
 
-    def save_grouping(self, moved: Iterable[tuple[int, int, int]], bands: Iterable[tuple[int, int]]) -> None:
-        """Mark every pending sentence grouped; moved: (sentence id, group id, pinned) for those not on their own.
-
-        bands: (key, sentence id), best given in key order.
-        """
+    def move_to_groups(self, moved: Iterable[tuple[int, int, int]]) -> None:
+        """moved: (sentence id, group id, pinned) of pending sentences that do not stay on their own."""
         self.conn.executemany(
             "UPDATE sentences SET group_id = ?, pinned = ? WHERE id = ?",
             ((grp, pinned, sid) for sid, grp, pinned in moved),
         )
-        self.conn.execute("UPDATE sentences SET grouped = 1 WHERE grouped = 0")
+
+    def add_bands(self, bands: Iterable[tuple[int, int]]) -> None:
+        """bands: (key, sentence id), best given in key order."""
         self.conn.executemany("INSERT OR IGNORE INTO bands(key, sentence_id) VALUES (?, ?)", bands)
+
+    def mark_grouped(self, first_id: int, last_id: int) -> None:
+        """Pending sentences with ids in [first_id, last_id] are grouped (their bands and groups are stored)."""
+        self.conn.execute(
+            "UPDATE sentences SET grouped = 1 WHERE grouped = 0 AND id BETWEEN ? AND ? AND doc_id NOT IN "
+            "(SELECT id FROM documents WHERE importing IS NOT NULL)", (first_id, last_id),
+        )
+
+    def take_lease(self, name: str, holder: int, alive) -> int | None:
+        """Hold a named lease (one grouping at a time) unless a live process holds it; the holder
+        blocking us, or None once we hold it. `alive(pid)` says whether a holder still runs."""
+        with self.transaction():
+            row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (f"lease:{name}",)).fetchone()
+            if row and int(row[0]) != holder and alive(int(row[0])):
+                return int(row[0])
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (f"lease:{name}", str(holder)))
+        return None
+
+    def drop_lease(self, name: str, holder: int) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM meta WHERE key = ? AND value = ?", (f"lease:{name}", str(holder)))
 
     def dedup_edits(self, kind: str) -> list[tuple[int, str, int, str | None, int | None]]:
         """(edit id, doc, norm hash, other doc, other norm hash) of the recorded splits or joins, oldest first."""

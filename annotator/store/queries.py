@@ -64,6 +64,10 @@ class Queries:
         ).fetchone()
         return row[0] if row else None
 
+    def group_at(self, doc_id: int, index: int) -> int | None:
+        row = self.conn.execute("SELECT group_id FROM sentences WHERE doc_id = ? AND idx = ?", (doc_id, index)).fetchone()
+        return row[0] if row else None
+
     def label_progress(self, annotator: str) -> dict[str, int]:
         """This annotator's count of labeled groups per current label."""
         return dict(

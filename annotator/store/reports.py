@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS, LATEST
 
 
+_HIDDEN = "(SELECT id FROM documents WHERE importing IS NOT NULL)"  # files still being imported
+
+
 class Reports:
     conn: sqlite3.Connection
 
@@ -92,9 +95,9 @@ class Reports:
             annotators[annotator] = annotators.get(annotator, 0) + 1
             labeled.add(grp)
         return {
-            "documents": one("SELECT count(*) FROM documents"),
-            "sentences": one("SELECT count(*) FROM sentences"),
-            "groups": one("SELECT count(DISTINCT group_id) FROM sentences"),
+            "documents": one("SELECT count(*) FROM documents WHERE importing IS NULL"),
+            "sentences": one("SELECT count(*) FROM sentences WHERE doc_id NOT IN " + _HIDDEN),
+            "groups": one("SELECT count(DISTINCT group_id) FROM sentences WHERE doc_id NOT IN " + _HIDDEN),
             "labeled": len(labeled),
             "labels": labels,
             "annotators": annotators,
