@@ -231,6 +231,16 @@ def dupes_regroup(db_path, threshold):
                    f"{'is' if len(report.uncovered) == 1 else 'are'} now unlabeled: {shown}")
 
 
+def run_app(app) -> None:
+    """Run a screen; whatever way it ends, the writes it handed over land before the command returns."""
+    try:
+        app.run()
+    finally:
+        if app.writer is not None and app.writer.pending:
+            click.echo(f"saving {plural(app.writer.pending, 'change')}...", err=True)
+        app.close_writer()
+
+
 def ensure_documents(store: Store) -> None:
     """A new user sees real text at once: an empty database first gets the bundled corpus."""
     if store.document_ids() or not BUNDLED_CORPUS.is_dir():
@@ -262,7 +272,7 @@ def annotate(db_path, annotator_name, doc_name):
         raise click.ClickException(f"{db_path}: no document named {doc_name!r}")
     if not store.document_ids():
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
-    AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name).run()
+    run_app(AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name))
 
 
 
@@ -328,7 +338,7 @@ def review(db_path, annotator_name, include_single):
         click.echo("nothing to review: no units with disagreeing labels" + ("" if include_single else " (try --all)"))
         return
     store.patience = PATIENCE_S
-    AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single).run()
+    run_app(AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single))
 
 
 @main.command("import-labels")

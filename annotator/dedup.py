@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from annotator.processes import process_running
+
 DEFAULT_THRESHOLD = 90.0
 MIN_WORDS = 4
 SHORT = 6  # word sets this small also get leave-one-out keys (Signer.short_keys)
@@ -287,7 +289,7 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
         threshold = float(store.setting("threshold", str(DEFAULT_THRESHOLD)))
     signer = signer or Signer()
     me = os.getpid()
-    while store.take_lease("grouping", me, _alive) is not None:
+    while store.take_lease("grouping", me, process_running) is not None:
         time.sleep(0.25)  # another import is grouping: ours groups what is left when it is done
     try:
         return _group_pending(store, threshold, signer, regroup)
@@ -432,16 +434,6 @@ def _save_in_batches(store, ids: list[int], moved: list[tuple[int, int, int]], b
             store.mark_grouped(ids[start], ids[min(start + _MARK_BATCH, len(ids)) - 1])
     with store.transaction():
         _replay_joins(store)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class _Matcher:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from annotator import dedup, readers, segment
 from annotator.model import Document, InputError
+from annotator.processes import process_running
 from annotator.store import Store
 from annotator.wording import plural
 
@@ -209,17 +210,7 @@ def remove_abandoned_imports(store: Store) -> int:
     """Documents hidden by an import whose process is gone (killed half-way): removed. Returns how many."""
     removed = 0
     for importer in store.unpublished_importers():
-        if importer != os.getpid() and not _running(importer):
+        if importer != os.getpid() and not process_running(importer):
             with store.transaction():
                 removed += store.remove_unpublished(importer)
     return removed
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -5,11 +5,14 @@ Free of any UI, like Session: the review screen and the `disagreements` command 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from annotator.agreement import Agreement, compute
 from annotator.model import AMBIGUOUS, LABELS
 from annotator.store import Store
+from annotator.timestamps import now
+from annotator.writer import ImmediateWriter
 
 
 @dataclass
@@ -67,13 +70,18 @@ def unit_votes_of(store: Store, group: int) -> list[Vote]:
 
 
 class Review:
-    def __init__(self, store: Store, reviewer: str, include_single: bool = False):
+    def __init__(self, store: Store, reviewer: str, include_single: bool = False, writer=None):
         self.store = store
+        self.writer = writer or ImmediateWriter(store)
         self.reviewer = reviewer
         self.units = units_to_review(store, include_single)
         self.pos = 0
-        self.undo_stack: list[tuple[list[str], int]] = []  # (uids of one decision's events, position)
+        self.undo_stack: list[tuple[str, int]] = []  # (uid of one decision, position)
         self.current: Unit | None = None
+        self._load()
+
+    def reload(self) -> None:
+        """Read the current unit again (a decision given or undone has landed)."""
         self._load()
 
     def _load(self) -> None:
@@ -97,17 +105,17 @@ class Review:
             raise ValueError(f"unknown decision {label!r}")
         if self.current is None:
             return
-        uids = self.store.decide(self.current.group, self.reviewer, label)
-        self.undo_stack.append((uids, self.pos))
+        uid, at, group, reviewer = uuid.uuid4().hex, now(), self.current.group, self.reviewer
+        self.writer.submit(lambda store: store.decide(group, reviewer, label, uid, at), group)
+        self.undo_stack.append((uid, self.pos))
         self.pos = min(self.pos + 1, len(self.units) - 1)
         self._load()
 
     def undo(self) -> bool:
         if not self.undo_stack:
             return False
-        uids, pos = self.undo_stack.pop()
-        for uid in uids:
-            self.store.undo_event(uid)
+        uid, pos = self.undo_stack.pop()
+        self.writer.submit(lambda store: store.undo_decision(uid), None)
         self.pos = pos
         self._load()
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,6 +20,14 @@ from annotator.store import Store, StoreError
 Job = Callable[[Store], object]
 # a write still waiting after this long is reported (once), and reported again when it lands
 SLOW_S = 3.0
+
+
+_LIVE: weakref.WeakSet = weakref.WeakSet()
+
+
+def wait_all(timeout: float | None = None) -> bool:
+    """Wait for every background writer of this process to land its writes (tests, benchmarks)."""
+    return all(writer.wait(timeout) for writer in list(_LIVE))
 
 
 @dataclass
@@ -60,6 +69,7 @@ class BackgroundWriter:
         self._idle.set()
         self.thread = threading.Thread(target=self._run, name="annotator-writer", daemon=True)
         self.thread.start()
+        _LIVE.add(self)
 
     @property
     def pending(self) -> int:

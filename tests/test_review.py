@@ -6,6 +6,7 @@ from annotator.review import Review, units_to_review
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.review import ReviewScreen, SummaryScreen
+from annotator.writer import wait_all
 from helpers import SYND, WIRE, build, run
 
 
@@ -95,6 +96,7 @@ async def test_review_screen_keys(built):
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("c", "x", "k", "o", "u", "j", "j")
+        wait_all(10)  # decisions land on the writer's thread
         decisions = store.query("SELECT label, undone FROM events WHERE kind = 'decision' ORDER BY id")
         assert decisions == [("claim", 0), ("ambiguous", 0), ("opinion", 1)]
         await pilot.press("t")

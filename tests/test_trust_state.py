@@ -2,7 +2,6 @@
 joins, decisions, re-imports and merges in random order, with the invariants checked after each step."""
 
 import shutil
-import sqlite3
 import tempfile
 from pathlib import Path
 

@@ -8,6 +8,7 @@ from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.annotate import AnnotateScreen
 from annotator.tui.screens.help import HelpScreen
+from annotator.writer import wait_all
 from conftest import CORPUS
 
 SIZE = (100, 30)
@@ -32,6 +33,7 @@ def store(corpus_db, tmp_path):
 
 
 def events(store):
+    wait_all(10)  # the screen's writes land on a thread of their own
     return store.query(
         "SELECT d.name, s.idx, e.kind, e.annotator, e.label, e.note, e.undone FROM events e "
         "JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY e.id"

@@ -47,16 +47,18 @@ class Events:
         )
         return self.conn.total_changes - before
 
-    def decide(self, group_id: int, reviewer: str, label: str) -> list[str]:
+    def decide(self, group_id: int, reviewer: str, label: str, uid: str | None = None,
+               created_at: str | None = None) -> list[str]:
         """Store a review decision for a unit, in one transaction. The decision belongs to the unit: it
         is written on every member that carries a live vote (on the first member when none does), so
-        a member split off later keeps the decision that settled its vote. Returns the events' uids."""
+        a member split off later keeps the decision that settled its vote. The events' uids are
+        `uid`-0, `uid`-1, ...; returns them."""
         members = [row[0] for row in self.conn.execute(
             "SELECT DISTINCT s.id FROM sentences s JOIN events e ON e.sentence_id = s.id WHERE s.group_id = ? "
             "AND e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL ORDER BY s.id", (group_id,))]
         if not members:
             members = [self.conn.execute("SELECT min(id) FROM sentences WHERE group_id = ?", (group_id,)).fetchone()[0]]
-        base, at = uuid.uuid4().hex, now()
+        base, at = uid or uuid.uuid4().hex, created_at or now()
         uids = [f"{base}-{n}" for n in range(len(members))]
         with self.transaction():
             self.conn.executemany(
@@ -64,6 +66,14 @@ class Events:
                 [(uid, sid, reviewer, label, at) for uid, sid in zip(uids, members)],
             )
         return uids
+
+    def undo_decision(self, uid: str) -> int:
+        """Undo every event of the decision `decide` stored under this uid; returns how many."""
+        with self.transaction():
+            return self.conn.execute(
+                "UPDATE events SET undone = 1 WHERE kind = 'decision' AND uid LIKE ? ESCAPE '\\'",
+                (uid.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%",),
+            ).rowcount
 
     def undo_event(self, uid: str) -> Event | None:
         """Mark the event with this uid undone; the event as it now is, or None if there is no such event."""

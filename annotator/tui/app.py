@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 from textual.app import App
 
 from annotator.store import Store
+from annotator.wording import plural
+from annotator.writer import BackgroundWriter, ImmediateWriter
 
 
 class AnnotatorApp(App):
@@ -22,6 +25,52 @@ class AnnotatorApp(App):
         self.doc_name = doc_name
         self.mode = mode
         self.review_all = review_all
+        self.writer = None
+        self._loop = None
+
+    def _start_writer(self):
+        """Writes go to a thread of their own: the screen never waits for the database."""
+        if self.store.path == ":memory:":
+            return ImmediateWriter(self.store)
+        self._loop = asyncio.get_running_loop()
+
+        def later(callback):  # from the writer's thread into the app's loop, without waiting
+            return lambda *args: self._loop.call_soon_threadsafe(callback, *args)
+
+        return BackgroundWriter(self.store.path, on_landed=later(self._landed), on_waiting=later(self._waiting),
+                                on_failed=later(self._failed))
+
+    def _landed(self, key, waited: float) -> None:
+        landed = getattr(self.screen, "write_landed", None)
+        if landed:
+            landed(key)
+        if waited:
+            self.notify(f"Saved, after waiting {waited:.0f} s for the database.", timeout=4)
+
+    def _waiting(self, key, waited: float) -> None:
+        self.notify(f"Still saving: the database has been busy for {waited:.0f} s (an import?). Keep going; "
+                    "your labels are kept and land as soon as it is free.", severity="warning", timeout=6)
+
+    def _failed(self, key, message: str) -> None:
+        self.notify(f"Not saved: {message}", severity="error", timeout=10)
+
+    def quit_when_saved(self) -> None:
+        """Quit once every write has landed, saying so if some are still on their way."""
+        pending = self.writer.pending if self.writer else 0
+        if not pending:
+            self.exit()
+            return
+        self.notify(f"Saving {plural(pending, 'change')} before quitting...", timeout=30)
+
+        def wait() -> None:
+            self.writer.wait()
+            self._loop.call_soon_threadsafe(self.exit)
+
+        self.run_worker(wait, thread=True, exclusive=True)
+
+    def close_writer(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
 
     def on_mount(self) -> None:
         # everything built so far lives as long as the app: moving it out of the collector's sight
@@ -31,9 +80,12 @@ class AnnotatorApp(App):
             from annotator.review import Review
             from annotator.tui.screens.review import ReviewScreen
 
-            self.push_screen(ReviewScreen(Review(self.store, self.annotator, include_single=self.review_all)))
+            self.writer = self._start_writer()
+            self.push_screen(ReviewScreen(Review(self.store, self.annotator, include_single=self.review_all,
+                                                 writer=self.writer)))
         else:
             from annotator.session import Session
             from annotator.tui.screens.annotate import AnnotateScreen
 
-            self.push_screen(AnnotateScreen(Session(self.store, self.annotator, self.doc_name)))
+            self.writer = self._start_writer()
+            self.push_screen(AnnotateScreen(Session(self.store, self.annotator, self.doc_name, writer=self.writer)))

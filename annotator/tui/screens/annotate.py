@@ -89,7 +89,9 @@ class AnnotateScreen(Screen):
         text = escape(s.text)
         # every sentence starts with a one-letter mark (its label, or a dot): it shows where the
         # sentences split, and a new label never rewraps the paragraph
-        if label:
+        if label and s.id in self.session.saving:  # given, not yet stored: the letter in italics, dimmed
+            text = f"[{LABEL_STYLE[label]}][i dim]{label[0].upper()}[/i dim] {text}[/]"
+        elif label:
             text = f"[{LABEL_STYLE[label]}][b]{label[0].upper()}[/b] {text}[/]"
         else:
             text = f"[dim]·[/dim] {text}"
@@ -200,6 +202,8 @@ class AnnotateScreen(Screen):
             counts.append(f"[{LABEL_STYLE[label]}] {label[0].upper()} [/] {label:<8} {progress.per_label.get(label, 0)}")
         self.query_one("#counts", Static).update("\n".join(counts), layout=False)
         lines = []
+        if session.saving:
+            lines.append(f"[i]saving {plural(len(session.saving), 'sentence')}...[/i]")
         if s is not None:
             label = session.labels.get(session.index)
             lines.append(f"your label: [b]{label}[/b]" if label else "your label: [dim]none[/]")
@@ -274,5 +278,15 @@ class AnnotateScreen(Screen):
 
         self.app.push_screen(FindScreen(self.session.find), go)
 
+    def write_landed(self, sentence_id: int) -> None:
+        """A write committed: show its sentence (and any other that was waiting) as stored."""
+        waiting = set(self.session.saving)
+        self.session.landed(sentence_id)
+        done = waiting - self.session.saving
+        indexes = {i for i, s in enumerate(self.session.sentences) if s.id in done}
+        for p in sorted({self.para_of[i] for i in indexes if i in self.para_of}):
+            self.para_widgets[p].update(self.para_markup(p), layout=False)
+        self.update_panel()
+
     def action_quit(self) -> None:
-        self.app.exit()
+        self.app.quit_when_saved()

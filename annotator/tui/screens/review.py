@@ -119,5 +119,10 @@ class ReviewScreen(Screen):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
 
+    def write_landed(self, key) -> None:
+        """A decision (or its undo) committed: show the unit as it now is."""
+        self.review.reload()
+        self.show()
+
     def action_quit(self) -> None:
-        self.app.exit()
+        self.app.quit_when_saved()
