@@ -10,6 +10,7 @@ Shorter sentences join a group only on an exact normalised match.
 from __future__ import annotations
 
 import bisect
+import gc
 import hashlib
 import os
 import time
@@ -18,6 +19,7 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -292,7 +294,8 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
     while store.take_lease("grouping", me, process_running) is not None:
         time.sleep(0.25)  # another import is grouping: ours groups what is left when it is done
     try:
-        return _group_pending(store, threshold, signer, regroup)
+        with store.fewer_checkpoints():
+            return _group_pending(store, threshold, signer, regroup)
     finally:
         store.drop_lease("grouping", me)
 
@@ -414,12 +417,31 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
 
 # rows per write transaction: each holds the write lock for a small part of a second, so labels
 # given meanwhile by annotators get in between
-_MOVED_BATCH, _BAND_BATCH, _MARK_BATCH = 20_000, 100_000, 50_000
+_MOVED_BATCH, _BAND_BATCH, _MARK_BATCH = 10_000, 50_000, 25_000
 
 
 def _save_in_batches(store, ids: list[int], moved: list[tuple[int, int, int]], bands) -> None:
     """Store the groups and band keys, then mark the sentences grouped, in short transactions. Until a
     sentence is marked grouped, a crash leaves it pending and the next import groups it again."""
+    with no_collection_pauses():
+        _save(store, ids, moved, bands)
+
+
+@contextmanager
+def no_collection_pauses():
+    """A full garbage collection over the millions of objects a big grouping holds takes a large part
+    of a second; inside a write transaction it would hold the lock that long. The rows written
+    here are freed by reference counting, so the collector can wait until the writing is done."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _save(store, ids: list[int], moved: list[tuple[int, int, int]], bands) -> None:
     for start in range(0, len(moved), _MOVED_BATCH):
         with store.transaction():
             store.move_to_groups(moved[start : start + _MOVED_BATCH])

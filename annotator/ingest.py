@@ -72,17 +72,20 @@ def import_paths(
                 report.messages.append(f"skipped {found}: it is the database being imported into")
             else:
                 files.append((found, name))
-    for done, (path, name) in enumerate(files, start=1):
-        try:
-            docs = readers.read_file(path, name, fmt)
-        except InputError as err:
-            report.errors.append(str(err))
-        else:
-            _store_file(store, path, docs, replace, report)
-        if progress:
-            progress(done, len(files))
-    if group:
-        report.grouping = dedup.group_pending(store, threshold)
+    # many short transactions would each trigger a checkpoint of the write-ahead log (with its fsync)
+    # every few megabytes: let the log grow larger while importing, and checkpoint once at the end
+    with store.fewer_checkpoints():
+        for done, (path, name) in enumerate(files, start=1):
+            try:
+                docs = readers.read_file(path, name, fmt)
+            except InputError as err:
+                report.errors.append(str(err))
+            else:
+                _store_file(store, path, docs, replace, report)
+            if progress:
+                progress(done, len(files))
+        if group:
+            report.grouping = dedup.group_pending(store, threshold)
     return report
 
 
@@ -163,7 +166,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
 
 
 # sentences written per transaction of a large file: well under a quarter of a second of write lock
-BATCH_SENTENCES = 10_000
+BATCH_SENTENCES = 5_000
 
 
 def _extra(doc: Document) -> dict:
@@ -176,34 +179,38 @@ def _store_in_batches(store: Store, new_docs: list) -> None:
     next import removes it (its process no longer runs)."""
     me = os.getpid()
     try:
-        pending = 0
-        batch: list = []
-
-        def flush() -> None:
-            with store.transaction():
-                for step in batch:
-                    step()
-            batch.clear()
-
-        for doc, digest, origin, rows in new_docs:
-            holder: list[int] = []
-            batch.append(lambda doc=doc, digest=digest, origin=origin, holder=holder: holder.append(
-                store.insert_document(doc.name, doc.text, digest, origin=origin, importing=me, **_extra(doc))))
-            for start in range(0, len(rows), BATCH_SENTENCES):
-                part = rows[start : start + BATCH_SENTENCES]
-                batch.append(lambda holder=holder, part=part: store.insert_sentences(holder[0], part))
-                pending += len(part)
-                if pending >= BATCH_SENTENCES:
-                    flush()
-                    pending = 0
-        if batch:
-            flush()
+        with dedup.no_collection_pauses():
+            _write_hidden(store, new_docs, me)
         with store.transaction():
             store.publish_documents(me)
     except BaseException:
         with store.transaction():
             store.remove_unpublished(me)
         raise
+
+
+def _write_hidden(store: Store, new_docs: list, me: int) -> None:
+    """Documents and their sentences, hidden, about BATCH_SENTENCES sentences per transaction."""
+    work = iter(new_docs)
+    current = None  # (document id, rows still to write)
+    while True:
+        written = 0
+        with store.transaction():
+            while written < BATCH_SENTENCES:
+                if current is None:
+                    item = next(work, None)
+                    if item is None:
+                        break
+                    doc, digest, origin, rows = item
+                    doc_id = store.insert_document(doc.name, doc.text, digest, origin=origin, importing=me, **_extra(doc))
+                    current = (doc_id, rows)
+                doc_id, rows = current
+                part = rows[: BATCH_SENTENCES - written]
+                store.insert_sentences(doc_id, part)
+                written += len(part)
+                current = (doc_id, rows[len(part):]) if len(part) < len(rows) else None
+        if current is None and written < BATCH_SENTENCES:
+            return
 
 
 def remove_abandoned_imports(store: Store) -> int:
