@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import write_corpus_in_child  # noqa: E402
+from tui import FrameClock  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ANNOTATORS, RATE_HZ = 4, 5.0
@@ -67,9 +68,6 @@ def _label_job(session, label):
 
 async def screen(db: str, stop: str, out: str) -> None:
     """The annotation screen, headless, a key every 100 ms until `stop` exists: keypress latency."""
-    from textual import events
-    from textual.screen import Screen
-
     from annotator.store import Store
     from annotator.tui.app import AnnotatorApp
     from annotator.tui.screens.annotate import AnnotateScreen
@@ -79,31 +77,13 @@ async def screen(db: str, stop: str, out: str) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         while not (isinstance(app.screen, AnnotateScreen) and app.screen.para_widgets):
             await pilot.pause()
-        frames: list[float] = []
-        original = Screen._compositor_refresh
-
-        def recording(self):
-            original(self)
-            frames.append(time.perf_counter())
-
-        Screen._compositor_refresh = recording
         view = app.screen
         n = 0
-        while not Path(stop).exists():
-            key = "fcoa"[n % 4]
-            before = len(view.session.undo_stack)
-            frames.clear()
-            t = time.perf_counter()
-            app._driver.send_message(events.Key(key, key))
-            while len(view.session.undo_stack) == before:
-                await asyncio.sleep(0)
-            done = time.perf_counter()
-            while not any(f >= done for f in frames):
-                await asyncio.sleep(0.0005)
-            latencies.append((min(f for f in frames if f >= done) - t) * 1000)
-            n += 1
-            await asyncio.sleep(0.1)
-        Screen._compositor_refresh = original
+        with FrameClock() as clock:
+            while not Path(stop).exists():
+                latencies.append((await clock.label(app, view, "fcoa"[n % 4]))[0])
+                n += 1
+                await asyncio.sleep(0.1)
         app.writer.wait()
     Path(out).write_text(json.dumps({"latencies": latencies}))
 

@@ -50,12 +50,47 @@ def clean(db: Path) -> None:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
+class FrameClock:
+    """Times a label key: from the key event entering the app to the end of the first screen update
+    drawn after the label was handed over and the next sentence selected (ms), and the handling alone."""
+
+    def __enter__(self):
+        from textual.screen import Screen
+
+        self.frames: list[float] = []
+        self.original = original = Screen._compositor_refresh
+        frames = self.frames
+
+        def recording(screen):
+            original(screen)
+            frames.append(time.perf_counter())
+
+        Screen._compositor_refresh = recording
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from textual.screen import Screen
+
+        Screen._compositor_refresh = self.original
+
+    async def label(self, app, screen, key: str) -> tuple[float, float]:
+        from textual import events
+
+        before = len(screen.session.undo_stack)
+        self.frames.clear()
+        t = time.perf_counter()
+        app._driver.send_message(events.Key(key, key))
+        while len(screen.session.undo_stack) == before:
+            await asyncio.sleep(0)
+        done = time.perf_counter()
+        while not any(f >= done for f in self.frames):
+            await asyncio.sleep(0.0005)
+        return (min(f for f in self.frames if f >= done) - t) * 1000, (done - t) * 1000
+
+
 async def measure(path: Path, labels: int = 500) -> dict:
     from annotator.store import Store
     from annotator.tui.app import AnnotatorApp
-    from textual import events
-    from textual.screen import Screen
-
     from annotator.tui.screens.annotate import AnnotateScreen
 
     work = path.with_name("tui-bench.db")
@@ -70,32 +105,14 @@ async def measure(path: Path, labels: int = 500) -> dict:
         await pilot.pause()
         # latency: from the key event entering the app to the end of the first screen update
         # drawn after the label was stored and the next sentence selected
-        frames: list[float] = []
-        original = Screen._compositor_refresh
-
-        def recording(self):
-            original(self)
-            frames.append(time.perf_counter())
-
-        Screen._compositor_refresh = recording
         screen = app.screen
         latencies, handled = [], []
-        try:
+        with FrameClock() as clock:
             for n in range(labels):
-                key = "fcoa"[n % 4]
-                before = len(screen.session.undo_stack)
-                frames.clear()
-                t = time.perf_counter()
-                app._driver.send_message(events.Key(key, key))
-                while len(screen.session.undo_stack) == before:
-                    await asyncio.sleep(0)
-                done = time.perf_counter()
-                while not any(f >= done for f in frames):
-                    await asyncio.sleep(0.0005)
-                latencies.append((min(f for f in frames if f >= done) - t) * 1000)
-                handled.append((done - t) * 1000)
-        finally:
-            Screen._compositor_refresh = original
+                latency, handling = await clock.label(app, screen, "fcoa"[n % 4])
+                latencies.append(latency)
+                handled.append(handling)
+        app.writer.wait()
         stored = app.store.query("SELECT count(*) FROM events WHERE annotator = 'bench'")[0][0]
     clean(work)
     latencies.sort()
