@@ -98,31 +98,31 @@ class BackgroundWriter:
         store = Store(self.path, create=False, timeout=self.attempt_s)
         try:
             while (write := self.queue.get()) is not None:
-                self._land(store, write)
-                with self._lock:
+                outcome = self._land(store, write)
+                with self._lock:  # counted before the caller hears of it, so `pending` is right then
                     self._pending -= 1
                     if self._pending == 0:
                         self._idle.set()
+                outcome()
         finally:
             store.close()
 
-    def _land(self, store: Store, write: Write) -> None:
+    def _land(self, store: Store, write: Write) -> Callable[[], None]:
+        """Commit one write, trying again while the database is busy; returns the report to make."""
         started = time.monotonic()
         told = False
         while True:
             try:
                 write.job(store)
             except StoreError as err:
-                if "locked" not in str(err):  # not a busy database: it will not get better by waiting
-                    if self.on_failed:
-                        self.on_failed(write.key, str(err))
-                    return
+                message = str(err)
+                if "locked" not in message:  # not a busy database: it will not get better by waiting
+                    return lambda: self.on_failed and self.on_failed(write.key, message)
                 waited = time.monotonic() - started
                 if waited >= SLOW_S and not told:
                     told = True
                     if self.on_waiting:
                         self.on_waiting(write.key, waited)
                 continue
-            if self.on_landed:
-                self.on_landed(write.key, time.monotonic() - started if told else 0.0)
-            return
+            waited = time.monotonic() - started if told else 0.0
+            return lambda: self.on_landed and self.on_landed(write.key, waited)

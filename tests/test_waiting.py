@@ -107,3 +107,18 @@ def test_import_labels_waits_for_a_busy_database_instead_of_failing(db_path, tmp
     patient = Store(db_path, timeout=0.2, patience=30)  # each wait is short, but it keeps trying
     assert import_labels(patient, rows).added == 1
     assert labels(db_path) == [("ann", "fact")]
+
+
+def test_a_write_that_cannot_land_is_reported_not_retried_forever(db_path):
+    from annotator.writer import BackgroundWriter
+
+    store = Store(db_path)
+    import_paths(store, [CORPUS / "wire-port-strike.txt"])
+    failed, landed = [], []
+    writer = BackgroundWriter(str(db_path), on_landed=lambda key, waited: landed.append(key),
+                              on_failed=lambda key, message: failed.append((key, message)))
+    writer.submit(lambda s: s.add_event(999_999, "label", "ann", "fact"), "no such sentence")
+    writer.submit(lambda s: s.add_event(1, "label", "ann", "fact"), "fine")
+    assert writer.close(10)
+    assert landed == ["fine"] and [key for key, _ in failed] == ["no such sentence"]
+    assert "FOREIGN KEY" in failed[0][1]
