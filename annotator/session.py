@@ -199,12 +199,18 @@ class Session:
         self._show_group_label(s.group_id, label)
         return self.goto_unlabeled()
 
-    def set_note(self, note: str) -> None:
+    def set_note(self, note: str) -> bool:
+        """Store a note on the sentence. An empty note clears the one there is, and without one it
+        changes nothing (False)."""
         s = self.sentence
-        if s is not None:
+        note = note.strip()
+        if s is not None and (note or self.note()):
             uid, at, who = uuid.uuid4().hex, now(), self.annotator
+            # an empty note is stored as "" (not NULL): it is the latest note, and it says "none"
             self._write(s.id, lambda store: store.add_event(s.id, "note", who, None, note, created_at=at, uid=uid))
             self.undo_stack.append(Undoable(uid, "note", s.id, self.doc_id, self.index, s.group_id))
+            return True
+        return False
 
     def undo(self) -> bool | str:
         """Take back the last label or note of this session (by its uid: never anyone else's event) and

@@ -32,6 +32,15 @@ def store(corpus_db, tmp_path):
     s.close()
 
 
+@pytest.fixture
+def built_review_db(tmp_path):
+    from helpers import build
+
+    db = tmp_path / "review.db"
+    build(db, tmp_path)
+    return db
+
+
 def events(store):
     wait_all(10)  # the screen's writes land on a thread of their own
     return store.query(
@@ -228,3 +237,66 @@ async def test_side_panel_lists_the_other_wordings_a_label_covers(store):
         assert "Harbour Workers Workers' Union" in str(pilot.app.screen.query_one("#sentence-info").render())
         await pilot.press("j")  # the quote, copied word for word: no other wording to show
         assert "other wording" not in str(pilot.app.screen.query_one("#sentence-info").render())
+
+
+async def test_the_current_sentence_stays_in_view_through_resizes(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = screen(pilot)
+        view.session.select(40)
+        view.redraw((view.session.doc_id, 0))
+        await pilot.pause()
+        for size in ((80, 24), (60, 20), (200, 60), (120, 40)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            document = view.query_one("#document")
+            widget = view.para_widgets[view.para_of[view.session.index]]
+            assert document.can_view_partial(widget), size
+
+
+async def test_each_screen_s_help_shows_its_own_keys(store, built_review_db):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        text = pilot.app.screen.text
+        assert "add or edit a note on the sentence" in text and "ambiguous" not in text
+    review = AnnotatorApp(Store(built_review_db), "lead", mode="review")
+    async with review.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        text = pilot.app.screen.text
+        assert "mark the unit ambiguous" in text and "`x`" in text and "`t`" in text and "`k` `↑`" in text
+        assert "note" not in text and "`g`" not in text and "find a sentence" not in text
+
+
+async def test_find_moves_in_the_results_from_the_input(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"Iranian Singles")
+        options = pilot.app.screen.query_one("#find-results")
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert labels == [f"{IRAQ}:59  Meet Iranian Singles", f"{IRAQ}:60  Iranian Singles"]
+        await pilot.press("down", "enter")
+        assert (screen(pilot).session.doc_name, screen(pilot).session.index) == (IRAQ, 60)
+        await pilot.press("slash", *"zzzz no such words")
+        options = pilot.app.screen.query_one("#find-results")
+        assert [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)] == ["no match"]
+
+
+def test_find_results_are_cut_at_a_word_with_an_ellipsis():
+    from annotator.tui.screens.prompt import shorten
+
+    assert shorten("The port reopened on Monday after a strike.", 20) == "The port reopened\u2026"
+    assert shorten("Short.", 20) == "Short."
+
+
+async def test_an_empty_note_stores_nothing_or_clears_the_note(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "enter")
+        assert events(store) == []
+        await pilot.press("n", *"check", "enter")
+        assert screen(pilot).session.note() == "check"
+        await pilot.press("n", *["backspace"] * 5, "enter")
+        assert [(kind, note) for _, _, kind, _, _, note, _ in events(store)] == [("note", "check"), ("note", "")]
+        assert screen(pilot).session.note() is None

@@ -51,7 +51,7 @@ class Queries:
             "ORDER BY " + LATEST + " LIMIT 1",
             (group_id, annotator),
         ).fetchone()
-        return row[0] if row else None
+        return (row[0] or None) if row else None  # an empty note clears the one before
 
     def next_unlabeled(self, annotator: str, doc_id: int, after_index: int) -> int | None:
         """Index of the next sentence of a document, after after_index, whose group this annotator has not labeled."""

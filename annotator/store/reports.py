@@ -48,7 +48,7 @@ class Reports:
             "SELECT s.group_id, e.annotator, e.note FROM events e JOIN sentences s ON s.id = e.sentence_id "
             "WHERE e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL ORDER BY e.created_at, e.uid"
         ):
-            notes[(group, annotator)] = note  # the latest note wins
+            notes[(group, annotator)] = note or None  # the latest note wins; an empty one clears it
         return notes
 
     def label_rows(self) -> Iterator[tuple]:

@@ -13,34 +13,50 @@ LABEL_STYLE = {
     "ambiguous": "on $secondary-muted",
 }
 
-def label_bindings(action: str) -> list[Binding]:
+def label_bindings(action: str, doing: str) -> list[Binding]:
     """f c o a and 1-4, calling `action('label')`: the same keys label and decide."""
-    bindings = [Binding(key, f"{action}('{label}')", label) for key, label in LABEL_KEYS.items() if key.isalpha()]
-    bindings += [Binding(key, f"{action}('{label}')", label, show=False) for key, label in LABEL_KEYS.items() if key.isdigit()]
+    bindings = [Binding(key, f"{action}('{label}')", label, tooltip=f"{doing} {label}")
+                for key, label in LABEL_KEYS.items() if key.isalpha()]
+    bindings += [Binding(key, f"{action}('{label}')", label, show=False, tooltip=f"{doing} {label}")
+                 for key, label in LABEL_KEYS.items() if key.isdigit()]
     return bindings
 
 
-ANNOTATE = label_bindings("label") + [
-    Binding("u", "undo", "undo"),
-    Binding("space,s", "skip", "skip"),
-    Binding("n", "note", "note"),
-    Binding("j,down", "move(1)", "next", show=False),
-    Binding("k,up", "move(-1)", "prev", show=False),
-    Binding("right_square_bracket", "document(1)", "doc", key_display="]"),
-    Binding("left_square_bracket", "document(-1)", "prev doc", key_display="[", show=False),
-    Binding("g", "unlabeled", "unlabeled"),
-    Binding("slash", "find", "find", key_display="/"),
-    Binding("r", "refresh", "refresh", show=False),
-    Binding("question_mark", "help", "help", key_display="?"),
-    Binding("q", "quit", "quit"),
+ANNOTATE = label_bindings("label", "label the sentence, then go to the next one you have not labeled:") + [
+    Binding("u", "undo", "undo", tooltip="undo your last label or note, again and again"),
+    Binding("space,s", "skip", "skip", tooltip="skip to the next sentence"),
+    Binding("n", "note", "note", tooltip="add or edit a note on the sentence"),
+    Binding("j,down", "move(1)", "next", show=False, tooltip="next sentence"),
+    Binding("k,up", "move(-1)", "prev", show=False, tooltip="previous sentence"),
+    Binding("right_square_bracket", "document(1)", "doc", key_display="]", tooltip="next document"),
+    Binding("left_square_bracket", "document(-1)", "prev doc", key_display="[", show=False,
+            tooltip="previous document"),
+    Binding("g", "unlabeled", "unlabeled", tooltip="the next sentence you have not labeled, in any document"),
+    Binding("slash", "find", "find", key_display="/", tooltip="find a sentence by its text"),
+    Binding("r", "refresh", "refresh", show=False, tooltip="refresh: see what other annotators did"),
+    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
+    Binding("q", "quit", "quit", tooltip="quit (waits for labels still being saved)"),
 ]
 
-REVIEW = label_bindings("decide") + [
-    Binding("x", "decide('ambiguous')", "ambiguous"),
-    Binding("u", "undo", "undo"),
-    Binding("j,down,space", "move(1)", "next"),
-    Binding("k,up", "move(-1)", "prev", show=False),
-    Binding("t", "summary", "agreement"),
-    Binding("question_mark", "help", "help", key_display="?"),
-    Binding("q", "quit", "quit"),
+REVIEW = label_bindings("decide", "decide the unit's gold label:") + [
+    Binding("x", "decide('ambiguous')", "ambiguous", tooltip="mark the unit ambiguous (kept, left out of gold exports)"),
+    Binding("u", "undo", "undo", tooltip="undo your last decision"),
+    Binding("j,down,space", "move(1)", "next", tooltip="next unit"),
+    Binding("k,up", "move(-1)", "prev", show=False, tooltip="previous unit"),
+    Binding("t", "summary", "agreement", tooltip="the agreement table and each pair's confusion"),
+    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
+    Binding("q", "quit", "quit", tooltip="quit (waits for decisions still being saved)"),
 ]
+
+_KEY_NAMES = {"space": "space", "down": "↓", "up": "↑", "slash": "/", "question_mark": "?",
+              "right_square_bracket": "]", "left_square_bracket": "["}
+
+
+def key_table(bindings: list[Binding]) -> str:
+    """A Markdown table of a screen's keys, from its own bindings: the help never lists another screen's."""
+    rows: dict[str, list[str]] = {}  # what it does -> keys, in the order the screen lists them
+    for binding in bindings:
+        rows.setdefault(binding.tooltip, []).extend(f"`{_KEY_NAMES.get(k, k)}`" for k in binding.key.split(","))
+    lines = ["| key | what it does |", "|---|---|"]
+    lines += [f"| {' '.join(keys)} | {text} |" for text, keys in rows.items()]
+    return "\n".join(lines)

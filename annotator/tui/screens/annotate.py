@@ -148,6 +148,10 @@ class AnnotateScreen(Screen):
         else:
             self.call_after_refresh(self.scroll_to_current)
 
+    def on_resize(self) -> None:
+        """A new terminal size rewraps the text: bring the current sentence back into view."""
+        self.call_after_refresh(self.scroll_to_current)
+
     def scroll_to_current(self) -> None:
         """Keep the current sentence in view, scrolling a screenful at a time: a scroll repaints the
         whole view, so it should happen once a page, not on every keypress."""
@@ -262,12 +266,15 @@ class AnnotateScreen(Screen):
         self._act(self.session.refresh)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen("the annotation screen", ANNOTATE,
+                                        "A mouse click selects a sentence. Every label is saved as you give it.\n\n"))
 
     def action_note(self) -> None:
         def save(note: str | None) -> None:
-            if note is not None:
-                self._act(lambda: self.session.set_note(note))
+            if note is None:
+                return
+            if self._act(lambda: self.session.set_note(note)) is False:
+                self.notify("Empty note: nothing to save.", timeout=3)
 
         self.app.push_screen(NoteScreen(self.session.note()), save)
 
@@ -276,7 +283,8 @@ class AnnotateScreen(Screen):
             if hit is not None:
                 self._act(lambda: self.session.jump(*hit))
 
-        self.app.push_screen(FindScreen(self.session.find), go)
+        names = dict(self.session.docs)
+        self.app.push_screen(FindScreen(self.session.find, lambda doc_id: names.get(doc_id, "?")), go)
 
     def write_landed(self, sentence_id: int) -> None:
         """A write committed: show its sentence (and any other that was waiting) as stored."""

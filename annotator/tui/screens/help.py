@@ -1,4 +1,4 @@
-"""The help screen: guidelines and keys, from help.md."""
+"""The help screen: the labeling guidelines (help.md) and the keys of the screen it was opened from."""
 
 from pathlib import Path
 
@@ -8,12 +8,19 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-HELP_TEXT = (Path(__file__).resolve().parent.parent / "help.md").read_text(encoding="utf-8")
+from annotator.tui.bindings import key_table
+
+GUIDELINES = (Path(__file__).resolve().parent.parent / "help.md").read_text(encoding="utf-8")
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "close")]
 
+    def __init__(self, title: str, keys: list[Binding], extra: str = ""):
+        super().__init__()
+        self.text = (f"{GUIDELINES.rstrip()}\n\n# Keys: {title}\n\n{key_table(keys)}\n\n{extra}"
+                     "Press `escape`, `?` or `q` to close this help.\n")
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(HELP_TEXT)
+            yield Markdown(self.text)

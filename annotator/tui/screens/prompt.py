@@ -34,18 +34,24 @@ class NoteScreen(ModalScreen[str | None]):
 
 
 class FindScreen(ModalScreen[tuple[int, int] | None]):
-    """Find sentences by text; enter in the box picks the first hit, or choose one from the list."""
+    """Find sentences by text: type, move in the results with the arrows, enter opens the one
+    highlighted (the first, if none is)."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "cancel"),
+        Binding("down", "cursor(1)", "next hit", show=False, priority=True),
+        Binding("up", "cursor(-1)", "previous hit", show=False, priority=True),
+    ]
 
-    def __init__(self, search):
+    def __init__(self, search, name_of):
         super().__init__()
         self.search = search
+        self.name_of = name_of  # document id -> name
         self.hits: list[tuple[int, int, str]] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Find a sentence (type, then enter or pick one)")
+            yield Label("Find a sentence: type, arrows to choose, enter to open")
             yield Input(id="find-input")
             yield OptionList(id="find-results")
 
@@ -54,15 +60,39 @@ class FindScreen(ModalScreen[tuple[int, int] | None]):
         self.hits = self.search(event.value)
         results = self.query_one(OptionList)
         results.clear_options()
-        results.add_options([Option(f"{text[:100]}", id=str(i)) for i, (_, _, text) in enumerate(self.hits)])
+        if self.hits:
+            results.add_options([
+                Option(f"{self.name_of(doc_id)}:{index}  {shorten(text, 100)}", id=str(i))
+                for i, (doc_id, index, text) in enumerate(self.hits)
+            ])
+            results.highlighted = 0
+        elif event.value.strip():
+            results.add_option(Option("no match", disabled=True))
+
+    def action_cursor(self, delta: int) -> None:
+        results = self.query_one(OptionList)
+        if self.hits:
+            current = results.highlighted if results.highlighted is not None else -1
+            results.highlighted = max(0, min(len(self.hits) - 1, current + delta))
 
     @on(Input.Submitted)
-    def pick_first(self) -> None:
-        self.dismiss(self.hits[0][:2] if self.hits else None)
+    def pick_highlighted(self) -> None:
+        chosen = self.query_one(OptionList).highlighted
+        if self.hits:
+            self.dismiss(self.hits[chosen if chosen is not None and chosen < len(self.hits) else 0][:2])
 
     @on(OptionList.OptionSelected)
     def pick(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.hits[int(event.option.id)][:2])
+        if event.option.id is not None:
+            self.dismiss(self.hits[int(event.option.id)][:2])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def shorten(text: str, width: int) -> str:
+    """At most `width` characters, cut at a word with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(" ,;:") + "\u2026"

@@ -117,7 +117,7 @@ class ReviewScreen(Screen):
         self.app.push_screen(SummaryScreen(result, agreement.format_text(result)))
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen("the review screen", REVIEW))
 
     def write_landed(self, key) -> None:
         """A decision (or its undo) committed: show the unit as it now is."""
