@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from annotator.model import LABELS
+from annotator.wording import plural
 
 
 def cohen_kappa(a: Sequence[str], b: Sequence[str], labels: Sequence[str] | None = None) -> float | None:
@@ -240,7 +241,7 @@ def format_text(result: Agreement) -> str:
         f"units labeled by 2+ annotators  {result.units}",
         f"annotators                      {', '.join(result.annotators) or '-'}",
         f"Krippendorff's alpha (nominal)  {fmt(result.krippendorff_alpha)}",
-        f"Fleiss' kappa                   {fmt(result.fleiss_kappa)}  (over {result.fleiss_units} units labeled by all)",
+        f"Fleiss' kappa                   {fmt(result.fleiss_kappa)}  (over {plural(result.fleiss_units, 'unit')} labeled by all)",
         f"observed agreement              {fmt(result.observed_agreement)}",
         f"units in disagreement           {result.disagreements}",
         "",
@@ -249,7 +250,7 @@ def format_text(result: Agreement) -> str:
     lines += [f"  {label:<9} {fmt(value)}" for label, value in result.per_label.items()]
     if result.cohen_kappa:
         lines += ["", "Cohen's kappa per pair"]
-        lines += [f"  {pair:<30} {fmt(k)}  ({result.pair_units[pair]} units)" for pair, k in result.cohen_kappa.items()]
+        lines += [f"  {pair:<30} {fmt(k)}  ({plural(result.pair_units[pair], 'unit')})" for pair, k in result.cohen_kappa.items()]
     for pair, table in result.confusion.items():
         labels = table["labels"]
         lines += ["", f"confusion {pair} (rows {table['rows']}, columns {table['columns']})"]

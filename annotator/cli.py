@@ -112,9 +112,9 @@ def import_cmd(paths, db_path, fmt, replace, threshold):
         click.echo(f"error: {line}", err=True)
     joined = report.grouping.get("joined", 0)
     click.echo(
-        f"{report.documents} documents and {report.sentences} sentences added, {report.unchanged} unchanged"
+        f"{plural(report.documents, 'document')} and {plural(report.sentences, 'sentence')} added, {report.unchanged} unchanged"
         + (f", {report.replaced} replaced" if report.replaced else "")
-        + f"; {joined} sentences joined a duplicate group"
+        + f"; {plural(joined, 'sentence')} joined a duplicate group"
     )
     if report.refused:
         sys.exit(1)
@@ -181,10 +181,10 @@ def dupes(ctx, db_path, as_json, min_size):
         emit_json(listing)
         return
     for entry in listing:
-        click.echo(f"group {entry['group']} ({entry['size']} sentences, lowest ratio to the first {entry['min_ratio']:g})")
+        click.echo(f"group {entry['group']} ({plural(entry['size'], 'sentence')}, lowest ratio to the first {entry['min_ratio']:g})")
         for m in entry["members"]:
             click.echo(f"{'*' if m['representative'] else ' '} {m['doc']}:{m['index']}  {m['text']}")
-    click.echo(f"{len(listing)} groups with at least {min_size} members")
+    click.echo(f"{plural(len(listing), 'group')} with at least {plural(min_size, 'member')}")
 
 
 @dupes.command("split")
@@ -262,18 +262,33 @@ def ensure_documents(store: Store) -> None:
 @db_option
 @annotator_option
 @click.option("--doc", "doc_name", help="Start at this document (its name as stored).")
-def annotate(db_path, annotator_name, doc_name):
-    """Label sentences in the terminal: f fact, c claim, o opinion, a advert; ? for help."""
+@click.option("--sample", is_flag=True, help="Import the bundled sample corpus into a database that has no documents.")
+def annotate(db_path, annotator_name, doc_name, sample):
+    """Label sentences in the terminal: f fact, c claim, o opinion, a advert; ? for help.
+
+    The default database gets the bundled sample corpus on first use; any other only with
+    --sample. A --db path that does not exist is created only after you confirm it.
+    """
     from annotator.tui.app import AnnotatorApp
 
+    is_default = Path(db_path).resolve() == Path(default_path()).resolve()
+    if not is_default and not Path(db_path).exists():
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise click.ClickException(f"{db_path}: no such database; create it with `annotator import PATH "
+                                       f"--db {db_path}`, or run this in a terminal to confirm creating it")
+        if not click.confirm(f"{db_path} does not exist. Create a new database there?", default=False):
+            raise click.ClickException(f"{db_path}: not created")
     store = Store(db_path)
-    ensure_documents(store)
+    if not store.document_ids():
+        if not (is_default or sample):
+            raise click.ClickException(f"{db_path}: no documents yet; import some (annotator import PATH --db "
+                                       f"{db_path}) or add --sample for the sample corpus")
+        ensure_documents(store)
     if doc_name is not None and store.document_id(doc_name) is None:
         raise click.ClickException(f"{db_path}: no document named {doc_name!r}")
     if not store.document_ids():
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
     run_app(AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name))
-
 
 
 @main.command()
@@ -315,13 +330,13 @@ def disagreements(db_path, as_json, include_single):
         ])
         return
     for u in units:
-        click.echo(f"group {u.group}  {u.members[0][0]}:{u.members[0][1]}  ({u.documents} document{'s' * (u.documents != 1)})")
+        click.echo(f"group {u.group}  {u.members[0][0]}:{u.members[0][1]}  ({plural(u.documents, 'document')})")
         click.echo(f"  {u.text}")
         for v in u.votes:
             click.echo(f"  {v.annotator:<12} {v.label}" + (f"  note: {v.note}" if v.note else ""))
         if u.decision:
             click.echo(f"  decided: {u.decision[0]} by {u.decision[1]}")
-    click.echo(f"{len(units)} units")
+    click.echo(plural(len(units), "unit"))
 
 
 @main.command()
@@ -360,7 +375,7 @@ def import_labels_cmd(path, db_path):
         raise click.ClickException(str(err)) from None
     for line in result.errors:
         click.echo(f"error: {line}", err=True)
-    click.echo(f"{result.added} labels added, {result.already} already present, {len(result.errors)} rows skipped")
+    click.echo(f"{plural(result.added, 'label')} added, {result.already} already present, {plural(len(result.errors), 'row')} skipped")
     if result.collapsed:
         shown = "; ".join(f"{' '.join(refs)} ({who})" for who, refs in result.collapsed[:5])
         more = f"; and {len(result.collapsed) - 5} more" if len(result.collapsed) > 5 else ""
@@ -400,9 +415,9 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, card, csv_raw):
         raise click.ClickException(str(err)) from None
     for path in report.files:
         rows = report.rows["all" if not split else path.stem.rsplit(".", 1)[1]]
-        click.echo(f"wrote {rows} rows to {path}")
+        click.echo(f"wrote {plural(rows, 'row')} to {path}")
     for reason, n in sorted(report.left_out.items()):
-        click.echo(f"left out: {n} units {reason}", err=True)
+        click.echo(f"left out: {plural(n, 'unit')} {reason}", err=True)
     if sum(report.rows.values()) == 0:
         click.echo("note: no labeled units to export; the file is empty", err=True)
     card_text = datacard(report, mode=mode, db_path=db_path, split=split, seed=seed,

@@ -19,6 +19,7 @@ from pathlib import Path
 from annotator.agreement import Votes
 from annotator.model import AMBIGUOUS, GUIDELINES, LABELS
 from annotator.store import LABEL_ROW_FIELDS, Store
+from annotator.wording import plural
 
 MODES = ("gold", "majority", "all")
 FORMATS = ("jsonl", "csv", "parquet")
@@ -308,7 +309,7 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
         lines.append(f"| {label} | " + " | ".join(str(report.per_label.get(s, Counter())[label]) for s in splits) + " |")
     lines.append("| **total** | " + " | ".join(str(report.rows[s]) for s in splits) + " |")
     if report.left_out:
-        lines += ["", "Left out: " + "; ".join(f"{n} units {why}" for why, n in sorted(report.left_out.items()))]
+        lines += ["", "Left out: " + "; ".join(f"{plural(n, 'unit')} {why}" for why, n in sorted(report.left_out.items()))]
     lines += ["", "## Annotators", ""]
     for name, n in sorted(figures.labeled_by.items()):
         lines.append(f"- {name}: {n} labeled units")
@@ -318,7 +319,7 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
         "", "## Agreement", "",
         f"- units labeled by two or more annotators: {figures.units}",
         f"- Krippendorff's alpha (nominal): {fmt(figures.krippendorff_alpha)}",
-        f"- Fleiss' kappa: {fmt(figures.fleiss_kappa)} (over {figures.fleiss_units} units labeled by all)",
+        f"- Fleiss' kappa: {fmt(figures.fleiss_kappa)} (over {plural(figures.fleiss_units, 'unit')} labeled by all)",
         f"- observed agreement: {fmt(figures.observed_agreement)}",
         f"- units in disagreement: {figures.disagreements}",
         "", "## Labeling guidelines", "",

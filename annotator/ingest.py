@@ -152,7 +152,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
             kept, new, detached = store.replace_sentences(doc_id, rows)
         report.replaced += 1
         sentences += new
-        note = f"replaced {doc.name}: {kept} sentences kept, {new} new"
+        note = f"replaced {doc.name}: {plural(kept, 'sentence')} kept, {new} new"
         notes.append(note + (f", {plural(detached, 'label')} of removed sentences set aside (kept in the "
                              "history; they come back if the sentence does)" if detached else ""))
     report.documents += added

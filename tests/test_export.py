@@ -37,8 +37,8 @@ def test_gold_rows_exact(built, tmp_path):
     result = run("export", "--out", out, "--db", built)
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "left out: 1 units in disagreement without a decision",
-        "left out: 1 units marked ambiguous",
+        "left out: 1 unit in disagreement without a decision",
+        "left out: 1 unit marked ambiguous",
     ]
     t = texts(built)
     rows = read_jsonl(out)
@@ -55,6 +55,7 @@ def test_gold_rows_exact(built, tmp_path):
     assert len({r["group"] for r in rows}) == len(rows)
     card = (tmp_path / "datacard.md").read_text()
     assert "| fact | 4 |" in card and "| **total** | 7 |" in card and "**advert**: promotion" in card
+    assert "Left out: 1 unit in disagreement without a decision; 1 unit marked ambiguous" in card
 
 
 def test_majority_rows_csv(built, tmp_path):

@@ -156,7 +156,7 @@ def test_large_document(db_path, tmp_path):
     big.write_text(paragraph * 600_000)  # about 53 MB
     result = run("import", big, "--db", db_path)
     assert result.exit_code == 0, result.output
-    assert "1 documents and 1200000 sentences added" in result.output
+    assert "1 document and 1200000 sentences added" in result.output
 
 
 def test_db_given_before_the_command(tmp_path):

@@ -198,7 +198,8 @@ def test_no_command_imports_the_bundled_corpus_then_opens_the_app(tmp_path, monk
     monkeypatch.setattr(AnnotatorApp, "run", lambda self: opened.append((self.annotator, self.mode)))
     monkeypatch.setenv("ANNOTATOR_NAME", "newcomer")
     db = tmp_path / "fresh.db"
-    result = CliRunner().invoke(main, ["--db", str(db)])
+    monkeypatch.setenv("ANNOTATOR_DB", str(db))  # the default database gets the sample corpus on first use
+    result = CliRunner().invoke(main, [])
     assert result.exit_code == 0, result.output
     assert opened == [("newcomer", "annotate")]
     assert Store(db).counts()["documents"] == 7
@@ -207,6 +208,10 @@ def test_no_command_imports_the_bundled_corpus_then_opens_the_app(tmp_path, monk
     assert opened == [("newcomer", "annotate")]
     missing = CliRunner().invoke(main, ["annotate", "--db", str(db), "--doc", "nope.txt"])
     assert missing.output == f"Error: {db}: no document named 'nope.txt'\n"
+    other = tmp_path / "other.db"
+    Store(other).close()
+    assert CliRunner().invoke(main, ["annotate", "--db", str(other), "--sample"]).exit_code == 0  # asked for
+    assert Store(other).counts()["documents"] == 7
 
 
 async def test_progress_counts_follow_labels_relabels_and_undo(store):

@@ -123,6 +123,8 @@ class Connection:
                 raise StoreError(f"{self.path}: no such database (import documents first: annotator import PATH)")
             if target.is_dir():
                 raise StoreError(f"{self.path}: is a folder, not a database file")
+            if target.exists() and not target.is_file():
+                raise StoreError(f"{self.path}: not a regular file (a device or a pipe?); give a database file")
             if not target.parent.exists():
                 raise StoreError(f"{self.path}: folder {target.parent} does not exist")
         try:

@@ -200,7 +200,7 @@ class AnnotateScreen(Screen):
         progress = session.progress()
         self.query_one("#progress", ProgressBar).update(total=max(1, progress.groups), progress=progress.labeled)
         team_groups, team_people = session.team
-        counts = [f"labeled {progress.labeled} of {progress.groups} groups",
+        counts = [f"labeled {progress.labeled} of {plural(progress.groups, 'group')}",
                   f"[dim]team at last r: {team_groups} by {team_people}[/]"]
         for label in LABELS:
             counts.append(f"[{LABEL_STYLE[label]}] {label[0].upper()} [/] {label:<8} {progress.per_label.get(label, 0)}")

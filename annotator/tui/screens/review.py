@@ -14,6 +14,7 @@ from annotator.review import Review, agreement_figures
 from annotator.store import StoreError
 from annotator.tui.bindings import LABEL_STYLE, REVIEW
 from annotator.tui.screens.help import HelpScreen
+from annotator.wording import plural
 
 # heat map shades from no confusion to the most frequent cell
 _SHADES = ["", "on $primary 15%", "on $primary 35%", "on $primary 60%", "on $primary"]
@@ -84,7 +85,7 @@ class ReviewScreen(Screen):
         parts = [f"[dim]{escape(s)}[/dim]" for s in before] + [f"[b reverse]{escape(text)}[/]"] + [
             f"[dim]{escape(s)}[/dim]" for s in after]
         self.query_one("#context-text", Static).update("\n\n".join(parts))
-        lines = [f"in {unit.documents} document{'s' * (unit.documents != 1)} ({len(unit.members)} copies)"]
+        lines = [f"in {plural(unit.documents, 'document')} ({plural(len(unit.members), 'copy', 'copies')})"]
         for vote in unit.votes:
             style = LABEL_STYLE.get(vote.label, "")
             note = f"  [i]note: {escape(vote.note)}[/i]" if vote.note else ""
