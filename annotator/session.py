@@ -6,6 +6,7 @@ Only the current document's sentences are held in memory, never the corpus.
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -14,6 +15,11 @@ from annotator.store import SentenceRow, Store
 from annotator.timestamps import now
 from annotator.variants import Variant, variants
 from annotator.writer import ImmediateWriter
+
+
+def clock() -> str:
+    """The time of day shown beside the team's progress ("refreshed 14:02")."""
+    return time.strftime("%H:%M")
 
 
 @dataclass(frozen=True)
@@ -47,12 +53,14 @@ class Session:
         self.writer = writer or ImmediateWriter(store)
         self.saving: set[int] = set()  # sentence ids with writes not landed yet
         self.unsaved_groups: set[int] = set()  # groups labeled here whose label has not landed yet
+        self.just_labeled: SentenceRow | None = None  # set by a label, cleared by the screen's next action
         self.annotator = annotator
         self.docs: list[tuple[int, str]] = store.document_ids()
         if not self.docs:
             raise ValueError("the database holds no documents: import some first (annotator import PATH)")
         self.groups_total = store.count_groups()
         self.team = store.team_progress()
+        self.team_at = clock()
         self._per_label: dict[str, int] | None = None
         self.undo_stack: list[Undoable] = []  # this session's own events, latest last
         self.doc_pos = 0
@@ -88,6 +96,7 @@ class Session:
         self.docs = self.store.document_ids()
         self.groups_total = self.store.count_groups()
         self.team = self.store.team_progress()
+        self.team_at = clock()
         self._per_label = None
         names = [d[0] for d in self.docs]
         self.doc_pos = names.index(self.doc_id) if self.doc_id in names else 0
@@ -103,6 +112,13 @@ class Session:
         s = self.sentence
         return max(0, self.doc_counts.get(s.group_id, 1) - 1) if s else 0
 
+    def other_document_names(self, limit: int = 3) -> list[str]:
+        """The first few other documents holding the current sentence's group."""
+        s = self.sentence
+        if s is None or not self.other_documents():
+            return []
+        return self.store.group_documents(s.group_id, exclude=self.doc_id, limit=limit)
+
     def variants(self) -> tuple[list[Variant], int]:
         """Members of the current sentence's group worded differently (the first few, and how many
         wordings in all): what this sentence's label will also be given to."""
@@ -113,9 +129,13 @@ class Session:
             self._variants[s.id] = variants(self.store, s)
         return self._variants[s.id]
 
-    def note(self) -> str | None:
-        s = self.sentence
+    def note(self, sentence: SentenceRow | None = None) -> str | None:
+        s = sentence or self.sentence
         return self.store.group_note(s.group_id, self.annotator) if s else None
+
+    def note_target(self) -> SentenceRow | None:
+        """The sentence a note is for: the one just labeled (a note explains a label), else the current one."""
+        return self.just_labeled or self.sentence
 
     def progress(self) -> Progress:
         """This annotator's labeled groups. Counted in the database once, then kept up to date
@@ -197,18 +217,20 @@ class Session:
         self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label))
         self._count(previous, label)
         self._show_group_label(s.group_id, label)
-        return self.goto_unlabeled()
+        moved = self.goto_unlabeled()
+        self.just_labeled = s
+        return moved
 
-    def set_note(self, note: str) -> bool:
-        """Store a note on the sentence. An empty note clears the one there is, and without one it
-        changes nothing (False)."""
-        s = self.sentence
+    def set_note(self, note: str, sentence: SentenceRow | None = None) -> bool:
+        """Store a note on the sentence (the current one unless given). An empty note clears the one
+        there is, and without one it changes nothing (False)."""
+        s = sentence or self.sentence
         note = note.strip()
-        if s is not None and (note or self.note()):
+        if s is not None and (note or self.note(s)):
             uid, at, who = uuid.uuid4().hex, now(), self.annotator
             # an empty note is stored as "" (not NULL): it is the latest note, and it says "none"
             self._write(s.id, lambda store: store.add_event(s.id, "note", who, None, note, created_at=at, uid=uid))
-            self.undo_stack.append(Undoable(uid, "note", s.id, self.doc_id, self.index, s.group_id))
+            self.undo_stack.append(Undoable(uid, "note", s.id, s.doc_id, s.index, s.group_id))
             return True
         return False
 

@@ -32,6 +32,12 @@ def store(corpus_db, tmp_path):
     s.close()
 
 
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    """Snapshots show "refreshed 14:02", whatever the time of the run."""
+    monkeypatch.setattr("annotator.session.clock", lambda: "14:02")
+
+
 @pytest.fixture
 def built_review_db(tmp_path):
     from helpers import build
@@ -82,7 +88,8 @@ async def test_undo_back_to_the_start(store):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f", "c", "o", "n", *"maybe", "enter")
         await pilot.press("u", "u", "u", "u", "u")
-        assert [(e[1], e[2], e[6]) for e in events(store)] == [(0, "label", 1), (1, "label", 1), (2, "label", 1), (3, "note", 1)]
+        # the note, given right after labeling sentence 2, is on sentence 2
+        assert [(e[1], e[2], e[6]) for e in events(store)] == [(0, "label", 1), (1, "label", 1), (2, "label", 1), (2, "note", 1)]
         session = screen(pilot).session
         assert (session.index, session.labels, session.progress().labeled) == (0, {}, 0)
 
@@ -165,15 +172,39 @@ async def test_group_label_shows_in_the_other_document(store):
         assert session.labels == {3: "claim"}
         await pilot.press("j", "j", "j")
         info = str(pilot.app.screen.query_one("#sentence-info").render())
-        assert info == "your label: claim\nalso in 1 other document"
+        assert info == "your label: claim\nalso in 1 other document: corpus/wire-port-strike.txt"
 
 
-def test_snapshot_main_screen(store, snap_compare):
-    assert snap_compare(AnnotatorApp(store, "alice"), press=["f", "c", "o", "j"], terminal_size=SIZE)
+def pressing(*keys):
+    """Press keys, then let the writes land and the screen settle: a snapshot shows stored labels."""
+    async def run_before(pilot):
+        await pilot.press(*keys)
+        wait_all(10)
+        await pilot.pause()
+        await pilot.pause()
+    return run_before
 
 
-def test_snapshot_help_screen(store, snap_compare):
-    assert snap_compare(AnnotatorApp(store, "alice"), press=["question_mark"], terminal_size=SIZE)
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+def test_snapshot_main_screen(store, snap_compare, size):
+    assert snap_compare(AnnotatorApp(store, "alice"), run_before=pressing("f", "c", "o", "j"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+def test_snapshot_help_screen(store, snap_compare, size):
+    assert snap_compare(AnnotatorApp(store, "alice"), run_before=pressing("question_mark"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+def test_snapshot_review_screen(built_review_db, snap_compare, size):
+    assert snap_compare(AnnotatorApp(Store(built_review_db), "lead", mode="review"), run_before=pressing(),
+                        terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+def test_snapshot_review_help(built_review_db, snap_compare, size):
+    assert snap_compare(AnnotatorApp(Store(built_review_db), "lead", mode="review"),
+                        run_before=pressing("question_mark"), terminal_size=size)
 
 
 async def test_refresh_shows_what_others_labeled(store):
@@ -185,7 +216,8 @@ async def test_refresh_shows_what_others_labeled(store):
         other.add_event(other.sentence_at(IRAQ, 5).id, "label", "bob", "opinion")
         await pilot.press("r")
         counts = str(pilot.app.screen.query_one("#counts").render())
-        assert "team at last r: 3 by 2" in counts
+        assert "team: 3 units labeled by 2 people (refreshed " in counts
+        assert any("Refreshed: the team has labeled 3 units (2 people)." == n.message for n in app._notifications)
         assert screen(pilot).session.labels == {0: "fact"}  # bob's labels are bob's, not alice's
 
 
@@ -305,3 +337,14 @@ async def test_an_empty_note_stores_nothing_or_clears_the_note(store):
         await pilot.press("n", *["backspace"] * 5, "enter")
         assert [(kind, note) for _, _, kind, _, _, note, _ in events(store)] == [("note", "check"), ("note", "")]
         assert screen(pilot).session.note() is None
+
+
+async def test_n_right_after_a_label_notes_the_sentence_just_labeled(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c", "n")
+        assert "the sentence you just labeled (1)" in str(pilot.app.screen.query_one("Label").render())
+        await pilot.press(*"why claim", "enter")
+        await pilot.press("j", "n", *"on the third", "enter")
+        assert [(i, kind, note) for _, i, kind, _, _, note, _ in events(store)] == [
+            (0, "label", None), (0, "note", "why claim"), (2, "note", "on the third")]

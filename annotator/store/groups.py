@@ -209,6 +209,12 @@ class Groups:
         ).fetchall()
         return rows[:limit], len(rows)
 
+    def group_documents(self, group_id: int, exclude: int, limit: int) -> list[str]:
+        """Names of the first documents (other than `exclude`) holding a group."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT DISTINCT d.name FROM sentences s JOIN documents d ON d.id = s.doc_id "
+            "WHERE s.group_id = ? AND s.doc_id != ? ORDER BY d.id LIMIT ?", (group_id, exclude, limit))]
+
     def group_doc_counts(self, doc_id: int) -> dict[int, int]:
         """group id -> number of documents containing it, for the groups of one document."""
         return dict(

@@ -22,7 +22,10 @@ def label_bindings(action: str, doing: str) -> list[Binding]:
     return bindings
 
 
+# the label keys, help and quit come first: a narrow footer cuts from the end
 ANNOTATE = label_bindings("label", "label the sentence, then go to the next one you have not labeled:") + [
+    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
+    Binding("q", "quit", "quit", tooltip="quit (waits for labels still being saved)"),
     Binding("u", "undo", "undo", tooltip="undo your last label or note, again and again"),
     Binding("space,s", "skip", "skip", tooltip="skip to the next sentence"),
     Binding("n", "note", "note", tooltip="add or edit a note on the sentence"),
@@ -34,18 +37,16 @@ ANNOTATE = label_bindings("label", "label the sentence, then go to the next one 
     Binding("g", "unlabeled", "unlabeled", tooltip="the next sentence you have not labeled, in any document"),
     Binding("slash", "find", "find", key_display="/", tooltip="find a sentence by its text"),
     Binding("r", "refresh", "refresh", show=False, tooltip="refresh: see what other annotators did"),
-    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
-    Binding("q", "quit", "quit", tooltip="quit (waits for labels still being saved)"),
 ]
 
 REVIEW = label_bindings("decide", "decide the unit's gold label:") + [
+    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
+    Binding("q", "quit", "quit", tooltip="quit (waits for decisions still being saved)"),
     Binding("x", "decide('ambiguous')", "ambiguous", tooltip="mark the unit ambiguous (kept, left out of gold exports)"),
     Binding("u", "undo", "undo", tooltip="undo your last decision"),
     Binding("j,down,space", "move(1)", "next", tooltip="next unit"),
     Binding("k,up", "move(-1)", "prev", show=False, tooltip="previous unit"),
     Binding("t", "summary", "agreement", tooltip="the agreement table and each pair's confusion"),
-    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
-    Binding("q", "quit", "quit", tooltip="quit (waits for decisions still being saved)"),
 ]
 
 _KEY_NAMES = {"space": "space", "down": "↓", "up": "↑", "slash": "/", "question_mark": "?",

@@ -13,12 +13,13 @@ from annotator.session import Session
 from annotator.store import StoreError
 from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.screens.prompt import FindScreen, NoteScreen
+from annotator.tui.screens.prompt import FindScreen, NoteScreen, shorten
 from annotator.wording import plural
 
 # sentences rendered before and after the current one: a huge document stays fast, and since
 # labeling moves forward, the window reaches further ahead, so it is rebuilt seldom
 BEHIND, AHEAD = 10, 50
+NARROW = 100  # columns: below this the side panel folds into one status line
 
 
 def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], bool]]:
@@ -75,6 +76,7 @@ class AnnotateScreen(Screen):
                 yield ProgressBar(id="progress", show_eta=False)
                 yield Static(id="counts", classes="section")
                 yield Static(id="sentence-info", classes="section")
+        yield Static(id="status")  # the side panel folded into one line, on narrow terminals
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -89,12 +91,13 @@ class AnnotateScreen(Screen):
         text = escape(s.text)
         # every sentence starts with a one-letter mark (its label, or a dot): it shows where the
         # sentences split, and a new label never rewraps the paragraph
+        # the mark is a bracketed letter, which no sentence text reads as a word even without colour
         if label and s.id in self.session.saving:  # given, not yet stored: the letter in italics, dimmed
-            text = f"[{LABEL_STYLE[label]}][i dim]{label[0].upper()}[/i dim] {text}[/]"
+            text = f"[{LABEL_STYLE[label]}][i dim]\\[{label[0].upper()}][/i dim] {text}[/]"
         elif label:
-            text = f"[{LABEL_STYLE[label]}][b]{label[0].upper()}[/b] {text}[/]"
+            text = f"[{LABEL_STYLE[label]}][b]\\[{label[0].upper()}][/b] {text}[/]"
         else:
-            text = f"[dim]·[/dim] {text}"
+            text = f"[dim]\\[·][/dim] {text}"
         if i == self.session.index:
             text = f"[reverse]{text}[/reverse]"
         return f"[@click=screen.select({i})]{text}[/]"
@@ -149,7 +152,12 @@ class AnnotateScreen(Screen):
             self.call_after_refresh(self.scroll_to_current)
 
     def on_resize(self) -> None:
-        """A new terminal size rewraps the text: bring the current sentence back into view."""
+        """A new terminal size rewraps the text: bring the current sentence back into view. Below
+        NARROW columns the side panel folds into a status line under the text."""
+        narrow = self.size.width < NARROW
+        if self.has_class("narrow") != narrow:
+            self.set_class(narrow, "narrow")
+            self.update_panel()
         self.call_after_refresh(self.scroll_to_current)
 
     def scroll_to_current(self) -> None:
@@ -201,7 +209,8 @@ class AnnotateScreen(Screen):
         self.query_one("#progress", ProgressBar).update(total=max(1, progress.groups), progress=progress.labeled)
         team_groups, team_people = session.team
         counts = [f"labeled {progress.labeled} of {plural(progress.groups, 'group')}",
-                  f"[dim]team at last r: {team_groups} by {team_people}[/]"]
+                  f"[dim]team: {plural(team_groups, 'unit')} labeled by {plural(team_people, 'person', 'people')} "
+                  f"(refreshed {session.team_at})[/]"]
         for label in LABELS:
             counts.append(f"[{LABEL_STYLE[label]}] {label[0].upper()} [/] {label:<8} {progress.per_label.get(label, 0)}")
         self.query_one("#counts", Static).update("\n".join(counts), layout=False)
@@ -213,19 +222,34 @@ class AnnotateScreen(Screen):
             lines.append(f"your label: [b]{label}[/b]" if label else "your label: [dim]none[/]")
             others = session.other_documents()
             if others:
-                lines.append(f"also in {others} other document{'s' * (others != 1)}")
+                names = session.other_document_names()
+                more = f" and {others - len(names)} more" if others > len(names) else ""
+                lines.append(f"also in {plural(others, 'other document')}: {escape(', '.join(names))}{more}")
             note = session.note()
             if note:
                 lines.append(f"note: {escape(note)}")
             lines.extend(variant_lines(*session.variants()))
         self.query_one("#sentence-info", Static).update("\n".join(lines), layout=False)
+        if self.has_class("narrow"):
+            label = session.labels.get(session.index) if s is not None else None
+            status = [f"{session.index + 1 if s else 0}/{len(session.sentences)}",
+                      f"doc {session.doc_pos + 1}/{len(session.docs)}",
+                      f"labeled {progress.labeled}/{progress.groups}",
+                      f"yours: {label or 'none'}"]
+            if s is not None and session.other_documents():
+                status.append(f"in {plural(session.other_documents() + 1, 'document')}")
+            if session.saving:
+                status.append("[i]saving...[/i]")
+            self.query_one("#status", Static).update(" · ".join(status), layout=False)
 
     # -- actions -------------------------------------------------------------------------
 
     def _position(self) -> tuple[int, int]:
         return self.session.doc_id, self.session.index
 
-    def _act(self, change) -> None:
+    def _act(self, change, keeps_last_label: bool = False) -> None:
+        if not keeps_last_label:
+            self.session.just_labeled = None  # `n` notes the sentence just labeled only right after the label
         before = self._position()
         try:
             result = change()
@@ -236,7 +260,7 @@ class AnnotateScreen(Screen):
         return result
 
     def action_label(self, label: str) -> None:
-        if self._act(lambda: self.session.label(label)) is False:
+        if self._act(lambda: self.session.label(label), keeps_last_label=True) is False:
             self.notify("Every sentence has your label. Well done.", timeout=4)
 
     def action_undo(self) -> None:
@@ -264,19 +288,32 @@ class AnnotateScreen(Screen):
 
     def action_refresh(self) -> None:
         self._act(self.session.refresh)
+        groups, people = self.session.team
+        self.notify(f"Refreshed: the team has labeled {plural(groups, 'unit')} "
+                    f"({plural(people, 'person', 'people')}).", timeout=3)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen("the annotation screen", ANNOTATE,
                                         "A mouse click selects a sentence. Every label is saved as you give it.\n\n"))
 
     def action_note(self) -> None:
+        target = self.session.note_target()
+        if target is None:
+            return
+        if self.session.just_labeled is not None:
+            subject = f"the sentence you just labeled ({target.index + 1}): {shorten(target.text, 60)}"
+        else:
+            subject = f"sentence {target.index + 1}: {shorten(target.text, 60)}"
+
         def save(note: str | None) -> None:
             if note is None:
                 return
-            if self._act(lambda: self.session.set_note(note)) is False:
+            if self._act(lambda: self.session.set_note(note, target)) is False:
                 self.notify("Empty note: nothing to save.", timeout=3)
+            elif target.id != (self.session.sentence.id if self.session.sentence else None):
+                self.notify(f"Note saved on {subject}", timeout=3)
 
-        self.app.push_screen(NoteScreen(self.session.note()), save)
+        self.app.push_screen(NoteScreen(self.session.note(target), subject), save)
 
     def action_find(self) -> None:
         def go(hit: tuple[int, int] | None) -> None:

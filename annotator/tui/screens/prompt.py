@@ -16,13 +16,14 @@ class NoteScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, current: str | None):
+    def __init__(self, current: str | None, subject: str = "this sentence"):
         super().__init__()
         self.current = current or ""
+        self.subject = subject
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Note on this sentence (enter saves, escape cancels)")
+            yield Label(f"Note on {self.subject}\n(enter saves, an empty note clears it, escape cancels)", markup=False)
             yield Input(value=self.current, id="note-input")
 
     @on(Input.Submitted)
