@@ -54,6 +54,7 @@ class Session:
         self.saving: set[int] = set()  # sentence ids with writes not landed yet
         self.unsaved_groups: set[int] = set()  # groups labeled here whose label has not landed yet
         self.just_labeled: SentenceRow | None = None  # set by a label, cleared by the screen's next action
+        self.view: str | None = None  # None: every sentence; "unlabeled", or a label: only those
         self.annotator = annotator
         self.docs: list[tuple[int, str]] = store.document_ids()
         if not self.docs:
@@ -147,9 +148,36 @@ class Session:
 
     # -- moving --------------------------------------------------------------------------
 
+    VIEWS = (None, "unlabeled", *LABELS)
+
+    def shown(self, index: int) -> bool:
+        """Is this sentence of the open document in the current view?"""
+        if self.view is None:
+            return True
+        label = self.labels.get(index)
+        return label is None if self.view == "unlabeled" else label == self.view
+
+    def cycle_view(self) -> str | None:
+        """Every sentence, then only the unlabeled ones, then each label's; the current sentence stays
+        if it is in the new view, else the next one that is (or the one before)."""
+        self.view = self.VIEWS[(self.VIEWS.index(self.view) + 1) % len(self.VIEWS)]
+        if self.sentences and not self.shown(self.index):
+            self.move(1)
+            if not self.shown(self.index):
+                self.move(-1)
+        return self.view
+
     def move(self, delta: int) -> None:
-        if self.sentences:
-            self.index = max(0, min(len(self.sentences) - 1, self.index + delta))
+        """One sentence on or back, within the current view."""
+        if not self.sentences:
+            return
+        step = 1 if delta > 0 else -1
+        index, left = self.index, abs(delta)
+        while left and 0 <= index + step < len(self.sentences):
+            index += step
+            if self.shown(index):
+                left -= 1
+                self.index = index
 
     def select(self, index: int) -> None:
         if 0 <= index < len(self.sentences):

@@ -348,3 +348,22 @@ async def test_n_right_after_a_label_notes_the_sentence_just_labeled(store):
         await pilot.press("j", "n", *"on the third", "enter")
         assert [(i, kind, note) for _, i, kind, _, _, note, _ in events(store)] == [
             (0, "label", None), (0, "note", "why claim"), (2, "note", "on the third")]
+
+
+async def test_go_to_a_sentence_by_number_and_view_one_label(store):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("colon", *"12", "enter")
+        session = screen(pilot).session
+        assert session.index == 11
+        await pilot.press("colon", *"999", "enter")  # out of range: stays
+        assert session.index == 11
+        await pilot.press("colon", *"1", "enter", "f", "c", "f")  # sentences 0-2: fact, claim, fact
+        await pilot.press("v", "v")  # every sentence -> unlabeled -> fact
+        assert session.view == "fact"
+        await pilot.press("colon", *"1", "enter", "j")
+        assert session.index == 2  # the claim at 1 is not in the view
+        markup = screen(pilot).para_markup(screen(pilot).para_of[2])
+        assert "[F]" in markup and "[C]" not in markup
+        await pilot.press("v")
+        assert (session.view, session.index) == ("claim", 1)  # no claim after 2: the one before

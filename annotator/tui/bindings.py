@@ -36,6 +36,8 @@ ANNOTATE = label_bindings("label", "label the sentence, then go to the next one 
             tooltip="previous document"),
     Binding("g", "unlabeled", "unlabeled", tooltip="the next sentence you have not labeled, in any document"),
     Binding("slash", "find", "find", key_display="/", tooltip="find a sentence by its text"),
+    Binding("colon", "goto", "go to", key_display=":", show=False, tooltip="go to a sentence by its number"),
+    Binding("v", "view", "view", tooltip="show every sentence, only the unlabeled ones, or one label's (cycles)"),
     Binding("r", "refresh", "refresh", show=False, tooltip="refresh: see what other annotators did"),
 ]
 
@@ -49,7 +51,7 @@ REVIEW = label_bindings("decide", "decide the unit's gold label:") + [
     Binding("t", "summary", "agreement", tooltip="the agreement table and each pair's confusion"),
 ]
 
-_KEY_NAMES = {"space": "space", "down": "↓", "up": "↑", "slash": "/", "question_mark": "?",
+_KEY_NAMES = {"colon": ":", "space": "space", "down": "↓", "up": "↑", "slash": "/", "question_mark": "?",
               "right_square_bracket": "]", "left_square_bracket": "["}
 
 

@@ -13,7 +13,7 @@ from annotator.session import Session
 from annotator.store import StoreError
 from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.screens.prompt import FindScreen, NoteScreen, shorten
+from annotator.tui.screens.prompt import FindScreen, NoteScreen, NumberScreen, shorten
 from annotator.wording import plural
 
 # sentences rendered before and after the current one: a huge document stays fast, and since
@@ -103,7 +103,9 @@ class AnnotateScreen(Screen):
         return f"[@click=screen.select({i})]{text}[/]"
 
     def para_markup(self, p: int) -> str:
-        return " ".join(self.sentence_markup(i) for i in self.para_members[p])
+        shown = self.session.shown
+        current = self.session.index
+        return " ".join(self.sentence_markup(i) for i in self.para_members[p] if i == current or shown(i))
 
     def render_document(self) -> None:
         """Rebuild the visible window of the document around the current sentence."""
@@ -131,8 +133,8 @@ class AnnotateScreen(Screen):
             if p < len(self.pool):
                 widget = self.pool[p]
                 widget.update(markup)
-                if not widget.display:
-                    widget.display = True
+                if widget.display != bool(markup):  # a paragraph with nothing in the view is hidden
+                    widget.display = bool(markup)
             else:
                 widget = Static(markup, classes="para")
                 self.pool.append(widget)
@@ -176,7 +178,7 @@ class AnnotateScreen(Screen):
         old_doc, old_index = previous
         session = self.session
         lo, hi = self.window
-        if old_doc != session.doc_id or not (lo <= session.index < hi) or (
+        if session.view is not None or old_doc != session.doc_id or not (lo <= session.index < hi) or (
             (session.index - lo < 3 and lo > 0) or (hi - session.index < 15 and hi < len(session.sentences))
         ):
             self.render_document()
@@ -215,6 +217,8 @@ class AnnotateScreen(Screen):
             counts.append(f"[{LABEL_STYLE[label]}] {label[0].upper()} [/] {label:<8} {progress.per_label.get(label, 0)}")
         self.query_one("#counts", Static).update("\n".join(counts), layout=False)
         lines = []
+        if session.view is not None:
+            lines.append(f"[b]view: {session.view}[/b] (v for more)")
         if session.saving:
             lines.append(f"[i]saving {plural(len(session.saving), 'sentence')}...[/i]")
         if s is not None:
@@ -314,6 +318,18 @@ class AnnotateScreen(Screen):
                 self.notify(f"Note saved on {subject}", timeout=3)
 
         self.app.push_screen(NoteScreen(self.session.note(target), subject), save)
+
+    def action_goto(self) -> None:
+        def go(number: int | None) -> None:
+            if number is not None:
+                self._act(lambda: self.session.select(number - 1))
+
+        self.app.push_screen(NumberScreen(len(self.session.sentences)), go)
+
+    def action_view(self) -> None:
+        view = self._act(self.session.cycle_view)
+        names = {None: "every sentence", "unlabeled": "only sentences you have not labeled"}
+        self.notify(f"Showing {names.get(view, f'only your {view} labels')}.", timeout=3)
 
     def action_find(self) -> None:
         def go(hit: tuple[int, int] | None) -> None:

@@ -34,6 +34,29 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class NumberScreen(ModalScreen[int | None]):
+    """Ask for a sentence number (1 to `count`)."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, count: int):
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Go to sentence (1-{self.count}), enter to go, escape to cancel")
+            yield Input(id="number-input", type="integer")
+
+    @on(Input.Submitted)
+    def go(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        self.dismiss(int(value) if value.isdigit() and 1 <= int(value) <= self.count else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class FindScreen(ModalScreen[tuple[int, int] | None]):
     """Find sentences by text: type, move in the results with the arrows, enter opens the one
     highlighted (the first, if none is)."""
