@@ -10,6 +10,13 @@ from annotator.store import Store
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
+@pytest.fixture(autouse=True)
+def own_config_folder(tmp_path, monkeypatch):
+    """Screen preferences (the theme) go to a folder of the test's own, never the user's."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("TEXTUAL_THEME", raising=False)
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.db"

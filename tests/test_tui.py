@@ -367,3 +367,17 @@ async def test_go_to_a_sentence_by_number_and_view_one_label(store):
         assert "[F]" in markup and "[C]" not in markup
         await pilot.press("v")
         assert (session.view, session.index) == ("claim", 1)  # no claim after 2: the one before
+
+
+async def test_the_chosen_theme_is_remembered_for_this_user(store, tmp_path):
+    from annotator.tui import preferences
+
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        pilot.app.theme = "textual-light"
+        await pilot.pause()
+    assert preferences.saved_theme() == "textual-light"
+    assert (tmp_path / "config" / "annotator" / "theme").read_text() == "textual-light\n"
+    again = AnnotatorApp(store, "alice")
+    async with again.run_test(size=SIZE) as pilot:
+        assert pilot.app.theme == "textual-light"

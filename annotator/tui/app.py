@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 
 from textual.app import App
 
 from annotator.store import Store
+from annotator.tui import preferences
 from annotator.wording import plural
 from annotator.writer import BackgroundWriter, ImmediateWriter
 
@@ -15,7 +17,8 @@ from annotator.writer import BackgroundWriter, ImmediateWriter
 class AnnotatorApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "annotator"
-    ENABLE_COMMAND_PALETTE = False
+    # ctrl+p: Textual's command palette, with its theme picker; the chosen theme is remembered per user
+    ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, store: Store, annotator: str, *, doc_name: str | None = None, mode: str = "annotate",
                  review_all: bool = False):
@@ -72,7 +75,16 @@ class AnnotatorApp(App):
         if self.writer is not None:
             self.writer.close()
 
+    def _restore_theme(self) -> None:
+        """$TEXTUAL_THEME wins; else the theme this user chose last time."""
+        if not os.environ.get("TEXTUAL_THEME"):
+            theme = preferences.saved_theme()
+            if theme in self.available_themes:
+                self.theme = theme
+        self.theme_changed_signal.subscribe(self, lambda theme: preferences.save_theme(theme.name))
+
     def on_mount(self) -> None:
+        self._restore_theme()
         # everything built so far lives as long as the app: moving it out of the collector's sight
         # keeps full garbage collections (tens of milliseconds, at random keypresses) short
         gc.freeze()
