@@ -239,6 +239,7 @@ def run_app(app) -> None:
         if app.writer is not None and app.writer.pending:
             click.echo(f"saving {plural(app.writer.pending, 'change')}...", err=True)
         app.close_writer()
+        app.store.close()  # the last connection: SQLite folds the write-ahead log back into the file
 
 
 def ensure_documents(store: Store) -> None:
