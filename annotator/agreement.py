@@ -88,6 +88,27 @@ def alpha_from_counts(counts: np.ndarray) -> float | None:
     return float(1 - (o * d).sum() / (e * d).sum())
 
 
+def gwet_ac1(counts: np.ndarray, categories: int | None = None) -> float | None:
+    """Gwet's AC1 (nominal, unweighted) from per-unit label counts (units x categories), missing
+    ratings allowed (Gwet, Handbook of Inter-Rater Reliability, 4th ed., ch. 2).
+
+    Observed agreement is taken over units with two or more ratings; each category's chance share
+    over every rated unit. Unlike kappa and alpha it is not dragged down when one label is far
+    more common than the others, as facts are in news. `categories` defaults to the columns given.
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    raters = counts.sum(axis=1)
+    rated, r = counts[raters >= 1], raters[raters >= 1]
+    multi = r >= 2
+    q = categories or counts.shape[1]
+    if not multi.any() or q < 2:
+        return None
+    pa = float(np.mean((rated[multi] * (rated[multi] - 1)).sum(axis=1) / (r[multi] * (r[multi] - 1))))
+    pi = (rated / r[:, None]).mean(axis=0)
+    pe = float((pi * (1 - pi)).sum() / (q - 1))
+    return None if pe == 1.0 else (pa - pe) / (1 - pe)
+
+
 def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
@@ -97,6 +118,7 @@ class Agreement:
     units: int
     annotators: list[str]
     krippendorff_alpha: float | None
+    gwet_ac1: float | None
     fleiss_kappa: float | None
     fleiss_units: int
     cohen_kappa: dict[str, float | None]
@@ -113,6 +135,7 @@ class Agreement:
             "units": self.units,
             "annotators": self.annotators,
             "krippendorff_alpha": _round(self.krippendorff_alpha),
+            "gwet_ac1": _round(self.gwet_ac1),
             "fleiss_kappa": _round(self.fleiss_kappa),
             "fleiss_units": self.fleiss_units,
             "cohen_kappa": {k: _round(v) for k, v in self.cohen_kappa.items()},
@@ -174,6 +197,11 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
     # annotators x units of label codes, -1 where missing: one byte a cell
     full = np.full((max(1, len(people)), n_units_all), -1, dtype=np.int8)
     full[a_col, u_col] = l_col
+    # AC1's chance shares come from every rated unit, shared or not
+    every_unit = np.zeros((n_units_all, len(all_labels)), dtype=np.int32)
+    np.add.at(every_unit, (u_col, l_col.astype(np.int64)), 1)
+    ac1 = gwet_ac1(every_unit) if n_units_all else None
+    del every_unit
     shared = (full >= 0).sum(axis=0) >= 2
     matrix = full[:, shared]
     del full
@@ -215,7 +243,7 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
         observed = float(np.mean(same / (raters * (raters - 1))))
         disagreements = int(((counts > 0).sum(axis=1) > 1).sum())
     return Agreement(
-        units=n_units, annotators=names, krippendorff_alpha=alpha, fleiss_kappa=fleiss,
+        units=n_units, annotators=names, krippendorff_alpha=alpha, gwet_ac1=ac1, fleiss_kappa=fleiss,
         fleiss_units=int(complete.sum()) if len(names) >= 2 else 0, cohen_kappa=cohen, pair_units=pair_units,
         observed_agreement=observed, per_label=per_label, confusion=confusions, disagreements=disagreements,
         labels=all_labels,
@@ -241,6 +269,7 @@ def format_text(result: Agreement) -> str:
         f"units labeled by 2+ annotators  {result.units}",
         f"annotators                      {', '.join(result.annotators) or '-'}",
         f"Krippendorff's alpha (nominal)  {fmt(result.krippendorff_alpha)}",
+        f"Gwet's AC1                      {fmt(result.gwet_ac1)}",
         f"Fleiss' kappa                   {fmt(result.fleiss_kappa)}  (over {plural(result.fleiss_units, 'unit')} labeled by all)",
         f"observed agreement              {fmt(result.observed_agreement)}",
         f"units in disagreement           {result.disagreements}",

@@ -83,3 +83,29 @@ def test_sliced_alpha_equals_the_packages_own():
     counts = counts[counts.sum(axis=1) >= 2]
     expected = krippendorff.alpha(value_counts=counts, level_of_measurement="nominal")
     assert agreement.alpha_from_counts(counts) == pytest.approx(expected, rel=1e-12)
+
+
+def test_gwet_ac1_published_example():
+    # Gwet's handbook example (irrCAC's cac.raw4raters): 12 units, 4 raters, categories 1-5, missing
+    # ratings; gwet.ac1.raw gives pa 0.8181818, pe 0.1903212, AC1 0.77544
+    ratings = [[1, 1, None, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
+               [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [None, 5, 5, 5], [None, None, 1, 1], [None, None, 3, None]]
+    counts = np.array([[row.count(k) for k in range(1, 6)] for row in ratings])
+    assert round(agreement.gwet_ac1(counts), 5) == 0.77544
+    assert agreement.gwet_ac1(np.array([[2, 0], [0, 2]])) == 1.0
+    assert agreement.gwet_ac1(np.array([[1, 0], [0, 1]])) is None  # nobody rated a unit twice
+
+
+def test_gwet_ac1_through_compute_uses_every_rated_unit():
+    # the same table as (unit, annotator, label) rows: compute gives the same AC1 when the five
+    # categories are the labels
+    ratings = [[1, 1, None, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
+               [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [None, 5, 5, 5], [None, None, 1, 1], [None, None, 3, None]]
+    votes = agreement.Votes(labels=["1", "2", "3", "4", "5"])
+    for unit, row in enumerate(ratings):
+        for rater, value in enumerate(row):
+            if value is not None:
+                votes.add(unit, f"r{rater}", str(value))
+    result = agreement.compute_votes(votes)
+    assert round(result.gwet_ac1, 5) == 0.77544
+    assert round(result.krippendorff_alpha, 3) == 0.743
