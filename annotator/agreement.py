@@ -109,8 +109,9 @@ def gwet_ac1(counts: np.ndarray, categories: int | None = None) -> float | None:
     return None if pe == 1.0 else (pa - pe) / (1 - pe)
 
 
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(x, 4)
+def _full(x: float | None) -> float | None:
+    """JSON keeps every figure at full precision: a client that rounds must not round twice."""
+    return None if x is None else float(x)
 
 
 @dataclass
@@ -134,14 +135,14 @@ class Agreement:
         return {
             "units": self.units,
             "annotators": self.annotators,
-            "krippendorff_alpha": _round(self.krippendorff_alpha),
-            "gwet_ac1": _round(self.gwet_ac1),
-            "fleiss_kappa": _round(self.fleiss_kappa),
+            "krippendorff_alpha": _full(self.krippendorff_alpha),
+            "gwet_ac1": _full(self.gwet_ac1),
+            "fleiss_kappa": _full(self.fleiss_kappa),
             "fleiss_units": self.fleiss_units,
-            "cohen_kappa": {k: _round(v) for k, v in self.cohen_kappa.items()},
+            "cohen_kappa": {k: _full(v) for k, v in self.cohen_kappa.items()},
             "pair_units": self.pair_units,
-            "observed_agreement": _round(self.observed_agreement),
-            "per_label": {k: _round(v) for k, v in self.per_label.items()},
+            "observed_agreement": _full(self.observed_agreement),
+            "per_label": {k: _full(v) for k, v in self.per_label.items()},
             "confusion": self.confusion,
             "disagreements": self.disagreements,
         }
@@ -227,7 +228,7 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
     fleiss = fleiss_kappa(counts[complete]) if complete.any() and len(names) >= 2 else None
 
     cohen, pair_units, confusions = {}, {}, {}
-    for i, j in itertools.combinations(range(len(names)), 2):
+    for i, j in sharing_pairs(present):  # only pairs that labeled a unit in common
         both = present[i] & present[j]
         xs, ys = matrix[i, both].astype(int), matrix[j, both].astype(int)
         key = f"{names[i]}|{names[j]}"
@@ -249,6 +250,24 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
         labels=all_labels,
         labeled_by={p: int(n) for p, n in zip(people, np.bincount(a_col.astype(np.int64), minlength=len(people))) if n},
     )
+
+
+def sharing_pairs(present: np.ndarray) -> list[tuple[int, int]]:
+    """(i, j), i < j, of the annotators (rows of `present`, annotators x units) who labeled at least
+    one unit in common, found through the units rather than by trying every pair."""
+    n = present.shape[0]
+    if n < 2:
+        return []
+    if n <= 64:  # few annotators: one small matrix product says who shares with whom
+        shared = present.astype(np.float32) @ present.T.astype(np.float32)
+        return [(i, j) for i, j in itertools.combinations(range(n), 2) if shared[i, j] > 0]
+    owners, units = np.nonzero(present.T)  # by unit: the annotators of each unit
+    pairs: set[tuple[int, int]] = set()
+    bounds = np.flatnonzero(np.diff(owners)) + 1 if owners.size else np.zeros(0, dtype=np.int64)
+    for members in np.split(units, bounds):
+        if members.size > 1:
+            pairs.update(itertools.combinations(members.tolist(), 2))
+    return sorted(pairs)
 
 
 def _kappa_from_confusion(m: np.ndarray) -> float | None:

@@ -109,3 +109,21 @@ def test_gwet_ac1_through_compute_uses_every_rated_unit():
     result = agreement.compute_votes(votes)
     assert round(result.gwet_ac1, 5) == 0.77544
     assert round(result.krippendorff_alpha, 3) == 0.743
+
+
+def test_only_pairs_that_share_units_are_listed():
+    votes = agreement.Votes()
+    for unit, people in enumerate([("a", "b"), ("a", "b"), ("c", "d"), ("c", "d", "e")]):
+        for who in people:
+            votes.add(unit, who, "fact")
+    result = agreement.compute_votes(votes)
+    assert sorted(result.cohen_kappa) == ["a|b", "c|d", "c|e", "d|e"]  # not a|c, a|d, ... (10 pairs in all)
+    assert result.pair_units == {"a|b": 2, "c|d": 2, "c|e": 1, "d|e": 1}
+
+
+def test_sharing_pairs_are_found_through_units_for_many_annotators():
+    present = np.zeros((70, 71), dtype=bool)
+    for k in range(70):  # annotator k labeled units k and k + 1: only neighbours share
+        present[k, k] = present[k, k + 1] = True
+    assert agreement.sharing_pairs(present) == [(k, k + 1) for k in range(69)]
+    assert agreement.sharing_pairs(present[:5]) == [(k, k + 1) for k in range(4)]  # the small-team path

@@ -25,7 +25,7 @@ def test_agreement_json(built):
     assert figures["cohen_kappa"].keys() == {"ann|bob", "ann|cy", "bob|cy"}
     # ann|bob share 8 units: 6 agree; ann: fact 4, claim 2, opinion 1, advert 1; bob: fact 4, claim 2, opinion 1, advert 1
     pe = (4 * 4 + 2 * 2 + 1 + 1) / 64
-    assert figures["cohen_kappa"]["ann|bob"] == round((6 / 8 - pe) / (1 - pe), 4)
+    assert figures["cohen_kappa"]["ann|bob"] == pytest.approx((6 / 8 - pe) / (1 - pe), abs=1e-12)  # full precision
     assert figures["fleiss_units"] == 4
     assert figures["confusion"]["ann|bob"]["matrix"] == [[3, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
     assert set(figures) >= {"units", "annotators", "krippendorff_alpha", "fleiss_kappa", "cohen_kappa",
