@@ -396,7 +396,9 @@ def import_labels_cmd(path, db_path):
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split.")
 @click.option("--card", is_flag=True, help="Print the data card instead of writing datacard.md beside the data.")
 @click.option("--csv-raw", is_flag=True, help="Write CSV cells as they are, even those a spreadsheet would run as formulas.")
-def export_cmd(out_path, db_path, fmt, mode, split, seed, card, csv_raw):
+@click.option("--min-annotators", default=1, show_default=True, type=click.IntRange(1),
+              help="gold: a unit without a review decision needs this many annotators who agree.")
+def export_cmd(out_path, db_path, fmt, mode, split, seed, card, csv_raw, min_annotators):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
@@ -411,7 +413,8 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, card, csv_raw):
         raise click.ClickException(f"{out}: is where the data card goes ({card_path}); choose another name or use --card")
     store = Store(db_path, create=False)
     try:
-        report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw)
+        report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
+                        min_annotators=min_annotators)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
     for path in report.files:

@@ -39,6 +39,7 @@ class ExportReport:
     per_label: dict[str, Counter] = field(default_factory=dict)  # split -> label counts
     left_out: Counter = field(default_factory=Counter)  # reason -> units
     files: list[Path] = field(default_factory=list)
+    coverage: Counter = field(default_factory=Counter)  # annotators per unit -> units exported
     votes: Votes | None = None  # every current label met on the way, for the data card's agreement
 
 
@@ -51,8 +52,10 @@ def fields_for(mode: str) -> list[str]:
     return {"all": ALL_FIELDS, "majority": MAJORITY_FIELDS}.get(mode, GOLD_FIELDS)
 
 
-def unit_rows(store: Store, mode: str, left_out: Counter, collect: Votes | None = None) -> Iterator[dict]:
-    """One row per unit with a decided label (gold) or a majority label (majority)."""
+def unit_rows(store: Store, mode: str, left_out: Counter, collect: Votes | None = None,
+              min_annotators: int = 1) -> Iterator[dict]:
+    """One row per unit with a decided label (gold) or a majority label (majority). Without a review
+    decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement."""
     for unit in store.units_with_votes():
         group, votes, decision, first_doc, first_index, text, docs = unit
         if collect is not None:
@@ -67,6 +70,9 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Votes | None 
                 if label == AMBIGUOUS:
                     left_out["marked ambiguous"] += 1
                     continue
+            elif total < min_annotators:
+                left_out[f"labeled by fewer than {plural(min_annotators, 'annotator')}"] += 1
+                continue
             elif len(counts) == 1:
                 label, decided_by = next(iter(counts)), None
             else:
@@ -97,7 +103,7 @@ def label_rows(store: Store, collect: Votes | None = None) -> Iterator[dict]:
 
 
 def records(store: Store, mode: str, left_out: Counter, collect: Votes | None = None,
-            as_json: bool = False) -> Iterator[tuple[dict | str, int, str]]:
+            as_json: bool = False, min_annotators: int = 1) -> Iterator[tuple[dict | str, int, str]]:
     """(row, group, label) of every row to export. With as_json (mode all only), the row is a JSON
     line built by SQLite itself, which is several times faster than encoding a million dicts."""
     if mode not in MODES:
@@ -108,7 +114,7 @@ def records(store: Store, mode: str, left_out: Counter, collect: Votes | None = 
                 collect.add(group, annotator, label)
             yield line, group, label
         return
-    rows = label_rows(store, collect) if mode == "all" else unit_rows(store, mode, left_out, collect)
+    rows = label_rows(store, collect) if mode == "all" else unit_rows(store, mode, left_out, collect, min_annotators)
     for row in rows:
         yield row, row["group"], row["label"]
 
@@ -244,7 +250,7 @@ class _Writer:
 
 
 def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold", split: str | None = None,
-           seed: int = 0, csv_raw: bool = False) -> ExportReport:
+           seed: int = 0, csv_raw: bool = False, min_annotators: int = 1) -> ExportReport:
     """Write the dataset (and its split files). Reads one consistent snapshot of the database."""
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
@@ -262,7 +268,7 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
         if split:
             shares = parse_split(split)
             strata: dict[int, str] = {}
-            for _row, group, label in records(store, mode, Counter()):
+            for _row, group, label in records(store, mode, Counter(), min_annotators=min_annotators):
                 strata.setdefault(group, label)
             assignment = assign_splits(strata, shares, seed)
             writers = [_Writer(split_path(out, name), fmt, fields, csv_raw) for name in SPLIT_NAMES]
@@ -273,7 +279,10 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
             names = ("all",)
         counts = {name: Counter() for name in names}
         try:
-            for row, group, label in records(store, mode, report.left_out, report.votes, as_json=fmt == "jsonl"):
+            for row, group, label in records(store, mode, report.left_out, report.votes, as_json=fmt == "jsonl",
+                                             min_annotators=min_annotators):
+                if mode != "all":
+                    report.coverage[row["annotators"]] += 1
                 which = assignment[group] if assignment is not None else 0
                 writers[which].write(row)
                 counts[names[which]][label] += 1
@@ -308,6 +317,9 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
     for label in labels:
         lines.append(f"| {label} | " + " | ".join(str(report.per_label.get(s, Counter())[label]) for s in splits) + " |")
     lines.append("| **total** | " + " | ".join(str(report.rows[s]) for s in splits) + " |")
+    if report.coverage:
+        lines += ["", "Units by how many annotators labeled them: " + "; ".join(
+            f"{plural(n, 'annotator')}: {plural(units, 'unit')}" for n, units in sorted(report.coverage.items()))]
     if report.left_out:
         lines += ["", "Left out: " + "; ".join(f"{plural(n, 'unit')} {why}" for why, n in sorted(report.left_out.items()))]
     lines += ["", "## Annotators", ""]

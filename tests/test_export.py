@@ -166,3 +166,22 @@ def test_merge_twice_is_a_no_op(built, tmp_path):
     assert second.output == f"merged {copy}: added nothing new; 0 events marked undone; 0 splits and joins carried\n"
     assert Store(built).query("SELECT uid, kind, annotator, label, note, undone FROM events ORDER BY id") == rows
     assert rows[-2][2:] == ("dee", "opinion", "from the train", 0) and rows[-1][2:] == ("eve", "fact", None, 1)
+
+
+def test_gold_needs_min_annotators_unless_decided_and_the_card_counts_coverage(built, tmp_path):
+    out = tmp_path / "gold.jsonl"
+    result = run("export", "--out", out, "--min-annotators", "2", "--db", built)
+    assert result.exit_code == 0, result.output
+    rows = read_jsonl(out)
+    # the single-annotator unit (syndicated 4, ann only) is left out with the disagreements
+    assert [(r["doc"], r["index"], r["annotators"]) for r in rows] == [
+        (SYND, 1, 3), (SYND, 3, 2), (SYND, 6, 2), (WIRE, 0, 3), (WIRE, 5, 2)]
+    assert "left out: 1 unit labeled by fewer than 2 annotators" in result.stderr
+    card = (tmp_path / "datacard.md").read_text()
+    assert "Units by how many annotators labeled them: 2 annotators: 3 units; 3 annotators: 2 units" in card
+    decided = tmp_path / "decided"
+    decided.mkdir()
+    store = Store(built)
+    store.decide(store.sentence_at(SYND, 4).group_id, "lead", "opinion")  # a decision is gold however few voted
+    run("export", "--out", decided / "gold.jsonl", "--min-annotators", "2", "--db", built)
+    assert (SYND, 4, "lead") in [(r["doc"], r["index"], r["decided_by"]) for r in read_jsonl(decided / "gold.jsonl")]
