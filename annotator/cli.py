@@ -344,12 +344,18 @@ def disagreements(db_path, as_json, include_single):
 @db_option
 @annotator_option
 @click.option("--all", "include_single", is_flag=True, help="Also review units labeled by one annotator only.")
-def review(db_path, annotator_name, include_single):
-    """Step through disagreements and decide the gold label: f c o a, x ambiguous, t agreement."""
-    from annotator.review import units_to_review
+@click.option("--auto-accept", is_flag=True,
+              help="First record every unit all its annotators (two or more) agree on as decided by consensus.")
+def review(db_path, annotator_name, include_single, auto_accept):
+    """Step through disagreements, most split first, and decide the gold label: f c o a, x ambiguous,
+    n comment, t agreement. The queue starts at the first unit not decided yet."""
+    from annotator.review import accept_consensus, units_to_review
     from annotator.tui.app import AnnotatorApp
 
     store = Store(db_path, create=False)
+    if auto_accept:
+        store.patience = PATIENCE_S
+        click.echo(f"{plural(accept_consensus(store), 'unit')} all annotators agree on recorded as decided by consensus")
     if not units_to_review(store, include_single):
         click.echo("nothing to review: no units with disagreeing labels" + ("" if include_single else " (try --all)"))
         return

@@ -69,16 +69,46 @@ def unit_votes_of(store: Store, group: int) -> list[Vote]:
     return [Vote(a, latest[a], store.group_note(group, a)) for a in sorted(latest)]
 
 
+def split_order(votes: dict[int, dict[str, str]], units: list[int]) -> list[int]:
+    """Units with the most split votes first (the smallest share for the top label), then by group."""
+    def top_share(group: int) -> float:
+        labels = list(votes.get(group, {}).values())
+        return max(labels.count(label) for label in set(labels)) / len(labels) if labels else 1.0
+    return sorted(units, key=lambda group: (top_share(group), group))
+
+
+def accept_consensus(store: Store, min_annotators: int = 2) -> int:
+    """Record every undecided unit that all its annotators (at least `min_annotators`) agree on as
+    decided by "consensus"; returns how many."""
+    decided = store.decided_groups()
+    accepted = 0
+    for group, votes in unit_votes(store).items():
+        labels = set(votes.values())
+        if group not in decided and len(votes) >= max(2, min_annotators) and len(labels) == 1:
+            store.decide(group, CONSENSUS, labels.pop())
+            accepted += 1
+    return accepted
+
+
+CONSENSUS = "consensus"  # the reviewer name of decisions recorded because all annotators agreed
+
+
 class Review:
     def __init__(self, store: Store, reviewer: str, include_single: bool = False, writer=None):
         self.store = store
         self.writer = writer or ImmediateWriter(store)
         self.reviewer = reviewer
-        self.units = units_to_review(store, include_single)
-        self.pos = 0
-        self.undo_stack: list[tuple[str, int]] = []  # (uid of one decision, position)
+        self.units = split_order(unit_votes(store), units_to_review(store, include_single))
+        self.decided = store.decided_groups() & set(self.units)
+        # start at the first unit nobody decided yet
+        self.pos = next((i for i, group in enumerate(self.units) if group not in self.decided), 0)
+        self.undo_stack: list[tuple[str, int, bool]] = []  # (uid of one decision, position, was decided)
         self.current: Unit | None = None
         self._load()
+
+    @property
+    def done(self) -> bool:
+        return bool(self.units) and len(self.decided) == len(self.units)
 
     def reload(self) -> None:
         """Read the current unit again (a decision given or undone has landed)."""
@@ -105,17 +135,32 @@ class Review:
             raise ValueError(f"unknown decision {label!r}")
         if self.current is None:
             return
-        uid, at, group, reviewer = uuid.uuid4().hex, now(), self.current.group, self.reviewer
-        self.writer.submit(lambda store: store.decide(group, reviewer, label, uid, at), group)
-        self.undo_stack.append((uid, self.pos))
-        self.pos = min(self.pos + 1, len(self.units) - 1)
+        self._decide(label)
+        later = [i for i in range(self.pos + 1, len(self.units)) if self.units[i] not in self.decided]
+        self.pos = later[0] if later else min(self.pos + 1, len(self.units) - 1)
         self._load()
+
+    def comment(self, text: str) -> bool:
+        """Add the reviewer's comment to the unit's decision (stored with it). False if undecided."""
+        if self.current is None or self.current.decision is None or not text.strip():
+            return False
+        self._decide(self.current.decision[0], text.strip())
+        self._load()
+        return True
+
+    def _decide(self, label: str, comment: str | None = None) -> None:
+        uid, at, group, reviewer = uuid.uuid4().hex, now(), self.current.group, self.reviewer
+        self.writer.submit(lambda store: store.decide(group, reviewer, label, uid, at, comment), group)
+        self.undo_stack.append((uid, self.pos, group in self.decided))
+        self.decided.add(group)
 
     def undo(self) -> bool:
         if not self.undo_stack:
             return False
-        uid, pos = self.undo_stack.pop()
+        uid, pos, was_decided = self.undo_stack.pop()
         self.writer.submit(lambda store: store.undo_decision(uid), None)
+        if not was_decided:
+            self.decided.discard(self.units[pos])
         self.pos = pos
         self._load()
         return True

@@ -6,12 +6,25 @@ offsets are turned into UTC and anything that is not a time is refused by the ca
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import threading
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+
+_last = datetime.min.replace(tzinfo=timezone.utc)
+_lock = threading.Lock()
 
 
 def now() -> str:
-    return format_utc(datetime.now(timezone.utc))
+    """The time now; never the same as, or earlier than, the last time this process took, so two
+    actions of one session (a decision, then its comment) keep their order even within a millisecond."""
+    global _last
+    with _lock:
+        moment = datetime.now(timezone.utc)
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)  # the stored precision
+        if moment <= _last:
+            moment = _last + timedelta(milliseconds=1)
+        _last = moment
+    return format_utc(moment)
 
 
 def format_utc(moment: datetime) -> str:

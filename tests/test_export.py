@@ -30,9 +30,9 @@ def texts(db_path):
 
 
 def test_gold_rows_exact(built, tmp_path):
-    review = Review(Store(built), "lead")
+    review = Review(Store(built), "lead")  # the most split unit first
+    review.decide("ambiguous")  # wire:4 (ann claim, bob fact)
     review.decide("fact")  # synd:2 (ann fact, bob claim, cy fact)
-    review.decide("ambiguous")  # wire:4
     out = tmp_path / "gold.jsonl"
     result = run("export", "--out", out, "--db", built)
     assert result.exit_code == 0, result.output

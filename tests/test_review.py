@@ -87,7 +87,8 @@ def test_review_decides_and_undoes(built):
     assert store.query("SELECT kind, annotator, label, undone FROM events WHERE kind = 'decision' ORDER BY id") == [
         ("decision", "lead", "fact", 0), ("decision", "lead", "ambiguous", 0)]
     assert review.undo() and review.pos == 1 and review.current.decision is None
-    assert json.loads(run("disagreements", "--json", "--db", built).output)[0]["decision"] == "fact"
+    listing = json.loads(run("disagreements", "--json", "--db", built).output)
+    assert {(u["doc"], u["index"]): u["decision"] for u in listing}[(WIRE, 4)] == "fact"  # the most split, decided first
 
 
 async def test_review_screen_keys(built):
@@ -127,3 +128,30 @@ def test_import_labels_says_when_two_labels_of_one_annotator_collapse_into_one_u
     assert sorted((r["annotator"], r["doc"], r["index"], r["label"]) for r in exported) == [
         ("ann", SYND, 3, "claim"), ("ann", WIRE, 5, "claim"), ("bob", SYND, 3, "fact"),
     ]
+
+
+def test_review_queue_most_split_first_starting_at_the_first_undecided(built):
+    store = Store(built)
+    review = Review(store, "lead")
+    # SYND 2: fact/claim/fact (top share 2/3); WIRE 4: claim/fact (1/2); WIRE 6: opinion/opinion/claim (2/3)
+    assert [review.store.group_members(g)[0][:2] for g in review.units] == [(WIRE, 4), (SYND, 2), (WIRE, 6)]
+    assert review.pos == 0 and not review.done
+    review.decide("fact")
+    again = Review(store, "lead")
+    assert again.pos == 1 and len(again.decided) == 1  # starts at the first unit not decided
+    again.decide("claim")
+    again.decide("opinion")
+    assert again.done
+    assert again.comment("the quote is attributed")
+    assert store.decision_comment(again.current.group) == "the quote is attributed"
+
+
+def test_auto_accept_records_consensus_only_where_two_or_more_agree(built, monkeypatch):
+    monkeypatch.setattr(AnnotatorApp, "run", lambda self: None)  # the review screen itself is not wanted here
+    result = run("review", "--auto-accept", "--db", built)
+    assert result.output.splitlines()[0] == "5 units all annotators agree on recorded as decided by consensus"
+    store = Store(built)
+    decisions = {store.group_members(g)[0][:2]: store.group_decision(g) for g in store.decided_groups()}
+    assert all(who == "consensus" for _, who in decisions.values()) and len(decisions) == 5
+    assert (SYND, 4) not in decisions  # one annotator is not a consensus
+    assert run("review", "--auto-accept", "--db", built).output.splitlines()[0].startswith("0 units")

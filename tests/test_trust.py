@@ -239,3 +239,10 @@ def test_csv_text_column_as_people_write_it(db_path, tmp_path):
     (tmp_path / "b.csv").write_bytes("\ufeffTEXT,id\nShips waited offshore.,two\n".encode("utf-8"))
     assert run("import", tmp_path / "a.csv", tmp_path / "b.csv", "--db", db_path).exit_code == 0
     assert [name for _, name in Store(db_path).document_ids()] == ["one", "two"]
+
+
+def test_one_process_never_takes_the_same_time_twice():
+    from annotator.timestamps import now
+
+    times = [now() for _ in range(200)]
+    assert times == sorted(times) and len(set(times)) == 200

@@ -48,7 +48,7 @@ class Events:
         return self.conn.total_changes - before
 
     def decide(self, group_id: int, reviewer: str, label: str, uid: str | None = None,
-               created_at: str | None = None) -> list[str]:
+               created_at: str | None = None, comment: str | None = None) -> list[str]:
         """Store a review decision for a unit, in one transaction. The decision belongs to the unit: it
         is written on every member that carries a live vote (on the first member when none does), so
         a member split off later keeps the decision that settled its vote. The events' uids are
@@ -62,8 +62,9 @@ class Events:
         uids = [f"{base}-{n}" for n in range(len(members))]
         with self.transaction():
             self.conn.executemany(
-                "INSERT INTO events(uid, sentence_id, kind, annotator, label, created_at) VALUES (?,?,'decision',?,?,?)",
-                [(uid, sid, reviewer, label, at) for uid, sid in zip(uids, members)],
+                "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at) "
+                "VALUES (?,?,'decision',?,?,?,?)",
+                [(uid, sid, reviewer, label, comment, at) for uid, sid in zip(uids, members)],
             )
         return uids
 

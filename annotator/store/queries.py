@@ -94,6 +94,19 @@ class Queries:
             )
         }
 
+    def decision_comment(self, group_id: int) -> str | None:
+        """The reviewer's comment on a unit's current decision."""
+        row = self.conn.execute(
+            "SELECT e.note FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            "WHERE s.group_id = ? AND e.kind = 'decision' AND e.undone = 0 ORDER BY " + LATEST + " LIMIT 1",
+            (group_id,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def decided_groups(self) -> set[int]:
+        """Groups with a live review decision."""
+        return {row[0] for row in self.conn.execute(_CURRENT_DECISIONS)}
+
     def group_decision(self, group_id: int) -> tuple[str, str] | None:
         """(label or 'ambiguous', decided by) of the latest live review decision on a group."""
         row = self.conn.execute(

@@ -46,6 +46,7 @@ REVIEW = label_bindings("decide", "decide the unit's gold label:") + [
     Binding("q", "quit", "quit", tooltip="quit (waits for decisions still being saved)"),
     Binding("x", "decide('ambiguous')", "ambiguous", tooltip="mark the unit ambiguous (kept, left out of gold exports)"),
     Binding("u", "undo", "undo", tooltip="undo your last decision"),
+    Binding("n", "comment", "comment", tooltip="add your comment to the unit's decision"),
     Binding("j,down,space", "move(1)", "next", tooltip="next unit"),
     Binding("k,up", "move(-1)", "prev", show=False, tooltip="previous unit"),
     Binding("t", "summary", "agreement", tooltip="the agreement table and each pair's confusion"),

@@ -14,6 +14,7 @@ from annotator.review import Review, agreement_figures
 from annotator.store import StoreError
 from annotator.tui.bindings import LABEL_STYLE, REVIEW
 from annotator.tui.screens.help import HelpScreen
+from annotator.tui.screens.prompt import NoteScreen
 from annotator.wording import plural
 
 # heat map shades from no confusion to the most frequent cell
@@ -81,7 +82,8 @@ class ReviewScreen(Screen):
             self.query_one("#votes-text", Static).update("")
             return
         doc, before, text, after = review.context()
-        context.border_title = f"unit {review.pos + 1} of {len(review.units)}  ·  {escape(doc)}"
+        context.border_title = (f"unit {review.pos + 1} of {len(review.units)}  ·  decided {len(review.decided)} "
+                                f"of {len(review.units)}  ·  {escape(doc)}")
         parts = [f"[dim]{escape(s)}[/dim]" for s in before] + [f"[b reverse]{escape(text)}[/]"] + [
             f"[dim]{escape(s)}[/dim]" for s in after]
         self.query_one("#context-text", Static).update("\n\n".join(parts))
@@ -93,8 +95,13 @@ class ReviewScreen(Screen):
         if unit.decision:
             label, who = unit.decision
             lines.append(f"\n[b]decision:[/b] [{LABEL_STYLE.get(label, '')}] {label} [/] by {escape(who)}")
+            comment = self.review.store.decision_comment(unit.group)
+            if comment:
+                lines.append(f"[i]comment: {escape(comment)}[/i]")
         else:
             lines.append("\n[b]decision:[/b] [dim]none yet[/]")
+        if review.done:
+            lines.append("\n[b]All units are decided.[/b] q quits; u undoes the last decision.")
         self.query_one("#votes-text", Static).update("\n".join(lines))
 
     def _act(self, change) -> None:
@@ -106,6 +113,18 @@ class ReviewScreen(Screen):
 
     def action_decide(self, label: str) -> None:
         self._act(lambda: self.review.decide(label))
+
+    def action_comment(self) -> None:
+        if self.review.current is None or self.review.current.decision is None:
+            self.notify("Decide the unit first; then n adds your comment to the decision.", timeout=4)
+            return
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._act(lambda: self.review.comment(text))
+
+        self.app.push_screen(NoteScreen(self.review.store.decision_comment(self.review.current.group),
+                                        "your decision on this unit"), save)
 
     def action_undo(self) -> None:
         self._act(self.review.undo)
