@@ -78,13 +78,6 @@ class Reports:
             "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
         )
 
-    def all_events(self) -> Iterator[tuple]:
-        """Every event with the document content hash and index of its sentence (for merging)."""
-        return self.conn.execute(
-            "SELECT e.uid, d.hash, s.idx, s.text, e.kind, e.annotator, e.label, e.note, e.created_at, e.undone "
-            "FROM events e JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY e.id"
-        )
-
     def counts(self) -> dict:
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
         labels = {}
