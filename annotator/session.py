@@ -87,6 +87,7 @@ class Session:
         self.refresh_labels()
         self.doc_counts = self.store.group_doc_counts(self.doc_id)
         self._variants: dict[int, tuple[list[Variant], int]] = {}
+        self._other_names: dict[int, list[str]] = {}
 
     def refresh_labels(self) -> None:
         """Re-read this annotator's labels of the current document (others may label the same groups)."""
@@ -118,7 +119,9 @@ class Session:
         s = self.sentence
         if s is None or not self.other_documents():
             return []
-        return self.store.group_documents(s.group_id, exclude=self.doc_id, limit=limit)
+        if s.id not in self._other_names:  # asked on every keypress: read once per sentence
+            self._other_names[s.id] = self.store.group_documents(s.group_id, exclude=self.doc_id, limit=limit)
+        return self._other_names[s.id]
 
     def variants(self) -> tuple[list[Variant], int]:
         """Members of the current sentence's group worded differently (the first few, and how many

@@ -22,10 +22,15 @@ def label_bindings(action: str, doing: str) -> list[Binding]:
     return bindings
 
 
-# the label keys, help and quit come first: a narrow footer cuts from the end
-ANNOTATE = label_bindings("label", "label the sentence, then go to the next one you have not labeled:") + [
-    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
-    Binding("q", "quit", "quit", tooltip="quit (waits for labels still being saved)"),
+def screen_bindings(action: str, doing: str, saved: str) -> list[Binding]:
+    """The label keys, then help and quit: they come first because a narrow footer cuts from the end."""
+    return label_bindings(action, doing) + [
+        Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
+        Binding("q", "quit", "quit", tooltip=f"quit (waits for {saved} still being saved)"),
+    ]
+
+
+ANNOTATE = screen_bindings("label", "label the sentence, then go to the next one you have not labeled:", "labels") + [
     Binding("u", "undo", "undo", tooltip="undo your last label or note, again and again"),
     Binding("space,s", "skip", "skip", tooltip="skip to the next sentence"),
     Binding("n", "note", "note", tooltip="add or edit a note on the sentence"),
@@ -41,9 +46,7 @@ ANNOTATE = label_bindings("label", "label the sentence, then go to the next one 
     Binding("r", "refresh", "refresh", show=False, tooltip="refresh: see what other annotators did"),
 ]
 
-REVIEW = label_bindings("decide", "decide the unit's gold label:") + [
-    Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
-    Binding("q", "quit", "quit", tooltip="quit (waits for decisions still being saved)"),
+REVIEW = screen_bindings("decide", "decide the unit's gold label:", "decisions") + [
     Binding("x", "decide('ambiguous')", "ambiguous", tooltip="mark the unit ambiguous (kept, left out of gold exports)"),
     Binding("u", "undo", "undo", tooltip="undo your last decision"),
     Binding("n", "comment", "comment", tooltip="add your comment to the unit's decision"),
