@@ -355,12 +355,84 @@ def review(db_path, annotator_name, include_single, auto_accept):
     store = Store(db_path, create=False)
     if auto_accept:
         store.patience = PATIENCE_S
-        click.echo(f"{plural(accept_consensus(store), 'unit')} all annotators agree on recorded as decided by consensus")
+        accepted = accept_consensus(store, store.project()["overlap"] or 2)
+        click.echo(f"{plural(accepted, 'unit')} all annotators agree on recorded as decided by consensus")
     if not units_to_review(store, include_single):
         click.echo("nothing to review: no units with disagreeing labels" + ("" if include_single else " (try --all)"))
         return
     store.patience = PATIENCE_S
     run_app(AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single))
+
+
+@main.group()
+def project():
+    """The team project's settings: overlap, order of documents."""
+
+
+@project.command("set")
+@click.argument("key", metavar="KEY")
+@click.argument("value")
+@db_option
+def project_set(key, value, db_path):
+    """Set one of: overlap N|all (annotators per unit), order doc|random|uncertain, seed N
+    (of the random order), retrain-every N (labels between model retrains)."""
+    from annotator.team import SettingError, set_setting
+
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    try:
+        click.echo(set_setting(store, key, value))
+    except SettingError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@project.command("show")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def project_show(db_path, as_json):
+    """Print the project's settings."""
+    from annotator.team import project_view
+
+    view = project_view(Store(db_path, create=False))
+    if as_json:
+        emit_json(view)
+    else:
+        for key, value in view.items():
+            click.echo(f"{key:<14} {value}")
+
+
+@main.command("next")
+@db_option
+@annotator_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (null when the queue is empty).")
+def next_cmd(db_path, annotator_name, as_json):
+    """Lease your next document (the one the annotation screen would open) and print its units to label."""
+    from annotator.team import next_document
+
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    found = next_document(store, resolve_annotator(annotator_name))
+    if as_json:
+        emit_json(found)
+    elif found is None:
+        click.echo("your queue is empty: every unit has the annotators it needs")
+    else:
+        click.echo(f"{found['doc']}: {plural(found['units'], 'unit')} for you")
+        for s in found["sentences"]:
+            click.echo(f"  {s['index']:>4}  {s['text']}")
+
+
+@main.command("progress")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def progress_cmd(db_path, as_json):
+    """The team's progress: per annotator units labeled and leased, labels per hour while active,
+    agreement with gold decisions; the project's completion and the time left at the team's pace."""
+    from annotator.team import format_progress, progress
+
+    report = progress(Store(db_path, create=False))
+    if as_json:
+        emit_json(report)
+    else:
+        click.echo(format_progress(report))
 
 
 @main.command("import-labels")
@@ -402,7 +474,7 @@ def import_labels_cmd(path, db_path):
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split.")
 @click.option("--card", is_flag=True, help="Print the data card instead of writing datacard.md beside the data.")
 @click.option("--csv-raw", is_flag=True, help="Write CSV cells as they are, even those a spreadsheet would run as formulas.")
-@click.option("--min-annotators", default=1, show_default=True, type=click.IntRange(1),
+@click.option("--min-annotators", type=click.IntRange(1), show_default="the project's overlap, 1 with overlap all",
               help="gold: a unit without a review decision needs this many annotators who agree.")
 def export_cmd(out_path, db_path, fmt, mode, split, seed, card, csv_raw, min_annotators):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
@@ -418,6 +490,8 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, card, csv_raw, min_ann
     if not card and any(path.resolve() == card_path.resolve() for path in output_paths(out, split)):
         raise click.ClickException(f"{out}: is where the data card goes ({card_path}); choose another name or use --card")
     store = Store(db_path, create=False)
+    if min_annotators is None:
+        min_annotators = store.project()["overlap"] or 1
     try:
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
                         min_annotators=min_annotators)

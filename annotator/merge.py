@@ -58,6 +58,8 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
                 report.added[kind] += 1
                 known.add(uid)
         report.undone = store.mark_undone(undone) if undone else 0
+        if report.undone:
+            store.reopen_documents()
         for kind, a_doc, a_hash, b_doc, b_hash, created_at in other.dedup_edits():
             if store.add_dedup_edit(kind, a_doc, a_hash, b_doc, b_hash, created_at):
                 report.edits += 1

@@ -38,7 +38,7 @@ class Undoable:
 @dataclass
 class Progress:
     labeled: int
-    groups: int
+    groups: int  # the annotator's queue: every unit, or (with an overlap) those still theirs to label
     per_label: dict[str, int]
 
 
@@ -59,7 +59,13 @@ class Session:
         self.docs: list[tuple[int, str]] = store.document_ids()
         if not self.docs:
             raise ValueError("the database holds no documents: import some first (annotator import PATH)")
-        self.groups_total = store.count_groups()
+        # with an overlap the project hands out documents: "next" and the counts are about this
+        # annotator's queue (the units they hold and those nobody has covered yet)
+        self.overlap: int | None = store.project()["overlap"]
+        self.queue: set[int] = set()  # indexes of the open document whose units this annotator holds
+        self.queue_empty = False
+        self.by_hand = False  # the open document was opened by the annotator, not handed out
+        self.groups_total = self._queue_total()
         self.team = store.team_progress()
         self.team_at = clock()
         self._per_label: dict[str, int] | None = None
@@ -72,7 +78,9 @@ class Session:
             self.doc_pos = names.index(doc_name)
         self._load_document()
         self.index = 0
-        if doc_name is None:
+        if doc_name is None and self.overlap is not None:
+            self.queue_empty = not self._take_next()
+        elif doc_name is None:
             self.goto_unlabeled(from_start=True)
         else:
             first = self.store.next_unlabeled(self.annotator, self.doc_id, -1)
@@ -85,6 +93,8 @@ class Session:
         self.doc_name, self.doc_title, self.doc_text = self.store.document(self.doc_id)
         self.sentences: list[SentenceRow] = self.store.document_sentences(self.doc_id)
         self.refresh_labels()
+        if self.overlap is not None:
+            self.queue = set(self.store.leased_indices(self.annotator, self.doc_id))
         self.doc_counts = self.store.group_doc_counts(self.doc_id)
         self._variants: dict[int, tuple[list[Variant], int]] = {}
         self._other_names: dict[int, list[str]] = {}
@@ -96,7 +106,8 @@ class Session:
     def refresh(self) -> None:
         """See what other annotators and imports changed: documents, groups, labels."""
         self.docs = self.store.document_ids()
-        self.groups_total = self.store.count_groups()
+        self.overlap = self.store.project()["overlap"]
+        self.groups_total = self._queue_total()
         self.team = self.store.team_progress()
         self.team_at = clock()
         self._per_label = None
@@ -104,6 +115,12 @@ class Session:
         self.doc_pos = names.index(self.doc_id) if self.doc_id in names else 0
         self._load_document()
         self.index = min(self.index, max(0, len(self.sentences) - 1))
+
+    def _queue_total(self) -> int:
+        total = self.store.count_groups()
+        if self.overlap is not None:
+            total -= self.store.closed_to(self.annotator, self.overlap)
+        return total
 
     @property
     def sentence(self) -> SentenceRow | None:
@@ -187,6 +204,7 @@ class Session:
             self.index = index
 
     def change_document(self, delta: int) -> None:
+        self.by_hand = True
         self.open_document((self.doc_pos + delta) % len(self.docs))
 
     def open_document(self, doc_pos: int, index: int = 0) -> None:
@@ -198,12 +216,16 @@ class Session:
     def jump(self, doc_id: int, index: int) -> None:
         positions = {d: i for i, (d, _) in enumerate(self.docs)}
         if doc_id in positions:
+            self.by_hand = self.by_hand or doc_id != self.doc_id
             self.open_document(positions[doc_id], index)
 
     def goto_unlabeled(self, from_start: bool = False) -> bool:
-        """Go to the next sentence this annotator has not labeled, here or in a later document (wrapping).
+        """Go to the next sentence this annotator has not labeled, here or in a later document (wrapping);
+        with an overlap, the next unit of their queue. False when there is none.
 
         In the open document, the labels in memory decide (they include writes still landing)."""
+        if self.overlap is not None:
+            return self._next_in_queue(from_start)
         after = -1 if from_start else self.index
         here = self._unlabeled_here(after + 1, len(self.sentences))
         if here is not None:
@@ -220,6 +242,36 @@ class Session:
             self.index = here
             return True
         return False
+
+    def _next_in_queue(self, from_start: bool) -> bool:
+        after = -1 if from_start else self.index
+        # in a leased document, its held units; in one opened by hand, its unlabeled sentences
+        units = self.queue or (range(len(self.sentences)) if self.by_hand else ())
+        waiting = sorted(i for i in units if i not in self.labels)
+        here = next((i for i in waiting if i > after), waiting[0] if waiting else None)
+        if here is not None:
+            self.index = here
+            return True
+        self.queue_empty = not self._take_next(leaving=self.doc_id)
+        return not self.queue_empty
+
+    def _take_next(self, leaving: int | None = None) -> bool:
+        """Lease the next document of the queue and open it at its first unit; False when none is left.
+        What the annotator held in the document they are `leaving` and did not label goes back."""
+        self.writer.wait()  # this annotator's labels land first: routing must see them
+        doc = self.store.route_next(self.annotator, now(), done_doc=leaving)
+        if doc is None:
+            return False
+        positions = {d: i for i, (d, _) in enumerate(self.docs)}
+        if doc not in positions:
+            self.docs = self.store.document_ids()  # imported since the session began
+            positions = {d: i for i, (d, _) in enumerate(self.docs)}
+        self.doc_pos = positions[doc]
+        self.by_hand = False
+        self._load_document()  # a new lease: its units
+        waiting = sorted(i for i in self.queue if i not in self.labels)
+        self.index = waiting[0] if waiting else 0
+        return True
 
     def _unlabeled_here(self, start: int, stop: int) -> int | None:
         return next((i for i in range(start, stop) if i not in self.labels), None)
@@ -244,7 +296,13 @@ class Session:
             return False
         previous = self.labels.get(self.index)
         uid, at, who = uuid.uuid4().hex, now(), self.annotator
-        self._write(s.id, lambda store: store.add_event(s.id, "label", who, label, created_at=at, uid=uid), s.group_id)
+        routed = self.overlap is not None
+
+        def write(store: Store) -> None:
+            store.add_event(s.id, "label", who, label, created_at=at, uid=uid)
+            if routed:
+                store.touch_lease(who, at)  # a lease lives while its holder labels
+        self._write(s.id, write, s.group_id)
         self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label))
         self._count(previous, label)
         self._show_group_label(s.group_id, label)

@@ -31,6 +31,12 @@ def format_utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def shift(text: str, seconds: float) -> str:
+    """A stored time moved by some seconds (back when negative), in the stored form."""
+    moment = datetime.fromisoformat(text[:-1] + "+00:00")
+    return format_utc(moment + timedelta(seconds=seconds))
+
+
 def to_utc(text: str) -> str | None:
     """The stored form of an ISO-8601 ("2025-06-02T12:00:00+02:00", "2025-06-02 10:00:00.5Z") or an
     RFC 2822 time ("Mon, 02 Jun 2025 10:00:00 +0000"); None for what is not a time. A time without an

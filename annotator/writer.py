@@ -49,6 +49,9 @@ class ImmediateWriter:
     def pending(self) -> int:
         return 0
 
+    def wait(self, timeout: float | None = None) -> bool:
+        return True
+
     def close(self) -> None:
         pass
 

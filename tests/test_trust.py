@@ -142,7 +142,7 @@ def test_a_version_1_database_is_migrated_with_its_events(tmp_path):
     conn.close()
     store = Store(old)
     assert store.query("SELECT id, uid, created_at FROM events") == [(7, "u1", "2025-06-02T10:00:00.000Z")]
-    assert store.setting("schema_version") == "2"
+    assert store.setting("schema_version") == "3"
     store.add_event(1, "label", "bob", "claim")
     assert [i for (i,) in store.query("SELECT id FROM events ORDER BY id")] == [7, 8]
 

@@ -21,6 +21,7 @@ from annotator.store.events import Events
 from annotator.store.groups import Groups
 from annotator.store.queries import LABEL_ROW_FIELDS, Queries
 from annotator.store.reports import Reports
+from annotator.store.routing import Routing
 from annotator.store.rows import DocumentRow, Event, SentenceRow
 from annotator.timestamps import now
 
@@ -30,5 +31,5 @@ __all__ = [
 ]
 
 
-class Store(Connection, Documents, Groups, Events, Queries, Reports):
+class Store(Connection, Documents, Groups, Events, Queries, Reports, Routing):
     """One annotator database: the connection with every part's reads and writes."""

@@ -13,7 +13,8 @@ import sqlite_utils
 
 from annotator.timestamps import to_utc
 
-SCHEMA_VERSION = 2  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
+SCHEMA_VERSION = 3  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
+# 3: routing documents to annotators (routing, leases, claims) and model suggestions
 DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_S = 10.0
 
@@ -84,6 +85,34 @@ CREATE TABLE IF NOT EXISTS dedup_edits (
     a_hash INTEGER NOT NULL,
     b_doc TEXT,
     b_hash INTEGER,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS routing (
+    doc_id INTEGER PRIMARY KEY,
+    rank INTEGER NOT NULL,
+    open INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS routing_open ON routing(rank, doc_id) WHERE open = 1;
+CREATE TABLE IF NOT EXISTS leases (
+    annotator TEXT PRIMARY KEY,
+    doc_id INTEGER NOT NULL,
+    touched_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS leases_touched ON leases(touched_at);
+CREATE TABLE IF NOT EXISTS claims (
+    group_id INTEGER NOT NULL,
+    annotator TEXT NOT NULL,
+    doc_id INTEGER NOT NULL,
+    PRIMARY KEY (group_id, annotator)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claims_annotator ON claims(annotator, doc_id);
+CREATE TABLE IF NOT EXISTS suggestions (
+    group_id INTEGER PRIMARY KEY,
+    label TEXT NOT NULL,
+    p REAL NOT NULL,
+    margin REAL NOT NULL,
+    source TEXT NOT NULL,
+    model TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
 """ % _EVENTS.format(name="events").strip()
@@ -160,6 +189,9 @@ class Connection:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         self.conn.execute(statement)
+                if version and version < 3:  # every document already there is routed
+                    self.conn.execute("INSERT OR IGNORE INTO routing(doc_id, rank) "
+                                      "SELECT id, id FROM documents WHERE importing IS NULL")
                 self.conn.execute(
                     "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
                 )

@@ -27,11 +27,17 @@ class Documents:
             (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, now(), origin,
              importing),
         )
+        if importing is None:
+            self.add_routing("d.id = ?", (cursor.lastrowid,))
         return cursor.lastrowid
 
     def publish_documents(self, importer: int) -> int:
-        """Make every document this import wrote visible at once; returns how many."""
-        return self.conn.execute("UPDATE documents SET importing = NULL WHERE importing = ?", (importer,)).rowcount
+        """Make every document this import wrote visible at once, and route them; returns how many."""
+        first = self.conn.execute("SELECT min(id) FROM documents WHERE importing = ?", (importer,)).fetchone()[0]
+        published = self.conn.execute("UPDATE documents SET importing = NULL WHERE importing = ?", (importer,)).rowcount
+        if published:
+            self.add_routing("d.id >= ? AND d.id NOT IN (SELECT doc_id FROM routing)", (first,))
+        return published
 
     def unpublished_importers(self) -> list[int]:
         """Process ids of imports whose documents are still hidden (still running, or killed half-way)."""
@@ -105,6 +111,7 @@ class Documents:
                 detached += self._remove_sentence(sentence, doc_name)
         self.insert_sentences(doc_id, new_rows)
         self._reattach_events(doc_id, doc_name)
+        self.reopen_documents()  # a removed sentence may have taken a unit's only label with it
         return kept, len(new_rows), detached
 
     def _remove_sentence(self, sentence: SentenceRow, doc_name: str) -> int:

@@ -80,6 +80,11 @@ class Events:
         """Mark the event with this uid undone; the event as it now is, or None if there is no such event."""
         with self.transaction():
             self.conn.execute("UPDATE events SET undone = 1 WHERE uid = ?", (uid,))
+            row = self.conn.execute(
+                "SELECT s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id WHERE e.uid = ?", (uid,)
+            ).fetchone()
+            if row:
+                self.reopen_documents(row[0])  # the unit may need someone again
         return self.event(uid)
 
     def event(self, uid: str) -> Event | None:

@@ -14,11 +14,13 @@ from urllib.parse import quote
 
 from annotator.store.connection import StoreError
 
-KNOWN_VERSIONS = (1, 2)
+KNOWN_VERSIONS = (1, 2, 3)
 _TABLES = {"meta", "documents", "sentences", "bands", "events", "dedup_edits"}
+# kept by this version, not read by a merge (routing and suggestions are the receiving project's own)
+_OPTIONAL = {"routing", "leases", "claims", "suggestions"}
 _INDEXES = {"sentences_doc_idx", "sentences_group", "sentences_norm", "sentences_pending", "events_sentence",
             "events_kind", "events_detached", "documents_origin",
-            "documents_importing"}
+            "documents_importing", "routing_open", "leases_touched", "claims_annotator"}
 
 
 class ForeignDatabase:
@@ -41,7 +43,7 @@ class ForeignDatabase:
 
     def _check_schema(self) -> None:
         for kind, name in self.conn.execute("SELECT type, name FROM sqlite_master"):
-            if kind == "table" and (name in _TABLES or name == "sqlite_sequence" or name.startswith("sqlite_stat")):
+            if kind == "table" and (name in _TABLES | _OPTIONAL or name == "sqlite_sequence" or name.startswith("sqlite_stat")):
                 continue
             if kind == "index" and (name in _INDEXES or name.startswith("sqlite_autoindex_")):
                 continue

@@ -82,6 +82,8 @@ class Groups:
         """Take every sentence out of its group, to be grouped again (splits and joins are replayed)."""
         self.conn.execute("UPDATE sentences SET group_id = id, grouped = 0, pinned = 0")
         self.conn.execute("DELETE FROM bands")
+        self.conn.execute("DELETE FROM claims")  # held units are known by group: routing starts again
+        self.reopen_documents()
 
     def sentence_groups(self) -> dict[int, int]:
         """sentence id -> group id, for every sentence."""
@@ -142,6 +144,7 @@ class Groups:
         if sentence.group_id == sentence.id:
             self._renumber_group(sentence.id, exclude=sentence.id)
         self.conn.execute("UPDATE sentences SET group_id = id, pinned = 1, grouped = 1 WHERE id = ?", (sentence.id,))
+        self.reopen_documents()  # the sentence left its group's labels behind
         if record:
             self.conn.execute(
                 "INSERT INTO dedup_edits(kind, a_doc, a_hash, created_at) VALUES ('split', ?, ?, ?)",

@@ -103,6 +103,20 @@ class Queries:
         ).fetchone()
         return row[0] if row else None
 
+    def decisions(self) -> dict[int, str]:
+        """group -> label (or 'ambiguous') of its current review decision."""
+        return {row[0]: row[2] for row in self.conn.execute(_CURRENT_DECISIONS)}
+
+    def label_times(self) -> sqlite3.Cursor:
+        """(annotator, time) of every live label event, by annotator then time."""
+        return self.conn.execute(
+            "SELECT annotator, created_at FROM events WHERE kind = 'label' AND undone = 0 AND label IS NOT NULL "
+            "ORDER BY annotator, created_at"
+        )
+
+    def has_suggestions(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM suggestions LIMIT 1").fetchone() is not None
+
     def decided_groups(self) -> set[int]:
         """Groups with a live review decision."""
         return {row[0] for row in self.conn.execute(_CURRENT_DECISIONS)}

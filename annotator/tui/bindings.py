@@ -39,11 +39,13 @@ ANNOTATE = screen_bindings("label", "label the sentence, then go to the next one
     Binding("right_square_bracket", "document(1)", "doc", key_display="]", tooltip="next document"),
     Binding("left_square_bracket", "document(-1)", "prev doc", key_display="[", show=False,
             tooltip="previous document"),
-    Binding("g", "unlabeled", "unlabeled", tooltip="the next sentence you have not labeled, in any document"),
+    Binding("g", "unlabeled", "unlabeled",
+            tooltip="the next sentence you have not labeled, in any document (with an overlap: the next in your queue)"),
     Binding("slash", "find", "find", key_display="/", tooltip="find a sentence by its text"),
     Binding("colon", "goto", "go to", key_display=":", show=False, tooltip="go to a sentence by its number"),
     Binding("v", "view", "view", tooltip="show every sentence, only the unlabeled ones, or one label's (cycles)"),
     Binding("r", "refresh", "refresh", show=False, tooltip="refresh: see what other annotators did"),
+    Binding("p", "progress", "team", show=False, tooltip="the team's progress: who labeled how much, how fast, time left"),
 ]
 
 REVIEW = screen_bindings("decide", "decide the unit's gold label:", "decisions") + [

@@ -14,6 +14,7 @@ from annotator.store import StoreError
 from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import FindScreen, NoteScreen, NumberScreen, shorten
+from annotator.tui.screens.team import ProgressScreen
 from annotator.wording import plural
 
 # sentences rendered before and after the current one: a huge document stays fast, and since
@@ -82,6 +83,12 @@ class AnnotateScreen(Screen):
     def on_mount(self) -> None:
         self.render_document()
         self.update_panel()
+        if self.session.queue_empty:
+            self.notify(self.queue_empty_message(), timeout=8)
+
+    def queue_empty_message(self) -> str:
+        return (f"Your queue is empty: every unit has its {plural(self.session.overlap, 'annotator')} "
+                "or is held by someone now. You can still open any document with ] [ or /.")
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -210,7 +217,9 @@ class AnnotateScreen(Screen):
         progress = session.progress()
         self.query_one("#progress", ProgressBar).update(total=max(1, progress.groups), progress=progress.labeled)
         team_groups, team_people = session.team
-        counts = [f"labeled {progress.labeled} of {plural(progress.groups, 'group')}",
+        mine = "in your queue" if session.overlap is not None else ""
+        counts = [f"labeled {progress.labeled} of {plural(progress.groups, 'group')} {mine}".rstrip()
+                  if not session.queue_empty else "[b]your queue is empty[/b]",
                   f"[dim]team: {plural(team_groups, 'unit')} labeled by {plural(team_people, 'person', 'people')} "
                   f"(refreshed {session.team_at})[/]"]
         for label in LABELS:
@@ -265,7 +274,8 @@ class AnnotateScreen(Screen):
 
     def action_label(self, label: str) -> None:
         if self._act(lambda: self.session.label(label), keeps_last_label=True) is False:
-            self.notify("Every sentence has your label. Well done.", timeout=4)
+            self.notify(self.queue_empty_message() if self.session.overlap is not None
+                        else "Every sentence has your label. Well done.", timeout=4)
 
     def action_undo(self) -> None:
         result = self._act(self.session.undo)
@@ -288,13 +298,20 @@ class AnnotateScreen(Screen):
 
     def action_unlabeled(self) -> None:
         if self._act(self.session.goto_unlabeled) is False:
-            self.notify("No sentence left without your label.", timeout=3)
+            self.notify(self.queue_empty_message() if self.session.overlap is not None
+                        else "No sentence left without your label.", timeout=3)
 
     def action_refresh(self) -> None:
         self._act(self.session.refresh)
         groups, people = self.session.team
         self.notify(f"Refreshed: the team has labeled {plural(groups, 'unit')} "
                     f"({plural(people, 'person', 'people')}).", timeout=3)
+
+    def action_progress(self) -> None:
+        try:
+            self.app.push_screen(ProgressScreen(self.session.store))
+        except StoreError as err:
+            self.notify(str(err), severity="error", timeout=8)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen("the annotation screen", ANNOTATE,

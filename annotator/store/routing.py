@@ -1,0 +1,208 @@
+"""Routing: the project's settings, which documents still need labels, and who holds which units.
+
+A document is handed to one annotator at a time as a *lease* on the units of it that still need
+someone: its `claims`. A unit counts the annotators who labeled it plus those who hold a live claim
+on it, so two annotators asking at once are never given the same last place. A lease lives while
+its holder labels; after `LEASE_S` idle seconds its claims go back to the pool.
+
+`routing` keeps one row per visible document: its place in the project's order (`rank`) and whether
+it may still need anyone (`open`). A document is closed once every unit in it has the overlap, so
+finding the next one skips the finished part of the corpus through an index. Anything that can take
+a label away again (an undo, a split, a re-import, a merge) opens documents again.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import defaultdict
+
+from annotator.timestamps import shift
+
+LEASE_S = 30 * 60
+ORDERS = ("doc", "random", "uncertain")
+_SCAN_BATCH = 64
+_LIVE_LABEL = "e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL"
+
+
+class Routing:
+    conn: sqlite3.Connection
+
+    # -- settings --------------------------------------------------------------------------
+
+    def project(self) -> dict:
+        """overlap (None: everyone labels everything), order, seed of the random order, retrain_every."""
+        overlap = self.setting("project.overlap", "all")
+        return {
+            "overlap": None if overlap == "all" else int(overlap),
+            "order": self.setting("project.order", "doc"),
+            "seed": int(self.setting("project.seed", "0")),
+            "retrain_every": int(self.setting("project.retrain_every", "200")),
+        }
+
+    def set_project(self, key: str, value: str) -> None:
+        """Store one setting (checked by the caller); a new overlap or order applies to every document."""
+        with self.transaction():
+            self.set_setting(f"project.{key}", value)
+            if key in ("order", "seed"):
+                project = self.project()
+                self.conn.execute(f"UPDATE routing SET rank = {self._rank_sql(project, 'doc_id')}")
+            if key in ("overlap", "order", "seed"):
+                self.reopen_documents()
+
+    def _rank_sql(self, project: dict, column: str) -> str:
+        if project["order"] == "random":  # a fixed permutation of the ids, one per seed
+            return f"((({column} + {int(project['seed']) * 7919}) * 2654435761) % 4294967296)"
+        if project["order"] == "uncertain":  # least sure first: the suggestions' smallest margin
+            return (f"coalesce((SELECT CAST(min(g.margin) * 1000000 AS INTEGER) FROM sentences s "
+                    f"JOIN suggestions g ON g.group_id = s.group_id WHERE s.doc_id = {column}), 1000000)")
+        return column
+
+    # -- which documents are routed ------------------------------------------------------------
+
+    def add_routing(self, where: str, params: tuple = ()) -> None:
+        """Route the visible documents matching `where` (over documents d), inside the caller's transaction."""
+        rank = self._rank_sql(self.project(), "d.id")
+        self.conn.execute(
+            f"INSERT OR IGNORE INTO routing(doc_id, rank) SELECT d.id, {rank} FROM documents d "
+            f"WHERE d.importing IS NULL AND ({where})", params,
+        )
+
+    def reopen_documents(self, group_id: int | None = None) -> None:
+        """Documents may need someone again: those holding a group, or all of them."""
+        if group_id is None:
+            self.conn.execute("UPDATE routing SET open = 1 WHERE open = 0")
+        else:
+            self.conn.execute(
+                "UPDATE routing SET open = 1 WHERE open = 0 AND doc_id IN "
+                "(SELECT doc_id FROM sentences WHERE group_id = ?)", (group_id,),
+            )
+
+    # -- leases ---------------------------------------------------------------------------------
+
+    def route_next(self, annotator: str, at: str, done_doc: int | None = None, lease_s: float = LEASE_S) -> int | None:
+        """The document this annotator should label next, leased to them; None when nothing is left.
+
+        Their current lease comes first while it has units they have not labeled. `done_doc` is
+        the document they are leaving: what they hold there and did not label goes back."""
+        overlap = self.project()["overlap"]
+        need = math.inf if overlap is None else overlap
+        cutoff = shift(at, -lease_s)
+        with self.transaction():
+            c = self.conn
+            c.execute("DELETE FROM claims WHERE annotator IN (SELECT annotator FROM leases WHERE touched_at < ?)", (cutoff,))
+            c.execute("DELETE FROM leases WHERE touched_at < ?", (cutoff,))
+            c.execute(
+                "DELETE FROM claims WHERE annotator = ? AND (doc_id = ? OR EXISTS (SELECT 1 FROM sentences m "
+                f"JOIN events e ON e.sentence_id = m.id WHERE m.group_id = claims.group_id AND e.annotator = ? AND {_LIVE_LABEL}))",
+                (annotator, done_doc, annotator),
+            )
+            row = c.execute("SELECT min(doc_id) FROM claims WHERE annotator = ?", (annotator,)).fetchone()
+            doc = row[0]
+            if doc is None:
+                doc = self._claim_next(annotator, need, cutoff, at, done_doc)
+            if doc is None:
+                c.execute("DELETE FROM leases WHERE annotator = ?", (annotator,))
+            else:
+                c.execute("INSERT OR REPLACE INTO leases(annotator, doc_id, touched_at) VALUES (?, ?, ?)",
+                          (annotator, doc, at))
+            return doc
+
+    def _claim_next(self, annotator: str, need: float, cutoff: str, at: str, skip: int | None) -> int | None:
+        c = self.conn
+        closed: list[int] = []
+        found = None
+        cursor = c.execute(
+            "SELECT r.doc_id FROM routing r JOIN documents d ON d.id = r.doc_id "
+            "WHERE r.open = 1 AND d.importing IS NULL ORDER BY r.rank, r.doc_id"
+        )
+        docs = [d for (d,) in cursor.fetchmany(_SCAN_BATCH)]
+        while docs and found is None:
+            for doc in docs:
+                if doc == skip:
+                    continue
+                needed, finished = self._needed_units(doc, annotator, need, cutoff)
+                if needed:
+                    c.executemany(
+                        "INSERT OR REPLACE INTO claims(group_id, annotator, doc_id) VALUES (?, ?, ?)",
+                        [(g, annotator, doc) for g in needed],
+                    )
+                    found = doc
+                    break
+                if finished:
+                    closed.append(doc)
+            else:
+                docs = [d for (d,) in cursor.fetchmany(_SCAN_BATCH)]
+        cursor.close()
+        c.executemany("UPDATE routing SET open = 0 WHERE doc_id = ?", [(d,) for d in closed])
+        return found
+
+    def _needed_units(self, doc: int, annotator: str, need: float, cutoff: str) -> tuple[list[int], bool]:
+        """(units of the document this annotator may take, whether every unit in it has its overlap)."""
+        labelers: dict[int, set[str]] = {g: set() for (g,) in self.conn.execute(
+            "SELECT DISTINCT group_id FROM sentences WHERE doc_id = ?", (doc,))}
+        for group, who in self.conn.execute(
+            "SELECT DISTINCT s.group_id, e.annotator FROM sentences s JOIN sentences m ON m.group_id = s.group_id "
+            f"JOIN events e ON e.sentence_id = m.id WHERE s.doc_id = ? AND {_LIVE_LABEL}", (doc,),
+        ):
+            labelers[group].add(who)
+        holders: dict[int, set[str]] = defaultdict(set)
+        for group, who in self.conn.execute(
+            "SELECT c.group_id, c.annotator FROM claims c JOIN leases l ON l.annotator = c.annotator "
+            "WHERE l.touched_at >= ? AND c.group_id IN (SELECT group_id FROM sentences WHERE doc_id = ?)",
+            (cutoff, doc),
+        ):
+            holders[group].add(who)
+        needed = [g for g, done in labelers.items()
+                  if annotator not in done and len(done | (holders[g] - {annotator})) < need]
+        finished = all(len(done) >= need for done in labelers.values())
+        return needed, finished
+
+    def touch_lease(self, annotator: str, at: str) -> None:
+        """The annotator is at work: their lease stays theirs (inside the caller's transaction)."""
+        self.conn.execute("UPDATE leases SET touched_at = ? WHERE annotator = ? AND touched_at < ?", (at, annotator, at))
+
+    def leased_indices(self, annotator: str, doc_id: int) -> list[int]:
+        """Indexes of the sentences of a document whose units this annotator holds."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT s.idx FROM claims c JOIN sentences s ON s.group_id = c.group_id AND s.doc_id = c.doc_id "
+            "WHERE c.annotator = ? AND c.doc_id = ? ORDER BY s.idx", (annotator, doc_id),
+        )]
+
+    def leases(self, at: str, lease_s: float = LEASE_S) -> dict[str, tuple[int, int]]:
+        """annotator -> (leased document, units held and not labeled yet), live leases only."""
+        out = {}
+        for who, doc, held in self.conn.execute(
+            "SELECT l.annotator, l.doc_id, (SELECT count(*) FROM claims c WHERE c.annotator = l.annotator AND NOT EXISTS ("
+            f"SELECT 1 FROM sentences m JOIN events e ON e.sentence_id = m.id WHERE m.group_id = c.group_id "
+            f"AND e.annotator = l.annotator AND {_LIVE_LABEL})) FROM leases l WHERE l.touched_at >= ?",
+            (shift(at, -lease_s),),
+        ):
+            out[who] = (doc, held)
+        return out
+
+    # -- coverage ---------------------------------------------------------------------------------
+
+    def coverage(self) -> dict[int, int]:
+        """How many annotators labeled a unit -> how many units (0 for units nobody labeled)."""
+        counts: dict[int, int] = defaultdict(int)
+        labeled = 0
+        for n, units in self.conn.execute(
+            "SELECT n, count(*) FROM (SELECT s.group_id, count(DISTINCT e.annotator) AS n FROM events e "
+            f"JOIN sentences s ON s.id = e.sentence_id WHERE {_LIVE_LABEL} AND s.doc_id NOT IN "
+            "(SELECT id FROM documents WHERE importing IS NOT NULL) GROUP BY s.group_id) GROUP BY n"
+        ):
+            counts[n] = units
+            labeled += units
+        zero = self.count_groups() - labeled
+        if zero > 0:
+            counts[0] = zero
+        return dict(sorted(counts.items()))
+
+    def closed_to(self, annotator: str, overlap: int) -> int:
+        """Units this annotator has not labeled and no longer needs to: others gave them the overlap."""
+        return self.conn.execute(
+            "SELECT count(*) FROM (SELECT s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            f"WHERE {_LIVE_LABEL} GROUP BY s.group_id HAVING count(DISTINCT e.annotator) >= ? "
+            "AND max(e.annotator = ?) = 0)", (overlap, annotator),
+        ).fetchone()[0]

@@ -1,0 +1,175 @@
+"""A team's project: its settings, handing out documents, and how far everyone has got.
+
+Free of any UI: the CLI prints what these functions return, the screens show it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import datetime
+
+from annotator.store import Store
+from annotator.store.routing import LEASE_S, ORDERS
+from annotator.timestamps import now
+
+ACTIVE_GAP_S = 5 * 60  # a pause longer than this between two labels is not working time
+
+
+class SettingError(ValueError):
+    """A project setting refused, told in one line."""
+
+
+def set_setting(store: Store, key: str, value: str) -> str:
+    """Check and store one project setting; returns what is now in force, in words."""
+    value = value.strip().lower()
+    if key == "overlap":
+        if value != "all":
+            try:
+                n = int(value)
+            except ValueError:
+                raise SettingError(f"overlap: {value!r} is not a number of annotators or 'all'") from None
+            if n < 1:
+                raise SettingError("overlap: must be at least 1 (or 'all')")
+            value = str(n)
+        store.set_project("overlap", value)
+        return f"overlap {value}: " + ("everyone labels every unit" if value == "all"
+                                       else f"each unit is labeled by {value} annotator{'s' if value != '1' else ''}")
+    if key == "order":
+        if value not in ORDERS:
+            raise SettingError(f"order: {value!r} is not one of {', '.join(ORDERS)}")
+        if value == "uncertain" and not store.has_suggestions():
+            raise SettingError("order uncertain needs model suggestions, and there are none yet (run annotator suggest)")
+        store.set_project("order", value)
+        return f"order {value}: documents are handed out " + {
+            "doc": "in import order", "random": "in a fixed random order",
+            "uncertain": "least sure suggestions first"}[value]
+    if key in ("seed", "retrain-every"):
+        try:
+            n = int(value)
+        except ValueError:
+            raise SettingError(f"{key}: {value!r} is not a whole number") from None
+        if key == "retrain-every" and n < 1:
+            raise SettingError("retrain-every: must be at least 1 label")
+        store.set_project(key.replace("-", "_"), str(n))
+        return f"{key} {n}"
+    raise SettingError(f"{key}: no such setting (overlap, order, seed, retrain-every)")
+
+
+def project_view(store: Store) -> dict:
+    """The settings as `project show` gives them."""
+    project = store.project()
+    return {"overlap": project["overlap"] if project["overlap"] is not None else "all",
+            "order": project["order"], "seed": project["seed"], "retrain_every": project["retrain_every"],
+            "lease_minutes": LEASE_S // 60}
+
+
+def next_document(store: Store, annotator: str, at: str | None = None) -> dict | None:
+    """Lease this annotator their next document and describe it: the units they are to label."""
+    doc = store.route_next(annotator, at or now())
+    if doc is None:
+        return None
+    name, _title, _text = store.document(doc)
+    indexes = set(store.leased_indices(annotator, doc))
+    sentences = store.document_sentences(doc)
+    return {
+        "doc": name,
+        "units": len({s.group_id for s in sentences if s.index in indexes}),
+        "sentences": [{"index": s.index, "text": s.text} for s in sentences if s.index in indexes],
+    }
+
+
+def _seconds(text: str) -> float:
+    return datetime.fromisoformat(text[:-1] + "+00:00").timestamp()
+
+
+def active_rate(times: list[str]) -> tuple[float, float | None]:
+    """(active hours, labels per hour) of one annotator's label times, sorted: the gaps between two
+    labels up to ACTIVE_GAP_S count as working time, longer ones as a pause."""
+    seconds = [_seconds(t) for t in times]
+    active = sum(gap for gap in (b - a for a, b in zip(seconds, seconds[1:])) if gap <= ACTIVE_GAP_S)
+    hours = active / 3600
+    return hours, (len(times) / hours if hours > 0 else None)
+
+
+def progress(store: Store, at: str | None = None) -> dict:
+    """Per annotator: units labeled, units leased, labels per hour while active, agreement with the
+    gold decision; for the project: completion at the overlap and the time left at the team's pace."""
+    at = at or now()
+    project = store.project()
+    current: dict[str, dict[int, str]] = defaultdict(dict)
+    for group, who, label, _sid, _latest in store.current_labels():
+        current[who][group] = label
+    decisions = {group: label for group, label in store.decisions().items() if label != "ambiguous"}
+    times: dict[str, list[str]] = defaultdict(list)
+    for who, created_at in store.label_times():
+        times[who].append(created_at)
+    leases = store.leases(at)
+    people = sorted(set(current) | set(leases) | set(times))
+    annotators = []
+    team_rate = 0.0
+    for who in people:
+        hours, rate = active_rate(times.get(who, []))
+        team_rate += rate or 0.0
+        gold = [label == decisions[group] for group, label in current[who].items() if group in decisions]
+        annotators.append({
+            "annotator": who,
+            "units_labeled": len(current[who]),
+            "units_leased": leases.get(who, (None, 0))[1],
+            "leased_document": store.document(leases[who][0])[0] if who in leases else None,
+            "active_hours": hours,
+            "labels_per_hour": rate,
+            "gold_units": len(gold),
+            "agrees_with_gold": (sum(gold) / len(gold)) if gold else None,
+        })
+    coverage = store.coverage()
+    units = sum(coverage.values())
+    target = project["overlap"] or max(1, len(current))
+    done = sum(n for k, n in coverage.items() if k >= target)
+    left = sum((target - k) * n for k, n in coverage.items() if k < target)
+    return {
+        "overlap": project["overlap"] if project["overlap"] is not None else "all",
+        "target_annotators": target,
+        "units": units,
+        "units_complete": done,
+        "completion": done / units if units else None,
+        "labels_left": left,
+        "team_labels_per_hour": team_rate or None,
+        "hours_left": (left / team_rate) if team_rate else (0.0 if left == 0 else None),
+        "coverage": {str(k): n for k, n in coverage.items()},
+        "annotators": annotators,
+    }
+
+
+def format_progress(report: dict) -> str:
+    """The progress report as a text table."""
+    pct = lambda x: "n/a" if x is None else f"{100 * x:.1f}%"  # noqa: E731
+    rate = lambda x: "n/a" if x is None else f"{x:.0f}"  # noqa: E731
+    lines = [f"{'annotator':<16} {'labeled':>8} {'leased':>7} {'per hour':>9} {'gold agree':>11}"]
+    for a in report["annotators"]:
+        gold = f"{pct(a['agrees_with_gold'])} of {a['gold_units']}" if a["gold_units"] else "n/a"
+        lines.append(f"{a['annotator'][:16]:<16} {a['units_labeled']:>8} {a['units_leased']:>7} "
+                     f"{rate(a['labels_per_hour']):>9} {gold:>11}")
+    if not report["annotators"]:
+        lines.append("(nobody has labeled yet)")
+    hours = report["hours_left"]
+    eta = "n/a (no pace yet)" if hours is None else _duration(hours)
+    lines += [
+        "",
+        f"overlap {report['overlap']}: {report['units_complete']} of {report['units']} units have "
+        f"{report['target_annotators']} annotator{'s' if report['target_annotators'] != 1 else ''} "
+        f"({pct(report['completion'])})",
+        f"labels left {report['labels_left']}; team pace {rate(report['team_labels_per_hour'])} per hour; "
+        f"time left about {eta}",
+    ]
+    return "\n".join(lines)
+
+
+def _duration(hours: float) -> str:
+    if hours == 0:
+        return "none"
+    if hours < 1:
+        return f"{max(1, math.ceil(hours * 60))} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} days"
