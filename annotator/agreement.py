@@ -109,6 +109,30 @@ def gwet_ac1(counts: np.ndarray, categories: int | None = None) -> float | None:
     return None if pe == 1.0 else (pa - pe) / (1 - pe)
 
 
+def alpha_by_part(counts: np.ndarray, parts: np.ndarray, units: np.ndarray, n_parts: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nominal alpha of many subsets of units at once (each document's units, say): `counts` is
+    (units x values); unit `units[k]` belongs to part `parts[k]` (a unit may be in several parts).
+    Returns (alpha per part, NaN where undefined; pairable units per part).
+
+    Alpha = 1 - (n - 1) * sum over units of (n_u^2 - sum_c n_uc^2) / (n_u - 1) / (n^2 - sum_c n_c^2),
+    Krippendorff's nominal alpha written with each unit's and each value's totals."""
+    counts = np.asarray(counts, dtype=np.float64)
+    n_u = counts.sum(axis=1)
+    pairable = n_u >= 2
+    keep = pairable[units]
+    parts, units = parts[keep], units[keep]
+    disagree = np.zeros(len(counts))
+    disagree[pairable] = (n_u[pairable] ** 2 - (counts[pairable] ** 2).sum(axis=1)) / (n_u[pairable] - 1)
+    n = np.bincount(parts, weights=n_u[units], minlength=n_parts)
+    observed = np.bincount(parts, weights=disagree[units], minlength=n_parts)
+    per_value = np.zeros((n_parts, counts.shape[1]))
+    np.add.at(per_value, parts, counts[units])
+    expected = n ** 2 - (per_value ** 2).sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = np.where(expected > 0, 1 - (n - 1) * observed / expected, np.nan)
+    return alpha, np.bincount(parts, minlength=n_parts)
+
+
 def _full(x: float | None) -> float | None:
     """JSON keeps every figure at full precision: a client that rounds must not round twice."""
     return None if x is None else float(x)
@@ -130,6 +154,10 @@ class Agreement:
     disagreements: int
     labels: list[str] = field(default_factory=lambda: list(LABELS))
     labeled_by: dict[str, int] = field(default_factory=dict)  # units each annotator labeled, shared or not
+    # the units labeled by two or more and their label counts, for figures over parts of them
+    unit_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+    unit_counts: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
+    documents: list[dict] = field(default_factory=list)  # per document: its alpha, hardest first
 
     def as_json(self) -> dict:
         return {
@@ -145,6 +173,7 @@ class Agreement:
             "per_label": {k: _full(v) for k, v in self.per_label.items()},
             "confusion": self.confusion,
             "disagreements": self.disagreements,
+            "documents": [{**d, "alpha": _full(d["alpha"])} for d in self.documents],
         }
 
 
@@ -191,6 +220,7 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
         u_col = np.zeros(units.size, dtype=np.int64)
         np.cumsum(units[1:] != units[:-1], out=u_col[1:])
         n_units_all = int(u_col[-1]) + 1
+        unit_ids = units[np.r_[0, np.flatnonzero(units[1:] != units[:-1]) + 1]]
     else:
         unit_ids, u_col = np.unique(units, return_inverse=True)
         n_units_all = len(unit_ids)
@@ -205,6 +235,7 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
     del every_unit
     shared = (full >= 0).sum(axis=0) >= 2
     matrix = full[:, shared]
+    shared_ids = unit_ids[shared] if n_units_all else np.zeros(0, dtype=np.int64)
     del full
     names = sorted(selected) if selected else sorted(p for p, i in people.items() if (matrix[i] >= 0).any())
     matrix = np.vstack([matrix[people[a]] if a in people else np.full(matrix.shape[1], -1, dtype=np.int8) for a in names]) \
@@ -249,6 +280,7 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
         observed_agreement=observed, per_label=per_label, confusion=confusions, disagreements=disagreements,
         labels=all_labels,
         labeled_by={p: int(n) for p, n in zip(people, np.bincount(a_col.astype(np.int64), minlength=len(people))) if n},
+        unit_ids=shared_ids, unit_counts=counts,
     )
 
 
@@ -296,6 +328,10 @@ def format_text(result: Agreement) -> str:
         "per label (one-vs-rest alpha)",
     ]
     lines += [f"  {label:<9} {fmt(value)}" for label, value in result.per_label.items()]
+    hard = [d for d in result.documents if d["alpha"] is not None][:10]
+    if hard:
+        lines += ["", "hardest documents (alpha over each one's units labeled by 2+)"]
+        lines += [f"  {fmt(d['alpha'])}  {d['doc']}  ({plural(d['units'], 'unit')})" for d in hard]
     if result.cohen_kappa:
         lines += ["", "Cohen's kappa per pair"]
         lines += [f"  {pair:<30} {fmt(k)}  ({plural(result.pair_units[pair], 'unit')})" for pair, k in result.cohen_kappa.items()]

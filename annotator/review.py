@@ -8,7 +8,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from annotator.agreement import Agreement, compute
+import numpy as np
+
+from annotator.agreement import Agreement, alpha_by_part, compute
 from annotator.model import AMBIGUOUS, LABELS
 from annotator.store import Store
 from annotator.timestamps import now
@@ -33,8 +35,28 @@ class Unit:
 
 
 def agreement_figures(store: Store, only: list[str] | None = None) -> Agreement:
-    """Agreement over the current labels of every unit (duplicate group)."""
-    return compute(((group, who, label) for group, who, label, _sid, _at in store.current_labels()), only)
+    """Agreement over the current labels of every unit (duplicate group), with each document's alpha."""
+    result = compute(((group, who, label) for group, who, label, _sid, _at in store.current_labels()), only)
+    result.documents = document_alphas(store, result)
+    return result
+
+
+def document_alphas(store: Store, result: Agreement) -> list[dict]:
+    """Alpha over each document's units labeled by two or more (a unit copied into several documents
+    counts in each): the hardest documents first, then those with more units."""
+    if not len(result.unit_ids):
+        return []
+    groups, docs = store.group_document_pairs()
+    row_of = np.searchsorted(result.unit_ids, groups)  # unit ids come sorted
+    row_of = np.minimum(row_of, len(result.unit_ids) - 1)
+    inside = result.unit_ids[row_of] == groups
+    doc_ids, parts = np.unique(docs[inside], return_inverse=True)
+    alpha, units = alpha_by_part(result.unit_counts, parts, row_of[inside], len(doc_ids))
+    names = store.document_names(doc_ids.tolist())
+    out = [{"doc": names[int(d)], "units": int(n), "alpha": None if np.isnan(a) else float(a)}
+           for d, a, n in zip(doc_ids, alpha, units)]
+    out.sort(key=lambda d: (d["alpha"] is None, d["alpha"] if d["alpha"] is not None else 0, -d["units"], d["doc"]))
+    return out
 
 
 def unit_votes(store: Store) -> dict[int, dict[str, str]]:

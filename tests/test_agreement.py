@@ -127,3 +127,27 @@ def test_sharing_pairs_are_found_through_units_for_many_annotators():
         present[k, k] = present[k, k + 1] = True
     assert agreement.sharing_pairs(present) == [(k, k + 1) for k in range(69)]
     assert agreement.sharing_pairs(present[:5]) == [(k, k + 1) for k in range(4)]  # the small-team path
+
+
+def test_alpha_by_part_equals_alpha_of_each_part():
+    rng = np.random.default_rng(3)
+    counts = rng.integers(0, 3, size=(60, 4))
+    counts[5] = [1, 0, 0, 0]  # one rating: not pairable, left out
+    units = np.r_[np.arange(60), np.arange(0, 60, 7)]  # every seventh unit is in two parts
+    parts = np.r_[np.arange(60) // 10, np.full(len(range(0, 60, 7)), 6)]
+    alpha, n = agreement.alpha_by_part(counts, parts, units, 7)
+    for part in range(7):
+        mine = counts[units[parts == part]]
+        expected = agreement.alpha_from_counts(mine)
+        assert (np.isnan(alpha[part]) if expected is None else alpha[part] == pytest.approx(expected, abs=1e-12))
+        assert n[part] == (mine.sum(axis=1) >= 2).sum()
+    # the Krippendorff (2011) example as one part gives the published 0.743
+    data = np.array([[1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
+                     [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN], [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN]])
+    table = np.zeros((12, 5))
+    for row in data:
+        for u, v in enumerate(row):
+            if not np.isnan(v):
+                table[u, int(v) - 1] += 1
+    alpha, _ = agreement.alpha_by_part(table, np.zeros(12, dtype=np.int64), np.arange(12), 1)
+    assert round(alpha[0], 3) == 0.743

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 
+import numpy as np
 import pytest
 
 from annotator.session import Session
@@ -302,3 +303,25 @@ def test_gold_export_needs_the_overlap_by_default(project, tmp_path):
     assert [(r["doc"], r["index"]) for r in rows] == [("doc00", 2)]
     result = run("export", "--out", tmp_path / "gold.jsonl", "--min-annotators", "1", "--db", project)
     assert len(open(tmp_path / "gold.jsonl").readlines()) == 2
+
+
+def test_agreement_lists_each_documents_alpha(tmp_path, db_path):
+    from annotator.agreement import alpha_from_counts
+    from helpers import SYND, WIRE, build
+
+    build(db_path, tmp_path)
+    report = json.loads(run("agreement", "--json", "--db", db_path).output)
+    store = Store(db_path)
+    by_doc = {d["doc"]: d for d in report["documents"]}
+    assert set(by_doc) == {WIRE, SYND}
+    votes: dict[int, Counter] = defaultdict(Counter)
+    for group, _who, label, _sid, _at in store.current_labels():
+        votes[group][label] += 1
+    for name in (WIRE, SYND):
+        groups = {s.group_id for s in store.document_sentences(store.document_id(name))}
+        table = np.array([[votes[g][label] for label in ("fact", "claim", "opinion", "advert")]
+                          for g in sorted(groups) if sum(votes[g].values()) >= 2])
+        assert by_doc[name]["units"] == len(table)
+        assert by_doc[name]["alpha"] == pytest.approx(alpha_from_counts(table), abs=1e-12)
+    assert [d["doc"] for d in report["documents"]] == sorted(by_doc, key=lambda n: by_doc[n]["alpha"])
+    assert "hardest documents" in run("agreement", "--db", db_path).output

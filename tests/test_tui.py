@@ -381,3 +381,29 @@ async def test_the_chosen_theme_is_remembered_for_this_user(store, tmp_path):
     again = AnnotatorApp(store, "alice")
     async with again.run_test(size=SIZE) as pilot:
         assert pilot.app.theme == "textual-light"
+
+
+async def test_with_an_overlap_the_screen_follows_the_queue_and_shows_the_team(store):
+    from annotator.tui.screens.team import ProgressScreen
+
+    from annotator.timestamps import now
+
+    store.set_project("overlap", "1")
+    taken = store.route_next("bob", now())  # bob holds the first document
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        session = screen(pilot).session
+        assert taken == store.document_id(IRAQ) and session.doc_name != IRAQ
+        first = session.doc_name
+        units = len(session.queue)
+        await pilot.press(*["f"] * units)
+        assert session.doc_name != first  # the next document handed out
+        assert "in your queue" in str(app.screen.query_one("#counts").render())
+        await pilot.press("p")
+        assert isinstance(app.screen, ProgressScreen)
+        shown = str(app.screen.query_one("Static").render())
+        assert "alice" in shown and "bob" in shown and "overlap 1" in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, AnnotateScreen)
+    labeled = {(d, i) for d, i, kind, who, *_ in events(store) if who == "alice"}
+    assert len(labeled) == units and all(d == first for d, _ in labeled)

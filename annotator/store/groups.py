@@ -228,5 +228,23 @@ class Groups:
             )
         )
 
+    def group_document_pairs(self):
+        """(groups, documents) as two numpy arrays: each group with each visible document holding it."""
+        import numpy as np
+
+        rows = self.conn.execute(
+            "SELECT DISTINCT group_id, doc_id FROM sentences WHERE doc_id NOT IN "
+            "(SELECT id FROM documents WHERE importing IS NOT NULL)"
+        ).fetchall()
+        pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+        return pairs[:, 0], pairs[:, 1]
+
+    def document_names(self, doc_ids: list[int]) -> dict[int, str]:
+        names: dict[int, str] = {}
+        for chunk in chunks(doc_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            names.update(self.conn.execute(f"SELECT id, name FROM documents WHERE id IN ({marks})", chunk))
+        return names
+
     def count_groups(self) -> int:
         return self.conn.execute("SELECT count(DISTINCT group_id) FROM sentences").fetchone()[0]
