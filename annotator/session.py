@@ -298,11 +298,9 @@ class Session:
         uid, at, who = uuid.uuid4().hex, now(), self.annotator
         routed = self.overlap is not None
 
-        def write(store: Store) -> None:
-            store.add_event(s.id, "label", who, label, created_at=at, uid=uid)
-            if routed:
-                store.touch_lease(who, at)  # a lease lives while its holder labels
-        self._write(s.id, write, s.group_id)
+        # with an overlap, a lease lives while its holder labels
+        self._write(s.id, lambda store: store.add_event(s.id, "label", who, label, created_at=at, uid=uid,
+                                                        touch_lease=routed), s.group_id)
         self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label))
         self._count(previous, label)
         self._show_group_label(s.group_id, label)

@@ -176,8 +176,7 @@ while (doc := store.route_next(who, now())) is not None:
     for index in store.leased_indices(who, doc):
         s = store.sentence_at(name, index)
         handed.append(s.group_id)
-        store.add_event(s.id, "label", who, "fact")
-        store.touch_lease(who, now())
+        store.add_event(s.id, "label", who, "fact", touch_lease=True)
 print(" ".join(map(str, handed)))
 """
 

@@ -16,16 +16,19 @@ class Events:
 
     def add_event(
         self, sentence_id: int, kind: str, annotator: str, label: str | None = None, note: str | None = None,
-        created_at: str | None = None, uid: str | None = None,
+        created_at: str | None = None, uid: str | None = None, touch_lease: bool = False,
     ) -> str:
         """Append one event and commit it before returning: a crash after this loses nothing.
+        With `touch_lease`, the annotator's lease on their document is renewed in the same commit.
         Returns its uid, the event's identity in every copy of the database."""
-        uid = uid or uuid.uuid4().hex
+        uid, at = uid or uuid.uuid4().hex, created_at or now()
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at) VALUES (?,?,?,?,?,?,?)",
-                (uid, sentence_id, kind, annotator, label, note, created_at or now()),
+                (uid, sentence_id, kind, annotator, label, note, at),
             )
+            if touch_lease:
+                self.touch_lease(annotator, at)
         return uid
 
     def add_events(self, rows: Iterable[tuple]) -> int:
@@ -55,7 +58,7 @@ class Events:
         `uid`-0, `uid`-1, ...; returns them."""
         members = [row[0] for row in self.conn.execute(
             "SELECT DISTINCT s.id FROM sentences s JOIN events e ON e.sentence_id = s.id WHERE s.group_id = ? "
-            "AND e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL ORDER BY s.id", (group_id,))]
+            "AND +e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL ORDER BY s.id", (group_id,))]
         if not members:
             members = [self.conn.execute("SELECT min(id) FROM sentences WHERE group_id = ?", (group_id,)).fetchone()[0]]
         base, at = uid or uuid.uuid4().hex, created_at or now()

@@ -37,7 +37,7 @@ class Queries:
         return dict(
             self.conn.execute(
                 "SELECT s.idx, (SELECT e.label FROM sentences m JOIN events e ON e.sentence_id = m.id "
-                "WHERE m.group_id = s.group_id AND e.annotator = ? AND e.kind = 'label' AND e.undone = 0 "
+                "WHERE m.group_id = s.group_id AND e.annotator = ? AND +e.kind = 'label' AND e.undone = 0 "
                 "AND e.label IS NOT NULL ORDER BY " + LATEST + " LIMIT 1) AS label "
                 "FROM sentences s WHERE s.doc_id = ? AND label IS NOT NULL",
                 (annotator, doc_id),
@@ -47,7 +47,7 @@ class Queries:
     def group_note(self, group_id: int, annotator: str) -> str | None:
         row = self.conn.execute(
             "SELECT e.note FROM sentences m JOIN events e ON e.sentence_id = m.id WHERE m.group_id = ? "
-            "AND e.annotator = ? AND e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL "
+            "AND e.annotator = ? AND e.undone = 0 AND +e.kind IN ('label', 'note') AND e.note IS NOT NULL "
             "ORDER BY " + LATEST + " LIMIT 1",
             (group_id, annotator),
         ).fetchone()
@@ -58,7 +58,7 @@ class Queries:
         row = self.conn.execute(
             "SELECT s.idx FROM sentences s WHERE s.doc_id = ? AND s.idx > ? AND NOT EXISTS ("
             "SELECT 1 FROM sentences m JOIN events e ON e.sentence_id = m.id WHERE m.group_id = s.group_id "
-            "AND e.annotator = ? AND e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL) "
+            "AND e.annotator = ? AND +e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL) "
             "ORDER BY s.idx LIMIT 1",
             (doc_id, after_index, annotator),
         ).fetchone()
@@ -98,7 +98,7 @@ class Queries:
         """The reviewer's comment on a unit's current decision."""
         row = self.conn.execute(
             "SELECT e.note FROM events e JOIN sentences s ON s.id = e.sentence_id "
-            "WHERE s.group_id = ? AND e.kind = 'decision' AND e.undone = 0 ORDER BY " + LATEST + " LIMIT 1",
+            "WHERE s.group_id = ? AND +e.kind = 'decision' AND e.undone = 0 ORDER BY " + LATEST + " LIMIT 1",
             (group_id,),
         ).fetchone()
         return row[0] if row else None
@@ -125,7 +125,7 @@ class Queries:
         """(label or 'ambiguous', decided by) of the latest live review decision on a group."""
         row = self.conn.execute(
             "SELECT e.label, e.annotator FROM events e JOIN sentences s ON s.id = e.sentence_id "
-            "WHERE s.group_id = ? AND e.kind = 'decision' AND e.undone = 0 ORDER BY " + LATEST + " LIMIT 1",
+            "WHERE s.group_id = ? AND +e.kind = 'decision' AND e.undone = 0 ORDER BY " + LATEST + " LIMIT 1",
             (group_id,),
         ).fetchone()
         return (row[0], row[1]) if row else None

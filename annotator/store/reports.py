@@ -26,7 +26,7 @@ class Reports:
             "SELECT u.grp, u.votes, u.decision, d.name, f.idx, f.text, u.docs FROM ("
             "  SELECT c.grp, group_concat(c.annotator || char(31) || c.label, char(30)) AS votes, "
             "  (SELECT e.label || char(31) || e.annotator FROM events e JOIN sentences m ON m.id = e.sentence_id "
-            "   WHERE m.group_id = c.grp AND e.kind = 'decision' AND e.undone = 0 "
+            "   WHERE m.group_id = c.grp AND +e.kind = 'decision' AND e.undone = 0 "
             "   ORDER BY " + LATEST + " LIMIT 1) AS decision, "
             "  (SELECT min(id) FROM sentences WHERE group_id = c.grp) AS first, "
             "  (SELECT count(DISTINCT doc_id) FROM sentences WHERE group_id = c.grp) AS docs "
