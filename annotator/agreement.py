@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -191,6 +191,16 @@ class Votes:
         self.annotators.append(self.people.setdefault(annotator, len(self.people)))
         self.labels.append(self.codes.setdefault(label, len(self.codes)))  # unknown labels count too, after the four
 
+    def extend(self, rows: Iterable[tuple[int, str, str]], batch: int = 100_000) -> None:
+        """add() for many rows, a batch at a time: the same result, several times faster."""
+        people, codes = self.people, self.codes
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, batch)):
+            units, whos, labels = zip(*chunk)
+            self.units.extend(units)
+            self.annotators.extend([people[w] if w in people else people.setdefault(w, len(people)) for w in whos])
+            self.labels.extend([codes[x] if x in codes else codes.setdefault(x, len(codes)) for x in labels])
+
 
 def compute(rows: Iterable[tuple[int, str, str]], only: Sequence[str] | None = None,
             labels: Sequence[str] = LABELS) -> Agreement:
@@ -200,9 +210,7 @@ def compute(rows: Iterable[tuple[int, str, str]], only: Sequence[str] | None = N
     """
     selected = set(only) if only else None
     votes = Votes(labels)
-    for unit, annotator, label in rows:
-        if selected is None or annotator in selected:
-            votes.add(unit, annotator, label)
+    votes.extend(rows if selected is None else (row for row in rows if row[1] in selected))
     return compute_votes(votes, only)
 
 
@@ -259,12 +267,9 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
     fleiss = fleiss_kappa(counts[complete]) if complete.any() and len(names) >= 2 else None
 
     cohen, pair_units, confusions = {}, {}, {}
-    for i, j in sharing_pairs(present):  # only pairs that labeled a unit in common
-        both = present[i] & present[j]
-        xs, ys = matrix[i, both].astype(int), matrix[j, both].astype(int)
+    for (i, j), m in pair_confusions(matrix, len(all_labels)):  # only pairs that labeled a unit in common
         key = f"{names[i]}|{names[j]}"
-        m = np.bincount(xs * len(all_labels) + ys, minlength=len(all_labels) ** 2).reshape(len(all_labels), -1)
-        pair_units[key] = int(both.sum())
+        pair_units[key] = int(m.sum())
         cohen[key] = _kappa_from_confusion(m)
         confusions[key] = {"labels": all_labels, "rows": names[i], "columns": names[j], "matrix": m.tolist()}
 
@@ -284,22 +289,36 @@ def compute_votes(votes: Votes, only: Sequence[str] | None = None) -> Agreement:
     )
 
 
-def sharing_pairs(present: np.ndarray) -> list[tuple[int, int]]:
-    """(i, j), i < j, of the annotators (rows of `present`, annotators x units) who labeled at least
-    one unit in common, found through the units rather than by trying every pair."""
-    n = present.shape[0]
-    if n < 2:
-        return []
-    if n <= 64:  # few annotators: one small matrix product says who shares with whom
-        shared = present.astype(np.float32) @ present.T.astype(np.float32)
-        return [(i, j) for i, j in itertools.combinations(range(n), 2) if shared[i, j] > 0]
-    owners, units = np.nonzero(present.T)  # by unit: the annotators of each unit
-    pairs: set[tuple[int, int]] = set()
-    bounds = np.flatnonzero(np.diff(owners)) + 1 if owners.size else np.zeros(0, dtype=np.int64)
-    for members in np.split(units, bounds):
-        if members.size > 1:
-            pairs.update(itertools.combinations(members.tolist(), 2))
-    return sorted(pairs)
+def pair_confusions(matrix: np.ndarray, n_labels: int) -> Iterator[tuple[tuple[int, int], np.ndarray]]:
+    """((i, j), confusion matrix) for every pair of annotators i < j (rows of `matrix`, annotators x
+    units, label codes, -1 where missing) who labeled a unit in common, in order.
+
+    Found through the units, not by trying every pair: each unit's votes are paired with the votes
+    k places further on in the same unit, for k = 1, 2, ..., so the work is the number of pairs of
+    votes that exist (400 annotators each sharing a few units make thousands of pairs, not 79,800
+    passes over every unit)."""
+    units, people = np.nonzero(matrix.T >= 0)  # by unit, then annotator
+    if units.size == 0:
+        return
+    labels = matrix[people, units].astype(np.int64)
+    people = people.astype(np.int64)
+    width, cells = matrix.shape[0], n_labels * n_labels
+    keys = []
+    for k in range(1, int(np.bincount(units).max())):
+        i = np.flatnonzero(units[k:] == units[:-k])
+        j = i + k
+        keys.append((people[i] * width + people[j]) * cells + labels[i] * n_labels + labels[j])
+    if not keys:
+        return
+    found, counts = np.unique(np.concatenate(keys), return_counts=True)
+    pairs, cell = found // cells, found % cells
+    bounds = np.flatnonzero(np.diff(pairs)) + 1
+    for chunk_pairs, chunk_cells, chunk_counts in zip(np.split(pairs, bounds), np.split(cell, bounds),
+                                                      np.split(counts, bounds)):
+        m = np.zeros(cells, dtype=np.int64)
+        m[chunk_cells] = chunk_counts
+        pair = int(chunk_pairs[0])
+        yield (pair // width, pair % width), m.reshape(n_labels, n_labels)
 
 
 def _kappa_from_confusion(m: np.ndarray) -> float | None:

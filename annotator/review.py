@@ -36,7 +36,7 @@ class Unit:
 
 def agreement_figures(store: Store, only: list[str] | None = None) -> Agreement:
     """Agreement over the current labels of every unit (duplicate group), with each document's alpha."""
-    result = compute(((group, who, label) for group, who, label, _sid, _at in store.current_labels()), only)
+    result = compute((row[:3] for row in store.current_labels()), only)
     result.documents = document_alphas(store, result)
     return result
 

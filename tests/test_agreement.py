@@ -121,12 +121,26 @@ def test_only_pairs_that_share_units_are_listed():
     assert result.pair_units == {"a|b": 2, "c|d": 2, "c|e": 1, "d|e": 1}
 
 
-def test_sharing_pairs_are_found_through_units_for_many_annotators():
-    present = np.zeros((70, 71), dtype=bool)
+def test_pair_confusions_are_found_through_units_and_equal_the_pairwise_count():
+    matrix = np.full((70, 71), -1, dtype=np.int8)
     for k in range(70):  # annotator k labeled units k and k + 1: only neighbours share
-        present[k, k] = present[k, k + 1] = True
-    assert agreement.sharing_pairs(present) == [(k, k + 1) for k in range(69)]
-    assert agreement.sharing_pairs(present[:5]) == [(k, k + 1) for k in range(4)]  # the small-team path
+        matrix[k, k], matrix[k, k + 1] = k % 4, (k + 1) % 4
+    found = dict(agreement.pair_confusions(matrix, 4))
+    assert list(found) == [(k, k + 1) for k in range(69)]
+    assert all(m.sum() == 1 and m[(k + 1) % 4, (k + 1) % 4] == 1 for (k, _), m in found.items())
+    # against the obvious count over every pair, on random votes with gaps
+    rng = np.random.default_rng(8)
+    matrix = rng.integers(0, 4, size=(9, 300)).astype(np.int8)
+    matrix[rng.random(matrix.shape) < 0.6] = -1
+    found = dict(agreement.pair_confusions(matrix, 4))
+    for i in range(9):
+        for j in range(i + 1, 9):
+            both = (matrix[i] >= 0) & (matrix[j] >= 0)
+            expected = np.zeros((4, 4), dtype=np.int64)
+            np.add.at(expected, (matrix[i, both], matrix[j, both]), 1)
+            assert ((i, j) in found) == bool(both.any())
+            if both.any():
+                assert (found[(i, j)] == expected).all()
 
 
 def test_alpha_by_part_equals_alpha_of_each_part():
