@@ -14,6 +14,7 @@ from annotator.store.routing import LEASE_S, ORDERS
 from annotator.timestamps import now
 
 ACTIVE_GAP_S = 5 * 60  # a pause longer than this between two labels is not working time
+MIN_ACTIVE_S = 60  # less work than this gives no rate: a burst of keys is not a pace
 
 
 class SettingError(ValueError):
@@ -85,11 +86,11 @@ def _seconds(text: str) -> float:
 
 def active_rate(times: list[str]) -> tuple[float, float | None]:
     """(active hours, labels per hour) of one annotator's label times, sorted: the gaps between two
-    labels up to ACTIVE_GAP_S count as working time, longer ones as a pause."""
+    labels up to ACTIVE_GAP_S count as working time, longer ones as a pause. No rate under a minute's work."""
     seconds = [_seconds(t) for t in times]
     active = sum(gap for gap in (b - a for a, b in zip(seconds, seconds[1:])) if gap <= ACTIVE_GAP_S)
     hours = active / 3600
-    return hours, (len(times) / hours if hours > 0 else None)
+    return hours, (len(times) / hours if active >= MIN_ACTIVE_S else None)
 
 
 def progress(store: Store, at: str | None = None) -> dict:

@@ -260,6 +260,7 @@ def test_active_rate_leaves_out_pauses():
     assert hours == pytest.approx(5 / 60)  # 1 + 2 + 2 minutes; the 57-minute pause is not work
     assert rate == pytest.approx(5 / (5 / 60))
     assert active_rate(["2026-03-01T09:00:00.000Z"]) == (0.0, None)
+    assert active_rate(["2026-03-01T09:00:00.000Z", "2026-03-01T09:00:30.000Z"])[1] is None  # a burst, not a pace
 
 
 def test_progress_per_annotator_and_for_the_project(project):
