@@ -106,6 +106,10 @@ def import_cmd(paths, db_path, fmt, replace, threshold):
         sys.exit(1)
     store = Store(db_path)
     report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold)
+    if report.documents and store.rules():
+        from annotator.suggest import apply_rules
+
+        report.messages.append(f"rules: {plural(apply_rules(store), 'unit')} nobody has labeled pre-labeled as suggestions")
     for line in report.messages:
         click.echo(line)
     for line in report.errors:
@@ -296,7 +300,8 @@ def annotate(db_path, annotator_name, doc_name, sample):
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--annotators", help="Comma-separated names: only their labels count.")
-def agreement(db_path, as_json, annotators):
+@click.option("--typed-only", is_flag=True, help="Leave out labels that are accepted suggestions.")
+def agreement(db_path, as_json, annotators, typed_only):
     """Agreement over units labeled by at least two annotators: Krippendorff's alpha, Fleiss' and
     Cohen's kappa, observed and per-label agreement, confusion matrices."""
     from annotator.agreement import format_text
@@ -304,9 +309,9 @@ def agreement(db_path, as_json, annotators):
 
     store = Store(db_path, create=False)
     only = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
-    result = agreement_figures(store, only)
+    result = agreement_figures(store, only, typed_only)
     if as_json:
-        emit_json(result.as_json())
+        emit_json({**result.as_json(), "typed_only": typed_only})
     else:
         click.echo(format_text(result))
 
@@ -433,6 +438,103 @@ def progress_cmd(db_path, as_json):
         emit_json(report)
     else:
         click.echo(format_progress(report))
+
+
+@main.command("suggest")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--no-evaluation", is_flag=True, help="Skip the cross-validation (faster; for background retraining).")
+def suggest_cmd(db_path, as_json, no_evaluation):
+    """Train a model on the current labels and suggest a label for every unit nobody has labeled.
+
+    Needs scikit-learn (pip install 'annotator[suggest]'). Reports cross-validated macro-F1 and
+    per-label precision and recall beside the majority-class baseline."""
+    from annotator.suggest import SuggestError, train_and_suggest
+
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    try:
+        report = train_and_suggest(store, evaluate_model=not no_evaluation)
+    except SuggestError as err:
+        raise click.ClickException(str(err)) from None
+    if as_json:
+        emit_json(report.as_json())
+        return
+    click.echo(f"model {report.model}: trained on {plural(report.trained_on, 'labeled unit')} "
+               f"({', '.join(f'{k} {v}' for k, v in report.labels.items())})")
+    ev = report.evaluation
+    if ev is not None:
+        click.echo(f"cross-validated macro-F1 {ev.macro_f1:.3f} (majority-class baseline {ev.baseline_macro_f1:.3f}, "
+                   f"over {plural(ev.units, 'unit')})")
+        for label, figures in ev.per_label.items():
+            click.echo(f"  {label:<9} precision {figures['precision']:.3f}  recall {figures['recall']:.3f}  "
+                       f"({plural(figures['units'], 'unit')})")
+    click.echo(f"{plural(report.suggested, 'unit')} nobody has labeled got a suggestion")
+
+
+@main.command("suggestions")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--limit", type=click.IntRange(1), help="At most this many.")
+@click.option("--order", type=click.Choice(["uncertain", "confident"]), default="uncertain", show_default=True,
+              help="Least sure first, or most sure first.")
+def suggestions_cmd(db_path, as_json, limit, order):
+    """Units nobody has labeled, with their suggested label and its probability."""
+    rows = Store(db_path, create=False).suggestion_rows(order, limit)
+    if as_json:
+        emit_json([{"doc": d, "index": i, "text": t, "label": label, "p": p, "source": source.split(":")[0]}
+                   for d, i, t, label, p, source, _margin in rows])
+        return
+    for d, i, t, label, p, source, _margin in rows:
+        click.echo(f"{label:<8} {p:.2f}  {d}:{i}  {t}" + ("  (rule)" if source.startswith("rule:") else ""))
+    click.echo(plural(len(rows), "suggestion"))
+
+
+@main.group()
+def rules():
+    """Rules that pre-label boilerplate as suggestions (never as a human label)."""
+
+
+@rules.command("add")
+@click.argument("pattern")
+@click.option("--label", required=True, type=click.Choice(["fact", "claim", "opinion", "advert"]))
+@click.option("--regex", is_flag=True, help="PATTERN is a regular expression (else a phrase).")
+@db_option
+def rules_add(pattern, label, regex, db_path):
+    """Add a rule: units containing PATTERN (case-insensitive) are suggested LABEL."""
+    from annotator.suggest import SuggestError, add_rule
+
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    try:
+        rule_id, matched = add_rule(store, pattern, label, regex)
+    except SuggestError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"rule {rule_id}: {plural(matched, 'unit')} nobody has labeled suggested {label}")
+
+
+@rules.command("list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def rules_list(db_path, as_json):
+    """The rules, by id."""
+    found = Store(db_path, create=False).rules()
+    if as_json:
+        emit_json([{"id": i, "pattern": p, "regex": r, "label": label} for i, p, r, label in found])
+        return
+    for i, p, r, label in found:
+        click.echo(f"{i:>4}  {label:<8} {'regex ' if r else ''}{p}")
+    if not found:
+        click.echo("no rules")
+
+
+@rules.command("remove")
+@click.argument("rule_id", type=int)
+@db_option
+def rules_remove(rule_id, db_path):
+    """Remove a rule and the suggestions it made."""
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    if not store.remove_rule(rule_id):
+        raise click.ClickException(f"no rule {rule_id} (annotator rules list shows them)")
+    click.echo(f"rule {rule_id} removed, with its suggestions")
 
 
 @main.command("import-labels")

@@ -41,6 +41,7 @@ class ExportReport:
     files: list[Path] = field(default_factory=list)
     coverage: Counter = field(default_factory=Counter)  # annotators per unit -> units exported
     votes: Votes | None = None  # every current label met on the way, for the data card's agreement
+    suggested: int = 0  # rows whose unit someone labeled by accepting a suggestion
 
 
 GOLD_FIELDS = UNIT_FIELDS + ["decided_by"]
@@ -265,6 +266,7 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
     report = ExportReport()
     report.votes = Votes()
     with store.snapshot(cache_mb=8):
+        suggested = store.suggested_groups()
         if split:
             shares = parse_split(split)
             strata: dict[int, str] = {}
@@ -284,6 +286,7 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
                 if mode != "all":
                     report.coverage[row["annotators"]] += 1
                 which = assignment[group] if assignment is not None else 0
+                report.suggested += group in suggested
                 writers[which].write(row)
                 counts[names[which]][label] += 1
         finally:
@@ -322,6 +325,10 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
             f"{plural(n, 'annotator')}: {plural(units, 'unit')}" for n, units in sorted(report.coverage.items()))]
     if report.left_out:
         lines += ["", "Left out: " + "; ".join(f"{plural(n, 'unit')} {why}" for why, n in sorted(report.left_out.items()))]
+    if mode != "all":
+        lines += ["", f"{plural(report.suggested, 'row')} ({report.suggested / max(1, sum(report.rows.values())):.1%}) "
+                  "carry a label someone gave by accepting a model or rule suggestion (see annotator agreement "
+                  "--typed-only for agreement without them)."]
     lines += ["", "## Annotators", ""]
     for name, n in sorted(figures.labeled_by.items()):
         lines.append(f"- {name}: {n} labeled units")

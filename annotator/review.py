@@ -34,9 +34,10 @@ class Unit:
     documents: int
 
 
-def agreement_figures(store: Store, only: list[str] | None = None) -> Agreement:
-    """Agreement over the current labels of every unit (duplicate group), with each document's alpha."""
-    result = compute((row[:3] for row in store.current_labels()), only)
+def agreement_figures(store: Store, only: list[str] | None = None, typed_only: bool = False) -> Agreement:
+    """Agreement over the current labels of every unit (duplicate group), with each document's alpha;
+    with `typed_only`, leaving out labels that are accepted suggestions (anchoring shows as the gap)."""
+    result = compute((row[:3] for row in store.current_labels(typed_only)), only)
     result.documents = document_alphas(store, result)
     return result
 

@@ -93,6 +93,7 @@ class Session:
         self.doc_name, self.doc_title, self.doc_text = self.store.document(self.doc_id)
         self.sentences: list[SentenceRow] = self.store.document_sentences(self.doc_id)
         self.refresh_labels()
+        self.suggestions: dict[int, tuple[str, float, str]] = self.store.doc_suggestions(self.doc_id)
         if self.overlap is not None:
             self.queue = set(self.store.leased_indices(self.annotator, self.doc_id))
         self.doc_counts = self.store.group_doc_counts(self.doc_id)
@@ -287,7 +288,20 @@ class Session:
 
     # -- labeling ------------------------------------------------------------------------
 
-    def label(self, label: str) -> bool:
+    def suggestion(self) -> tuple[str, float, str] | None:
+        """(label, probability, source) suggested for the current sentence, while nobody here labeled it."""
+        return self.suggestions.get(self.index) if self.index not in self.labels else None
+
+    def accept_suggestion(self) -> bool | None:
+        """Label the current sentence with its suggestion (the label records where it came from).
+        None when there is no suggestion; else as label()."""
+        suggested = self.suggestion()
+        if suggested is None:
+            return None
+        label, _p, source = suggested
+        return self.label(label, source=source)
+
+    def label(self, label: str, source: str | None = None) -> bool:
         """Hand the label to the writer, then move to the next unlabeled sentence. False when all are labeled."""
         if label not in LABELS:
             raise ValueError(f"unknown label {label!r}")
@@ -300,7 +314,7 @@ class Session:
 
         # with an overlap, a lease lives while its holder labels
         self._write(s.id, lambda store: store.add_event(s.id, "label", who, label, created_at=at, uid=uid,
-                                                        touch_lease=routed), s.group_id)
+                                                        touch_lease=routed, source=source), s.group_id)
         self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label))
         self._count(previous, label)
         self._show_group_label(s.group_id, label)

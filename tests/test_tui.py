@@ -407,3 +407,20 @@ async def test_with_an_overlap_the_screen_follows_the_queue_and_shows_the_team(s
         assert isinstance(app.screen, AnnotateScreen)
     labeled = {(d, i) for d, i, kind, who, *_ in events(store) if who == "alice"}
     assert len(labeled) == units and all(d == first for d, _ in labeled)
+
+
+async def test_enter_accepts_the_suggestion_and_the_label_remembers_it(store):
+    from annotator.suggest import add_rule
+
+    rule, matched = add_rule(store, "Israel continues to up the ante", "claim")
+    assert matched == 1
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # no suggestion on the first sentence
+        assert events(store) == []
+        await pilot.press("j", "j", "j")
+        assert "suggested (rule): " in str(app.screen.query_one("#sentence-info").render())
+        await pilot.press("enter")
+        assert screen(pilot).session.index == 4
+    assert store.query("SELECT s.idx, e.label, e.source FROM events e JOIN sentences s ON s.id = e.sentence_id") == [
+        (3, "claim", f"rule:{rule}")]

@@ -22,6 +22,7 @@ from annotator.store.groups import Groups
 from annotator.store.queries import LABEL_ROW_FIELDS, Queries
 from annotator.store.reports import Reports
 from annotator.store.routing import Routing
+from annotator.store.suggestions import Suggestions
 from annotator.store.rows import DocumentRow, Event, SentenceRow
 from annotator.timestamps import now
 
@@ -31,5 +32,5 @@ __all__ = [
 ]
 
 
-class Store(Connection, Documents, Groups, Events, Queries, Reports, Routing):
+class Store(Connection, Documents, Groups, Events, Queries, Reports, Routing, Suggestions):
     """One annotator database: the connection with every part's reads and writes."""

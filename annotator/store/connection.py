@@ -14,7 +14,8 @@ import sqlite_utils
 from annotator.timestamps import to_utc
 
 SCHEMA_VERSION = 3  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
-# 3: routing documents to annotators (routing, leases, claims) and model suggestions
+# 3: routing documents to annotators (routing, leases, claims), model suggestions and rules, and the
+#    source of a label event (NULL: typed; "suggestion:MODEL" or "rule:ID": an accepted suggestion)
 DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_S = 10.0
 
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS {name} (
     created_at TEXT NOT NULL,
     undone INTEGER NOT NULL DEFAULT 0,
     detached_doc TEXT,
-    detached_hash INTEGER
+    detached_hash INTEGER,
+    source TEXT
 )"""
 
 _SCHEMA = """
@@ -106,6 +108,13 @@ CREATE TABLE IF NOT EXISTS claims (
     PRIMARY KEY (group_id, annotator)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_annotator ON claims(annotator, doc_id);
+CREATE TABLE IF NOT EXISTS rules (
+    id INTEGER PRIMARY KEY,
+    pattern TEXT NOT NULL,
+    regex INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS suggestions (
     group_id INTEGER PRIMARY KEY,
     label TEXT NOT NULL,
@@ -225,6 +234,8 @@ class Connection:
             self.conn.execute("ALTER TABLE documents ADD COLUMN origin TEXT")
             # documents: written by an import still under way (its process id), hidden until the file is whole
             self.conn.execute("ALTER TABLE documents ADD COLUMN importing INTEGER")
+        if from_version == 2:
+            self.conn.execute("ALTER TABLE events ADD COLUMN source TEXT")
 
     def _explain(self, err: sqlite3.Error) -> StoreError:
         message = str(err)

@@ -16,16 +16,18 @@ class Events:
 
     def add_event(
         self, sentence_id: int, kind: str, annotator: str, label: str | None = None, note: str | None = None,
-        created_at: str | None = None, uid: str | None = None, touch_lease: bool = False,
+        created_at: str | None = None, uid: str | None = None, touch_lease: bool = False, source: str | None = None,
     ) -> str:
         """Append one event and commit it before returning: a crash after this loses nothing.
-        With `touch_lease`, the annotator's lease on their document is renewed in the same commit.
+        With `touch_lease`, the annotator's lease on their document is renewed in the same commit;
+        `source` says a label is an accepted suggestion ("suggestion:MODEL", "rule:ID").
         Returns its uid, the event's identity in every copy of the database."""
         uid, at = uid or uuid.uuid4().hex, created_at or now()
         with self.transaction():
             self.conn.execute(
-                "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at) VALUES (?,?,?,?,?,?,?)",
-                (uid, sentence_id, kind, annotator, label, note, at),
+                "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                (uid, sentence_id, kind, annotator, label, note, at, source),
             )
             if touch_lease:
                 self.touch_lease(annotator, at)

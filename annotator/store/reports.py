@@ -15,9 +15,14 @@ _HIDDEN = "(SELECT id FROM documents WHERE importing IS NOT NULL)"  # files stil
 class Reports:
     conn: sqlite3.Connection
 
-    def current_labels(self) -> Iterator[tuple[int, str, str, int, str]]:
-        """(group, annotator, label, sentence id, latest) for every group and annotator with a live label, by group."""
-        return self.conn.execute(_CURRENT_LABELS.format(where=""))
+    def current_labels(self, typed_only: bool = False) -> Iterator[tuple[int, str, str, int, str]]:
+        """(group, annotator, label, sentence id, latest) for every group and annotator with a live label, by group.
+        With `typed_only`, without the current labels that are accepted suggestions."""
+        if not typed_only:
+            return self.conn.execute(_CURRENT_LABELS.format(where=""))
+        current = _CURRENT_LABELS.replace("e.sentence_id,", "e.sentence_id, e.source,", 1).format(where="")
+        return self.conn.execute(f"SELECT grp, annotator, label, sentence_id, latest FROM ({current}) "
+                                 "WHERE source IS NULL ORDER BY grp")
 
     def units_with_votes(self) -> Iterator[tuple]:
         """Per labeled group, in group order: (group, [(annotator, label)], (decision, by) or None,

@@ -49,7 +49,7 @@ class Routing:
             self.set_setting(f"project.{key}", value)
             if key in ("order", "seed"):
                 project = self.project()
-                self.conn.execute(f"UPDATE routing SET rank = {self._rank_sql(project, 'doc_id')}")
+                self.conn.execute(f"UPDATE routing SET rank = {self._rank_sql(project, 'routing.doc_id')}")
             if key in ("overlap", "order", "seed"):
                 self.reopen_documents()
 

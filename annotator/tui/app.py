@@ -30,6 +30,7 @@ class AnnotatorApp(App):
         self.review_all = review_all
         self.writer = None
         self._loop = None
+        self.retrainer = None
 
     def _start_writer(self):
         """Writes go to a thread of their own: the screen never waits for the database."""
@@ -74,6 +75,19 @@ class AnnotatorApp(App):
     def close_writer(self) -> None:
         if self.writer is not None:
             self.writer.close()
+        if self.retrainer is not None:
+            self.retrainer.stop()
+
+    def labeled(self) -> None:
+        """A label was given: every `retrain-every` labels the model retrains in the background."""
+        if self.retrainer is not None and self.retrainer.labeled():
+            self.notify("Retraining the suggestion model in the background.", timeout=3)
+
+    def _check_retrain(self) -> None:
+        if self.retrainer is not None and self.retrainer.finished():
+            updated = getattr(self.screen, "suggestions_updated", None)
+            if updated:
+                updated()
 
     def _restore_theme(self) -> None:
         """$TEXTUAL_THEME wins; else the theme this user chose last time."""
@@ -99,5 +113,10 @@ class AnnotatorApp(App):
             from annotator.session import Session
             from annotator.tui.screens.annotate import AnnotateScreen
 
+            from annotator.retrain import Retrainer
+
             self.writer = self._start_writer()
             self.push_screen(AnnotateScreen(Session(self.store, self.annotator, self.doc_name, writer=self.writer)))
+            if self.store.path != ":memory:":
+                self.retrainer = Retrainer(self.store.path, self.store.project()["retrain_every"])
+                self.set_interval(2.0, self._check_retrain)

@@ -32,6 +32,7 @@ def screen_bindings(action: str, doing: str, saved: str) -> list[Binding]:
 
 ANNOTATE = screen_bindings("label", "label the sentence, then go to the next one you have not labeled:", "labels") + [
     Binding("u", "undo", "undo", tooltip="undo your last label or note, again and again"),
+    Binding("enter", "accept", "accept", show=False, tooltip="accept the suggested label (shown beside the sentence)"),
     Binding("space,s", "skip", "skip", tooltip="skip to the next sentence"),
     Binding("n", "note", "note", tooltip="add or edit a note on the sentence"),
     Binding("j,down", "move(1)", "next", show=False, tooltip="next sentence"),
@@ -57,7 +58,7 @@ REVIEW = screen_bindings("decide", "decide the unit's gold label:", "decisions")
     Binding("t", "summary", "agreement", tooltip="the agreement table and each pair's confusion"),
 ]
 
-_KEY_NAMES = {"colon": ":", "space": "space", "down": "↓", "up": "↑", "slash": "/", "question_mark": "?",
+_KEY_NAMES = {"enter": "enter", "colon": ":", "space": "space", "down": "↓", "up": "↑", "slash": "/", "question_mark": "?",
               "right_square_bracket": "]", "left_square_bracket": "["}
 
 

@@ -233,6 +233,11 @@ class AnnotateScreen(Screen):
         if s is not None:
             label = session.labels.get(session.index)
             lines.append(f"your label: [b]{label}[/b]" if label else "your label: [dim]none[/]")
+            suggested = session.suggestion()
+            if suggested is not None:
+                what, p, source = suggested
+                by = "rule" if source.startswith("rule:") else "model"
+                lines.append(f"[dim]suggested ({by}): [{LABEL_STYLE[what]}] {what} {p:.2f} [/] enter accepts[/]")
             others = session.other_documents()
             if others:
                 names = session.other_document_names()
@@ -276,6 +281,22 @@ class AnnotateScreen(Screen):
         if self._act(lambda: self.session.label(label), keeps_last_label=True) is False:
             self.notify(self.queue_empty_message() if self.session.overlap is not None
                         else "Every sentence has your label. Well done.", timeout=4)
+        self.app.labeled()
+
+    def suggestions_updated(self) -> None:
+        """A retrain finished: show the new suggestions for this document."""
+        self.session.suggestions = self.session.store.doc_suggestions(self.session.doc_id)
+        self.update_panel()
+
+    def action_accept(self) -> None:
+        result = self._act(self.session.accept_suggestion, keeps_last_label=True)
+        if result is None:
+            self.notify("No suggestion for this sentence.", timeout=3)
+        elif result is False:
+            self.notify(self.queue_empty_message() if self.session.overlap is not None
+                        else "Every sentence has your label. Well done.", timeout=4)
+        else:
+            self.app.labeled()
 
     def action_undo(self) -> None:
         result = self._act(self.session.undo)
