@@ -93,19 +93,24 @@ def _db_defaults(group: click.Group, db_path: str) -> dict:
 @click.option("--format", "fmt", type=click.Choice(readers.FORMATS), help="Read every file as this format.")
 @click.option("--replace", is_flag=True, help="Update documents whose content changed (labels of unchanged sentences are kept).")
 @click.option("--threshold", type=click.FloatRange(0, 100), help=f"Near-duplicate similarity, 0-100 (default {dedup.DEFAULT_THRESHOLD:g}; stored).")
-def import_cmd(paths, db_path, fmt, replace, threshold):
+@click.option("--source", "source", help="The source (outlet) of every document of this import.")
+def import_cmd(paths, db_path, fmt, replace, threshold, source):
     """Import documents from files or folders (walked recursively, in sorted order).
 
     Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
-    required; `id`, `title`, `url`, `meta` optional) and .csv (a `text` column, same optional
-    columns). Files that cannot be read are reported and skipped; the exit status is then 1.
+    required; `id`, `title`, `url`, `source`, `date` or `published`, `meta` optional) and .csv (a
+    `text` column, same optional columns). A document's source (outlet) is --source, else its
+    `source` field (og:site_name in HTML), else its URL's domain, else the file's folder. Files that cannot be read are reported and skipped; the exit status is then 1.
     """
     if not any(Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to import: no database either
         for p in paths:
             click.echo(f"error: {p}: no such file or folder", err=True)
         sys.exit(1)
     store = Store(db_path)
-    report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold)
+    if source is not None and not source.strip():
+        raise click.ClickException("--source: give the outlet's name, not an empty one")
+    report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
+                          source=source.strip() if source else None)
     if report.documents and store.rules():
         from annotator.suggest import apply_rules
 
@@ -440,20 +445,63 @@ def progress_cmd(db_path, as_json):
         click.echo(format_progress(report))
 
 
+@main.command("sources")
+@click.argument("source", required=False)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--min-units", default=0, type=click.IntRange(0), help="Leave out sources with fewer units.")
+@click.option("--sort", type=click.Choice(["units", "claim", "opinion", "advert", "fact", "originality"]),
+              default="units", show_default=True, help="Largest first by this.")
+def sources_cmd(source, db_path, as_json, min_units, sort):
+    """Per source (outlet): documents, sentences, units, labeled units, the share of each label (gold
+    where decided, else the majority), originality (the share of its units it published first),
+    the sources it copies from most, and agreement over its units. With SOURCE: its documents."""
+    from annotator.sources import source_documents, source_table
+
+    store = Store(db_path, create=False)
+    if source is not None:
+        docs = source_documents(store, source)
+        if not docs:
+            raise click.ClickException(f"no documents from source {source!r} (annotator sources lists them)")
+        if as_json:
+            emit_json(docs)
+            return
+        for d in docs:
+            click.echo(f"{d['published'] or '(undated)':<24} {d['doc']}  ({plural(d['sentences'], 'sentence')})"
+                       + (f"  {d['title']}" if d["title"] else ""))
+        return
+    rows = source_table(store, min_units, sort)
+    if as_json:
+        emit_json(rows)
+        return
+    pct = lambda x: "   -" if x is None else f"{100 * x:3.0f}%"  # noqa: E731
+    click.echo(f"{'source':<24} {'docs':>6} {'units':>7} {'labeled':>8}  fact claim opin advert  {'original':>8}  copies from")
+    for r in rows:
+        shares = " ".join(pct(r["labels"].get(k)) for k in ("fact", "claim", "opinion", "advert"))
+        copies = ", ".join(f"{c['source']} ({c['units']})" for c in r["copies_from"])
+        click.echo(f"{(r['source'] or '(none)')[:24]:<24} {r['documents']:>6} {r['units']:>7} {r['labeled_units']:>8}  "
+                   f"{shares}  {pct(r['originality']):>8}  {copies}")
+    click.echo(plural(len(rows), "source"))
+
+
 @main.command("suggest")
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--no-evaluation", is_flag=True, help="Skip the cross-validation (faster; for background retraining).")
-def suggest_cmd(db_path, as_json, no_evaluation):
+@click.option("--no-evaluation", is_flag=True, help="Skip the cross-validation (faster).")
+@click.option("--background", is_flag=True, hidden=True,
+              help="As the annotation screen retrains: no evaluation, one core, lowest priority.")
+def suggest_cmd(db_path, as_json, no_evaluation, background):
     """Train a model on the current labels and suggest a label for every unit nobody has labeled.
 
     Needs scikit-learn (pip install 'annotator[suggest]'). Reports cross-validated macro-F1 and
     per-label precision and recall beside the majority-class baseline."""
     from annotator.suggest import SuggestError, train_and_suggest
 
+    if background:
+        os.nice(19)
     store = Store(db_path, create=False, patience=PATIENCE_S)
     try:
-        report = train_and_suggest(store, evaluate_model=not no_evaluation)
+        report = train_and_suggest(store, evaluate_model=not (no_evaluation or background), workers=1 if background else None)
     except SuggestError as err:
         raise click.ClickException(str(err)) from None
     if as_json:
@@ -574,11 +622,13 @@ def import_labels_cmd(path, db_path):
               help="gold: decided or unanimous units; majority: the majority label with votes; all: every current label.")
 @click.option("--split", help="Train/dev/test shares, e.g. 80/10/10: writes PATH.train/.dev/.test, stratified by label.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split.")
+@click.option("--split-by", type=click.Choice(["unit", "source"]), default="unit", show_default=True,
+              help="source: each source's units wholly in one split (train, dev and test outlets disjoint).")
 @click.option("--card", is_flag=True, help="Print the data card instead of writing datacard.md beside the data.")
 @click.option("--csv-raw", is_flag=True, help="Write CSV cells as they are, even those a spreadsheet would run as formulas.")
 @click.option("--min-annotators", type=click.IntRange(1), show_default="the project's overlap, 1 with overlap all",
               help="gold: a unit without a review decision needs this many annotators who agree.")
-def export_cmd(out_path, db_path, fmt, mode, split, seed, card, csv_raw, min_annotators):
+def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
@@ -595,8 +645,10 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, card, csv_raw, min_ann
     if min_annotators is None:
         min_annotators = store.project()["overlap"] or 1
     try:
+        if split_by == "source" and not split:
+            raise ExportError("--split-by source needs --split (e.g. --split 80/10/10)")
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
-                        min_annotators=min_annotators)
+                        min_annotators=min_annotators, split_by=split_by)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
     for path in report.files:

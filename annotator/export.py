@@ -26,7 +26,8 @@ FORMATS = ("jsonl", "csv", "parquet")
 SPLIT_NAMES = ("train", "dev", "test")
 
 ALL_FIELDS = list(LABEL_ROW_FIELDS)
-UNIT_FIELDS = ["text", "label", "group", "annotators", "agreement", "docs", "doc", "index"]
+UNIT_FIELDS = ["text", "label", "group", "annotators", "agreement", "docs", "doc", "index", "source", "published",
+               "copies_in"]
 
 
 class ExportError(Exception):
@@ -42,6 +43,9 @@ class ExportReport:
     coverage: Counter = field(default_factory=Counter)  # annotators per unit -> units exported
     votes: Votes | None = None  # every current label met on the way, for the data card's agreement
     suggested: int = 0  # rows whose unit someone labeled by accepting a suggestion
+    by_source: dict = field(default_factory=dict)  # source -> Counter of labels exported
+    source_split: dict = field(default_factory=dict)  # with --split-by source: source -> split name
+    copies_across: int = 0  # units with a copy in a source of another split
 
 
 GOLD_FIELDS = UNIT_FIELDS + ["decided_by"]
@@ -58,13 +62,14 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Votes | None 
     """One row per unit with a decided label (gold) or a majority label (majority). Without a review
     decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement."""
     for unit in store.units_with_votes():
-        group, votes, decision, first_doc, first_index, text, docs = unit
+        group, votes, decision, first_doc, first_index, text, docs, source, published, copies = unit
         if collect is not None:
             for who, label in votes:
                 collect.add(group, who, label)
         counts = Counter(label for _who, label in votes)
         total = sum(counts.values())
-        row = {"text": text, "group": group, "annotators": total, "docs": docs, "doc": first_doc, "index": first_index}
+        row = {"text": text, "group": group, "annotators": total, "docs": docs, "doc": first_doc, "index": first_index,
+               "source": source, "published": published, "copies_in": copies}
         if mode == "gold":
             if decision is not None:
                 label, decided_by = decision
@@ -154,6 +159,44 @@ def assign_splits(strata: dict[int, str], shares: tuple[float, float, float], se
     return out
 
 
+def assign_by_source(units: dict[int, tuple[str | None, str]], shares: tuple[float, float, float],
+                     seed: int) -> tuple[dict[int, int], dict[str | None, int]]:
+    """(group -> split, source -> split): every unit goes with its source (the source of its original
+    document), so train, dev and test outlets are disjoint and a group is never in two splits.
+
+    Sources are taken largest first (ties in a seeded random order) and each goes to the split
+    furthest below its share, in units and, for the labels the source carries, in each label's
+    units: stratified as well as whole sources allow."""
+    per_source: dict[str | None, Counter] = {}
+    for _group, (source, label) in units.items():
+        per_source.setdefault(source, Counter())[label] += 1
+    total = sum(sum(c.values()) for c in per_source.values())
+    per_label = Counter()
+    for counts in per_source.values():
+        per_label.update(counts)
+    have = [0] * len(shares)
+    have_label = [Counter() for _ in shares]
+    rng = random.Random(f"{seed}:sources")
+    order = sorted(per_source, key=lambda s: (-sum(per_source[s].values()), rng.random()))
+    placed: dict[str | None, int] = {}
+    for source in order:
+        counts = per_source[source]
+        size = sum(counts.values())
+
+        def lack(which: int) -> float:
+            want = shares[which] * total
+            gap = (want - have[which]) / want
+            labels = sum(n / size * (shares[which] * per_label[l] - have_label[which][l]) / (shares[which] * per_label[l])
+                         for l, n in counts.items())
+            return gap + labels
+
+        which = max((i for i, share in enumerate(shares) if share > 0), key=lambda i: (lack(i), -i))
+        placed[source] = which
+        have[which] += size
+        have_label[which].update(counts)
+    return {group: placed[source] for group, (source, _label) in units.items()}, placed
+
+
 def largest_remainder(n: int, shares: tuple[float, ...]) -> list[int]:
     """n items divided in the given shares (summing to 1): whole parts first, then the remainders."""
     exact = [n * share for share in shares]
@@ -212,7 +255,7 @@ class _Writer:
             self.handle.write(row if isinstance(row, str) else self.encode(row))
             self.handle.write("\n")
         elif self.fmt == "csv":
-            cells = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for k, v in row.items()}
+            cells = {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v for k, v in row.items()}
             if not self.csv_raw:
                 cells = {k: neutralise_cell(v) for k, v in cells.items()}
             self.csv.writerow(cells)
@@ -227,7 +270,8 @@ class _Writer:
         types = {"doc": pa.string(), "index": pa.int64(), "start": pa.int64(), "end": pa.int64(), "text": pa.string(),
                  "label": pa.string(), "annotator": pa.string(), "note": pa.string(), "created_at": pa.string(),
                  "group": pa.int64(), "annotators": pa.int64(), "agreement": pa.float64(), "docs": pa.int64(),
-                 "decided_by": pa.string(), "votes": pa.map_(pa.string(), pa.int64())}
+                 "decided_by": pa.string(), "votes": pa.map_(pa.string(), pa.int64()), "source": pa.string(),
+                 "published": pa.string(), "copies_in": pa.list_(pa.string())}
         return pa.schema([(f, types[f]) for f in self.fields])
 
     def _flush(self) -> None:
@@ -251,7 +295,7 @@ class _Writer:
 
 
 def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold", split: str | None = None,
-           seed: int = 0, csv_raw: bool = False, min_annotators: int = 1) -> ExportReport:
+           seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit") -> ExportReport:
     """Write the dataset (and its split files). Reads one consistent snapshot of the database."""
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
@@ -270,9 +314,16 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
         if split:
             shares = parse_split(split)
             strata: dict[int, str] = {}
-            for _row, group, label in records(store, mode, Counter(), min_annotators=min_annotators):
+            sources: dict[int, str | None] = {}
+            for row, group, label in records(store, mode, Counter(), min_annotators=min_annotators):
                 strata.setdefault(group, label)
-            assignment = assign_splits(strata, shares, seed)
+                if split_by == "source":
+                    sources.setdefault(group, json.loads(row)["source"] if isinstance(row, str) else row["source"])
+            if split_by == "source":
+                assignment, placed = assign_by_source({g: (sources[g], strata[g]) for g in strata}, shares, seed)
+                report.source_split = {s: SPLIT_NAMES[i] for s, i in placed.items()}
+            else:
+                assignment = assign_splits(strata, shares, seed)
             writers = [_Writer(split_path(out, name), fmt, fields, csv_raw) for name in SPLIT_NAMES]
             names = SPLIT_NAMES
         else:
@@ -287,6 +338,11 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
                     report.coverage[row["annotators"]] += 1
                 which = assignment[group] if assignment is not None else 0
                 report.suggested += group in suggested
+                if mode != "all":
+                    report.by_source.setdefault(row["source"], Counter())[label] += 1
+                    if report.source_split and any(report.source_split.get(s, SPLIT_NAMES[which]) != SPLIT_NAMES[which]
+                                                   for s in row["copies_in"]):
+                        report.copies_across += 1
                 writers[which].write(row)
                 counts[names[which]][label] += 1
         finally:
@@ -325,6 +381,20 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
             f"{plural(n, 'annotator')}: {plural(units, 'unit')}" for n, units in sorted(report.coverage.items()))]
     if report.left_out:
         lines += ["", "Left out: " + "; ".join(f"{plural(n, 'unit')} {why}" for why, n in sorted(report.left_out.items()))]
+    if report.by_source:
+        shown = sorted(report.by_source.items(), key=lambda kv: (-sum(kv[1].values()), kv[0] or ""))
+        split_col = " split |" if report.source_split else ""
+        lines += ["", "## Sources", "", f"| source |{split_col} units | " + " | ".join(LABELS) + " |",
+                  "|---|" + ("---|" if split_col else "") + "---:|" * (len(LABELS) + 1)]
+        for source, counts in shown[:50]:
+            where = f" {report.source_split.get(source, '')} |" if split_col else ""
+            lines.append(f"| {source or '(none)'} |{where} {sum(counts.values())} | "
+                         + " | ".join(str(counts[label]) for label in LABELS) + " |")
+        if len(shown) > 50:
+            lines.append(f"\n...and {plural(len(shown) - 50, 'more source')} (annotator sources lists them all)")
+        if report.source_split:
+            lines += ["", f"Split by source: train, dev and test outlets are disjoint. "
+                      f"{plural(report.copies_across, 'unit')} also appear (copied) in a source of another split."]
     if mode != "all":
         lines += ["", f"{plural(report.suggested, 'row')} ({report.suggested / max(1, sum(report.rows.values())):.1%}) "
                   "carry a label someone gave by accepting a model or rule suggestion (see annotator agreement "

@@ -7,11 +7,13 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from annotator import dedup, readers, segment
 from annotator.model import Document, InputError
 from annotator.processes import process_running
 from annotator.store import Store
+from annotator.store.connection import folder_of
 from annotator.wording import plural
 
 
@@ -52,6 +54,7 @@ def import_paths(
     threshold: float | None = None,
     progress: Callable[[int, int], None] | None = None,
     group: bool = True,
+    source: str | None = None,
 ) -> ImportReport:
     """Import files and folders; bad files are reported and skipped, the rest are stored and grouped."""
     report = ImportReport()
@@ -81,7 +84,7 @@ def import_paths(
             except InputError as err:
                 report.errors.append(str(err))
             else:
-                _store_file(store, path, docs, replace, report)
+                _store_file(store, path, docs, replace, report, source)
             if progress:
                 progress(done, len(files))
         if group:
@@ -104,7 +107,8 @@ def _database_files(store: Store) -> set[Path]:
     return {main} | {main.with_name(main.name + suffix) for suffix in ("-wal", "-shm", "-journal")}
 
 
-def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, report: ImportReport) -> None:
+def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, report: ImportReport,
+                source: str | None = None) -> None:
     """Store one file's documents. Sentences are found before any write; a small file is one
     transaction, a large one is written in short transactions while hidden and then published at
     once, so other writers (annotators labeling) get in between and nobody sees half a file."""
@@ -114,6 +118,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
     source_file = str(_resolved(path) or path)
     new_docs, changed = [], []
     for position, doc in enumerate(docs):
+        doc.source = outlet(doc, path, source)
         digest = content_hash(doc)
         if doc.name in seen:
             report.errors.append(f"{path}: document name {doc.name!r} appears twice; the second is skipped")
@@ -170,7 +175,22 @@ BATCH_SENTENCES = 5_000
 
 
 def _extra(doc: Document) -> dict:
-    return dict(title=doc.title, url=doc.url, meta=doc.meta, source=doc.source)
+    return dict(title=doc.title, url=doc.url, meta=doc.meta, source=doc.source, published=doc.published)
+
+
+def domain(url: str | None) -> str | None:
+    """The host of a URL without `www.`: "https://www.reuters.com/x" -> "reuters.com"."""
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    host = host.removeprefix("www.")
+    return host or None
+
+
+def outlet(doc: Document, path: Path, given: str | None) -> str | None:
+    """Who published a document: `import --source`, else the file's own word (a `source` field,
+    og:site_name), else the domain of its URL, else the folder the file was imported from."""
+    return given or doc.source or domain(doc.url) or folder_of(str(_resolved(path) or path))
 
 
 def _store_in_batches(store: Store, new_docs: list) -> None:

@@ -28,7 +28,8 @@ class Document:
     title: str | None = None
     url: str | None = None
     meta: dict = field(default_factory=dict)
-    source: str | None = None
+    source: str | None = None  # the outlet, when the file says it (a `source` field, og:site_name)
+    published: str | None = None  # UTC, the stored time form
 
 
 class InputError(Exception):

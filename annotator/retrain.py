@@ -12,6 +12,15 @@ import subprocess
 import sys
 
 
+def start(db_path: str) -> subprocess.Popen:
+    """`annotator suggest --background`: no cross-validation, one core, and the lowest CPU priority,
+    so the screen's process always comes first."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "annotator.cli", "suggest", "--background", "--db", db_path],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+    )
+
+
 class Retrainer:
     def __init__(self, db_path: str, every: int):
         self.db_path, self.every = db_path, max(1, every)
@@ -25,10 +34,7 @@ class Retrainer:
         if not self.available or self.since < self.every or self.running:
             return False
         self.since = 0
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "annotator.cli", "suggest", "--no-evaluation", "--db", self.db_path],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-        )
+        self.process = start(self.db_path)
         return True
 
     @property

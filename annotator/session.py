@@ -91,6 +91,7 @@ class Session:
     def _load_document(self) -> None:
         self.doc_id = self.docs[self.doc_pos][0]
         self.doc_name, self.doc_title, self.doc_text = self.store.document(self.doc_id)
+        self.doc_source = self.store.document_meta(self.doc_id)  # (source, published)
         self.sentences: list[SentenceRow] = self.store.document_sentences(self.doc_id)
         self.refresh_labels()
         self.suggestions: dict[int, tuple[str, float, str]] = self.store.doc_suggestions(self.doc_id)
@@ -203,6 +204,19 @@ class Session:
     def select(self, index: int) -> None:
         if 0 <= index < len(self.sentences):
             self.index = index
+
+    def only_source(self, source: str | None) -> bool:
+        """Walk only this source's documents (None: every document again); False if it has none."""
+        docs = self.store.document_ids() if source is None else self.store.document_ids(source)
+        if not docs:
+            return False
+        self.docs = docs
+        self.doc_pos = 0
+        self.by_hand = True
+        self._load_document()
+        first = self.store.next_unlabeled(self.annotator, self.doc_id, -1)
+        self.index = first if first is not None else 0
+        return True
 
     def change_document(self, delta: int) -> None:
         self.by_hand = True

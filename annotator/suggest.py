@@ -13,13 +13,14 @@ import json
 import multiprocessing
 import os
 import re
-from collections import Counter, defaultdict
+import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from annotator.model import AMBIGUOUS, LABELS
+from annotator.model import LABELS
 from annotator.store import Store
 
 MIN_LABELS = 20
@@ -44,20 +45,9 @@ def require_sklearn() -> None:
 def training_units(store: Store) -> dict[int, str]:
     """group -> the label to learn: the gold decision where there is one (not 'ambiguous'), else the
     label most of its annotators gave (all of them, a majority, or the only one); ties are left out."""
-    votes: dict[int, Counter] = defaultdict(Counter)
-    for group, _who, label, _sid, _at in store.current_labels():
-        votes[group][label] += 1
-    units = {}
-    for group, counts in votes.items():
-        (top, n), *rest = counts.most_common()
-        if not rest or rest[0][1] < n:
-            units[group] = top
-    for group, label in store.decisions().items():
-        if label == AMBIGUOUS:
-            units.pop(group, None)
-        else:
-            units[group] = label
-    return units
+    from annotator.sources import unit_labels
+
+    return unit_labels(store)[0]
 
 
 def model_id(units: dict[int, str], texts: dict[int, str]) -> str:
@@ -135,11 +125,12 @@ class SuggestReport:
     suggested: int
     evaluation: Evaluation | None
     labels: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)  # evaluate, train, suggest (predict and store)
 
     def as_json(self) -> dict:
         ev = self.evaluation
         return {"model": self.model, "trained_on": self.trained_on, "labels": self.labels,
-                "suggested": self.suggested,
+                "suggested": self.suggested, "seconds": self.seconds,
                 "cross_validation": None if ev is None else {
                     "units": ev.units, "macro_f1": ev.macro_f1, "majority_baseline_macro_f1": ev.baseline_macro_f1,
                     "per_label": ev.per_label}}
@@ -155,7 +146,7 @@ def check_training_set(labels: Counter) -> None:
                            "and at least two labels")
 
 
-def train_and_suggest(store: Store, evaluate_model: bool = True, seed: int = 0) -> SuggestReport:
+def train_and_suggest(store: Store, evaluate_model: bool = True, seed: int = 0, workers: int | None = None) -> SuggestReport:
     """Train on the current labels and store a suggestion for every unit nobody has labeled."""
     require_sklearn()
     units = training_units(store)
@@ -166,12 +157,18 @@ def train_and_suggest(store: Store, evaluate_model: bool = True, seed: int = 0) 
     ident = model_id(units, texts)
     groups = sorted(units)
     x, y = [texts[g] for g in groups], [units[g] for g in groups]
+    clock = time.perf_counter()
     evaluation = evaluate(x, y, seed) if evaluate_model else None
+    seconds = {"evaluate": time.perf_counter() - clock}
+    clock = time.perf_counter()
     model = build_model(len(x), min(counts.values()), seed).fit(x, y)
-    suggested = store.replace_suggestions("suggestion:%", _predict(store, model, ident), override=False)
+    seconds["train"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    suggested = store.replace_suggestions("suggestion:%", _predict(store, model, ident, workers), override=False)
     if store.project()["order"] == "uncertain":
         store.set_project("order", "uncertain")  # the documents' order follows the new margins
-    return SuggestReport(ident, len(x), suggested, evaluation, dict(sorted(counts.items())))
+    seconds["suggest"] = time.perf_counter() - clock
+    return SuggestReport(ident, len(x), suggested, evaluation, dict(sorted(counts.items())), seconds)
 
 
 _MODEL = None  # the model a forked worker predicts with (inherited from the parent, not pickled)
@@ -181,12 +178,12 @@ def _proba(texts: list[str]) -> np.ndarray:
     return _MODEL.predict_proba(texts)
 
 
-def predict_batches(model, texts: list[str]):
+def predict_batches(model, texts: list[str], workers: int | None = None):
     """predict_proba a batch at a time, on every core: turning text into n-grams is Python work,
     so processes (forked, sharing the fitted model) rather than threads."""
     global _MODEL
     batches = [texts[i:i + PREDICT_BATCH] for i in range(0, len(texts), PREDICT_BATCH)]
-    workers = min(os.cpu_count() or 1, len(batches))
+    workers = min(workers or os.cpu_count() or 1, len(batches))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from (model.predict_proba(batch) for batch in batches)
         return
@@ -198,12 +195,12 @@ def predict_batches(model, texts: list[str]):
         _MODEL = None
 
 
-def _predict(store: Store, model, ident: str):
+def _predict(store: Store, model, ident: str, workers: int | None = None):
     """(group, label, p, margin, source, model) for every unlabeled unit, a batch at a time."""
     classes = list(model.classes_)
     rows = store.unit_texts(labeled=False).fetchall()  # read first: the writes that follow must not meet an open read
     for start, probabilities in zip(range(0, len(rows), PREDICT_BATCH),
-                                    predict_batches(model, [text for _g, text in rows])):
+                                    predict_batches(model, [text for _g, text in rows], workers)):
         batch = rows[start:start + PREDICT_BATCH]
         best = probabilities.argmax(axis=1)
         gaps = margins(probabilities)

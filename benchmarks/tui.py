@@ -88,14 +88,16 @@ class FrameClock:
         return (min(f for f in self.frames if f >= done) - t) * 1000, (done - t) * 1000
 
 
-async def measure(path: Path, labels: int = 500) -> dict:
+async def measure(path: Path, labels: int = 500, copy: bool = True) -> dict:
+    """With copy=False the app works on `path` itself (which others may be using meanwhile)."""
     from annotator.store import Store
     from annotator.tui.app import AnnotatorApp
     from annotator.tui.screens.annotate import AnnotateScreen
 
-    work = path.with_name("tui-bench.db")
-    clean(work)
-    work.write_bytes(path.read_bytes())
+    work = path.with_name("tui-bench.db") if copy else path
+    if copy:
+        clean(work)
+        work.write_bytes(path.read_bytes())
     start = time.perf_counter()
     app = AnnotatorApp(Store(work), "bench")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -114,7 +116,8 @@ async def measure(path: Path, labels: int = 500) -> dict:
                 handled.append(handling)
         app.writer.wait()
         stored = app.store.query("SELECT count(*) FROM events WHERE annotator = 'bench'")[0][0]
-    clean(work)
+    if copy:
+        clean(work)
     latencies.sort()
     return {
         "first_s": first,

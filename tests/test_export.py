@@ -79,7 +79,9 @@ def test_all_mode_round_trip_and_parquet(built, tmp_path):
     assert run("export", "--out", out, "--mode", "all", "--db", built).exit_code == 0
     rows = read_jsonl(out)
     assert len(rows) == 21
-    assert rows[0].keys() == {"doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group"}
+    assert rows[0].keys() == {"doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group",
+                              "source", "published"}
+    assert (rows[0]["source"], rows[0]["published"]) == ("corpus", None)  # the folder; no date
     fresh = tmp_path / "fresh"
     fresh.mkdir()
     fresh_db = fresh / "fresh.db"

@@ -169,7 +169,7 @@ class Copies(RuleBasedStateMachine):
     def one_current_label_everywhere(self):
         for n, store in enumerate(getattr(self, "stores", [])):
             agreement = {(group, who): label for group, who, label, _, _ in store.current_labels()}
-            export = {(group, who): label for *_, label, who, _, _, group in store.label_rows()}
+            export = {(group, who): label for *_, label, who, _, _, group, _source, _published in store.label_rows()}
             assert export == agreement
             for group in {g for g, _ in agreement}:
                 review = {(group, v.annotator): v.label for v in unit_votes_of(store, group)}

@@ -6,8 +6,30 @@ import re
 
 from annotator.model import Document, InputError
 from annotator.readers.decode import decode
+from annotator.timestamps import to_utc
 
 _TABLE_ROW = re.compile(r"^\|(.*)\|\s*$")
+
+
+def _field(doc, key: str):
+    return doc.get(key) if isinstance(doc, dict) else getattr(doc, key, None)
+
+
+def metadata(html: str) -> dict:
+    """The page's outlet (og:site_name), canonical URL and publication time (article:published_time,
+    datePublished, ...), as trafilatura finds them; missing ones are absent."""
+    import trafilatura
+
+    found = trafilatura.extract_metadata(html)
+    if found is None:
+        return {}
+    out = {"site": _field(found, "sitename"), "url": _field(found, "url"), "date": None}
+    # trafilatura gives the day; the page's own time, where it has one, is more exact
+    exact = re.search(r'(?:article:published_time"\s+content|"datePublished"\s*:)\s*=?\s*"([^"]+)"', html)
+    out["date"] = to_utc(exact.group(1)) if exact else None
+    if out["date"] is None and _field(found, "date"):
+        out["date"] = to_utc(_field(found, "date"))
+    return {k: v for k, v in out.items() if v}
 
 
 def to_text(html: str) -> tuple[str, str | None]:
@@ -19,8 +41,7 @@ def to_text(html: str) -> tuple[str, str | None]:
     )
     if doc is None:
         return "", None
-    text = getattr(doc, "text", None) if not isinstance(doc, dict) else doc.get("text")
-    title = getattr(doc, "title", None) if not isinstance(doc, dict) else doc.get("title")
+    text, title = _field(doc, "text"), _field(doc, "title")
     lines = []
     for line in (text or "").split("\n"):
         row = _TABLE_ROW.match(line.strip())
@@ -32,7 +53,10 @@ def to_text(html: str) -> tuple[str, str | None]:
 
 
 def read(data: bytes, path: str, name: str) -> list[Document]:
-    text, title = to_text(decode(data, path, html=True))
+    page = decode(data, path, html=True)
+    text, title = to_text(page)
     if not text.strip():
         raise InputError(path, "no main text found in the HTML")
-    return [Document(name=name, text=text, title=title, source=path)]
+    found = metadata(page)
+    return [Document(name=name, text=text, title=title, url=found.get("url"), source=found.get("site"),
+                     published=found.get("date"))]

@@ -45,4 +45,4 @@ def read(data: bytes, path: str, name: str) -> list[Document]:
     text, title = to_text(decode(data, path))
     if not text.strip():
         raise InputError(path, "no text left after removing Markdown markup")
-    return [Document(name=name, text=text, title=title, source=path)]
+    return [Document(name=name, text=text, title=title)]

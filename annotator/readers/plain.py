@@ -8,7 +8,7 @@ from annotator.readers.decode import decode
 
 def read(data: bytes, path: str, name: str) -> list[Document]:
     text = decode(data, path)
-    return [Document(name=name, text=text, source=path, title=headline(text))]
+    return [Document(name=name, text=text, title=headline(text))]
 
 
 def headline(text: str) -> str | None:

@@ -1,4 +1,5 @@
-"""JSON Lines and CSV: one document per line or row, `text` required; `id`, `title`, `url`, `meta` optional."""
+"""JSON Lines and CSV: one document per line or row, `text` required; `id`, `title`, `url`, `source`,
+`date` (or `published`) and `meta` optional."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import json
 
 from annotator.model import Document, InputError
 from annotator.readers.decode import check_encodable, clean_text, decode
+from annotator.timestamps import to_utc
 
-_OPTIONAL_TEXT = ("title", "url")
+_OPTIONAL_TEXT = ("title", "url", "source")
 
 
 def _document(record: dict, path: str, name: str, line: int) -> Document:
@@ -46,7 +48,18 @@ def _document(record: dict, path: str, name: str, line: int) -> Document:
             meta = {"value": meta}
     if not isinstance(meta, dict):
         raise InputError(path, f"'meta' must be an object, not {type(meta).__name__}", line)
-    return Document(name=name, text=text, meta=meta, source=path, **fields)
+    published = None
+    for key in ("date", "published"):
+        value = record.get(key)
+        if value in (None, ""):
+            continue
+        published = to_utc(value) if isinstance(value, str) else None
+        if published is None:
+            raise InputError(path, f"'{key}' is not a date or time: {value!r}", line)
+        break
+    if fields["source"] is not None:
+        fields["source"] = fields["source"].strip() or None
+    return Document(name=name, text=text, meta=meta, published=published, **fields)
 
 
 def read_jsonl(data: bytes, path: str, name: str) -> list[Document]:

@@ -51,8 +51,10 @@ CREATE TABLE IF NOT EXISTS documents (
     source TEXT,
     imported_at TEXT NOT NULL,
     origin TEXT,
-    importing INTEGER
+    importing INTEGER,
+    published TEXT
 );
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin);
 CREATE INDEX IF NOT EXISTS documents_importing ON documents(importing) WHERE importing IS NOT NULL;
 CREATE TABLE IF NOT EXISTS sentences (
@@ -125,6 +127,13 @@ CREATE TABLE IF NOT EXISTS suggestions (
     created_at TEXT NOT NULL
 );
 """ % _EVENTS.format(name="events").strip()
+
+
+def folder_of(path: str | None) -> str | None:
+    """The name of the folder a file (or `file#record`) is in: the outlet when nothing better is known."""
+    if not path:
+        return None
+    return Path(path.split("#", 1)[0]).parent.name or None
 
 
 class StoreError(Exception):
@@ -234,8 +243,14 @@ class Connection:
             self.conn.execute("ALTER TABLE documents ADD COLUMN origin TEXT")
             # documents: written by an import still under way (its process id), hidden until the file is whole
             self.conn.execute("ALTER TABLE documents ADD COLUMN importing INTEGER")
-        if from_version == 2:
-            self.conn.execute("ALTER TABLE events ADD COLUMN source TEXT")
+        if from_version <= 2:
+            # documents: the outlet (until now `source` held the file; the folder stands in for the
+            # outlet, as on import) and the publication time
+            if from_version == 2:
+                self.conn.execute("ALTER TABLE events ADD COLUMN source TEXT")
+            self.conn.execute("ALTER TABLE documents ADD COLUMN published TEXT")
+            self.conn.create_function("folder_of", 1, lambda origin: folder_of(origin), deterministic=True)
+            self.conn.execute("UPDATE documents SET source = folder_of(coalesce(origin, source))")
 
     def _explain(self, err: sqlite3.Error) -> StoreError:
         message = str(err)

@@ -19,13 +19,13 @@ class Documents:
         return (row[0], row[1]) if row else None
 
     def insert_document(self, name, text, content_hash, *, title=None, url=None, meta=None, source=None,
-                        origin=None, importing: int | None = None) -> int:
+                        published=None, origin=None, importing: int | None = None) -> int:
         """A new document; with `importing` (the importer's process id) it stays hidden until published."""
         cursor = self.conn.execute(
-            "INSERT INTO documents(name, title, url, meta, hash, text, source, imported_at, origin, importing) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, now(), origin,
-             importing),
+            "INSERT INTO documents(name, title, url, meta, hash, text, source, published, imported_at, origin, "
+            "importing) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, published,
+             now(), origin, importing),
         )
         if importing is None:
             self.add_routing("d.id = ?", (cursor.lastrowid,))
@@ -58,10 +58,13 @@ class Documents:
         ).fetchone()
         return row[0] if row else None
 
-    def update_document(self, doc_id, text, content_hash, *, title=None, url=None, meta=None, source=None) -> None:
+    def update_document(self, doc_id, text, content_hash, *, title=None, url=None, meta=None, source=None,
+                        published=None) -> None:
         self.conn.execute(
-            "UPDATE documents SET title=?, url=?, meta=?, hash=?, text=?, source=?, imported_at=? WHERE id=?",
-            (title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, now(), doc_id),
+            "UPDATE documents SET title=?, url=?, meta=?, hash=?, text=?, source=?, published=?, imported_at=? "
+            "WHERE id=?",
+            (title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, published, now(),
+             doc_id),
         )
 
     def insert_sentences(self, doc_id: int, rows: Iterable[tuple[int, int, int, str, int]]) -> None:
@@ -160,7 +163,37 @@ class Documents:
             )
         ]
 
-    def document_ids(self) -> list[tuple[int, str]]:
+    def document_columns(self) -> list[tuple[int, str | None, str | None]]:
+        """(id, source, published) of every visible document, by id."""
+        return self.conn.execute(
+            "SELECT id, source, published FROM documents WHERE importing IS NULL ORDER BY id").fetchall()
+
+    def sentence_columns(self):
+        """(document ids, group ids) of every visible sentence, as two numpy arrays."""
+        import numpy as np
+
+        rows = self.conn.execute(
+            "SELECT doc_id, group_id FROM sentences WHERE doc_id NOT IN "
+            "(SELECT id FROM documents WHERE importing IS NOT NULL)").fetchall()
+        pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
+        return pairs[:, 0], pairs[:, 1]
+
+    def documents_of_source(self, source: str) -> list[tuple[str, str | None, str | None, int]]:
+        """(name, title, published, sentences) of a source's visible documents, earliest first."""
+        return self.conn.execute(
+            "SELECT d.name, d.title, d.published, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) "
+            "FROM documents d WHERE d.source = ? AND d.importing IS NULL "
+            "ORDER BY d.published IS NULL, d.published, d.id", (source,)).fetchall()
+
+    def document_meta(self, doc_id: int) -> tuple[str | None, str | None]:
+        """(source, published) of a document."""
+        return self.conn.execute("SELECT source, published FROM documents WHERE id = ?", (doc_id,)).fetchone()
+
+    def document_ids(self, source: str | None = None) -> list[tuple[int, str]]:
+        """(id, name) of the visible documents (of one source), by id."""
+        if source is not None:
+            return self.conn.execute("SELECT id, name FROM documents WHERE importing IS NULL AND source = ? "
+                                     "ORDER BY id", (source,)).fetchall()
         return self.conn.execute("SELECT id, name FROM documents WHERE importing IS NULL ORDER BY id").fetchall()
 
     def document(self, doc_id: int) -> tuple[str, str | None, str]:

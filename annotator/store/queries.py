@@ -18,7 +18,8 @@ FROM events e JOIN sentences s ON s.id = e.sentence_id
 WHERE e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL {where}
 GROUP BY s.group_id, e.annotator
 """
-LABEL_ROW_FIELDS = ("doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group")
+LABEL_ROW_FIELDS = ("doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group",
+                    "source", "published")
 _CURRENT_DECISIONS = """
 SELECT grp, annotator, label, created_at FROM (
     SELECT s.group_id AS grp, e.annotator, e.label, e.created_at,

@@ -26,9 +26,12 @@ class Reports:
 
     def units_with_votes(self) -> Iterator[tuple]:
         """Per labeled group, in group order: (group, [(annotator, label)], (decision, by) or None,
-        first occurrence's doc name, index and text, number of documents holding it)."""
+        first occurrence's doc name, index and text, number of documents holding it, and the source and
+        publication time of its original (earliest) document, and the other sources carrying a copy)."""
         cursor = self.conn.execute(
-            "SELECT u.grp, u.votes, u.decision, d.name, f.idx, f.text, u.docs FROM ("
+            "SELECT u.grp, u.votes, u.decision, d.name, f.idx, f.text, u.docs, "
+            "(SELECT o.id FROM sentences m JOIN documents o ON o.id = m.doc_id WHERE m.group_id = u.grp "
+            " ORDER BY o.published IS NULL, o.published, o.id LIMIT 1) AS original FROM ("
             "  SELECT c.grp, group_concat(c.annotator || char(31) || c.label, char(30)) AS votes, "
             "  (SELECT e.label || char(31) || e.annotator FROM events e JOIN sentences m ON m.id = e.sentence_id "
             "   WHERE m.group_id = c.grp AND +e.kind = 'decision' AND e.undone = 0 "
@@ -38,12 +41,17 @@ class Reports:
             "  FROM (" + _CURRENT_LABELS.format(where="") + ") c GROUP BY c.grp"
             ") u JOIN sentences f ON f.id = u.first JOIN documents d ON d.id = f.doc_id ORDER BY u.grp"
         )
-        for group, votes, decision, doc, index, text, docs in cursor:
+        for group, votes, decision, doc, index, text, docs, original in cursor:
+            source, published = self.conn.execute(
+                "SELECT source, published FROM documents WHERE id = ?", (original,)).fetchone()
+            copies = sorted({row[0] or "" for row in self.conn.execute(
+                "SELECT DISTINCT d.source FROM sentences m JOIN documents d ON d.id = m.doc_id "
+                "WHERE m.group_id = ? AND d.id != ?", (group, original))}) if docs > 1 else []
             yield (
                 group,
                 [tuple(v.split("\x1f", 1)) for v in votes.split("\x1e")],
                 tuple(decision.split("\x1f", 1)) if decision else None,
-                doc, index, text, docs,
+                doc, index, text, docs, source, published, copies,
             )
 
     def _latest_notes(self) -> dict[tuple[int, str], str]:
@@ -62,12 +70,13 @@ class Reports:
         notes = self._latest_notes()
         cursor = self.conn.execute(
             'SELECT d.name, s.idx, s.start, s."end", s.text, c.label, c.annotator, '
-            "substr(c.latest, 1, instr(c.latest, char(31)) - 1), c.grp "
+            "substr(c.latest, 1, instr(c.latest, char(31)) - 1), c.grp, d.source, d.published "
             "FROM (" + _CURRENT_LABELS.format(where="") + ") c JOIN sentences s ON s.id = c.sentence_id "
             "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
         )
-        for doc, index, start, end, text, label, annotator, created_at, group in cursor:
-            yield doc, index, start, end, text, label, annotator, notes.get((group, annotator)), created_at, group
+        for doc, index, start, end, text, label, annotator, created_at, group, source, published in cursor:
+            yield (doc, index, start, end, text, label, annotator, notes.get((group, annotator)), created_at, group,
+                   source, published)
 
     def label_rows_json(self) -> Iterator[tuple[str, int, str, str]]:
         """label_rows as JSON objects built by SQLite: (json, group, annotator, label)."""
@@ -78,7 +87,8 @@ class Reports:
         yield from self.conn.execute(
             "SELECT json_object('doc', d.name, 'index', s.idx, 'start', s.start, 'end', s.\"end\", 'text', s.text, "
             "'label', c.label, 'annotator', c.annotator, 'note', NULL, "
-            "'created_at', substr(c.latest, 1, instr(c.latest, char(31)) - 1), 'group', c.grp), c.grp, c.annotator, c.label "
+            "'created_at', substr(c.latest, 1, instr(c.latest, char(31)) - 1), 'group', c.grp, "
+            "'source', d.source, 'published', d.published), c.grp, c.annotator, c.label "
             "FROM (" + _CURRENT_LABELS.format(where="") + ") c JOIN sentences s ON s.id = c.sentence_id "
             "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
         )

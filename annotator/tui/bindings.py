@@ -46,6 +46,8 @@ ANNOTATE = screen_bindings("label", "label the sentence, then go to the next one
     Binding("colon", "goto", "go to", key_display=":", show=False, tooltip="go to a sentence by its number"),
     Binding("v", "view", "view", tooltip="show every sentence, only the unlabeled ones, or one label's (cycles)"),
     Binding("r", "refresh", "refresh", show=False, tooltip="refresh: see what other annotators did"),
+    Binding("S", "sources", "sources", show=False,
+            tooltip="sources: each outlet's label mix and originality; enter opens its documents"),
     Binding("p", "progress", "team", show=False, tooltip="the team's progress: who labeled how much, how fast, time left"),
 ]
 

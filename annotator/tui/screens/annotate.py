@@ -206,8 +206,10 @@ class AnnotateScreen(Screen):
         if self.panel_doc != session.doc_id:
             self.panel_doc = session.doc_id
             title = escape(session.doc_title) if session.doc_title else "[dim](no title)[/]"
+            source, published = session.doc_source
+            where = escape(source or "(no source)") + (f" · {published[:10]}" if published else " · undated")
             self.query_one("#doc-info", Static).update(
-                f"[b]{escape(session.doc_name)}[/b]\n{title}\nannotator: [b]{escape(session.annotator)}[/b]"
+                f"[b]{escape(session.doc_name)}[/b]\n{title}\n[dim]{where}[/]\nannotator: [b]{escape(session.annotator)}[/b]"
             )
         self.query_one("#position", Static).update(
             f"sentence {session.index + 1 if s else 0} of {len(session.sentences)}\n"
@@ -327,6 +329,19 @@ class AnnotateScreen(Screen):
         groups, people = self.session.team
         self.notify(f"Refreshed: the team has labeled {plural(groups, 'unit')} "
                     f"({plural(people, 'person', 'people')}).", timeout=3)
+
+    def action_sources(self) -> None:
+        from annotator.sources import source_table
+        from annotator.tui.screens.sources import EVERY, SourcesScreen
+
+        def chosen(source: str | None) -> None:
+            if source is None:
+                return
+            found = self._act(lambda: self.session.only_source(None if source == EVERY else source))
+            if found is False:
+                self.notify(f"No documents from {source}.", timeout=3)
+
+        self.app.push_screen(SourcesScreen(source_table(self.session.store)), chosen)
 
     def action_progress(self) -> None:
         try:
