@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import math
 import json
+import tempfile
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -66,7 +67,7 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Votes | None 
         if collect is not None:
             for who, label in votes:
                 collect.add(group, who, label)
-        counts = Counter(label for _who, label in votes)
+        counts = Counter({votes[0][1]: 1}) if len(votes) == 1 else Counter(label for _who, label in votes)
         total = sum(counts.values())
         row = {"text": text, "group": group, "annotators": total, "docs": docs, "doc": first_doc, "index": first_index,
                "source": source, "published": published, "copies_in": copies}
@@ -311,19 +312,29 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
     report.votes = Votes()
     with store.snapshot(cache_mb=8):
         suggested = store.suggested_groups()
+        rows = records(store, mode, report.left_out, report.votes, as_json=fmt == "jsonl",
+                       min_annotators=min_annotators)
         if split:
-            shares = parse_split(split)
+            # one pass over the database: rows are spooled to a temporary file while the splits are
+            # worked out (they need every unit first), then dealt out from it
+            spool = tempfile.TemporaryFile("w+", encoding="utf-8")
             strata: dict[int, str] = {}
             sources: dict[int, str | None] = {}
-            for row, group, label in records(store, mode, Counter(), min_annotators=min_annotators):
+            for row, group, label in rows:
+                _tally(report, row, group, label, suggested, mode)
                 strata.setdefault(group, label)
-                if split_by == "source":
-                    sources.setdefault(group, json.loads(row)["source"] if isinstance(row, str) else row["source"])
-            if split_by == "source":
-                assignment, placed = assign_by_source({g: (sources[g], strata[g]) for g in strata}, shares, seed)
+                copies = ""
+                if mode != "all":
+                    sources.setdefault(group, row["source"])
+                    copies = "\x1f".join(row["copies_in"])
+                line = row if isinstance(row, str) else _ENCODE(row)
+                spool.write(f"{group}\t{label}\t{copies}\t{line}\n")
+            if split_by == "source" and mode != "all":
+                assignment, placed = assign_by_source({g: (sources[g], strata[g]) for g in strata},
+                                                      parse_split(split), seed)
                 report.source_split = {s: SPLIT_NAMES[i] for s, i in placed.items()}
             else:
-                assignment = assign_splits(strata, shares, seed)
+                assignment = assign_splits(strata, parse_split(split), seed)
             writers = [_Writer(split_path(out, name), fmt, fields, csv_raw) for name in SPLIT_NAMES]
             names = SPLIT_NAMES
         else:
@@ -332,19 +343,23 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
             names = ("all",)
         counts = {name: Counter() for name in names}
         try:
-            for row, group, label in records(store, mode, report.left_out, report.votes, as_json=fmt == "jsonl",
-                                             min_annotators=min_annotators):
-                if mode != "all":
-                    report.coverage[row["annotators"]] += 1
-                which = assignment[group] if assignment is not None else 0
-                report.suggested += group in suggested
-                if mode != "all":
-                    report.by_source.setdefault(row["source"], Counter())[label] += 1
-                    if report.source_split and any(report.source_split.get(s, SPLIT_NAMES[which]) != SPLIT_NAMES[which]
-                                                   for s in row["copies_in"]):
+            if split:
+                spool.seek(0)
+                for entry in spool:
+                    group, label, copies, line = entry.rstrip("\n").split("\t", 3)
+                    which = assignment[int(group)]
+                    if report.source_split and copies and any(
+                            report.source_split.get(s, SPLIT_NAMES[which]) != SPLIT_NAMES[which]
+                            for s in copies.split("\x1f")):
                         report.copies_across += 1
-                writers[which].write(row)
-                counts[names[which]][label] += 1
+                    writers[which].write(line if fmt == "jsonl" else json.loads(line))
+                    counts[names[which]][label] += 1
+                spool.close()
+            else:
+                for row, group, label in rows:
+                    _tally(report, row, group, label, suggested, mode)
+                    writers[0].write(row)
+                    counts["all"][label] += 1
         finally:
             for writer in writers:
                 writer.close()
@@ -353,6 +368,20 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
         report.rows[name] = writer.count
         report.files.append(writer.path)
     return report
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _tally(report: ExportReport, row, group: int, label: str, suggested: set[int], mode: str) -> None:
+    """What the data card counts of each exported row."""
+    report.suggested += group in suggested
+    if mode != "all":
+        report.coverage[row["annotators"]] += 1
+        per_source = report.by_source.get(row["source"])
+        if per_source is None:
+            per_source = report.by_source[row["source"]] = Counter()
+        per_source[label] += 1
 
 
 def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None, seed: int,

@@ -52,23 +52,57 @@ def originals(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
     return groups[first], corpus.sent_doc[order][first]
 
 
-def unit_labels(store: Store) -> tuple[dict[int, str], dict[int, Counter]]:
-    """group -> its label (the gold decision, else the majority label; ties and 'ambiguous' have
-    none), and group -> its vote counts."""
-    votes: dict[int, Counter] = {}
-    for group, _who, label, _sid, _at in store.current_labels():
-        votes.setdefault(group, Counter())[label] += 1
-    labels = {}
-    for group, counts in votes.items():
-        (top, n), *rest = counts.most_common()
-        if not rest or rest[0][1] < n:
-            labels[group] = top
-    for group, label in store.decisions().items():
-        if label == AMBIGUOUS:
-            labels.pop(group, None)
-        else:
-            labels[group] = label
-    return labels, votes
+@dataclass
+class UnitLabels:
+    groups: np.ndarray  # labeled groups, sorted
+    label: np.ndarray  # each one's label code (the gold decision, else the majority), -1 for none
+    counts: np.ndarray  # groups x labels: how many annotators gave each label
+    names: list[str]  # label code -> label
+
+
+def unit_label_columns(store: Store) -> UnitLabels:
+    """Every labeled unit's label (the gold decision where there is one, not 'ambiguous'; else the
+    label most of its annotators gave; ties have none) and vote counts, as columns."""
+    from annotator.agreement import Votes
+
+    votes = Votes()
+    votes.extend(row[:3] for row in store.current_labels())
+    names = list(votes.codes)
+    units = np.frombuffer(votes.units, dtype=np.int64) if len(votes.units) else np.zeros(0, dtype=np.int64)
+    codes = np.frombuffer(votes.labels, dtype=np.int16).astype(np.int64) if len(votes.labels) else np.zeros(0, np.int64)
+    groups, row = np.unique(units, return_inverse=True)
+    counts = np.zeros((len(groups), max(1, len(names))), dtype=np.int64)
+    np.add.at(counts, (row, codes), 1)
+    label = counts.argmax(axis=1) if len(groups) else np.zeros(0, dtype=np.int64)
+    top = counts.max(axis=1) if len(groups) else np.zeros(0, dtype=np.int64)
+    label = np.where((counts == top[:, None]).sum(axis=1) > 1, -1, label)  # a tie: no label
+    decisions = store.decisions()
+    if decisions:
+        code = {n: i for i, n in enumerate(names)}
+        extra = sorted(set(decisions) - set(groups.tolist()))
+        if extra:  # decided units nobody labeled (rare): rows of their own
+            groups = np.r_[groups, np.array(extra, dtype=np.int64)]
+            order = np.argsort(groups, kind="stable")
+            label = np.r_[label, np.full(len(extra), -1)][order]
+            counts = np.r_[counts, np.zeros((len(extra), counts.shape[1]), dtype=np.int64)][order]
+            groups = groups[order]
+        for group, decided in decisions.items():
+            at = int(np.searchsorted(groups, group))
+            if decided == AMBIGUOUS:
+                label[at] = -1
+            else:
+                if decided not in code:
+                    code[decided] = len(names)
+                    names.append(decided)
+                    counts = np.c_[counts, np.zeros(len(groups), dtype=np.int64)]
+                label[at] = code[decided]
+    return UnitLabels(groups, label, counts, names)
+
+
+def unit_labels(store: Store) -> dict[int, str]:
+    """group -> its label, for the units that have one (see unit_label_columns)."""
+    columns = unit_label_columns(store)
+    return {int(g): columns.names[c] for g, c in zip(columns.groups.tolist(), columns.label.tolist()) if c >= 0}
 
 
 def source_table(store: Store, min_units: int = 0, sort: str = "units") -> list[dict]:
@@ -95,20 +129,22 @@ def source_table(store: Store, min_units: int = 0, sort: str = "units") -> list[
     copies_from: dict[int, list[tuple[int, int]]] = {}
     for (s, o), n in copy_counts.most_common():
         copies_from.setdefault(s, []).append((o, n))
-    labels, votes = unit_labels(store)
-    names = list(LABELS)
-    label_code = {label: i for i, label in enumerate(names)}
-    labeled_groups = np.array(sorted(labels), dtype=np.int64)
+    columns = unit_label_columns(store)
+    names = list(LABELS) + [n for n in columns.names if n not in LABELS]
+    remap = np.array([names.index(n) for n in columns.names], dtype=np.int64)
     mix = np.zeros((n_sources, len(names)), dtype=np.int64)
-    if labeled_groups.size:
-        codes = np.array([label_code.setdefault(labels[g], len(label_code)) for g in labeled_groups.tolist()])
-        if len(label_code) > len(names):
-            names = list(label_code)
-            mix = np.zeros((n_sources, len(names)), dtype=np.int64)
-        at = np.searchsorted(labeled_groups, pair_group)
-        hit = (at < labeled_groups.size) & (labeled_groups[np.minimum(at, labeled_groups.size - 1)] == pair_group)
-        np.add.at(mix, (pair_source[hit], codes[at[hit]]), 1)
-    alpha = _source_alpha(votes, pair_source, pair_group, n_sources, label_code)
+    labeled = columns.label >= 0
+    at = np.searchsorted(columns.groups, pair_group)
+    inside = at < columns.groups.size
+    at = np.minimum(at, max(0, columns.groups.size - 1))
+    hit = inside & (columns.groups[at] == pair_group) if columns.groups.size else np.zeros(pair_group.size, bool)
+    hit &= labeled[at] if columns.groups.size else hit
+    if hit.any():
+        np.add.at(mix, (pair_source[hit], remap[columns.label[at[hit]]]), 1)
+    shared = columns.counts.sum(axis=1) >= 2
+    pairable = (inside & (columns.groups[at] == pair_group) & shared[at]) if columns.groups.size else hit
+    alpha_values, _n = alpha_by_part(columns.counts, pair_source[pairable], at[pairable], n_sources)
+    alpha = [None if np.isnan(a) else float(a) for a in alpha_values]
     rows = []
     for s in range(n_sources):
         labeled = int(mix[s].sum())
@@ -127,22 +163,6 @@ def source_table(store: Store, min_units: int = 0, sort: str = "units") -> list[
         sort, lambda r: -(r["labels"].get(sort) or 0))
     rows.sort(key=lambda r: (key(r), -r["units"], r["source"] or ""))
     return rows
-
-
-def _source_alpha(votes: dict[int, Counter], pair_source, pair_group, n_sources: int,
-                  label_code: dict[str, int]) -> list[float | None]:
-    shared = sorted(g for g, c in votes.items() if sum(c.values()) >= 2)
-    if not shared:
-        return [None] * n_sources
-    shared_ids = np.array(shared, dtype=np.int64)
-    counts = np.zeros((len(shared), len(label_code) + 8))
-    for row, group in enumerate(shared):
-        for label, n in votes[group].items():
-            counts[row, label_code.setdefault(label, len(label_code))] += n
-    at = np.searchsorted(shared_ids, pair_group)
-    hit = (at < shared_ids.size) & (shared_ids[np.minimum(at, shared_ids.size - 1)] == pair_group)
-    alpha, _n = alpha_by_part(counts, pair_source[hit], at[hit], n_sources)
-    return [None if np.isnan(a) else float(a) for a in alpha]
 
 
 def source_documents(store: Store, source: str) -> list[dict]:

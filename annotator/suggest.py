@@ -47,7 +47,7 @@ def training_units(store: Store) -> dict[int, str]:
     label most of its annotators gave (all of them, a majority, or the only one); ties are left out."""
     from annotator.sources import unit_labels
 
-    return unit_labels(store)[0]
+    return unit_labels(store)
 
 
 def model_id(units: dict[int, str], texts: dict[int, str]) -> str:

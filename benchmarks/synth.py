@@ -68,7 +68,7 @@ class Generator:
 
 
 def write_corpus(folder: Path, sentences: int, *, dup_share: float = 0.1, per_doc: int = 40,
-                 docs_per_file: int = 500, seed: int = 7) -> list[list[tuple[str, int]]]:
+                 docs_per_file: int = 500, seed: int = 7, sources: int = 0) -> list[list[tuple[str, int]]]:
     """Write JSONL files holding about `sentences` sentences; return the true near-duplicate families.
 
     Each family is a list of (doc id, sentence index). A share of the sentences are copies
@@ -100,7 +100,11 @@ def write_corpus(folder: Path, sentences: int, *, dup_share: float = 0.1, per_do
                 originals.append((family, text))
             families[family].append((doc_id, index))
             lines.append(text)
-        out.write(json.dumps({"id": doc_id, "text": "\n".join(lines)}) + "\n")
+        record = {"id": doc_id, "text": "\n".join(lines)}
+        if sources:  # an outlet and a date in 2024 for each document
+            record["source"] = f"outlet-{doc_no % sources:05d}"
+            record["date"] = f"2024-{1 + doc_no % 12:02d}-{1 + doc_no % 28:02d}"
+        out.write(json.dumps(record) + "\n")
         written += len(lines)
         doc_no += 1
     out.close()

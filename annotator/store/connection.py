@@ -82,6 +82,7 @@ CREATE TABLE IF NOT EXISTS bands (
 CREATE INDEX IF NOT EXISTS events_sentence ON events(sentence_id, annotator);
 CREATE INDEX IF NOT EXISTS events_kind ON events(kind, annotator);
 CREATE INDEX IF NOT EXISTS events_detached ON events(detached_doc) WHERE sentence_id IS NULL;
+CREATE INDEX IF NOT EXISTS events_suggested ON events(sentence_id) WHERE source IS NOT NULL;
 CREATE TABLE IF NOT EXISTS dedup_edits (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('split', 'join')),

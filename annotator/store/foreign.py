@@ -20,7 +20,7 @@ _TABLES = {"meta", "documents", "sentences", "bands", "events", "dedup_edits"}
 _OPTIONAL = {"routing", "leases", "claims", "suggestions", "rules"}
 _INDEXES = {"sentences_doc_idx", "sentences_group", "sentences_norm", "sentences_pending", "events_sentence",
             "events_kind", "events_detached", "documents_origin",
-            "documents_importing", "documents_source", "routing_open", "leases_touched", "claims_annotator"}
+            "documents_importing", "documents_source", "events_suggested", "routing_open", "leases_touched", "claims_annotator"}
 
 
 class ForeignDatabase:

@@ -29,9 +29,7 @@ class Reports:
         first occurrence's doc name, index and text, number of documents holding it, and the source and
         publication time of its original (earliest) document, and the other sources carrying a copy)."""
         cursor = self.conn.execute(
-            "SELECT u.grp, u.votes, u.decision, d.name, f.idx, f.text, u.docs, "
-            "(SELECT o.id FROM sentences m JOIN documents o ON o.id = m.doc_id WHERE m.group_id = u.grp "
-            " ORDER BY o.published IS NULL, o.published, o.id LIMIT 1) AS original FROM ("
+            "SELECT u.grp, u.votes, u.decision, d.name, f.idx, f.text, u.docs, o.id, o.source, o.published FROM ("
             "  SELECT c.grp, group_concat(c.annotator || char(31) || c.label, char(30)) AS votes, "
             "  (SELECT e.label || char(31) || e.annotator FROM events e JOIN sentences m ON m.id = e.sentence_id "
             "   WHERE m.group_id = c.grp AND +e.kind = 'decision' AND e.undone = 0 "
@@ -39,11 +37,13 @@ class Reports:
             "  (SELECT min(id) FROM sentences WHERE group_id = c.grp) AS first, "
             "  (SELECT count(DISTINCT doc_id) FROM sentences WHERE group_id = c.grp) AS docs "
             "  FROM (" + _CURRENT_LABELS.format(where="") + ") c GROUP BY c.grp"
-            ") u JOIN sentences f ON f.id = u.first JOIN documents d ON d.id = f.doc_id ORDER BY u.grp"
+            ") u JOIN sentences f ON f.id = u.first JOIN documents d ON d.id = f.doc_id "
+            # the original: the earliest document holding the group (one document: that one)
+            "JOIN documents o ON o.id = CASE WHEN u.docs = 1 THEN f.doc_id ELSE ("
+            "  SELECT m.doc_id FROM sentences m JOIN documents x ON x.id = m.doc_id WHERE m.group_id = u.grp "
+            "  ORDER BY x.published IS NULL, x.published, x.id LIMIT 1) END ORDER BY u.grp"
         )
-        for group, votes, decision, doc, index, text, docs, original in cursor:
-            source, published = self.conn.execute(
-                "SELECT source, published FROM documents WHERE id = ?", (original,)).fetchone()
+        for group, votes, decision, doc, index, text, docs, original, source, published in cursor:
             copies = sorted({row[0] or "" for row in self.conn.execute(
                 "SELECT DISTINCT d.source FROM sentences m JOIN documents d ON d.id = m.doc_id "
                 "WHERE m.group_id = ? AND d.id != ?", (group, original))}) if docs > 1 else []
