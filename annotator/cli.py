@@ -303,6 +303,39 @@ def annotate(db_path, annotator_name, doc_name, sample):
 
 @main.command()
 @db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--token", help="The access token (default: $ANNOTATOR_TOKEN, else a new one is made and printed).")
+@click.option("--max-sessions", default=32, show_default=True, type=click.IntRange(1), help="Browser sessions at once.")
+@click.option("--idle-minutes", default=30.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Close a session after this long without a key or click.")
+@click.option("--public-url", help="The address browsers use, when behind a reverse proxy (https://...).")
+def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
+    """Serve the annotation screen (and, with the start page's review box, the review screen) to
+    browsers. Every browser session runs its own annotator process on the database. The token is
+    the only access control: put the server behind a TLS reverse proxy to use it beyond this machine."""
+    from annotator.serve import ServeError, choose_token, require_textual_serve
+    from annotator.serve import serve as run_server
+
+    try:
+        require_textual_serve()
+        chosen, made = choose_token(token, os.environ.get("ANNOTATOR_TOKEN"))
+    except ServeError as err:
+        raise click.ClickException(str(err)) from None
+    store = Store(db_path, create=False)
+    if not store.document_ids():
+        raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
+    store.close()
+    shown = public_url or f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
+    click.echo(f"annotator serving {db_path} on {host}:{port}" + (" (token made for this run)" if made else ""))
+    click.echo(f"open {shown.rstrip('/')}/?token={chosen}")
+    click.echo("Ctrl+C stops it.", err=True)
+    run_server(db_path, chosen, host=host, port=port, max_sessions=max_sessions, idle_s=idle_minutes * 60,
+               public_url=public_url)
+
+
+@main.command()
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--annotators", help="Comma-separated names: only their labels count.")
 @click.option("--typed-only", is_flag=True, help="Leave out labels that are accepted suggestions.")

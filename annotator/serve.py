@@ -1,0 +1,279 @@
+"""`annotator serve`: the annotation (and review) screen in a browser, behind a token.
+
+textual-serve (from the makers of Textual) does the serving: every browser session runs its own
+`annotator annotate` process against the shared database, exactly as concurrent terminal annotators
+do. This module adds what a team server needs around it:
+
+- a token on every request (`?token=`, an `Authorization: Bearer` header, then a session cookie),
+  compared in constant time; a request without it gets 401 and starts nothing;
+- the annotator's name, asked on a first page (or `?name=`) and kept for the browser session;
+- at most `max_sessions` sessions at once, an idle session closed after `idle_s`, and a session whose
+  browser went away (or was closed) ends its process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import html
+import secrets
+import shlex
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TOKEN_COOKIE = "annotator_token"
+NAME_COOKIE = "annotator_name"
+ROLE_COOKIE = "annotator_role"
+MAX_NAME = 64
+
+
+class ServeError(ValueError):
+    """A setting refused, told in one line."""
+
+
+def require_textual_serve() -> None:
+    try:
+        import textual_serve  # noqa: F401
+    except ImportError:
+        raise ServeError("serving to browsers needs textual-serve: pip install 'annotator[serve]'") from None
+
+
+def choose_token(given: str | None, environment: str | None) -> tuple[str, bool]:
+    """(token, made here): --token, else $ANNOTATOR_TOKEN, else a new random one. Empty is refused."""
+    for where, value in (("--token", given), ("$ANNOTATOR_TOKEN", environment)):
+        if value is not None:
+            if not value.strip():
+                raise ServeError(f"{where}: an empty token would let anyone in; give one, or none to have one made")
+            return value, False
+    return secrets.token_urlsafe(24), True
+
+
+def clean_name(name: str | None) -> str | None:
+    """A usable annotator name, or None."""
+    if name is None:
+        return None
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_NAME or not name.isprintable():
+        return None
+    return name
+
+
+NAME_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>annotator</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:32em;margin:4em auto}}input{{font-size:1.1em}}</style>
+</head><body><h1>annotator</h1>
+<form method="get" action="/">
+<p><label>Your name, as it goes into the label history:<br>
+<input name="name" autofocus required maxlength="64" value="{name}"></label></p>
+<p><label><input type="checkbox" name="review" value="1"> review disagreements (for the lead)</label></p>
+<p><button type="submit">Start</button></p>{error}
+</form></body></html>"""
+
+
+@dataclass
+class BrowserSession:
+    name: str
+    review: bool
+    websocket: object
+    service: object = None
+    last_active: float = field(default_factory=time.monotonic)
+
+
+def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int = 8000, max_sessions: int = 32,
+                idle_s: float = 30 * 60, public_url: str | None = None):
+    """The server (a textual-serve Server with the guards above), not yet running."""
+    require_textual_serve()
+    import aiohttp_jinja2
+    from aiohttp import WSMsgType, web
+    from textual_serve.app_service import AppService
+    from textual_serve.server import Server, to_int
+
+    class AnnotatorServer(Server):
+        def __init__(self):
+            super().__init__("annotator", host=host, port=port, title="annotator", public_url=public_url)
+            self.explicit_public_url = public_url
+            self.db_path = str(Path(db_path).resolve())
+            self.token = token
+            self.max_sessions = max_sessions
+            self.idle_s = idle_s
+            self.sessions: dict[int, BrowserSession] = {}
+            self._reaper: asyncio.Task | None = None
+
+        # -- the guard ------------------------------------------------------------------------
+
+        def _given_token(self, request) -> tuple[str | None, bool]:
+            """(token, came in the request itself rather than the cookie)."""
+            if request.query.get("token"):
+                return request.query["token"], True
+            header = request.headers.get("Authorization", "")
+            if header.lower().startswith("bearer "):
+                return header[7:].strip(), True
+            return request.cookies.get(TOKEN_COOKIE), False
+
+        def _allowed(self, given: str | None) -> bool:
+            return given is not None and hmac.compare_digest(given.encode("utf-8"), self.token.encode("utf-8"))
+
+        @web.middleware
+        async def guard(self, request, handler):
+            given, fresh = self._given_token(request)
+            if not self._allowed(given):
+                return web.Response(status=401, text="401: this annotator server needs its token "
+                                                     "(open the address it printed, with ?token=...)\n")
+            response = await handler(request)
+            if fresh and isinstance(response, web.Response):
+                response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="Strict",
+                                    secure=request.secure or request.headers.get("X-Forwarded-Proto") == "https")
+            return response
+
+        async def _make_app(self):
+            app = web.Application(middlewares=[self.guard])
+            aiohttp_jinja2.setup(app, loader=__import__("jinja2").FileSystemLoader(self.templates_path))
+            app.add_routes([
+                web.get("/", self.handle_index, name="index"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.get("/sessions", self.handle_sessions, name="sessions"),
+                web.static("/static", self.statics_path, name="static"),
+            ])
+            app.on_startup.append(self.on_startup)
+            app.on_shutdown.append(self.on_shutdown)
+            return app
+
+        # -- pages --------------------------------------------------------------------------------
+
+        async def handle_index(self, request):
+            asked = request.query.get("name")
+            name = clean_name(asked) or clean_name(request.cookies.get(NAME_COOKIE))
+            if name is None:
+                error = "" if asked is None else "<p style='color:#b00'>Give a name of up to 64 printable characters.</p>"
+                return web.Response(text=NAME_PAGE.format(name=html.escape(asked or ""), error=error),
+                                    content_type="text/html")
+            review = request.query.get("review", request.cookies.get(ROLE_COOKIE, "")) == "1"
+            origin = self.explicit_public_url or self._origin(request)
+            font_size = to_int(request.query.get("fontsize", "16"), 16)
+            websocket = ("wss:" if origin.startswith("https") else "ws:") + origin.split(":", 1)[1] + "/ws"
+            context = {"font_size": font_size, "app_websocket_url": websocket,
+                       "config": {"static": {"url": origin + "/static/"}},
+                       "application": {"name": f"annotator: {name}" + (" (review)" if review else "")}}
+            response = aiohttp_jinja2.render_template("app_index.html", request, context)
+            response.set_cookie(NAME_COOKIE, name, httponly=True, samesite="Strict")
+            response.set_cookie(ROLE_COOKIE, "1" if review else "0", httponly=True, samesite="Strict")
+            return response
+
+        def _origin(self, request) -> str:
+            scheme = request.headers.get("X-Forwarded-Proto", request.scheme)
+            return f"{scheme}://{request.host}"
+
+        async def handle_sessions(self, request):
+            """Who is connected now (for the lead, and for tests): names, idle seconds, process ids."""
+            now = time.monotonic()
+            return web.json_response([
+                {"name": s.name, "review": s.review, "idle_s": round(now - s.last_active, 1),
+                 "pid": getattr(getattr(s.service, "_process", None), "pid", None)}
+                for s in self.sessions.values()
+            ])
+
+        # -- sessions ---------------------------------------------------------------------------
+
+        def session_command(self, name: str, review: bool) -> str:
+            what = ["review"] if review else ["annotate"]
+            return shlex.join([sys.executable, "-m", "annotator.cli", *what, "--db", self.db_path, "--annotator", name])
+
+        async def handle_websocket(self, request):
+            name = clean_name(request.cookies.get(NAME_COOKIE))
+            if name is None:
+                return web.Response(status=400, text="400: give your name first (open / and fill it in)\n")
+            if len(self.sessions) >= self.max_sessions:
+                return web.Response(status=503, text=f"503: the server has its {self.max_sessions} sessions; "
+                                                     "try again when someone leaves\n")
+            review = request.cookies.get(ROLE_COOKIE) == "1"
+            websocket = web.WebSocketResponse(heartbeat=15)  # a browser that went away is noticed
+            session = BrowserSession(name, review, websocket)
+            key = id(session)
+            self.sessions[key] = session
+            width = to_int(request.query.get("width", "80"), 80)
+            height = to_int(request.query.get("height", "24"), 24)
+            try:
+                await websocket.prepare(request)
+                session.service = AppService(self.session_command(name, review), write_bytes=websocket.send_bytes,
+                                             write_str=websocket.send_str, close=websocket.close,
+                                             download_manager=self.download_manager, debug=self.debug)
+                await session.service.start(width, height)
+                try:
+                    await self._messages(websocket, session)
+                finally:
+                    await self._stop(session)
+            except asyncio.CancelledError:
+                await websocket.close()
+            finally:
+                await self._stop(session)
+                self.sessions.pop(key, None)
+            return websocket
+
+        async def _messages(self, websocket, session: BrowserSession) -> None:
+            service = session.service
+            async for message in websocket:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                envelope = message.json()
+                kind = envelope[0]
+                if kind == "stdin":
+                    session.last_active = time.monotonic()
+                    await service.send_bytes(envelope[1].encode("utf-8"))
+                elif kind == "resize":
+                    await service.set_terminal_size(envelope[1]["width"], envelope[1]["height"])
+                elif kind == "ping":
+                    await websocket.send_json(["pong", envelope[1]])
+                elif kind == "blur":
+                    await service.blur()
+                elif kind == "focus":
+                    await service.focus()
+
+        async def _stop(self, session: BrowserSession) -> None:
+            """Ask the session's process to quit (it saves what is pending); kill it if it will not."""
+            service, session.service = session.service, None
+            if service is None:
+                return
+            process = getattr(service, "_process", None)
+            try:
+                await asyncio.wait_for(service.stop(), timeout=15)
+            except (asyncio.TimeoutError, Exception):
+                pass
+            if process is not None and process.returncode is None:
+                process.kill()
+                await process.wait()
+
+        async def _reap(self) -> None:
+            """Close the sessions idle for longer than idle_s (no key or click)."""
+            while True:
+                await asyncio.sleep(max(0.05, min(30.0, self.idle_s / 4)))
+                now = time.monotonic()
+                for session in list(self.sessions.values()):
+                    if now - session.last_active > self.idle_s:
+                        await session.websocket.close(message=b"idle")
+
+        async def on_startup(self, app) -> None:
+            self._reaper = asyncio.create_task(self._reap())
+
+        async def on_shutdown(self, app) -> None:
+            if self._reaper is not None:
+                self._reaper.cancel()
+            for session in list(self.sessions.values()):
+                await session.websocket.close()
+            await super().on_shutdown(app)
+
+    return AnnotatorServer()
+
+
+def serve(db_path: str, token: str, *, host: str, port: int, max_sessions: int, idle_s: float,
+          public_url: str | None = None) -> None:
+    """Run the server until interrupted."""
+    from aiohttp import web
+
+    server = make_server(db_path, token, host=host, port=port, max_sessions=max_sessions, idle_s=idle_s,
+                         public_url=public_url)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    web.run_app(server._make_app(), host=host, port=port, loop=loop, print=lambda *args: None)
