@@ -94,12 +94,15 @@ def _db_defaults(group: click.Group, db_path: str) -> dict:
 @click.option("--replace", is_flag=True, help="Update documents whose content changed (labels of unchanged sentences are kept).")
 @click.option("--threshold", type=click.FloatRange(0, 100), help=f"Near-duplicate similarity, 0-100 (default {dedup.DEFAULT_THRESHOLD:g}; stored).")
 @click.option("--source", "source", help="The source (outlet) of every document of this import.")
-def import_cmd(paths, db_path, fmt, replace, threshold, source):
+@click.option("--encoding", help="Read files in this encoding (e.g. cp1252, latin-1), or 'auto' to detect "
+                                 "each file's; the default is strict UTF-8.")
+def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
     """Import documents from files or folders (walked recursively, in sorted order).
 
     Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
-    required; `id`, `title`, `url`, `source`, `date` or `published`, `meta` optional) and .csv (a
-    `text` column, same optional columns). A document's source (outlet) is --source, else its
+    required; `id`, `title`, `url`, `source`, `date` or `published`, `meta` optional), .csv (a
+    `text` column, same optional columns) and .parquet (the same columns, read a row group at a
+    time); .jsonl.gz, .jsonl.zst, .csv.gz and .csv.zst are uncompressed as they are read. A document's source (outlet) is --source, else its
     `source` field (og:site_name in HTML), else its URL's domain, else the file's folder. Files that cannot be read are reported and skipped; the exit status is then 1.
     """
     if not any(Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to import: no database either
@@ -109,8 +112,18 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source):
     store = Store(db_path)
     if source is not None and not source.strip():
         raise click.ClickException("--source: give the outlet's name, not an empty one")
+    if encoding is not None:
+        from annotator.readers.decode import check_encoding
+
+        try:
+            encoding = check_encoding(encoding)
+        except ValueError as err:
+            raise click.ClickException(f"--encoding: {err}") from None
+    shown = ImportProgress() if sys.stderr.isatty() else None
     report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
-                          source=source.strip() if source else None)
+                          source=source.strip() if source else None, encoding=encoding, progress=shown)
+    if shown:
+        shown.done()
     if report.documents and store.rules():
         from annotator.suggest import apply_rules
 
@@ -127,6 +140,30 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source):
     )
     if report.refused:
         sys.exit(1)
+
+
+class ImportProgress:
+    """One line on the terminal, rewritten as an import goes: documents, sentences, rate, time left."""
+
+    def __init__(self):
+        import time
+
+        self.clock = time.monotonic
+        self.start = self.clock()
+        self.shown = False
+
+    def __call__(self, report, done: int, total: int) -> None:
+        elapsed = max(1e-6, self.clock() - self.start)
+        rate = report.sentences / elapsed
+        left = (total - done) * elapsed / done if done and total else None
+        eta = "" if left is None else f", about {left:.0f} s left" if left < 120 else f", about {left / 60:.0f} min left"
+        click.echo(f"\r{plural(report.documents, 'document')}, {plural(report.sentences, 'sentence')}, "
+                   f"{rate:,.0f} sentences/s{eta}   ", nl=False, err=True)
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            click.echo("", err=True)
 
 
 @main.command()
@@ -255,11 +292,11 @@ def ensure_documents(store: Store) -> None:
     """A new user sees real text at once: an empty database first gets the bundled corpus."""
     if store.document_ids() or not BUNDLED_CORPUS.is_dir():
         return
-    files = list(readers.walk(BUNDLED_CORPUS))
-    with click.progressbar(length=len(files), label="importing the sample corpus", file=sys.stderr) as bar:
+    total = sum(path.stat().st_size for path, _name in readers.walk(BUNDLED_CORPUS))
+    with click.progressbar(length=total, label="importing the sample corpus", file=sys.stderr) as bar:
         last = [0]
 
-        def progress(done: int, total: int) -> None:
+        def progress(_report, done: int, _total: int) -> None:
             bar.update(done - last[0])
             last[0] = done
 

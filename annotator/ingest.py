@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -52,11 +53,15 @@ def import_paths(
     fmt: str | None = None,
     replace: bool = False,
     threshold: float | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[ImportReport, int, int], None] | None = None,
     group: bool = True,
     source: str | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
-    """Import files and folders; bad files are reported and skipped, the rest are stored and grouped."""
+    """Import files and folders; bad files are reported and skipped, the rest are stored and grouped.
+
+    `progress(report, bytes done, bytes in all)` is called after each file (and each Parquet batch).
+    `encoding`: None for strict UTF-8, a codec name, or "auto" to detect each file's."""
     report = ImportReport()
     if remove_abandoned_imports(store):
         report.messages.append("removed the documents of an import that was stopped half-way")
@@ -77,19 +82,68 @@ def import_paths(
                 files.append((found, name))
     # many short transactions would each trigger a checkpoint of the write-ahead log (with its fsync)
     # every few megabytes: let the log grow larger while importing, and checkpoint once at the end
+    sizes = [_size(path) for path, _name in files]
+    total, finished = sum(sizes), 0
     with store.fewer_checkpoints():
-        for done, (path, name) in enumerate(files, start=1):
+        for (path, name), size in zip(files, sizes):
             try:
-                docs = readers.read_file(path, name, fmt)
+                batches = readers.stream_file(path, name, fmt, encoding)
+                first = next(batches)
             except InputError as err:
                 report.errors.append(str(err))
             else:
-                _store_file(store, path, docs, replace, report, source)
+                if readers.format_of(path, fmt) == "parquet":
+                    _store_stream(store, path, first, batches, replace, report, source,
+                                  (lambda: progress(report, finished + size // 2, total)) if progress else None)
+                else:
+                    _store_file(store, path, first, replace, report, source)
+                if encoding:
+                    report.messages.append(f"read {path} as {readers.decode.chosen.get() or 'utf-8'}")
+            finished += size
             if progress:
-                progress(done, len(files))
+                progress(report, finished, total)
         if group:
             report.grouping = dedup.group_pending(store, threshold)
     return report
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _store_stream(store: Store, path: Path, first: list[Document], batches, replace: bool, report: ImportReport,
+                  source: str | None, tick) -> None:
+    """A file read a batch at a time (Parquet): every batch written hidden as it comes, all published
+    at the end, so memory stays flat and nobody sees half a file. A bad row anywhere drops the file."""
+    me, offset, seen = os.getpid(), 0, set()
+    before = (report.documents, report.sentences)
+    try:
+        for docs in itertools.chain([first], batches):
+            _store_file(store, path, docs, replace, report, source, offset=offset, seen=seen, hidden=True)
+            offset += len(docs)
+            if tick:
+                tick()
+        with store.transaction():
+            store.publish_documents(me)
+    except InputError as err:
+        with store.transaction():
+            store.remove_unpublished(me)
+        report.documents, report.sentences = before
+        report.messages = [m for m in report.messages if not m.startswith(f"imported {path}:")]
+        report.errors.append(str(err))
+        return
+    except BaseException:
+        with store.transaction():
+            store.remove_unpublished(me)
+        raise
+    report.messages = [m for m in report.messages if not m.startswith(f"imported {path}:")]
+    added = report.documents - before[0]
+    if added:
+        report.messages.append(f"imported {path}: {plural(added, 'document')}, "
+                               f"{plural(report.sentences - before[1], 'sentence')}")
 
 
 def _resolved(path: Path) -> Path | None:
@@ -108,13 +162,14 @@ def _database_files(store: Store) -> set[Path]:
 
 
 def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, report: ImportReport,
-                source: str | None = None) -> None:
+                source: str | None = None, *, offset: int = 0, seen: set[str] | None = None,
+                hidden: bool = False) -> None:
     """Store one file's documents. Sentences are found before any write; a small file is one
     transaction, a large one is written in short transactions while hidden and then published at
     once, so other writers (annotators labeling) get in between and nobody sees half a file."""
     added = sentences = unchanged = 0
     notes = []
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     source_file = str(_resolved(path) or path)
     new_docs, changed = [], []
     for position, doc in enumerate(docs):
@@ -125,7 +180,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
             continue
         seen.add(doc.name)
         # the same file reached by another path (a symlink, another root) is the same document
-        origin = source_file if len(docs) == 1 else f"{source_file}#{position}"
+        origin = source_file if len(docs) == 1 and not hidden else f"{source_file}#{offset + position}"
         existing = store.document_hash(doc.name)
         if existing is None and (known := store.document_from(origin, digest)) is not None:
             unchanged += 1
@@ -142,7 +197,9 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
         else:
             changed.append((existing[0], doc, digest, sentence_rows(doc.text)))
     size = sum(len(rows) for *_, rows in new_docs)
-    if size <= BATCH_SENTENCES and not changed:
+    if hidden:  # one batch of a streamed file: published with the rest of it
+        _write_hidden(store, new_docs, os.getpid())
+    elif size <= BATCH_SENTENCES and not changed:
         with store.transaction():
             for doc, digest, origin, rows in new_docs:
                 doc_id = store.insert_document(doc.name, doc.text, digest, origin=origin, **_extra(doc))

@@ -123,6 +123,7 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, language: str, quoted:
         start, end = _strip(hidden, position, hi)
         if start < end:
             pieces.append([start, end])
+    pieces = _split_after_may(hidden, pieces)
     if quoted:
         _give_quotes_back(line, pieces)
     if len(pieces) < 2:
@@ -136,6 +137,23 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, language: str, quoted:
                 _move_ellipsis(line, merged[-1], piece)
             merged.append(piece)
     return [piece for piece in merged if piece[0] < piece[1]]
+
+
+_MAY_END = re.compile(r"\bMay\.(?=\s+[A-Z])")
+
+
+def _split_after_may(hidden: str, pieces: list[list[int]]) -> list[list[int]]:
+    """sentencex takes "May." for an abbreviation ("Jan.", "Dec."), so "rose 3% in May. Traders were
+    calm." stays one sentence; but May is the month's whole name: the sentence ends there."""
+    out = []
+    for start, end in pieces:
+        for found in _MAY_END.finditer(hidden, start, end):
+            cut = found.end()
+            if cut < end:
+                out.append([start, cut])
+                start, end = _strip(hidden, cut, end)
+        out.append([start, end])
+    return out
 
 
 def _segment(language: str, text: str) -> list[str]:

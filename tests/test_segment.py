@@ -12,6 +12,8 @@ GOLDEN_RULES = json.loads((Path(__file__).parent / "data" / "golden_rules_en.jso
 
 # Real-style wire copy: each line is one paragraph, each list its exact sentences.
 NEWS = [
+    # sentencex reads "May." as an abbreviation (as "Jan."); the month's name ends a sentence
+    ("Prices rose 3% in May. Traders were calm.", ["Prices rose 3% in May.", "Traders were calm."]),
     ("The technology-laced Nasdaq Composite Index .IXIC dipped 12.3 points to 2,345.6. Shares fell.",
      ["The technology-laced Nasdaq Composite Index .IXIC dipped 12.3 points to 2,345.6.", "Shares fell."]),
     ("The Standard & Poor's 500 Index <.SPX> rose 0.5 percent. Traders were calm.",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from annotator.model import Document, InputError
 from annotator.readers import html, markdown, plain, records
+from annotator.readers.decode import decode_as
 
 Reader = Callable[[bytes, str, str], list[Document]]
 
@@ -20,13 +21,51 @@ READERS: dict[str, Reader] = {
 }
 EXTENSIONS: dict[str, str] = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
-    ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
+    ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
 }
-FORMATS = tuple(READERS)
+FORMATS = (*READERS, "parquet")
+COMPRESSED = {".gz": "gzip", ".zst": "zstd"}  # JSON Lines (and CSV) may come compressed
 
 
 def format_of(path: Path, forced: str | None = None) -> str | None:
-    return forced or EXTENSIONS.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    if suffix in COMPRESSED:
+        inner = EXTENSIONS.get(Path(path.stem).suffix.lower())
+        return forced or (inner if inner in ("jsonl", "csv") else None)
+    return forced or EXTENSIONS.get(suffix)
+
+
+def _uncompress(data: bytes, path: Path) -> bytes:
+    kind = COMPRESSED.get(path.suffix.lower())
+    if kind == "gzip":
+        import gzip
+        import zlib
+
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as err:
+            raise InputError(str(path), f"not a whole gzip file ({err})") from None
+    if kind == "zstd":
+        try:
+            import zstandard
+        except ImportError:
+            raise InputError(str(path), "zstd files need zstandard: pip install 'annotator[zstd]'") from None
+        try:
+            return zstandard.ZstdDecompressor().decompressobj().decompress(data)
+        except zstandard.ZstdError as err:
+            raise InputError(str(path), f"not a whole zstd file ({err})") from None
+    return data
+
+
+def stream_file(path: Path, name: str, forced: str | None = None, encoding: str | None = None) -> Iterator[list[Document]]:
+    """The documents of one file, a batch at a time: Parquet row group by row group (memory stays
+    flat in the file's size), any other format in one batch."""
+    if format_of(path, forced) == "parquet":
+        from annotator.readers import parquet
+
+        yield from parquet.read_batches(path, name)
+    else:
+        yield read_file(path, name, forced, encoding)
 
 
 def walk(target: Path, forced: str | None = None) -> Iterator[tuple[Path, str]]:
@@ -65,7 +104,7 @@ def walk(target: Path, forced: str | None = None) -> Iterator[tuple[Path, str]]:
     yield from visit(target)
 
 
-def read_file(path: Path, name: str, forced: str | None = None) -> list[Document]:
+def read_file(path: Path, name: str, forced: str | None = None, encoding: str | None = None) -> list[Document]:
     """Read one file into its documents, or raise InputError with a one-line reason."""
     fmt = format_of(path, forced)
     shown = str(path)
@@ -79,4 +118,8 @@ def read_file(path: Path, name: str, forced: str | None = None) -> list[Document
         raise InputError(shown, "is a folder") from None
     except OSError as err:
         raise InputError(shown, f"cannot read ({err.strerror})") from None
-    return READERS[fmt](data, shown, name)
+    if fmt == "parquet":
+        return [doc for batch in stream_file(path, name, forced) for doc in batch]
+    data = _uncompress(data, path)
+    with decode_as(encoding):
+        return READERS[fmt](data, shown, name)

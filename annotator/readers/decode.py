@@ -3,9 +3,54 @@
 from __future__ import annotations
 
 import codecs
+import contextvars
 import re
+from contextlib import contextmanager
 
 from annotator.model import InputError
+
+# the encoding `import --encoding` asked for (None: strict UTF-8), and what decode() chose under it
+_ASKED: contextvars.ContextVar[str | None] = contextvars.ContextVar("encoding", default=None)
+chosen: contextvars.ContextVar[str | None] = contextvars.ContextVar("chosen", default=None)
+
+
+def check_encoding(name: str) -> str:
+    """A usable --encoding: "auto" or a text encoding Python knows (its canonical name)."""
+    if name.lower() == "auto":
+        return "auto"
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f"unknown encoding {name!r}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ValueError(f"{name!r} is not a text encoding")
+    return info.name
+
+
+@contextmanager
+def decode_as(encoding: str | None):
+    """Read files in this encoding ("auto": detected per file) while the block runs."""
+    token = _ASKED.set(encoding)
+    chosen.set(None)
+    try:
+        yield
+    finally:
+        _ASKED.reset(token)
+
+
+def _detect(data: bytes, path: str) -> str:
+    """The encoding charset-normalizer finds most likely; strict UTF-8 first, as it is the common case."""
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None:
+        raise InputError(path, "could not tell its encoding; give one with --encoding NAME")
+    return codecs.lookup(best.encoding).name
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -18,7 +63,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]
 
 
 def decode(data: bytes, path: str, *, html: bool = False) -> str:
-    """Decode a file's bytes: a BOM wins, then (for HTML) a declared charset, else strict UTF-8.
+    """Decode a file's bytes: a BOM wins, then the encoding `import --encoding` names, then (for HTML)
+    a declared charset, then (with --encoding auto) the one charset-normalizer detects, else strict UTF-8.
 
     The result has Unix line ends, so sentence offsets refer to the stored text.
     """
@@ -33,12 +79,14 @@ def decode(data: bytes, path: str, *, html: bool = False) -> str:
                 raise InputError(path, f"not valid {encoding} after its byte-order mark ({err.reason} at byte {err.start})") from None
             break
     if text is None:
-        if b"\x00" in data[:8192]:
+        asked = _ASKED.get()
+        if asked in (None, "auto") and b"\x00" in data[:8192]:
             raise InputError(path, "binary file (contains NUL bytes), not text")
-        encoding = "utf-8"
-        if html:
-            declared = _META_CHARSET.search(data[:4096])
-            if declared:
+        encoding = asked if asked not in (None, "auto") else "utf-8"
+        declared = _META_CHARSET.search(data[:4096]) if html and asked in (None, "auto") else None
+        if asked == "auto" and not declared:
+            encoding = _detect(data, path)
+        if declared:
                 encoding = declared.group(1).decode("ascii").lower()
                 try:
                     known = codecs.lookup(encoding)
@@ -46,6 +94,8 @@ def decode(data: bytes, path: str, *, html: bool = False) -> str:
                     raise InputError(path, f"declares unknown charset {encoding!r}") from None
                 if not getattr(known, "_is_text_encoding", True):  # "hex", "base64": codecs, not charsets
                     raise InputError(path, f"declares {encoding!r}, which is not a text encoding")
+        if asked:
+            chosen.set(encoding)
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as err:
