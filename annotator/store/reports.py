@@ -28,25 +28,33 @@ class Reports:
         """Per labeled group, in group order: (group, [(annotator, label)], (decision, by) or None,
         first occurrence's doc name, index and text, number of documents holding it, and the source and
         publication time of its original (earliest) document, and the other sources carrying a copy)."""
+        # decisions are few next to labels: read them once, unless there are very many
+        few = self.conn.execute("SELECT count(*) FROM events WHERE kind = 'decision'").fetchone()[0] <= 200_000
+        decided = {g: f"{label}\x1f{who}" for g, who, label, _at in self.conn.execute(_CURRENT_DECISIONS)} if few else None
+        decision_sql = "NULL" if few else (
+            "(SELECT e.label || char(31) || e.annotator FROM events e JOIN sentences m ON m.id = e.sentence_id "
+            " WHERE m.group_id = c.grp AND +e.kind = 'decision' AND e.undone = 0 ORDER BY " + LATEST + " LIMIT 1)")
         cursor = self.conn.execute(
-            "SELECT u.grp, u.votes, u.decision, d.name, f.idx, f.text, u.docs, o.id, o.source, o.published FROM ("
+            "SELECT u.grp, u.votes, u.decision, d.name, f.idx, f.text, u.packed & 4194303, o.source, o.published, "
+            "CASE WHEN (u.packed & 4194303) > 1 THEN (SELECT group_concat(coalesce(src, ''), char(31)) FROM ("
+            "  SELECT DISTINCT x.source AS src FROM sentences m JOIN documents x ON x.id = m.doc_id "
+            "  WHERE m.group_id = u.grp AND x.id != o.id ORDER BY 1)) END FROM ("
             "  SELECT c.grp, group_concat(c.annotator || char(31) || c.label, char(30)) AS votes, "
-            "  (SELECT e.label || char(31) || e.annotator FROM events e JOIN sentences m ON m.id = e.sentence_id "
-            "   WHERE m.group_id = c.grp AND +e.kind = 'decision' AND e.undone = 0 "
-            "   ORDER BY " + LATEST + " LIMIT 1) AS decision, "
-            "  (SELECT min(id) FROM sentences WHERE group_id = c.grp) AS first, "
-            "  (SELECT count(DISTINCT doc_id) FROM sentences WHERE group_id = c.grp) AS docs "
+            f"  {decision_sql} AS decision, "
+            # the first member and how many documents hold the group, in one look at its members:
+            # packed as first * 2^22 + documents (ids stay far below 2^41)
+            "  (SELECT min(id) * 4194304 + count(DISTINCT doc_id) FROM sentences WHERE group_id = c.grp) AS packed "
             "  FROM (" + _CURRENT_LABELS.format(where="") + ") c GROUP BY c.grp"
-            ") u JOIN sentences f ON f.id = u.first JOIN documents d ON d.id = f.doc_id "
+            ") u JOIN sentences f ON f.id = (u.packed >> 22) JOIN documents d ON d.id = f.doc_id "
             # the original: the earliest document holding the group (one document: that one)
-            "JOIN documents o ON o.id = CASE WHEN u.docs = 1 THEN f.doc_id ELSE ("
+            "JOIN documents o ON o.id = CASE WHEN (u.packed & 4194303) = 1 THEN f.doc_id ELSE ("
             "  SELECT m.doc_id FROM sentences m JOIN documents x ON x.id = m.doc_id WHERE m.group_id = u.grp "
-            "  ORDER BY x.published IS NULL, x.published, x.id LIMIT 1) END ORDER BY u.grp"
+            "  ORDER BY x.published IS NULL, x.published, x.id LIMIT 1) END"  # u comes in group order
         )
-        for group, votes, decision, doc, index, text, docs, original, source, published in cursor:
-            copies = sorted({row[0] or "" for row in self.conn.execute(
-                "SELECT DISTINCT d.source FROM sentences m JOIN documents d ON d.id = m.doc_id "
-                "WHERE m.group_id = ? AND d.id != ?", (group, original))}) if docs > 1 else []
+        for group, votes, decision, doc, index, text, docs, source, published, copies in cursor:
+            if decided is not None:
+                decision = decided.get(group)
+            copies = copies.split("\x1f") if copies is not None else []
             yield (
                 group,
                 [tuple(v.split("\x1f", 1)) for v in votes.split("\x1e")],
