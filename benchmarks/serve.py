@@ -1,6 +1,6 @@
 """annotator serve in a real browser: time to the first sentence, keypress to stored label, memory.
 
-usage: python benchmarks/serve.py [--sessions 1 10] [--keys 100] [--db PATH]
+usage: python benchmarks/serve.py [--sessions 1 10] [--keys 100] [--db PATH] [--churn 100]
 
 Starts `annotator serve` on a copy of the database (default: the bundled corpus), opens SESSIONS
 pages at once in headless Chromium (Debian's, driven by Playwright), each as its own annotator, and
@@ -9,6 +9,8 @@ measures per session:
   (xterm.js draws on a canvas, so there is no text to wait for) until they are not background;
 - keypress -> label stored: a label key is pressed, then SQLite is polled until the event is there;
 - memory: the resident size of each session's annotator process (/proc).
+With --churn N it also connects and disconnects N sessions one after another (no browser: the
+websocket alone) and counts the annotator processes left running afterwards (orphans).
 """
 
 from __future__ import annotations
@@ -140,11 +142,50 @@ async def measure(db: Path, sessions: int, keys: int, chromium: str) -> dict:
             "memory_per_session_mb": round(statistics.mean(memory), 1) if memory else None}
 
 
+async def churn(db: Path, times: int) -> dict:
+    """Connect a session, wait for its process, drop the connection; N times. Then count orphans."""
+    import aiohttp
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "annotator.cli", "serve", "--db", str(db), "--port", str(port),
+                               "--token", TOKEN], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    pids = []
+    try:
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # an IP host
+            await client.get(f"{base}/?token={TOKEN}&name=churn")
+            headers = {"Authorization": f"Bearer {TOKEN}"}
+            for _ in range(times):
+                ws = await client.ws_connect(f"{base}/ws?width=80&height=24")
+                while True:
+                    listed = await (await client.get(f"{base}/sessions", headers=headers)).json()
+                    if listed and listed[0]["pid"]:
+                        pids.append(listed[0]["pid"])
+                        break
+                    await asyncio.sleep(0.02)
+                await ws.close()
+                while await (await client.get(f"{base}/sessions", headers=headers)).json():
+                    await asyncio.sleep(0.02)
+    finally:
+        server.terminate()
+        server.wait(20)
+    alive = [pid for pid in pids if Path(f"/proc/{pid}").exists()
+             and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+    return {"connects": times, "processes_started": len(set(pids)), "orphans": len(alive)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--sessions", type=int, nargs="*", default=[1, 10])
     parser.add_argument("--keys", type=int, default=100)
     parser.add_argument("--db", type=Path)
+    parser.add_argument("--churn", type=int, default=0)
     args = parser.parse_args()
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
@@ -158,6 +199,12 @@ def main() -> None:
                 subprocess.run([sys.executable, "-m", "annotator.cli", "import", str(ROOT / "corpus"), "--db", str(db)],
                                check=True, stdout=subprocess.DEVNULL)
             print(json.dumps(asyncio.run(measure(db, sessions, args.keys, chromium))))
+    if args.churn:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "serve.db"
+            subprocess.run([sys.executable, "-m", "annotator.cli", "import", str(ROOT / "corpus"), "--db", str(db)],
+                           check=True, stdout=subprocess.DEVNULL)
+            print(json.dumps(asyncio.run(churn(db, args.churn))))
 
 
 if __name__ == "__main__":
