@@ -85,26 +85,73 @@ def import_paths(
     sizes = [_size(path) for path, _name in files]
     total, finished = sum(sizes), 0
     with store.fewer_checkpoints():
-        for (path, name), size in zip(files, sizes):
-            try:
-                batches = readers.stream_file(path, name, fmt, encoding)
-                first = next(batches)
-            except InputError as err:
-                report.errors.append(str(err))
-            else:
-                if readers.format_of(path, fmt) == "parquet":
-                    _store_stream(store, path, first, batches, replace, report, source,
-                                  (lambda: progress(report, finished + size // 2, total)) if progress else None)
+        for (path, name), size, prepared in zip(files, sizes, _prepared(files, sizes, fmt, encoding)):
+            if prepared is not None:  # read and segmented by a worker process
+                outcome, docs, chosen = prepared
+                if outcome == "error":
+                    report.errors.append(docs)
                 else:
-                    _store_file(store, path, first, replace, report, source)
-                if encoding:
-                    report.messages.append(f"read {path} as {readers.decode.chosen.get() or 'utf-8'}")
+                    _store_file(store, path, [doc for doc, _rows in docs], replace, report, source,
+                                rows=[rows for _doc, rows in docs])
+                    if encoding:
+                        report.messages.append(f"read {path} as {chosen or 'utf-8'}")
+            else:
+                try:
+                    batches = readers.stream_file(path, name, fmt, encoding)
+                    first = next(batches)
+                except InputError as err:
+                    report.errors.append(str(err))
+                else:
+                    if readers.format_of(path, fmt) == "parquet":
+                        _store_stream(store, path, first, batches, replace, report, source,
+                                      (lambda: progress(report, finished + size // 2, total)) if progress else None)
+                    else:
+                        _store_file(store, path, first, replace, report, source)
+                    if encoding:
+                        report.messages.append(f"read {path} as {readers.decode.chosen.get() or 'utf-8'}")
             finished += size
             if progress:
                 progress(report, finished, total)
         if group:
             report.grouping = dedup.group_pending(store, threshold)
     return report
+
+
+PARALLEL_BYTES = 4 << 20  # below this an import is quicker without starting worker processes
+
+
+def _read_and_segment(task: tuple[Path, str, str | None, str | None]):
+    """In a worker process: a file's documents with their sentences, or its one-line error."""
+    path, name, fmt, encoding = task
+    try:
+        docs = readers.read_file(path, name, fmt, encoding)
+    except InputError as err:
+        return "error", str(err), None
+    return "ok", [(doc, sentence_rows(doc.text)) for doc in docs], readers.decode.chosen.get()
+
+
+def _prepared(files: list[tuple[Path, str]], sizes: list[int], fmt: str | None, encoding: str | None):
+    """For each file, in order: its documents read and segmented by worker processes (both cores
+    busy while this process stores), or None where the file is read here (Parquet, which streams,
+    or an import too small to be worth the workers). At most a few files are read ahead."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = os.cpu_count() or 1
+    parallel = [readers.format_of(path, fmt) != "parquet" for path, _name in files]
+    if workers < 2 or sum(sizes) < PARALLEL_BYTES or sum(parallel) < 2 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (None for _ in files)
+        return
+    ahead = 2 * workers
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending: dict[int, object] = {}
+        upcoming = iter(i for i, ok in enumerate(parallel) if ok)
+        for i in range(len(files)):
+            while len(pending) < ahead and (j := next(upcoming, None)) is not None:
+                path, name = files[j]
+                pending[j] = pool.submit(_read_and_segment, (path, name, fmt, encoding))
+            yield pending.pop(i).result() if i in pending else None
 
 
 def _size(path: Path) -> int:
@@ -163,7 +210,7 @@ def _database_files(store: Store) -> set[Path]:
 
 def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, report: ImportReport,
                 source: str | None = None, *, offset: int = 0, seen: set[str] | None = None,
-                hidden: bool = False) -> None:
+                hidden: bool = False, rows: list[list] | None = None) -> None:
     """Store one file's documents. Sentences are found before any write; a small file is one
     transaction, a large one is written in short transactions while hidden and then published at
     once, so other writers (annotators labeling) get in between and nobody sees half a file."""
@@ -186,7 +233,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
             unchanged += 1
             notes.append(f"unchanged {path}: already imported as {known}")
         elif existing is None:
-            new_docs.append((doc, digest, origin, sentence_rows(doc.text)))
+            new_docs.append((doc, digest, origin, rows[position] if rows else sentence_rows(doc.text)))
         elif existing[1] == digest:
             unchanged += 1
         elif not replace:
@@ -195,7 +242,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
                 "left as it was (use --replace to update it)"
             )
         else:
-            changed.append((existing[0], doc, digest, sentence_rows(doc.text)))
+            changed.append((existing[0], doc, digest, rows[position] if rows else sentence_rows(doc.text)))
     size = sum(len(rows) for *_, rows in new_docs)
     if hidden:  # one batch of a streamed file: published with the rest of it
         _write_hidden(store, new_docs, os.getpid())

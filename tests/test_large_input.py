@@ -113,3 +113,34 @@ def test_progress_is_reported_to_the_callback_and_quiet_otherwise(tmp_path, db_p
     total = sum((tmp_path / f"{n}.txt").stat().st_size for n in range(3))
     assert [c[2] for c in calls] == sorted(c[2] for c in calls) and calls[-1] == (3, 6, total, total)
     assert "\r" not in run("import", tmp_path, "--db", tmp_path / "other.db").output  # not a terminal: no progress
+
+
+def test_workers_read_and_segment_exactly_as_one_process_does(tmp_path, monkeypatch):
+    from annotator import ingest
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(12):
+        (folder / f"{n:02d}.txt").write_text(f"Story {n}. The harbour reopened on Monday, officials said. Prices rose {n}%.\n")
+    (folder / "05-bad.txt").write_bytes(b"\x00\x01 binary")
+    (folder / "06.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS[:4]))
+    sequential, parallel = tmp_path / "one.db", tmp_path / "workers.db"
+    first = import_paths(Store(sequential), [folder])
+    monkeypatch.setattr(ingest, "PARALLEL_BYTES", 0)
+    from_workers = []
+    real = ingest._prepared
+
+    def counting(*args):
+        for prepared in real(*args):
+            from_workers.append(prepared is not None)
+            yield prepared
+    monkeypatch.setattr(ingest, "_prepared", counting)
+    second = import_paths(Store(parallel), [folder])
+    assert from_workers == [True] * 14  # every file came through the workers
+    assert first.errors == second.errors and len(first.errors) == 1
+    assert (first.documents, first.sentences) == (second.documents, second.sentences) == (16, 44)
+    keep = ("documents", "sentences", "bands")
+    one, two = dump(sequential), dump(parallel)
+    drop_time = lambda rows: [tuple(v for i, v in enumerate(r) if i != 8) for r in rows]  # noqa: E731 (imported_at)
+    assert drop_time(one["documents"]) == drop_time(two["documents"])
+    assert all(one[t] == two[t] for t in keep if t != "documents")
