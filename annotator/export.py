@@ -177,6 +177,14 @@ def assign_by_source(units: dict[int, tuple[str | None, str]], shares: tuple[flo
     per_source: dict[str | None, Counter] = {}
     for _group, (source, label) in units.items():
         per_source.setdefault(source, Counter())[label] += 1
+    placed = assign_sources(per_source, shares, seed)
+    return {group: placed[source] for group, (source, _label) in units.items()}, placed
+
+
+def assign_sources(per_source: dict[str | None, Counter], shares: tuple[float, float, float],
+                   seed: int) -> dict[str | None, int]:
+    """source -> split, from each source's label counts (in the order the sources were met); see
+    assign_by_source. Needs nothing per unit, so a split export by source keeps memory flat."""
     total = sum(sum(c.values()) for c in per_source.values())
     per_label = Counter()
     for counts in per_source.values():
@@ -201,7 +209,7 @@ def assign_by_source(units: dict[int, tuple[str | None, str]], shares: tuple[flo
         placed[source] = which
         have[which] += size
         have_label[which].update(counts)
-    return {group: placed[source] for group, (source, _label) in units.items()}, placed
+    return placed
 
 
 def largest_remainder(n: int, shares: tuple[float, ...]) -> list[int]:
@@ -324,21 +332,29 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
             # one pass over the database: rows are spooled to a temporary file while the splits are
             # worked out (they need every unit first), then dealt out from it
             spool = tempfile.TemporaryFile("w+", encoding="utf-8")
-            strata: dict[int, str] = {}
-            sources: dict[int, str | None] = {}
+            by_source = split_by == "source" and mode != "all"
+            strata: dict[int, str] = {}  # by unit: each unit's label (by source: nothing per unit)
+            per_source: dict[str | None, Counter] = {}
+            source_code: dict[str | None, int] = {}
             for row, group, label in rows:
                 _tally(report, row, group, label, suggested, mode)
-                strata.setdefault(group, label)
-                copies = ""
-                if mode != "all":
-                    sources.setdefault(group, row["source"])
+                copies, code = "", 0
+                if by_source:
+                    source = row["source"]
+                    code = source_code.setdefault(source, len(source_code))
+                    counts = per_source.get(source)
+                    if counts is None:
+                        counts = per_source[source] = Counter()
+                    counts[label] += 1
                     copies = "\x1f".join(row["copies_in"])
+                else:
+                    strata.setdefault(group, label)
                 line = row if isinstance(row, str) else _ENCODE(row)
-                spool.write(f"{group}\t{label}\t{copies}\t{line}\n")
-            if split_by == "source" and mode != "all":
-                assignment, placed = assign_by_source({g: (sources[g], strata[g]) for g in strata},
-                                                      parse_split(split), seed)
+                spool.write(f"{group}\t{label}\t{code}\t{copies}\t{line}\n")
+            if by_source:
+                placed = assign_sources(per_source, parse_split(split), seed)
                 report.source_split = {s: SPLIT_NAMES[i] for s, i in placed.items()}
+                split_of_code = [placed[s] for s in source_code]
             else:
                 assignment = assign_splits(strata, parse_split(split), seed)
             writers = [_Writer(split_path(out, name), fmt, fields, csv_raw) for name in SPLIT_NAMES]
@@ -352,8 +368,8 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
             if split:
                 spool.seek(0)
                 for entry in spool:
-                    group, label, copies, line = entry.rstrip("\n").split("\t", 3)
-                    which = assignment[int(group)]
+                    group, label, code, copies, line = entry.rstrip("\n").split("\t", 4)
+                    which = split_of_code[int(code)] if by_source else assignment[int(group)]
                     if report.source_split and copies and any(
                             report.source_split.get(s, SPLIT_NAMES[which]) != SPLIT_NAMES[which]
                             for s in copies.split("\x1f")):
