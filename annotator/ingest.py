@@ -179,14 +179,12 @@ def _store_stream(store: Store, path: Path, first: list[Document], batches, repl
         with store.transaction():
             store.remove_unpublished(me)
         report.documents, report.sentences = before
-        report.messages = [m for m in report.messages if not m.startswith(f"imported {path}:")]
         report.errors.append(str(err))
         return
     except BaseException:
         with store.transaction():
             store.remove_unpublished(me)
         raise
-    report.messages = [m for m in report.messages if not m.startswith(f"imported {path}:")]
     added = report.documents - before[0]
     if added:
         report.messages.append(f"imported {path}: {plural(added, 'document')}, "
@@ -267,7 +265,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
     report.documents += added
     report.unchanged += unchanged
     report.sentences += sentences
-    if added:
+    if added and not hidden:  # a streamed file's batches: the stream says it once, at the end
         report.messages.append(f"imported {path}: {plural(added, 'document')}, {plural(size, 'sentence')}")
     report.messages.extend(notes)
     if unchanged and not added and not notes:

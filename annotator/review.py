@@ -47,7 +47,9 @@ def document_alphas(store: Store, result: Agreement) -> list[dict]:
     counts in each): the hardest documents first, then those with more units."""
     if not len(result.unit_ids):
         return []
-    groups, docs = store.group_document_pairs()
+    docs, groups = store.sentence_columns()
+    pairs = np.unique(np.stack([groups, docs], axis=1), axis=0)  # each group with each document once
+    groups, docs = pairs[:, 0], pairs[:, 1]
     row_of = np.searchsorted(result.unit_ids, groups)  # unit ids come sorted
     row_of = np.minimum(row_of, len(result.unit_ids) - 1)
     inside = result.unit_ids[row_of] == groups

@@ -145,6 +145,8 @@ _MAY_END = re.compile(r"\bMay\.(?=\s+[A-Z])")
 def _split_after_may(hidden: str, pieces: list[list[int]]) -> list[list[int]]:
     """sentencex takes "May." for an abbreviation ("Jan.", "Dec."), so "rose 3% in May. Traders were
     calm." stays one sentence; but May is the month's whole name: the sentence ends there."""
+    if not pieces or "May." not in hidden[pieces[0][0] : pieces[-1][1]]:
+        return pieces  # nearly every line: no regular expression at all
     out = []
     for start, end in pieces:
         for found in _MAY_END.finditer(hidden, start, end):

@@ -86,6 +86,7 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
     """The server (a textual-serve Server with the guards above), not yet running."""
     require_textual_serve()
     import aiohttp_jinja2
+    import jinja2
     from aiohttp import WSMsgType, web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server, to_int
@@ -129,7 +130,7 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
 
         async def _make_app(self):
             app = web.Application(middlewares=[self.guard])
-            aiohttp_jinja2.setup(app, loader=__import__("jinja2").FileSystemLoader(self.templates_path))
+            aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
             app.add_routes([
                 web.get("/", self.handle_index, name="index"),
                 web.get("/ws", self.handle_websocket, name="websocket"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import shutil
 import socket
@@ -97,13 +98,12 @@ async def one_session(browser, base: str, db: Path, name: str, keys: int) -> dic
     return {"first_s": first, "latencies": latencies}
 
 
-async def measure(db: Path, sessions: int, keys: int, chromium: str) -> dict:
-    from playwright.async_api import async_playwright
-
+@contextlib.asynccontextmanager
+async def serving(db: Path):
+    """`annotator serve` on a free port, once it accepts connections; its base URL."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "annotator.cli", "serve", "--db", str(db), "--port", str(port),
                                "--token", TOKEN], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
     try:
         while True:
             try:
@@ -111,28 +111,34 @@ async def measure(db: Path, sessions: int, keys: int, chromium: str) -> dict:
                 break
             except OSError:
                 await asyncio.sleep(0.05)
-        async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
-            memory: list[float] = []
-
-            async def sample_memory():
-                import urllib.request
-
-                while True:
-                    request = urllib.request.Request(f"{base}/sessions", headers={"Authorization": f"Bearer {TOKEN}"})
-                    listed = json.loads(urllib.request.urlopen(request).read())
-                    if len(listed) == sessions and all(s["pid"] for s in listed):
-                        memory[:] = [rss_mb(s["pid"]) for s in listed]
-                    await asyncio.sleep(0.5)
-
-            sampler = asyncio.create_task(sample_memory())
-            results = await asyncio.gather(*(one_session(browser, base, db, f"browser{n:02d}", keys)
-                                             for n in range(sessions)))
-            sampler.cancel()
-            await browser.close()
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(20)
+
+
+async def measure(db: Path, sessions: int, keys: int, chromium: str) -> dict:
+    from playwright.async_api import async_playwright
+
+    async with serving(db) as base, async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox"])
+        memory: list[float] = []
+
+        async def sample_memory():
+            import urllib.request
+
+            while True:
+                request = urllib.request.Request(f"{base}/sessions", headers={"Authorization": f"Bearer {TOKEN}"})
+                listed = json.loads(urllib.request.urlopen(request).read())
+                if len(listed) == sessions and all(s["pid"] for s in listed):
+                    memory[:] = [rss_mb(s["pid"]) for s in listed]
+                await asyncio.sleep(0.5)
+
+        sampler = asyncio.create_task(sample_memory())
+        results = await asyncio.gather(*(one_session(browser, base, db, f"browser{n:02d}", keys)
+                                         for n in range(sessions)))
+        sampler.cancel()
+        await browser.close()
     firsts = [r["first_s"] for r in results]
     latencies = [x for r in results for x in r["latencies"]]
     return {"sessions": sessions, "first_sentence_s_median": round(statistics.median(firsts), 2),
@@ -146,18 +152,8 @@ async def churn(db: Path, times: int) -> dict:
     """Connect a session, wait for its process, drop the connection; N times. Then count orphans."""
     import aiohttp
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "annotator.cli", "serve", "--db", str(db), "--port", str(port),
-                               "--token", TOKEN], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
     pids = []
-    try:
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                await asyncio.sleep(0.05)
+    async with serving(db) as base:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # an IP host
             await client.get(f"{base}/?token={TOKEN}&name=churn")
             headers = {"Authorization": f"Bearer {TOKEN}"}
@@ -172,9 +168,6 @@ async def churn(db: Path, times: int) -> dict:
                 await ws.close()
                 while await (await client.get(f"{base}/sessions", headers=headers)).json():
                     await asyncio.sleep(0.02)
-    finally:
-        server.terminate()
-        server.wait(20)
     alive = [pid for pid in pids if Path(f"/proc/{pid}").exists()
              and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
     return {"connects": times, "processes_started": len(set(pids)), "orphans": len(alive)}

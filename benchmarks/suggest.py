@@ -42,7 +42,7 @@ def curves(path: Path, seeds: int) -> dict:
     from sklearn.metrics import f1_score
     from sklearn.model_selection import train_test_split
 
-    from annotator.suggest import build_model, margins
+    from annotator.suggest import margins
 
     data = json.loads(path.read_text())
     texts = [d["text"] for d in data]
@@ -64,10 +64,10 @@ def curves(path: Path, seeds: int) -> dict:
                 if need > 0 and strategy == "random":
                     chosen += rng.sample(rest, need)
                 elif need > 0:
-                    model = fit(build_model, [pool_x[i] for i in chosen], [pool_y[i] for i in chosen], seed)
+                    model = fit([pool_x[i] for i in chosen], [pool_y[i] for i in chosen], seed)
                     gaps = margins(model.predict_proba([pool_x[i] for i in rest]))
                     chosen += [rest[i] for i in np.argsort(gaps, kind="stable")[:need]]
-                model = fit(build_model, [pool_x[i] for i in chosen], [pool_y[i] for i in chosen], seed)
+                model = fit([pool_x[i] for i in chosen], [pool_y[i] for i in chosen], seed)
                 scores.append(f1_score(test_y, model.predict(test_x), average="macro", zero_division=0))
             results[strategy].append(scores)
     return {
@@ -78,7 +78,9 @@ def curves(path: Path, seeds: int) -> dict:
     }
 
 
-def fit(build_model, x, y, seed):
+def fit(x, y, seed):
+    from annotator.suggest import build_model
+
     counts = Counter(y)
     return build_model(len(x), min(counts.values()), seed).fit(x, y)
 

@@ -120,18 +120,24 @@ async def wait_for(condition, seconds: float = 20.0) -> bool:
     return condition()
 
 
+async def started_session(client: TestClient):
+    """Name the browser alice, open a session and wait for its process: (websocket, process id)."""
+    server = client.annotator_server
+    await client.get(f"/?token={TOKEN}&name=alice")
+    ws = await open_session(client)
+    assert await wait_for(lambda: started_pid(server) is not None)
+    return ws, started_pid(server)
+
+
 async def test_sessions_are_capped_and_end_with_their_browser(corpus_db):
     client = await client_for(corpus_db, max_sessions=1)
     server = client.annotator_server
     try:
-        await client.get(f"/?token={TOKEN}&name=alice")
-        first = await open_session(client)
-        assert await wait_for(lambda: started_pid(server) is not None)
+        first, pid = await started_session(client)
         second = await client.get("/ws?width=80&height=24", headers={"Upgrade": "websocket", "Connection": "Upgrade",
                                                                       "Sec-WebSocket-Version": "13",
                                                                       "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
         assert second.status == 503 and "has its 1 sessions" in await second.text()
-        pid = started_pid(server)
         await first.close()  # the browser goes away: its process ends
         assert await wait_for(lambda: not server.sessions)
         assert await wait_for(lambda: process_gone(pid))
@@ -143,10 +149,7 @@ async def test_an_idle_session_is_closed(corpus_db):
     client = await client_for(corpus_db, idle_s=0.5)
     server = client.annotator_server
     try:
-        await client.get(f"/?token={TOKEN}&name=alice")
-        ws = await open_session(client)
-        assert await wait_for(lambda: started_pid(server) is not None)
-        pid = started_pid(server)
+        ws, pid = await started_session(client)
         assert await wait_for(lambda: not server.sessions)
         assert await wait_for(lambda: process_gone(pid))
         await ws.close()
@@ -159,11 +162,9 @@ async def test_no_orphans_after_many_connects_and_disconnects(corpus_db):
     server = client.annotator_server
     pids = []
     try:
-        await client.get(f"/?token={TOKEN}&name=alice")
         for _ in range(8):
-            ws = await open_session(client)
-            assert await wait_for(lambda: started_pid(server) is not None)
-            pids.append(started_pid(server))
+            ws, pid = await started_session(client)
+            pids.append(pid)
             await ws.close()
             assert await wait_for(lambda: not server.sessions)
         assert await wait_for(lambda: all(process_gone(pid) for pid in pids))

@@ -270,24 +270,15 @@ class Connection:
         """BEGIN IMMEDIATE ... COMMIT: the write lock is taken up front, so no deadlock on upgrade.
 
         A busy database is waited for (the busy timeout); a patient store (`patience` seconds, for
-        batch commands that must not give up while an import runs) keeps trying that long. The lock
-        is asked for again every fraction of a millisecond at first: SQLite's own wait sleeps 1, 2,
-        5, 10 ms..., which turns a writer holding the lock for half a millisecond into a 10 ms wait."""
+        batch commands that must not give up while an import runs) keeps trying that long."""
         started = time.monotonic()
-        pause = 0.0002
-        self.conn.execute("PRAGMA busy_timeout = 0")
-        try:
-            while True:
-                try:
-                    self.conn.execute("BEGIN IMMEDIATE")
-                    break
-                except sqlite3.OperationalError as err:
-                    if not _busy(err) or time.monotonic() - started >= self.timeout + self.patience:
-                        raise self._explain(err) from None
-                time.sleep(pause)
-                pause = min(pause * 1.5, 0.005)
-        finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as err:
+                if not _busy(err) or time.monotonic() - started >= self.patience:
+                    raise self._explain(err) from None
         try:
             yield
         except BaseException as err:

@@ -228,17 +228,6 @@ class Groups:
             )
         )
 
-    def group_document_pairs(self):
-        """(groups, documents) as two numpy arrays: each group with each visible document holding it."""
-        import numpy as np
-
-        rows = self.conn.execute(
-            "SELECT DISTINCT group_id, doc_id FROM sentences WHERE doc_id NOT IN "
-            "(SELECT id FROM documents WHERE importing IS NOT NULL)"
-        ).fetchall()
-        pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
-        return pairs[:, 0], pairs[:, 1]
-
     def document_names(self, doc_ids: list[int]) -> dict[int, str]:
         names: dict[int, str] = {}
         for chunk in chunks(doc_ids, 500):
