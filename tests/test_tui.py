@@ -401,6 +401,8 @@ async def test_with_an_overlap_the_screen_follows_the_queue_and_shows_the_team(s
         assert "in your queue" in str(app.screen.query_one("#counts").render())
         await pilot.press("p")
         assert isinstance(app.screen, ProgressScreen)
+        await app.screen.workers.wait_for_complete()  # counted on a thread of its own
+        await pilot.pause()
         shown = str(app.screen.query_one("Static").render())
         assert "alice" in shown and "bob" in shown and "overlap 1" in shown
         await pilot.press("escape")

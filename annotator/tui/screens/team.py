@@ -1,5 +1,7 @@
-"""The team's progress (`p`): the same table as `annotator progress`, read when it opens."""
+"""The team's progress (`p`): the same table as `annotator progress`, counted on a thread of its own
+with a connection of its own, so a big project's count never holds up the screen."""
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,8 +18,25 @@ class ProgressScreen(ModalScreen[None]):
 
     def __init__(self, store: Store):
         super().__init__()
-        self.text = format_progress(progress(store))
+        self.store = store
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(f"[b]Team progress[/b]\n\n{escape(self.text)}\n\n[dim]escape, p or q closes this[/]")
+            yield Static("[b]Team progress[/b]\n\n[dim]counting...[/]", id="team-progress")
+
+    def on_mount(self) -> None:
+        self.count()
+
+    @work(thread=True, exclusive=True)
+    def count(self) -> None:
+        store = self.store if self.store.path == ":memory:" else Store(self.store.path, create=False)
+        try:
+            text = format_progress(progress(store))
+        finally:
+            if store is not self.store:
+                store.close()
+        self.app.call_from_thread(self.show, text)
+
+    def show(self, text: str) -> None:
+        self.query_one("#team-progress", Static).update(
+            f"[b]Team progress[/b]\n\n{escape(text)}\n\n[dim]escape, p or q closes this[/]")
