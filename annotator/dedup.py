@@ -141,10 +141,13 @@ class Signer:
         self._token_hashes = _TokenHashes()
 
     def band_keys(self, token_sets: Sequence[Sequence[str]]) -> np.ndarray:
-        """An (n, bands) int64 array of band keys, one row per non-empty token set."""
+        """An (n, bands) array of 32-bit band keys, one row per non-empty token set.
+
+        32 bits are enough: two unrelated sentences sharing a key only become a candidate pair that
+        the similarity check turns down, and a stored key takes 4 bytes instead of 8."""
         n = len(token_sets)
         if n == 0:
-            return np.zeros((0, self.bands), dtype=np.int64)
+            return np.zeros((0, self.bands), dtype=np.int32)
         lengths = np.fromiter((len(t) for t in token_sets), dtype=np.int64, count=n)
         flat = np.fromiter(
             map(self._token_hashes.__getitem__, itertools.chain.from_iterable(token_sets)),
@@ -163,7 +166,7 @@ class Signer:
             for r in range(self.rows):
                 mixed = (mixed ^ (block[:, r] * self.band_salt[b, r])) * np.uint64(0xBF58476D1CE4E5B9)
             keys[:, b] = mixed
-        return keys.view(np.int64)
+        return _high_half(keys)
 
 
     def short_keys(self, token_sets: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -175,7 +178,7 @@ class Signer:
         """
         rows = [r for r, t in enumerate(token_sets) if len(t) <= SHORT]
         if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
         lengths = np.fromiter((len(token_sets[r]) for r in rows), dtype=np.int64, count=len(rows))
         flat = np.fromiter(
             map(self._token_hashes.__getitem__, itertools.chain.from_iterable(token_sets[r] for r in rows)),
@@ -187,8 +190,13 @@ class Signer:
         whole = np.add.reduceat(mixed, starts)
         owner = np.repeat(np.asarray(rows, dtype=np.int64), lengths)
         less_one = whole[np.repeat(np.arange(len(rows)), lengths)] - mixed
-        keys = np.concatenate([whole, less_one]).view(np.int64)
+        keys = _high_half(np.concatenate([whole, less_one]))
         return keys, np.concatenate([np.asarray(rows, dtype=np.int64), owner])
+
+
+def _high_half(keys: np.ndarray) -> np.ndarray:
+    """The high 32 bits of 64-bit keys, signed (what SQLite's `key >> 32` gives for a stored 64-bit key)."""
+    return (keys.view(np.int64) >> np.int64(32)).astype(np.int32)
 
 
 def _splitmix(x: np.ndarray) -> np.ndarray:
@@ -344,8 +352,8 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
         short, owners = signer.short_keys(token_sets)
         short_chunks.append(short)
         owner_chunks.append(owners + first_row)
-    keys = np.concatenate(key_chunks) if key_chunks else np.zeros((0, signer.bands), dtype=np.int64)
-    short_keys = np.concatenate(short_chunks) if short_chunks else np.zeros(0, dtype=np.int64)
+    keys = np.concatenate(key_chunks) if key_chunks else np.zeros((0, signer.bands), dtype=np.int32)
+    short_keys = np.concatenate(short_chunks) if short_chunks else np.zeros(0, dtype=np.int32)
     short_owners = np.concatenate(owner_chunks) if owner_chunks else np.zeros(0, dtype=np.int64)
 
     matcher = _Matcher(ids, norms, threshold, store.representative_texts)

@@ -247,7 +247,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
     elif size <= BATCH_SENTENCES and not changed:
         with store.transaction():
             for doc, digest, origin, rows in new_docs:
-                doc_id = store.insert_document(doc.name, doc.text, digest, origin=origin, **_extra(doc))
+                doc_id = store.insert_document(doc.name, doc.text, digest, rows, origin=origin, **_extra(doc))
                 store.insert_sentences(doc_id, rows)
     else:
         _store_in_batches(store, new_docs)
@@ -255,7 +255,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
     sentences = size
     for doc_id, doc, digest, rows in changed:  # each changed document in one transaction of its own
         with store.transaction():
-            store.update_document(doc_id, doc.text, digest, **_extra(doc))
+            store.update_document(doc_id, doc.text, digest, rows, **_extra(doc))
             kept, new, detached = store.replace_sentences(doc_id, rows)
         report.replaced += 1
         sentences += new
@@ -324,7 +324,8 @@ def _write_hidden(store: Store, new_docs: list, me: int) -> None:
                     if item is None:
                         break
                     doc, digest, origin, rows = item
-                    doc_id = store.insert_document(doc.name, doc.text, digest, origin=origin, importing=me, **_extra(doc))
+                    doc_id = store.insert_document(doc.name, doc.text, digest, rows, origin=origin, importing=me,
+                                                  **_extra(doc))
                     current = (doc_id, rows)
                 doc_id, rows = current
                 part = rows[: BATCH_SENTENCES - written]

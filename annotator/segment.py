@@ -243,3 +243,30 @@ def _move_ellipsis(line: str, previous: list[int], piece: list[int]) -> None:
     if found and line[piece[0]].isupper():
         piece[0] = found.start() + 1
         previous[1] = found.start()
+
+
+def between(text: str, spans) -> str | None:
+    """The text of a document outside its sentences (spans: (start, end), in order), which with the
+    sentences gives the document back (`rejoin`); None when the spans overlap or run backwards."""
+    pieces, at = [], 0
+    for start, end in spans:
+        if start < at or end < start or end > len(text):
+            return None
+        pieces.append(text[at:start])
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def rejoin(rest: str, sentences) -> str:
+    """The document text from what lies between its sentences and the sentences (start, end, text),
+    in order: the inverse of `between`."""
+    pieces, at, taken = [], 0, 0
+    for start, end, sentence in sentences:
+        gap = start - at
+        pieces.append(rest[taken : taken + gap])
+        pieces.append(sentence)
+        taken += gap
+        at = end
+    pieces.append(rest[taken:])
+    return "".join(pieces)

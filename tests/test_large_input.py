@@ -89,7 +89,7 @@ def test_legacy_encodings_named_or_detected(tmp_path, db_path):
     assert before.exit_code == 1 and "not valid UTF-8 (byte 0xe9" in before.output  # strict by default
     named = run("import", tmp_path / "cp1252.txt", "--encoding", "cp1252", "--db", db_path)
     assert named.exit_code == 0 and f"read {tmp_path / 'cp1252.txt'} as cp1252" in named.output
-    assert Store(db_path).query("SELECT text FROM documents") == [(text,)]
+    assert Store(db_path).document(1)[2] == text
     other = tmp_path / "auto"
     other.mkdir()
     (other / "latin.txt").write_bytes(("Année après année, " + text).encode("cp1252"))
@@ -98,7 +98,7 @@ def test_legacy_encodings_named_or_detected(tmp_path, db_path):
     assert auto.exit_code == 0, auto.output
     assert f"read {other / 'plain.txt'} as utf-8" in auto.output
     chosen = [line for line in auto.output.splitlines() if line.startswith(f"read {other / 'latin.txt'} as ")]
-    assert chosen and Store(db_path).query("SELECT count(*) FROM documents WHERE text LIKE 'Année après année%'") == [(1,)]
+    assert chosen and Store(db_path).query("SELECT count(*) FROM sentences WHERE text LIKE 'Année après année%'") == [(1,)]
     assert run("import", other, "--encoding", "klingon", "--db", db_path).output == "Error: --encoding: unknown encoding 'klingon'\n"
     assert run("import", other, "--encoding", "base64", "--db", db_path).output == (
         "Error: --encoding: 'base64' is not a text encoding\n")

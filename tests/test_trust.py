@@ -142,9 +142,43 @@ def test_a_version_1_database_is_migrated_with_its_events(tmp_path):
     conn.close()
     store = Store(old)
     assert store.query("SELECT id, uid, created_at FROM events") == [(7, "u1", "2025-06-02T10:00:00.000Z")]
-    assert store.setting("schema_version") == "3"
+    assert store.setting("schema_version") == "4"
     store.add_event(1, "label", "bob", "claim")
     assert [i for (i,) in store.query("SELECT id FROM events ORDER BY id")] == [7, 8]
+
+
+def test_a_version_3_database_keeps_its_texts_and_its_band_keys(tmp_path):
+    # version 3 kept each document's whole text and 64-bit band keys; version 4 keeps the text
+    # between sentences and the keys' high 32 bits, and near-copies imported later still find the old ones
+    (tmp_path / "a.txt").write_text("Wheat prices rose sharply in Chicago on Monday.\n\n  Traders blamed the drought.  \n")
+    db = tmp_path / "v3.db"
+    assert run("import", tmp_path / "a.txt", "--db", db).exit_code == 0
+    store = Store(db)
+    text = store.document(1)[2]
+    bands = store.query("SELECT key, sentence_id FROM bands ORDER BY 1, 2")
+    store.close()
+    conn = sqlite3.connect(db)
+    conn.executescript(f"""
+        ALTER TABLE documents DROP COLUMN spliced;
+        UPDATE documents SET text = '{text}';
+        CREATE TABLE old_bands AS SELECT (key << 32) | 12345 AS key, sentence_id FROM bands;
+        DELETE FROM bands;
+        INSERT INTO bands SELECT * FROM old_bands;
+        DROP TABLE old_bands;
+        UPDATE meta SET value = '3' WHERE key = 'schema_version';
+    """)
+    conn.commit()
+    conn.close()
+    store = Store(db)
+    assert store.setting("schema_version") == "4"
+    assert store.query("SELECT text, spliced FROM documents") == [("\n\n    \n", 1)]  # the gaps, leading and trailing spaces kept
+    assert store.document(1)[2] == text
+    assert store.query("SELECT key, sentence_id FROM bands ORDER BY 1, 2") == bands
+    store.close()
+    (tmp_path / "b.txt").write_text("Wheat prices rose sharply in Chicago on Monday!\n")
+    assert run("import", tmp_path / "b.txt", "--db", db).exit_code == 0
+    store = Store(db)
+    assert store.sentence_at("b.txt", 0).group_id == store.sentence_at("a.txt", 0).group_id
 
 
 def test_export_refuses_to_write_its_data_over_the_data_card(db_path, tmp_path):

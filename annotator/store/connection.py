@@ -11,11 +11,14 @@ from pathlib import Path
 
 import sqlite_utils
 
+from annotator.segment import between
 from annotator.timestamps import to_utc
 
-SCHEMA_VERSION = 3  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
+SCHEMA_VERSION = 4  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
 # 3: routing documents to annotators (routing, leases, claims), model suggestions and rules, and the
 #    source of a label event (NULL: typed; "suggestion:MODEL" or "rule:ID": an accepted suggestion)
+# 4: a document keeps only the text between its sentences (spliced = 1), and band keys are 32 bits:
+#    a third smaller per sentence
 DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_S = 10.0
 
@@ -52,7 +55,8 @@ CREATE TABLE IF NOT EXISTS documents (
     imported_at TEXT NOT NULL,
     origin TEXT,
     importing INTEGER,
-    published TEXT
+    published TEXT,
+    spliced INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin);
@@ -252,6 +256,25 @@ class Connection:
             self.conn.execute("ALTER TABLE documents ADD COLUMN published TEXT")
             self.conn.create_function("folder_of", 1, lambda origin: folder_of(origin), deterministic=True)
             self.conn.execute("UPDATE documents SET source = folder_of(coalesce(origin, source))")
+        if from_version <= 3:
+            self.conn.execute("ALTER TABLE documents ADD COLUMN spliced INTEGER NOT NULL DEFAULT 0")
+            self._splice_documents()
+            # band keys: the high 32 bits of the old 64-bit keys, as Signer now gives them
+            self.conn.execute("CREATE TABLE IF NOT EXISTS bands (key INTEGER, sentence_id INTEGER)")
+            self.conn.execute("CREATE TABLE bands_v4 (key INTEGER NOT NULL, sentence_id INTEGER NOT NULL, "
+                              "PRIMARY KEY (key, sentence_id)) WITHOUT ROWID")
+            self.conn.execute("INSERT OR IGNORE INTO bands_v4 SELECT key >> 32, sentence_id FROM bands ORDER BY 1, 2")
+            self.conn.execute("DROP TABLE bands")
+            self.conn.execute("ALTER TABLE bands_v4 RENAME TO bands")
+
+    def _splice_documents(self) -> None:
+        """Keep only the text between sentences of each document stored whole: its sentences hold the rest."""
+        for (doc_id,) in self.conn.execute("SELECT id FROM documents WHERE spliced = 0").fetchall():
+            (text,) = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            spans = self.conn.execute('SELECT start, "end" FROM sentences WHERE doc_id = ? ORDER BY idx', (doc_id,))
+            rest = between(text, spans.fetchall())
+            if rest is not None and rest != text:
+                self.conn.execute("UPDATE documents SET text = ?, spliced = 1 WHERE id = ?", (rest, doc_id))
 
     def _explain(self, err: sqlite3.Error) -> StoreError:
         message = str(err)

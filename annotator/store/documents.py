@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from annotator.segment import between, rejoin
 from annotator.store.connection import chunks
 from annotator.timestamps import now
 from annotator.store.rows import DocumentRow, SentenceRow
@@ -18,14 +19,16 @@ class Documents:
         row = self.conn.execute("SELECT id, hash FROM documents WHERE name = ?", (name,)).fetchone()
         return (row[0], row[1]) if row else None
 
-    def insert_document(self, name, text, content_hash, *, title=None, url=None, meta=None, source=None,
-                        published=None, origin=None, importing: int | None = None) -> int:
-        """A new document; with `importing` (the importer's process id) it stays hidden until published."""
+    def insert_document(self, name, text, content_hash, sentences=(), *, title=None, url=None, meta=None,
+                        source=None, published=None, origin=None, importing: int | None = None) -> int:
+        """A new document, whose `sentences` (rows as insert_sentences takes them) follow; with
+        `importing` (the importer's process id) it stays hidden until published."""
+        stored, spliced = _stored_text(text, sentences)
         cursor = self.conn.execute(
-            "INSERT INTO documents(name, title, url, meta, hash, text, source, published, imported_at, origin, "
-            "importing) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, published,
-             now(), origin, importing),
+            "INSERT INTO documents(name, title, url, meta, hash, text, spliced, source, published, imported_at, "
+            "origin, importing) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, stored, spliced, source,
+             published, now(), origin, importing),
         )
         if importing is None:
             self.add_routing("d.id = ?", (cursor.lastrowid,))
@@ -58,13 +61,15 @@ class Documents:
         ).fetchone()
         return row[0] if row else None
 
-    def update_document(self, doc_id, text, content_hash, *, title=None, url=None, meta=None, source=None,
-                        published=None) -> None:
+    def update_document(self, doc_id, text, content_hash, sentences=(), *, title=None, url=None, meta=None,
+                        source=None, published=None) -> None:
+        """A changed document, whose `sentences` replace_sentences then stores."""
+        stored, spliced = _stored_text(text, sentences)
         self.conn.execute(
-            "UPDATE documents SET title=?, url=?, meta=?, hash=?, text=?, source=?, published=?, imported_at=? "
-            "WHERE id=?",
-            (title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, text, source, published, now(),
-             doc_id),
+            "UPDATE documents SET title=?, url=?, meta=?, hash=?, text=?, spliced=?, source=?, published=?, "
+            "imported_at=? WHERE id=?",
+            (title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, stored, spliced, source,
+             published, now(), doc_id),
         )
 
     def insert_sentences(self, doc_id: int, rows: Iterable[tuple[int, int, int, str, int]]) -> None:
@@ -198,7 +203,12 @@ class Documents:
 
     def document(self, doc_id: int) -> tuple[str, str | None, str]:
         """(name, title, text)"""
-        return self.conn.execute("SELECT name, title, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        name, title, text, spliced = self.conn.execute(
+            "SELECT name, title, text, spliced FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if spliced:
+            text = rejoin(text, self.conn.execute(
+                'SELECT start, "end", text FROM sentences WHERE doc_id = ? AND idx >= 0 ORDER BY idx', (doc_id,)))
+        return name, title, text
 
     def document_id(self, name: str) -> int | None:
         row = self.conn.execute("SELECT id FROM documents WHERE name = ? AND importing IS NULL", (name,)).fetchone()
@@ -243,3 +253,12 @@ class Documents:
             "SELECT doc_id, idx, text FROM sentences WHERE text LIKE ? ESCAPE '\\' ORDER BY doc_id, idx LIMIT ?",
             (like, limit),
         ).fetchall()
+
+
+def _stored_text(text: str, sentences) -> tuple[str, int]:
+    """What a document keeps of its text: the part between its sentences (which hold the rest, so no
+    text is stored twice), spliced = 1; or, if the sentences are not slices of it in order, all of it."""
+    if not sentences:
+        return text, 0
+    rest = between(text, ((row[1], row[2]) for row in sentences))
+    return (rest, 1) if rest is not None else (text, 0)

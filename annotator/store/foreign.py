@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from annotator.store.connection import StoreError
 
-KNOWN_VERSIONS = (1, 2, 3)
+KNOWN_VERSIONS = (1, 2, 3, 4)
 _TABLES = {"meta", "documents", "sentences", "bands", "events", "dedup_edits"}
 # kept by this version, not read by a merge (routing and suggestions are the receiving project's own)
 _OPTIONAL = {"routing", "leases", "claims", "suggestions", "rules"}
