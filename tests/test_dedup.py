@@ -259,3 +259,20 @@ def test_short_wire_lines_one_word_apart_are_found_and_number_words_count(db_pat
     assert group_sets(db_path) == [[("doc0.txt", 0), ("doc1.txt", 0)], [("doc0.txt", 2), ("doc1.txt", 2)]]
     assert dedup.numbers(dedup.normalise("Shr profit three cts vs loss seven cts")) == ["seven", "three"]
 
+
+
+def test_signing_on_worker_processes_in_small_chunks_groups_as_one_process_does(tmp_path, monkeypatch):
+    from annotator.ingest import import_paths
+
+    def grouped(name, parallel, chunk):
+        monkeypatch.setattr(dedup, "_PARALLEL_SIGN", 0 if parallel else 10**9)
+        monkeypatch.setattr(dedup, "_SIGN_CHUNK", chunk)
+        store = Store(tmp_path / name)
+        import_paths(store, [CORPUS], group=False)
+        dedup.group_pending(store)
+        return (store.query("SELECT id, group_id, pinned FROM sentences ORDER BY id"),
+                store.query("SELECT key, sentence_id FROM bands ORDER BY 1, 2"))
+
+    one = grouped("one.db", False, 50_000)
+    assert len({group for _, group, _ in one[0]}) < len(one[0])  # the corpus has copies
+    assert grouped("many.db", True, 7) == one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -32,6 +33,20 @@ class Groups:
             "SELECT id, text, norm_hash FROM sentences WHERE grouped = 0 AND doc_id NOT IN "
             "(SELECT id FROM documents WHERE importing IS NOT NULL) ORDER BY id"
         )
+
+    def count_pending(self) -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM sentences WHERE grouped = 0 AND doc_id NOT IN "
+            "(SELECT id FROM documents WHERE importing IS NOT NULL)"
+        ).fetchone()[0]
+
+    def sentence_texts(self, sentence_ids: Sequence[int]) -> list[str]:
+        """The texts of these sentences, in the order given."""
+        found: dict[int, str] = {}
+        for chunk in chunks(list(sentence_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(f"SELECT id, text FROM sentences WHERE id IN ({marks})", chunk))
+        return [found[sid] for sid in sentence_ids]
 
     def pending_split_ids(self) -> set[int]:
         """Pending sentences that a recorded split keeps apart (same document name and normalised text)."""
@@ -96,9 +111,11 @@ class Groups:
             ((grp, pinned, sid) for sid, grp, pinned in moved),
         )
 
-    def add_bands(self, bands: Iterable[tuple[int, int]]) -> None:
-        """bands: (key, sentence id), best given in key order."""
-        self.conn.executemany("INSERT OR IGNORE INTO bands(key, sentence_id) VALUES (?, ?)", bands)
+    def add_bands(self, codes: Sequence[int]) -> None:
+        """Band rows given as key << 32 | sentence id (ids below 2^32), best in ascending order: one JSON
+        array that SQLite unpacks is much cheaper than a Python tuple per row."""
+        self.conn.execute("INSERT OR IGNORE INTO bands(key, sentence_id) SELECT value >> 32, value & 4294967295 "
+                          "FROM json_each(?)", (json.dumps(codes),))
 
     def mark_grouped(self, first_id: int, last_id: int) -> None:
         """Pending sentences with ids in [first_id, last_id] are grouped (their bands and groups are stored)."""
