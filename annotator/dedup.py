@@ -314,7 +314,7 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
         with store.transaction():
             store.reset_grouping()
     pending = _sign_pending(store, signer)
-    ids = pending.ids
+    ids, hashes = pending.ids, pending.hashes
     if not ids.size:
         return {"sentences": 0, "joined": 0}
     split = np.isin(ids, np.fromiter(store.pending_split_ids(), dtype=np.int64))
@@ -394,7 +394,7 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     owners = ids[signed]
     bands = _band_rows(np.concatenate([keys.ravel(), short_keys]),
                        np.concatenate([np.repeat(owners, keys.shape[1]), owners[short_owners]]))
-    _save_in_batches(store, ids, moved, bands)
+    _save_in_batches(store, ids, moved, bands, _hash_rows(hashes, ids))
     return {"sentences": int(ids.size), "joined": int(changed.size)}
 
 
@@ -516,11 +516,11 @@ def _stored_candidates(store, signed: np.ndarray, keys: np.ndarray, short_keys: 
 _MOVED_BATCH, _BAND_BATCH, _MARK_BATCH = 10_000, 50_000, 25_000
 
 
-def _save_in_batches(store, ids: np.ndarray, moved: list[tuple[int, int, int]], bands) -> None:
-    """Store the groups and band keys, then mark the sentences grouped, in short transactions. Until a
-    sentence is marked grouped, a crash leaves it pending and the next import groups it again."""
+def _save_in_batches(store, ids: np.ndarray, moved: list[tuple[int, int, int]], bands, hash_rows) -> None:
+    """Store the groups, band keys and hashes, then mark the sentences grouped, in short transactions.
+    Until a sentence is marked grouped, a crash leaves it pending and the next import groups it again."""
     with no_collection_pauses():
-        _save(store, ids, moved, bands)
+        _save(store, ids, moved, bands, hash_rows)
 
 
 @contextmanager
@@ -537,13 +537,16 @@ def no_collection_pauses():
             gc.enable()
 
 
-def _save(store, ids: np.ndarray, moved: list[tuple[int, int, int]], bands) -> None:
+def _save(store, ids: np.ndarray, moved: list[tuple[int, int, int]], bands, hash_rows) -> None:
     for start in range(0, len(moved), _MOVED_BATCH):
         with store.transaction():
             store.move_to_groups(moved[start : start + _MOVED_BATCH])
     for codes in bands:
         with store.transaction():
             store.add_bands(codes)
+    for rows in hash_rows:
+        with store.transaction():
+            store.add_hashes(rows)
     for start in range(0, len(ids), _MARK_BATCH):
         with store.transaction():
             store.mark_grouped(int(ids[start]), int(ids[min(start + _MARK_BATCH, len(ids)) - 1]))
@@ -646,6 +649,14 @@ def _band_rows(keys: np.ndarray, sentence_ids: np.ndarray):
         del rows
         for start in range(0, codes.size, _BAND_BATCH):
             yield codes[start : start + _BAND_BATCH].tolist()
+
+
+def _hash_rows(hashes: np.ndarray, sentence_ids: np.ndarray):
+    """(hash, sentence id) rows to store, _BAND_BATCH at a time, in that order."""
+    order = np.lexsort((sentence_ids, hashes))
+    for start in range(0, order.size, _BAND_BATCH):
+        part = order[start : start + _BAND_BATCH]
+        yield list(zip(hashes[part].tolist(), sentence_ids[part].tolist()))
 
 
 def _replay_joins(store) -> None:

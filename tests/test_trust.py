@@ -150,7 +150,7 @@ def test_a_version_1_database_is_migrated_with_its_events(tmp_path):
 def test_a_version_3_database_keeps_its_texts_and_its_band_keys(tmp_path):
     # version 3 kept each document's whole text and 64-bit band keys; version 4 keeps the text
     # between sentences and the keys' high 32 bits, and near-copies imported later still find the old ones
-    (tmp_path / "a.txt").write_text("Wheat prices rose sharply in Chicago on Monday.\n\n  Traders blamed the drought.  \n")
+    (tmp_path / "a.txt").write_text("Wheat prices rose sharply in Chicago on Monday.\n\n  Traders left.  \n")
     db = tmp_path / "v3.db"
     assert run("import", tmp_path / "a.txt", "--db", db).exit_code == 0
     store = Store(db)
@@ -160,6 +160,8 @@ def test_a_version_3_database_keeps_its_texts_and_its_band_keys(tmp_path):
     conn = sqlite3.connect(db)
     conn.executescript(f"""
         ALTER TABLE documents DROP COLUMN spliced;
+        DROP TABLE hashes;
+        CREATE INDEX sentences_norm ON sentences(norm_hash);
         UPDATE documents SET text = '{text}';
         CREATE TABLE old_bands AS SELECT (key << 32) | 12345 AS key, sentence_id FROM bands;
         DELETE FROM bands;
@@ -174,11 +176,16 @@ def test_a_version_3_database_keeps_its_texts_and_its_band_keys(tmp_path):
     assert store.query("SELECT text, spliced FROM documents") == [("\n\n    \n", 1)]  # the gaps, leading and trailing spaces kept
     assert store.document(1)[2] == text
     assert store.query("SELECT key, sentence_id FROM bands ORDER BY 1, 2") == bands
+    assert store.query("SELECT sentence_id FROM hashes ORDER BY 1") == [(1,), (2,)]
+    assert not store.query("SELECT 1 FROM sqlite_master WHERE name = 'sentences_norm'")
     store.close()
     (tmp_path / "b.txt").write_text("Wheat prices rose sharply in Chicago on Monday!\n")
     assert run("import", tmp_path / "b.txt", "--db", db).exit_code == 0
     store = Store(db)
     assert store.sentence_at("b.txt", 0).group_id == store.sentence_at("a.txt", 0).group_id
+    (tmp_path / "c.txt").write_text("Traders left.\n")  # too short for band keys: found by its hash alone
+    assert run("import", tmp_path / "c.txt", "--db", db).exit_code == 0
+    assert Store(db).sentence_at("c.txt", 0).group_id == 2
 
 
 def test_export_refuses_to_write_its_data_over_the_data_card(db_path, tmp_path):

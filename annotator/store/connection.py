@@ -18,7 +18,7 @@ SCHEMA_VERSION = 4  # 2: events keep their identity (AUTOINCREMENT) and outlive 
 # 3: routing documents to annotators (routing, leases, claims), model suggestions and rules, and the
 #    source of a label event (NULL: typed; "suggestion:MODEL" or "rule:ID": an accepted suggestion)
 # 4: a document keeps only the text between its sentences (spliced = 1), and band keys are 32 bits:
-#    a third smaller per sentence
+#    a third smaller per sentence; exact copies are found through the hashes table, not an index
 DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_S = 10.0
 
@@ -40,6 +40,16 @@ CREATE TABLE IF NOT EXISTS {name} (
     detached_hash INTEGER,
     source TEXT
 )"""
+
+# The normalised hashes of grouped sentences, where a new sentence looks for its exact copies. Written
+# by the grouping in hash order, it replaces an index on sentences(norm_hash), which every import had
+# to update at random places: at ten million sentences that was most of the import's disk writes.
+_HASHES = """
+CREATE TABLE IF NOT EXISTS hashes (
+    norm_hash INTEGER NOT NULL,
+    sentence_id INTEGER NOT NULL,
+    PRIMARY KEY (norm_hash, sentence_id)
+) WITHOUT ROWID"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -75,13 +85,13 @@ CREATE TABLE IF NOT EXISTS sentences (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS sentences_doc_idx ON sentences(doc_id, idx);
 CREATE INDEX IF NOT EXISTS sentences_group ON sentences(group_id);
-CREATE INDEX IF NOT EXISTS sentences_norm ON sentences(norm_hash);
 CREATE INDEX IF NOT EXISTS sentences_pending ON sentences(grouped) WHERE grouped = 0;
 CREATE TABLE IF NOT EXISTS bands (
     key INTEGER NOT NULL,
     sentence_id INTEGER NOT NULL,
     PRIMARY KEY (key, sentence_id)
 ) WITHOUT ROWID;
+{HASHES};
 %s;
 CREATE INDEX IF NOT EXISTS events_sentence ON events(sentence_id, annotator);
 CREATE INDEX IF NOT EXISTS events_kind ON events(kind, annotator);
@@ -131,7 +141,7 @@ CREATE TABLE IF NOT EXISTS suggestions (
     model TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
-""" % _EVENTS.format(name="events").strip()
+""".replace("{HASHES}", _HASHES.strip()) % _EVENTS.format(name="events").strip()
 
 
 def folder_of(path: str | None) -> str | None:
@@ -266,6 +276,10 @@ class Connection:
             self.conn.execute("INSERT OR IGNORE INTO bands_v4 SELECT key >> 32, sentence_id FROM bands ORDER BY 1, 2")
             self.conn.execute("DROP TABLE bands")
             self.conn.execute("ALTER TABLE bands_v4 RENAME TO bands")
+            self.conn.execute(_HASHES)
+            self.conn.execute("INSERT OR IGNORE INTO hashes SELECT norm_hash, id FROM sentences WHERE grouped = 1 "
+                              "ORDER BY 1, 2")
+            self.conn.execute("DROP INDEX IF EXISTS sentences_norm")
 
     def _splice_documents(self) -> None:
         """Keep only the text between sentences of each document stored whole: its sentences hold the rest."""

@@ -144,7 +144,11 @@ class Documents:
                 "detached_hash = (SELECT norm_hash FROM sentences WHERE id = ?) WHERE sentence_id = ?",
                 (doc_name, sentence.id, sentence.id),
             )
-        self.conn.execute("DELETE FROM bands WHERE sentence_id = ?", (sentence.id,))
+        # its band keys stay: found by sentence id alone they would cost a pass over the whole table, and a
+        # key that leads nowhere (or to a later sentence given the same id) only brings a candidate that
+        # the similarity check turns down
+        self.conn.execute("DELETE FROM hashes WHERE norm_hash = (SELECT norm_hash FROM sentences WHERE id = ?) "
+                          "AND sentence_id = ?", (sentence.id, sentence.id))
         self.conn.execute("DELETE FROM sentences WHERE id = ?", (sentence.id,))
         return detached
 

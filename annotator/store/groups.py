@@ -63,9 +63,10 @@ class Groups:
         out: dict[int, int] = {}
         for chunk in chunks(list(hashes), 500):
             marks = ",".join("?" * len(chunk))
-            for norm, grp in self.conn.execute(
-                f"SELECT norm_hash, min(group_id) FROM sentences WHERE norm_hash IN ({marks}) "
-                "AND grouped = 1 AND pinned = 0 GROUP BY norm_hash",
+            for norm, grp in self.conn.execute(  # a sentence id reused after a removal must match its hash
+                f"SELECT h.norm_hash, min(s.group_id) FROM hashes h JOIN sentences s ON s.id = h.sentence_id "
+                f"AND s.norm_hash = h.norm_hash WHERE h.norm_hash IN ({marks}) AND s.grouped = 1 AND s.pinned = 0 "
+                "GROUP BY h.norm_hash",
                 chunk,
             ):
                 out[norm] = grp
@@ -97,6 +98,7 @@ class Groups:
         """Take every sentence out of its group, to be grouped again (splits and joins are replayed)."""
         self.conn.execute("UPDATE sentences SET group_id = id, grouped = 0, pinned = 0")
         self.conn.execute("DELETE FROM bands")
+        self.conn.execute("DELETE FROM hashes")
         self.conn.execute("DELETE FROM claims")  # held units are known by group: routing starts again
         self.reopen_documents()
 
@@ -116,6 +118,10 @@ class Groups:
         array that SQLite unpacks is much cheaper than a Python tuple per row."""
         self.conn.execute("INSERT OR IGNORE INTO bands(key, sentence_id) SELECT value >> 32, value & 4294967295 "
                           "FROM json_each(?)", (json.dumps(codes),))
+
+    def add_hashes(self, rows: Iterable[tuple[int, int]]) -> None:
+        """rows: (normalised hash, sentence id) of grouped sentences, best in ascending order."""
+        self.conn.executemany("INSERT OR IGNORE INTO hashes(norm_hash, sentence_id) VALUES (?, ?)", rows)
 
     def mark_grouped(self, first_id: int, last_id: int) -> None:
         """Pending sentences with ids in [first_id, last_id] are grouped (their bands and groups are stored)."""
