@@ -344,22 +344,21 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     row_of_signed_row = np.cumsum(keep) - 1
     short_keep = keep[pending.short_owners]
     short_keys, short_owners = pending.short_keys[short_keep], row_of_signed_row[pending.short_owners[short_keep]]
+    norms = pending.norms
     del pending, keep, row_of_signed_row, short_keep
 
     pairs = bucket_pairs(keys, (short_keys, short_owners))
     pairs = signed[pairs] if pairs.size else pairs.reshape(0, 2)  # as positions
     stored_candidates = _stored_candidates(store, signed, keys, short_keys, short_owners) if has_stored else {}
-    needed = np.union1d(pairs.ravel(), np.fromiter(stored_candidates, dtype=np.int64, count=len(stored_candidates)))
-    norms = dict(zip(needed.tolist(), map(normalise, store.sentence_texts(ids[needed].tolist()))))
     matcher = _Matcher(ids, norms, threshold, store.representative_texts)
 
     # candidates among the new sentences: (earlier position, later position) that reach the threshold
     earlier: dict[int, list[int]] = {}
     later: dict[int, list[int]] = {}
     for start in range(0, len(pairs), _SIGN_CHUNK):
-        chunk = pairs[start : start + _SIGN_CHUNK].tolist()
-        left, right = [norms[i] for i, _ in chunk], [norms[j] for _, j in chunk]
-        for keep_pair, (i, j) in zip(similar(left, right, threshold).tolist(), chunk):
+        block = pairs[start : start + _SIGN_CHUNK]
+        left, right = norms.take(block[:, 0]), norms.take(block[:, 1])
+        for keep_pair, (i, j) in zip(similar(left, right, threshold).tolist(), block.tolist()):
             if keep_pair:
                 earlier.setdefault(j, []).append(i)
                 later.setdefault(i, []).append(j)
@@ -401,13 +400,45 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
 @dataclass
 class _Signed:
     """The pending sentences as arrays: ids and hashes (in id order), and for the positions with a
-    word set (`signed`) their band keys, and the short-sentence keys with their row in `signed`."""
+    word set (`signed`) their band keys, and the short-sentence keys with their row in `signed`;
+    and their normalised texts."""
     ids: np.ndarray
     hashes: np.ndarray
     signed: np.ndarray
     keys: np.ndarray
     short_keys: np.ndarray
     short_owners: np.ndarray
+    norms: _Texts
+
+
+class _Texts:
+    """Normalised texts by position, kept as UTF-8 in one bytes object per chunk: about a third of
+    the memory of as many Python strings, and no second read of the database to verify candidates."""
+
+    def __init__(self):
+        self.starts: list[int] = []  # the first position of each chunk
+        self.blobs: list[bytes] = []
+        self.offsets: list[np.ndarray] = []
+
+    def add(self, start: int, blob: bytes, offsets: np.ndarray) -> None:
+        self.starts.append(start)
+        self.blobs.append(blob)
+        self.offsets.append(offsets)
+
+    def __getitem__(self, position: int) -> str:
+        return self.take(np.asarray([position]))[0]
+
+    def take(self, positions: np.ndarray) -> list[str]:
+        """The texts at these positions, in their order."""
+        chunk = np.searchsorted(np.asarray(self.starts), positions, side="right") - 1
+        begin, end = np.empty(positions.size, dtype=np.int64), np.empty(positions.size, dtype=np.int64)
+        for c in np.unique(chunk).tolist():
+            mine = chunk == c
+            rows = positions[mine] - self.starts[c]
+            begin[mine], end[mine] = self.offsets[c][rows], self.offsets[c][rows + 1]
+        blobs = self.blobs
+        return [blobs[c][b:e].decode("utf-8", "surrogatepass")
+                for c, b, e in zip(chunk.tolist(), begin.tolist(), end.tolist())]
 
 
 # pending sentences from which signing is spread over worker processes (forked: they share the signer)
@@ -420,9 +451,11 @@ def _sign_pending(store, signer: Signer) -> _Signed:
     rows = store.pending_sentences()
     chunks = iter(lambda: rows.fetchmany(_SIGN_CHUNK), [])
     ids, hashes, signed, keys, short_keys, short_owners = [], [], [], [], [], []
+    norms = _Texts()
     offset = rows_before = 0
-    for chunk_ids, chunk_hashes, (chunk_signed, chunk_keys, chunk_short, chunk_owners) in _signed_chunks(
-            chunks, signer, parallel=total >= _PARALLEL_SIGN):
+    for chunk_ids, chunk_hashes, (chunk_signed, chunk_keys, chunk_short, chunk_owners, blob, offsets) in \
+            _signed_chunks(chunks, signer, parallel=total >= _PARALLEL_SIGN):
+        norms.add(offset, blob, offsets)
         ids.append(chunk_ids)
         hashes.append(chunk_hashes)
         signed.append(chunk_signed + offset)
@@ -437,7 +470,7 @@ def _sign_pending(store, signer: Signer) -> _Signed:
 
     return _Signed(joined(ids, np.int64), joined(hashes, np.int64), joined(signed, np.int64),
                    joined(keys, np.int32, (0, signer.bands)), joined(short_keys, np.int32),
-                   joined(short_owners, np.int64))
+                   joined(short_owners, np.int64), norms)
 
 
 def _signed_chunks(chunks, signer: Signer, parallel: bool):
@@ -479,15 +512,21 @@ def _signature_in_worker(texts: list[str]):
 
 
 def _signature(texts: list[str], signer: Signer):
-    """(rows with a word set, their band keys, short-sentence keys, the row of each short key)."""
-    token_sets, signed = [], []
+    """(rows with a word set, their band keys, short-sentence keys, the row of each short key, the
+    normalised texts as UTF-8 and the offset of each in it)."""
+    token_sets, signed, encoded = [], [], []
     for row, text in enumerate(texts):
-        tokens = token_set(normalise(text))
+        norm = normalise(text)
+        encoded.append(norm.encode("utf-8", "surrogatepass"))
+        tokens = token_set(norm)
         if tokens is not None:
             token_sets.append(tokens)
             signed.append(row)
     short, owners = signer.short_keys(token_sets)
-    return np.asarray(signed, dtype=np.int64), signer.band_keys(token_sets), short, owners
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+    return (np.asarray(signed, dtype=np.int64), signer.band_keys(token_sets), short, owners, b"".join(encoded),
+            offsets)
 
 
 def _stored_candidates(store, signed: np.ndarray, keys: np.ndarray, short_keys: np.ndarray,
@@ -558,9 +597,8 @@ class _Matcher:
     """Scores a new sentence against the representative of each candidate group, once per pair,
     and applies the rules that keep different facts apart (numbers, negation)."""
 
-    def __init__(self, ids: np.ndarray, norms: dict[int, str], threshold: float, fetch):
-        # the pending sentences' ids, and the normalised texts of those with a candidate, by position:
-        # a new group is named by its founder's id
+    def __init__(self, ids: np.ndarray, norms: _Texts, threshold: float, fetch):
+        # the pending sentences' ids and normalised texts, by position: a new group is named by its founder's id
         self.ids, self.norms = ids, norms
         self.threshold = threshold
         self.rep_text: dict[int, str] = {}  # stored group -> normalised text of its representative

@@ -40,14 +40,6 @@ class Groups:
             "(SELECT id FROM documents WHERE importing IS NOT NULL)"
         ).fetchone()[0]
 
-    def sentence_texts(self, sentence_ids: Sequence[int]) -> list[str]:
-        """The texts of these sentences, in the order given."""
-        found: dict[int, str] = {}
-        for chunk in chunks(list(sentence_ids), 500):
-            marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(f"SELECT id, text FROM sentences WHERE id IN ({marks})", chunk))
-        return [found[sid] for sid in sentence_ids]
-
     def pending_split_ids(self) -> set[int]:
         """Pending sentences that a recorded split keeps apart (same document name and normalised text)."""
         return {
