@@ -9,6 +9,7 @@ Shorter sentences join a group only on an exact normalised match.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import hashlib
 import os
@@ -222,23 +223,35 @@ def token_set(norm: str) -> list[str] | None:
     return list(chosen)
 
 
-def bucket_pairs(keys: np.ndarray, extra: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+def bucket_pairs(keys: np.ndarray, extra: tuple[np.ndarray, np.ndarray] | None = None,
+                 accept=None) -> np.ndarray:
     """Pairs (i, j), i < j, of rows sharing any band key (or any `extra` key: keys and their rows):
-    members of a bucket are compared with its first ones.
+    members of a bucket are compared with its first ones. `accept(i, j)`, given arrays, may turn
+    pairs down on the way.
 
     One band at a time, so the working arrays are the size of the corpus, not ten times it.
     """
     if keys.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
     n = keys.shape[0]
-    codes = [_band_pairs(keys[:, band], n) for band in range(keys.shape[1])]
-    if extra is not None and extra[0].size:
-        extra_keys, owners = extra
-        flat = _band_pairs(extra_keys, extra_keys.size)
-        a, b = owners[flat // extra_keys.size], owners[flat % extra_keys.size]
-        keep = a != b
-        codes.append(np.minimum(a[keep], b[keep]) * n + np.maximum(a[keep], b[keep]))
-    codes = np.sort(np.concatenate(codes))  # one integer per pair: sorting them dedups fast
+
+    def band_codes():
+        for band in range(keys.shape[1]):
+            yield _band_pairs(keys[:, band], n)
+        if extra is not None and extra[0].size:
+            extra_keys, owners = extra
+            flat = _band_pairs(extra_keys, extra_keys.size)
+            a, b = owners[flat // extra_keys.size], owners[flat % extra_keys.size]
+            keep = a != b
+            yield np.minimum(a[keep], b[keep]) * n + np.maximum(a[keep], b[keep])
+
+    kept = []
+    for codes in band_codes():
+        if accept is not None and codes.size:
+            codes = codes[accept(codes // n, codes % n)]
+        kept.append(codes)
+    codes = np.sort(np.concatenate(kept))  # one integer per pair: sorting them dedups fast
+    del kept
     codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if codes.size else codes
     return np.stack([codes // n, codes % n], axis=1)
 
@@ -301,7 +314,7 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
     while store.take_lease("grouping", me, process_running) is not None:
         time.sleep(0.25)  # another import is grouping: ours groups what is left when it is done
     try:
-        with store.fewer_checkpoints():
+        with store.fewer_checkpoints(), no_collection_pauses():
             return _group_pending(store, threshold, signer, regroup)
     finally:
         store.drop_lease("grouping", me)
@@ -346,8 +359,10 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     short_keys, short_owners = pending.short_keys[short_keep], row_of_signed_row[pending.short_owners[short_keep]]
     norms = pending.norms
     del pending, keep, row_of_signed_row, short_keep
+    keys_written = _KeyWriter(store, _band_rows(keys, short_keys, ids[signed], short_owners), _hash_rows(hashes, ids))
 
-    pairs = bucket_pairs(keys, (short_keys, short_owners))
+    lengths = norms.lengths[signed]
+    pairs = bucket_pairs(keys, (short_keys, short_owners), lambda i, j: _may_reach(lengths[i], lengths[j], threshold))
     pairs = signed[pairs] if pairs.size else pairs.reshape(0, 2)  # as positions
     stored_candidates = _stored_candidates(store, signed, keys, short_keys, short_owners) if has_stored else {}
     matcher = _Matcher(ids, norms, threshold, store.representative_texts)
@@ -390,10 +405,8 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     changed = np.flatnonzero((group_of != ids) & ~split)
     moved.extend(zip(ids[changed].tolist(), group_of[changed].tolist(), itertools.repeat(0)))
     moved.sort()
-    owners = ids[signed]
-    bands = _band_rows(np.concatenate([keys.ravel(), short_keys]),
-                       np.concatenate([np.repeat(owners, keys.shape[1]), owners[short_owners]]))
-    _save_in_batches(store, ids, moved, bands, _hash_rows(hashes, ids))
+    keys_written.wait()
+    _save_in_batches(store, ids, moved)
     return {"sentences": int(ids.size), "joined": int(changed.size)}
 
 
@@ -419,14 +432,27 @@ class _Texts:
         self.starts: list[int] = []  # the first position of each chunk
         self.blobs: list[bytes] = []
         self.offsets: list[np.ndarray] = []
+        self.chunk_lengths: list[np.ndarray] = []
 
-    def add(self, start: int, blob: bytes, offsets: np.ndarray) -> None:
+    def add(self, start: int, blob: bytes, offsets: np.ndarray, lengths: np.ndarray) -> None:
         self.starts.append(start)
         self.blobs.append(blob)
         self.offsets.append(offsets)
+        self.chunk_lengths.append(lengths)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """The length of every text in characters, by position."""
+        if len(self.chunk_lengths) != 1:
+            self.chunk_lengths = [np.concatenate(self.chunk_lengths) if self.chunk_lengths
+                                  else np.zeros(0, dtype=np.int32)]
+        return self.chunk_lengths[0]
 
     def __getitem__(self, position: int) -> str:
-        return self.take(np.asarray([position]))[0]
+        chunk = bisect.bisect_right(self.starts, position) - 1
+        row = position - self.starts[chunk]
+        offsets = self.offsets[chunk]
+        return self.blobs[chunk][int(offsets[row]) : int(offsets[row + 1])].decode("utf-8", "surrogatepass")
 
     def take(self, positions: np.ndarray) -> list[str]:
         """The texts at these positions, in their order."""
@@ -453,9 +479,9 @@ def _sign_pending(store, signer: Signer) -> _Signed:
     ids, hashes, signed, keys, short_keys, short_owners = [], [], [], [], [], []
     norms = _Texts()
     offset = rows_before = 0
-    for chunk_ids, chunk_hashes, (chunk_signed, chunk_keys, chunk_short, chunk_owners, blob, offsets) in \
-            _signed_chunks(chunks, signer, parallel=total >= _PARALLEL_SIGN):
-        norms.add(offset, blob, offsets)
+    for chunk_ids, chunk_hashes, (chunk_signed, chunk_keys, chunk_short, chunk_owners, blob, offsets, lengths) \
+            in _signed_chunks(chunks, signer, parallel=total >= _PARALLEL_SIGN):
+        norms.add(offset, blob, offsets, lengths)
         ids.append(chunk_ids)
         hashes.append(chunk_hashes)
         signed.append(chunk_signed + offset)
@@ -471,6 +497,13 @@ def _sign_pending(store, signer: Signer) -> _Signed:
     return _Signed(joined(ids, np.int64), joined(hashes, np.int64), joined(signed, np.int64),
                    joined(keys, np.int32, (0, signer.bands)), joined(short_keys, np.int32),
                    joined(short_owners, np.int64), norms)
+
+
+def _may_reach(a: np.ndarray, b: np.ndarray, threshold: float) -> np.ndarray:
+    """Which pairs of text lengths allow the threshold: the ratio is at most 2 min / (sum of the
+    lengths), as the shorter text can match at most all of itself. A candidate of very different
+    length (common words put many such pairs into one band) is turned down without reading its texts."""
+    return 200.0 * np.minimum(a, b) >= threshold * (a + b) - 1e-6
 
 
 def _signed_chunks(chunks, signer: Signer, parallel: bool):
@@ -513,11 +546,12 @@ def _signature_in_worker(texts: list[str]):
 
 def _signature(texts: list[str], signer: Signer):
     """(rows with a word set, their band keys, short-sentence keys, the row of each short key, the
-    normalised texts as UTF-8 and the offset of each in it)."""
-    token_sets, signed, encoded = [], [], []
+    normalised texts as UTF-8, the offset of each in it, and their lengths in characters)."""
+    token_sets, signed, encoded, lengths = [], [], [], []
     for row, text in enumerate(texts):
         norm = normalise(text)
         encoded.append(norm.encode("utf-8", "surrogatepass"))
+        lengths.append(len(norm))
         tokens = token_set(norm)
         if tokens is not None:
             token_sets.append(tokens)
@@ -526,7 +560,7 @@ def _signature(texts: list[str], signer: Signer):
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
     return (np.asarray(signed, dtype=np.int64), signer.band_keys(token_sets), short, owners, b"".join(encoded),
-            offsets)
+            offsets, np.asarray(lengths, dtype=np.int32))
 
 
 def _stored_candidates(store, signed: np.ndarray, keys: np.ndarray, short_keys: np.ndarray,
@@ -555,11 +589,57 @@ def _stored_candidates(store, signed: np.ndarray, keys: np.ndarray, short_keys: 
 _MOVED_BATCH, _BAND_BATCH, _MARK_BATCH = 10_000, 50_000, 25_000
 
 
-def _save_in_batches(store, ids: np.ndarray, moved: list[tuple[int, int, int]], bands, hash_rows) -> None:
-    """Store the groups, band keys and hashes, then mark the sentences grouped, in short transactions.
-    Until a sentence is marked grouped, a crash leaves it pending and the next import groups it again."""
+class _KeyWriter:
+    """Stores the band keys and hashes of the pending sentences, in short transactions, on a thread with
+    a connection of its own while this one finds the groups (SQLite lets go of the interpreter while
+    it writes, so the two share the cores). Written before the sentences are marked grouped, they are
+    not looked up until then: a crash leaves them pending, and their rows are written again."""
+
+    def __init__(self, store, bands, hash_rows):
+        self.failure: BaseException | None = None
+        if store.path == ":memory:":  # no second connection to the same database: written here
+            self.thread = None
+            self._write(store, bands, hash_rows)
+            return
+        import threading
+
+        self.thread = threading.Thread(target=self._run, args=(store.path, bands, hash_rows), daemon=True)
+        self.thread.start()
+
+    def _run(self, path, bands, hash_rows):
+        from annotator.store import Store
+
+        try:
+            own = Store(path)
+            try:
+                with own.fewer_checkpoints():
+                    self._write(own, bands, hash_rows)
+            finally:
+                own.close()
+        except BaseException as err:  # told to the grouping when it waits
+            self.failure = err
+
+    @staticmethod
+    def _write(store, bands, hash_rows):
+        for codes in bands:
+            with store.transaction():
+                store.add_bands(codes)
+        for rows in hash_rows:
+            with store.transaction():
+                store.add_hashes(rows)
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+
+def _save_in_batches(store, ids: np.ndarray, moved: list[tuple[int, int, int]]) -> None:
+    """Store the groups, then mark the sentences grouped, in short transactions. Until a sentence is
+    marked grouped, a crash leaves it pending and the next import groups it again."""
     with no_collection_pauses():
-        _save(store, ids, moved, bands, hash_rows)
+        _save(store, ids, moved)
 
 
 @contextmanager
@@ -576,16 +656,10 @@ def no_collection_pauses():
             gc.enable()
 
 
-def _save(store, ids: np.ndarray, moved: list[tuple[int, int, int]], bands, hash_rows) -> None:
+def _save(store, ids: np.ndarray, moved: list[tuple[int, int, int]]) -> None:
     for start in range(0, len(moved), _MOVED_BATCH):
         with store.transaction():
             store.move_to_groups(moved[start : start + _MOVED_BATCH])
-    for codes in bands:
-        with store.transaction():
-            store.add_bands(codes)
-    for rows in hash_rows:
-        with store.transaction():
-            store.add_hashes(rows)
     for start in range(0, len(ids), _MARK_BATCH):
         with store.transaction():
             store.mark_grouped(int(ids[start]), int(ids[min(start + _MARK_BATCH, len(ids)) - 1]))
@@ -674,17 +748,22 @@ def lowest_ratio(representative: str, members: Sequence[str]) -> float:
     return round(min((fuzz.ratio(rep, normalise(m)) for m in members), default=100.0), 1)
 
 
-def _band_rows(keys: np.ndarray, sentence_ids: np.ndarray):
+def _band_rows(keys: np.ndarray, short_keys: np.ndarray, owners: np.ndarray, short_owners: np.ndarray):
     """Band rows as key << 32 | sentence id (store.add_bands), _BAND_BATCH at a time, in (key, sentence
     id) order over all bands: each batch then fills a few adjacent B-tree pages instead of touching
-    pages all over the table. Sorted a sixteenth of the key range at a time, so no second copy of
-    all of them is made."""
-    if sentence_ids.size and int(sentence_ids.max()) >= 2**32:
+    pages all over the table. keys: one row of band keys per sentence id in `owners`; short_keys: the
+    short-sentence keys, of the rows `short_owners`. Sorted a sixteenth of the key range at a time,
+    so no copy of all the keys is made."""
+    if owners.size and int(owners.max()) >= 2**32:
         raise ValueError("sentence ids from 2^32 on cannot be stored with their band keys")
     for top in range(-8, 8):  # the signed high four bits of a 32-bit key, ascending
-        rows = np.flatnonzero((keys >> 28) == top)
-        codes = np.sort((keys[rows].astype(np.int64) << 32) | sentence_ids[rows])
-        del rows
+        rows, _ = np.nonzero((keys >> 28) == top)
+        in_range = keys[(keys >> 28) == top]  # the same row-major order as `rows`
+        short = (short_keys >> 28) == top
+        codes = np.concatenate([(in_range.astype(np.int64) << 32) | owners[rows],
+                                (short_keys[short].astype(np.int64) << 32) | owners[short_owners[short]]])
+        del rows, in_range, short
+        codes.sort()
         for start in range(0, codes.size, _BAND_BATCH):
             yield codes[start : start + _BAND_BATCH].tolist()
 

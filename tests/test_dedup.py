@@ -276,3 +276,21 @@ def test_signing_on_worker_processes_in_small_chunks_groups_as_one_process_does(
     one = grouped("one.db", False, 50_000)
     assert len({group for _, group, _ in one[0]}) < len(one[0])  # the corpus has copies
     assert grouped("many.db", True, 7) == one
+
+
+def test_the_length_bound_never_turns_down_a_pair_that_reaches_the_threshold():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    import numpy as np
+    from rapidfuzz import fuzz
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text("ab cdé", max_size=40), st.text("ab cdé", max_size=40), st.sampled_from([50.0, 90.0, 97.5]))
+    def check(a, b, threshold):
+        reaches = fuzz.ratio(a, b, score_cutoff=threshold) >= threshold and (a or b)
+        allowed = dedup._may_reach(np.array([len(a)]), np.array([len(b)]), threshold)[0]
+        assert allowed or not reaches
+
+    check()
+    # 100 and 122 characters: the ratio can reach 200 / 222 = 90.09; with 123, at most 89.69
+    assert dedup._may_reach(np.array([100, 100]), np.array([122, 123]), 90.0).tolist() == [True, False]

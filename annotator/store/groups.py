@@ -72,7 +72,7 @@ class Groups:
             out.extend(
                 self.conn.execute(
                     f"SELECT DISTINCT b.key, s.group_id FROM bands b JOIN sentences s ON s.id = b.sentence_id "
-                    f"WHERE b.key IN ({marks}) AND s.pinned = 0",
+                    f"WHERE b.key IN ({marks}) AND s.grouped = 1 AND s.pinned = 0",
                     chunk,
                 )
             )
