@@ -116,8 +116,19 @@ def _facts(norm: str) -> tuple:
         return _FACT_CACHE[norm]
     if len(_FACT_CACHE) > 200_000:
         _FACT_CACHE.clear()
-    value = _FACT_CACHE[norm] = (tuple(numbers(norm)), tuple(negations(norm)))
+    # most sentences state no number and no negation: their words say so at a fraction of the regexes' cost
+    tokens = set(_WORD.findall(norm))
+    has_numbers = _DIGIT.search(norm) is not None or not tokens.isdisjoint(_NUMBER_TOKENS)
+    has_negations = "'" in norm or not tokens.isdisjoint(_NEGATION_TOKENS)
+    value = _FACT_CACHE[norm] = (tuple(numbers(norm)) if has_numbers else (),
+                                 tuple(negations(norm)) if has_negations else ())
     return value
+
+
+_DIGIT = re.compile(r"\d")
+_NUMBER_TOKENS = frozenset(_NUMBER_WORDS) | frozenset(word + "s" for word in _NUMBER_WORDS)
+_NEGATION_TOKENS = frozenset(["not", "no", "never", "without", "cannot"]) | frozenset(
+    stem + "nt" for stem in "do does did is are was were can could would should wo has have had must need ai".split())
 
 
 class _TokenHashes(dict):
@@ -353,7 +364,7 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
 
     # only representatives are looked up and stored; rows index `signed`
     keep = is_rep[pending.signed]
-    signed, keys = pending.signed[keep], pending.keys[keep]
+    signed, keys = pending.signed[keep], _compact_rows(pending.keys, keep)
     row_of_signed_row = np.cumsum(keep) - 1
     short_keep = keep[pending.short_owners]
     short_keys, short_owners = pending.short_keys[short_keep], row_of_signed_row[pending.short_owners[short_keep]]
@@ -604,7 +615,7 @@ def _stored_candidates(store, signed: np.ndarray, keys: np.ndarray, short_keys: 
         a, b = np.searchsorted(short_owners, [lo, hi])
         for key, row in zip(short_keys[a:b].tolist(), short_owners[a:b].tolist()):
             row_of_key.setdefault(key, []).append(row)
-        for key, group in store.band_groups(list(row_of_key)):
+        for key, group in store.band_groups(list(row_of_key), _MAX_BUCKET):
             for row in row_of_key[key]:
                 out.setdefault(int(signed[row]), set()).add(group)
     return {pos: sorted(groups) for pos, groups in out.items()}
@@ -613,6 +624,17 @@ def _stored_candidates(store, signed: np.ndarray, keys: np.ndarray, short_keys: 
 # rows per write transaction: each holds the write lock for a small part of a second, so labels
 # given meanwhile by annotators get in between
 _MOVED_BATCH, _BAND_BATCH, _MARK_BATCH = 10_000, 50_000, 25_000
+
+
+def _compact_rows(array: np.ndarray, keep: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+    """array[keep], written over the start of array itself (a row only ever moves towards the start),
+    so no second array of that size is made."""
+    kept = 0
+    for start in range(0, len(array), block):
+        rows = np.flatnonzero(keep[start : start + block]) + start
+        array[kept : kept + rows.size] = array[rows]
+        kept += rows.size
+    return array[:kept]
 
 
 class _KeyWriter:
@@ -782,9 +804,11 @@ def _band_rows(keys: np.ndarray, short_keys: np.ndarray, owners: np.ndarray, sho
     so no copy of all the keys is made."""
     if owners.size and int(owners.max()) >= 2**32:
         raise ValueError("sentence ids from 2^32 on cannot be stored with their band keys")
-    for top in range(-8, 8):  # the signed high four bits of a 32-bit key, ascending
-        rows, _ = np.nonzero((keys >> 28) == top)
-        in_range = keys[(keys >> 28) == top]  # the same row-major order as `rows`
+    tops = (keys >> 28).astype(np.int8)  # the signed high four bits of each 32-bit key
+    for top in range(-8, 8):  # ascending
+        rows, columns = np.nonzero(tops == top)
+        in_range = keys[rows, columns]
+        del columns
         short = (short_keys >> 28) == top
         codes = np.concatenate([(in_range.astype(np.int64) << 32) | owners[rows],
                                 (short_keys[short].astype(np.int64) << 32) | owners[short_owners[short]]])

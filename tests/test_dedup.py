@@ -294,3 +294,29 @@ def test_the_length_bound_never_turns_down_a_pair_that_reaches_the_threshold():
     check()
     # 100 and 122 characters: the ratio can reach 200 / 222 = 90.09; with 123, at most 89.69
     assert dedup._may_reach(np.array([100, 100]), np.array([122, 123]), 90.0).tolist() == [True, False]
+
+
+def test_the_shortcut_for_sentences_without_numbers_or_negations_changes_no_facts():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    words = st.sampled_from(["the", "one", "threes", "dozen", "not", "no", "never", "dont", "don't", "cannot", "isnt",
+                             "wont", "aint", "can't", "bank", "rose", "3", "6.5%", "$40", "percent", "nothing",
+                             "known", "notice", "halden, march 14 (newswire) -", "4,000", ",", "."])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(words, max_size=12))
+    def check(parts):
+        norm = dedup.normalise(" ".join(parts))
+        dedup._FACT_CACHE.clear()
+        assert dedup._facts(norm) == (tuple(dedup.numbers(norm)), tuple(dedup.negations(norm)))
+
+    check()
+
+
+def test_rows_are_compacted_in_place_block_by_block():
+    import numpy as np
+
+    rows = np.arange(30).reshape(10, 3)
+    keep = np.array([True, False, False, True, True, False, True, False, False, True])
+    assert dedup._compact_rows(rows, keep, block=3).tolist() == np.arange(30).reshape(10, 3)[keep].tolist()

@@ -33,6 +33,12 @@ def test_stats_json_keys(db_path):
     assert stats["documents"] == 7 and stats["sentences"] == 109
     assert stats["labeled"] == 0 and stats["labels"] == {} and stats["annotators"] == {}
     assert stats["groups"] == 103
+    store = Store(db_path)  # a file still being imported counts for nothing
+    with store.transaction():
+        doc = store.insert_document("half.txt", "One. Two.", "h", [(0, 0, 4, "One.", 1), (1, 5, 9, "Two.", 2)],
+                                    importing=999_999)
+        store.insert_sentences(doc, [(0, 0, 4, "One.", 1), (1, 5, 9, "Two.", 2)])
+    assert json.loads(run("stats", "--json", "--db", db_path).output) == stats
 
 
 def test_sentences_keep_offsets_in_the_stored_text(db_path):

@@ -64,16 +64,19 @@ class Groups:
                 out[norm] = grp
         return out
 
-    def band_groups(self, keys: Sequence[int]) -> list[tuple[int, int]]:
-        """(key, group id) of the grouped, unpinned sentences sharing a band key, one row per key and group."""
+    def band_groups(self, keys: Sequence[int], most: int) -> list[tuple[int, int]]:
+        """(key, group id) of the grouped, unpinned sentences sharing a band key, one row per key and group.
+        A key stored for more than `most` sentences is skipped: it comes from common words, not from
+        copies (the bucket cap of the grouping itself), and would bring thousands of candidates."""
         out = []
         for chunk in chunks(list(set(keys)), 500):
-            marks = ",".join("?" * len(chunk))
             out.extend(
                 self.conn.execute(
-                    f"SELECT DISTINCT b.key, s.group_id FROM bands b JOIN sentences s ON s.id = b.sentence_id "
-                    f"WHERE b.key IN ({marks}) AND s.grouped = 1 AND s.pinned = 0",
-                    chunk,
+                    "WITH few(key) AS (SELECT value FROM json_each(?) WHERE "
+                    "(SELECT count(*) FROM (SELECT 1 FROM bands WHERE key = value LIMIT ?)) <= ?) "
+                    "SELECT DISTINCT b.key, s.group_id FROM few JOIN bands b ON b.key = few.key "
+                    "JOIN sentences s ON s.id = b.sentence_id WHERE s.grouped = 1 AND s.pinned = 0",
+                    (json.dumps(chunk), most + 1, most),
                 )
             )
         return out

@@ -103,6 +103,7 @@ class Reports:
 
     def counts(self) -> dict:
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        hidden = one("SELECT count(*) FROM sentences WHERE doc_id IN " + _HIDDEN)
         labels = {}
         annotators = {}
         labeled = set()
@@ -112,8 +113,10 @@ class Reports:
             labeled.add(grp)
         return {
             "documents": one("SELECT count(*) FROM documents WHERE importing IS NULL"),
-            "sentences": one("SELECT count(*) FROM sentences WHERE doc_id NOT IN " + _HIDDEN),
-            "groups": one("SELECT count(DISTINCT group_id) FROM sentences WHERE doc_id NOT IN " + _HIDDEN),
+            # a group is named by its first member, and the sentences of a file still being imported are
+            # each a group of their own: both counts are an index count less those hidden sentences
+            "sentences": one("SELECT count(*) FROM sentences") - hidden,
+            "groups": one("SELECT count(*) FROM sentences WHERE group_id = id") - hidden,
             "labeled": len(labeled),
             "labels": labels,
             "annotators": annotators,
