@@ -114,7 +114,7 @@ def same_facts(a: str, b: str) -> bool:
 def _facts(norm: str) -> tuple:
     if norm in _FACT_CACHE:
         return _FACT_CACHE[norm]
-    if len(_FACT_CACHE) > 200_000:
+    if len(_FACT_CACHE) > 100_000:
         _FACT_CACHE.clear()
     # most sentences state no number and no negation: their words say so at a fraction of the regexes' cost
     tokens = set(_WORD.findall(norm))
@@ -626,7 +626,10 @@ def _stored_candidates(store, signed: np.ndarray, keys: np.ndarray, short_keys: 
 _MOVED_BATCH, _BAND_BATCH, _MARK_BATCH = 10_000, 50_000, 25_000
 
 
-def _compact_rows(array: np.ndarray, keep: np.ndarray, block: int = 1 << 20) -> np.ndarray:
+_ROW_BLOCK = 1 << 20
+
+
+def _compact_rows(array: np.ndarray, keep: np.ndarray, block: int = _ROW_BLOCK) -> np.ndarray:
     """array[keep], written over the start of array itself (a row only ever moves towards the start),
     so no second array of that size is made."""
     kept = 0
@@ -659,6 +662,7 @@ class _KeyWriter:
 
         try:
             own = Store(path)
+            own.conn.execute("PRAGMA cache_size = -8192")  # it only appends, in key order: 8 MB of pages do
             try:
                 with own.fewer_checkpoints():
                     self._write(own, bands, hash_rows)
@@ -806,13 +810,15 @@ def _band_rows(keys: np.ndarray, short_keys: np.ndarray, owners: np.ndarray, sho
         raise ValueError("sentence ids from 2^32 on cannot be stored with their band keys")
     tops = (keys >> 28).astype(np.int8)  # the signed high four bits of each 32-bit key
     for top in range(-8, 8):  # ascending
-        rows, columns = np.nonzero(tops == top)
-        in_range = keys[rows, columns]
-        del columns
+        parts = []
+        for start in range(0, len(keys), _ROW_BLOCK):  # a block of rows at a time: no mask of all keys
+            rows, columns = np.nonzero(tops[start : start + _ROW_BLOCK] == top)
+            rows += start
+            parts.append((keys[rows, columns].astype(np.int64) << 32) | owners[rows])
         short = (short_keys >> 28) == top
-        codes = np.concatenate([(in_range.astype(np.int64) << 32) | owners[rows],
-                                (short_keys[short].astype(np.int64) << 32) | owners[short_owners[short]]])
-        del rows, in_range, short
+        parts.append((short_keys[short].astype(np.int64) << 32) | owners[short_owners[short]])
+        codes = np.concatenate(parts)
+        del parts, short
         codes.sort()
         for start in range(0, codes.size, _BAND_BATCH):
             yield codes[start : start + _BAND_BATCH].tolist()

@@ -267,6 +267,7 @@ def test_signing_on_worker_processes_in_small_chunks_groups_as_one_process_does(
     def grouped(name, parallel, chunk):
         monkeypatch.setattr(dedup, "_PARALLEL_SIGN", 0 if parallel else 10**9)
         monkeypatch.setattr(dedup, "_SIGN_CHUNK", chunk)
+        monkeypatch.setattr(dedup, "_ROW_BLOCK", 5 if parallel else 1 << 20)  # band rows gathered in blocks
         store = Store(tmp_path / name)
         import_paths(store, [CORPUS], group=False)
         dedup.group_pending(store)
