@@ -311,9 +311,10 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
                   regroup: bool = False) -> dict[str, int]:
     """Group every sentence not yet grouped with its duplicates, new or already stored.
 
-    The work is read and computed first, then written in short transactions (one grouping runs at a
-    time: a second import waits for the first to finish). Only the new sentences are signed and looked up: the stored corpus is reached through its
-    indexed hashes and band keys, so an import costs what it adds, not what is already there.
+    The groups are computed first, then written in short transactions (the band keys and hashes on a
+    thread meanwhile); one grouping runs at a time: a second import waits for the first to finish.
+    Only the new sentences are signed and looked up: the stored corpus is reached through its stored
+    hashes and band keys, so an import costs what it adds, not what is already there.
     Sentences are taken in id order; each joins the group whose representative (first member) it
     matches best, so no group grows by a chain of small edits. With `regroup`, every sentence is
     first taken out of its group and grouped again under the current rules.
@@ -332,8 +333,8 @@ def group_pending(store, threshold: float | None = None, signer: Signer | None =
 
 
 def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> dict[str, int]:
-    """Everything kept per pending sentence is a few numbers in arrays (ten million sentences take
-    about 1 GB); texts are read a second time, and kept, only for the sentences that have a candidate."""
+    """Everything kept per pending sentence is a few numbers in arrays, and its normalised text
+    compressed (_Texts); only the texts of sentences that have a candidate are unpacked."""
     if regroup:
         with store.transaction():
             store.reset_grouping()
@@ -348,14 +349,14 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     group_of = ids.copy()  # the group each pending sentence ends in
     stored_exact = np.zeros(ids.size, dtype=bool)
     if has_stored:
-        unique_hashes = np.unique(pending.hashes[~split])
+        unique_hashes = np.unique(hashes[~split])
         stored_groups = store.groups_by_hash(unique_hashes.tolist())
         if stored_groups:
             known = np.fromiter(stored_groups, dtype=np.int64, count=len(stored_groups))
-            stored_exact = ~split & np.isin(pending.hashes, known)
-            group_of[stored_exact] = [stored_groups[h] for h in pending.hashes[stored_exact].tolist()]
+            stored_exact = ~split & np.isin(hashes, known)
+            group_of[stored_exact] = [stored_groups[h] for h in hashes[stored_exact].tolist()]
     eligible = np.flatnonzero(~split & ~stored_exact)
-    _, first, inverse = np.unique(pending.hashes[eligible], return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(hashes[eligible], return_index=True, return_inverse=True)
     rep_of = np.arange(ids.size)  # position -> position of the first pending sentence with its text
     rep_of[eligible] = eligible[first][inverse.ravel()]
     is_rep = np.zeros(ids.size, dtype=bool)
@@ -419,7 +420,7 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     moved.extend(zip(ids[changed].tolist(), group_of[changed].tolist(), itertools.repeat(0)))
     moved.sort()
     keys_written.wait()
-    _save_in_batches(store, ids, moved)
+    _save(store, ids, moved)
     return {"sentences": int(ids.size), "joined": int(changed.size)}
 
 
@@ -687,13 +688,6 @@ class _KeyWriter:
             raise self.failure
 
 
-def _save_in_batches(store, ids: np.ndarray, moved: list[tuple[int, int, int]]) -> None:
-    """Store the groups, then mark the sentences grouped, in short transactions. Until a sentence is
-    marked grouped, a crash leaves it pending and the next import groups it again."""
-    with no_collection_pauses():
-        _save(store, ids, moved)
-
-
 @contextmanager
 def no_collection_pauses():
     """A full garbage collection over the millions of objects a big grouping holds takes a large part
@@ -709,6 +703,8 @@ def no_collection_pauses():
 
 
 def _save(store, ids: np.ndarray, moved: list[tuple[int, int, int]]) -> None:
+    """Store the groups, then mark the sentences grouped, in short transactions. Until a sentence is
+    marked grouped, a crash leaves it pending and the next import groups it again."""
     for start in range(0, len(moved), _MOVED_BATCH):
         with store.transaction():
             store.move_to_groups(moved[start : start + _MOVED_BATCH])

@@ -270,3 +270,13 @@ def rejoin(rest: str, sentences) -> str:
         at = end
     pieces.append(rest[taken:])
     return "".join(pieces)
+
+
+def stored_text(text: str, sentences) -> tuple[str, int]:
+    """What a document keeps of its text, and whether it is spliced: the part between its sentences
+    (rows whose [1] and [2] are start and end, in order; the sentences hold the rest, so no text is
+    stored twice), 1; or, without sentences or if they are not slices of it in order, all of it, 0."""
+    if not sentences:
+        return text, 0
+    rest = between(text, ((row[1], row[2]) for row in sentences))
+    return (rest, 1) if rest is not None else (text, 0)

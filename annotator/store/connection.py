@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from annotator.segment import between
+from annotator.segment import stored_text
 from annotator.timestamps import to_utc
 
 SCHEMA_VERSION = 4  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
@@ -285,10 +285,10 @@ class Connection:
         """Keep only the text between sentences of each document stored whole: its sentences hold the rest."""
         for (doc_id,) in self.conn.execute("SELECT id FROM documents WHERE spliced = 0").fetchall():
             (text,) = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            spans = self.conn.execute('SELECT start, "end" FROM sentences WHERE doc_id = ? ORDER BY idx', (doc_id,))
-            rest = between(text, spans.fetchall())
-            if rest is not None and rest != text:
-                self.conn.execute("UPDATE documents SET text = ?, spliced = 1 WHERE id = ?", (rest, doc_id))
+            rows = self.conn.execute('SELECT idx, start, "end" FROM sentences WHERE doc_id = ? ORDER BY idx', (doc_id,))
+            stored, spliced = stored_text(text, rows.fetchall())
+            if spliced:
+                self.conn.execute("UPDATE documents SET text = ?, spliced = 1 WHERE id = ?", (stored, doc_id))
 
     def _explain(self, err: sqlite3.Error) -> StoreError:
         message = str(err)

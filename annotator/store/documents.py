@@ -6,7 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from annotator.segment import between, rejoin
+from annotator.segment import rejoin, stored_text
 from annotator.store.connection import chunks
 from annotator.timestamps import now
 from annotator.store.rows import DocumentRow, SentenceRow
@@ -23,7 +23,7 @@ class Documents:
                         source=None, published=None, origin=None, importing: int | None = None) -> int:
         """A new document, whose `sentences` (rows as insert_sentences takes them) follow; with
         `importing` (the importer's process id) it stays hidden until published."""
-        stored, spliced = _stored_text(text, sentences)
+        stored, spliced = stored_text(text, sentences)
         cursor = self.conn.execute(
             "INSERT INTO documents(name, title, url, meta, hash, text, spliced, source, published, imported_at, "
             "origin, importing) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -64,7 +64,7 @@ class Documents:
     def update_document(self, doc_id, text, content_hash, sentences=(), *, title=None, url=None, meta=None,
                         source=None, published=None) -> None:
         """A changed document, whose `sentences` replace_sentences then stores."""
-        stored, spliced = _stored_text(text, sentences)
+        stored, spliced = stored_text(text, sentences)
         self.conn.execute(
             "UPDATE documents SET title=?, url=?, meta=?, hash=?, text=?, spliced=?, source=?, published=?, "
             "imported_at=? WHERE id=?",
@@ -257,12 +257,3 @@ class Documents:
             "SELECT doc_id, idx, text FROM sentences WHERE text LIKE ? ESCAPE '\\' ORDER BY doc_id, idx LIMIT ?",
             (like, limit),
         ).fetchall()
-
-
-def _stored_text(text: str, sentences) -> tuple[str, int]:
-    """What a document keeps of its text: the part between its sentences (which hold the rest, so no
-    text is stored twice), spliced = 1; or, if the sentences are not slices of it in order, all of it."""
-    if not sentences:
-        return text, 0
-    rest = between(text, ((row[1], row[2]) for row in sentences))
-    return (rest, 1) if rest is not None else (text, 0)

@@ -11,6 +11,10 @@ from annotator.timestamps import now
 from annotator.store.rows import SentenceRow
 
 
+# sentences not yet grouped (not those of a file still being imported)
+_PENDING = "grouped = 0 AND doc_id NOT IN (SELECT id FROM documents WHERE importing IS NOT NULL)"
+
+
 class Groups:
     conn: sqlite3.Connection
 
@@ -29,16 +33,10 @@ class Groups:
 
     def pending_sentences(self) -> Iterator[tuple[int, str, int]]:
         """(id, text, norm_hash) of sentences not yet grouped, streamed (not those of a file still being imported)."""
-        return self.conn.execute(
-            "SELECT id, text, norm_hash FROM sentences WHERE grouped = 0 AND doc_id NOT IN "
-            "(SELECT id FROM documents WHERE importing IS NOT NULL) ORDER BY id"
-        )
+        return self.conn.execute(f"SELECT id, text, norm_hash FROM sentences WHERE {_PENDING} ORDER BY id")
 
     def count_pending(self) -> int:
-        return self.conn.execute(
-            "SELECT count(*) FROM sentences WHERE grouped = 0 AND doc_id NOT IN "
-            "(SELECT id FROM documents WHERE importing IS NOT NULL)"
-        ).fetchone()[0]
+        return self.conn.execute(f"SELECT count(*) FROM sentences WHERE {_PENDING}").fetchone()[0]
 
     def pending_split_ids(self) -> set[int]:
         """Pending sentences that a recorded split keeps apart (same document name and normalised text)."""
