@@ -37,7 +37,7 @@ class Unit:
 def agreement_figures(store: Store, only: list[str] | None = None, typed_only: bool = False) -> Agreement:
     """Agreement over the current labels of every unit (duplicate group), with each document's alpha;
     with `typed_only`, leaving out labels that are accepted suggestions (anchoring shows as the gap)."""
-    result = compute((row[:3] for row in store.current_labels(typed_only)), only)
+    result = compute(store.votes(typed_only), only)
     result.documents = document_alphas(store, result)
     return result
 
@@ -65,7 +65,7 @@ def document_alphas(store: Store, result: Agreement) -> list[dict]:
 def unit_votes(store: Store) -> dict[int, dict[str, str]]:
     """group -> {annotator: current label}."""
     votes: dict[int, dict[str, str]] = {}
-    for group, annotator, label, _sid, _at in store.current_labels():
+    for group, annotator, label in store.votes():
         votes.setdefault(group, {})[annotator] = label
     return votes
 

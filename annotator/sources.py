@@ -66,7 +66,7 @@ def unit_label_columns(store: Store) -> UnitLabels:
     from annotator.agreement import Votes
 
     votes = Votes()
-    votes.extend(row[:3] for row in store.current_labels())
+    votes.extend(store.votes())
     names = list(votes.codes)
     units = np.frombuffer(votes.units, dtype=np.int64) if len(votes.units) else np.zeros(0, dtype=np.int64)
     codes = np.frombuffer(votes.labels, dtype=np.int16).astype(np.int64) if len(votes.labels) else np.zeros(0, np.int64)

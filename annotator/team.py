@@ -99,7 +99,7 @@ def progress(store: Store, at: str | None = None) -> dict:
     at = at or now()
     project = store.project()
     current: dict[str, dict[int, str]] = defaultdict(dict)
-    for group, who, label, _sid, _latest in store.current_labels():
+    for group, who, label in store.votes():
         current[who][group] = label
     decisions = {group: label for group, label in store.decisions().items() if label != "ambiguous"}
     times: dict[str, list[str]] = defaultdict(list)

@@ -78,9 +78,12 @@ def test_the_other_file_is_read_only_and_checked(db_path, tmp_path):
     assert run("merge", other, "--db", db_path).exit_code == 0
     assert hashlib.sha256(other.read_bytes()).hexdigest() == before
     for extra in ("CREATE TRIGGER t AFTER INSERT ON events BEGIN DELETE FROM documents; END",
-                  "CREATE VIEW v AS SELECT 1", "CREATE TABLE extra (x)"):
+                  "CREATE VIEW v AS SELECT 1", "CREATE TABLE extra (x)",
+                  # one of the store's own trigger names, with another body
+                  "CREATE TRIGGER current_labels_added AFTER INSERT ON events BEGIN DELETE FROM documents; END"):
         hostile = copy_of(db_path, tmp_path / "hostile.db")
         conn = sqlite3.connect(hostile)
+        conn.execute("DROP TRIGGER IF EXISTS current_labels_added")
         conn.execute(extra)
         conn.commit()
         conn.close()
@@ -99,4 +102,4 @@ def test_the_other_file_is_read_only_and_checked(db_path, tmp_path):
     conn.commit()
     conn.close()
     assert run("merge", newer, "--db", db_path).output == (
-        f"Error: {newer}: annotator schema version 99 is not one this annotator reads (1, 2, 3, 4)\n")
+        f"Error: {newer}: annotator schema version 99 is not one this annotator reads (1, 2, 3, 4, 5)\n")

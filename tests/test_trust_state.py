@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from annotator.dedup import group_pending
 from annotator.ingest import import_paths
 from annotator.merge import merge
 from annotator.model import LABELS
@@ -126,6 +127,10 @@ class Copies(RuleBasedStateMachine):
         lines = [line for i, line in enumerate(A_LINES) if i != drop]
         import_paths(self.stores[n], [write(self.tmp / f"v{drop}" / "a.txt", lines)], replace=True)
 
+    @rule(n=st.integers(0, COPIES - 1), threshold=st.sampled_from([85.0, 101.0]))
+    def regroup(self, n, threshold):
+        group_pending(self.stores[n], threshold=threshold, regroup=True)  # 101: every sentence on its own
+
     @rule(source=st.integers(0, COPIES - 1), into=st.integers(0, COPIES - 1))
     def merge_twice(self, source, into):
         if source == into:
@@ -169,6 +174,14 @@ class Copies(RuleBasedStateMachine):
     def one_current_label_everywhere(self):
         for n, store in enumerate(getattr(self, "stores", [])):
             agreement = {(group, who): label for group, who, label, _, _ in store.current_labels()}
+            # the kept table is what the events say: each annotator's latest live label on any member
+            assert store.query(
+                "SELECT s.group_id, e.annotator, e.label, e.id, max(e.created_at || char(31) || e.uid) FROM events e "
+                "JOIN sentences s ON s.id = e.sentence_id WHERE e.kind = 'label' AND e.undone = 0 "
+                "AND e.label IS NOT NULL GROUP BY s.group_id, e.annotator ORDER BY 1, 2"
+            ) == store.query(
+                "SELECT c.group_id, c.annotator, c.label, c.event_id, e.created_at || char(31) || e.uid "
+                "FROM current_labels c JOIN events e ON e.id = c.event_id ORDER BY 1, 2")
             export = {(group, who): label for *_, label, who, _, _, group, _source, _published in store.label_rows()}
             assert export == agreement
             for group in {g for g, _ in agreement}:

@@ -14,11 +14,12 @@ import sqlite_utils
 from annotator.segment import stored_text
 from annotator.timestamps import to_utc
 
-SCHEMA_VERSION = 4  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
+SCHEMA_VERSION = 5  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
 # 3: routing documents to annotators (routing, leases, claims), model suggestions and rules, and the
 #    source of a label event (NULL: typed; "suggestion:MODEL" or "rule:ID": an accepted suggestion)
 # 4: a document keeps only the text between its sentences (spliced = 1), and band keys are 32 bits:
 #    a third smaller per sentence; exact copies are found through the hashes table, not an index
+# 5: the current label of each unit per annotator is kept in a table (current_labels), by triggers
 DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_S = 10.0
 
@@ -50,6 +51,68 @@ CREATE TABLE IF NOT EXISTS hashes (
     sentence_id INTEGER NOT NULL,
     PRIMARY KEY (norm_hash, sentence_id)
 ) WITHOUT ROWID"""
+
+# The current label of a unit (group) for an annotator: their latest live label event on any member,
+# latest by time then uid. Kept by the triggers below as events are added or undone, move between
+# sentences, and sentences move between groups, so that agreement, export and stats read it instead of
+# searching every label event; `rebuild_current_labels` derives it afresh from the events.
+_CURRENT = """
+CREATE TABLE IF NOT EXISTS current_labels (
+    group_id INTEGER NOT NULL,
+    annotator TEXT NOT NULL,
+    event_id INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    PRIMARY KEY (group_id, annotator)
+) WITHOUT ROWID"""
+_LIVE = "e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL"
+_LATER = ("(SELECT created_at || char(31) || uid FROM events WHERE id = current_labels.event_id) < "
+          "(SELECT created_at || char(31) || uid FROM events WHERE id = excluded.event_id)")
+# the latest live label per annotator among the members of group {group} (for annotator {who} only)
+_BEST = (
+    "SELECT grp, annotator, id, label FROM (SELECT s.group_id AS grp, e.annotator, e.id, e.label, "
+    "max(e.created_at || char(31) || e.uid) FROM sentences s JOIN events e ON e.sentence_id = s.id "
+    "WHERE s.group_id = {group} AND {who} AND " + _LIVE + " GROUP BY e.annotator)"
+)
+_UPSERT = (" ON CONFLICT(group_id, annotator) DO UPDATE SET event_id = excluded.event_id, "
+           "label = excluded.label WHERE " + _LATER)
+_CURRENT_TRIGGERS = {
+    # a new live label competes with the unit's current one
+    "current_labels_added": (
+        "CREATE TRIGGER current_labels_added AFTER INSERT ON events "
+        "WHEN NEW.kind = 'label' AND NEW.undone = 0 AND NEW.label IS NOT NULL AND NEW.sentence_id IS NOT NULL BEGIN "
+        "INSERT INTO current_labels(group_id, annotator, event_id, label) "
+        "SELECT group_id, NEW.annotator, NEW.id, NEW.label FROM sentences WHERE id = NEW.sentence_id" + _UPSERT + "; END"
+    ),
+    # an event undone, or moved to another sentence (a re-import): its old unit finds its latest label
+    # again, and its new unit (if live) compares it with the current one
+    "current_labels_changed": (
+        "CREATE TRIGGER current_labels_changed AFTER UPDATE OF sentence_id, kind, annotator, label, undone ON events "
+        "WHEN OLD.kind = 'label' OR NEW.kind = 'label' BEGIN "
+        "DELETE FROM current_labels WHERE group_id = (SELECT group_id FROM sentences WHERE id = OLD.sentence_id) "
+        "AND annotator = OLD.annotator AND event_id = OLD.id; "
+        "INSERT OR IGNORE INTO current_labels(group_id, annotator, event_id, label) "
+        + _BEST.format(group="(SELECT group_id FROM sentences WHERE id = OLD.sentence_id)", who="e.annotator = OLD.annotator")
+        + "; INSERT INTO current_labels(group_id, annotator, event_id, label) "
+        "SELECT group_id, NEW.annotator, NEW.id, NEW.label FROM sentences WHERE id = NEW.sentence_id "
+        "AND NEW.kind = 'label' AND NEW.undone = 0 AND NEW.label IS NOT NULL" + _UPSERT + "; END"
+    ),
+    # a sentence with labels changes group (split, join, grouping): the group it left finds the latest
+    # label again of each annotator whose current label was on it; its labels compete in the new group
+    "current_labels_moved": (
+        "CREATE TRIGGER current_labels_moved AFTER UPDATE OF group_id ON sentences "
+        "WHEN OLD.group_id <> NEW.group_id AND EXISTS (SELECT 1 FROM events WHERE sentence_id = NEW.id "
+        "AND kind = 'label') BEGIN "
+        "DELETE FROM current_labels WHERE group_id = OLD.group_id AND annotator IN "
+        "(SELECT annotator FROM events WHERE sentence_id = NEW.id) "
+        "AND event_id IN (SELECT id FROM events WHERE sentence_id = NEW.id); "
+        "INSERT OR IGNORE INTO current_labels(group_id, annotator, event_id, label) "
+        + _BEST.format(group="OLD.group_id", who="e.annotator IN (SELECT annotator FROM events WHERE sentence_id = NEW.id)")
+        + "; INSERT INTO current_labels(group_id, annotator, event_id, label) "
+        "SELECT NEW.group_id, annotator, id, label FROM (SELECT e.annotator, e.id, e.label, "
+        "max(e.created_at || char(31) || e.uid) FROM events e WHERE e.sentence_id = NEW.id AND " + _LIVE
+        + " GROUP BY e.annotator) WHERE true" + _UPSERT + "; END"
+    ),
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -97,6 +160,8 @@ CREATE INDEX IF NOT EXISTS events_sentence ON events(sentence_id, annotator);
 CREATE INDEX IF NOT EXISTS events_kind ON events(kind, annotator);
 CREATE INDEX IF NOT EXISTS events_detached ON events(detached_doc) WHERE sentence_id IS NULL;
 CREATE INDEX IF NOT EXISTS events_suggested ON events(sentence_id) WHERE source IS NOT NULL;
+{CURRENT};
+CREATE INDEX IF NOT EXISTS current_labels_annotator ON current_labels(annotator, label);
 CREATE TABLE IF NOT EXISTS dedup_edits (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('split', 'join')),
@@ -141,7 +206,7 @@ CREATE TABLE IF NOT EXISTS suggestions (
     model TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
-""".replace("{HASHES}", _HASHES.strip()) % _EVENTS.format(name="events").strip()
+""".replace("{HASHES}", _HASHES.strip()).replace("{CURRENT}", _CURRENT.strip()) % _EVENTS.format(name="events").strip()
 
 
 def folder_of(path: str | None) -> str | None:
@@ -222,6 +287,9 @@ class Connection:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         self.conn.execute(statement)
+                self._current_triggers(True)
+                if version and version < 5:
+                    self.rebuild_current_labels()
                 if version and version < 3:  # every document already there is routed
                     self.conn.execute("INSERT OR IGNORE INTO routing(doc_id, rank) "
                                       "SELECT id, id FROM documents WHERE importing IS NULL")
@@ -280,6 +348,30 @@ class Connection:
             self.conn.execute("INSERT OR IGNORE INTO hashes SELECT norm_hash, id FROM sentences WHERE grouped = 1 "
                               "ORDER BY 1, 2")
             self.conn.execute("DROP INDEX IF EXISTS sentences_norm")
+
+    def _current_triggers(self, on: bool) -> None:
+        """Create (or drop) the triggers that keep current_labels, inside the caller's transaction."""
+        for name, sql in _CURRENT_TRIGGERS.items():
+            self.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+            if on:
+                self.conn.execute(sql)
+
+    def rebuild_current_labels(self) -> None:
+        """Derive every unit's current labels afresh from the events, inside the caller's transaction."""
+        self.conn.execute("DELETE FROM current_labels")
+        self.conn.execute(
+            "INSERT INTO current_labels(group_id, annotator, event_id, label) " + _BEST.format(group="s.group_id", who="1")
+            .replace("GROUP BY e.annotator", "GROUP BY s.group_id, e.annotator")
+        )
+
+    @contextmanager
+    def triggers_off(self) -> Iterator[None]:
+        """Inside the caller's transaction: regroup every sentence without the per-row triggers, then
+        derive the current labels once."""
+        self._current_triggers(False)
+        yield
+        self.rebuild_current_labels()
+        self._current_triggers(True)
 
     def _splice_documents(self) -> None:
         """Keep only the text between sentences of each document stored whole: its sentences hold the rest."""

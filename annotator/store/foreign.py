@@ -12,15 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
-from annotator.store.connection import StoreError
+from annotator.store.connection import _CURRENT_TRIGGERS, StoreError
 
-KNOWN_VERSIONS = (1, 2, 3, 4)
+KNOWN_VERSIONS = (1, 2, 3, 4, 5)
 _TABLES = {"meta", "documents", "sentences", "bands", "events", "dedup_edits"}
 # kept by this version, not read by a merge (routing and suggestions are the receiving project's own)
-_OPTIONAL = {"routing", "leases", "claims", "suggestions", "rules", "hashes"}
+_OPTIONAL = {"routing", "leases", "claims", "suggestions", "rules", "hashes", "current_labels"}
 _INDEXES = {"sentences_doc_idx", "sentences_group", "sentences_norm", "sentences_pending", "events_sentence",
             "events_kind", "events_detached", "documents_origin",
-            "documents_importing", "documents_source", "events_suggested", "routing_open", "leases_touched", "claims_annotator"}
+            "documents_importing", "documents_source", "events_suggested", "routing_open", "leases_touched", "claims_annotator",
+            "current_labels_annotator"}
 
 
 class ForeignDatabase:
@@ -42,7 +43,9 @@ class ForeignDatabase:
             raise StoreError(f"{self.path}: not an annotator database ({err})") from None
 
     def _check_schema(self) -> None:
-        for kind, name in self.conn.execute("SELECT type, name FROM sqlite_master"):
+        for kind, name, sql in self.conn.execute("SELECT type, name, sql FROM sqlite_master"):
+            if kind == "trigger" and _CURRENT_TRIGGERS.get(name) == sql:
+                continue  # ours, word for word (and a read-only file runs no trigger)
             if kind == "table" and (name in _TABLES | _OPTIONAL or name == "sqlite_sequence" or name.startswith("sqlite_stat")):
                 continue
             if kind == "index" and (name in _INDEXES or name.startswith("sqlite_autoindex_")):

@@ -89,7 +89,8 @@ class Groups:
 
     def reset_grouping(self) -> None:
         """Take every sentence out of its group, to be grouped again (splits and joins are replayed)."""
-        self.conn.execute("UPDATE sentences SET group_id = id, grouped = 0, pinned = 0")
+        with self.triggers_off():  # one derivation of the current labels, not one per labeled sentence
+            self.conn.execute("UPDATE sentences SET group_id = id, grouped = 0, pinned = 0")
         self.conn.execute("DELETE FROM bands")
         self.conn.execute("DELETE FROM hashes")
         self.conn.execute("DELETE FROM claims")  # held units are known by group: routing starts again

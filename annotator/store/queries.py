@@ -9,14 +9,12 @@ from annotator.store.rows import Event
 # One order for "latest", everywhere: the time (UTC, one fixed width, so it sorts as text), then the
 # event's uid, which is the same in every copy of a database (a local row id is not).
 LATEST = "e.created_at DESC, e.uid DESC"
-# Latest live label event per (group, annotator): the current label of a group, in the order above
-# (the time is fixed-width, so "time || uid" sorts the same). SQLite takes the bare columns of an
-# aggregate query from the row holding the max(), which is cheaper than a window.
+# The current label of every unit per annotator (kept in current_labels by the store's triggers), with
+# the sentence the label was given on and its time and uid ("time || char(31) || uid": the time is
+# fixed-width, so this sorts as LATEST does).
 _CURRENT_LABELS = """
-SELECT s.group_id AS grp, e.annotator, e.label, e.sentence_id, max(e.created_at || char(31) || e.uid) AS latest
-FROM events e JOIN sentences s ON s.id = e.sentence_id
-WHERE e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL {where}
-GROUP BY s.group_id, e.annotator
+SELECT c.group_id AS grp, c.annotator, c.label, e.sentence_id, e.created_at || char(31) || e.uid AS latest
+FROM current_labels c JOIN events e ON e.id = c.event_id
 """
 LABEL_ROW_FIELDS = ("doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group",
                     "source", "published")
@@ -37,10 +35,8 @@ class Queries:
         """sentence index -> this annotator's current label of the sentence's group, for one document."""
         return dict(
             self.conn.execute(
-                "SELECT s.idx, (SELECT e.label FROM sentences m JOIN events e ON e.sentence_id = m.id "
-                "WHERE m.group_id = s.group_id AND e.annotator = ? AND +e.kind = 'label' AND e.undone = 0 "
-                "AND e.label IS NOT NULL ORDER BY " + LATEST + " LIMIT 1) AS label "
-                "FROM sentences s WHERE s.doc_id = ? AND label IS NOT NULL",
+                "SELECT s.idx, c.label FROM sentences s JOIN current_labels c ON c.group_id = s.group_id "
+                "AND c.annotator = ? WHERE s.doc_id = ?",
                 (annotator, doc_id),
             )
         )
@@ -58,8 +54,7 @@ class Queries:
         """Index of the next sentence of a document, after after_index, whose group this annotator has not labeled."""
         row = self.conn.execute(
             "SELECT s.idx FROM sentences s WHERE s.doc_id = ? AND s.idx > ? AND NOT EXISTS ("
-            "SELECT 1 FROM sentences m JOIN events e ON e.sentence_id = m.id WHERE m.group_id = s.group_id "
-            "AND e.annotator = ? AND +e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL) "
+            "SELECT 1 FROM current_labels c WHERE c.group_id = s.group_id AND c.annotator = ?) "
             "ORDER BY s.idx LIMIT 1",
             (doc_id, after_index, annotator),
         ).fetchone()
@@ -73,7 +68,7 @@ class Queries:
         """This annotator's count of labeled groups per current label."""
         return dict(
             self.conn.execute(
-                "SELECT label, count(*) FROM (" + _CURRENT_LABELS.format(where="AND e.annotator = ?") + ") GROUP BY label",
+                "SELECT label, count(*) FROM current_labels WHERE annotator = ? GROUP BY label",
                 (annotator,),
             )
         )
@@ -81,19 +76,12 @@ class Queries:
     def team_progress(self) -> tuple[int, int]:
         """(groups labeled by anyone, annotators who labeled): what the whole team has done."""
         return self.conn.execute(
-            "SELECT count(DISTINCT s.group_id), count(DISTINCT e.annotator) FROM events e "
-            "JOIN sentences s ON s.id = e.sentence_id WHERE e.kind = 'label' AND e.undone = 0"
+            "SELECT count(DISTINCT group_id), count(DISTINCT annotator) FROM current_labels"
         ).fetchone()
 
     def labeled_groups(self) -> set[int]:
         """Groups with a live label from anyone."""
-        return {
-            row[0]
-            for row in self.conn.execute(
-                "SELECT DISTINCT s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
-                "WHERE e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL"
-            )
-        }
+        return {row[0] for row in self.conn.execute("SELECT DISTINCT group_id FROM current_labels")}
 
     def decision_comment(self, group_id: int) -> str | None:
         """The reviewer's comment on a unit's current decision."""

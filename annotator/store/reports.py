@@ -16,13 +16,17 @@ class Reports:
     conn: sqlite3.Connection
 
     def current_labels(self, typed_only: bool = False) -> Iterator[tuple[int, str, str, int, str]]:
-        """(group, annotator, label, sentence id, latest) for every group and annotator with a live label, by group.
-        With `typed_only`, without the current labels that are accepted suggestions."""
-        if not typed_only:
-            return self.conn.execute(_CURRENT_LABELS.format(where=""))
-        current = _CURRENT_LABELS.replace("e.sentence_id,", "e.sentence_id, e.source,", 1).format(where="")
-        return self.conn.execute(f"SELECT grp, annotator, label, sentence_id, latest FROM ({current}) "
-                                 "WHERE source IS NULL ORDER BY grp")
+        """(group, annotator, label, sentence id, latest) for every group and annotator with a live label, by
+        group then annotator. With `typed_only`, without the current labels that are accepted suggestions."""
+        return self.conn.execute(_CURRENT_LABELS + ("WHERE e.source IS NULL " if typed_only else "")
+                                 + "ORDER BY c.group_id, c.annotator")
+
+    def votes(self, typed_only: bool = False) -> Iterator[tuple[int, str, str]]:
+        """(group, annotator, label) of every current label, by group then annotator: current_labels
+        without the look at each label's event, when `typed_only` does not need it."""
+        if typed_only:
+            return (row[:3] for row in self.current_labels(typed_only))
+        return self.conn.execute("SELECT group_id, annotator, label FROM current_labels ORDER BY group_id, annotator")
 
     def units_with_votes(self) -> Iterator[tuple]:
         """Per labeled group, in group order: (group, [(annotator, label)], (decision, by) or None,
@@ -44,7 +48,7 @@ class Reports:
             # the first member and how many documents hold the group, in one look at its members:
             # packed as first * 2^22 + documents (ids stay far below 2^41)
             "  (SELECT min(id) * 4194304 + count(DISTINCT doc_id) FROM sentences WHERE group_id = c.grp) AS packed "
-            "  FROM (" + _CURRENT_LABELS.format(where="") + ") c GROUP BY c.grp"
+            "  FROM (" + _CURRENT_LABELS + "ORDER BY c.group_id, c.annotator) c GROUP BY c.grp"
             ") u JOIN sentences f ON f.id = (u.packed >> 22) JOIN documents d ON d.id = f.doc_id "
             # the original: the earliest document holding the group (one document: that one)
             "JOIN documents o ON o.id = CASE WHEN (u.packed & 4194303) = 1 THEN f.doc_id ELSE ("
@@ -79,7 +83,7 @@ class Reports:
         cursor = self.conn.execute(
             'SELECT d.name, s.idx, s.start, s."end", s.text, c.label, c.annotator, '
             "substr(c.latest, 1, instr(c.latest, char(31)) - 1), c.grp, d.source, d.published "
-            "FROM (" + _CURRENT_LABELS.format(where="") + ") c JOIN sentences s ON s.id = c.sentence_id "
+            "FROM (" + _CURRENT_LABELS + ") c JOIN sentences s ON s.id = c.sentence_id "
             "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
         )
         for doc, index, start, end, text, label, annotator, created_at, group, source, published in cursor:
@@ -97,27 +101,27 @@ class Reports:
             "'label', c.label, 'annotator', c.annotator, 'note', NULL, "
             "'created_at', substr(c.latest, 1, instr(c.latest, char(31)) - 1), 'group', c.grp, "
             "'source', d.source, 'published', d.published), c.grp, c.annotator, c.label "
-            "FROM (" + _CURRENT_LABELS.format(where="") + ") c JOIN sentences s ON s.id = c.sentence_id "
+            "FROM (" + _CURRENT_LABELS + ") c JOIN sentences s ON s.id = c.sentence_id "
             "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
         )
 
     def counts(self) -> dict:
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
         hidden = one("SELECT count(*) FROM sentences WHERE doc_id IN " + _HIDDEN)
-        labels = {}
-        annotators = {}
-        labeled = set()
-        for grp, annotator, label, _sid, _at in self.current_labels():
-            labels[label] = labels.get(label, 0) + 1
-            annotators[annotator] = annotators.get(annotator, 0) + 1
-            labeled.add(grp)
+        labels: dict[str, int] = {}
+        annotators: dict[str, int] = {}
+        for annotator, label, count in self.conn.execute(
+            "SELECT annotator, label, count(*) FROM current_labels GROUP BY annotator, label"
+        ):
+            labels[label] = labels.get(label, 0) + count
+            annotators[annotator] = annotators.get(annotator, 0) + count
         return {
             "documents": one("SELECT count(*) FROM documents WHERE importing IS NULL"),
             # a group is named by its first member, and the sentences of a file still being imported are
             # each a group of their own: both counts are an index count less those hidden sentences
             "sentences": one("SELECT count(*) FROM sentences") - hidden,
             "groups": one("SELECT count(*) FROM sentences WHERE group_id = id") - hidden,
-            "labeled": len(labeled),
+            "labeled": one("SELECT count(DISTINCT group_id) FROM current_labels"),
             "labels": labels,
             "annotators": annotators,
             "events": one("SELECT count(*) FROM events"),

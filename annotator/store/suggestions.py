@@ -79,24 +79,10 @@ class Suggestions:
 
     def suggested_groups(self) -> set[int]:
         """Units whose current label from someone came from an accepted suggestion."""
-        candidates = {g for (g,) in self.conn.execute(
-            "SELECT DISTINCT s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
-            "WHERE e.source IS NOT NULL AND e.kind = 'label' AND e.undone = 0")}
-        if len(candidates) > 20_000:  # accepting is common: one pass over every current label
-            typed = {(g, who) for g, who, *_ in self.current_labels(typed_only=True)}
-            return {g for g, who, *_ in self.current_labels() if (g, who) not in typed}
-        found = set()
-        for group in candidates:  # else unit by unit: is someone's latest label on it an accepted one?
-            latest: dict[str, str | None] = {}
-            for who, source in self.conn.execute(
-                "SELECT e.annotator, e.source FROM sentences m JOIN events e ON e.sentence_id = m.id "
-                "WHERE m.group_id = ? AND +e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL "
-                "ORDER BY e.created_at, e.uid", (group,),
-            ):
-                latest[who] = source
-            if any(source is not None for source in latest.values()):
-                found.add(group)
-        return found
+        return {g for (g,) in self.conn.execute(
+            "SELECT DISTINCT c.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            "JOIN current_labels c ON c.group_id = s.group_id AND c.annotator = e.annotator AND c.event_id = e.id "
+            "WHERE e.source IS NOT NULL AND e.kind = 'label'")}
 
     # -- rules ------------------------------------------------------------------------------
 
