@@ -202,6 +202,97 @@ class Votes:
             self.labels.extend([codes[x] if x in codes else codes.setdefault(x, len(codes)) for x in labels])
 
 
+class Tally:
+    """The agreement figures of a data card (units labeled by two or more, alpha, Fleiss' kappa over
+    the units labeled by all, observed agreement, disagreements, units per annotator), from votes
+    that come unit by unit, as an export streams them. Each slice of `batch` votes is reduced to
+    sums and let go, so memory stays flat however many labels there are."""
+
+    def __init__(self, labels: Sequence[str] = LABELS, batch: int = 200_000):
+        self.votes = Votes(labels)
+        self.batch = batch
+        self.last: int | None = None
+        self.units = self.disagreements = 0
+        self.observed = 0.0  # sum over units of the share of agreeing pairs
+        self.disagree = 0.0  # alpha's sum over units of (m^2 - sum of n_c^2) / (m - 1)
+        self.values = np.zeros(0)  # alpha's pairable values per label
+        self.per_annotator = np.zeros(0, dtype=np.int64)  # units labeled, shared or not
+        self.sharing: set[int] = set()  # annotators with a vote on a unit labeled by two or more
+        self.by_raters: dict[int, list] = {}  # raters -> [units, sum of P_i, label totals], for Fleiss
+
+    def add(self, unit: int, annotator: str, label: str) -> None:
+        if unit != self.last:
+            if self.last is not None and unit < self.last:
+                raise ValueError("votes must come unit by unit, in unit order")
+            if len(self.votes.units) >= self.batch:
+                self._reduce()
+            self.last = unit
+        self.votes.add(unit, annotator, label)
+
+    def _reduce(self) -> None:
+        votes = self.votes
+        if not len(votes.units):
+            return
+        units = np.frombuffer(votes.units, dtype=np.int64)
+        people = np.frombuffer(votes.annotators, dtype=np.int16).astype(np.int64)
+        labels = np.frombuffer(votes.labels, dtype=np.int16).astype(np.int64)
+        width = len(votes.codes)
+        row = np.zeros(units.size, dtype=np.int64)
+        np.cumsum(units[1:] != units[:-1], out=row[1:])
+        counts = np.zeros((int(row[-1]) + 1, width))
+        np.add.at(counts, (row, labels), 1)
+        self.per_annotator = _grown(self.per_annotator, len(votes.people))
+        self.per_annotator += np.bincount(people, minlength=len(votes.people))
+        raters = counts.sum(axis=1)
+        shared = raters >= 2
+        self.sharing.update(np.unique(people[shared[row]]).tolist())
+        counts, raters = counts[shared], raters[shared]
+        self.units += len(counts)
+        squares = (counts * counts).sum(axis=1)
+        self.observed += float(((squares - raters) / (raters * (raters - 1))).sum())
+        self.disagreements += int(((counts > 0).sum(axis=1) > 1).sum())
+        self.disagree += float(((raters * raters - squares) / (raters - 1)).sum())
+        self.values = _grown(self.values, width) + counts.sum(axis=0)
+        for r in np.unique(raters).tolist():
+            chosen = raters == r
+            entry = self.by_raters.setdefault(int(r), [0, 0.0, np.zeros(0)])
+            entry[0] += int(chosen.sum())
+            entry[1] += float(((squares[chosen] - r) / (r * (r - 1))).sum())
+            entry[2] = _grown(entry[2], width) + counts[chosen].sum(axis=0)
+        codes, names = votes.codes, votes.people
+        self.votes = Votes(list(codes))
+        self.votes.people = names  # the same annotator codes in every slice
+
+    def figures(self) -> Agreement:
+        """The figures so far, as an Agreement (without pairs, per-label alpha and confusions)."""
+        self._reduce()
+        n = self.values.sum()
+        expected = n * n - (self.values ** 2).sum()
+        alpha = 1 - (n - 1) * self.disagree / expected if self.units and expected > 0 else None
+        raters = len(self.sharing)
+        fleiss = None
+        complete, summed, totals = self.by_raters.get(raters, (0, 0.0, np.zeros(0))) if raters >= 2 else (0, 0.0, None)
+        if complete:
+            shares = totals / (complete * raters)
+            chance = float((shares * shares).sum())
+            fleiss = None if chance == 1.0 else (summed / complete - chance) / (1 - chance)
+        names = self.votes.people
+        return Agreement(
+            units=self.units, annotators=sorted(p for p, i in names.items() if i in self.sharing),
+            krippendorff_alpha=None if alpha is None else float(alpha), gwet_ac1=None, fleiss_kappa=fleiss,
+            fleiss_units=complete, cohen_kappa={}, pair_units={},
+            observed_agreement=self.observed / self.units if self.units else None, per_label={}, confusion={},
+            disagreements=self.disagreements, labels=list(self.votes.codes),
+            labeled_by={p: int(self.per_annotator[i]) for p, i in names.items() if i < len(self.per_annotator)
+                        and self.per_annotator[i]},
+        )
+
+
+def _grown(values: np.ndarray, size: int) -> np.ndarray:
+    """values padded with zeros to `size` (a label or annotator first met in a later slice)."""
+    return values if len(values) >= size else np.concatenate([values, np.zeros(size - len(values), values.dtype)])
+
+
 def compute(rows: Iterable[tuple[int, str, str]], only: Sequence[str] | None = None,
             labels: Sequence[str] = LABELS) -> Agreement:
     """Agreement over (unit, annotator, label) rows: one current label per unit and annotator.

@@ -704,7 +704,6 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
     gold exports and counted on stderr.
     """
-    from annotator.agreement import compute_votes
     from annotator.export import ExportError, datacard, export, output_paths
 
     out = Path(out_path)
@@ -729,7 +728,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     if sum(report.rows.values()) == 0:
         click.echo("note: no labeled units to export; the file is empty", err=True)
     card_text = datacard(report, mode=mode, db_path=db_path, split=split, seed=seed,
-                         figures=compute_votes(report.votes))
+                         figures=report.votes.figures())
     if card:
         click.echo(card_text)
     else:

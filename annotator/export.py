@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from annotator.agreement import Votes
+from annotator.agreement import Tally
 from annotator.model import AMBIGUOUS, GUIDELINES, LABELS
 from annotator.store import LABEL_ROW_FIELDS, Store
 from annotator.wording import plural
@@ -42,7 +42,7 @@ class ExportReport:
     left_out: Counter = field(default_factory=Counter)  # reason -> units
     files: list[Path] = field(default_factory=list)
     coverage: Counter = field(default_factory=Counter)  # annotators per unit -> units exported
-    votes: Votes | None = None  # every current label met on the way, for the data card's agreement
+    votes: Tally | None = None  # every current label met on the way, for the data card's agreement
     suggested: int = 0  # rows whose unit someone labeled by accepting a suggestion
     by_source: dict = field(default_factory=dict)  # source -> Counter of labels exported
     source_split: dict = field(default_factory=dict)  # with --split-by source: source -> split name
@@ -58,7 +58,7 @@ def fields_for(mode: str) -> list[str]:
     return {"all": ALL_FIELDS, "majority": MAJORITY_FIELDS}.get(mode, GOLD_FIELDS)
 
 
-def unit_rows(store: Store, mode: str, left_out: Counter, collect: Votes | None = None,
+def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
               min_annotators: int = 1) -> Iterator[dict]:
     """One row per unit with a decided label (gold) or a majority label (majority). Without a review
     decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement."""
@@ -106,7 +106,7 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Votes | None 
         yield row
 
 
-def label_rows(store: Store, collect: Votes | None = None) -> Iterator[dict]:
+def label_rows(store: Store, collect: Tally | None = None) -> Iterator[dict]:
     """One row per current label of each annotator on each unit (the shape import-labels reads)."""
     fields = ALL_FIELDS  # store.label_rows yields its columns in this order
     for row in store.label_rows():
@@ -115,7 +115,7 @@ def label_rows(store: Store, collect: Votes | None = None) -> Iterator[dict]:
         yield dict(zip(fields, row))
 
 
-def records(store: Store, mode: str, left_out: Counter, collect: Votes | None = None,
+def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
             as_json: bool = False, min_annotators: int = 1) -> Iterator[tuple[dict | str, int, str]]:
     """(row, group, label) of every row to export. With as_json (mode all only), the row is a JSON
     line built by SQLite itself, which is several times faster than encoding a million dicts."""
@@ -323,7 +323,7 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
             raise ExportError(f"{path}: is a folder")
     fields = fields_for(mode)
     report = ExportReport()
-    report.votes = Votes()
+    report.votes = Tally()
     with store.snapshot(cache_mb=8):
         suggested = store.suggested_groups()
         rows = records(store, mode, report.left_out, report.votes, as_json=fmt == "jsonl",

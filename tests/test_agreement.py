@@ -2,6 +2,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from annotator import agreement
 
@@ -165,3 +167,36 @@ def test_alpha_by_part_equals_alpha_of_each_part():
                 table[u, int(v) - 1] += 1
     alpha, _ = agreement.alpha_by_part(table, np.zeros(12, dtype=np.int64), np.arange(12), 1)
     assert round(alpha[0], 3) == 0.743
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 12), st.sampled_from(["ann", "bob", "cy", "dee"]),
+                          st.sampled_from(["fact", "claim", "opinion", "advert", "other"])), max_size=150),
+       st.integers(1, 40))
+@example([(u, who, "claim" if u % 3 else "fact") for u in range(1, 7) for who in ("ann", "bob")], 5)
+@example([(1, "ann", "fact"), (1, "bob", "fact"), (2, "cy", "opinion"), (2, "dee", "other"), (3, "ann", "x")], 1)
+def test_the_streamed_tally_gives_the_figures_of_the_whole(votes, batch):
+    # one current label per unit and annotator, by unit: the order an export reads them in
+    rows = sorted({(unit, who): label for unit, who, label in votes}.items())
+    rows = [(unit, who, label) for (unit, who), label in rows]
+    tally = agreement.Tally(batch=batch)  # a slice of a few votes: many slices, new labels and people late
+    for row in rows:
+        tally.add(*row)
+    streamed, whole = tally.figures(), agreement.compute(rows)
+    assert streamed.units == whole.units
+    assert streamed.annotators == whole.annotators
+    assert streamed.labeled_by == whole.labeled_by
+    assert streamed.disagreements == whole.disagreements
+    assert streamed.fleiss_units == whole.fleiss_units
+    for name in ("krippendorff_alpha", "fleiss_kappa", "observed_agreement"):
+        a, b = getattr(streamed, name), getattr(whole, name)
+        assert (a is None) == (b is None), name
+        if a is not None:
+            assert a == pytest.approx(b, abs=1e-12), name
+
+
+def test_the_tally_wants_votes_in_unit_order():
+    tally = agreement.Tally()
+    tally.add(5, "ann", "fact")
+    with pytest.raises(ValueError):
+        tally.add(4, "bob", "fact")
