@@ -43,12 +43,13 @@ class Events:
 
     def insert_events(self, rows: Iterable[tuple]) -> int:
         """add_events inside the caller's transaction."""
-        return self.conn.executemany(  # rowcount leaves out what the triggers wrote
-            "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at) "
-            "VALUES (?,?,?,?,?,?,?)",
-            ((uid or uuid.uuid4().hex, sid, kind, who, label, note, created_at or now())
-             for sid, kind, who, label, note, created_at, uid in rows),
-        ).rowcount
+        with self.bulk_events():
+            return self.conn.executemany(
+                "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at) "
+                "VALUES (?,?,?,?,?,?,?)",
+                ((uid or uuid.uuid4().hex, sid, kind, who, label, note, created_at or now())
+                 for sid, kind, who, label, note, created_at, uid in rows),
+            ).rowcount
 
     def decide(self, group_id: int, reviewer: str, label: str, uid: str | None = None,
                created_at: str | None = None, comment: str | None = None) -> list[str]:
