@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from annotator.processes import process_running
+from annotator.processes import can_fork, forked_map, process_running
 
 DEFAULT_THRESHOLD = 90.0
 MIN_WORDS = 4
@@ -546,33 +546,19 @@ def _may_reach(a: np.ndarray, b: np.ndarray, threshold: float) -> np.ndarray:
 
 def _signed_chunks(chunks, signer: Signer, parallel: bool):
     """(ids, hashes, signature) of each chunk of (id, text, hash) rows, in order."""
-    import multiprocessing
-
     def split(chunk):
-        return (np.fromiter((r[0] for r in chunk), dtype=np.int64, count=len(chunk)),
-                np.fromiter((r[2] for r in chunk), dtype=np.int64, count=len(chunk)),
-                [r[1] for r in chunk])
+        return ((np.fromiter((r[0] for r in chunk), dtype=np.int64, count=len(chunk)),
+                 np.fromiter((r[2] for r in chunk), dtype=np.int64, count=len(chunk))), [r[1] for r in chunk])
 
-    workers = os.cpu_count() or 1
-    if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not parallel or not can_fork():
         for chunk in chunks:
-            chunk_ids, chunk_hashes, texts = split(chunk)
+            (chunk_ids, chunk_hashes), texts = split(chunk)
             yield chunk_ids, chunk_hashes, _signature(texts, signer)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     global _FORKED_SIGNER
-    _FORKED_SIGNER = signer
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        waiting = []
-        for chunk in chunks:  # this process reads the next chunks while the workers sign
-            chunk_ids, chunk_hashes, texts = split(chunk)
-            waiting.append((chunk_ids, chunk_hashes, pool.submit(_signature_in_worker, texts)))
-            while len(waiting) > 2 * workers:
-                chunk_ids, chunk_hashes, future = waiting.pop(0)
-                yield chunk_ids, chunk_hashes, future.result()
-        for chunk_ids, chunk_hashes, future in waiting:
-            yield chunk_ids, chunk_hashes, future.result()
+    _FORKED_SIGNER = signer  # the workers inherit it: forked, not pickled
+    for (chunk_ids, chunk_hashes), signed in forked_map(_signature_in_worker, map(split, chunks)):
+        yield chunk_ids, chunk_hashes, signed
 
 
 _FORKED_SIGNER: Signer | None = None

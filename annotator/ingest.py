@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from annotator import dedup, readers, segment
 from annotator.model import Document, InputError
-from annotator.processes import process_running
+from annotator.processes import can_fork, forked_map, process_running
 from annotator.store import Store
 from annotator.store.connection import folder_of
 from annotator.wording import plural
@@ -134,24 +134,13 @@ def _prepared(files: list[tuple[Path, str]], sizes: list[int], fmt: str | None, 
     """For each file, in order: its documents read and segmented by worker processes (both cores
     busy while this process stores), or None where the file is read here (Parquet, which streams,
     or an import too small to be worth the workers). At most a few files are read ahead."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    workers = os.cpu_count() or 1
     parallel = [readers.format_of(path, fmt) != "parquet" for path, _name in files]
-    if workers < 2 or sum(sizes) < PARALLEL_BYTES or sum(parallel) < 2 \
-            or "fork" not in multiprocessing.get_all_start_methods():
+    if sum(sizes) < PARALLEL_BYTES or sum(parallel) < 2 or not can_fork():
         yield from (None for _ in files)
         return
-    ahead = 2 * workers
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        pending: dict[int, object] = {}
-        upcoming = iter(i for i, ok in enumerate(parallel) if ok)
-        for i in range(len(files)):
-            while len(pending) < ahead and (j := next(upcoming, None)) is not None:
-                path, name = files[j]
-                pending[j] = pool.submit(_read_and_segment, (path, name, fmt, encoding))
-            yield pending.pop(i).result() if i in pending else None
+    tasks = (((path, name, fmt, encoding) if ok else None) for (path, name), ok in zip(files, parallel))
+    for _tag, prepared in forked_map(_read_and_segment, ((None, task) for task in tasks)):
+        yield prepared
 
 
 def _size(path: Path) -> int:
