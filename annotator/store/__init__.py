@@ -3,7 +3,8 @@
 Labels, notes and review decisions are one append-only table of events. The label of a group
 for an annotator is that annotator's latest live (not undone) label event on any member of
 the group, so grouping edits (split, join) never rewrite history: labels stay with the sentence
-that received them and follow it into whatever group it belongs to.
+that received them and follow it into whatever group it belongs to. That current label is kept in
+the table current_labels by triggers (connection.py), so reading it never searches the events.
 """
 
 from __future__ import annotations
