@@ -67,12 +67,17 @@ CREATE TABLE IF NOT EXISTS current_labels (
 _LIVE = "+e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL"  # + : found through sentences or ids, not kind
 _LATER = ("(SELECT created_at || char(31) || uid FROM events WHERE id = current_labels.event_id) < "
           "(SELECT created_at || char(31) || uid FROM events WHERE id = excluded.event_id)")
-# the latest live label per annotator among the members of group {group} (for annotator {who} only)
-_BEST = (
-    "SELECT grp, annotator, id, label FROM (SELECT s.group_id AS grp, e.annotator, e.id, e.label, "
-    "max(e.created_at || char(31) || e.uid) FROM sentences s JOIN events e ON e.sentence_id = s.id "
-    "WHERE s.group_id = {group} AND {who} AND " + _LIVE + " GROUP BY e.annotator)"
-)
+
+
+def _best(where: str, per: str = "e.annotator") -> str:
+    """(group, annotator, event id, label): the latest live label of the members of a group (or of
+    every group, per "s.group_id, e.annotator") among the events `where` picks."""
+    return ("SELECT grp, annotator, id, label FROM (SELECT s.group_id AS grp, e.annotator, e.id, e.label, "
+            "max(e.created_at || char(31) || e.uid) FROM sentences s JOIN events e ON e.sentence_id = s.id "
+            f"WHERE {where} AND {_LIVE} GROUP BY {per})")
+
+
+
 _UPSERT = (" ON CONFLICT(group_id, annotator) DO UPDATE SET event_id = excluded.event_id, "
            "label = excluded.label WHERE " + _LATER)
 _CURRENT_TRIGGERS = {
@@ -91,7 +96,7 @@ _CURRENT_TRIGGERS = {
         "DELETE FROM current_labels WHERE group_id = (SELECT group_id FROM sentences WHERE id = OLD.sentence_id) "
         "AND annotator = OLD.annotator AND event_id = OLD.id; "
         "INSERT OR IGNORE INTO current_labels(group_id, annotator, event_id, label) "
-        + _BEST.format(group="(SELECT group_id FROM sentences WHERE id = OLD.sentence_id)", who="e.annotator = OLD.annotator")
+        + _best("s.group_id = (SELECT group_id FROM sentences WHERE id = OLD.sentence_id) AND e.annotator = OLD.annotator")
         + "; INSERT INTO current_labels(group_id, annotator, event_id, label) "
         "SELECT group_id, NEW.annotator, NEW.id, NEW.label FROM sentences WHERE id = NEW.sentence_id "
         "AND NEW.kind = 'label' AND NEW.undone = 0 AND NEW.label IS NOT NULL" + _UPSERT + "; END"
@@ -106,7 +111,7 @@ _CURRENT_TRIGGERS = {
         "(SELECT annotator FROM events WHERE sentence_id = NEW.id) "
         "AND event_id IN (SELECT id FROM events WHERE sentence_id = NEW.id); "
         "INSERT OR IGNORE INTO current_labels(group_id, annotator, event_id, label) "
-        + _BEST.format(group="OLD.group_id", who="e.annotator IN (SELECT annotator FROM events WHERE sentence_id = NEW.id)")
+        + _best("s.group_id = OLD.group_id AND e.annotator IN (SELECT annotator FROM events WHERE sentence_id = NEW.id)")
         + "; INSERT INTO current_labels(group_id, annotator, event_id, label) "
         "SELECT NEW.group_id, annotator, id, label FROM (SELECT e.annotator, e.id, e.label, "
         "max(e.created_at || char(31) || e.uid) FROM events e WHERE e.sentence_id = NEW.id AND " + _LIVE
@@ -274,6 +279,9 @@ class Connection:
         if readonly:
             if version is None:
                 raise StoreError(f"{self.path}: read-only and not an annotator database")
+            if version < SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: read-only, and its schema (version {version}) must first be upgraded "
+                                 f"to {SCHEMA_VERSION}: open it once with write access")
             return
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             self.conn.execute("PRAGMA journal_mode = WAL")
@@ -366,16 +374,14 @@ class Connection:
         self._current_triggers(True)
         self.conn.execute(
             "INSERT INTO current_labels(group_id, annotator, event_id, label) "
-            + _BEST.format(group="s.group_id", who="e.id > ?").replace("GROUP BY e.annotator", "GROUP BY s.group_id, e.annotator")
-            + " WHERE true" + _UPSERT, (last,),
+            + _best("e.id > ?", per="s.group_id, e.annotator") + " WHERE true" + _UPSERT, (last,),
         )
 
     def rebuild_current_labels(self) -> None:
         """Derive every unit's current labels afresh from the events, inside the caller's transaction."""
         self.conn.execute("DELETE FROM current_labels")
         self.conn.execute(
-            "INSERT INTO current_labels(group_id, annotator, event_id, label) " + _BEST.format(group="s.group_id", who="1")
-            .replace("GROUP BY e.annotator", "GROUP BY s.group_id, e.annotator")
+            "INSERT INTO current_labels(group_id, annotator, event_id, label) " + _best("1", per="s.group_id, e.annotator")
         )
 
     @contextmanager
