@@ -117,6 +117,7 @@ async def measure(path: Path, labels: int = 500, copy: bool = True) -> dict:
                 handled.append(handling)
         app.writer.wait()
         stored = app.store.query("SELECT count(*) FROM events WHERE annotator = 'bench'")[0][0]
+    app.close_writer()  # as `annotator` does on the way out: a retrain still running in the background stops
     if copy:
         clean(work)
     latencies.sort()
