@@ -790,11 +790,11 @@ def _band_rows(keys: np.ndarray, short_keys: np.ndarray, owners: np.ndarray, sho
     so no copy of all the keys is made."""
     if owners.size and int(owners.max()) >= 2**32:
         raise ValueError("sentence ids from 2^32 on cannot be stored with their band keys")
-    tops = (keys >> 28).astype(np.int8)  # the signed high four bits of each 32-bit key
-    for top in range(-8, 8):  # ascending
+    step = max(1, _ROW_BLOCK // 8)  # rows at a time: no array over all keys (the writer runs at the peak)
+    for top in range(-8, 8):  # ascending by the signed high four bits of each 32-bit key
         parts = []
-        for start in range(0, len(keys), _ROW_BLOCK):  # a block of rows at a time: no mask of all keys
-            rows, columns = np.nonzero(tops[start : start + _ROW_BLOCK] == top)
+        for start in range(0, len(keys), step):
+            rows, columns = np.nonzero((keys[start : start + step] >> 28) == top)
             rows += start
             parts.append((keys[rows, columns].astype(np.int64) << 32) | owners[rows])
         short = (short_keys >> 28) == top
