@@ -2,8 +2,9 @@
 the screen, while SENTENCES synthetic sentences are imported and grouped.
 
 usage: python benchmarks/import_load.py [SENTENCES]      (default 1000000)
-Prints: labels given, stored, lost and failed; how long a label waited to commit (p50, p99, max);
-the screen's keypress latency during the import; the import's time alone and under this load.
+Prints: labels given, stored, lost and failed; kept current labels that differ from the events; how
+long a label waited to commit (p50, p99, max); the screen's keypress latency during the import; the
+import's time alone and under this load.
 """
 
 from __future__ import annotations
@@ -156,6 +157,15 @@ def main() -> None:
             failed += len(result["failed"])
             unlanded += result["unlanded"]
             stored += conn.execute("SELECT count(*) FROM events WHERE annotator = ?", (f"annotator-{n}",)).fetchone()[0]
+        # labels were given while the grouping moved sentences between groups: the kept current labels
+        # must still be what the events say
+        derived = ("SELECT grp, annotator, id FROM (SELECT s.group_id AS grp, e.annotator, e.id, "
+                   "max(e.created_at || char(31) || e.uid) FROM events e JOIN sentences s ON s.id = e.sentence_id "
+                   "WHERE e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL GROUP BY 1, 2)")
+        kept = "SELECT group_id, annotator, event_id FROM current_labels"
+        mismatched = conn.execute(f"SELECT (SELECT count(*) FROM ({derived} EXCEPT {kept})) + "
+                                  f"(SELECT count(*) FROM ({kept} EXCEPT {derived}))").fetchone()[0]
+        current = conn.execute("SELECT count(*) FROM current_labels").fetchone()[0]
         waits = all_waits
         keys = json.loads((tmp / "screen.json").read_text())["latencies"]
         slower = loaded / alone - 1
@@ -166,6 +176,7 @@ def main() -> None:
     print("|---|---|---:|")
     print(f"| labels given / stored | all stored | {given:,} / {stored:,} |")
     print(f"| labels lost or failed | 0 | {given - stored + failed + unlanded} |")
+    print(f"| current labels that differ from what the events say (of {current:,}) | 0 | {mismatched} |")
     print(f"| label commit wait, median / p99 / max | p99 < 1 s | {statistics.median(waits) * 1000:.0f} ms / "
           f"{percentile(waits, 0.99) * 1000:.0f} ms / {max(waits) * 1000:.0f} ms |")
     print(f"| screen keypress latency during the import, median / p99 ({len(keys)} keys) | p99 < 50 ms | "
