@@ -7,7 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 
-from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS, LATEST
+from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS, LABELED_UNITS, LATEST
 
 
 _HIDDEN = "(SELECT id FROM documents WHERE importing IS NOT NULL)"  # files still being imported
@@ -112,7 +112,7 @@ class Reports:
         # the two passes over every current label run at once, the first on a connection of its own
         # (SQLite lets go of the interpreter while it reads): ten million labels take half the time
         per_label = _aside(self, "SELECT annotator, label, count(*) FROM current_labels GROUP BY annotator, label")
-        labeled = one("SELECT count(*) FROM (SELECT group_id FROM current_labels NOT INDEXED GROUP BY group_id)")
+        labeled = one(LABELED_UNITS)
         labels: dict[str, int] = {}
         annotators: dict[str, int] = {}
         for annotator, label, count in per_label():
@@ -124,7 +124,6 @@ class Reports:
             # each a group of their own: both counts are an index count less those hidden sentences
             "sentences": one("SELECT count(*) FROM sentences") - hidden,
             "groups": one("SELECT count(*) FROM sentences WHERE group_id = id") - hidden,
-            # counted in the table's own (group) order: count(DISTINCT) would sort them all again
             "labeled": labeled,
             "labels": labels,
             "annotators": annotators,
