@@ -13,7 +13,7 @@ import click
 
 from annotator import dedup, readers
 from annotator.ingest import import_paths
-from annotator.store import Store, StoreError, default_path
+from annotator.store import Store, StoreError, connection, default_path
 from annotator.wording import plural
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -74,6 +74,7 @@ def main(ctx: click.Context, db_path: str | None) -> None:
     With no command, opens the annotation screen on the default database (annotations.db,
     or $ANNOTATOR_DB), importing the bundled sample corpus first if it holds no documents yet.
     """
+    connection.on_upgrade = lambda message: click.echo(message, err=True)
     if db_path:
         ctx.default_map = _db_defaults(main, db_path)  # becomes every command's own --db default
     if ctx.invoked_subcommand is None:

@@ -290,3 +290,21 @@ def test_one_process_never_takes_the_same_time_twice():
 
     times = [now() for _ in range(200)]
     assert times == sorted(times) and len(set(times)) == 200
+
+
+def test_a_version_4_database_gets_its_current_labels_and_says_so(db_path, tmp_path):
+    build(db_path, tmp_path)
+    built = db_path
+    expected = json.loads(run("stats", "--json", "--db", built).output)
+    conn = sqlite3.connect(built)  # as version 4 left it: no table of current labels, no triggers
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE current_labels")
+    conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    result = run("stats", "--json", "--db", built)
+    assert result.stderr == (f"{built}: upgrading the database from schema version 4 to 5 "
+                             "(once; a large file takes a while)\n")
+    assert json.loads(result.stdout) == expected  # the same labels, now read from the derived table
+    assert expected["labels"] and run("stats", "--json", "--db", built).stderr == ""  # upgraded once

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +20,9 @@ SCHEMA_VERSION = 5  # 2: events keep their identity (AUTOINCREMENT) and outlive 
 # 4: a document keeps only the text between its sentences (spliced = 1), and band keys are 32 bits:
 #    a third smaller per sentence; exact copies are found through the hashes table, not an index
 # 5: the current label of each unit per annotator is kept in a table (current_labels), by triggers
+# Told, before an older database is upgraded, what is about to happen (the command line shows it on
+# stderr): deriving the current labels of a file with millions of label events takes a while.
+on_upgrade: Callable[[str], None] | None = None
 DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_S = 10.0
 
@@ -289,6 +292,9 @@ class Connection:
         self.conn.execute("PRAGMA cache_size = -65536")  # 64 MB of pages: big imports stay linear
         self.conn.execute("PRAGMA foreign_keys = ON")
         if version != SCHEMA_VERSION:
+            if version and on_upgrade is not None:
+                on_upgrade(f"{self.path}: upgrading the database from schema version {version} to {SCHEMA_VERSION} "
+                           "(once; a large file takes a while)")
             with self.transaction():
                 if version:
                     self._migrate(version)
