@@ -371,7 +371,8 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     short_keys, short_owners = pending.short_keys[short_keep], row_of_signed_row[pending.short_owners[short_keep]]
     norms = pending.norms
     del pending, keep, row_of_signed_row, short_keep
-    keys_written = _KeyWriter(store, _band_rows(keys, short_keys, ids[signed], short_owners), _hash_rows(hashes, ids))
+    bands, hash_rows = _band_rows(keys, short_keys, ids[signed], short_owners), _hash_rows(hashes, ids)
+    keys_written = store.aside(lambda own: _write_keys(own, bands, hash_rows, own_connection=own is not store))
 
     lengths = norms.lengths[signed]
     pairs = bucket_pairs(keys, (short_keys, short_owners), lambda i, j: _may_reach(lengths[i], lengths[j], threshold))
@@ -419,7 +420,7 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     changed = np.flatnonzero((group_of != ids) & ~split)
     moved.extend(zip(ids[changed].tolist(), group_of[changed].tolist(), itertools.repeat(0)))
     moved.sort()
-    keys_written.wait()
+    keys_written()
     _save(store, ids, moved)
     return {"sentences": int(ids.size), "joined": int(changed.size)}
 
@@ -627,51 +628,20 @@ def _compact_rows(array: np.ndarray, keep: np.ndarray, block: int = _ROW_BLOCK) 
     return array[:kept]
 
 
-class _KeyWriter:
-    """Stores the band keys and hashes of the pending sentences, in short transactions, on a thread with
-    a connection of its own while this one finds the groups (SQLite lets go of the interpreter while
-    it writes, so the two share the cores). Written before the sentences are marked grouped, they are
-    not looked up until then: a crash leaves them pending, and their rows are written again."""
-
-    def __init__(self, store, bands, hash_rows):
-        self.failure: BaseException | None = None
-        if store.path == ":memory:":  # no second connection to the same database: written here
-            self.thread = None
-            self._write(store, bands, hash_rows)
-            return
-        import threading
-
-        self.thread = threading.Thread(target=self._run, args=(store.path, bands, hash_rows), daemon=True)
-        self.thread.start()
-
-    def _run(self, path, bands, hash_rows):
-        from annotator.store import Store
-
-        try:
-            own = Store(path)
-            own.conn.execute("PRAGMA cache_size = -8192")  # it only appends, in key order: 8 MB of pages do
-            try:
-                with own.fewer_checkpoints():
-                    self._write(own, bands, hash_rows)
-            finally:
-                own.close()
-        except BaseException as err:  # told to the grouping when it waits
-            self.failure = err
-
-    @staticmethod
-    def _write(store, bands, hash_rows):
+def _write_keys(store, bands, hash_rows, own_connection: bool) -> None:
+    """Store the band keys and hashes of the pending sentences, in short transactions. The grouping runs
+    this aside, on a connection of its own, while it finds the groups. Written before the sentences
+    are marked grouped, they are not looked up until then: a crash leaves them pending, and their
+    rows are written again."""
+    if own_connection:
+        store.conn.execute("PRAGMA cache_size = -8192")  # it only appends, in key order: 8 MB of pages do
+    with store.fewer_checkpoints():
         for codes in bands:
             with store.transaction():
                 store.add_bands(codes)
         for rows in hash_rows:
             with store.transaction():
                 store.add_hashes(rows)
-
-    def wait(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-        if self.failure is not None:
-            raise self.failure
 
 
 @contextmanager

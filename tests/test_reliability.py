@@ -137,3 +137,16 @@ def test_read_only_database_is_a_message(db_path):
     with pytest.raises(Exception) as err:
         store.add_event(1, "label", "ann", "fact")
     assert str(err.value) == f"{db_path}: database is read-only; cannot store changes"
+
+
+def test_work_aside_runs_on_its_own_connection_and_brings_back_its_result_or_error(db_path):
+    store = Store(db_path)
+    import_paths(store, [CORPUS / "wire-port-strike.txt"])
+    count = store.aside(lambda own: (own is not store, own.query("SELECT count(*) FROM documents")[0][0]))
+    assert count() == (True, 1)
+    failed = store.aside(lambda own: own.query("SELECT * FROM no_such_table"))
+    with pytest.raises(Exception) as err:
+        failed()
+    assert str(err.value) == f"{db_path}: database error: no such table: no_such_table"
+    memory = Store(":memory:")
+    assert memory.aside(lambda own: own is memory)() is True  # no second connection to a database in memory

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -23,6 +25,7 @@ SCHEMA_VERSION = 5  # 2: events keep their identity (AUTOINCREMENT) and outlive 
 # Told, before an older database is upgraded, what is about to happen (the command line shows it on
 # stderr): deriving the current labels of a file with millions of label events takes a while.
 on_upgrade: Callable[[str], None] | None = None
+R = TypeVar("R")
 DEFAULT_DB = "annotations.db"
 BUSY_TIMEOUT_S = 10.0
 
@@ -370,19 +373,6 @@ class Connection:
             if on:
                 self.conn.execute(sql)
 
-    @contextmanager
-    def bulk_events(self) -> Iterator[None]:
-        """Inside the caller's transaction: add many events without the per-row trigger (which costs
-        twice the insert itself), then bring the current labels up to date once from those added."""
-        (last,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
-        self._current_triggers(False)
-        yield
-        self._current_triggers(True)
-        self.conn.execute(
-            "INSERT INTO current_labels(group_id, annotator, event_id, label) "
-            + _best("e.id > ?", per="s.group_id, e.annotator") + " WHERE true" + _UPSERT, (last,),
-        )
-
     def rebuild_current_labels(self) -> None:
         """Derive every unit's current labels afresh from the events, inside the caller's transaction."""
         self.conn.execute("DELETE FROM current_labels")
@@ -391,13 +381,50 @@ class Connection:
         )
 
     @contextmanager
-    def triggers_off(self) -> Iterator[None]:
-        """Inside the caller's transaction: regroup every sentence without the per-row triggers, then
-        derive the current labels once."""
+    def triggers_off(self, added_only: bool = False) -> Iterator[None]:
+        """Inside the caller's transaction: change many rows without the per-row triggers (a trigger costs
+        SQLite as much as the insert itself), then bring the current labels up to date once: from the
+        events added meanwhile (`added_only`, for a bulk insert), else afresh from every event."""
+        (last,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone() if added_only else (0,)
         self._current_triggers(False)
         yield
-        self.rebuild_current_labels()
+        if added_only:
+            self.conn.execute("INSERT INTO current_labels(group_id, annotator, event_id, label) "
+                              + _best("e.id > ?", per="s.group_id, e.annotator") + " WHERE true" + _UPSERT, (last,))
+        else:
+            self.rebuild_current_labels()
         self._current_triggers(True)
+
+    def aside(self, work: Callable[[Connection], R]) -> Callable[[], R]:
+        """Start work(connection) on a thread with a connection of its own to the same file (SQLite lets
+        go of the interpreter while it reads and writes, so both go on at once). Returns a function
+        that waits for the result, raising what the work raised. A database in memory has no second
+        connection: the work runs here, at once."""
+        if self.path == ":memory:":
+            value = work(self)
+            return lambda: value
+        out: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                own = type(self)(self.path, create=False, timeout=self.timeout)
+                try:
+                    out["value"] = work(own)
+                finally:
+                    own.close()
+            except BaseException as err:  # raised where the result is waited for
+                out["error"] = err
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+
+        def wait() -> R:
+            thread.join()
+            if "error" in out:
+                raise out["error"]
+            return out.get("value")
+
+        return wait
 
     def _splice_documents(self) -> None:
         """Keep only the text between sentences of each document stored whole: its sentences hold the rest."""

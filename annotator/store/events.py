@@ -43,7 +43,7 @@ class Events:
 
     def insert_events(self, rows: Iterable[tuple]) -> int:
         """add_events inside the caller's transaction."""
-        with self.bulk_events():
+        with self.triggers_off(added_only=True):
             return self.conn.executemany(
                 "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at) "
                 "VALUES (?,?,?,?,?,?,?)",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS, LABELED_UNITS, LATEST
 
@@ -111,7 +110,8 @@ class Reports:
         hidden = one("SELECT count(*) FROM sentences WHERE doc_id IN " + _HIDDEN)
         # the two passes over every current label run at once, the first on a connection of its own
         # (SQLite lets go of the interpreter while it reads): ten million labels take half the time
-        per_label = _aside(self, "SELECT annotator, label, count(*) FROM current_labels GROUP BY annotator, label")
+        per_label = self.aside(
+            lambda own: own.query("SELECT annotator, label, count(*) FROM current_labels GROUP BY annotator, label"))
         labeled = one(LABELED_UNITS)
         labels: dict[str, int] = {}
         annotators: dict[str, int] = {}
@@ -131,31 +131,3 @@ class Reports:
             "decisions": one("SELECT count(*) FROM (" + _CURRENT_DECISIONS + ")"),
         }
 
-
-def _aside(store, sql: str) -> Callable[[], list[tuple]]:
-    """Start a read query on a thread with a connection of its own; the returned function waits for its
-    rows. A database in memory has no second connection: the query runs here."""
-    if store.path == ":memory:":
-        rows = store.conn.execute(sql).fetchall()
-        return lambda: rows
-    result: dict[str, object] = {}
-
-    def run() -> None:
-        conn = sqlite3.connect(store.path, timeout=store.timeout)
-        try:
-            result["rows"] = conn.execute(sql).fetchall()
-        except sqlite3.Error as err:
-            result["error"] = err
-        finally:
-            conn.close()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def rows() -> list[tuple]:
-        thread.join()
-        if "error" in result:
-            raise store._explain(result["error"])
-        return result["rows"]
-
-    return rows
