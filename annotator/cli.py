@@ -327,6 +327,7 @@ def annotate(db_path, annotator_name, doc_name, sample):
         if not click.confirm(f"{db_path} does not exist. Create a new database there?", default=False):
             raise click.ClickException(f"{db_path}: not created")
     store = Store(db_path)
+    store.require_writable("labeling")
     if not store.document_ids():
         if not (is_default or sample):
             raise click.ClickException(f"{db_path}: no documents yet; import some (annotator import PATH --db "
@@ -434,6 +435,7 @@ def review(db_path, annotator_name, include_single, auto_accept):
     from annotator.tui.app import AnnotatorApp
 
     store = Store(db_path, create=False)
+    store.require_writable("review")
     if auto_accept:
         store.patience = PATIENCE_S
         accepted = accept_consensus(store, store.project()["overlap"] or 2)

@@ -14,6 +14,7 @@ from annotator.store.connection import (
     DEFAULT_DB,
     SCHEMA_VERSION,
     Connection,
+    DiskFull,
     StoreError,
     default_path,
 )
@@ -28,7 +29,7 @@ from annotator.store.rows import DocumentRow, Event, SentenceRow
 from annotator.timestamps import now
 
 __all__ = [
-    "BUSY_TIMEOUT_S", "DEFAULT_DB", "LABEL_ROW_FIELDS", "SCHEMA_VERSION", "DocumentRow", "Event", "SentenceRow",
+    "BUSY_TIMEOUT_S", "DEFAULT_DB", "DiskFull", "LABEL_ROW_FIELDS", "SCHEMA_VERSION", "DocumentRow", "Event", "SentenceRow",
     "Store", "StoreError", "default_path", "now",
 ]
 

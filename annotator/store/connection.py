@@ -231,6 +231,14 @@ class StoreError(Exception):
     """A database problem told to the user in one line."""
 
 
+class DiskFull(StoreError):
+    """The disk (or the database's size limit) is full: nothing of the failed transaction was stored, and
+    the same write lands once there is room again."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+# the tables every annotator database has had since schema version 1 (besides meta)
+_OWN_TABLES = {"documents", "sentences", "events"}
 
 
 def default_path() -> str:
@@ -255,6 +263,7 @@ class Connection:
         self.path = str(path)
         self.timeout = timeout
         self.patience = patience  # seconds to keep retrying a busy database beyond the busy timeout
+        self.readonly = False
         if self.path != ":memory:":
             target = Path(self.path)
             if not target.exists() and not create:
@@ -265,26 +274,67 @@ class Connection:
                 raise StoreError(f"{self.path}: not a regular file (a device or a pipe?); give a database file")
             if not target.parent.exists():
                 raise StoreError(f"{self.path}: folder {target.parent} does not exist")
+            self._check_header(target)
+            # root may write where the mode bits say no, but never on a read-only mount; WAL also
+            # needs its -wal and -shm files beside the database
+            self.readonly = target.exists() and not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK))
         try:
-            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self.conn = self._connect()
             self.db = sqlite_utils.Database(self.conn)
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            self._setup()
+            self._setup(create)
         except sqlite3.DatabaseError as err:
             raise self._explain(err) from None
 
-    def _setup(self) -> None:
-        readonly = self.path != ":memory:" and os.path.exists(self.path) and not os.access(self.path, os.W_OK)
+    def require_writable(self, purpose: str) -> None:
+        """Raise StoreError when this database was opened read-only: `purpose` ("labeling") needs to write."""
+        if self.readonly:
+            raise StoreError(f"{self.path}: database is read-only (a read-only file, folder or mount); "
+                             f"{purpose} needs to write to it")
+
+    def _check_header(self, target: Path) -> None:
+        """Refuse, before SQLite touches it, a file that is not a SQLite database at all."""
+        try:
+            with target.open("rb") as file:
+                head = file.read(len(SQLITE_HEADER))
+        except FileNotFoundError:
+            return
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot read it ({err.strerror})") from None
+        if head and head != SQLITE_HEADER:
+            raise StoreError(f"{self.path}: not an annotator database (not a SQLite file at all); left unchanged")
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection that can write, or for a file that cannot be written (a read-only file, folder or
+        mount) one that only reads: no journal, no WAL switch, nothing created beside it."""
+        if not self.readonly:
+            return sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
+        uri = Path(self.path).resolve().as_uri()
+        conn = sqlite3.connect(f"{uri}?mode=ro", timeout=self.timeout, isolation_level=None,
+                               check_same_thread=False, uri=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            # a WAL database whose -shm cannot be made here: read the file as it stands, as nobody
+            # can be writing to it on a read-only mount
+            conn.close()
+            return sqlite3.connect(f"{uri}?immutable=1", timeout=self.timeout, isolation_level=None,
+                                   check_same_thread=False, uri=True)
+
+    def _setup(self, create: bool) -> None:
         version = self._schema_version()
         if version is not None and version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: database schema version {version} is newer than this annotator "
                 f"understands ({SCHEMA_VERSION}); upgrade annotator"
             )
-        self.readonly = readonly
-        if readonly:
+        if version is None and not create:
+            raise StoreError(f"{self.path}: an empty database, not an annotator database yet "
+                             "(import documents first: annotator import PATH)")
+        if self.readonly:
             if version is None:
-                raise StoreError(f"{self.path}: read-only and not an annotator database")
+                raise StoreError(f"{self.path}: read-only and empty: cannot create an annotator database there")
             if version < SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: read-only, and its schema (version {version}) must first be upgraded "
                                  f"to {SCHEMA_VERSION}: open it once with write access")
@@ -315,16 +365,21 @@ class Connection:
                 )
 
     def _schema_version(self) -> int | None:
-        has_meta = self.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-        ).fetchone()
-        if not has_meta:
-            others = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-            if others:
-                raise StoreError(f"{self.path}: a SQLite database, but not an annotator database")
+        """The schema version of an annotator database; None for an empty one. Anything else is refused
+        before a byte of it is written: another program's database may have a `meta` table too."""
+        tables = {name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
             return None
-        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else None
+        row = None
+        if "meta" in tables:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = row[0] if row else None
+        if not (isinstance(version, str) and version.isdigit() and int(version) >= 1 and _OWN_TABLES <= tables):
+            own = sorted(tables - {"sqlite_sequence", "sqlite_stat1"})
+            shown = ", ".join(own[:6]) + (f" and {len(own) - 6} more" if len(own) > 6 else "")
+            raise StoreError(f"{self.path}: a SQLite database of another program (tables: {shown}), "
+                             "not an annotator database; left unchanged")
+        return int(version)
 
     def _migrate(self, from_version: int) -> None:
         """Bring an older schema up to SCHEMA_VERSION, inside the setup transaction."""
@@ -439,8 +494,12 @@ class Connection:
         message = str(err)
         if "locked" in message or "busy" in message:
             return StoreError(f"{self.path}: database is locked by another process (waited {self.timeout:g} s); try again")
+        if "database or disk is full" in message:
+            return DiskFull(f"{self.path}: disk full while writing DB: nothing of this change was stored; "
+                            "free space and it can be stored")
         if "readonly" in message or "read-only" in message:
-            return StoreError(f"{self.path}: database is read-only; cannot store changes")
+            why = " (a read-only file, folder or mount)" if self.readonly else ""
+            return StoreError(f"{self.path}: database is read-only{why}; cannot store changes")
         if "not a database" in message or "malformed" in message:
             return StoreError(f"{self.path}: not an annotator database ({message})")
         if "unable to open" in message:
@@ -464,7 +523,7 @@ class Connection:
         try:
             yield
         except BaseException as err:
-            self.conn.execute("ROLLBACK")
+            self._roll_back()
             if isinstance(err, sqlite3.DatabaseError):
                 raise self._explain(err) from None
             raise
@@ -472,8 +531,17 @@ class Connection:
             try:
                 self.conn.execute("COMMIT")
             except sqlite3.DatabaseError as err:
-                self.conn.execute("ROLLBACK")
+                self._roll_back()
                 raise self._explain(err) from None
+
+    def _roll_back(self) -> None:
+        """Undo the open transaction, if SQLite has not already: a commit that fails for lack of space
+        ends it itself, and a second ROLLBACK's "no transaction is active" must not hide why it failed."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass  # the transaction is gone either way; the error that ended it is the one to tell
 
     @contextmanager
     def fewer_checkpoints(self, pages: int = 16384) -> Iterator[None]:
