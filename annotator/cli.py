@@ -279,14 +279,18 @@ def dupes_regroup(db_path, threshold):
 
 
 def run_app(app) -> None:
-    """Run a screen; whatever way it ends, the writes it handed over land before the command returns."""
+    """Run a screen; whatever way it ends, the writes it handed over land before the command returns,
+    unless the disk is full (the user chose to quit all the same): then it says how many did not."""
     try:
         app.run()
     finally:
         if app.writer is not None and app.writer.pending:
             click.echo(f"saving {plural(app.writer.pending, 'change')}...", err=True)
-        app.close_writer()
+        lost = app.close_writer()
         app.store.close()  # the last connection: SQLite folds the write-ahead log back into the file
+        if lost:
+            click.echo(f"error: {app.store.path}: disk full while writing DB: {plural(lost, 'change')} "
+                       "not saved", err=True)
 
 
 def ensure_documents(store: Store) -> None:

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from annotator.model import LABELS
-from annotator.store import SentenceRow, Store
+from annotator.store import DiskFull, SentenceRow, Store
 from annotator.timestamps import now
 from annotator.variants import Variant, variants
 from annotator.writer import ImmediateWriter
@@ -273,7 +273,9 @@ class Session:
     def _take_next(self, leaving: int | None = None) -> bool:
         """Lease the next document of the queue and open it at its first unit; False when none is left.
         What the annotator held in the document they are `leaving` and did not label goes back."""
-        self.writer.wait()  # this annotator's labels land first: routing must see them
+        if not self.writer.settle():  # this annotator's labels land first: routing must see them
+            raise DiskFull(f"{self.store.path}: disk full while writing DB: your labels are kept and retried; "
+                           "the next document is handed out once they are saved")
         doc = self.store.route_next(self.annotator, now(), done_doc=leaving)
         if doc is None:
             return False

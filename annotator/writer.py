@@ -2,8 +2,9 @@
 thread of their own, retried while another process (an import) holds the database's write lock.
 
 The screen hands a write over and moves on at once; it learns by callbacks when a write is still
-waiting after a few seconds and when it has landed. No write is dropped: a busy database is tried
-again until the write commits, and closing waits for whatever is still queued.
+waiting after a few seconds and when it has landed. No write is dropped while the process lives: a
+busy database is tried again until the write commits, a full disk is tried again (backing off) until
+there is room, and closing waits for whatever is still queued unless the disk is full.
 """
 
 from __future__ import annotations
@@ -15,11 +16,20 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from annotator.store import Store, StoreError
+from annotator.store import DiskFull, Store, StoreError
+from annotator.wording import plural
 
 Job = Callable[[Store], object]
 # a write still waiting after this long is reported (once), and reported again when it lands
 SLOW_S = 3.0
+# on a full disk, the first retry after this many seconds, doubling up to the second figure: a
+# freed disk is noticed within seconds, and a full one is not hammered
+FULL_RETRY_S = (0.1, 5.0)
+
+
+def disk_full_notice(pending: int, noun: str = "label") -> str:
+    """What the screens say while writes wait for disk space: `pending` writes, called `noun`s."""
+    return f"disk full: {plural(pending, noun)} not saved yet; free space, they are kept and retried"
 
 
 _LIVE: weakref.WeakSet = weakref.WeakSet()
@@ -49,11 +59,16 @@ class ImmediateWriter:
     def pending(self) -> int:
         return 0
 
+    full = False  # a full disk is raised to the caller at once
+
     def wait(self, timeout: float | None = None) -> bool:
         return True
 
-    def close(self) -> None:
-        pass
+    def settle(self, timeout: float | None = None) -> bool:
+        return True
+
+    def close(self) -> bool:
+        return True
 
 
 class BackgroundWriter:
@@ -61,62 +76,101 @@ class BackgroundWriter:
 
     def __init__(self, path: str, *, on_landed: Callable[[object, float], None] | None = None,
                  on_waiting: Callable[[object, float], None] | None = None,
-                 on_failed: Callable[[object, str], None] | None = None, attempt_s: float = 0.5):
+                 on_failed: Callable[[object, str], None] | None = None,
+                 on_full: Callable[[int, str], None] | None = None,
+                 on_room: Callable[[int], None] | None = None, attempt_s: float = 0.5):
+        """on_full(pending writes, message) is called when a write finds the disk full; on_room(kept) once
+        every write kept meanwhile has landed. The other callbacks are per write, with its key."""
         self.path = path
         self.on_landed, self.on_waiting, self.on_failed = on_landed, on_waiting, on_failed
+        self.on_full, self.on_room = on_full, on_room
         self.attempt_s = attempt_s
+        self.store: Store | None = None  # the writer's own connection, once its thread has opened it
         self.queue: queue.Queue[Write | None] = queue.Queue()
         self._pending = 0
-        self._lock = threading.Lock()
-        self._idle = threading.Event()
-        self._idle.set()
+        self._full = False  # the write at the head of the queue waits for disk space
+        self._kept = 0  # writes landed since the disk was last found full (told together when all land)
+        self._changed = threading.Condition()
+        self._stop = threading.Event()  # closing gives up on a full disk: stop retrying
+        self.given_up = 0  # writes not saved when closing gave up
         self.thread = threading.Thread(target=self._run, name="annotator-writer", daemon=True)
         self.thread.start()
         _LIVE.add(self)
 
     @property
     def pending(self) -> int:
-        with self._lock:
+        with self._changed:
             return self._pending
 
+    @property
+    def full(self) -> bool:
+        """True while writes wait for disk space."""
+        with self._changed:
+            return self._full
+
     def submit(self, job: Job, key: object = None) -> None:
-        with self._lock:
+        with self._changed:
             self._pending += 1
-            self._idle.clear()
         self.queue.put(Write(job, key))
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait until every write submitted so far has landed; False if `timeout` ran out first."""
-        return self._idle.wait(timeout)
+        with self._changed:
+            return self._changed.wait_for(lambda: self._pending == 0, timeout)
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until every write submitted so far has landed (True), or until the disk is full or
+        `timeout` runs out (False): what waits for disk space may wait for a person to free it."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._pending == 0 or self._full, timeout)
+            return self._pending == 0
 
     def close(self, timeout: float | None = None) -> bool:
-        """Land what is queued, then stop the thread. False if `timeout` ran out first."""
-        landed = self.wait(timeout)
+        """Land what is queued, then stop the thread. False if `timeout` ran out first, or if the disk
+        is full: the writes still queued are then given up (the caller says how many)."""
+        landed = self.settle(timeout)
+        if not landed:
+            with self._changed:
+                self.given_up = self._pending
+            self._stop.set()
         self.queue.put(None)
         if landed:
             self.thread.join(timeout)
         return landed
 
     def _run(self) -> None:
-        store = Store(self.path, create=False, timeout=self.attempt_s)
+        store = self.store = Store(self.path, create=False, timeout=self.attempt_s)
         try:
             while (write := self.queue.get()) is not None:
                 outcome = self._land(store, write)
-                with self._lock:  # counted before the caller hears of it, so `pending` is right then
+                with self._changed:  # counted before the caller hears of it, so `pending` is right then
                     self._pending -= 1
-                    if self._pending == 0:
-                        self._idle.set()
+                    kept = self._kept if self._pending == 0 else 0
+                    if kept:
+                        self._kept = 0
                 outcome()
+                if kept and self.on_room and not self._stop.is_set():
+                    self.on_room(kept)
+                with self._changed:  # those waiting wake once the reports are on their way
+                    self._changed.notify_all()
         finally:
             store.close()
 
     def _land(self, store: Store, write: Write) -> Callable[[], None]:
-        """Commit one write, trying again while the database is busy; returns the report to make."""
+        """Commit one write, trying again while the database is busy or the disk full; returns the
+        report to make."""
         started = time.monotonic()
         told = False
-        while True:
+        delay = FULL_RETRY_S[0]
+        while not self._stop.is_set():
             try:
                 write.job(store)
+            except DiskFull as err:
+                self._found_full(str(err))
+                if self._stop.wait(delay):
+                    break
+                delay = min(delay * 2, FULL_RETRY_S[1])
+                continue
             except StoreError as err:
                 message = str(err)
                 if "locked" not in message:  # not a busy database: it will not get better by waiting
@@ -127,5 +181,19 @@ class BackgroundWriter:
                     if self.on_waiting:
                         self.on_waiting(write.key, waited)
                 continue
+            with self._changed:
+                if self._full or self._kept:
+                    self._full = False
+                    self._kept += 1
             waited = time.monotonic() - started if told else 0.0
             return lambda: self.on_landed and self.on_landed(write.key, waited)
+        return lambda: None  # given up on closing: the caller counted what was not saved
+
+    def _found_full(self, message: str) -> None:
+        with self._changed:
+            first, pending = not self._full, self._pending
+        if first and self.on_full:
+            self.on_full(pending, message)
+        with self._changed:  # those waiting wake once the report is on its way
+            self._full = True
+            self._changed.notify_all()

@@ -11,7 +11,7 @@ from textual.app import App
 from annotator.store import Store
 from annotator.tui import preferences
 from annotator.wording import plural
-from annotator.writer import BackgroundWriter, ImmediateWriter
+from annotator.writer import BackgroundWriter, ImmediateWriter, disk_full_notice
 
 
 class AnnotatorApp(App):
@@ -31,6 +31,9 @@ class AnnotatorApp(App):
         self.writer = None
         self._loop = None
         self.retrainer = None
+        self._quitting = False  # `q` was pressed and waits for writes to land
+        # what the screen's writes are called in its notices
+        self.unsaved_noun = "decision" if mode == "review" else "label"
 
     def _start_writer(self):
         """Writes go to a thread of their own: the screen never waits for the database."""
@@ -42,9 +45,12 @@ class AnnotatorApp(App):
             return lambda *args: self._loop.call_soon_threadsafe(callback, *args)
 
         return BackgroundWriter(self.store.path, on_landed=later(self._landed), on_waiting=later(self._waiting),
-                                on_failed=later(self._failed))
+                                on_failed=later(self._failed), on_full=later(self._disk_full),
+                                on_room=later(self._room_again))
 
     def _landed(self, key, waited: float) -> None:
+        if not self.screen_stack:  # the screen has closed meanwhile
+            return
         landed = getattr(self.screen, "write_landed", None)
         if landed:
             landed(key)
@@ -58,25 +64,69 @@ class AnnotatorApp(App):
     def _failed(self, key, message: str) -> None:
         self.notify(f"Not saved: {message}", severity="error", timeout=10)
 
+    def _saving_changed(self) -> None:
+        if not self.screen_stack:
+            return
+        changed = getattr(self.screen, "saving_changed", None)
+        if changed:
+            changed()
+
+    def _disk_full(self, pending: int, message: str) -> None:
+        self.notify(disk_full_notice(self.writer.pending, self.unsaved_noun), severity="error", timeout=30)
+        self._saving_changed()
+        if self._quitting:
+            self._ask_to_quit()
+
+    def _room_again(self, kept: int) -> None:
+        self.notify(f"Saved: {plural(kept, self.unsaved_noun)} kept while the disk was full "
+                    f"{'is' if kept == 1 else 'are'} stored now.", timeout=8)
+        self._saving_changed()
+        if self._quitting:
+            self.exit()
+
     def quit_when_saved(self) -> None:
-        """Quit once every write has landed, saying so if some are still on their way."""
+        """Quit once every write has landed, saying so if some are still on their way. While the disk
+        is full they may never land: the user is told that quitting loses them, and chooses."""
         pending = self.writer.pending if self.writer else 0
         if not pending:
             self.exit()
             return
+        self._quitting = True
+        if self.writer.full:
+            self._ask_to_quit()
+            return
         self.notify(f"Saving {plural(pending, 'change')} before quitting...", timeout=30)
 
         def wait() -> None:
-            self.writer.wait()
-            self._loop.call_soon_threadsafe(self.exit)
+            if self.writer.settle():
+                self._loop.call_soon_threadsafe(self.exit)
+            # else the disk is full: its report asks whether to quit
 
         self.run_worker(wait, thread=True, exclusive=True)
 
-    def close_writer(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
+    def _ask_to_quit(self) -> None:
+        from annotator.tui.screens.quit_unsaved import QuitUnsavedScreen
+
+        if isinstance(self.screen, QuitUnsavedScreen):
+            return
+
+        def chosen(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+            else:
+                self._quitting = False
+
+        self.push_screen(QuitUnsavedScreen(self.writer.pending, self.unsaved_noun), chosen)
+
+    def close_writer(self) -> int:
+        """Stop the writer once its writes land (not waiting for a full disk). Returns how many writes
+        were not saved."""
+        lost = 0
+        if self.writer is not None and not self.writer.close():
+            lost = self.writer.given_up
         if self.retrainer is not None:
             self.retrainer.stop()
+        return lost
 
     def labeled(self) -> None:
         """A label was given: every `retrain-every` labels the model retrains in the background."""

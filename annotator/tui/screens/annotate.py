@@ -16,6 +16,7 @@ from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import FindScreen, NoteScreen, NumberScreen, shorten
 from annotator.tui.screens.team import ProgressScreen
 from annotator.wording import plural
+from annotator.writer import disk_full_notice
 
 # sentences rendered before and after the current one: a huge document stays fast, and since
 # labeling moves forward, the window reaches further ahead, so it is rebuilt seldom
@@ -230,7 +231,9 @@ class AnnotateScreen(Screen):
         lines = []
         if session.view is not None:
             lines.append(f"[b]view: {session.view}[/b] (v for more)")
-        if session.saving:
+        if session.writer.full:
+            lines.append(f"[b $error]{disk_full_notice(session.writer.pending)}[/]")
+        elif session.saving:
             lines.append(f"[i]saving {plural(len(session.saving), 'sentence')}...[/i]")
         if s is not None:
             label = session.labels.get(session.index)
@@ -258,7 +261,9 @@ class AnnotateScreen(Screen):
                       f"yours: {label or 'none'}"]
             if s is not None and session.other_documents():
                 status.append(f"in {plural(session.other_documents() + 1, 'document')}")
-            if session.saving:
+            if session.writer.full:
+                status.append(f"[b $error]disk full: {session.writer.pending} not saved[/]")
+            elif session.saving:
                 status.append("[i]saving...[/i]")
             self.query_one("#status", Static).update(" · ".join(status), layout=False)
 
@@ -275,8 +280,8 @@ class AnnotateScreen(Screen):
             result = change()
         except StoreError as err:
             self.notify(str(err), severity="error", timeout=8)
-            return
-        self.redraw(before)
+            result = None
+        self.redraw(before)  # what was done before the error (a label handed to the writer) shows
         return result
 
     def action_label(self, label: str) -> None:
@@ -400,6 +405,10 @@ class AnnotateScreen(Screen):
         indexes = {i for i, s in enumerate(self.session.sentences) if s.id in done}
         for p in sorted({self.para_of[i] for i in indexes if i in self.para_of}):
             self.para_widgets[p].update(self.para_markup(p), layout=False)
+        self.update_panel()
+
+    def saving_changed(self) -> None:
+        """The disk filled up, or has room again: the side panel says so."""
         self.update_panel()
 
     def action_quit(self) -> None:

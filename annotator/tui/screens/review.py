@@ -16,6 +16,7 @@ from annotator.tui.bindings import LABEL_STYLE, REVIEW
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import NoteScreen
 from annotator.wording import plural
+from annotator.writer import disk_full_notice
 
 # heat map shades from no confusion to the most frequent cell
 _SHADES = ["", "on $primary 15%", "on $primary 35%", "on $primary 60%", "on $primary"]
@@ -102,6 +103,8 @@ class ReviewScreen(Screen):
             lines.append("\n[b]decision:[/b] [dim]none yet[/]")
         if review.done:
             lines.append("\n[b]All units are decided.[/b] q quits; u undoes the last decision.")
+        if review.writer.full:
+            lines.append(f"\n[b $error]{disk_full_notice(review.writer.pending, 'decision')}[/]")
         self.query_one("#votes-text", Static).update("\n".join(lines))
 
     def _act(self, change) -> None:
@@ -142,6 +145,9 @@ class ReviewScreen(Screen):
     def write_landed(self, key) -> None:
         """A decision (or its undo) committed: show the unit as it now is."""
         self.review.reload()
+        self.show()
+
+    def saving_changed(self) -> None:
         self.show()
 
     def action_quit(self) -> None:
