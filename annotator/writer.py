@@ -10,6 +10,7 @@ there is room, and closing waits for whatever is still queued unless the disk is
 from __future__ import annotations
 
 import queue
+import sqlite3
 import threading
 import time
 import weakref
@@ -139,10 +140,16 @@ class BackgroundWriter:
         return landed
 
     def _run(self) -> None:
-        store = self.store = Store(self.path, create=False, timeout=self.attempt_s)
+        try:
+            store = self.store = Store(self.path, create=False, timeout=self.attempt_s)
+        except StoreError as err:  # every write is then told as not saved: none waits forever
+            store, opening = None, str(err)
         try:
             while (write := self.queue.get()) is not None:
-                outcome = self._land(store, write)
+                if store is None:
+                    outcome = self._failed(write, opening)
+                else:
+                    outcome = self._land(store, write)
                 with self._changed:  # counted before the caller hears of it, so `pending` is right then
                     self._pending -= 1
                     kept = self._kept if self._pending == 0 else 0
@@ -154,7 +161,8 @@ class BackgroundWriter:
                 with self._changed:  # those waiting wake once the reports are on their way
                     self._changed.notify_all()
         finally:
-            store.close()
+            if store is not None:
+                store.close()
 
     def _land(self, store: Store, write: Write) -> Callable[[], None]:
         """Commit one write, trying again while the database is busy or the disk full; returns the
@@ -174,13 +182,17 @@ class BackgroundWriter:
             except StoreError as err:
                 message = str(err)
                 if "locked" not in message:  # not a busy database: it will not get better by waiting
-                    return lambda: self.on_failed and self.on_failed(write.key, message)
+                    return self._failed(write, message)
                 waited = time.monotonic() - started
                 if waited >= SLOW_S and not told:
                     told = True
                     if self.on_waiting:
                         self.on_waiting(write.key, waited)
                 continue
+            except Exception as err:  # told, not fatal: a dead writer would take every later label with it
+                if isinstance(err, sqlite3.Error):
+                    return self._failed(write, str(store._explain(err)))
+                return self._failed(write, f"{type(err).__name__}: {err}")
             with self._changed:
                 if self._full or self._kept:
                     self._full = False
@@ -188,6 +200,9 @@ class BackgroundWriter:
             waited = time.monotonic() - started if told else 0.0
             return lambda: self.on_landed and self.on_landed(write.key, waited)
         return lambda: None  # given up on closing: the caller counted what was not saved
+
+    def _failed(self, write: Write, message: str) -> Callable[[], None]:
+        return lambda: self.on_failed and self.on_failed(write.key, message)
 
     def _found_full(self, message: str) -> None:
         with self._changed:

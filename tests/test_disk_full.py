@@ -282,3 +282,60 @@ def test_the_writer_keeps_every_write_in_order_through_a_full_disk(db_path, monk
     assert background.wait(10) and background.close(10)
     assert [sid for sid, _ in labels_of(db_path, "alice")] == list(range(2, 32))
     assert told == [("full", 30), ("room", 30)]  # the filled database took none of them until room was made
+
+
+def test_handing_out_the_next_document_does_not_wait_forever_for_labels_on_a_full_disk(db_path, monkeypatch):
+    from annotator.session import Session
+
+    monkeypatch.setattr(writer, "FULL_RETRY_S", (0.01, 0.05))
+    store = Store(db_path)
+    import_paths(store, [CORPUS / "wire-port-strike.txt", CORPUS / "op-ed-transit.md"])
+    store.set_project("overlap", "1")
+    cap = fill(db_path)
+    background = writer.BackgroundWriter(str(db_path))
+    background.submit(lambda s: s.conn.execute(f"PRAGMA max_page_count = {cap}"))
+    assert background.wait(10)
+    session = Session(store, "alice", writer=background)
+    first = session.doc_id
+    outcome = []
+
+    def label_the_document() -> None:
+        try:
+            for _ in range(100):
+                session.label("fact")
+        except DiskFull as err:
+            outcome.append(str(err))
+
+    labeling = threading.Thread(target=label_the_document, daemon=True)
+    labeling.start()
+    labeling.join(10)
+    assert not labeling.is_alive() and outcome == [
+        f"{db_path}: disk full while writing DB: your labels are kept and retried; the next document is handed "
+        "out once they are saved"]
+    assert session.doc_id == first and background.pending == len(session.queue)
+    background.store.conn.execute(f"PRAGMA max_page_count = {cap + 64}")
+    assert background.wait(10)
+    assert len(labels_of(db_path, "alice")) == len(session.queue)
+
+
+def test_the_writer_survives_a_write_that_raises_anything(db_path):
+    store = Store(db_path)
+    import_paths(store, [CORPUS / "wire-port-strike.txt"])
+    failed = []
+    background = writer.BackgroundWriter(str(db_path), on_failed=lambda key, message: failed.append((key, message)))
+    background.submit(lambda s: s.conn.execute("INSERT INTO no_such_table VALUES (1)"), "raw")
+    background.submit(lambda s: 1 / 0, "bug")
+    background.submit(lambda s: s.add_event(1, "label", "alice", "fact"), "label")
+    assert background.close(10)
+    assert failed == [("raw", f"{db_path}: database error: no such table: no_such_table"),
+                      ("bug", "ZeroDivisionError: division by zero")]
+    assert labels_of(db_path, "alice") == [(1, "fact")]
+
+
+def test_a_writer_that_cannot_open_the_database_says_so_for_every_write(tmp_path):
+    failed = []
+    missing = tmp_path / "gone.db"
+    background = writer.BackgroundWriter(str(missing), on_failed=lambda key, message: failed.append((key, message)))
+    background.submit(lambda s: s.add_event(1, "label", "alice", "fact"), "label")
+    assert background.close(10)
+    assert failed == [("label", f"{missing}: no such database (import documents first: annotator import PATH)")]
