@@ -366,6 +366,7 @@ def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
     except ServeError as err:
         raise click.ClickException(str(err)) from None
     store = Store(db_path, create=False)
+    store.require_writable("serving annotators")
     if not store.document_ids():
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
     store.close()

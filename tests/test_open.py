@@ -129,6 +129,7 @@ def test_a_database_on_a_read_only_mount_is_read_and_never_written(read_only_mou
         (("dupes", "split", "corpus/wire-port-strike.txt:1"), "cannot store changes"),
         (("annotate", "--annotator", "ann"), "labeling needs to write to it"),
         (("review", "--annotator", "ann"), "review needs to write to it"),
+        (("serve", "--token", "t" * 32), "serving annotators needs to write to it"),
     ]:
         result = run(*args, "--db", read_only)
         assert (result.exit_code, result.output) == (1, cannot + message + "\n"), args
