@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from annotator.ingest import import_paths
 from annotator.store import Store, StoreError
 from conftest import CORPUS
 from helpers import build, run
@@ -161,3 +162,22 @@ def test_a_database_that_cannot_be_written_is_opened_read_only(db_path, tmp_path
     assert digest(db_path) == before
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["corpus", "labels.jsonl", "test.db"]
 
+
+
+READ_COUNT = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute('SELECT count(*) FROM events').fetchone()[0]); c.close()"
+
+
+def test_opening_the_database_again_in_the_same_process_keeps_what_the_first_connection_writes(db_path):
+    """A second connection in one process (the screen's writer, work aside) must not open and close the
+    file itself: closing any descriptor of it drops the process's locks, another process closing its
+    connection then thinks it is the last one and deletes the write-ahead log, and what is written
+    next goes to a deleted file."""
+    import sys
+
+    store = Store(db_path)
+    import_paths(store, [CORPUS / "wire-port-strike.txt"])
+    Store(db_path, create=False)  # as the writer's thread opens its own
+    count = [sys.executable, "-c", READ_COUNT, str(db_path)]
+    assert subprocess.run(count, capture_output=True, text=True, check=True).stdout == "0\n"
+    store.add_event(1, "label", "ann", "fact")
+    assert subprocess.run(count, capture_output=True, text=True, check=True).stdout == "1\n"

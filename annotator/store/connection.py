@@ -236,7 +236,6 @@ class DiskFull(StoreError):
     the same write lands once there is room again."""
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 # the tables every annotator database has had since schema version 1 (besides meta)
 _OWN_TABLES = {"documents", "sentences", "events"}
 
@@ -274,7 +273,6 @@ class Connection:
                 raise StoreError(f"{self.path}: not a regular file (a device or a pipe?); give a database file")
             if not target.parent.exists():
                 raise StoreError(f"{self.path}: folder {target.parent} does not exist")
-            self._check_header(target)
             # root may write where the mode bits say no, but never on a read-only mount; WAL also
             # needs its -wal and -shm files beside the database
             self.readonly = target.exists() and not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK))
@@ -291,18 +289,6 @@ class Connection:
         if self.readonly:
             raise StoreError(f"{self.path}: database is read-only (a read-only file, folder or mount); "
                              f"{purpose} needs to write to it")
-
-    def _check_header(self, target: Path) -> None:
-        """Refuse, before SQLite touches it, a file that is not a SQLite database at all."""
-        try:
-            with target.open("rb") as file:
-                head = file.read(len(SQLITE_HEADER))
-        except FileNotFoundError:
-            return
-        except OSError as err:
-            raise StoreError(f"{self.path}: cannot read it ({err.strerror})") from None
-        if head and head != SQLITE_HEADER:
-            raise StoreError(f"{self.path}: not an annotator database (not a SQLite file at all); left unchanged")
 
     def _connect(self) -> sqlite3.Connection:
         """A connection that can write, or for a file that cannot be written (a read-only file, folder or
@@ -500,6 +486,8 @@ class Connection:
         if "readonly" in message or "read-only" in message:
             why = " (a read-only file, folder or mount)" if self.readonly else ""
             return StoreError(f"{self.path}: database is read-only{why}; cannot store changes")
+        if "file is not a database" in message:  # SQLite reads nothing else, and writes nothing to it
+            return StoreError(f"{self.path}: not an annotator database (not a SQLite file at all); left unchanged")
         if "not a database" in message or "malformed" in message:
             return StoreError(f"{self.path}: not an annotator database ({message})")
         if "unable to open" in message:
