@@ -185,15 +185,22 @@ async def label_until_full(app, pilot, keys: str) -> list[tuple[int, str]]:
     return given
 
 
+@pytest.fixture
+def filled(db_path, monkeypatch) -> tuple[Store, int]:
+    """A database of one document, filled to its last page (and its page cap), retried every few
+    hundredths of a second once full."""
+    monkeypatch.setattr(writer, "FULL_RETRY_S", (0.01, 0.05))
+    store = Store(db_path)
+    import_paths(store, [IRAQ])
+    return store, fill(db_path)
+
+
 def side_panel(app) -> str:
     return str(app.screen.query_one("#sentence-info").render())
 
 
-async def test_labels_given_on_a_full_disk_are_kept_shown_and_land_once_there_is_room(db_path, monkeypatch):
-    monkeypatch.setattr(writer, "FULL_RETRY_S", (0.01, 0.05))
-    store = Store(db_path)
-    import_paths(store, [IRAQ])
-    cap = fill(db_path)
+async def test_labels_given_on_a_full_disk_are_kept_shown_and_land_once_there_is_room(db_path, filled):
+    store, cap = filled
     app = AnnotatorApp(store, "alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await start_full(app, pilot, cap)
@@ -221,11 +228,8 @@ async def test_labels_given_on_a_full_disk_are_kept_shown_and_land_once_there_is
     assert app.close_writer() == 0
 
 
-async def test_quitting_on_a_full_disk_says_what_is_lost_and_never_hangs(db_path, monkeypatch):
-    monkeypatch.setattr(writer, "FULL_RETRY_S", (0.01, 0.05))
-    store = Store(db_path)
-    import_paths(store, [IRAQ])
-    cap = fill(db_path)
+async def test_quitting_on_a_full_disk_says_what_is_lost_and_never_hangs(db_path, filled):
+    store, cap = filled
     app = AnnotatorApp(store, "alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await start_full(app, pilot, cap)
@@ -262,11 +266,8 @@ async def test_decisions_given_on_a_full_disk_are_kept_and_land_once_there_is_ro
     assert rows == [(group, "rev", "claim")]
 
 
-def test_the_writer_keeps_every_write_in_order_through_a_full_disk(db_path, monkeypatch):
-    monkeypatch.setattr(writer, "FULL_RETRY_S", (0.01, 0.05))
-    store = Store(db_path)
-    import_paths(store, [IRAQ])
-    cap = fill(db_path)
+def test_the_writer_keeps_every_write_in_order_through_a_full_disk(db_path, filled):
+    _store, cap = filled
     told = []
     background = writer.BackgroundWriter(str(db_path), on_full=lambda n, message: told.append(("full", n)),
                                          on_failed=lambda key, message: told.append(("failed", message)),
