@@ -71,7 +71,8 @@ class AnnotatorApp(App):
         if changed:
             changed()
 
-    def _disk_full(self, pending: int, message: str) -> None:
+    def _disk_full(self, _pending: int, _message: str) -> None:
+        # the count now, not when the writer found the disk full: labels given since are waiting too
         self.notify(disk_full_notice(self.writer.pending, self.unsaved_noun), severity="error", timeout=30)
         self._saving_changed()
         if self._quitting:
@@ -98,16 +99,14 @@ class AnnotatorApp(App):
         self.notify(f"Saving {plural(pending, 'change')} before quitting...", timeout=30)
 
         def wait() -> None:
-            if self.writer.settle():
-                self._loop.call_soon_threadsafe(self.exit)
-            # else the disk is full: its report asks whether to quit
+            self._loop.call_soon_threadsafe(self.exit if self.writer.settle() else self._ask_to_quit)
 
         self.run_worker(wait, thread=True, exclusive=True)
 
     def _ask_to_quit(self) -> None:
         from annotator.tui.screens.quit_unsaved import QuitUnsavedScreen
 
-        if isinstance(self.screen, QuitUnsavedScreen):
+        if not self._quitting or isinstance(self.screen, QuitUnsavedScreen):  # asked already, or answered
             return
 
         def chosen(quit_now: bool | None) -> None:
