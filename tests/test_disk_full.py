@@ -82,8 +82,7 @@ def test_a_commit_that_fails_for_lack_of_space_says_disk_full_not_no_transaction
     store.conn = FullOnCommit(real)
     with pytest.raises(DiskFull) as err:
         store.add_event(1, "label", "ann", "fact")
-    assert str(err.value) == (f"{db_path}: disk full while writing DB: nothing of this change was stored; "
-                              "free space and it can be stored")
+    assert str(err.value) == f"{db_path}: disk full while writing DB: nothing half-written; free space and run it again"
     assert dump(db_path) == before
     store.conn = real  # space freed: the same write lands
     store.add_event(1, "label", "ann", "fact")
@@ -106,11 +105,7 @@ def small_disk(tmp_path):
         subprocess.run(["umount", "--lazy", str(folder)], check=True)
 
 
-def test_a_real_full_disk_is_told_as_such_and_the_write_lands_once_space_is_freed(small_disk):
-    db_path = small_disk / "team.db"
-    store = Store(db_path)
-    import_paths(store, [CORPUS / "wire-port-strike.txt"])
-    filler = small_disk / "filler"
+def fill_disk(filler) -> None:
     fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
     try:
         while True:
@@ -119,6 +114,14 @@ def test_a_real_full_disk_is_told_as_such_and_the_write_lands_once_space_is_free
         pass
     finally:
         os.close(fd)
+
+
+def test_a_real_full_disk_is_told_as_such_and_the_write_lands_once_space_is_freed(small_disk):
+    db_path = small_disk / "team.db"
+    store = Store(db_path)
+    import_paths(store, [CORPUS / "wire-port-strike.txt"])
+    filler = small_disk / "filler"
+    fill_disk(filler)
     with pytest.raises(DiskFull) as err:
         for n in range(1000):  # the log takes what little room was left, then a commit fails
             store.add_event(1, "note", "ann", None, f"note {n} " + "x" * 2000)
@@ -142,7 +145,7 @@ def test_command_line_writers_say_disk_full_in_one_line_and_write_nothing(db_pat
                                   "label": "claim"}) + "\n")
     capped(monkeypatch, fill(db_path))
     before = dump(db_path)
-    full = f"Error: {db_path}: disk full while writing DB: nothing of this change was stored; free space and it can be stored\n"
+    full = f"Error: {db_path}: disk full while writing DB: nothing half-written; free space and run it again\n"
     for args in [("import-labels", labels), ("merge", copy)]:
         result = run(*args, "--db", db_path)
         assert (result.exit_code, result.output) == (1, full), args
@@ -340,3 +343,13 @@ def test_a_writer_that_cannot_open_the_database_says_so_for_every_write(tmp_path
     background.submit(lambda s: s.add_event(1, "label", "alice", "fact"), "label")
     assert background.close(10)
     assert failed == [("label", f"{missing}: no such database (import documents first: annotator import PATH)")]
+
+
+def test_opening_a_database_on_a_full_disk_says_disk_full_not_an_io_error(small_disk):
+    """Opening needs room for the -shm file, and SQLite calls the lack of it "disk I/O error"."""
+    db_path = small_disk / "team.db"
+    Store(db_path).close()  # closed: the -shm file goes with the last connection
+    fill_disk(small_disk / "filler")
+    result = run("stats", "--db", db_path)
+    assert (result.exit_code, result.output) == (1, f"Error: {db_path}: disk full while writing DB: nothing "
+                                                    "half-written; free space and run it again\n")

@@ -164,7 +164,8 @@ def test_a_database_that_cannot_be_written_is_opened_read_only(db_path, tmp_path
 
 
 
-READ_COUNT = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute('SELECT count(*) FROM events').fetchone()[0]); c.close()"
+READ_COUNT = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+              "print(c.execute('SELECT count(*) FROM events').fetchone()[0]); c.close()")
 
 
 def test_opening_the_database_again_in_the_same_process_keeps_what_the_first_connection_writes(db_path):

@@ -236,6 +236,8 @@ class DiskFull(StoreError):
     the same write lands once there is room again."""
 
 
+# less free space than this on the database's file system makes an I/O error a full disk
+LOW_SPACE_BYTES = 1 << 20
 # the tables every annotator database has had since schema version 1 (besides meta)
 _OWN_TABLES = {"documents", "sentences", "events"}
 
@@ -480,9 +482,9 @@ class Connection:
         message = str(err)
         if "locked" in message or "busy" in message:
             return StoreError(f"{self.path}: database is locked by another process (waited {self.timeout:g} s); try again")
-        if "database or disk is full" in message:
-            return DiskFull(f"{self.path}: disk full while writing DB: nothing of this change was stored; "
-                            "free space and it can be stored")
+        if "database or disk is full" in message or ("disk I/O error" in message and self._disk_nearly_full()):
+            return DiskFull(f"{self.path}: disk full while writing DB: nothing half-written; "
+                            "free space and run it again")
         if "readonly" in message or "read-only" in message:
             why = " (a read-only file, folder or mount)" if self.readonly else ""
             return StoreError(f"{self.path}: database is read-only{why}; cannot store changes")
@@ -493,6 +495,15 @@ class Connection:
         if "unable to open" in message:
             return StoreError(f"{self.path}: cannot open database ({message})")
         return StoreError(f"{self.path}: database error: {message}")
+
+    def _disk_nearly_full(self) -> bool:
+        """Is the database's file system out of space? SQLite says "disk I/O error", not "disk full",
+        when the space runs out while it sizes its -shm or -wal file."""
+        try:
+            room = os.statvfs(Path(self.path).resolve().parent)
+        except (OSError, ValueError):
+            return False
+        return room.f_bavail * room.f_frsize < LOW_SPACE_BYTES
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
