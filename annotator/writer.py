@@ -139,11 +139,28 @@ class BackgroundWriter:
             self.thread.join(timeout)
         return landed
 
+    def _open(self) -> Store | None:
+        """The writer's own connection, waiting for room if the disk is full (opening may need to
+        make the -shm file); None if closing gave up meanwhile."""
+        delay = FULL_RETRY_S[0]
+        while True:
+            try:
+                return Store(self.path, create=False, timeout=self.attempt_s)
+            except DiskFull as err:
+                self._found_full(str(err))
+                if self._stop.wait(delay):
+                    return None
+                delay = min(delay * 2, FULL_RETRY_S[1])
+
     def _run(self) -> None:
+        opening = "given up on closing"
         try:
-            store = self.store = Store(self.path, create=False, timeout=self.attempt_s)
+            store = self.store = self._open()
         except StoreError as err:  # every write is then told as not saved: none waits forever
             store, opening = None, str(err)
+        with self._changed:  # with writes queued, the first to land says the disk has room again
+            if self._pending == 0:
+                self._full = False
         try:
             while (write := self.queue.get()) is not None:
                 if store is None:

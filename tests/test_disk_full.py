@@ -353,3 +353,19 @@ def test_opening_a_database_on_a_full_disk_says_disk_full_not_an_io_error(small_
     result = run("stats", "--db", db_path)
     assert (result.exit_code, result.output) == (1, f"Error: {db_path}: disk full while writing DB: nothing "
                                                     "half-written; free space and run it again\n")
+
+
+def test_a_writer_started_on_a_full_disk_waits_for_room_and_then_lands_its_writes(small_disk, monkeypatch):
+    monkeypatch.setattr(writer, "FULL_RETRY_S", (0.01, 0.05))
+    db_path = small_disk / "team.db"
+    store = Store(db_path)
+    import_paths(store, [CORPUS / "wire-port-strike.txt"])
+    store.close()
+    filler = small_disk / "filler"
+    fill_disk(filler)
+    background = writer.BackgroundWriter(str(db_path))
+    background.submit(lambda s: s.add_event(1, "label", "alice", "fact"))
+    assert not background.settle(10) and background.full and background.pending == 1
+    filler.unlink()
+    assert background.wait(10) and background.close(10)
+    assert labels_of(db_path, "alice") == [(1, "fact")]
