@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import threading
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -202,12 +203,19 @@ def side_panel(app) -> str:
     return str(app.screen.query_one("#sentence-info").render())
 
 
-async def test_labels_given_on_a_full_disk_are_kept_shown_and_land_once_there_is_room(db_path, filled):
+@asynccontextmanager
+async def labeling_on_a_full_disk(filled, keys: str):
+    """The annotation screen on the filled database: labels until one finds it full, then `keys`."""
     store, cap = filled
     app = AnnotatorApp(store, "alice")
     async with app.run_test(size=(120, 40)) as pilot:
         await start_full(app, pilot, cap)
-        given = await label_until_full(app, pilot, "foa")
+        yield app, pilot, await label_until_full(app, pilot, keys)
+
+
+async def test_labels_given_on_a_full_disk_are_kept_shown_and_land_once_there_is_room(db_path, filled):
+    cap = filled[1]
+    async with labeling_on_a_full_disk(filled, "foa") as (app, pilot, given):
         stored = labels_of(db_path, "alice")
         waiting = len(given) - len(stored)
         assert stored == given[:len(stored)] and waiting == 4  # the label that found it full, and three more
@@ -232,11 +240,7 @@ async def test_labels_given_on_a_full_disk_are_kept_shown_and_land_once_there_is
 
 
 async def test_quitting_on_a_full_disk_says_what_is_lost_and_never_hangs(db_path, filled):
-    store, cap = filled
-    app = AnnotatorApp(store, "alice")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await start_full(app, pilot, cap)
-        given = await label_until_full(app, pilot, "f")
+    async with labeling_on_a_full_disk(filled, "f") as (app, pilot, given):
         await pilot.press("q", "y")
     assert not app.is_running
     assert app.close_writer() == 2  # run_app says so: "disk full while writing DB: 2 changes not saved"
