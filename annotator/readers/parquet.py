@@ -1,5 +1,5 @@
 """Parquet: the columns of JSONL and CSV (`text` required; `id`, `title`, `url`, `source`, `date` or
-`published`, `meta` optional), read a row group batch at a time with pyarrow, so a corpus prepared
+`published`, `language` or `lang`, `meta` optional), read a row group batch at a time with pyarrow, so a corpus prepared
 with Spark, Dask, DuckDB or the datasets library comes in with memory flat in the file's size."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from annotator.model import Document, InputError
 from annotator.readers.records import _document
 
 BATCH_ROWS = 10_000
-COLUMNS = ("text", "id", "title", "url", "source", "date", "published", "meta")
+COLUMNS = ("text", "id", "title", "url", "source", "date", "published", "meta", "language", "lang")
 
 
 def read_batches(path: Path, name: str) -> Iterator[list[Document]]:

@@ -1,5 +1,5 @@
 """JSON Lines and CSV: one document per line or row, `text` required; `id`, `title`, `url`, `source`,
-`date` (or `published`) and `meta` optional."""
+`date` (or `published`), `language` (or `lang`) and `meta` optional."""
 
 from __future__ import annotations
 
@@ -59,7 +59,25 @@ def _document(record: dict, path: str, name: str, line: int) -> Document:
         break
     if fields["source"] is not None:
         fields["source"] = fields["source"].strip() or None
-    return Document(name=name, text=text, meta=meta, published=published, **fields)
+    return Document(name=name, text=text, meta=meta, published=published, language=_language(record, path, line),
+                    **fields)
+
+
+def _language(record: dict, path: str, line: int) -> str | None:
+    """The record's `language` (or `lang`) field as a stored code ("pt-BR" -> "pt"), or None."""
+    from annotator.segment.identify import given
+
+    for key in ("language", "lang"):
+        value = record.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise InputError(path, f"'{key}' must be a string, not {type(value).__name__}", line)
+        try:
+            return given(value)
+        except ValueError as err:
+            raise InputError(path, f"'{key}': {err}", line) from None
+    return None
 
 
 def read_jsonl(data: bytes, path: str, name: str) -> list[Document]:

@@ -87,9 +87,8 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
 
 
 def _line_spans(body: str, rules: Language) -> list[list[int]]:
-    quotes = rules.quotes
-    quoted = any(q in body for q in quotes)
-    hidden = re.sub("[" + re.escape(quotes) + "]", " ", body) if quoted else body  # same length
+    quoted = rules.quote_mark.search(body) is not None
+    hidden = rules.quote_mark.sub(" ", body) if quoted else body  # same length: offsets stay the line's
     if not hidden.isascii():  # sentencex panics on some wide spaces before a stop: show it plain ones
         hidden = _WIDE_SPACE.sub(" ", hidden)
     lead = len(body) - len(body.lstrip())
@@ -162,7 +161,7 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
         start, end = _strip(hidden, position, hi)
         if start < end:
             pieces.append([start, end])
-    if "final_words" in rules.rules and rules.final_words:
+    if rules.final_word is not None and "final_words" in rules.rules and pieces:
         pieces = _split_after_final_words(hidden, pieces, rules)
     if quoted:
         _give_quotes_back(line, pieces, rules)
@@ -179,21 +178,12 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
     return [piece for piece in merged if piece[0] < piece[1]]
 
 
-def _final_word_pattern(rules: Language) -> re.Pattern:
-    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, rules.final_words)) + r")\.(?=\s+\w)")
-
-
-_FINAL_WORD_PATTERNS: dict[str, re.Pattern] = {}
-
-
 def _split_after_final_words(hidden: str, pieces: list[list[int]], rules: Language) -> list[list[int]]:
     """sentencex takes "etc." or "May." for an abbreviation inside a sentence; followed by a capital,
     the sentence ends there."""
-    if not pieces or not any(word + "." in hidden[pieces[0][0] : pieces[-1][1]] for word in rules.final_words):
-        return pieces  # nearly every line: no regular expression at all
-    pattern = _FINAL_WORD_PATTERNS.get(rules.code)
-    if pattern is None:
-        pattern = _FINAL_WORD_PATTERNS[rules.code] = _final_word_pattern(rules)
+    pattern = rules.final_word
+    if pattern.search(hidden, pieces[0][0], pieces[-1][1]) is None:
+        return pieces  # nearly every line
     out = []
     for start, end in pieces:
         for found in pattern.finditer(hidden, start, end):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,11 +31,9 @@ class Language:
     final_words: tuple[str, ...]
     speech_verbs: frozenset[str]
     rules: frozenset[str]
-
-    @property
-    def quotes(self) -> str:
-        """Every double quote mark of the language, opening or closing."""
-        return "".join(sorted(self.openers | self.closers))
+    quotes: str = ""  # every double quote mark of the language, opening or closing
+    quote_mark: re.Pattern | None = None  # finds one of them
+    final_word: re.Pattern | None = None  # finds a final word and its stop before a word
 
 
 @functools.cache
@@ -65,6 +64,8 @@ def language(code: str | None) -> Language:
     if unknown:
         raise ValueError(f"languages.toml: unknown rule {sorted(unknown)[0]!r} for {base}")
     pairs = joined("quotes")
+    quotes = "".join(sorted({mark for pair in pairs for mark in pair}))
+    final_words = joined("final_words")
     return Language(
         code=base,
         stops=frozenset(default.get("stops", "") + own.get("stops", "")),
@@ -73,7 +74,11 @@ def language(code: str | None) -> Language:
         titles=frozenset(joined("titles")),
         number_words=frozenset(joined("number_words")),
         time_followers=frozenset(joined("time_followers")),
-        final_words=tuple(joined("final_words")),
+        final_words=tuple(final_words),
         speech_verbs=frozenset(joined("speech_verbs")),
         rules=frozenset(rules),
+        quotes=quotes,
+        quote_mark=re.compile("[" + re.escape(quotes) + "]"),
+        final_word=re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, final_words)) + r")\.(?=\s+\w)")
+        if final_words else None,
     )

@@ -16,12 +16,13 @@ import sqlite_utils
 from annotator.segment import stored_text
 from annotator.timestamps import to_utc
 
-SCHEMA_VERSION = 5  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
+SCHEMA_VERSION = 7  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
 # 3: routing documents to annotators (routing, leases, claims), model suggestions and rules, and the
 #    source of a label event (NULL: typed; "suggestion:MODEL" or "rule:ID": an accepted suggestion)
 # 4: a document keeps only the text between its sentences (spliced = 1), and band keys are 32 bits:
 #    a third smaller per sentence; exact copies are found through the hashes table, not an index
 # 5: the current label of each unit per annotator is kept in a table (current_labels), by triggers
+# 7: a document keeps its language (ISO 639-1: given on import, by its file, or identified)
 # Told, before an older database is upgraded, what is about to happen (the command line shows it on
 # stderr): deriving the current labels of a file with millions of label events takes a while.
 on_upgrade: Callable[[str], None] | None = None
@@ -140,7 +141,8 @@ CREATE TABLE IF NOT EXISTS documents (
     origin TEXT,
     importing INTEGER,
     published TEXT,
-    spliced INTEGER NOT NULL DEFAULT 0
+    spliced INTEGER NOT NULL DEFAULT 0,
+    language TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin);
@@ -365,6 +367,9 @@ class Connection:
             self.conn.execute("INSERT OR IGNORE INTO hashes SELECT norm_hash, id FROM sentences WHERE grouped = 1 "
                               "ORDER BY 1, 2")
             self.conn.execute("DROP INDEX IF EXISTS sentences_norm")
+        if from_version <= 6:
+            # documents: their language (unknown for those imported before: NULL)
+            self.conn.execute("ALTER TABLE documents ADD COLUMN language TEXT")
 
     def _current_triggers(self, on: bool) -> None:
         """Create (or drop) the triggers that keep current_labels, inside the caller's transaction."""
