@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from annotator.store.connection import _CURRENT_TRIGGERS, StoreError
 
-KNOWN_VERSIONS = (1, 2, 3, 4, 5)
+KNOWN_VERSIONS = (1, 2, 3, 4, 5, 7)  # 7: documents keep their language (6 comes from another branch)
 _TABLES = {"meta", "documents", "sentences", "bands", "events", "dedup_edits"}
 # kept by this version, not read by a merge (routing and suggestions are the receiving project's own)
 _OPTIONAL = {"routing", "leases", "claims", "suggestions", "rules", "hashes", "current_labels"}
