@@ -191,6 +191,8 @@ def stats(db_path, as_json):
         emit_json(counts)
         return
     click.echo(f"documents   {counts['documents']}")
+    if counts["languages"]:
+        click.echo("languages   " + ", ".join(f"{code} {n}" for code, n in counts["languages"].items()))
     click.echo(f"sentences   {counts['sentences']}")
     click.echo(f"groups      {counts['groups']}  (distinct units to label)")
     click.echo(f"labeled     {counts['labeled']}  (groups with a label)")
@@ -551,21 +553,27 @@ def sources_cmd(source, db_path, as_json, min_units, sort):
             emit_json(docs)
             return
         for d in docs:
-            click.echo(f"{d['published'] or '(undated)':<24} {d['doc']}  ({plural(d['sentences'], 'sentence')})"
-                       + (f"  {d['title']}" if d["title"] else ""))
+            click.echo(f"{d['published'] or '(undated)':<24} {d['doc']}  ({plural(d['sentences'], 'sentence')}"
+                       + (f", {d['language']})" if d["language"] else ")") + (f"  {d['title']}" if d["title"] else ""))
         return
     rows = source_table(store, min_units, sort)
     if as_json:
         emit_json(rows)
         return
     pct = lambda x: "   -" if x is None else f"{100 * x:3.0f}%"  # noqa: E731
-    click.echo(f"{'source':<24} {'docs':>6} {'units':>7} {'labeled':>8}  fact claim opin advert  {'original':>8}  copies from")
+    click.echo(f"{'source':<24} {'docs':>6} {'units':>7} {'labeled':>8}  fact claim opin advert  {'original':>8}  "
+               f"{'languages':<12}  copies from")
     for r in rows:
         shares = " ".join(pct(r["labels"].get(k)) for k in ("fact", "claim", "opinion", "advert"))
         copies = ", ".join(f"{c['source']} ({c['units']})" for c in r["copies_from"])
         click.echo(f"{(r['source'] or '(none)')[:24]:<24} {r['documents']:>6} {r['units']:>7} {r['labeled_units']:>8}  "
-                   f"{shares}  {pct(r['originality']):>8}  {copies}")
+                   f"{shares}  {pct(r['originality']):>8}  {_languages(r['languages']):<12}  {copies}")
     click.echo(plural(len(rows), "source"))
+
+
+def _languages(counts: dict) -> str:
+    """ "en 3, de 1" (documents per language, most first; "?" for unknown)."""
+    return ", ".join(f"{code or '?'} {n}" for code, n in counts.items())
 
 
 @main.command("suggest")
@@ -712,7 +720,8 @@ def import_labels_cmd(path, db_path):
 @click.option("--csv-raw", is_flag=True, help="Write CSV cells as they are, even those a spreadsheet would run as formulas.")
 @click.option("--min-annotators", type=click.IntRange(1), show_default="the project's overlap, 1 with overlap all",
               help="gold: a unit without a review decision needs this many annotators who agree.")
-def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators):
+@click.option("--language", help="Only units whose (original) document is in this language (en, de, pt-BR).")
+def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, language):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
@@ -730,8 +739,15 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     try:
         if split_by == "source" and not split:
             raise ExportError("--split-by source needs --split (e.g. --split 80/10/10)")
+        if language is not None:
+            from annotator.segment.identify import given
+
+            try:
+                language = given(language)
+            except ValueError as err:
+                raise ExportError(f"--language: {err}") from None
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
-                        min_annotators=min_annotators, split_by=split_by)
+                        min_annotators=min_annotators, split_by=split_by, language=language)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
     for path in report.files:

@@ -28,7 +28,7 @@ SPLIT_NAMES = ("train", "dev", "test")
 
 ALL_FIELDS = list(LABEL_ROW_FIELDS)
 UNIT_FIELDS = ["text", "label", "group", "annotators", "agreement", "docs", "doc", "index", "source", "published",
-               "copies_in"]
+               "copies_in", "language"]
 
 
 class ExportError(Exception):
@@ -63,7 +63,7 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None 
     """One row per unit with a decided label (gold) or a majority label (majority). Without a review
     decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement."""
     for unit in store.units_with_votes():
-        group, votes, decision, first_doc, first_index, text, docs, source, published, copies = unit
+        group, votes, decision, first_doc, first_index, text, docs, source, published, copies, language = unit
         if collect is not None:
             for who, label in votes:
                 collect.add(group, who, label)
@@ -72,11 +72,11 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None 
             # the common case of a large export, without the counting below
             yield {"text": text, "label": votes[0][1], "group": group, "annotators": 1, "agreement": 1.0, "docs": docs,
                    "doc": first_doc, "index": first_index, "source": source, "published": published,
-                   "copies_in": copies, "decided_by": None}
+                   "copies_in": copies, "language": language, "decided_by": None}
             continue
         counts = Counter(label for _who, label in votes)
         row = {"text": text, "group": group, "annotators": total, "docs": docs, "doc": first_doc, "index": first_index,
-               "source": source, "published": published, "copies_in": copies}
+               "source": source, "published": published, "copies_in": copies, "language": language}
         if mode == "gold":
             if decision is not None:
                 label, decided_by = decision
@@ -116,12 +116,14 @@ def label_rows(store: Store, collect: Tally | None = None) -> Iterator[dict]:
 
 
 def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
-            as_json: bool = False, min_annotators: int = 1) -> Iterator[tuple[dict | str, int, str]]:
-    """(row, group, label) of every row to export. With as_json (mode all only), the row is a JSON
-    line built by SQLite itself, which is several times faster than encoding a million dicts."""
+            as_json: bool = False, min_annotators: int = 1,
+            language: str | None = None) -> Iterator[tuple[dict | str, int, str]]:
+    """(row, group, label) of every row to export, of documents in `language` only if it is given
+    (a unit's language is its original document's). With as_json (mode all, no language), the row
+    is a JSON line built by SQLite itself, several times faster than encoding a million dicts."""
     if mode not in MODES:
         raise ExportError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
-    if mode == "all" and as_json:
+    if mode == "all" and as_json and language is None:
         for line, group, annotator, label in store.label_rows_json():
             if collect is not None:
                 collect.add(group, annotator, label)
@@ -129,7 +131,8 @@ def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = 
         return
     rows = label_rows(store, collect) if mode == "all" else unit_rows(store, mode, left_out, collect, min_annotators)
     for row in rows:
-        yield row, row["group"], row["label"]
+        if language is None or row["language"] == language:
+            yield row, row["group"], row["label"]
 
 
 def parse_split(text: str) -> tuple[float, float, float]:
@@ -286,7 +289,7 @@ class _Writer:
                  "label": pa.string(), "annotator": pa.string(), "note": pa.string(), "created_at": pa.string(),
                  "group": pa.int64(), "annotators": pa.int64(), "agreement": pa.float64(), "docs": pa.int64(),
                  "decided_by": pa.string(), "votes": pa.map_(pa.string(), pa.int64()), "source": pa.string(),
-                 "published": pa.string(), "copies_in": pa.list_(pa.string())}
+                 "published": pa.string(), "copies_in": pa.list_(pa.string()), "language": pa.string()}
         return pa.schema([(f, types[f]) for f in self.fields])
 
     def _flush(self) -> None:
@@ -310,8 +313,10 @@ class _Writer:
 
 
 def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold", split: str | None = None,
-           seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit") -> ExportReport:
-    """Write the dataset (and its split files). Reads one consistent snapshot of the database."""
+           seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit",
+           language: str | None = None) -> ExportReport:
+    """Write the dataset (and its split files), of the documents in `language` (ISO 639-1) only if
+    it is given. Reads one consistent snapshot of the database."""
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ExportError(f"{out}: unknown format {fmt!r}; use --format ({', '.join(FORMATS)})")
@@ -327,7 +332,7 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
     with store.snapshot(cache_mb=8):
         suggested = store.suggested_groups()
         rows = records(store, mode, report.left_out, report.votes, as_json=fmt == "jsonl",
-                       min_annotators=min_annotators)
+                       min_annotators=min_annotators, language=language)
         if split:
             # one pass over the database: rows are spooled to a temporary file while the splits are
             # worked out (they need every unit first), then dealt out from it

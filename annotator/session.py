@@ -92,6 +92,7 @@ class Session:
         self.doc_id = self.docs[self.doc_pos][0]
         self.doc_name, self.doc_title, self.doc_text = self.store.document(self.doc_id)
         self.doc_source = self.store.document_meta(self.doc_id)  # (source, published)
+        self.doc_language = self.store.document_language(self.doc_id)  # ISO 639-1, None when unknown
         self.sentences: list[SentenceRow] = self.store.document_sentences(self.doc_id)
         self.refresh_labels()
         self.suggestions: dict[int, tuple[str, float, str]] = self.store.doc_suggestions(self.doc_id)

@@ -80,7 +80,7 @@ def test_all_mode_round_trip_and_parquet(built, tmp_path):
     rows = read_jsonl(out)
     assert len(rows) == 21
     assert rows[0].keys() == {"doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group",
-                              "source", "published"}
+                              "source", "published", "language"}
     assert (rows[0]["source"], rows[0]["published"]) == ("corpus", None)  # the folder; no date
     fresh = tmp_path / "fresh"
     fresh.mkdir()

@@ -224,3 +224,40 @@ def test_a_version_5_database_gets_the_language_column(tmp_path):
     store = Store(db)
     assert store.setting("schema_version") == "7"
     assert store.query("SELECT name, language FROM documents") == [("a.txt", None)]
+
+
+def test_the_language_is_a_column_of_every_export_a_filter_and_in_stats_and_sources(tmp_path):
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        json.dumps({"id": "de1", "text": "Das Gesetz tritt am 14. März in Kraft.", "language": "de", "source": "A"}) + "\n"
+        + json.dumps({"id": "en1", "text": "The council voted on Tuesday.", "language": "en", "source": "A"}) + "\n"
+        + json.dumps({"id": "en2", "text": "Shares fell on Monday.", "language": "en", "source": "B"}) + "\n",
+        encoding="utf-8")
+    db = tmp_path / "a.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", str(path), "--db", str(db)]).exit_code == 0
+    store = Store(db)
+    for sentence_id, label in store.query("SELECT s.id, 'fact' FROM sentences s ORDER BY s.id"):
+        store.add_event(sentence_id, "label", "ann", label)
+    store.close()
+    out = tmp_path / "gold.jsonl"
+    result = runner.invoke(main, ["export", "--out", str(out), "--db", str(db), "--language", "de-DE"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["doc"], r["text"], r["language"]) for r in rows] == [("de1", "Das Gesetz tritt am 14. März in Kraft.", "de")]
+    every = tmp_path / "all.csv"
+    assert runner.invoke(main, ["export", "--out", str(every), "--db", str(db), "--mode", "all"]).exit_code == 0
+    header, *lines = every.read_text(encoding="utf-8").splitlines()
+    assert header.split(",")[-1] == "language" and [line.rsplit(",", 1)[1] for line in lines] == ["de", "en", "en"]
+    every_json = tmp_path / "all.jsonl"
+    assert runner.invoke(main, ["export", "--out", str(every_json), "--db", str(db), "--mode", "all",
+                                "--language", "en"]).exit_code == 0
+    assert [json.loads(line)["doc"] for line in every_json.read_text(encoding="utf-8").splitlines()] == ["en1", "en2"]
+    result = runner.invoke(main, ["export", "--out", str(out), "--db", str(db), "--language", "?"])
+    assert result.exit_code == 1 and result.output == "Error: --language: '?' is not a language code (such as en, de, pt-BR)\n"
+    stats = runner.invoke(main, ["stats", "--db", str(db)]).output
+    assert "languages   en 2, de 1\n" in stats
+    assert json.loads(runner.invoke(main, ["stats", "--json", "--db", str(db)]).output)["languages"] == {"en": 2, "de": 1}
+    table = json.loads(runner.invoke(main, ["sources", "--json", "--db", str(db)]).output)
+    assert {r["source"]: r["languages"] for r in table} == {"A": {"de": 1, "en": 1}, "B": {"en": 1}}
+    assert [d["language"] for d in json.loads(runner.invoke(main, ["sources", "A", "--json", "--db", str(db)]).output)] == ["de", "en"]

@@ -367,8 +367,9 @@ class Connection:
             self.conn.execute("INSERT OR IGNORE INTO hashes SELECT norm_hash, id FROM sentences WHERE grouped = 1 "
                               "ORDER BY 1, 2")
             self.conn.execute("DROP INDEX IF EXISTS sentences_norm")
-        if from_version <= 6:
-            # documents: their language (unknown for those imported before: NULL)
+        if from_version <= 6 and "language" not in {row[1] for row in self.conn.execute("PRAGMA table_info(documents)")}:
+            # documents: their language (unknown for those imported before: NULL); a file taken back
+            # to an older version by hand may still have the column
             self.conn.execute("ALTER TABLE documents ADD COLUMN language TEXT")
 
     def _current_triggers(self, on: bool) -> None:

@@ -187,12 +187,23 @@ class Documents:
         pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
         return pairs[:, 0], pairs[:, 1]
 
-    def documents_of_source(self, source: str) -> list[tuple[str, str | None, str | None, int]]:
-        """(name, title, published, sentences) of a source's visible documents, earliest first."""
+    def documents_of_source(self, source: str) -> list[tuple[str, str | None, str | None, int, str | None]]:
+        """(name, title, published, sentences, language) of a source's visible documents, earliest first."""
         return self.conn.execute(
-            "SELECT d.name, d.title, d.published, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) "
+            "SELECT d.name, d.title, d.published, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id), d.language "
             "FROM documents d WHERE d.source = ? AND d.importing IS NULL "
             "ORDER BY d.published IS NULL, d.published, d.id", (source,)).fetchall()
+
+    def language_counts(self) -> list[tuple[str | None, str | None, int]]:
+        """(source, language, documents) of the visible documents: None where a document has none."""
+        return self.conn.execute(
+            "SELECT source, language, count(*) FROM documents WHERE importing IS NULL GROUP BY source, language "
+            "ORDER BY source, count(*) DESC, language").fetchall()
+
+    def document_language(self, doc_id: int) -> str | None:
+        """The language of a document (ISO 639-1), None when unknown."""
+        row = self.conn.execute("SELECT language FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
 
     def document_meta(self, doc_id: int) -> tuple[str | None, str | None]:
         """(source, published) of a document."""

@@ -31,7 +31,8 @@ class Reports:
     def units_with_votes(self) -> Iterator[tuple]:
         """Per labeled group, in group order: (group, [(annotator, label)], (decision, by) or None,
         first occurrence's doc name, index and text, number of documents holding it, and the source and
-        publication time of its original (earliest) document, and the other sources carrying a copy)."""
+        publication time of its original (earliest) document, and the other sources carrying a copy,
+        and the language of the original)."""
         # decisions are few next to labels: read them once, unless there are very many
         few = self.conn.execute("SELECT count(*) FROM events WHERE kind = 'decision'").fetchone()[0] <= 200_000
         decided = {g: f"{label}\x1f{who}" for g, who, label, _at in self.conn.execute(_CURRENT_DECISIONS)} if few else None
@@ -42,7 +43,7 @@ class Reports:
             "SELECT u.grp, u.votes, u.decision, d.name, f.idx, f.text, u.packed & 4194303, o.source, o.published, "
             "CASE WHEN (u.packed & 4194303) > 1 THEN (SELECT group_concat(coalesce(src, ''), char(31)) FROM ("
             "  SELECT DISTINCT x.source AS src FROM sentences m JOIN documents x ON x.id = m.doc_id "
-            "  WHERE m.group_id = u.grp AND x.id != o.id ORDER BY 1)) END FROM ("
+            "  WHERE m.group_id = u.grp AND x.id != o.id ORDER BY 1)) END, o.language FROM ("
             "  SELECT c.grp, group_concat(c.annotator || char(31) || c.label, char(30)) AS votes, "
             f"  {decision_sql} AS decision, "
             # the first member and how many documents hold the group, in one look at its members:
@@ -55,7 +56,7 @@ class Reports:
             "  SELECT m.doc_id FROM sentences m JOIN documents x ON x.id = m.doc_id WHERE m.group_id = u.grp "
             "  ORDER BY x.published IS NULL, x.published, x.id LIMIT 1) END"  # u comes in group order
         )
-        for group, votes, decision, doc, index, text, docs, source, published, copies in cursor:
+        for group, votes, decision, doc, index, text, docs, source, published, copies, language in cursor:
             if decided is not None:
                 decision = decided.get(group)
             copies = copies.split("\x1f") if copies is not None else []
@@ -63,7 +64,7 @@ class Reports:
                 group,
                 [tuple(v.split("\x1f", 1)) for v in votes.split("\x1e")],
                 tuple(decision.split("\x1f", 1)) if decision else None,
-                doc, index, text, docs, source, published, copies,
+                doc, index, text, docs, source, published, copies, language,
             )
 
     def _latest_notes(self) -> dict[tuple[int, str], str]:
@@ -78,17 +79,17 @@ class Reports:
 
     def label_rows(self) -> Iterator[tuple]:
         """Every current label with its sentence: (doc, index, start, end, text, label, annotator, note,
-        created_at, group), by group then annotator."""
+        created_at, group, source, published, language), by group then annotator."""
         notes = self._latest_notes()
         cursor = self.conn.execute(
             'SELECT d.name, s.idx, s.start, s."end", s.text, c.label, c.annotator, '
-            "substr(c.latest, 1, instr(c.latest, char(31)) - 1), c.grp, d.source, d.published "
+            "substr(c.latest, 1, instr(c.latest, char(31)) - 1), c.grp, d.source, d.published, d.language "
             "FROM (" + _CURRENT_LABELS + ") c JOIN sentences s ON s.id = c.sentence_id "
             "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
         )
-        for doc, index, start, end, text, label, annotator, created_at, group, source, published in cursor:
+        for doc, index, start, end, text, label, annotator, created_at, group, source, published, language in cursor:
             yield (doc, index, start, end, text, label, annotator, notes.get((group, annotator)), created_at, group,
-                   source, published)
+                   source, published, language)
 
     def label_rows_json(self) -> Iterator[tuple[str, int, str, str]]:
         """label_rows as JSON objects built by SQLite: (json, group, annotator, label)."""
@@ -100,7 +101,7 @@ class Reports:
             "SELECT json_object('doc', d.name, 'index', s.idx, 'start', s.start, 'end', s.\"end\", 'text', s.text, "
             "'label', c.label, 'annotator', c.annotator, 'note', NULL, "
             "'created_at', substr(c.latest, 1, instr(c.latest, char(31)) - 1), 'group', c.grp, "
-            "'source', d.source, 'published', d.published), c.grp, c.annotator, c.label "
+            "'source', d.source, 'published', d.published, 'language', d.language), c.grp, c.annotator, c.label "
             "FROM (" + _CURRENT_LABELS + ") c JOIN sentences s ON s.id = c.sentence_id "
             "JOIN documents d ON d.id = s.doc_id ORDER BY c.grp, c.annotator"
         )
@@ -118,8 +119,13 @@ class Reports:
         for annotator, label, count in per_label():
             labels[label] = labels.get(label, 0) + count
             annotators[annotator] = annotators.get(annotator, 0) + count
+        languages: dict[str, int] = {}
+        for language, n in self.conn.execute("SELECT language, count(*) FROM documents WHERE importing IS NULL "
+                                             "GROUP BY language ORDER BY count(*) DESC, language"):
+            languages[language or "unknown"] = n
         return {
             "documents": one("SELECT count(*) FROM documents WHERE importing IS NULL"),
+            "languages": languages,
             # a group is named by its first member, and the sentences of a file still being imported are
             # each a group of their own: both counts are an index count less those hidden sentences
             "sentences": one("SELECT count(*) FROM sentences") - hidden,

@@ -208,6 +208,7 @@ class AnnotateScreen(Screen):
             title = escape(session.doc_title) if session.doc_title else "[dim](no title)[/]"
             source, published = session.doc_source
             where = escape(source or "(no source)") + (f" · {published[:10]}" if published else " · undated")
+            where += f" · {escape(session.doc_language)}" if session.doc_language else ""
             self.query_one("#doc-info", Static).update(
                 f"[b]{escape(session.doc_name)}[/b]\n{title}\n[dim]{where}[/]\nannotator: [b]{escape(session.annotator)}[/b]"
             )
