@@ -40,6 +40,7 @@ _WIDE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u30
 _INLINE_SPACE = " \u00a0\u202f\u2009\u2007"  # the (no-break, thin) spaces French sets inside guillemets
 _OPENING = "\"\u201c\u201e\u201f\u00ab\u00bb'\u2018([{"
 _CLOSING = "\"'\u201d\u201c\u00bb\u00ab\u2019)]}"
+_CLOSING_OR_SPACE = _CLOSING + " "
 _DASHES = "\u2013\u2014"
 _CLOCK = re.compile(r"(?:^|\s)\d{1,2}(?::\d\d)?\s?[ap]\.m\.$", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"[\u2022\u2043\u00b7*-]?\s*(\d{1,3}|[A-Za-z])(\.\)|\)|\.)")
@@ -69,48 +70,46 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     flat = shapes.unwrapped(text)
     found: list[tuple[int, int]] = []
     cuts = 0
+    join_wordless = "wordless_pieces" in rules.rules
+    if rules.final_stops and not any(stop in flat for stop in rules.final_stops):
+        rules = rules.without_final_words  # once per document, not once per line
+    quote_mark, lists = rules.quote_mark, "list_items" in rules.rules
     for line in _LINE.finditer(flat):
         body = line.group()
         if body.isspace():
             continue
         offset = line.start()
-        for start, end in _line_spans(body, rules):
+        quoted = quote_mark.search(body) is not None
+        hidden = quote_mark.sub(" ", body) if quoted else body  # same length: offsets stay the line's
+        if not hidden.isascii():  # sentencex panics on some wide spaces before a stop: show it plain ones
+            hidden = _WIDE_SPACE.sub(" ", hidden)
+        lead = len(body) - len(body.lstrip())
+        if lists and (body[lead] in _MARKER_START or body[lead + 1 : lead + 2] in (".", ")")):
+            line_spans = []
+            for item_start, item_end in _list_items(body):
+                line_spans.extend(_item_spans(body, hidden, item_start, item_end, rules, quoted))
+        else:  # the common case: a line that cannot open a list
+            line_spans = _item_spans(body, hidden, 0, len(body), rules, quoted)
+        if found and join_wordless and line_spans and not (body[line_spans[0][0]].isalnum() and not body.startswith(
+                ("http", "www"), line_spans[0][0])):  # the line may open with links, hashtags or emoji alone
+            start, end = line_spans[0]
+            if _wordless_line_start(text, found[-1][1], offset + start, offset + end):
+                found[-1] = (found[-1][0], offset + end)
+                del line_spans[0]
+        for start, end in line_spans:
             if end - start > shapes.MAX_SENTENCE:
                 pieces = shapes.cut_runaway(body, start, end)
                 cuts += len(pieces) - 1
+                found.extend((offset + s, offset + e) for s, e in pieces)
             else:
-                pieces = ((start, end),)
-            found.extend((offset + s, offset + e) for s, e in pieces)
-    if "wordless_pieces" in rules.rules and len(found) > 1:
-        found = _join_wordless(text, found)
+                found.append((offset + start, offset + end))
     return Segmentation(found, cuts)
 
 
-def _line_spans(body: str, rules: Language) -> list[list[int]]:
-    quoted = rules.quote_mark.search(body) is not None
-    hidden = rules.quote_mark.sub(" ", body) if quoted else body  # same length: offsets stay the line's
-    if not hidden.isascii():  # sentencex panics on some wide spaces before a stop: show it plain ones
-        hidden = _WIDE_SPACE.sub(" ", hidden)
-    lead = len(body) - len(body.lstrip())
-    if "list_items" in rules.rules and (body[lead] in _MARKER_START or body[lead + 1 : lead + 2] in (".", ")")):
-        items = _list_items(body)
-    else:  # the common case: a line that cannot open a list
-        items = ((0, len(body)),)
-    out = []
-    for item_start, item_end in items:
-        out.extend(_item_spans(body, hidden, item_start, item_end, rules, quoted))
-    return out
-
-
-def _join_wordless(text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A line of only links, hashtags or emoji joins the sentence before it in its paragraph."""
-    out = [found[0]]
-    for start, end in found[1:]:
-        if shapes.wordless(text[start:end]) and not _PARAGRAPH_BREAK.search(text, out[-1][1], start):
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
+def _wordless_line_start(text: str, previous_end: int, start: int, end: int) -> bool:
+    """Is the sentence that opens a line only links, hashtags or emoji, in the paragraph of the
+    sentence before it (so it joins that sentence)?"""
+    return shapes.wordless(text[start:end]) and not _PARAGRAPH_BREAK.search(text, previous_end, start)
 
 
 def _strip(line: str, start: int, end: int) -> tuple[int, int]:
@@ -161,8 +160,10 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
         start, end = _strip(hidden, position, hi)
         if start < end:
             pieces.append([start, end])
-    if rules.final_word is not None and "final_words" in rules.rules and pieces:
-        pieces = _split_after_final_words(hidden, pieces, rules)
+    for stop in rules.final_stops:  # nearly every line: a substring look or two
+        if stop in hidden and pieces and "final_words" in rules.rules:
+            pieces = _split_after_final_words(hidden, pieces, rules)
+            break
     if quoted:
         _give_quotes_back(line, pieces, rules)
     if len(pieces) < 2:
@@ -181,8 +182,6 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
 def _split_after_final_words(hidden: str, pieces: list[list[int]], rules: Language) -> list[list[int]]:
     """sentencex takes "etc." or "May." for an abbreviation inside a sentence; followed by a capital,
     the sentence ends there."""
-    if not any(word + "." in hidden for word in rules.final_words):
-        return pieces  # nearly every line: a few substring looks, no regular expression
     pattern = rules.final_word
     out = []
     for start, end in pieces:
@@ -290,7 +289,7 @@ def _closes_later(line: str, start: int, hi: int, rules: Language) -> bool:
 
 def _ends_with_stop(before: str, rules: Language) -> bool:
     """Does the text end with one of the language's own full stops (before closing quotes)?"""
-    trimmed = before.rstrip(_CLOSING + " ")
+    trimmed = before.rstrip(_CLOSING_OR_SPACE)
     return bool(trimmed) and trimmed[-1] in rules.stops
 
 
@@ -318,7 +317,7 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
         return True  # '"Great." she said'; a dash before the speaker in a dialogue
     if "lone_list_marker" in use and _LONE_MARKER.fullmatch(before):
         return True
-    if ("free_ellipsis" in use and _FREE_ELLIPSIS.search(before)
+    if ("free_ellipsis" in use and before.endswith(("...", "\u2026", ". . .")) and _FREE_ELLIPSIS.search(before)
             and _open_quote(line, previous[0], previous[1], rules) is not None
             and _closes_later(line, previous[1], len(line), rules)):
         return True  # words left out of a quote: '"We saw it through the lens of ... March events."'

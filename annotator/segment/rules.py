@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -29,16 +30,32 @@ class Language:
     number_words: frozenset[str]
     time_followers: frozenset[str]
     final_words: tuple[str, ...]
+    final_stops: tuple[str, ...]  # each final word with its stop ("etc.")
     speech_verbs: frozenset[str]
     rules: frozenset[str]
     quotes: str = ""  # every double quote mark of the language, opening or closing
     quote_mark: re.Pattern | None = None  # finds one of them
     final_word: re.Pattern | None = None  # finds a final word and its stop before a word
 
+    @functools.cached_property
+    def without_final_words(self) -> Language:
+        """The same rules for a text in which no final word occurs."""
+        return dataclasses.replace(self, final_words=(), final_stops=(), final_word=None)
+
 
 @functools.cache
 def _tables() -> dict:
     return tomllib.loads(_DATA.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def common_words() -> dict[str, tuple[str, ...]]:
+    """word -> the languages among whose most frequent words languages.toml lists it."""
+    index: dict[str, list[str]] = {}
+    for code, table in _tables().items():
+        for word in table.get("common_words", []):
+            index.setdefault(word, []).append(code)
+    return {word: tuple(codes) for word, codes in index.items()}
 
 
 def base_code(language: str | None) -> str:
@@ -75,6 +92,7 @@ def language(code: str | None) -> Language:
         number_words=frozenset(joined("number_words")),
         time_followers=frozenset(joined("time_followers")),
         final_words=tuple(final_words),
+        final_stops=tuple(word + "." for word in final_words),
         speech_verbs=frozenset(joined("speech_verbs")),
         rules=frozenset(rules),
         quotes=quotes,

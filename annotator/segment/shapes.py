@@ -30,8 +30,10 @@ def soft_breaks(text: str) -> list[int]:
     if "\n" not in text:
         return []
     lines = text.split("\n")
-    lengths = [len(line.rstrip()) for line in lines]
-    width = max(lengths)
+    width = max(map(len, lines))
+    if width > _WRAP_WIDTHS.stop + 8:  # trailing spaces aside, too wide to be wrapped: the common case
+        return []
+    width = max(len(line.rstrip()) for line in lines)
     if width not in _WRAP_WIDTHS:
         return []
     soft, at = [], 0
