@@ -26,6 +26,15 @@ CASES = [
      [(0, 36, "Вчера делегация прибыла в г. Самару."), (37, 61, "Встреча прошла спокойно.")]),
     ("ru", "Проф. Иванов выступил. Зал молчал.",
      [(0, 22, "Проф. Иванов выступил."), (23, 34, "Зал молчал.")]),
+    # ordinal numbers before a noun or a month, abbreviations before a word in lower case; an
+    # ellipsis and a capital outside a quote end a sentence
+    ("de", "In der 4. Klasse liegen sie im Durchschnitt. Die Zahl der Toten stieg auf 45. Die Polizei ermittelt.",
+     [(0, 44, "In der 4. Klasse liegen sie im Durchschnitt."), (45, 77, "Die Zahl der Toten stieg auf 45."),
+      (78, 100, "Die Polizei ermittelt.")]),
+    ("pl", "Budowa kosztowała 5 tys. dolarów w 2015 r. o 6% więcej. Potem przestano.",
+     [(0, 55, "Budowa kosztowała 5 tys. dolarów w 2015 r. o 6% więcej."), (56, 72, "Potem przestano.")]),
+    ("de", "Ich weiß nicht, warum ich sie ausgesucht habe … Als Jutting kam, war alles vorbei.",
+     [(0, 47, "Ich weiß nicht, warum ich sie ausgesucht habe …"), (48, 82, "Als Jutting kam, war alles vorbei.")]),
     # the language's own full stops, with no space after them
     ("zh", "台风登陆浙江。航班全部取消！", [(0, 7, "台风登陆浙江。"), (7, 14, "航班全部取消！")]),
     ("ja", "台風が上陸した。便は全て欠航！", [(0, 8, "台風が上陸した。"), (8, 15, "便は全て欠航！")]),

@@ -164,6 +164,8 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
         if stop in hidden and pieces and "final_words" in rules.rules:
             pieces = _split_after_final_words(hidden, pieces, rules)
             break
+    if "ellipsis_end" in rules.rules and ("\u2026" in hidden or "..." in hidden) and pieces:
+        pieces = _split_after_ellipsis(line, hidden, pieces, rules)
     if quoted:
         _give_quotes_back(line, pieces, rules)
     if len(pieces) < 2:
@@ -189,6 +191,24 @@ def _split_after_final_words(hidden: str, pieces: list[list[int]], rules: Langua
             cut = found.end()
             following = hidden[cut:end].lstrip()
             if cut < end and following[:1].isupper():
+                out.append([start, cut])
+                start, end = _strip(hidden, cut, end)
+        out.append([start, end])
+    return out
+
+
+_ELLIPSIS_BEFORE_WORD = re.compile(r"(?:\.\.\.|\u2026)(?=\s+\w)")
+
+
+def _split_after_ellipsis(line: str, hidden: str, pieces: list[list[int]], rules: Language) -> list[list[int]]:
+    """An ellipsis and then a capital, outside any quote, ends a sentence ("sie ausgesucht habe …
+    Als Jutting"); inside a quote it marks words left out, and "free_ellipsis" keeps them together."""
+    out = []
+    for start, end in pieces:
+        for found in _ELLIPSIS_BEFORE_WORD.finditer(hidden, start, end):
+            cut = found.end()
+            following = hidden[cut:end].lstrip()
+            if following[:1].isupper() and _open_quote(line, start, cut, rules) is None:
                 out.append([start, cut])
                 start, end = _strip(hidden, cut, end)
         out.append([start, end])
@@ -315,6 +335,8 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
         first = line[start + 2] if dash and line[start + 1].isspace() else line[start + 1]
     if first.islower() and "lower_case_after_quote" in use and (dash or before.rstrip()[-1:] in _CLOSING):
         return True  # '"Great." she said'; a dash before the speaker in a dialogue
+    if "ordinal_numbers" in use and _ordinal(before, text, first, rules):
+        return True  # "am 14. März", "in der 4. Klasse", "na poziomie 4. klasy"
     if "lone_list_marker" in use and _LONE_MARKER.fullmatch(before):
         return True
     if ("free_ellipsis" in use and before.endswith(("...", "\u2026", ". . .")) and _FREE_ELLIPSIS.search(before)
@@ -327,6 +349,8 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
     if not last_word.endswith("."):
         return False
     abbreviation = last_word.rsplit("-", 1)[-1].rstrip(".").lstrip(_OPENING)  # "Det.-Sgt." -> "Sgt"
+    if "abbreviations" in use and abbreviation in rules.abbreviations and (first.islower() or first.isdigit()):
+        return True  # "5 tys. dolarów", "w 2015 r. o 6%"
     if "titles" in use and abbreviation in rules.titles and first.isupper():
         return True
     if "number_words" in use and abbreviation in rules.number_words and first.isdigit():
@@ -335,6 +359,21 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
         next_word = re.match(r"[A-Za-z]+", text)
         return bool(next_word and next_word.group() in rules.time_followers)
     return False
+
+
+_ORDINAL = re.compile(r"\d{1,3}\.")
+
+
+def _ordinal(before: str, text: str, first: str, rules: Language) -> bool:
+    """Does `before` end with an ordinal number ("14.") that the next piece goes on from: a word in
+    lower case, a month, or after a word that stands before ordinals ("der", "am")?"""
+    words = before.rsplit(None, 2)
+    if not _ORDINAL.fullmatch(words[-1]):
+        return False
+    if first.islower() or (len(words) > 1 and words[-2].lower() in rules.ordinal_before):
+        return True
+    next_word = _WORD.match(text.lstrip(_OPENING))
+    return next_word is not None and next_word.group() in rules.months
 
 
 def _numbered(line: str, stop: int) -> bool:

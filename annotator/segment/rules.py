@@ -14,7 +14,8 @@ _DATA = Path(__file__).with_name("languages.toml")
 # the rules the engine knows; a name in languages.toml that is not here is a typo
 RULES = frozenset(
     "instrument_codes lone_list_marker list_items lower_case_after_quote free_ellipsis wordless_pieces "
-    "final_words titles number_words clock_times speaker_after_quote ellipsis_run split_opening_quote".split()
+    "final_words titles number_words clock_times speaker_after_quote ellipsis_run split_opening_quote "
+    "ordinal_numbers abbreviations ellipsis_end".split()
 )
 
 
@@ -32,6 +33,9 @@ class Language:
     final_words: tuple[str, ...]
     final_stops: tuple[str, ...]  # each final word with its stop ("etc.")
     speech_verbs: frozenset[str]
+    abbreviations: frozenset[str]
+    ordinal_before: frozenset[str]
+    months: frozenset[str]
     rules: frozenset[str]
     quotes: str = ""  # every double quote mark of the language, opening or closing
     quote_mark: re.Pattern | None = None  # finds one of them
@@ -94,6 +98,9 @@ def language(code: str | None) -> Language:
         final_words=tuple(final_words),
         final_stops=tuple(word + "." for word in final_words),
         speech_verbs=frozenset(joined("speech_verbs")),
+        abbreviations=frozenset(joined("abbreviations")),
+        ordinal_before=frozenset(joined("ordinal_before")),
+        months=frozenset(joined("months")),
         rules=frozenset(rules),
         quotes=quotes,
         quote_mark=re.compile("[" + re.escape(quotes) + "]"),
