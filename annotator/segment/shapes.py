@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# No sentence of the news treebanks measured (GUM, 20 PUD languages, Bulgarian BTB) passes 1,200
-# characters (benchmarks/languages.py prints the longest): past this length it is a run of text
-# without full stops (a table, a list flattened by a scraper) and is cut where it can best be.
+# No sentence of the news treebanks measured (the PUD news of 20 languages, Bulgarian BTB) passes 460
+# characters (benchmarks/languages.py prints the longest of each): past several times that, it is a
+# run of text without full stops (a table, a list flattened by a scraper), cut where it can best be.
 MAX_SENTENCE = 3000
 
 # a wrapped file's width: narrower is a column of headings or short lines, wider is not wrapped
