@@ -28,7 +28,7 @@ class ImportReport:
     messages: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     grouping: dict = field(default_factory=dict)
-    runaway_cuts: int = 0  # sentences cut because they ran past segment.MAX_SENTENCE characters
+    runaways: int = 0  # sentences cut into pieces because they ran past segment.MAX_SENTENCE characters
 
     @property
     def refused(self) -> bool:
@@ -40,9 +40,9 @@ def content_hash(doc: Document) -> str:
 
 
 class Rows(list):
-    """A document's sentence rows, and how many of them come from cutting runaway sentences."""
+    """A document's sentence rows, and how many runaway sentences were cut to give them."""
 
-    runaway_cuts = 0
+    runaways = 0
 
 
 def sentence_rows(text: str, language: str | None = "en") -> Rows:
@@ -52,7 +52,7 @@ def sentence_rows(text: str, language: str | None = "en") -> Rows:
     for index, (start, end) in enumerate(found.spans):
         sentence = text[start:end]
         rows.append((index, start, end, sentence, dedup.norm_hash(dedup.normalise(sentence))))
-    rows.runaway_cuts = found.runaway_cuts
+    rows.runaways = found.runaways
     return rows
 
 
@@ -133,9 +133,9 @@ def import_paths(
             finished += size
             if progress:
                 progress(report, finished, total)
-        if report.runaway_cuts:
-            report.messages.append(f"cut {plural(report.runaway_cuts, 'runaway sentence')} longer than "
-                                   f"{segment.MAX_SENTENCE:,} characters at their best boundary")
+        if report.runaways:
+            report.messages.append(f"cut {plural(report.runaways, 'runaway sentence')} (longer than "
+                                   f"{segment.MAX_SENTENCE:,} characters) into pieces at the best boundaries")
         if group:
             report.grouping = dedup.group_pending(store, threshold)
     return report
@@ -257,7 +257,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
         else:
             changed.append((existing[0], doc, digest, rows[position] if rows else document_rows(doc, language)))
     size = sum(len(rows) for *_, rows in new_docs)
-    report.runaway_cuts += sum(getattr(rows, "runaway_cuts", 0) for *_, rows in new_docs + changed)
+    report.runaways += sum(getattr(rows, "runaways", 0) for *_, rows in new_docs + changed)
     if hidden:  # one batch of a streamed file: published with the rest of it
         _write_hidden(store, new_docs, os.getpid())
     elif size <= BATCH_SENTENCES and not changed:

@@ -64,7 +64,7 @@ def test_long_line_and_many_lines(db_path, tmp_path):
     report = import_paths(store, [long, many])
     assert report.errors == []
     # the runaway line is cut at spaces into pieces of at most 3,000 characters (segment.MAX_SENTENCE)
-    assert report.runaway_cuts == 333
+    assert report.runaways == 1
     assert store.query("SELECT count(*) FROM sentences")[0][0] == 100_000 + 334
     assert store.query("SELECT max(length(text)) FROM sentences")[0][0] == 2999
 

@@ -127,7 +127,7 @@ def test_a_runaway_sentence_is_cut_at_its_best_boundary():
     clause = "the committee heard evidence from witnesses, "
     text = (clause * 200).strip()  # 9,000 characters and no full stop
     found = segment(text, "en")
-    assert found.runaway_cuts == 3
+    assert found.runaways == 1
     assert [end - start for start, end in found.spans] == [2969, 2969, 2969, 89]
     for start, end in found.spans:
         assert text[start:end].endswith(",") or end == len(text)
@@ -221,7 +221,7 @@ def test_the_import_says_how_many_runaway_sentences_it_cut(tmp_path):
     (tmp_path / "a.txt").write_text("x " * 4000 + "\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["import", str(tmp_path / "a.txt"), "--db", str(tmp_path / "a.db")])
     assert result.exit_code == 0
-    assert "cut 2 runaway sentences longer than 3,000 characters at their best boundary" in result.output
+    assert "cut 1 runaway sentence (longer than 3,000 characters) into pieces at the best boundaries\n" in result.output
 
 
 def test_a_version_5_database_gets_the_language_column(tmp_path):
@@ -284,3 +284,21 @@ def test_identification_answers_iso_639_1_and_trusts_common_words_only_when_clea
     italian = "Il consiglio comunale ha votato la chiusura del vecchio ponte sul fiume e la decisione è stata presa ieri sera da tutti."
     assert by_common_words(italian) is None and identify(italian) == "it"
     assert by_common_words("Too short to tell.") is None
+
+
+def test_csv_and_parquet_give_the_language_too(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "a.csv").write_text("id,text,lang\nc1,The council voted.,DE\nc2,Der Stadtrat hat am Dienstag die Brücke gesperrt.,\n",
+                                    encoding="utf-8")
+    pq.write_table(pa.table({"id": ["p1"], "text": ["The council voted."], "language": ["es-MX"]}), tmp_path / "b.parquet")
+    db = tmp_path / "a.db"
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "a.csv"), str(tmp_path / "b.parquet"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert Store(db).query("SELECT name, language FROM documents ORDER BY id") == [("c1", "de"), ("c2", "de"), ("p1", "es")]
+
+
+def test_a_hard_wrapped_file_with_windows_line_ends_is_unwrapped_too():
+    crlf = WRAPPED.replace("\n", "\r\n")
+    assert [re.sub(r"\s+", " ", s) for *_, s in sentences(crlf)] == [re.sub(r"\s+", " ", s) for *_, s in sentences(WRAPPED)]

@@ -55,11 +55,11 @@ _WORD = re.compile(r"\w+")
 
 
 class Segmentation(NamedTuple):
-    """A document's sentences as (start, end) character offsets, in order, and how many of them
-    come from cutting a runaway sentence (one longer than `shapes.MAX_SENTENCE`)."""
+    """A document's sentences as (start, end) character offsets, in order, and how many runaway
+    sentences (longer than `shapes.MAX_SENTENCE`) were cut into pieces to give them."""
 
     spans: list[tuple[int, int]]
-    runaway_cuts: int
+    runaways: int
 
 
 def segment(text: str, language: str | None = "en") -> Segmentation:
@@ -99,7 +99,7 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
         for start, end in line_spans:
             if end - start > shapes.MAX_SENTENCE:
                 pieces = shapes.cut_runaway(body, start, end)
-                cuts += len(pieces) - 1
+                cuts += 1
                 found.extend((offset + s, offset + e) for s, e in pieces)
             else:
                 found.append((offset + start, offset + end))
