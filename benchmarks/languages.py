@@ -11,7 +11,7 @@ usage: python benchmarks/languages.py [--ud FILE.conllu...] [--reuters FOLDER] [
 --ud         CoNLL-U files named as UD names them (de_pud-ud-test.conllu: the language is the part
              before "_"), e.g. the PUD treebanks (UniversalDependencies/UD_German-PUD and its
              siblings: their n* sentences are news) and UD_Bulgarian-BTB. Whole sentences (ending in
-             a full stop of any script, balanced double quotes) are set four to a paragraph, in the
+             a full stop of the language, balanced double quotes) are set four to a paragraph, in the
              source's order (joined without a space in Chinese and Japanese), and each must come out
              of the segmenter whole.
 --reuters    the reut2-*.sgm files of Reuters-21578: MB/s of language identification plus
@@ -35,7 +35,9 @@ import sentencex  # noqa: E402
 from annotator.segment import MAX_SENTENCE, segment  # noqa: E402
 
 _DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
-_WHOLE = re.compile(r"[.!?\u2026\u3002\uff01\uff1f\u0964\u061f\u06d4\u0589;:][\"'\u201d\u2019\u00bb\u201c)\]\u300d\u300f]*$")
+_STOPS = ".!?\u2026\u3002\uff01\uff1f\u0964\u061f\u06d4\u0589"
+_OWN_STOPS = {"el": ";", "hy": ":"}  # the Greek question mark, the Armenian full stop as often typed
+_CLOSERS = "[\"'\u201d\u2019\u00bb\u201c)\\]\u300d\u300f]*$"
 _QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb"
 _NO_SPACE = {"zh", "ja"}
 
@@ -96,8 +98,10 @@ def ud_sentences(path: str) -> list[str]:
     return out
 
 
-def whole(sentence: str) -> bool:
-    return bool(_WHOLE.search(sentence)) and sum(sentence.count(q) for q in _QUOTES) % 2 == 0
+def whole(sentence: str, code: str) -> bool:
+    """Does the sentence end with a full stop of its language, with its double quotes balanced?"""
+    ending = re.search("[" + re.escape(_STOPS + _OWN_STOPS.get(code, "")) + "]" + _CLOSERS, sentence)
+    return ending is not None and sum(sentence.count(q) for q in _QUOTES) % 2 == 0
 
 
 def paragraphs(paths: list[str]) -> dict[str, list[list[str]]]:
@@ -105,7 +109,7 @@ def paragraphs(paths: list[str]) -> dict[str, list[list[str]]]:
     out: dict[str, list[list[str]]] = {}
     for path in paths:
         code = Path(path).name.split("_", 1)[0]
-        usable = [s for s in ud_sentences(path) if whole(s)]
+        usable = [s for s in ud_sentences(path) if whole(s, code)]
         out.setdefault(code, []).extend(usable[i : i + 4] for i in range(0, len(usable) - 3, 4))
     return out
 
@@ -196,7 +200,8 @@ def identifiers() -> dict:
 
 def identify_table(found: dict[str, list[list[str]]]) -> None:
     print("\n| identifier | paragraphs | right | ms per paragraph |\n|---|---:|---:|---:|")
-    samples = [(code, (("" if code in _NO_SPACE else " ").join(p))) for code, paras in found.items() for p in paras[:25]]
+    samples = [(code, ("" if code in _NO_SPACE else " ").join(p)) for code, paras in found.items()
+               for p in paras[:25]]
     for name, detect in identifiers().items():
         detect(samples[0][1])  # load its model before the clock starts
         start = time.perf_counter()

@@ -35,6 +35,8 @@ CASES = [
      [(0, 55, "Budowa kosztowała 5 tys. dolarów w 2015 r. o 6% więcej."), (56, 72, "Potem przestano.")]),
     ("de", "Ich weiß nicht, warum ich sie ausgesucht habe … Als Jutting kam, war alles vorbei.",
      [(0, 47, "Ich weiß nicht, warum ich sie ausgesucht habe …"), (48, 82, "Als Jutting kam, war alles vorbei.")]),
+    ("bg", "Бомби и убийства белязаха 2000 г. То бе спряно от архива на арх. Стефан Лазаров.",
+     [(0, 33, "Бомби и убийства белязаха 2000 г."), (34, 80, "То бе спряно от архива на арх. Стефан Лазаров.")]),
     # the language's own full stops, with no space after them
     ("zh", "台风登陆浙江。航班全部取消！", [(0, 7, "台风登陆浙江。"), (7, 14, "航班全部取消！")]),
     ("ja", "台風が上陸した。便は全て欠航！", [(0, 8, "台風が上陸した。"), (8, 15, "便は全て欠航！")]),
@@ -143,8 +145,9 @@ def test_golden_rules_of_22_languages():
              for code, cases in GOLDEN.items()}
     assert sum(len(cases) for cases in GOLDEN.values()) == 236
     assert sum(right.values()) >= 228
-    # every case of these languages, each as pySBD's tests have it
-    for code in ("bg", "de", "el", "fr", "hi", "hy", "ja", "zh", "pl", "fa", "mr", "ur", "sk", "it", "ru"):
+    # every case of these languages, each as pySBD's tests have it (Bulgarian's "150 г. Саргон" is one
+    # sentence there, but the news of the BTB treebank end many a sentence with "в 2000 г.")
+    for code in ("de", "el", "fr", "hi", "hy", "ja", "zh", "pl", "fa", "mr", "ur", "sk", "it", "ru"):
         assert right[code] == len(GOLDEN[code]), code
 
 

@@ -172,7 +172,8 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
         return pieces
     merged: list[list[int]] = []
     for piece in pieces:
-        if merged and ((quoted and _inside_quote(line, merged[-1], hi, rules)) or _continues(line, merged[-1], piece, rules)):
+        if merged and ((quoted and _inside_quote(line, merged[-1], hi, rules))
+                       or _continues(line, merged[-1], piece, rules)):
             merged[-1][1] = piece[1]
         else:
             if merged and "ellipsis_run" in rules.rules:
@@ -343,7 +344,8 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
             and _open_quote(line, previous[0], previous[1], rules) is not None
             and _closes_later(line, previous[1], len(line), rules)):
         return True  # words left out of a quote: '"We saw it through the lens of ... March events."'
-    if "speaker_after_quote" in use and before[-2:-1] in "?!" and before[-1:] in _CLOSING and _speaker(text, rules):
+    if ("speaker_after_quote" in use and len(before) > 1 and before[-2] in "?!" and before[-1] in _CLOSING
+            and _speaker(text, rules)):
         return True
     last_word = before.rsplit(None, 1)[-1]
     if not last_word.endswith("."):
