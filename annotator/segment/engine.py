@@ -14,10 +14,12 @@ Inside a line, sentencex, told the language, proposes the boundaries and the lan
 - a boundary is undone when no space follows the stop only inside a wire code (".IXIC", "JCP.N"),
   when the next piece starts in lower case after a closing quote or bracket ('"Great." she said'),
   when it has no word (a lone "...", links, hashtags, emoji), after " ... " (words left out), and,
-  where the language lists them, after a title before a name ("Gov."), a number word before a
+  where the language lists them, after a title before a name ("Gov.", "M."), an abbreviation before
+  a word in lower case ("tys. dolarów"), an ordinal number ("am 14. März"), a number word before a
   number ("No. 5"), "a.m."/"p.m." before a day, month or time zone, and before a capitalised speaker
   and a speech verb after ?" or !" ('"Will it close?" Oxfam asked');
-- a boundary is added after a word that ends sentences as often as it abbreviates ("etc.", "May.");
+- a boundary is added after a word that ends sentences as often as it abbreviates ("etc.", "May."),
+  and after an ellipsis before a capital outside a quote;
 - a line that starts a numbered or lettered list ("1. The first item 2. The second item") is cut
   before each next marker in sequence, and "word. . . . The" leaves its ellipsis to the next sentence;
 - a sentence longer than `shapes.MAX_SENTENCE` is cut at its best boundary (`shapes.cut_runaway`).
@@ -90,12 +92,10 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
                 line_spans.extend(_item_spans(body, hidden, item_start, item_end, rules, quoted))
         else:  # the common case: a line that cannot open a list
             line_spans = _item_spans(body, hidden, 0, len(body), rules, quoted)
-        if found and join_wordless and line_spans and not (body[line_spans[0][0]].isalnum() and not body.startswith(
-                ("http", "www"), line_spans[0][0])):  # the line may open with links, hashtags or emoji alone
-            start, end = line_spans[0]
-            if _wordless_line_start(text, found[-1][1], offset + start, offset + end):
-                found[-1] = (found[-1][0], offset + end)
-                del line_spans[0]
+        if found and join_wordless and line_spans and _wordless_line_start(
+                text, found[-1][1], offset + line_spans[0][0], offset + line_spans[0][1]):
+            found[-1] = (found[-1][0], offset + line_spans[0][1])
+            del line_spans[0]
         for start, end in line_spans:
             if end - start > shapes.MAX_SENTENCE:
                 pieces = shapes.cut_runaway(body, start, end)
@@ -109,6 +109,8 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
 def _wordless_line_start(text: str, previous_end: int, start: int, end: int) -> bool:
     """Is the sentence that opens a line only links, hashtags or emoji, in the paragraph of the
     sentence before it (so it joins that sentence)?"""
+    if text[start].isalnum() and not text.startswith(("http", "www"), start):
+        return False  # it opens with a word: nearly every line
     return shapes.wordless(text[start:end]) and not _PARAGRAPH_BREAK.search(text, previous_end, start)
 
 
@@ -162,10 +164,13 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
             pieces.append([start, end])
     for stop in rules.final_stops:  # nearly every line: a substring look or two
         if stop in hidden and pieces and "final_words" in rules.rules:
-            pieces = _split_after_final_words(hidden, pieces, rules)
+            # sentencex takes "etc." or "May." for an abbreviation inside a sentence
+            pieces = _split_before_capitals(hidden, pieces, rules.final_word)
             break
     if "ellipsis_end" in rules.rules and ("\u2026" in hidden or "..." in hidden) and pieces:
-        pieces = _split_after_ellipsis(line, hidden, pieces, rules)
+        # inside a quote an ellipsis marks words left out ("free_ellipsis" keeps them together)
+        pieces = _split_before_capitals(hidden, pieces, _ELLIPSIS_BEFORE_WORD,
+                                        lambda start, cut: _open_quote(line, start, cut, rules) is None)
     if quoted:
         _give_quotes_back(line, pieces, rules)
     if len(pieces) < 2:
@@ -182,34 +187,18 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
     return [piece for piece in merged if piece[0] < piece[1]]
 
 
-def _split_after_final_words(hidden: str, pieces: list[list[int]], rules: Language) -> list[list[int]]:
-    """sentencex takes "etc." or "May." for an abbreviation inside a sentence; followed by a capital,
-    the sentence ends there."""
-    pattern = rules.final_word
+_ELLIPSIS_BEFORE_WORD = re.compile(r"(?:\.\.\.|\u2026)(?=\s+\w)")
+
+
+def _split_before_capitals(hidden: str, pieces: list[list[int]], pattern: re.Pattern,
+                           allowed=None) -> list[list[int]]:
+    """Each piece cut after every match of `pattern` that a capital follows (and that
+    `allowed(piece start, cut)` accepts, if given): "etc. Prices", "habe … Als Jutting"."""
     out = []
     for start, end in pieces:
         for found in pattern.finditer(hidden, start, end):
             cut = found.end()
-            following = hidden[cut:end].lstrip()
-            if cut < end and following[:1].isupper():
-                out.append([start, cut])
-                start, end = _strip(hidden, cut, end)
-        out.append([start, end])
-    return out
-
-
-_ELLIPSIS_BEFORE_WORD = re.compile(r"(?:\.\.\.|\u2026)(?=\s+\w)")
-
-
-def _split_after_ellipsis(line: str, hidden: str, pieces: list[list[int]], rules: Language) -> list[list[int]]:
-    """An ellipsis and then a capital, outside any quote, ends a sentence ("sie ausgesucht habe …
-    Als Jutting"); inside a quote it marks words left out, and "free_ellipsis" keeps them together."""
-    out = []
-    for start, end in pieces:
-        for found in _ELLIPSIS_BEFORE_WORD.finditer(hidden, start, end):
-            cut = found.end()
-            following = hidden[cut:end].lstrip()
-            if following[:1].isupper() and _open_quote(line, start, cut, rules) is None:
+            if cut < end and hidden[cut:end].lstrip()[:1].isupper() and (allowed is None or allowed(start, cut)):
                 out.append([start, cut])
                 start, end = _strip(hidden, cut, end)
         out.append([start, end])

@@ -11,6 +11,7 @@ from annotator.segment.rules import base_code, common_words
 # paragraphs of four news sentences in 20 languages from their first 120 characters), and
 # identification then costs the same for a page as for a book
 SAMPLE = 120
+_OPENING = 240  # characters whose words the common-words look reads
 _CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 _WORD = re.compile(r"[^\W\d_]+")
 # an opening whose first words are at least this share of one language's most frequent words (and
@@ -38,7 +39,7 @@ def _identifier():
 def identify(text: str) -> str | None:
     """The ISO 639-1 code of the text's language ("de"), from its opening (its first words, else its
     first SAMPLE characters); None when the text has no letters to judge by."""
-    opening = text[:240]
+    opening = text[:_OPENING]
     if not any(c.isalpha() for c in opening):
         return None
     return by_common_words(opening) or _identifier().classify(text[:SAMPLE])[0]
@@ -47,7 +48,7 @@ def identify(text: str) -> str | None:
 def by_common_words(sample: str) -> str | None:
     """The language whose most frequent words (`common_words` in languages.toml) fill the sample's
     first words, or None when none does clearly (too few words, or two languages alike)."""
-    words = _WORD.findall(sample[:240].lower())[:_COMMON_WORDS_LOOKED_AT]
+    words = _WORD.findall(sample[:_OPENING].lower())[:_COMMON_WORDS_LOOKED_AT]
     if len(words) < 12:
         return None
     index = common_words()
