@@ -171,6 +171,10 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
         # inside a quote an ellipsis marks words left out ("free_ellipsis" keeps them together)
         pieces = _split_before_capitals(hidden, pieces, _ELLIPSIS_BEFORE_WORD,
                                         lambda start, cut: _open_quote(line, start, cut, rules) is None)
+    if "number_opens_sentence" in rules.rules and pieces:
+        # sentencex never cuts before a number in these languages ("unglaublich. 5000 Dollar")
+        pieces = _split_before_capitals(hidden, pieces, _WORD_BEFORE_NUMBER, opens=str.isdigit,
+                                        allowed=lambda start, cut: _plain_word_before(hidden, cut, rules))
     if quoted:
         _give_quotes_back(line, pieces, rules)
     if len(pieces) < 2:
@@ -188,17 +192,25 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
 
 
 _ELLIPSIS_BEFORE_WORD = re.compile(r"(?:\.\.\.|\u2026)(?=\s+\w)")
+_WORD_BEFORE_NUMBER = re.compile(r"(?<![\w.])[^\W\d_]{4,}\.(?=\s+\d)")
+
+
+def _plain_word_before(hidden: str, cut: int, rules: Language) -> bool:
+    """Is the word before the stop at hidden[cut - 1] a word in lower case that the language does not
+    list as an abbreviation ("unglaublich.", not "např." or "Nr.")?"""
+    word = hidden[: cut - 1].rsplit(None, 1)[-1]
+    return word.islower() and word not in rules.abbreviations
 
 
 def _split_before_capitals(hidden: str, pieces: list[list[int]], pattern: re.Pattern,
-                           allowed=None) -> list[list[int]]:
-    """Each piece cut after every match of `pattern` that a capital follows (and that
-    `allowed(piece start, cut)` accepts, if given): "etc. Prices", "habe … Als Jutting"."""
+                           allowed=None, opens=str.isupper) -> list[list[int]]:
+    """Each piece cut after every match of `pattern` that a capital follows (or a character `opens`
+    accepts), where `allowed(piece start, cut)` agrees, if given: "etc. Prices", "habe … Als"."""
     out = []
     for start, end in pieces:
         for found in pattern.finditer(hidden, start, end):
             cut = found.end()
-            if cut < end and hidden[cut:end].lstrip()[:1].isupper() and (allowed is None or allowed(start, cut)):
+            if cut < end and opens(hidden[cut:end].lstrip()[:1]) and (allowed is None or allowed(start, cut)):
                 out.append([start, cut])
                 start, end = _strip(hidden, cut, end)
         out.append([start, end])
