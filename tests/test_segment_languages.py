@@ -39,6 +39,8 @@ CASES = [
      [(0, 33, "Бомби и убийства белязаха 2000 г."), (34, 80, "То бе спряно от архива на арх. Стефан Лазаров.")]),
     ("de", "Es ist eigentlich unglaublich. 5000 Dollar pro Person sind das Maximum, ca. 5 Prozent mehr.",
      [(0, 30, "Es ist eigentlich unglaublich."), (31, 91, "5000 Dollar pro Person sind das Maximum, ca. 5 Prozent mehr.")]),
+    ("ru", "Рост составил 3% от 12000 фунтов, т. е. 360 фунтов. Комиссия промолчала.",
+     [(0, 51, "Рост составил 3% от 12000 фунтов, т. е. 360 фунтов."), (52, 72, "Комиссия промолчала.")]),
     # the language's own full stops, with no space after them
     ("zh", "台风登陆浙江。航班全部取消！", [(0, 7, "台风登陆浙江。"), (7, 14, "航班全部取消！")]),
     ("ja", "台風が上陸した。便は全て欠航！", [(0, 8, "台風が上陸した。"), (8, 15, "便は全て欠航！")]),
