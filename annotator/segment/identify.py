@@ -11,14 +11,14 @@ from annotator.segment.rules import base_code, common_words
 # paragraphs of four news sentences in 20 languages from their first 120 characters), and
 # identification then costs the same for a page as for a book
 SAMPLE = 120
-_OPENING = 240  # characters whose words the common-words look reads
+_OPENING = 400  # characters whose words the common-words look reads
 _CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 _WORD = re.compile(r"[^\W\d_]+")
 # an opening whose first words are at least this share of one language's most frequent words (and
 # no more than a third of that of any other's) is that language: a dictionary look per word instead
 # of the identifier's model, ten times quicker, for the languages most documents are in
 _COMMON_SHARE = 0.25
-_COMMON_WORDS_LOOKED_AT = 30
+_COMMON_WORDS_LOOKED_AT = 50
 
 
 # py3langid's model also knows rare languages under three-letter codes, and takes wire tables
