@@ -102,4 +102,4 @@ def test_the_other_file_is_read_only_and_checked(db_path, tmp_path):
     conn.commit()
     conn.close()
     assert run("merge", newer, "--db", db_path).output == (
-        f"Error: {newer}: annotator schema version 99 is not one this annotator reads (1, 2, 3, 4, 5)\n")
+        f"Error: {newer}: annotator schema version 99 is not one this annotator reads (1, 2, 3, 4, 5, 6)\n")

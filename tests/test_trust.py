@@ -142,7 +142,7 @@ def test_a_version_1_database_is_migrated_with_its_events(tmp_path):
     conn.close()
     store = Store(old)
     assert store.query("SELECT id, uid, created_at FROM events") == [(7, "u1", "2025-06-02T10:00:00.000Z")]
-    assert store.setting("schema_version") == "5"
+    assert store.setting("schema_version") == "6"
     store.add_event(1, "label", "bob", "claim")
     assert [i for (i,) in store.query("SELECT id FROM events ORDER BY id")] == [7, 8]
     # the current labels are derived from the old events, then kept as new ones come
@@ -175,7 +175,7 @@ def test_a_version_3_database_keeps_its_texts_and_its_band_keys(tmp_path):
     conn.commit()
     conn.close()
     store = Store(db)
-    assert store.setting("schema_version") == "5"
+    assert store.setting("schema_version") == "6"
     assert store.query("SELECT text, spliced FROM documents") == [("\n\n    \n", 1)]  # the gaps, leading and trailing spaces kept
     assert store.document(1)[2] == text
     assert store.query("SELECT key, sentence_id FROM bands ORDER BY 1, 2") == bands
@@ -304,7 +304,7 @@ def test_a_version_4_database_gets_its_current_labels_and_says_so(db_path, tmp_p
     conn.commit()
     conn.close()
     result = run("stats", "--json", "--db", built)
-    assert result.stderr == (f"{built}: upgrading the database from schema version 4 to 5 "
+    assert result.stderr == (f"{built}: upgrading the database from schema version 4 to 6 "
                              "(once; a large file takes a while)\n")
     assert json.loads(result.stdout) == expected  # the same labels, now read from the derived table
     assert expected["labels"] and run("stats", "--json", "--db", built).stderr == ""  # upgraded once

@@ -19,16 +19,20 @@ class Events:
         created_at: str | None = None, uid: str | None = None, touch_lease: bool = False, source: str | None = None,
     ) -> str:
         """Append one event and commit it before returning: a crash after this loses nothing.
-        With `touch_lease`, the annotator's lease on their document is renewed in the same commit;
+        With `touch_lease` (a routed label), the annotator's lease on their document is renewed in the
+        same commit, and a label past its unit's overlap is marked so (see Routing.past_overlap);
         `source` says a label is an accepted suggestion ("suggestion:MODEL", "rule:ID").
         Returns its uid, the event's identity in every copy of the database."""
         uid, at = uid or uuid.uuid4().hex, created_at or now()
         with self.transaction():
-            self.conn.execute(
+            over = touch_lease and kind == "label" and label is not None and self.past_overlap(sentence_id, annotator, at)
+            event_id = self.conn.execute(
                 "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source) "
                 "VALUES (?,?,?,?,?,?,?,?)",
                 (uid, sentence_id, kind, annotator, label, note, at, source),
-            )
+            ).lastrowid
+            if over:
+                self.mark_over_overlap(event_id)
             if touch_lease:
                 self.touch_lease(annotator, at)
         return uid
