@@ -377,7 +377,9 @@ def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--annotators", help="Comma-separated names: only their labels count.")
 @click.option("--typed-only", is_flag=True, help="Leave out labels that are accepted suggestions.")
-def agreement(db_path, as_json, annotators, typed_only):
+@click.option("--over-overlap", is_flag=True,
+              help="Also count labels given past a unit's overlap (a lapsed lease); left out by default.")
+def agreement(db_path, as_json, annotators, typed_only, over_overlap):
     """Agreement over units labeled by at least two annotators: Krippendorff's alpha, Fleiss' and
     Cohen's kappa, observed and per-label agreement, confusion matrices."""
     from annotator.agreement import format_text
@@ -385,7 +387,7 @@ def agreement(db_path, as_json, annotators, typed_only):
 
     store = Store(db_path, create=False)
     only = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
-    result = agreement_figures(store, only, typed_only)
+    result = agreement_figures(store, only, typed_only, over_overlap)
     if as_json:
         emit_json({**result.as_json(), "typed_only": typed_only})
     else:
@@ -699,7 +701,9 @@ def import_labels_cmd(path, db_path):
 @click.option("--csv-raw", is_flag=True, help="Write CSV cells as they are, even those a spreadsheet would run as formulas.")
 @click.option("--min-annotators", type=click.IntRange(1), show_default="the project's overlap, 1 with overlap all",
               help="gold: a unit without a review decision needs this many annotators who agree.")
-def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators):
+@click.option("--over-overlap", is_flag=True,
+              help="Also export labels given past a unit's overlap (a lapsed lease); left out by default.")
+def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, over_overlap):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
@@ -718,7 +722,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
         if split_by == "source" and not split:
             raise ExportError("--split-by source needs --split (e.g. --split 80/10/10)")
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
-                        min_annotators=min_annotators, split_by=split_by)
+                        min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
     for path in report.files:

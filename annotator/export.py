@@ -59,10 +59,11 @@ def fields_for(mode: str) -> list[str]:
 
 
 def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
-              min_annotators: int = 1) -> Iterator[dict]:
+              min_annotators: int = 1, over_overlap: bool = False) -> Iterator[dict]:
     """One row per unit with a decided label (gold) or a majority label (majority). Without a review
-    decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement."""
-    for unit in store.units_with_votes():
+    decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement.
+    Labels given past a unit's overlap count only with `over_overlap`."""
+    for unit in store.units_with_votes(over_overlap):
         group, votes, decision, first_doc, first_index, text, docs, source, published, copies = unit
         if collect is not None:
             for who, label in votes:
@@ -106,28 +107,32 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None 
         yield row
 
 
-def label_rows(store: Store, collect: Tally | None = None) -> Iterator[dict]:
-    """One row per current label of each annotator on each unit (the shape import-labels reads)."""
+def label_rows(store: Store, collect: Tally | None = None, over_overlap: bool = False) -> Iterator[dict]:
+    """One row per current label of each annotator on each unit (the shape import-labels reads); labels
+    given past a unit's overlap only with `over_overlap`."""
     fields = ALL_FIELDS  # store.label_rows yields its columns in this order
-    for row in store.label_rows():
+    for row in store.label_rows(over_overlap):
         if collect is not None:
             collect.add(row[9], row[6], row[5])
         yield dict(zip(fields, row))
 
 
 def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
-            as_json: bool = False, min_annotators: int = 1) -> Iterator[tuple[dict | str, int, str]]:
+            as_json: bool = False, min_annotators: int = 1,
+            over_overlap: bool = False) -> Iterator[tuple[dict | str, int, str]]:
     """(row, group, label) of every row to export. With as_json (mode all only), the row is a JSON
-    line built by SQLite itself, which is several times faster than encoding a million dicts."""
+    line built by SQLite itself, which is several times faster than encoding a million dicts. Labels
+    given past a unit's overlap (a lapsed lease) are left out unless `over_overlap` asks for them."""
     if mode not in MODES:
         raise ExportError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
     if mode == "all" and as_json:
-        for line, group, annotator, label in store.label_rows_json():
+        for line, group, annotator, label in store.label_rows_json(over_overlap):
             if collect is not None:
                 collect.add(group, annotator, label)
             yield line, group, label
         return
-    rows = label_rows(store, collect) if mode == "all" else unit_rows(store, mode, left_out, collect, min_annotators)
+    rows = (label_rows(store, collect, over_overlap) if mode == "all"
+            else unit_rows(store, mode, left_out, collect, min_annotators, over_overlap))
     for row in rows:
         yield row, row["group"], row["label"]
 
@@ -310,8 +315,10 @@ class _Writer:
 
 
 def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold", split: str | None = None,
-           seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit") -> ExportReport:
-    """Write the dataset (and its split files). Reads one consistent snapshot of the database."""
+           seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit",
+           over_overlap: bool = False) -> ExportReport:
+    """Write the dataset (and its split files). Reads one consistent snapshot of the database.
+    Each unit counts the overlap's annotators only, unless `over_overlap` adds the labels given past it."""
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ExportError(f"{out}: unknown format {fmt!r}; use --format ({', '.join(FORMATS)})")
@@ -327,7 +334,7 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
     with store.snapshot(cache_mb=8):
         suggested = store.suggested_groups()
         rows = records(store, mode, report.left_out, report.votes, as_json=fmt == "jsonl",
-                       min_annotators=min_annotators)
+                       min_annotators=min_annotators, over_overlap=over_overlap)
         if split:
             # one pass over the database: rows are spooled to a temporary file while the splits are
             # worked out (they need every unit first), then dealt out from it

@@ -34,10 +34,12 @@ class Unit:
     documents: int
 
 
-def agreement_figures(store: Store, only: list[str] | None = None, typed_only: bool = False) -> Agreement:
+def agreement_figures(store: Store, only: list[str] | None = None, typed_only: bool = False,
+                      over_overlap: bool = False) -> Agreement:
     """Agreement over the current labels of every unit (duplicate group), with each document's alpha;
-    with `typed_only`, leaving out labels that are accepted suggestions (anchoring shows as the gap)."""
-    result = compute(store.votes(typed_only), only)
+    with `typed_only`, leaving out labels that are accepted suggestions (anchoring shows as the gap);
+    labels given past a unit's overlap (a lapsed lease) count only with `over_overlap`."""
+    result = compute(store.votes(typed_only, over_overlap), only)
     result.documents = document_alphas(store, result)
     return result
 
