@@ -102,9 +102,11 @@ def child(case: str, work: Path) -> dict:
     """Run one case in a process of its own (a hang there cannot hang this one); its last line is JSON."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, __file__, "--child", case, str(work)]
-    if case == "disk-full" and os.geteuid() == 0 and shutil.which("unshare"):
+    private = ["unshare", "--mount", "--propagation", "private"]
+    if case == "disk-full" and shutil.which("unshare") and subprocess.run([*private, "true"], capture_output=True).returncode == 0:
         # a mount namespace of its own: the small disk it mounts is gone when it ends, however it ends
-        command = ["unshare", "--mount", "--propagation", "private", *command]
+        command = [*private, *command]
+        env["FAULTS_PRIVATE_MOUNTS"] = "1"
     proc = subprocess.Popen(command, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
     code, out, err = finish(proc, CHILD_TIMEOUT_S)
@@ -165,6 +167,8 @@ class SmallDisk:
     SIZE = 16 << 20
 
     def __init__(self, folder: Path):
+        if not os.environ.get("FAULTS_PRIVATE_MOUNTS"):
+            raise OSError("no mount namespace of our own: a mount here would outlive us")
         folder.mkdir()
         done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={self.SIZE}", "tmpfs", str(folder)],
                               capture_output=True)
