@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -25,6 +26,25 @@ LABELS = [
     (SYND, 6, "ann", "advert"), (SYND, 6, "bob", "advert"),
     (SYND, 4, "ann", "opinion"),
 ]
+
+
+def as_version(db_path: Path, version: int, *undo: str) -> None:
+    """Take a database back to an older schema version: `undo` are the statements that remove what
+    the versions since added."""
+    conn = sqlite3.connect(db_path)
+    for statement in undo:
+        conn.execute(statement)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    conn.commit()
+    conn.close()
+
+
+def upgrade_notice(db_path: Path, version: int) -> str:
+    """What a command says on stderr before it upgrades a database of an older schema version."""
+    from annotator.store.connection import SCHEMA_VERSION
+
+    return (f"{db_path}: upgrading the database from schema version {version} to {SCHEMA_VERSION} "
+            "(once; a large file takes a while)\n")
 
 
 def run(*args):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -15,7 +14,7 @@ from annotator.session import Session
 from annotator.store import Store
 from annotator.team import active_rate, next_document, progress
 from annotator.timestamps import now, shift
-from helpers import run
+from helpers import as_version, run, upgrade_notice
 
 T0 = "2026-03-01T09:00:00.000Z"
 SHARED = "The port authority said on Monday that 1,200 containers were stuck at the quay."
@@ -429,14 +428,9 @@ def test_a_version_5_database_gains_the_over_overlap_mark(project, tmp_path):
     Session(store, "bob").label("fact")
     expected = json.loads(run("stats", "--json", "--db", project).output)
     store.close()
-    conn = sqlite3.connect(project)  # as version 5 left it: no table of labels past the overlap
-    conn.execute("DROP TABLE over_overlap")
-    conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    as_version(project, 5, "DROP TABLE over_overlap")  # as version 5 left it: no labels past the overlap
     result = run("stats", "--json", "--db", project)
-    assert result.stderr == (f"{project}: upgrading the database from schema version 5 to 6 "
-                             "(once; a large file takes a while)\n")
+    assert result.stderr == upgrade_notice(project, 5)
     assert json.loads(result.stdout) == expected
     store = Store(project)
     assert store.setting("schema_version") == "6" and store.query("SELECT * FROM over_overlap") == []

@@ -6,7 +6,7 @@ import sqlite3
 from annotator.review import Review
 from annotator.session import Session
 from annotator.store import Store
-from helpers import SYND, WIRE, build, run
+from helpers import SYND, WIRE, as_version, build, run, upgrade_notice
 
 
 def write(path, *lines):
@@ -297,14 +297,10 @@ def test_a_version_4_database_gets_its_current_labels_and_says_so(db_path, tmp_p
     built = db_path
     expected = json.loads(run("stats", "--json", "--db", built).output)
     conn = sqlite3.connect(built)  # as version 4 left it: no table of current labels, no triggers
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        conn.execute(f"DROP TRIGGER {name}")
-    conn.execute("DROP TABLE current_labels")
-    conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-    conn.commit()
+    triggers = [f"DROP TRIGGER {name}" for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
     conn.close()
+    as_version(built, 4, *triggers, "DROP TABLE current_labels", "DROP TABLE over_overlap")
     result = run("stats", "--json", "--db", built)
-    assert result.stderr == (f"{built}: upgrading the database from schema version 4 to 6 "
-                             "(once; a large file takes a while)\n")
+    assert result.stderr == upgrade_notice(built, 4)
     assert json.loads(result.stdout) == expected  # the same labels, now read from the derived table
     assert expected["labels"] and run("stats", "--json", "--db", built).stderr == ""  # upgraded once
