@@ -360,18 +360,13 @@ def test_a_label_after_the_lease_lapsed_is_marked_over_the_overlap(project, tmp_
     first, second = (bob, ann) if bob_first else (ann, bob)
     first.label("fact" if first is bob else "opinion")
     second.label("fact" if second is bob else "opinion")
-    # both labels are kept; ann's, past the overlap of 1, is marked, whoever came first
-    assert sorted(labels_stored(store)) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]
-    # ann's screen learns it from the label and moves on to a document that still needs someone
-    assert ann.over_overlap_total == 1 and ann.doc_name == "doc01" and ann.queue == {0, 1, 2, 3}
-    assert bob.doc_name == "doc00" and bob.index == 1
     # agreement and exports keep exactly the overlap's annotators, unless asked for more
+    assert exported(project, tmp_path) == [{"doc": "doc00", "index": 0, "label": "fact", "annotator": "bob"}]
     figures = json.loads(run("agreement", "--json", "--db", project).output)
     assert figures["units"] == 0 and figures["annotators"] == []
     figures = json.loads(run("agreement", "--json", "--over-overlap", "--db", project).output)
     assert figures["units"] == 1 and figures["annotators"] == ["ann", "bob"]
     assert figures["observed_agreement"] == 0.0
-    assert exported(project, tmp_path) == [{"doc": "doc00", "index": 0, "label": "fact", "annotator": "bob"}]
     assert exported(project, tmp_path, "--over-overlap") == [
         {"doc": "doc00", "index": 0, "label": "opinion", "annotator": "ann"},
         {"doc": "doc00", "index": 0, "label": "fact", "annotator": "bob"}]
@@ -383,6 +378,11 @@ def test_a_label_after_the_lease_lapsed_is_marked_over_the_overlap(project, tmp_
     assert run("disagreements", "--json", "--db", project).output.strip() == "[]"
     # the unit is covered once: nobody is handed it again, and progress counts one annotator on it
     assert store.coverage()[1] == 1
+    # both labels are kept; ann's, past the overlap of 1, is marked, whoever came first
+    assert sorted(labels_stored(store)) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]
+    # ann's screen learns it from the label and moves on to a document that still needs someone
+    assert ann.over_overlap_total == 1 and ann.doc_name == "doc01" and ann.queue == {0, 1, 2, 3}
+    assert bob.doc_name == "doc00" and bob.index == 1
 
 
 def test_a_label_after_the_lease_lapsed_renews_the_claim_while_the_unit_needs_someone(project):
@@ -406,7 +406,7 @@ def test_a_label_after_the_lease_lapsed_renews_the_claim_while_the_unit_needs_so
     assert cy.doc_name == "doc00" and cy.queue == {2, 3, 4}
 
 
-def test_a_label_on_a_document_opened_by_hand_past_the_overlap_is_marked(project):
+def test_a_label_on_a_document_opened_by_hand_past_the_overlap_is_marked(project, tmp_path):
     store = Store(project)
     store.set_project("overlap", "1")
     bob = Session(Store(project), "bob")
@@ -418,6 +418,8 @@ def test_a_label_on_a_document_opened_by_hand_past_the_overlap_is_marked(project
     ann.label("advert")  # doc00's second unit is held by bob: past the overlap too
     ann.jump(store.document_id("doc01"), 0)
     ann.label("advert")  # back in her own lease
+    assert [(r["doc"], r["index"], r["annotator"]) for r in exported(project, tmp_path)] == [
+        ("doc00", 0, "bob"), ("doc01", 0, "ann")]
     assert labels_stored(store) == [("bob", "doc00", 0, "fact", 0), ("ann", "doc00", 0, "advert", 1),
                                     ("ann", "doc00", 1, "advert", 1), ("ann", "doc01", 0, "advert", 0)]
 
