@@ -146,15 +146,19 @@ def grouping_damage(db: Path) -> dict:
             "documents": documents, "sentences": sentences}
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def damage_words(d: dict) -> str:
     parts = []
     if d["no_hash"] or d["no_bands"]:
-        parts.append(f"{max(d['no_hash'], d['no_bands'])} sentences marked grouped but never grouped "
-                     f"({d['no_hash']} without hash row, {d['no_bands']} without band rows)")
+        parts.append(f"{plural(max(d['no_hash'], d['no_bands']), 'sentence')} marked grouped but never grouped "
+                     f"({d['no_hash']:,} without hash row, {d['no_bands']:,} without band rows)")
     if d["pending"]:
-        parts.append(f"{d['pending']} sentences left ungrouped")
+        parts.append(f"{plural(d['pending'], 'sentence')} left ungrouped")
     if d["apart"]:
-        parts.append(f"{d['apart']} exact-copy sets never joined")
+        parts.append(f"{plural(d['apart'], 'exact-copy set')} never joined")
     return "; ".join(parts)
 
 
@@ -269,7 +273,7 @@ def case_disk_full(work: Path) -> list[list[str]]:
     if not landed:
         reported.append("hang (closing waits for the writer forever)")
     return [[f"disk full while labeling ({kind}; 300 labels, then space freed, 20 more)",
-             f"{lost} of {len(accepted)} labels", "; ".join(reported) or "silent"]]
+             f"{lost:,} of {plural(len(accepted), 'label')}", "; ".join(reported) or "silent"]]
 
 
 # -- 2. two imports at once into one database ---------------------------------------------------------
@@ -357,7 +361,7 @@ def case_concurrent_imports(work: Path) -> list[list[str]]:
     results = [finish(first, 60), finish(second, 60)]
     damage = grouping_damage(db)
     lost_docs = expected - damage["documents"]
-    lost = "; ".join(([f"{lost_docs} documents"] if lost_docs else []) + ([damage_words(damage)] if damage_words(damage) else [])) or "0"
+    lost = "; ".join(([plural(lost_docs, "document")] if lost_docs else []) + ([damage_words(damage)] if damage_words(damage) else [])) or "0"
     said = [told(*r) for r in results if r[0] != 0]
     reported = "; ".join(said) if said else ("silent (both imports said all was well)" if lost != "0"
                                                else "both imports ended normally")
@@ -372,6 +376,10 @@ def grouping_lease(db: Path) -> bool:
 
 
 def case_kill_grouping(work: Path) -> list[list[str]]:
+    """An import stopped while it groups, as a container kill (SIGKILL) or Ctrl+C (SIGINT to its
+    process group, as the terminal sends it) would, at a share of the time its grouping takes when
+    nothing stops it; then the next command. What it committed must stay, and be grouped by the
+    time the next command is done (or that command must say the grouping is pending)."""
     source = generated(work / "gen", 36_000)
     template = work / "template.db"
     assert cli("import", CORPUS, "--db", template)[0] == 0
@@ -380,7 +388,7 @@ def case_kill_grouping(work: Path) -> list[list[str]]:
     shutil.copy(template, db)
     proc = cli("import", source, "--db", db, wait=False)
     started = grouping_started(proc, db)
-    code, *_ = finish(proc, 90)
+    finish(proc, 90)
     grouping_s = time.monotonic() - started if started else 2.0
     rows = []
     for sig, name in ((signal.SIGKILL, "SIGKILL"), (signal.SIGINT, "SIGINT (Ctrl+C)")):
@@ -394,7 +402,10 @@ def case_kill_grouping(work: Path) -> list[list[str]]:
                 continue
             time.sleep(max(0.0, begun + share * grouping_s - time.monotonic()))
             alive = proc.poll() is None
-            proc.send_signal(sig)
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:  # it ended just now
+                alive = False
             code, out, err = finish(proc, 30)
             accepted = count(db, "SELECT count(*) FROM documents WHERE importing IS NULL")
             after = cli("stats", "--db", db, timeout=60)  # the next command
@@ -402,8 +413,8 @@ def case_kill_grouping(work: Path) -> list[list[str]]:
             lost_docs = accepted - damage["documents"]
             lost = damage_words(damage) or "0"
             if lost_docs:
-                lost = f"{lost_docs} committed documents; " + lost
-            at = f"{share:.0%} into the grouping" if alive else "after the import ended"
+                lost = f"{plural(lost_docs, 'committed document')}; " + lost
+            at = f"at {share:.0%} of the grouping's usual time" if alive else "after the import ended"
             stop = "nothing (SIGKILL)" if sig == signal.SIGKILL else told(code, out, err)
             # what the next command said beyond its usual figures: its stderr, or a word of the grouping
             said = after[2].strip().splitlines() + [line for line in after[1].splitlines()
@@ -589,7 +600,7 @@ def case_export_onto_db(work: Path) -> list[list[str]]:
             lost = f"everything: the file is no longer a database ({before[0]} documents, {before[1] + given} labels)"
         else:
             gone = (before[0] - after[0], before[1] + given - after[1])
-            lost = "0" if gone == (0, 0) else f"{gone[0]} documents, {gone[1]} labels"
+            lost = "0" if gone == (0, 0) else f"{plural(gone[0], 'document')}, {plural(gone[1], 'label')}"
         reported = told(code, stdout, stderr, str(out))
         if reported == "silent" or (code == 0 and stdout.startswith("wrote")):
             reported = f"silent ({stdout.strip().splitlines()[0] if stdout.strip() else 'exit 0'})"
