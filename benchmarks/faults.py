@@ -308,10 +308,10 @@ def pause_outside_a_write(proc: subprocess.Popen, db: Path) -> bool:
 def case_concurrent_imports(work: Path) -> list[list[str]]:
     """Two imports into one database, their writes interleaved as when two people import at once:
     the first writes a small file, then a large Parquet file, hidden a batch of rows at a time until it
-    is whole; once its first batch is written (the first import held there by SIGSTOP, between two
-    transactions), the second imports its own file and starts grouping; once it has read what is
-    pending, it is held in turn while the first publishes its file. Then every sentence marked grouped must have been grouped, and exact copies found
-    across both imports."""
+    is whole; once two of its three batches are written (the first import held there by SIGSTOP,
+    between two transactions), the second imports its own file and starts grouping, and the first
+    goes on: it publishes its file while the second groups. Then every sentence marked grouped must
+    have been grouped, and exact copies found across both imports."""
     import pyarrow as pa
     import pyarrow.parquet as pq
     from annotator.readers.parquet import BATCH_ROWS
@@ -339,25 +339,18 @@ def case_concurrent_imports(work: Path) -> list[list[str]]:
     deadline = time.monotonic() + 60
     watch = sqlite3.connect(db, timeout=10)
     while first.poll() is None and time.monotonic() < deadline and \
-            watch.execute("SELECT count(*) FROM documents WHERE importing IS NOT NULL").fetchone()[0] < BATCH_ROWS:
+            watch.execute("SELECT count(*) FROM documents WHERE importing IS NOT NULL").fetchone()[0] < 2 * BATCH_ROWS:
         time.sleep(0.005)
     watch.close()
     paused = pause_outside_a_write(first, db)
-    banded = count(db, "SELECT count(*) FROM bands")
     second = cli("import", second_files, "--db", db, wait=False)
-    # the second has read what is pending once it writes band keys: held there, it lets the first
-    # publish its file, then marks what it grouped
-    while paused and second.poll() is None and time.monotonic() < deadline and \
-            not (grouping_lease(db) and count(db, "SELECT count(*) FROM bands") > banded):
+    # the second reads what is pending as soon as it takes the grouping lease; the first then
+    # publishes its file (one small batch and a commit) while the second is still grouping
+    while paused and second.poll() is None and time.monotonic() < deadline and not grouping_lease(db):
         time.sleep(0.005)
-    held = paused and pause_outside_a_write(second, db)
+    time.sleep(0.2)
     if paused:
         os.killpg(first.pid, signal.SIGCONT)
-    while held and first.poll() is None and time.monotonic() < deadline and \
-            count(db, "SELECT count(*) FROM documents WHERE importing IS NOT NULL"):
-        time.sleep(0.005)
-    if held:
-        os.killpg(second.pid, signal.SIGCONT)
     results = [finish(first, 60), finish(second, 60)]
     damage = grouping_damage(db)
     lost_docs = expected - damage["documents"]
