@@ -12,7 +12,7 @@ import numpy as np
 
 from annotator.agreement import Agreement, alpha_by_part, compute
 from annotator.model import AMBIGUOUS, LABELS
-from annotator.store import Store
+from annotator.store import Event, Store
 from annotator.timestamps import now
 from annotator.writer import ImmediateWriter
 
@@ -88,12 +88,15 @@ def load_unit(store: Store, group: int) -> Unit:
                 decision=decision, documents=len({m[0] for m in members}))
 
 
-def unit_votes_of(store: Store, group: int) -> list[Vote]:
-    latest: dict[str, str] = {}
-    for event in store.group_events(group):
+def unit_votes_of(store: Store, group: int, over_overlap: bool = False) -> list[Vote]:
+    """Each annotator's current label of a unit, with their note; an annotator whose label was given
+    past the unit's overlap only with `over_overlap` (agreement and exports leave it out too)."""
+    over = set() if over_overlap else store.over_overlap_events(group)
+    latest: dict[str, Event] = {}
+    for event in store.group_events(group):  # oldest first: the last one per annotator stays
         if event.kind == "label" and not event.undone and event.label:
-            latest[event.annotator] = event.label
-    return [Vote(a, latest[a], store.group_note(group, a)) for a in sorted(latest)]
+            latest[event.annotator] = event
+    return [Vote(a, latest[a].label, store.group_note(group, a)) for a in sorted(latest) if latest[a].id not in over]
 
 
 def split_order(votes: dict[int, dict[str, str]], units: list[int]) -> list[int]:

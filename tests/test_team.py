@@ -441,3 +441,17 @@ def test_a_version_5_database_gains_the_over_overlap_mark(project, tmp_path):
     ann.jump(store.document_id("doc00"), 0)
     ann.label("claim")
     assert labels_stored(store)[-1] == ("ann", "doc00", 0, "claim", 1)
+
+
+def test_review_shows_only_the_overlaps_labels(project):
+    store = Store(project)
+    store.set_project("overlap", "2")
+    Session(Store(project), "ann").label("fact")
+    Session(Store(project), "bob").label("claim")
+    cy = Session(Store(project), "cy")
+    cy.jump(store.document_id("doc00"), 0)  # the unit has its two annotators: cy's label is one too many
+    cy.label("opinion")
+    found = json.loads(run("disagreements", "--json", "--db", project).output)
+    assert [(u["doc"], u["index"], u["labels"]) for u in found] == [("doc00", 0, {"ann": "fact", "bob": "claim"})]
+    text = run("disagreements", "--db", project).output
+    assert "cy" not in text and "opinion" not in text

@@ -195,6 +195,12 @@ class Routing:
         """Mark a label event as given past its unit's overlap (inside the caller's transaction)."""
         self.conn.execute("INSERT OR IGNORE INTO over_overlap(event_id) VALUES (?)", (event_id,))
 
+    def over_overlap_events(self, group_id: int) -> set[int]:
+        """Ids of the label events on a unit's members that were given past its overlap."""
+        return {row[0] for row in self.conn.execute(
+            "SELECT o.event_id FROM over_overlap o JOIN events e ON e.id = o.event_id "
+            "JOIN sentences s ON s.id = e.sentence_id WHERE s.group_id = ?", (group_id,))}
+
     def is_over_overlap(self, uid: str) -> bool:
         """Was the label event with this uid given past its unit's overlap?"""
         return self.conn.execute(f"SELECT 1 FROM events WHERE uid = ? AND id IN {OVER}", (uid,)).fetchone() is not None
