@@ -66,6 +66,11 @@ def finish(proc: subprocess.Popen, timeout: float):
         return "hang", out, err
 
 
+def short(line: str, width: int = 220) -> str:
+    line = line.strip()
+    return line if len(line) <= width else line[: width - 1].rstrip() + "…"
+
+
 def told(code, out: str, err: str, subject: str = "") -> str:
     """How a command reported what happened to `subject`: "hang", "traceback", the one line it
     printed about it, or "silent"."""
@@ -75,13 +80,13 @@ def told(code, out: str, err: str, subject: str = "") -> str:
         return "killed (out of memory?)"
     if "Traceback (most recent call last)" in err:
         count = err.count("Traceback (most recent call last)")
-        return f"traceback{f' x{count}' if count > 1 else ''}: {err.strip().splitlines()[-1][:110]}"
+        return f"traceback{f' x{count}' if count > 1 else ''}: {short(err.strip().splitlines()[-1])}"
     lines = [line for line in (err + out).splitlines() if line.strip()]
     about = [line for line in lines if subject and subject in line and line.startswith(("error", "Error", "skipped"))]
     if about:
-        return about[0][:140] + (f" (+{len(about) - 1} lines)" if len(about) > 1 else "")
+        return short(about[0]) + (f" (+{len(about) - 1} lines)" if len(about) > 1 else "")
     if code != 0 and lines:
-        return lines[0][:140]
+        return short(lines[0])
     return "silent"
 
 
@@ -267,9 +272,9 @@ def case_disk_full(work: Path) -> list[list[str]]:
     lost = len([uid for uid in accepted if uid not in stored])
     reported = []
     if crashes:
-        reported.append(f"traceback (the writer thread died: {crashes[0][:90]})")
+        reported.append(f"traceback (the writer thread died: {short(crashes[0])})")
     if full_heard:
-        reported.append(f"'{full_heard[0][:100]}'" + (f" (+{len(full_heard) - 1} more)" if len(full_heard) > 1 else ""))
+        reported.append(f"'{short(full_heard[0])}'" + (f" (+{len(full_heard) - 1} more)" if len(full_heard) > 1 else ""))
     if not landed:
         reported.append("hang (closing waits for the writer forever)")
     return [[f"disk full while labeling ({kind}; 300 labels, then space freed, 20 more)",
@@ -369,12 +374,15 @@ def grouping_lease(db: Path) -> bool:
     return bool(count(db, "SELECT count(*) FROM meta WHERE key LIKE 'lease:grouping%'"))
 
 
+SENTENCES_KILLED = 30_000
+
+
 def case_kill_grouping(work: Path) -> list[list[str]]:
     """An import stopped while it groups, as a container kill (SIGKILL) or Ctrl+C (SIGINT to its
     process group, as the terminal sends it) would, at a share of the time its grouping takes when
-    nothing stops it; then the next command. What it committed must stay, and be grouped by the
-    time the next command is done (or that command must say the grouping is pending)."""
-    source = generated(work / "gen", 36_000)
+    nothing stops it; then the next command (`stats`) and the next import. What it committed must
+    stay, and be grouped: at once, or said to be pending by the next command and finished after."""
+    source = generated(work / "gen", SENTENCES_KILLED)
     template = work / "template.db"
     assert cli("import", CORPUS, "--db", template)[0] == 0
     # the reference: how long the grouping takes when nothing stops it
@@ -404,20 +412,26 @@ def case_kill_grouping(work: Path) -> list[list[str]]:
             code, out, err = finish(proc, 30)
             accepted = count(db, "SELECT count(*) FROM documents WHERE importing IS NULL")
             after = cli("stats", "--db", db, timeout=60)  # the next command
+            waited = grouping_damage(db)["pending"]
+            again = cli("import", source, "--db", db, timeout=90)  # and the next import (its documents are there)
             damage = grouping_damage(db)
             lost_docs = accepted - damage["documents"]
             lost = damage_words(damage) or "0"
             if lost_docs:
                 lost = f"{plural(lost_docs, 'committed document')}; " + lost
+            if waited:
+                lost += f" ({plural(waited, 'sentence')} ungrouped until the next import)"
             at = (f"at {share:.0%} of the grouping's usual time" if alive and grouping else
                   "after its grouping ended" if alive else "after the import ended")
             stop = "nothing (SIGKILL)" if sig == signal.SIGKILL else told(code, out, err)
             # what the next command said beyond its usual figures: its stderr, or a word of the grouping
             said = after[2].strip().splitlines() + [line for line in after[1].splitlines()
                                                      if any(w in line.lower() for w in ("pending", "grouping", "ungrouped"))]
-            next_said = told(*after) if after[0] != 0 else (said[0][:100] if said else "silent")
-            rows.append([f"{name} {at} (36,000 sentences; next command `stats`)", lost,
-                         f"on stop: {stop}; next command: {next_said}"])
+            next_said = told(*after) if after[0] != 0 else (short(said[0]) if said else "silent")
+            if again[0] != 0:
+                next_said += f"; the next import: {told(*again)}"
+            rows.append([f"{name} {at} ({SENTENCES_KILLED:,} sentences; then `stats`, then the import again)", lost,
+                         f"on stop: {stop}; `stats`: {next_said}"])
     return rows
 
 
@@ -523,8 +537,12 @@ def case_hostile_files(work: Path) -> list[list[str]]:
         hostile = [p for p in folder.iterdir() if p.name not in ("wire-port-strike.txt", "syndicated-port-strike.txt")][0]
         subject = hostile.name.split("\n")[0]
         reported = told(code, out, err, subject)
-        if "\n" in hostile.name and any(line.startswith("imported forged.txt") for line in out.splitlines()):
-            reported = "imported; its name printed raw forges the output line 'imported forged.txt: 99 documents...'"
+        if "\n" in hostile.name:
+            named = [line for line in (out + err).splitlines() if "evil" in line]
+            if any(line.startswith("imported forged.txt") for line in out.splitlines()):
+                reported = "imported; its name printed raw forges the output line 'imported forged.txt: 99 documents...'"
+            elif named:
+                reported = f"imported; named as: {short(named[0])}"
         damage = grouping_damage(db) if db.exists() and count(db, "SELECT count(*) FROM documents") is not None else None
         goods = count(db, "SELECT count(*) FROM documents WHERE importing IS NULL AND name LIKE '%port-strike.txt'") or 0
         lost = []
