@@ -699,30 +699,33 @@ def import_labels_cmd(path, db_path):
 @click.option("--csv-raw", is_flag=True, help="Write CSV cells as they are, even those a spreadsheet would run as formulas.")
 @click.option("--min-annotators", type=click.IntRange(1), show_default="the project's overlap, 1 with overlap all",
               help="gold: a unit without a review decision needs this many annotators who agree.")
-def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators):
+@click.option("--force", is_flag=True, help="Overwrite an existing SQLite file (never the database exported).")
+def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, force):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
     gold exports and counted on stderr.
     """
-    from annotator.export import ExportError, datacard, export, output_paths
+    from annotator.export import ExportError, check_outputs, datacard, export, output_paths
 
     out = Path(out_path)
     card_path = out.with_name("datacard.md")
     if not card and any(path.resolve() == card_path.resolve() for path in output_paths(out, split)):
         raise click.ClickException(f"{out}: is where the data card goes ({card_path}); choose another name or use --card")
-    store = Store(db_path, create=False)
-    if min_annotators is None:
-        min_annotators = store.project()["overlap"] or 1
     try:
+        check_outputs(output_paths(out, split) + ([] if card else [card_path]), db_path, force)
+        store = Store(db_path, create=False)
+        if min_annotators is None:
+            min_annotators = store.project()["overlap"] or 1
         if split_by == "source" and not split:
             raise ExportError("--split-by source needs --split (e.g. --split 80/10/10)")
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
-                        min_annotators=min_annotators, split_by=split_by)
+                        min_annotators=min_annotators, split_by=split_by, force=force)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
-    for path in report.files:
-        rows = report.rows["all" if not split else path.stem.rsplit(".", 1)[1]]
+    except OSError as err:  # the output cannot be written: a full disk, no permission
+        raise click.ClickException(f"{err.filename or out}: cannot write ({err.strerror})") from None
+    for (_split, rows), path in zip(report.rows.items(), report.files):
         click.echo(f"wrote {plural(rows, 'row')} to {path}")
     for reason, n in sorted(report.left_out.items()):
         click.echo(f"left out: {plural(n, 'unit')} {reason}", err=True)
@@ -733,7 +736,10 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     if card:
         click.echo(card_text)
     else:
-        card_path.write_text(card_text, encoding="utf-8")
+        try:
+            card_path.write_text(card_text, encoding="utf-8")
+        except OSError as err:
+            raise click.ClickException(f"{card_path}: cannot write ({err.strerror})") from None
         click.echo(f"wrote {card_path}")
 
 
