@@ -98,6 +98,18 @@ def _parse(line: str) -> dict:
     return row
 
 
+def check_annotator(annotator) -> None:
+    """Raises ValueError unless `annotator` is a name: a non-empty string."""
+    if not isinstance(annotator, str) or not annotator.strip():
+        raise ValueError("'annotator' must be a non-empty string")
+
+
+def check_label(label, allowed: tuple[str, ...] = LABELS) -> None:
+    """Raises ValueError unless `label` is one of the scheme's labels (`allowed`)."""
+    if not isinstance(label, str) or label not in allowed:
+        raise ValueError(f"unknown label {label!r} (expected one of {', '.join(allowed)})")
+
+
 def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
     for key in ("doc", "index", "label", "annotator"):
         if key not in row:
@@ -107,10 +119,8 @@ def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
         raise ValueError(f"'doc' must be a string, not {type(doc).__name__}")
     if not isinstance(index, int) or isinstance(index, bool):
         raise ValueError(f"'index' must be an integer, not {type(index).__name__}")
-    if not isinstance(annotator, str) or not annotator.strip():
-        raise ValueError("'annotator' must be a non-empty string")
-    if not isinstance(label, str) or label not in LABELS:
-        raise ValueError(f"unknown label {label!r} (expected one of {', '.join(LABELS)})")
+    check_annotator(annotator)
+    check_label(label)
     if doc not in docs:
         raise ValueError(f"unknown document {doc!r}")
     sentence = store.sentence_at(doc, index) if 0 <= index < 2**63 else None
