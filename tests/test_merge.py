@@ -5,7 +5,7 @@ import shutil
 import sqlite3
 
 from annotator.store import Store
-from helpers import run
+from helpers import V1_SCHEMA, run
 
 
 def write(path, *lines):
@@ -17,6 +17,16 @@ def copy_of(db_path, target):
     source.backup(copy)
     source.close()
     copy.close()
+    return target
+
+
+def altered_copy(db_path, target, sql):
+    """A copy of the database with one statement run on it, as a damaged or forged file would be."""
+    copy_of(db_path, target)
+    conn = sqlite3.connect(target)
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
     return target
 
 
@@ -96,31 +106,11 @@ def test_the_other_file_is_read_only_and_checked(db_path, tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database" * 100)
     assert run("merge", junk, "--db", db_path).output.startswith(f"Error: {junk}: not an annotator database")
-    newer = copy_of(db_path, tmp_path / "newer.db")
-    conn = sqlite3.connect(newer)
-    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    newer = altered_copy(db_path, tmp_path / "newer.db", "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     assert run("merge", newer, "--db", db_path).output == (
         f"Error: {newer}: annotator schema version 99 is not one this annotator reads (1, 2, 3, 4, 5)\n")
 
 
-V1_SCHEMA = """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-    INSERT INTO meta VALUES ('schema_version', '1');
-    CREATE TABLE documents (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT, url TEXT, meta TEXT,
-        hash TEXT NOT NULL, text TEXT NOT NULL, source TEXT, imported_at TEXT NOT NULL);
-    CREATE TABLE sentences (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id),
-        idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
-        norm_hash INTEGER NOT NULL, group_id INTEGER NOT NULL, grouped INTEGER NOT NULL DEFAULT 0,
-        pinned INTEGER NOT NULL DEFAULT 0);
-    CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, sentence_id INTEGER NOT NULL);
-    CREATE TABLE events (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE,
-        sentence_id INTEGER NOT NULL REFERENCES sentences(id), kind TEXT NOT NULL, annotator TEXT NOT NULL,
-        label TEXT, note TEXT, created_at TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
-    CREATE TABLE dedup_edits (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, a_doc TEXT NOT NULL,
-        a_hash INTEGER NOT NULL, b_doc TEXT, b_hash INTEGER, created_at TEXT NOT NULL);
-"""
 
 
 def test_a_version_1_copys_times_are_brought_to_the_stored_form_so_the_latest_label_wins(db_path, tmp_path):
@@ -130,6 +120,7 @@ def test_a_version_1_copys_times_are_brought_to_the_stored_form_so_the_latest_la
     old = tmp_path / "v1.db"
     conn = sqlite3.connect(old)
     conn.executescript(V1_SCHEMA + """
+        CREATE TABLE bands (band INTEGER NOT NULL, key INTEGER NOT NULL, sentence_id INTEGER NOT NULL);
         INSERT INTO documents VALUES (1, 'a.txt', NULL, NULL, '{}', 'h', 'Ships waited offshore for three days.', NULL,
                                       '2025-01-01T00:00:00Z');
         INSERT INTO sentences VALUES (1, 1, 0, 0, 37, 'Ships waited offshore for three days.', 5, 1, 1, 0);
@@ -142,6 +133,12 @@ def test_a_version_1_copys_times_are_brought_to_the_stored_form_so_the_latest_la
     assert Store(db_path).query("SELECT uid, created_at FROM events ORDER BY created_at") == [
         ("there", "2025-06-02T10:00:00.000Z"), ("here", "2025-06-02T11:00:00.000Z")]
     assert labels(db_path)[0] == {("a.txt", 0, "ann"): "claim"}  # 11:00 UTC is later than 12:00 at +02:00
+    # the first release checked no kind: a forged one is refused there too
+    forged = altered_copy(old, tmp_path / "forged.db", "INSERT INTO events VALUES (8, 'x', 1, 'vote', 'ann', 'fact', "
+                                                        "NULL, '2025-06-02T12:00:00Z', 0)")
+    assert run("merge", forged, "--db", db_path).output == (
+        f"Error: {forged}: events row 8: unknown event kind 'vote' (expected one of label, note, decision); "
+        "nothing merged\n")
 
 
 def test_an_accepted_suggestion_stays_one_when_merged(db_path, tmp_path):
@@ -182,20 +179,13 @@ def test_every_row_of_the_copy_is_checked_and_the_first_bad_one_refuses_the_merg
          "unknown label 'maybe' (expected one of fact, claim, opinion, advert, ambiguous)"),
         ("UPDATE events SET uid = '' WHERE id = 2", "'uid' must be a non-empty string"),
     ]:
-        bad = copy_of(good, tmp_path / "bad.db")
-        conn = sqlite3.connect(bad)
-        conn.execute(change)
-        conn.commit()
-        conn.close()
+        bad = altered_copy(good, tmp_path / "bad.db", change)
         result = run("merge", bad, "--db", db_path)
         assert (result.exit_code, result.output) == (1, f"Error: {bad}: events row 2: {problem}; nothing merged\n")
         assert dump(db_path) == before
         bad.unlink()
-    bad = copy_of(good, tmp_path / "bad.db")
-    conn = sqlite3.connect(bad)
-    conn.execute("INSERT INTO dedup_edits(kind, a_doc, a_hash, created_at) VALUES ('split', 'a.txt', 1, 'soon')")
-    conn.commit()
-    conn.close()
+    bad = altered_copy(good, tmp_path / "bad.db",
+                       "INSERT INTO dedup_edits(kind, a_doc, a_hash, created_at) VALUES ('split', 'a.txt', 1, 'soon')")
     assert run("merge", bad, "--db", db_path).output == (
         f"Error: {bad}: dedup_edits row 1: 'created_at' is not a time: 'soon' (expected ISO-8601, e.g. "
         "2025-06-02T10:00:00Z); nothing merged\n")
