@@ -74,9 +74,9 @@ def _lines(data: bytes, shown: str) -> Iterator[tuple[int, str | UnicodeDecodeEr
     costs its own row, not the file's."""
     try:
         text = decode(data, shown)
-    except InputError:
-        if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or not data.strip():
-            raise  # a byte-order mark names another encoding, or there is nothing to read
+    except InputError as err:
+        if not err.problem.startswith("not valid UTF-8 ("):
+            raise  # empty, binary, or another encoding's byte-order mark: the file is what is wrong
         for number, raw in enumerate(data.split(b"\n"), start=1):
             try:
                 yield number, raw.decode("utf-8")
