@@ -91,7 +91,7 @@ def label_time(text: str, latest: str | None = None) -> str:
 
     Raises ValueError, its message naming the value, for what is not a time, a time before 1970-01-01,
     or one more than a day in the future."""
-    if isinstance(text, str) and _STORED.fullmatch(text):
+    if isinstance(text, str) and _STORED.fullmatch(text) and _is_date(text[:23]):
         stored = text  # the common case, compared as text: the stored form sorts as time does
     else:
         moment = parse(text)
@@ -108,6 +108,14 @@ def label_time(text: str, latest: str | None = None) -> str:
         when = "before 1970-01-01" if stored < EARLIEST else "more than a day in the future"
         raise ValueError(f"is {when}: {text!r} (a label time is from 1970 to a day from now)")
     return stored
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:  # the stored shape, but the 13th month or the 30th of February
+        return False
+    return True
 
 
 def shift(text: str, seconds: float) -> str:

@@ -75,3 +75,5 @@ def test_times_of_every_year_have_one_width_and_never_overflow():
     assert label_time("2025-06-03T12:00:00+02:00", latest) == latest
     with pytest.raises(ValueError, match="more than a day in the future"):
         label_time("2025-06-03T10:00:00.001Z", latest)
+    with pytest.raises(ValueError, match="is not a time: '2025-02-30T00:00:00.000Z'"):
+        label_time("2025-02-30T00:00:00.000Z", latest)  # the stored shape is not enough
