@@ -55,13 +55,13 @@ class ForeignDatabase:
         if not _TABLES <= found:
             raise StoreError(f"{self.path}: not an annotator database (tables missing: {', '.join(sorted(_TABLES - found))})")
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        # a short digit string only: int() of thousands of digits raises
         version = int(row[0]) if row and str(row[0]).isdigit() and len(str(row[0])) < 4 else None
         if version not in KNOWN_VERSIONS:
             value = str(row[0]) if row else "missing"
             shown = value[:40] if value.isprintable() else repr(value)[:40]  # one line, whatever the file holds
             raise StoreError(f"{self.path}: annotator schema version {shown} is not one this "
                              f"annotator reads ({', '.join(map(str, KNOWN_VERSIONS))})")
-        self.version = version
         # labels record whether they were accepted suggestions since version 4; before, all were typed
         self._has_source = any(col[1] == "source" for col in self.conn.execute("PRAGMA table_info(events)"))
 
