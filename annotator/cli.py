@@ -22,10 +22,16 @@ BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 PATIENCE_S = 600.0
 
 
+def _remember_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # ctx.meta is shared by the group and its commands: the group's error handler names this file
+    ctx.meta["db_path"] = value
+    return value
+
+
 def db_option(f):
     return click.option(
         "--db", "db_path", default=default_path, show_default="annotations.db or $ANNOTATOR_DB",
-        type=click.Path(), help="SQLite database file.",
+        type=click.Path(), help="SQLite database file.", callback=_remember_db,
     )(f)
 
 
@@ -61,7 +67,8 @@ class Commands(click.Group):
         except StoreError as err:
             raise click.ClickException(str(err)) from None
         except sqlite3.Error as err:
-            raise click.ClickException(f"{ctx.params.get('db_path') or default_path()}: database error: {err}") from None
+            db_path = ctx.meta.get("db_path") or ctx.params.get("db_path") or default_path()
+            raise click.ClickException(f"{db_path}: database error: {err}") from None
 
 
 @click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
