@@ -1,8 +1,8 @@
-"""Small dialogs: a note editor and sentence search."""
+"""Small dialogs: a note editor, a yes/no question, sentence search."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -32,6 +32,24 @@ class NoteScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: y or enter says yes; any other key says no, and goes no further (a key
+    meant for the screen below must never act on what the question guards)."""
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"{self.question}\n(y or enter: yes; any other key: no)", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        self.dismiss(event.key in ("y", "enter"))
 
 
 class NumberScreen(ModalScreen[int | None]):

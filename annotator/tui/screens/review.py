@@ -14,7 +14,7 @@ from annotator.review import Review, agreement_figures
 from annotator.store import StoreError
 from annotator.tui.bindings import LABEL_STYLE, REVIEW
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.screens.prompt import NoteScreen
+from annotator.tui.screens.prompt import ConfirmScreen, NoteScreen
 from annotator.wording import plural
 
 # heat map shades from no confusion to the most frequent cell
@@ -95,11 +95,11 @@ class ReviewScreen(Screen):
         if unit.decision:
             label, who = unit.decision
             lines.append(f"\n[b]decision:[/b] [{LABEL_STYLE.get(label, '')}] {label} [/] by {escape(who)}")
-            comment = self.review.store.decision_comment(unit.group)
-            if comment:
-                lines.append(f"[i]comment: {escape(comment)}[/i]")
         else:
             lines.append("\n[b]decision:[/b] [dim]none yet[/]")
+        comment = review.comment_text
+        if comment:
+            lines.append(f"[i]comment: {escape(comment)}[/i]")
         if review.done:
             lines.append("\n[b]All units are decided.[/b] q quits; u undoes the last decision.")
         self.query_one("#votes-text", Static).update("\n".join(lines))
@@ -112,19 +112,32 @@ class ReviewScreen(Screen):
         self.show()
 
     def action_decide(self, label: str) -> None:
-        self._act(lambda: self.review.decide(label))
+        unit = self.review.current
+        if unit is None or unit.decision is None or unit.decision[0] == label:
+            self._act(lambda: self.review.decide(label))
+            return
+        group = unit.group
+
+        def answer(yes: bool | None) -> None:
+            # the unit asked about, not whichever is current when the answer comes
+            if yes and self.review.current is not None and self.review.current.group == group:
+                self._act(lambda: self.review.decide(label))
+
+        self.app.push_screen(ConfirmScreen(f"Change the decision on this unit from {unit.decision[0]} "
+                                           f"(by {unit.decision[1]}) to {label}?"), answer)
 
     def action_comment(self) -> None:
-        if self.review.current is None or self.review.current.decision is None:
-            self.notify("Decide the unit first; then n adds your comment to the decision.", timeout=4)
+        if self.review.current is None:
+            self.notify("No unit to comment on.", timeout=4)
             return
+        subject = ("your decision on this unit" if self.review.current.decision is not None
+                   else "this unit (kept with the decision you give it)")
 
         def save(text: str | None) -> None:
             if text is not None:
                 self._act(lambda: self.review.comment(text))
 
-        self.app.push_screen(NoteScreen(self.review.store.decision_comment(self.review.current.group),
-                                        "your decision on this unit"), save)
+        self.app.push_screen(NoteScreen(self.review.comment_text, subject), save)
 
     def action_undo(self) -> None:
         self._act(self.review.undo)
