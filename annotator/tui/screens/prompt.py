@@ -6,6 +6,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -104,7 +105,7 @@ class FindScreen(ModalScreen[tuple[int, int] | None]):
         results.clear_options()
         if self.hits:
             results.add_options([
-                Option(f"{self.name_of(doc_id)}:{index}  {shorten(text, 100)}", id=str(i))
+                Option(Content(f"{self.name_of(doc_id)}:{index}  {shorten(text, 100)}"), id=str(i))
                 for i, (doc_id, index, text) in enumerate(self.hits)
             ])
             results.highlighted = 0
