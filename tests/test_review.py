@@ -202,3 +202,17 @@ async def test_changing_a_decision_asks_first(built):
         assert [(g, label) for g, kind, label, _, _ in decisions_and_comments(store)][2:] == [
             (first, "opinion"), (first, "ambiguous")]
         assert store.decisions()[first] == "ambiguous"
+
+
+async def test_words_typed_in_one_burst_after_n_decide_nothing(built):
+    from textual import events
+
+    store = Store(built)
+    app = AnnotatorApp(store, "lead", mode="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key in "nseems like opinion":  # all queued before the comment box is even open
+            app.post_message(events.Key("space" if key == " " else key, key))
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NoteScreen"
+        assert decisions_and_comments(store) == []
