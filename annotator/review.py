@@ -193,9 +193,14 @@ class Review:
 
     def _decide(self, label: str, comment: str | None = None) -> None:
         uid, at, group, reviewer = uuid.uuid4().hex, now(), self.current.group, self.reviewer
-        if comment is None and self.current.decision is None:
-            comment = self.pending_comment
-        self.writer.submit(lambda store: store.decide(group, reviewer, label, uid, at, comment), group)
+        carried = comment is None and self.current.decision is None
+
+        def write(store: Store) -> list[str]:
+            # read where the writes land in order: a comment (or its undo) still queued counts
+            return store.decide(group, reviewer, label, uid, at,
+                                store.group_note(group, reviewer) if carried else comment)
+
+        self.writer.submit(write, group)
         self.undo_stack.append((uid, self.pos, group in self.decided, "decision"))
         self.decided.add(group)
 

@@ -216,3 +216,16 @@ async def test_words_typed_in_one_burst_after_n_decide_nothing(built):
         await pilot.pause()
         assert type(app.screen).__name__ == "NoteScreen"
         assert decisions_and_comments(store) == []
+
+
+def test_a_comment_on_an_undecided_unit_is_undone_like_a_decision(built):
+    store = Store(built)
+    review = Review(store, "lead")
+    group = review.current.group
+    assert review.comment("  needs the source  ") and review.current.decision is None
+    assert review.comment_text == "needs the source"
+    assert review.undo() and review.comment_text is None
+    review.decide("fact")  # the undone comment does not go with the decision
+    assert store.query("SELECT kind, label, note, undone FROM events WHERE annotator = 'lead' ORDER BY id") == [
+        ("note", None, "needs the source", 1), ("decision", "fact", None, 0)]
+    assert store.decisions()[group] == "fact"
