@@ -219,13 +219,17 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
         # -- pages --------------------------------------------------------------------------------
 
         async def handle_index(self, request):
-            asked = request.query.get("name")
+            # a name or role in the address counts only when typed, or sent by this server's own
+            # pages: a link on a sibling subdomain (whose navigations carry the cookie) may not rename
+            asked_here = request.headers.get("Sec-Fetch-Site", "none") in ("none", "same-origin")
+            query = request.query if asked_here else {}
+            asked = query.get("name")
             name = clean_name(asked) or clean_name(request.cookies.get(NAME_COOKIE))
             if name is None:
                 error = "" if asked is None else "<p style='color:#b00'>Give a name of up to 64 printable characters.</p>"
                 return web.Response(text=NAME_PAGE.format(name=html.escape(asked or ""), error=error),
                                     content_type="text/html")
-            review = request.query.get("review", request.cookies.get(ROLE_COOKIE, "")) == "1"
+            review = query.get("review", request.cookies.get(ROLE_COOKIE, "")) == "1"
             origin = self.explicit_public_url or self._origin(request)
             font_size = to_int(request.query.get("fontsize", "16"), 16)
             websocket = ("wss:" if origin.startswith("https") else "ws:") + origin.split(":", 1)[1] + "/ws"

@@ -378,3 +378,18 @@ async def test_the_terminal_size_a_browser_asks_for_is_bounded(corpus_db, monkey
         assert sizes == [(500, 1), (120, 40), (500, 24)]
     finally:
         await client.close()
+
+
+async def test_a_link_from_a_sibling_site_cannot_rename_the_annotator(corpus_db):
+    client = await client_for(corpus_db)
+    try:
+        await client.get(f"/?token={TOKEN}&name=alice")
+        for site in ("same-site", "cross-site"):
+            page = await client.get("/?name=mallory&review=1", headers={"Sec-Fetch-Site": site})
+            assert page.status == 200 and "annotator: alice" in await page.text() and "mallory" not in await page.text()
+            assert client.session.cookie_jar.filter_cookies(client.make_url("/"))["annotator_name"].value == "alice"
+            assert client.session.cookie_jar.filter_cookies(client.make_url("/"))["annotator_role"].value == "0"
+        typed = await client.get("/?name=bob", headers={"Sec-Fetch-Site": "none"})
+        assert "annotator: bob" in await typed.text()
+    finally:
+        await client.close()
