@@ -247,14 +247,14 @@ def test_a_real_browser_labels_and_two_sessions_share_the_database(corpus_db):
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
             pages = {}
-            for name in ("alice", "bob"):
+            for name in ("alice", "bob"):  # one after the other: the first leases the first document
                 page = browser.new_context().new_page()
                 page.goto(f"{base}/?token={TOKEN}")
                 page.fill("input[name=name]", name)
                 page.click("button[type=submit]")
                 pages[name] = page
-            for name, page in pages.items():
                 assert until(lambda: leased(name)), f"{name}'s session did not start"
+            for page in pages.values():
                 page.locator(".xterm-helper-textarea").focus()
             for key in ("f", "c", "u", "a"):
                 pages["alice"].keyboard.press(key)
