@@ -104,7 +104,11 @@ def _db_defaults(group: click.Group, db_path: str) -> dict:
 @click.option("--source", "source", help="The source (outlet) of every document of this import.")
 @click.option("--encoding", help="Read files in this encoding (e.g. cp1252, latin-1), or 'auto' to detect "
                                  "each file's; the default is strict UTF-8.")
-def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
+@click.option("--max-file-mb", type=click.IntRange(1), default=readers.LIMITS.file_bytes >> 20, show_default=True,
+              help="Refuse a file larger than this once uncompressed.")
+@click.option("--max-document-chars", type=click.IntRange(1), default=readers.LIMITS.document_chars,
+              show_default=True, help="Refuse a file holding a document longer than this.")
+def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_file_mb, max_document_chars):
     """Import documents from files or folders (walked recursively, in sorted order).
 
     Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
@@ -128,10 +132,14 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
         except ValueError as err:
             raise click.ClickException(f"--encoding: {err}") from None
     shown = ImportProgress() if sys.stderr.isatty() else None
+    limits = readers.Limits(file_bytes=max_file_mb << 20, document_chars=max_document_chars)
     report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
-                          source=source.strip() if source else None, encoding=encoding, progress=shown)
+                          source=source.strip() if source else None, encoding=encoding, progress=shown,
+                          limits=limits, on_wait=lambda message: click.echo(message, err=True))
     if shown:
         shown.done()
+    if report.stopped:
+        _stopped(store, report)
     if report.documents and store.rules():
         from annotator.suggest import apply_rules
 
@@ -148,6 +156,18 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
     )
     if report.refused:
         sys.exit(1)
+
+
+def _stopped(store: Store, report) -> None:
+    """Ctrl+C: one line on what was kept and what is left; exit status 130, as a shell reports SIGINT."""
+    from annotator.ingest import pending_grouping
+
+    click.echo("", err=True)  # past the ^C the terminal shows
+    pending = pending_grouping(store)
+    click.echo(f"import stopped: {plural(report.documents, 'document')} stored, grouping of "
+               f"{plural(pending, 'sentence')} pending; it finishes with the next import, `annotator dupes "
+               "group` or when the screen opens", err=True)
+    sys.exit(130)
 
 
 class ImportProgress:
@@ -195,6 +215,28 @@ def stats(db_path, as_json):
         for name, n in sorted(counts["annotators"].items()):
             click.echo(f"  {name:<9} {n}")
     click.echo(f"decisions   {counts['decisions']}")
+    _say_pending_grouping(store)
+
+
+def _finish_pending_grouping(store: Store) -> None:
+    """Before the screen opens, copies an interrupted import left ungrouped join their groups, so a
+    label covers every copy."""
+    from annotator.ingest import pending_grouping
+
+    pending = pending_grouping(store)
+    if pending:
+        click.echo(f"grouping {plural(pending, 'sentence')} an interrupted import left pending...", err=True)
+        dedup.group_pending(store, on_wait=lambda message: click.echo(message, err=True))
+
+
+def _say_pending_grouping(store: Store) -> None:
+    """Sentences an interrupted import left ungrouped: said on stderr, with how to group them."""
+    from annotator.ingest import pending_grouping
+
+    pending = pending_grouping(store)
+    if pending:
+        click.echo(f"grouping pending: {plural(pending, 'sentence')} not yet in duplicate groups (an import was "
+                   "stopped); `annotator dupes group` groups them", err=True)
 
 
 
@@ -264,6 +306,16 @@ def dupes_join(first, second, db_path):
     with store.transaction():
         group = store.join_groups(a, b, record=True)
     click.echo(f"joined: {first} and {second} are now group {group}")
+
+
+@dupes.command("group")
+@db_option
+def dupes_group(db_path):
+    """Group the sentences an interrupted import left pending (the next import would, too)."""
+    store = Store(db_path, create=False)
+    result = dedup.group_pending(store, on_wait=lambda message: click.echo(message, err=True))
+    click.echo(f"grouped {plural(result['sentences'], 'sentence')}; {plural(result['joined'], 'sentence')} "
+               "joined a duplicate group")
 
 
 @dupes.command("regroup")
@@ -343,6 +395,7 @@ def annotate(db_path, annotator_name, doc_name, sample):
         raise click.ClickException(f"{db_path}: no document named {doc_name!r}")
     if not store.document_ids():
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
+    _finish_pending_grouping(store)
     run_app(AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name))
 
 

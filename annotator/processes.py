@@ -4,6 +4,7 @@ killed), and work handed to forked workers on every core."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -82,7 +83,8 @@ def forked_map(fn: Callable[[A], R], items: Iterable[tuple[T, A | None]]) -> Ite
     from concurrent.futures import Future, ProcessPoolExecutor
 
     workers = os.cpu_count() or 1
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_leave_interrupts)
+    try:
         waiting: deque[tuple[T, Future | None]] = deque()
         busy = 0
         for tag, arg in items:
@@ -94,3 +96,11 @@ def forked_map(fn: Callable[[A], R], items: Iterable[tuple[T, A | None]]) -> Ite
                 yield tag, None if future is None else future.result()
         for tag, future in waiting:
             yield tag, None if future is None else future.result()
+    finally:  # stopped early (Ctrl+C, an error, the caller done): work not started is dropped
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _leave_interrupts() -> None:
+    """In a worker: Ctrl+C reaches the whole process group; the parent alone handles it (and stops
+    the workers), so the workers print no traceback of their own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -46,20 +46,45 @@ def _document(record: dict, path: str, name: str, line: int) -> Document:
             meta = json.loads(meta)
         except json.JSONDecodeError:
             meta = {"value": meta}
+        except RecursionError:
+            raise InputError(path, "'meta' is nested too deeply", line) from None
     if not isinstance(meta, dict):
         raise InputError(path, f"'meta' must be an object, not {type(meta).__name__}", line)
+    if _depth(meta) > META_DEPTH:
+        raise InputError(path, f"'meta' is nested more than {META_DEPTH} levels deep", line)
     published = None
     for key in ("date", "published"):
         value = record.get(key)
         if value in (None, ""):
             continue
-        published = to_utc(value) if isinstance(value, str) else None
+        try:
+            published = to_utc(value) if isinstance(value, str) else None
+        except (OverflowError, ValueError):  # a year near 1 or 9999 leaves the range once made UTC
+            raise InputError(path, f"'{key}' is out of range: {value!r}", line) from None
         if published is None:
             raise InputError(path, f"'{key}' is not a date or time: {value!r}", line)
+        if len(published) != len("2025-06-02T10:00:00.000Z"):  # a year before 1000 would sort after today
+            raise InputError(path, f"'{key}' is out of range: {value!r}", line)
         break
     if fields["source"] is not None:
         fields["source"] = fields["source"].strip() or None
     return Document(name=name, text=text, meta=meta, published=published, **fields)
+
+
+# metadata is kept as JSON and read back by recursive code: deeper than this is not metadata
+META_DEPTH = 64
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in a JSON value, found without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if level <= META_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def read_jsonl(data: bytes, path: str, name: str) -> list[Document]:
@@ -71,6 +96,8 @@ def read_jsonl(data: bytes, path: str, name: str) -> list[Document]:
             record = json.loads(raw)
         except json.JSONDecodeError as err:
             raise InputError(path, f"bad JSON ({err.msg} at column {err.colno})", number) from None
+        except RecursionError:
+            raise InputError(path, "bad JSON (nested too deeply)", number) from None
         if not isinstance(record, dict):
             raise InputError(path, f"expected a JSON object, got {type(record).__name__}", number)
         docs.append(_document(record, path, f"{name}:{number}", number))
