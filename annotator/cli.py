@@ -119,7 +119,7 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_fi
     """
     if not any(Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to import: no database either
         for p in paths:
-            click.echo(f"error: {p}: no such file or folder", err=True)
+            click.echo(f"error: {readers.shown_path(p)}: no such file or folder", err=True)
         sys.exit(1)
     store = Store(db_path)
     if source is not None and not source.strip():
