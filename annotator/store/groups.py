@@ -112,18 +112,18 @@ class Groups:
         left alone. Returns the ids left pending."""
         moved = list(moved)
         targets = sorted({grp for sid, grp, pinned in moved if not pinned and grp != sid})
-        unsafe: set[int] = set()
+        now_in: dict[int, int] = {}  # target -> the group it is in now (joined elsewhere meanwhile?)
         for chunk in chunks(targets, 500):
             marks = ",".join("?" * len(chunk))
-            found = dict(self.conn.execute(f"SELECT id, pinned FROM sentences WHERE id IN ({marks})", chunk))
-            unsafe.update(t for t in chunk if found.get(t, 1))
-        left = sorted(sid for sid, grp, pinned in moved if not pinned and grp in unsafe and grp != sid)
+            now_in.update(self.conn.execute(
+                f"SELECT id, group_id FROM sentences WHERE id IN ({marks}) AND pinned = 0", chunk))
+        left = sorted(sid for sid, grp, pinned in moved if not pinned and grp != sid and grp not in now_in)
         waiting = set(left)
         # pending means grouped = 0: a sentence split off while the grouping ran is grouped already
         self.conn.executemany(
-            "UPDATE sentences SET group_id = CASE WHEN ?2 THEN id ELSE (SELECT t.group_id FROM sentences t "
-            "WHERE t.id = ?3) END, pinned = ?2 WHERE id = ?1 AND grouped = 0",
-            ((sid, pinned, grp) for sid, grp, pinned in moved if sid not in waiting),
+            "UPDATE sentences SET group_id = ?, pinned = ? WHERE id = ? AND grouped = 0",
+            ((sid if pinned else now_in.get(grp, grp), pinned, sid) for sid, grp, pinned in moved
+             if sid not in waiting),
         )
         self.conn.execute(
             "UPDATE sentences SET grouped = 1 WHERE id IN (SELECT s.id FROM json_each(?) j JOIN sentences s "
