@@ -162,7 +162,6 @@ def _stopped(store: Store, report) -> None:
     """Ctrl+C: one line on what was kept and what is left; exit status 130, as a shell reports SIGINT."""
     from annotator.ingest import pending_grouping
 
-    click.echo("", err=True)  # past the ^C the terminal shows
     pending = pending_grouping(store)
     click.echo(f"import stopped: {plural(report.documents, 'document')} stored, grouping of "
                f"{plural(pending, 'sentence')} pending; it finishes with the next import, `annotator dupes "

@@ -67,7 +67,7 @@ PENDING = "it finishes with the next import, `annotator dupes group` or when the
 def test_ctrl_c_while_storing_says_one_line_and_leaves_the_grouping_pending(tmp_path, db_path):
     status, out, err = interrupted_import("storing", corpus(tmp_path), db_path)
     assert (status, out) == (130, "")
-    assert err == f"\nimport stopped: 1 document stored, grouping of 3 sentences pending; {PENDING}"
+    assert err == f"import stopped: 1 document stored, grouping of 3 sentences pending; {PENDING}"
     stats = run("stats", "--db", db_path)
     assert stats.stderr == ("grouping pending: 3 sentences not yet in duplicate groups (an import was stopped); "
                             "`annotator dupes group` groups them\n")
@@ -79,9 +79,21 @@ def test_ctrl_c_while_grouping_keeps_every_document_and_the_next_import_groups_t
     folder = corpus(tmp_path)
     status, out, err = interrupted_import("grouping", folder, db_path)
     assert (status, out) == (130, "")
-    assert err == f"\nimport stopped: 6 documents stored, grouping of 18 sentences pending; {PENDING}"
+    assert err == f"import stopped: 6 documents stored, grouping of 18 sentences pending; {PENDING}"
     again = run("import", folder, "--db", db_path)
     assert again.stdout.splitlines()[-1] == ("0 documents and 0 sentences added, 6 unchanged; "
                                              "10 sentences joined a duplicate group")
     groups = run("dupes", "--json", "--db", db_path)
     assert groups.stdout.count('"size": 6') == 2
+
+
+def test_the_screen_finishes_a_pending_grouping_before_it_opens(tmp_path, db_path, monkeypatch):
+    from annotator import cli
+    from annotator.store import Store
+
+    interrupted_import("storing", corpus(tmp_path), db_path)
+    opened = []
+    monkeypatch.setattr(cli, "run_app", lambda app: opened.append(Store(db_path).count_pending()))
+    result = run("annotate", "--db", db_path, "--annotator", "ann")
+    assert result.stderr == "grouping 3 sentences an interrupted import left pending...\n"
+    assert opened == [0]
