@@ -83,18 +83,24 @@ def test_a_second_import_publishing_while_the_first_groups_keeps_its_sentences_p
     assert len(firsts) == 9 and {group for _name, group in firsts} == {firsts[0][1]}
 
 
-def test_a_split_made_while_the_grouping_computes_is_not_undone(db_path, tmp_path, monkeypatch):
+def grouped_with_a_split_meanwhile(db_path, folder, monkeypatch, doc, index):
+    """Import three documents, then group them while a reviewer splits DOC:INDEX off midway.
+    Returns (the store, the sentence split off, what the grouping returned)."""
     store = Store(db_path)
-    import_paths(store, [write_docs(tmp_path / "a", "a", 3)], group=False)
+    import_paths(store, [write_docs(folder, "a", 3)], group=False)
     reviewer = Store(db_path)
-    split_off = reviewer.sentence_at("a/a001.txt", 0)
+    split_off = reviewer.sentence_at(doc, index)
 
     def split():
         with reviewer.transaction():
             reviewer.split_sentence(split_off)
 
     pause_before_writing(monkeypatch, split)
-    dedup.group_pending(store)
+    return store, split_off, dedup.group_pending(store)
+
+
+def test_a_split_made_while_the_grouping_computes_is_not_undone(db_path, tmp_path, monkeypatch):
+    store, split_off, _result = grouped_with_a_split_meanwhile(db_path, tmp_path / "a", monkeypatch, "a/a001.txt", 0)
     assert store.query("SELECT group_id, pinned, grouped FROM sentences WHERE id = ?", [split_off.id]) \
         == [(split_off.id, 1, 1)]
     firsts = store.query("SELECT d.name, s.group_id FROM sentences s JOIN documents d ON d.id = s.doc_id "
@@ -105,17 +111,8 @@ def test_a_split_made_while_the_grouping_computes_is_not_undone(db_path, tmp_pat
 
 def test_a_split_of_a_group_founder_while_grouping_leaves_its_copies_to_the_next_pass(db_path, tmp_path,
                                                                                      monkeypatch):
-    store = Store(db_path)
-    import_paths(store, [write_docs(tmp_path / "a", "a", 3)], group=False)
-    reviewer = Store(db_path)
-    founder = reviewer.sentence_at("a/a000.txt", 1)
-
-    def split():
-        with reviewer.transaction():
-            reviewer.split_sentence(founder)
-
-    pause_before_writing(monkeypatch, split)
-    assert dedup.group_pending(store) == {"sentences": 12, "joined": 5}
+    store, founder, result = grouped_with_a_split_meanwhile(db_path, tmp_path / "a", monkeypatch, "a/a000.txt", 1)
+    assert result == {"sentences": 12, "joined": 5}
     rows = store.query("SELECT d.name, s.group_id, s.pinned, s.grouped FROM sentences s "
                        "JOIN documents d ON d.id = s.doc_id WHERE s.idx = 1 ORDER BY d.id")
     copy = store.sentence_at("a/a001.txt", 1).id
