@@ -376,10 +376,13 @@ def _write_hidden(store: Store, new_docs: list, me: int) -> None:
 
 
 def remove_abandoned_imports(store: Store) -> int:
-    """Documents hidden by an import whose process is gone (killed half-way): removed. Returns how many."""
+    """Documents hidden by an import whose process is gone (killed half-way): removed. Returns how many.
+    Called before this import writes anything, so documents hidden under this process's own id were
+    left by a killed import whose id it reuses (a container restart): they go too, or this import
+    would publish them with its own."""
     removed = 0
     for importer in store.unpublished_importers():
-        if importer != os.getpid() and not process_running(importer):
+        if importer == os.getpid() or not process_running(importer):
             with store.transaction():
                 removed += store.remove_unpublished(importer)
     return removed

@@ -174,3 +174,17 @@ def test_a_grouping_waiting_for_a_live_one_says_so_once(store, monkeypatch):
     dedup.group_pending(store, on_wait=told.append)
     assert told == [f"waiting for another import to finish grouping (process {os.getppid()})"]
     assert len(waits) == 3
+
+
+def test_hidden_documents_of_a_killed_import_whose_pid_this_import_reuses_are_removed_not_published(
+        db_path, tmp_path):
+    from annotator.ingest import _write_hidden, content_hash, sentence_rows
+    from annotator.model import Document
+
+    store = Store(db_path)
+    half = Document(name="half-written", text="Only the first part of a file was written.")
+    # a killed import, in a container that gave this process its id after a restart
+    _write_hidden(store, [(half, content_hash(half), "half", sentence_rows(half.text))], os.getpid())
+    report = import_paths(store, [write_docs(tmp_path / "a", "a", 1)])
+    assert report.messages[0] == "removed the documents of an import that was stopped half-way"
+    assert store.query("SELECT name, importing FROM documents ORDER BY id") == [("a/a000.txt", None)]
