@@ -22,10 +22,16 @@ BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 PATIENCE_S = 600.0
 
 
+def _remember_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # ctx.meta is shared by the group and its commands: the group's error handler names this file
+    ctx.meta["db_path"] = value
+    return value
+
+
 def db_option(f):
     return click.option(
         "--db", "db_path", default=default_path, show_default="annotations.db or $ANNOTATOR_DB",
-        type=click.Path(), help="SQLite database file.",
+        type=click.Path(), help="SQLite database file.", callback=_remember_db,
     )(f)
 
 
@@ -61,7 +67,8 @@ class Commands(click.Group):
         except StoreError as err:
             raise click.ClickException(str(err)) from None
         except sqlite3.Error as err:
-            raise click.ClickException(f"{ctx.params.get('db_path') or default_path()}: database error: {err}") from None
+            db_path = ctx.meta.get("db_path") or ctx.params.get("db_path") or default_path()
+            raise click.ClickException(f"{db_path}: database error: {err}") from None
 
 
 @click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,7 +104,11 @@ def _db_defaults(group: click.Group, db_path: str) -> dict:
 @click.option("--source", "source", help="The source (outlet) of every document of this import.")
 @click.option("--encoding", help="Read files in this encoding (e.g. cp1252, latin-1), or 'auto' to detect "
                                  "each file's; the default is strict UTF-8.")
-def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
+@click.option("--max-file-mb", type=click.IntRange(1), default=readers.LIMITS.file_bytes >> 20, show_default=True,
+              help="Refuse a file larger than this once uncompressed.")
+@click.option("--max-document-chars", type=click.IntRange(1), default=readers.LIMITS.document_chars,
+              show_default=True, help="Refuse a file holding a document longer than this.")
+def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_file_mb, max_document_chars):
     """Import documents from files or folders (walked recursively, in sorted order).
 
     Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
@@ -108,7 +119,7 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
     """
     if not any(Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to import: no database either
         for p in paths:
-            click.echo(f"error: {p}: no such file or folder", err=True)
+            click.echo(f"error: {readers.shown_path(p)}: no such file or folder", err=True)
         sys.exit(1)
     store = Store(db_path)
     if source is not None and not source.strip():
@@ -121,10 +132,14 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
         except ValueError as err:
             raise click.ClickException(f"--encoding: {err}") from None
     shown = ImportProgress() if sys.stderr.isatty() else None
+    limits = readers.Limits(file_bytes=max_file_mb << 20, document_chars=max_document_chars)
     report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
-                          source=source.strip() if source else None, encoding=encoding, progress=shown)
+                          source=source.strip() if source else None, encoding=encoding, progress=shown,
+                          limits=limits, on_wait=lambda message: click.echo(message, err=True))
     if shown:
         shown.done()
+    if report.stopped:
+        _stopped(store, report)
     if report.documents and store.rules():
         from annotator.suggest import apply_rules
 
@@ -141,6 +156,17 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
     )
     if report.refused:
         sys.exit(1)
+
+
+def _stopped(store: Store, report) -> None:
+    """Ctrl+C: one line on what was kept and what is left; exit status 130, as a shell reports SIGINT."""
+    from annotator.ingest import pending_grouping
+
+    pending = pending_grouping(store)
+    click.echo(f"import stopped: {plural(report.documents, 'document')} stored, grouping of "
+               f"{plural(pending, 'sentence')} pending; it finishes with the next import, `annotator dupes "
+               "group` or when the screen opens", err=True)
+    sys.exit(130)
 
 
 class ImportProgress:
@@ -188,6 +214,28 @@ def stats(db_path, as_json):
         for name, n in sorted(counts["annotators"].items()):
             click.echo(f"  {name:<9} {n}")
     click.echo(f"decisions   {counts['decisions']}")
+    _say_pending_grouping(store)
+
+
+def _finish_pending_grouping(store: Store) -> None:
+    """Before the screen opens, copies an interrupted import left ungrouped join their groups, so a
+    label covers every copy."""
+    from annotator.ingest import pending_grouping
+
+    pending = pending_grouping(store)
+    if pending:
+        click.echo(f"grouping {plural(pending, 'sentence')} an interrupted import left pending...", err=True)
+        dedup.group_pending(store, on_wait=lambda message: click.echo(message, err=True))
+
+
+def _say_pending_grouping(store: Store) -> None:
+    """Sentences an interrupted import left ungrouped: said on stderr, with how to group them."""
+    from annotator.ingest import pending_grouping
+
+    pending = pending_grouping(store)
+    if pending:
+        click.echo(f"grouping pending: {plural(pending, 'sentence')} not yet in duplicate groups (an import was "
+                   "stopped); `annotator dupes group` groups them", err=True)
 
 
 
@@ -257,6 +305,16 @@ def dupes_join(first, second, db_path):
     with store.transaction():
         group = store.join_groups(a, b, record=True)
     click.echo(f"joined: {first} and {second} are now group {group}")
+
+
+@dupes.command("group")
+@db_option
+def dupes_group(db_path):
+    """Group the sentences an interrupted import left pending (the next import would, too)."""
+    store = Store(db_path, create=False)
+    result = dedup.group_pending(store, on_wait=lambda message: click.echo(message, err=True))
+    click.echo(f"grouped {plural(result['sentences'], 'sentence')}; {plural(result['joined'], 'sentence')} "
+               "joined a duplicate group")
 
 
 @dupes.command("regroup")
@@ -336,6 +394,7 @@ def annotate(db_path, annotator_name, doc_name, sample):
         raise click.ClickException(f"{db_path}: no document named {doc_name!r}")
     if not store.document_ids():
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
+    _finish_pending_grouping(store)
     run_app(AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name))
 
 
@@ -703,30 +762,35 @@ def import_labels_cmd(path, db_path):
               help="gold: a unit without a review decision needs this many annotators who agree.")
 @click.option("--over-overlap", is_flag=True,
               help="Also export labels given past a unit's overlap (a lapsed lease); left out by default.")
-def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, over_overlap):
+@click.option("--force", is_flag=True, help="Overwrite an existing SQLite file (never the database exported).")
+def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, over_overlap,
+               force):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
     gold exports and counted on stderr.
     """
-    from annotator.export import ExportError, datacard, export, output_paths
+    from annotator.export import ExportError, check_outputs, datacard, export, output_paths
 
     out = Path(out_path)
     card_path = out.with_name("datacard.md")
     if not card and any(path.resolve() == card_path.resolve() for path in output_paths(out, split)):
         raise click.ClickException(f"{out}: is where the data card goes ({card_path}); choose another name or use --card")
-    store = Store(db_path, create=False)
-    if min_annotators is None:
-        min_annotators = store.project()["overlap"] or 1
     try:
+        check_outputs(output_paths(out, split) + ([] if card else [card_path]), db_path, force)
+        store = Store(db_path, create=False)
+        if min_annotators is None:
+            min_annotators = store.project()["overlap"] or 1
         if split_by == "source" and not split:
             raise ExportError("--split-by source needs --split (e.g. --split 80/10/10)")
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
-                        min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap)
+                        min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap,
+                        force=force)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
-    for path in report.files:
-        rows = report.rows["all" if not split else path.stem.rsplit(".", 1)[1]]
+    except OSError as err:  # the output cannot be written: a full disk, no permission
+        raise click.ClickException(f"{err.filename or out}: cannot write ({err.strerror})") from None
+    for (_split, rows), path in zip(report.rows.items(), report.files):
         click.echo(f"wrote {plural(rows, 'row')} to {path}")
     for reason, n in sorted(report.left_out.items()):
         click.echo(f"left out: {plural(n, 'unit')} {reason}", err=True)
@@ -737,7 +801,10 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     if card:
         click.echo(card_text)
     else:
-        card_path.write_text(card_text, encoding="utf-8")
+        try:
+            card_path.write_text(card_text, encoding="utf-8")
+        except OSError as err:
+            raise click.ClickException(f"{card_path}: cannot write ({err.strerror})") from None
         click.echo(f"wrote {card_path}")
 
 

@@ -7,10 +7,11 @@ and split) are held for a train/dev/test split, so memory stays flat for any siz
 from __future__ import annotations
 
 import csv
-import math
 import json
-import tempfile
+import math
+import os
 import random
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -227,6 +228,43 @@ def largest_remainder(n: int, shares: tuple[float, ...]) -> list[int]:
     return sizes
 
 
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_DATABASE_FILES = ("", "-wal", "-shm", "-journal")  # what SQLite keeps of one database
+
+
+def check_outputs(paths: list[Path], db_path: str | Path, force: bool = False) -> None:
+    """Refuse, before anything is written, an output that is a file of the database `db_path` (the
+    database, its -wal, -shm or -journal, by any name or link) and, unless `force`, any other existing
+    SQLite database. Raises ExportError naming the output."""
+    own = set()
+    for name in {str(db_path), os.path.realpath(db_path)}:  # SQLite keeps its -wal beside the real file
+        own.update(os.path.realpath(name + suffix) for suffix in _DATABASE_FILES)
+    for path in paths:
+        real = os.path.realpath(path)
+        if real in own or any(_same_file(real, other) for other in own):
+            raise ExportError(f"{path}: is a file of the database {db_path} itself; writing there would destroy it")
+        if not force and _is_sqlite(real):
+            raise ExportError(f"{path}: is an SQLite database; choose another name, or use --force to overwrite it")
+
+
+def _same_file(a: str, b: str) -> bool:
+    """The same file by another name (a hard link)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either one does not exist (yet)
+        return False
+
+
+def _is_sqlite(path: str) -> bool:
+    if not os.path.isfile(path):  # a pipe or a device is never opened to look
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def output_paths(out: Path, split: str | None) -> list[Path]:
     """The files an export writes its rows to."""
     return [split_path(out, name) for name in SPLIT_NAMES] if split else [out]
@@ -316,9 +354,12 @@ class _Writer:
 
 def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold", split: str | None = None,
            seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit",
-           over_overlap: bool = False) -> ExportReport:
+           over_overlap: bool = False, force: bool = False) -> ExportReport:
     """Write the dataset (and its split files). Reads one consistent snapshot of the database.
-    Each unit counts the overlap's annotators only, unless `over_overlap` adds the labels given past it."""
+    Each unit counts the overlap's annotators only, unless `over_overlap` adds the labels given past it.
+
+    Raises ExportError, before writing anything, for an unknown format or mode, a missing folder, or
+    an output check_outputs refuses (`force` lets it overwrite another SQLite file)."""
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ExportError(f"{out}: unknown format {fmt!r}; use --format ({', '.join(FORMATS)})")
@@ -328,6 +369,7 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
     for path in output_paths(out, split):
         if path.is_dir():
             raise ExportError(f"{path}: is a folder")
+    check_outputs(output_paths(out, split), store.path, force)
     fields = fields_for(mode)
     report = ExportReport()
     report.votes = Tally()

@@ -132,8 +132,10 @@ class Review:
         self.decided = store.decided_groups() & set(self.units)
         # start at the first unit nobody decided yet
         self.pos = next((i for i, group in enumerate(self.units) if group not in self.decided), 0)
-        self.undo_stack: list[tuple[str, int, bool]] = []  # (uid of one decision, position, was decided)
+        # (uid of one decision or comment, position, was decided, "decision" | "note")
+        self.undo_stack: list[tuple[str, int, bool, str]] = []
         self.current: Unit | None = None
+        self.pending_comment: str | None = None  # the reviewer's comment on the current, undecided unit
         self._load()
 
     @property
@@ -146,6 +148,17 @@ class Review:
 
     def _load(self) -> None:
         self.current = load_unit(self.store, self.units[self.pos]) if self.units else None
+        self.pending_comment = (self.store.group_note(self.current.group, self.reviewer)
+                                if self.current is not None and self.current.decision is None else None)
+
+    @property
+    def comment_text(self) -> str | None:
+        """The reviewer's comment on the current unit: the decision's, or the one waiting for it."""
+        if self.current is None:
+            return None
+        if self.current.decision is None:
+            return self.pending_comment
+        return self.store.decision_comment(self.current.group)
 
     def context(self, before: int = 2, after: int = 2) -> tuple[str, list[str], str, list[str]]:
         """The first member's document name, the sentences around it, and the sentence itself."""
@@ -171,25 +184,47 @@ class Review:
         self._load()
 
     def comment(self, text: str) -> bool:
-        """Add the reviewer's comment to the unit's decision (stored with it). False if undecided."""
-        if self.current is None or self.current.decision is None or not text.strip():
+        """Add the reviewer's comment to the unit. On a decided unit it is stored with the decision; on
+        one not yet decided, as the reviewer's note on the unit, which the decision given next carries
+        (so a comment never needs, nor makes, a decision). False when empty or there is no unit."""
+        if self.current is None or not text.strip():
             return False
-        self._decide(self.current.decision[0], text.strip())
-        self._load()
+        if self.current.decision is None:
+            self._note(text.strip())
+        else:
+            self._decide(self.current.decision[0], text.strip())
+            self._load()
         return True
 
     def _decide(self, label: str, comment: str | None = None) -> None:
         uid, at, group, reviewer = uuid.uuid4().hex, now(), self.current.group, self.reviewer
-        self.writer.submit(lambda store: store.decide(group, reviewer, label, uid, at, comment), group)
-        self.undo_stack.append((uid, self.pos, group in self.decided))
+        carried = comment is None and self.current.decision is None
+
+        def write(store: Store) -> list[str]:
+            # read where the writes land in order: a comment (or its undo) still queued counts
+            return store.decide(group, reviewer, label, uid, at,
+                                store.group_note(group, reviewer) if carried else comment)
+
+        self.writer.submit(write, group)
+        self.undo_stack.append((uid, self.pos, group in self.decided, "decision"))
         self.decided.add(group)
+
+    def _note(self, text: str) -> None:
+        uid, at, reviewer, sentence_id = uuid.uuid4().hex, now(), self.reviewer, self.current.members[0][3]
+        self.writer.submit(lambda store: store.add_event(sentence_id, "note", reviewer, None, text, at, uid),
+                           self.current.group)
+        self.undo_stack.append((uid, self.pos, self.current.group in self.decided, "note"))
+        self.pending_comment = text
 
     def undo(self) -> bool:
         if not self.undo_stack:
             return False
-        uid, pos, was_decided = self.undo_stack.pop()
-        self.writer.submit(lambda store: store.undo_decision(uid), None)
-        if not was_decided:
+        uid, pos, was_decided, kind = self.undo_stack.pop()
+        if kind == "note":
+            self.writer.submit(lambda store: store.undo_event(uid), None)
+        else:
+            self.writer.submit(lambda store: store.undo_decision(uid), None)
+        if kind == "decision" and not was_decided:
             self.decided.discard(self.units[pos])
         self.pos = pos
         self._load()
