@@ -830,6 +830,9 @@ def merge_cmd(other, db_path):
     added = ", ".join(plural(n, kind) for kind, n in sorted(report.added.items())) or "nothing new"
     click.echo(f"merged {other}: added {added}; {plural(report.undone, 'event')} marked undone; "
                f"{plural(report.edits, 'split or join', 'splits and joins')} carried")
+    if report.over_overlap:
+        click.echo(f"{plural(report.over_overlap, 'label')} given past the overlap in the copy, marked so here too "
+                   "(agreement and exports leave them out unless --over-overlap)")
     for reason, n in sorted(report.skipped.items()):
         click.echo(f"skipped {plural(n, 'event')} {reason}", err=True)
 

@@ -21,6 +21,7 @@ SOURCES = ("suggestion:", "rule:")  # how an accepted suggestion names its origi
 class MergeReport:
     added: Counter = field(default_factory=Counter)  # event kind -> events added
     undone: int = 0
+    over_overlap: int = 0  # labels marked as given past their unit's overlap in the copy, marked here too
     edits: int = 0  # splits and joins made in the copy, carried here
     skipped: Counter = field(default_factory=Counter)  # reason -> events skipped
 
@@ -78,6 +79,8 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
             if uid not in known:
                 report.added[kind] += 1
                 known.add(uid)
+        over = other.over_overlap_uids() & {uid for uid, kind in kinds if kind == "label"}
+        report.over_overlap = store.mark_over_overlap_uids(sorted(over)) if over else 0
         report.undone = store.mark_undone(undone) if undone else 0
         if report.undone:
             store.reopen_documents()

@@ -455,3 +455,30 @@ def test_review_shows_only_the_overlaps_labels(project):
     assert [(u["doc"], u["index"], u["labels"]) for u in found] == [("doc00", 0, {"ann": "fact", "bob": "claim"})]
     text = run("disagreements", "--db", project).output
     assert "cy" not in text and "opinion" not in text
+
+
+def test_a_merged_copy_keeps_its_marks_of_labels_past_the_overlap(project, tmp_path):
+    import sqlite3
+
+    store = Store(project)
+    store.set_project("overlap", "1")
+    offline = tmp_path / "offline.db"
+    source, target = sqlite3.connect(project), sqlite3.connect(offline)
+    source.backup(target)
+    source.close(), target.close()
+    copy = Store(offline)
+    ann = Session(Store(offline), "ann")
+    lapse(copy, "ann")
+    bob = Session(Store(offline), "bob")
+    bob.label("fact")
+    ann.label("opinion")  # past the overlap in the copy
+    assert sorted(labels_stored(copy)) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]
+    result = run("merge", offline, "--db", project)
+    assert result.output == (f"merged {offline}: added 2 labels; 0 events marked undone; 0 splits and joins carried\n"
+                             "1 label given past the overlap in the copy, marked so here too (agreement and "
+                             "exports leave them out unless --over-overlap)\n")
+    assert sorted(labels_stored(Store(project))) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]
+    assert exported(project, tmp_path) == [{"doc": "doc00", "index": 0, "label": "fact", "annotator": "bob"}]
+    # merging again changes nothing, marks included
+    assert run("merge", offline, "--db", project).output.startswith(f"merged {offline}: added nothing new;")
+    assert sorted(labels_stored(Store(project))) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]

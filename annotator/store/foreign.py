@@ -64,6 +64,15 @@ class ForeignDatabase:
                              f"annotator reads ({', '.join(map(str, KNOWN_VERSIONS))})")
         # labels record whether they were accepted suggestions since version 4; before, all were typed
         self._has_source = any(col[1] == "source" for col in self.conn.execute("PRAGMA table_info(events)"))
+        self._has_over = "over_overlap" in found  # since version 6
+
+    def over_overlap_uids(self) -> set[str]:
+        """Uids of the label events given past their unit's overlap in this copy (none before version 6).
+        Raises StoreError naming this file when it cannot be read."""
+        if not self._has_over:
+            return set()
+        return {uid for (uid,) in self._rows(
+            "SELECT e.uid FROM over_overlap o JOIN events e ON e.id = o.event_id WHERE e.kind = 'label'")}
 
     def close(self) -> None:
         self.conn.close()

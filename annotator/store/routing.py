@@ -22,6 +22,7 @@ import math
 import sqlite3
 from collections import defaultdict
 
+from annotator.store.connection import chunks
 from annotator.timestamps import shift
 
 LEASE_S = 30 * 60
@@ -194,6 +195,16 @@ class Routing:
     def mark_over_overlap(self, event_id: int) -> None:
         """Mark a label event as given past its unit's overlap (inside the caller's transaction)."""
         self.conn.execute("INSERT OR IGNORE INTO over_overlap(event_id) VALUES (?)", (event_id,))
+
+    def mark_over_overlap_uids(self, uids: list[str]) -> int:
+        """Mark the label events with these uids as given past their unit's overlap (a merged copy's own
+        marks), inside the caller's transaction. Returns how many were not marked before."""
+        before = self.conn.total_changes
+        for chunk in chunks(uids, 500):
+            self.conn.execute(
+                "INSERT OR IGNORE INTO over_overlap(event_id) SELECT id FROM events WHERE kind = 'label' AND uid IN "
+                f"({','.join('?' * len(chunk))})", chunk)
+        return self.conn.total_changes - before
 
     def over_overlap_events(self, group_id: int) -> set[int]:
         """Ids of the label events on a unit's members that were given past its overlap."""
