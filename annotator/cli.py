@@ -737,6 +737,9 @@ def import_labels_cmd(path, db_path):
     for line in result.errors:
         click.echo(f"error: {line}", err=True)
     click.echo(f"{plural(result.added, 'label')} added, {result.already} already present, {plural(len(result.errors), 'row')} skipped")
+    if result.over_overlap:
+        click.echo(f"{plural(result.over_overlap, 'label')} took a unit past the project's overlap: kept and marked "
+                   "(agreement and exports leave them out unless --over-overlap)")
     if result.collapsed:
         shown = "; ".join(f"{' '.join(refs)} ({who})" for who, refs in result.collapsed[:5])
         more = f"; and {len(result.collapsed) - 5} more" if len(result.collapsed) > 5 else ""

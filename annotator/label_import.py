@@ -18,6 +18,7 @@ from annotator.timestamps import label_time, latest_label_time
 class LabelImport:
     added: int = 0
     already: int = 0
+    over_overlap: int = 0  # labels that took their unit past the project's overlap, marked so
     errors: list[str] = field(default_factory=list)
     # one annotator gave one unit (a duplicate group) different labels: only the last one counts;
     # each entry names the unit's rows as DOC:INDEX and the annotator
@@ -64,7 +65,11 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
         if len({label for _, label in labels}) > 1:
             result.collapsed.append((annotator, [ref for ref, _ in labels]))
     before = len(rows)
-    result.added = store.add_events(rows)
+    with store.transaction():
+        last = store.last_event_id()
+        result.added = store.insert_events(rows)
+        # labels loaded from `annotator next` work elsewhere are routed labels: past the overlap, marked
+        result.over_overlap = store.mark_past_overlap_since(last) if result.added else 0
     result.already = before - result.added
     return result
 

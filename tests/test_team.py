@@ -482,3 +482,24 @@ def test_a_merged_copy_keeps_its_marks_of_labels_past_the_overlap(project, tmp_p
     # merging again changes nothing, marks included
     assert run("merge", offline, "--db", project).output.startswith(f"merged {offline}: added nothing new;")
     assert sorted(labels_stored(Store(project))) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]
+
+
+def test_labels_loaded_with_import_labels_past_the_overlap_are_marked(project, tmp_path):
+    store = Store(project)
+    store.set_project("overlap", "1")
+    bob = Session(Store(project), "bob")  # bob holds doc00 and labels its first unit on the screen
+    bob.label("fact")
+    rows = [{"doc": "doc00", "index": 0, "label": "claim", "annotator": "ann"},  # bob's unit: past the overlap
+            {"doc": "doc00", "index": 1, "label": "claim", "annotator": "ann"},  # bob holds it: past the overlap
+            {"doc": "doc01", "index": 0, "label": "opinion", "annotator": "ann"},  # nobody's yet: counts
+            {"doc": "doc01", "index": 0, "label": "fact", "annotator": "cy"}]  # after ann's, in the file: past it
+    (tmp_path / "labels.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = run("import-labels", tmp_path / "labels.jsonl", "--db", project)
+    assert result.output == ("4 labels added, 0 already present, 0 rows skipped\n"
+                             "3 labels took a unit past the project's overlap: kept and marked (agreement and "
+                             "exports leave them out unless --over-overlap)\n")
+    assert sorted(labels_stored(store)) == [
+        ("ann", "doc00", 0, "claim", 1), ("ann", "doc00", 1, "claim", 1), ("ann", "doc01", 0, "opinion", 0),
+        ("bob", "doc00", 0, "fact", 0), ("cy", "doc01", 0, "fact", 1)]
+    assert exported(project, tmp_path) == [{"doc": "doc00", "index": 0, "label": "fact", "annotator": "bob"},
+                                           {"doc": "doc01", "index": 0, "label": "opinion", "annotator": "ann"}]

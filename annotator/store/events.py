@@ -48,6 +48,10 @@ class Events:
         with self.transaction():
             return self.insert_events(rows)
 
+    def last_event_id(self) -> int:
+        """The id of the latest event stored (0 when there is none): what a bulk load adds comes after."""
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
     def insert_events(self, rows: Iterable[tuple]) -> int:
         """add_events inside the caller's transaction."""
         latest = latest_label_time()

@@ -23,7 +23,7 @@ import sqlite3
 from collections import defaultdict
 
 from annotator.store.connection import chunks
-from annotator.timestamps import shift
+from annotator.timestamps import now, shift
 
 LEASE_S = 30 * 60
 ORDERS = ("doc", "random", "uncertain")
@@ -195,6 +195,32 @@ class Routing:
     def mark_over_overlap(self, event_id: int) -> None:
         """Mark a label event as given past its unit's overlap (inside the caller's transaction)."""
         self.conn.execute("INSERT OR IGNORE INTO over_overlap(event_id) VALUES (?)", (event_id,))
+
+    def mark_past_overlap_since(self, last_event_id: int, lease_s: float = LEASE_S) -> int:
+        """Mark the live labels added after `last_event_id` (a bulk load) that take their unit past the
+        overlap, inside the caller's transaction. A unit's overlap goes to the holders of live claims on
+        it first, then to its annotators in the order of their first label on it (first come, first
+        counted), labels already marked aside. Returns how many were marked; none with overlap `all`."""
+        overlap = self.project()["overlap"]
+        if overlap is None:
+            return 0
+        live_since = shift(now(), -lease_s)
+        before = self.conn.total_changes  # a statement opening with WITH has no rowcount
+        self.conn.execute(
+            "WITH new AS (SELECT e.id, e.annotator, s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            f"  WHERE e.id > ? AND {_UNIT_LABEL}), "
+            "people AS (SELECT s.group_id, e.annotator, min(e.created_at || char(31) || e.uid) AS first "
+            "  FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            f"  WHERE s.group_id IN (SELECT group_id FROM new) AND {_UNIT_LABEL} AND e.id NOT IN {OVER} "
+            "  GROUP BY s.group_id, e.annotator "
+            "  UNION ALL SELECT c.group_id, c.annotator, '' FROM claims c JOIN leases l ON l.annotator = c.annotator "
+            "  WHERE c.group_id IN (SELECT group_id FROM new) AND l.touched_at >= ?), "
+            "ranked AS (SELECT group_id, annotator, row_number() OVER (PARTITION BY group_id ORDER BY min(first)) "
+            "  AS place FROM people GROUP BY group_id, annotator) "
+            "INSERT OR IGNORE INTO over_overlap(event_id) SELECT new.id FROM new JOIN ranked r "
+            "ON r.group_id = new.group_id AND r.annotator = new.annotator WHERE r.place > ?",
+            (last_event_id, live_since, overlap))
+        return self.conn.total_changes - before
 
     def mark_over_overlap_uids(self, uids: list[str]) -> int:
         """Mark the label events with these uids as given past their unit's overlap (a merged copy's own
