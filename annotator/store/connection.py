@@ -22,6 +22,8 @@ SCHEMA_VERSION = 7  # 2: events keep their identity (AUTOINCREMENT) and outlive 
 # 4: a document keeps only the text between its sentences (spliced = 1), and band keys are 32 bits:
 #    a third smaller per sentence; exact copies are found through the hashes table, not an index
 # 5: the current label of each unit per annotator is kept in a table (current_labels), by triggers
+# 6: a label that took its unit past the overlap (its giver's lease had lapsed and others hold the unit)
+#    is kept and marked (over_overlap), so agreement, review and exports can count the overlap's own
 # 7: a document keeps its language (ISO 639-1: given on import, by its file, or identified)
 # Told, before an older database is upgraded, what is about to happen (the command line shows it on
 # stderr): deriving the current labels of a file with millions of label events takes a while.
@@ -203,6 +205,9 @@ CREATE TABLE IF NOT EXISTS claims (
     PRIMARY KEY (group_id, annotator)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_annotator ON claims(annotator, doc_id);
+CREATE TABLE IF NOT EXISTS over_overlap (
+    event_id INTEGER PRIMARY KEY
+);
 CREATE TABLE IF NOT EXISTS rules (
     id INTEGER PRIMARY KEY,
     pattern TEXT NOT NULL,
