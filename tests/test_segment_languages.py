@@ -284,8 +284,10 @@ def test_the_language_is_a_column_of_every_export_a_filter_and_in_stats_and_sour
 def test_identification_answers_iso_639_1_and_trusts_common_words_only_when_clear():
     from annotator.segment.identify import by_common_words
 
-    # a wire table has few words: py3langid's model alone would call it Nigerian Pidgin ("pcm")
-    assert len(identify("Shr 28 cts vs 22 cts\nNet 1,234,000 vs 1,000,000\nRevs 12.3 mln vs 10.1 mln")) == 2
+    # a wire table has few words: py3langid's model alone would call it Nigerian Pidgin ("pcm"); no
+    # language it may answer is likely enough, so it stays unknown, as made-up words do
+    assert identify("Shr 28 cts vs 22 cts\nNet 1,234,000 vs 1,000,000\nRevs 12.3 mln vs 10.1 mln") is None
+    assert identify("Kalo mertan visol ra den porli stra quneb orgal mi tor an el cas ver un dra pel sin ho.") is None
     english = "The council said on Tuesday that it would close the bridge to traffic for a year, and that the work was to start in May."
     assert by_common_words(english) == "en" and identify(english) == "en"
     italian = "Il consiglio comunale ha votato la chiusura del vecchio ponte sul fiume e la decisione è stata presa ieri sera da tutti."
