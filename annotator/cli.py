@@ -22,10 +22,16 @@ BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 PATIENCE_S = 600.0
 
 
+def _remember_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # ctx.meta is shared by the group and its commands: the group's error handler names this file
+    ctx.meta["db_path"] = value
+    return value
+
+
 def db_option(f):
     return click.option(
         "--db", "db_path", default=default_path, show_default="annotations.db or $ANNOTATOR_DB",
-        type=click.Path(), help="SQLite database file.",
+        type=click.Path(), help="SQLite database file.", callback=_remember_db,
     )(f)
 
 
@@ -61,7 +67,8 @@ class Commands(click.Group):
         except StoreError as err:
             raise click.ClickException(str(err)) from None
         except sqlite3.Error as err:
-            raise click.ClickException(f"{ctx.params.get('db_path') or default_path()}: database error: {err}") from None
+            db_path = ctx.meta.get("db_path") or ctx.params.get("db_path") or default_path()
+            raise click.ClickException(f"{db_path}: database error: {err}") from None
 
 
 @click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,18 +104,26 @@ def _db_defaults(group: click.Group, db_path: str) -> dict:
 @click.option("--source", "source", help="The source (outlet) of every document of this import.")
 @click.option("--encoding", help="Read files in this encoding (e.g. cp1252, latin-1), or 'auto' to detect "
                                  "each file's; the default is strict UTF-8.")
-def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
+@click.option("--max-file-mb", type=click.IntRange(1), default=readers.LIMITS.file_bytes >> 20, show_default=True,
+              help="Refuse a file larger than this once uncompressed.")
+@click.option("--max-document-chars", type=click.IntRange(1), default=readers.LIMITS.document_chars,
+              show_default=True, help="Refuse a file holding a document longer than this.")
+@click.option("--language", help="The language of every document (an ISO 639 code: en, de, pt-BR); by default "
+                                 "a document's `language`/`lang` field or <html lang>, else identified from its text.")
+def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_file_mb, max_document_chars,
+               language):
     """Import documents from files or folders (walked recursively, in sorted order).
 
     Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
-    required; `id`, `title`, `url`, `source`, `date` or `published`, `meta` optional), .csv (a
+    required; `id`, `title`, `url`, `source`, `date` or `published`, `language` or `lang`, `meta`
+    optional), .csv (a
     `text` column, same optional columns) and .parquet (the same columns, read a row group at a
     time); .jsonl.gz, .jsonl.zst, .csv.gz and .csv.zst are uncompressed as they are read. A document's source (outlet) is --source, else its
     `source` field (og:site_name in HTML), else its URL's domain, else the file's folder. Files that cannot be read are reported and skipped; the exit status is then 1.
     """
     if not any(Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to import: no database either
         for p in paths:
-            click.echo(f"error: {p}: no such file or folder", err=True)
+            click.echo(f"error: {readers.shown_path(p)}: no such file or folder", err=True)
         sys.exit(1)
     store = Store(db_path)
     if source is not None and not source.strip():
@@ -120,11 +135,25 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
             encoding = check_encoding(encoding)
         except ValueError as err:
             raise click.ClickException(f"--encoding: {err}") from None
+    if language is not None:
+        from annotator.segment.identify import given
+
+        try:
+            language = given(language)
+        except ValueError as err:
+            raise click.ClickException(f"--language: {err}") from None
+        if language is None:
+            raise click.ClickException("--language: give a language code (such as en, de, pt-BR), not an empty one")
     shown = ImportProgress() if sys.stderr.isatty() else None
+    limits = readers.Limits(file_bytes=max_file_mb << 20, document_chars=max_document_chars)
     report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
-                          source=source.strip() if source else None, encoding=encoding, progress=shown)
+                          source=source.strip() if source else None, encoding=encoding, progress=shown,
+                          limits=limits, on_wait=lambda message: click.echo(message, err=True),
+                          language=language)
     if shown:
         shown.done()
+    if report.stopped:
+        _stopped(store, report)
     if report.documents and store.rules():
         from annotator.suggest import apply_rules
 
@@ -141,6 +170,17 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding):
     )
     if report.refused:
         sys.exit(1)
+
+
+def _stopped(store: Store, report) -> None:
+    """Ctrl+C: one line on what was kept and what is left; exit status 130, as a shell reports SIGINT."""
+    from annotator.ingest import pending_grouping
+
+    pending = pending_grouping(store)
+    click.echo(f"import stopped: {plural(report.documents, 'document')} stored, grouping of "
+               f"{plural(pending, 'sentence')} pending; it finishes with the next import, `annotator dupes "
+               "group` or when the screen opens", err=True)
+    sys.exit(130)
 
 
 class ImportProgress:
@@ -178,6 +218,8 @@ def stats(db_path, as_json):
         emit_json(counts)
         return
     click.echo(f"documents   {counts['documents']}")
+    if counts["languages"]:
+        click.echo("languages   " + ", ".join(f"{code} {n}" for code, n in counts["languages"].items()))
     click.echo(f"sentences   {counts['sentences']}")
     click.echo(f"groups      {counts['groups']}  (distinct units to label)")
     click.echo(f"labeled     {counts['labeled']}  (groups with a label)")
@@ -188,6 +230,28 @@ def stats(db_path, as_json):
         for name, n in sorted(counts["annotators"].items()):
             click.echo(f"  {name:<9} {n}")
     click.echo(f"decisions   {counts['decisions']}")
+    _say_pending_grouping(store)
+
+
+def _finish_pending_grouping(store: Store) -> None:
+    """Before the screen opens, copies an interrupted import left ungrouped join their groups, so a
+    label covers every copy."""
+    from annotator.ingest import pending_grouping
+
+    pending = pending_grouping(store)
+    if pending:
+        click.echo(f"grouping {plural(pending, 'sentence')} an interrupted import left pending...", err=True)
+        dedup.group_pending(store, on_wait=lambda message: click.echo(message, err=True))
+
+
+def _say_pending_grouping(store: Store) -> None:
+    """Sentences an interrupted import left ungrouped: said on stderr, with how to group them."""
+    from annotator.ingest import pending_grouping
+
+    pending = pending_grouping(store)
+    if pending:
+        click.echo(f"grouping pending: {plural(pending, 'sentence')} not yet in duplicate groups (an import was "
+                   "stopped); `annotator dupes group` groups them", err=True)
 
 
 
@@ -257,6 +321,16 @@ def dupes_join(first, second, db_path):
     with store.transaction():
         group = store.join_groups(a, b, record=True)
     click.echo(f"joined: {first} and {second} are now group {group}")
+
+
+@dupes.command("group")
+@db_option
+def dupes_group(db_path):
+    """Group the sentences an interrupted import left pending (the next import would, too)."""
+    store = Store(db_path, create=False)
+    result = dedup.group_pending(store, on_wait=lambda message: click.echo(message, err=True))
+    click.echo(f"grouped {plural(result['sentences'], 'sentence')}; {plural(result['joined'], 'sentence')} "
+               "joined a duplicate group")
 
 
 @dupes.command("regroup")
@@ -341,6 +415,7 @@ def annotate(db_path, annotator_name, doc_name, sample):
         raise click.ClickException(f"{db_path}: no document named {doc_name!r}")
     if not store.document_ids():
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
+    _finish_pending_grouping(store)
     run_app(AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name))
 
 
@@ -383,7 +458,9 @@ def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--annotators", help="Comma-separated names: only their labels count.")
 @click.option("--typed-only", is_flag=True, help="Leave out labels that are accepted suggestions.")
-def agreement(db_path, as_json, annotators, typed_only):
+@click.option("--over-overlap", is_flag=True,
+              help="Also count labels given past a unit's overlap (a lapsed lease); left out by default.")
+def agreement(db_path, as_json, annotators, typed_only, over_overlap):
     """Agreement over units labeled by at least two annotators: Krippendorff's alpha, Fleiss' and
     Cohen's kappa, observed and per-label agreement, confusion matrices."""
     from annotator.agreement import format_text
@@ -391,7 +468,7 @@ def agreement(db_path, as_json, annotators, typed_only):
 
     store = Store(db_path, create=False)
     only = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
-    result = agreement_figures(store, only, typed_only)
+    result = agreement_figures(store, only, typed_only, over_overlap)
     if as_json:
         emit_json({**result.as_json(), "typed_only": typed_only})
     else:
@@ -545,21 +622,27 @@ def sources_cmd(source, db_path, as_json, min_units, sort):
             emit_json(docs)
             return
         for d in docs:
-            click.echo(f"{d['published'] or '(undated)':<24} {d['doc']}  ({plural(d['sentences'], 'sentence')})"
-                       + (f"  {d['title']}" if d["title"] else ""))
+            click.echo(f"{d['published'] or '(undated)':<24} {d['doc']}  ({plural(d['sentences'], 'sentence')}"
+                       + (f", {d['language']})" if d["language"] else ")") + (f"  {d['title']}" if d["title"] else ""))
         return
     rows = source_table(store, min_units, sort)
     if as_json:
         emit_json(rows)
         return
     pct = lambda x: "   -" if x is None else f"{100 * x:3.0f}%"  # noqa: E731
-    click.echo(f"{'source':<24} {'docs':>6} {'units':>7} {'labeled':>8}  fact claim opin advert  {'original':>8}  copies from")
+    click.echo(f"{'source':<24} {'docs':>6} {'units':>7} {'labeled':>8}  fact claim opin advert  {'original':>8}  "
+               f"{'languages':<12}  copies from")
     for r in rows:
         shares = " ".join(pct(r["labels"].get(k)) for k in ("fact", "claim", "opinion", "advert"))
         copies = ", ".join(f"{c['source']} ({c['units']})" for c in r["copies_from"])
         click.echo(f"{(r['source'] or '(none)')[:24]:<24} {r['documents']:>6} {r['units']:>7} {r['labeled_units']:>8}  "
-                   f"{shares}  {pct(r['originality']):>8}  {copies}")
+                   f"{shares}  {pct(r['originality']):>8}  {_languages(r['languages']):<12}  {copies}")
     click.echo(plural(len(rows), "source"))
+
+
+def _languages(counts: dict) -> str:
+    """ "en 3, de 1" (documents per language, most first; "?" for unknown)."""
+    return ", ".join(f"{code or '?'} {n}" for code, n in counts.items())
 
 
 @main.command("suggest")
@@ -683,6 +766,9 @@ def import_labels_cmd(path, db_path):
     for line in result.errors:
         click.echo(f"error: {line}", err=True)
     click.echo(f"{plural(result.added, 'label')} added, {result.already} already present, {plural(len(result.errors), 'row')} skipped")
+    if result.over_overlap:
+        click.echo(f"{plural(result.over_overlap, 'label')} took a unit past the project's overlap: kept and marked "
+                   "(agreement and exports leave them out unless --over-overlap)")
     if result.collapsed:
         shown = "; ".join(f"{' '.join(refs)} ({who})" for who, refs in result.collapsed[:5])
         more = f"; and {len(result.collapsed) - 5} more" if len(result.collapsed) > 5 else ""
@@ -706,30 +792,45 @@ def import_labels_cmd(path, db_path):
 @click.option("--csv-raw", is_flag=True, help="Write CSV cells as they are, even those a spreadsheet would run as formulas.")
 @click.option("--min-annotators", type=click.IntRange(1), show_default="the project's overlap, 1 with overlap all",
               help="gold: a unit without a review decision needs this many annotators who agree.")
-def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators):
+@click.option("--language", help="Only units whose (original) document is in this language (en, de, pt-BR).")
+@click.option("--over-overlap", is_flag=True,
+              help="Also export labels given past a unit's overlap (a lapsed lease); left out by default.")
+@click.option("--force", is_flag=True, help="Overwrite an existing SQLite file (never the database exported).")
+def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, over_overlap,
+               force, language):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
     gold exports and counted on stderr.
     """
-    from annotator.export import ExportError, datacard, export, output_paths
+    from annotator.export import ExportError, check_outputs, datacard, export, output_paths
 
     out = Path(out_path)
     card_path = out.with_name("datacard.md")
     if not card and any(path.resolve() == card_path.resolve() for path in output_paths(out, split)):
         raise click.ClickException(f"{out}: is where the data card goes ({card_path}); choose another name or use --card")
-    store = Store(db_path, create=False)
-    if min_annotators is None:
-        min_annotators = store.project()["overlap"] or 1
     try:
+        check_outputs(output_paths(out, split) + ([] if card else [card_path]), db_path, force)
+        store = Store(db_path, create=False)
+        if min_annotators is None:
+            min_annotators = store.project()["overlap"] or 1
         if split_by == "source" and not split:
             raise ExportError("--split-by source needs --split (e.g. --split 80/10/10)")
+        if language is not None:
+            from annotator.segment.identify import given
+
+            try:
+                language = given(language)
+            except ValueError as err:
+                raise ExportError(f"--language: {err}") from None
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
-                        min_annotators=min_annotators, split_by=split_by)
+                        min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap,
+                        force=force, language=language)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
-    for path in report.files:
-        rows = report.rows["all" if not split else path.stem.rsplit(".", 1)[1]]
+    except OSError as err:  # the output cannot be written: a full disk, no permission
+        raise click.ClickException(f"{err.filename or out}: cannot write ({err.strerror})") from None
+    for (_split, rows), path in zip(report.rows.items(), report.files):
         click.echo(f"wrote {plural(rows, 'row')} to {path}")
     for reason, n in sorted(report.left_out.items()):
         click.echo(f"left out: {plural(n, 'unit')} {reason}", err=True)
@@ -740,7 +841,10 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     if card:
         click.echo(card_text)
     else:
-        card_path.write_text(card_text, encoding="utf-8")
+        try:
+            card_path.write_text(card_text, encoding="utf-8")
+        except OSError as err:
+            raise click.ClickException(f"{card_path}: cannot write ({err.strerror})") from None
         click.echo(f"wrote {card_path}")
 
 
@@ -766,6 +870,9 @@ def merge_cmd(other, db_path):
     added = ", ".join(plural(n, kind) for kind, n in sorted(report.added.items())) or "nothing new"
     click.echo(f"merged {other}: added {added}; {plural(report.undone, 'event')} marked undone; "
                f"{plural(report.edits, 'split or join', 'splits and joins')} carried")
+    if report.over_overlap:
+        click.echo(f"{plural(report.over_overlap, 'label')} given past the overlap in the copy, marked so here too "
+                   "(agreement and exports leave them out unless --over-overlap)")
     for reason, n in sorted(report.skipped.items()):
         click.echo(f"skipped {plural(n, 'event')} {reason}", err=True)
 

@@ -18,14 +18,14 @@ import itertools
 import re
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from annotator.processes import can_fork, forked_map, process_running
+from annotator.processes import can_fork, describe, forked_map, identity, identity_alive
 
 DEFAULT_THRESHOLD = 90.0
 MIN_WORDS = 4
@@ -308,26 +308,40 @@ def similar(a: Sequence[str], b: Sequence[str], threshold: float) -> np.ndarray:
 
 
 def group_pending(store, threshold: float | None = None, signer: Signer | None = None,
-                  regroup: bool = False) -> dict[str, int]:
+                  regroup: bool = False, on_wait: Callable[[str], None] | None = None) -> dict[str, int]:
     """Group every sentence not yet grouped with its duplicates, new or already stored.
 
     The groups are computed first, then written in short transactions (the band keys and hashes on a
-    thread meanwhile); one grouping runs at a time: a second import waits for the first to finish.
+    thread meanwhile); one grouping runs at a time: a second import waits for the first to finish,
+    and `on_wait(message)` is told once what it waits for.
     Only the new sentences are signed and looked up: the stored corpus is reached through its stored
     hashes and band keys, so an import costs what it adds, not what is already there.
     Sentences are taken in id order; each joins the group whose representative (first member) it
     matches best, so no group grows by a chain of small edits. With `regroup`, every sentence is
     first taken out of its group and grouped again under the current rules.
+    Returns {"sentences": grouped, "joined": of them, those that joined a group}.
     """
     if threshold is None:
         threshold = float(store.setting("threshold", str(DEFAULT_THRESHOLD)))
     signer = signer or Signer()
-    me = os.getpid()
-    while store.take_lease("grouping", me, process_running) is not None:
+    me = identity()
+    told = False
+    while (holder := store.take_lease("grouping", me, identity_alive)) is not None:
+        if on_wait and not told:
+            on_wait(f"waiting for another import to finish grouping ({describe(holder)})")
+            told = True
         time.sleep(0.25)  # another import is grouping: ours groups what is left when it is done
     try:
         with store.fewer_checkpoints(), no_collection_pauses():
-            return _group_pending(store, threshold, signer, regroup)
+            total = {"sentences": 0, "joined": 0}
+            # a sentence whose group was split meanwhile is left pending: one more pass groups it
+            for _attempt in range(3):
+                result = _group_pending(store, threshold, signer, regroup and not _attempt)
+                total["sentences"] += result["sentences"] - result["left"]
+                total["joined"] += result["joined"]
+                if not result["left"]:
+                    break
+            return total
     finally:
         store.drop_lease("grouping", me)
 
@@ -341,7 +355,7 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     pending = _sign_pending(store, signer)
     ids, hashes = pending.ids, pending.hashes
     if not ids.size:
-        return {"sentences": 0, "joined": 0}
+        return {"sentences": 0, "joined": 0, "left": 0}
     split = np.isin(ids, np.fromiter(store.pending_split_ids(), dtype=np.int64))
     has_stored = store.has_grouped_sentences()
 
@@ -421,8 +435,8 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     moved.extend(zip(ids[changed].tolist(), group_of[changed].tolist(), itertools.repeat(0)))
     moved.sort()
     keys_written()
-    _save(store, ids, moved)
-    return {"sentences": int(ids.size), "joined": int(changed.size)}
+    left = _save(store, ids, hashes, moved)
+    return {"sentences": int(ids.size), "joined": int(changed.size) - len(left), "left": len(left)}
 
 
 @dataclass
@@ -611,7 +625,7 @@ def _stored_candidates(store, signed: np.ndarray, keys: np.ndarray, short_keys: 
 
 # rows per write transaction: each holds the write lock for a small part of a second, so labels
 # given meanwhile by annotators get in between
-_MOVED_BATCH, _BAND_BATCH, _MARK_BATCH = 10_000, 50_000, 25_000
+_MOVED_BATCH, _BAND_BATCH = 10_000, 50_000
 
 
 _ROW_BLOCK = 1 << 20
@@ -658,17 +672,23 @@ def no_collection_pauses():
             gc.enable()
 
 
-def _save(store, ids: np.ndarray, moved: list[tuple[int, int, int]]) -> None:
-    """Store the groups, then mark the sentences grouped, in short transactions. Until a sentence is
-    marked grouped, a crash leaves it pending and the next import groups it again."""
-    for start in range(0, len(moved), _MOVED_BATCH):
+def _save(store, ids: np.ndarray, hashes: np.ndarray, moved: list[tuple[int, int, int]]) -> list[int]:
+    """Store the groups and mark exactly the sentences read grouped, in short transactions (a
+    sentence another import published meanwhile, even with an id among these, stays pending). Until a
+    sentence is marked grouped, a crash leaves it pending and the next import groups it again. Splits
+    and joins made while the groups were computed hold (Groups.settle_groups; joins are replayed).
+    Returns the ids left pending because their group was split meanwhile."""
+    left: list[int] = []
+    moved_ids = np.fromiter((sid for sid, _, _ in moved), dtype=np.int64, count=len(moved))
+    for start in range(0, len(ids), _MOVED_BATCH):
+        part_ids, part_hashes = ids[start : start + _MOVED_BATCH], hashes[start : start + _MOVED_BATCH]
+        lo = int(np.searchsorted(moved_ids, part_ids[0], side="left"))
+        hi = int(np.searchsorted(moved_ids, part_ids[-1], side="right"))
         with store.transaction():
-            store.move_to_groups(moved[start : start + _MOVED_BATCH])
-    for start in range(0, len(ids), _MARK_BATCH):
-        with store.transaction():
-            store.mark_grouped(int(ids[start]), int(ids[min(start + _MARK_BATCH, len(ids)) - 1]))
+            left += store.settle_groups(list(zip(part_ids.tolist(), part_hashes.tolist())), moved[lo:hi])
     with store.transaction():
         _replay_joins(store)
+    return left
 
 
 class _Matcher:

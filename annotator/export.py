@@ -7,10 +7,11 @@ and split) are held for a train/dev/test split, so memory stays flat for any siz
 from __future__ import annotations
 
 import csv
-import math
 import json
-import tempfile
+import math
+import os
 import random
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ SPLIT_NAMES = ("train", "dev", "test")
 
 ALL_FIELDS = list(LABEL_ROW_FIELDS)
 UNIT_FIELDS = ["text", "label", "group", "annotators", "agreement", "docs", "doc", "index", "source", "published",
-               "copies_in"]
+               "copies_in", "language"]
 
 
 class ExportError(Exception):
@@ -59,11 +60,12 @@ def fields_for(mode: str) -> list[str]:
 
 
 def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
-              min_annotators: int = 1) -> Iterator[dict]:
+              min_annotators: int = 1, over_overlap: bool = False) -> Iterator[dict]:
     """One row per unit with a decided label (gold) or a majority label (majority). Without a review
-    decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement."""
-    for unit in store.units_with_votes():
-        group, votes, decision, first_doc, first_index, text, docs, source, published, copies = unit
+    decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement.
+    Labels given past a unit's overlap count only with `over_overlap`."""
+    for unit in store.units_with_votes(over_overlap):
+        group, votes, decision, first_doc, first_index, text, docs, source, published, copies, language = unit
         if collect is not None:
             for who, label in votes:
                 collect.add(group, who, label)
@@ -72,11 +74,11 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None 
             # the common case of a large export, without the counting below
             yield {"text": text, "label": votes[0][1], "group": group, "annotators": 1, "agreement": 1.0, "docs": docs,
                    "doc": first_doc, "index": first_index, "source": source, "published": published,
-                   "copies_in": copies, "decided_by": None}
+                   "copies_in": copies, "language": language, "decided_by": None}
             continue
         counts = Counter(label for _who, label in votes)
         row = {"text": text, "group": group, "annotators": total, "docs": docs, "doc": first_doc, "index": first_index,
-               "source": source, "published": published, "copies_in": copies}
+               "source": source, "published": published, "copies_in": copies, "language": language}
         if mode == "gold":
             if decision is not None:
                 label, decided_by = decision
@@ -106,30 +108,36 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None 
         yield row
 
 
-def label_rows(store: Store, collect: Tally | None = None) -> Iterator[dict]:
-    """One row per current label of each annotator on each unit (the shape import-labels reads)."""
+def label_rows(store: Store, collect: Tally | None = None, over_overlap: bool = False) -> Iterator[dict]:
+    """One row per current label of each annotator on each unit (the shape import-labels reads); labels
+    given past a unit's overlap only with `over_overlap`."""
     fields = ALL_FIELDS  # store.label_rows yields its columns in this order
-    for row in store.label_rows():
+    for row in store.label_rows(over_overlap):
         if collect is not None:
             collect.add(row[9], row[6], row[5])
         yield dict(zip(fields, row))
 
 
 def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
-            as_json: bool = False, min_annotators: int = 1) -> Iterator[tuple[dict | str, int, str]]:
-    """(row, group, label) of every row to export. With as_json (mode all only), the row is a JSON
-    line built by SQLite itself, which is several times faster than encoding a million dicts."""
+            as_json: bool = False, min_annotators: int = 1,
+            over_overlap: bool = False, language: str | None = None) -> Iterator[tuple[dict | str, int, str]]:
+    """(row, group, label) of every row to export, of documents in `language` only if it is given (a
+    unit's language is its original document's). With as_json (mode all, no language), the row is a
+    JSON line built by SQLite itself, several times faster than encoding a million dicts. Labels given
+    past a unit's overlap (a lapsed lease) are left out unless `over_overlap` asks for them."""
     if mode not in MODES:
         raise ExportError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
-    if mode == "all" and as_json:
-        for line, group, annotator, label in store.label_rows_json():
+    if mode == "all" and as_json and language is None:
+        for line, group, annotator, label in store.label_rows_json(over_overlap):
             if collect is not None:
                 collect.add(group, annotator, label)
             yield line, group, label
         return
-    rows = label_rows(store, collect) if mode == "all" else unit_rows(store, mode, left_out, collect, min_annotators)
+    rows = (label_rows(store, collect, over_overlap) if mode == "all"
+            else unit_rows(store, mode, left_out, collect, min_annotators, over_overlap))
     for row in rows:
-        yield row, row["group"], row["label"]
+        if language is None or row["language"] == language:
+            yield row, row["group"], row["label"]
 
 
 def parse_split(text: str) -> tuple[float, float, float]:
@@ -222,6 +230,43 @@ def largest_remainder(n: int, shares: tuple[float, ...]) -> list[int]:
     return sizes
 
 
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_DATABASE_FILES = ("", "-wal", "-shm", "-journal")  # what SQLite keeps of one database
+
+
+def check_outputs(paths: list[Path], db_path: str | Path, force: bool = False) -> None:
+    """Refuse, before anything is written, an output that is a file of the database `db_path` (the
+    database, its -wal, -shm or -journal, by any name or link) and, unless `force`, any other existing
+    SQLite database. Raises ExportError naming the output."""
+    own = set()
+    for name in {str(db_path), os.path.realpath(db_path)}:  # SQLite keeps its -wal beside the real file
+        own.update(os.path.realpath(name + suffix) for suffix in _DATABASE_FILES)
+    for path in paths:
+        real = os.path.realpath(path)
+        if real in own or any(_same_file(real, other) for other in own):
+            raise ExportError(f"{path}: is a file of the database {db_path} itself; writing there would destroy it")
+        if not force and _is_sqlite(real):
+            raise ExportError(f"{path}: is an SQLite database; choose another name, or use --force to overwrite it")
+
+
+def _same_file(a: str, b: str) -> bool:
+    """The same file by another name (a hard link)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # either one does not exist (yet)
+        return False
+
+
+def _is_sqlite(path: str) -> bool:
+    if not os.path.isfile(path):  # a pipe or a device is never opened to look
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def output_paths(out: Path, split: str | None) -> list[Path]:
     """The files an export writes its rows to."""
     return [split_path(out, name) for name in SPLIT_NAMES] if split else [out]
@@ -286,7 +331,7 @@ class _Writer:
                  "label": pa.string(), "annotator": pa.string(), "note": pa.string(), "created_at": pa.string(),
                  "group": pa.int64(), "annotators": pa.int64(), "agreement": pa.float64(), "docs": pa.int64(),
                  "decided_by": pa.string(), "votes": pa.map_(pa.string(), pa.int64()), "source": pa.string(),
-                 "published": pa.string(), "copies_in": pa.list_(pa.string())}
+                 "published": pa.string(), "copies_in": pa.list_(pa.string()), "language": pa.string()}
         return pa.schema([(f, types[f]) for f in self.fields])
 
     def _flush(self) -> None:
@@ -310,8 +355,14 @@ class _Writer:
 
 
 def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold", split: str | None = None,
-           seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit") -> ExportReport:
-    """Write the dataset (and its split files). Reads one consistent snapshot of the database."""
+           seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit",
+           over_overlap: bool = False, force: bool = False, language: str | None = None) -> ExportReport:
+    """Write the dataset (and its split files), of the documents in `language` (ISO 639-1) only if
+    it is given. Reads one consistent snapshot of the database.
+    Each unit counts the overlap's annotators only, unless `over_overlap` adds the labels given past it.
+
+    Raises ExportError, before writing anything, for an unknown format or mode, a missing folder, or
+    an output check_outputs refuses (`force` lets it overwrite another SQLite file)."""
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ExportError(f"{out}: unknown format {fmt!r}; use --format ({', '.join(FORMATS)})")
@@ -321,13 +372,14 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
     for path in output_paths(out, split):
         if path.is_dir():
             raise ExportError(f"{path}: is a folder")
+    check_outputs(output_paths(out, split), store.path, force)
     fields = fields_for(mode)
     report = ExportReport()
     report.votes = Tally()
     with store.snapshot(cache_mb=8):
         suggested = store.suggested_groups()
         rows = records(store, mode, report.left_out, report.votes, as_json=fmt == "jsonl",
-                       min_annotators=min_annotators)
+                       min_annotators=min_annotators, over_overlap=over_overlap, language=language)
         if split:
             # one pass over the database: rows are spooled to a temporary file while the splits are
             # worked out (they need every unit first), then dealt out from it

@@ -6,11 +6,13 @@ import hashlib
 import itertools
 import os
 from collections.abc import Callable, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from annotator import dedup, readers, segment
+from annotator.segment.identify import identify
 from annotator.model import Document, InputError
 from annotator.processes import can_fork, forked_map, process_running
 from annotator.store import Store
@@ -27,6 +29,8 @@ class ImportReport:
     messages: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     grouping: dict = field(default_factory=dict)
+    runaways: int = 0  # sentences cut into pieces because they ran past segment.MAX_SENTENCE characters
+    stopped: bool = False  # by Ctrl+C: the files stored so far stay, their grouping is pending
 
     @property
     def refused(self) -> bool:
@@ -37,13 +41,28 @@ def content_hash(doc: Document) -> str:
     return hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
-def sentence_rows(text: str) -> list[tuple[int, int, int, str, int]]:
-    """(index, start, end, text, normalised hash) of each sentence of a document text."""
-    rows = []
-    for index, (start, end) in enumerate(segment.spans(text)):
+class Rows(list):
+    """A document's sentence rows, and how many runaway sentences were cut to give them."""
+
+    runaways = 0
+
+
+def sentence_rows(text: str, language: str | None = "en") -> Rows:
+    """(index, start, end, text, normalised hash) of each sentence of a document text in a language."""
+    rows = Rows()
+    found = segment.segment(text, language)
+    for index, (start, end) in enumerate(found.spans):
         sentence = text[start:end]
         rows.append((index, start, end, sentence, dedup.norm_hash(dedup.normalise(sentence))))
+    rows.runaways = found.runaways
     return rows
+
+
+def document_rows(doc: Document, language: str | None = None) -> Rows:
+    """The sentence rows of a document, segmented in its language, which is settled here: the
+    import's `--language`, else the one its file gives, else the one identified from its text."""
+    doc.language = language or doc.language or identify(doc.text)
+    return sentence_rows(doc.text, doc.language)
 
 
 def import_paths(
@@ -57,11 +76,20 @@ def import_paths(
     group: bool = True,
     source: str | None = None,
     encoding: str | None = None,
+    limits: readers.Limits = readers.LIMITS,
+    on_wait: Callable[[str], None] | None = None,
+    language: str | None = None,
 ) -> ImportReport:
     """Import files and folders; bad files are reported and skipped, the rest are stored and grouped.
 
     `progress(report, bytes done, bytes in all)` is called after each file (and each Parquet batch).
-    `encoding`: None for strict UTF-8, a codec name, or "auto" to detect each file's."""
+    `encoding`: None for strict UTF-8, a codec name, or "auto" to detect each file's. `limits`: the
+    caps on a file's uncompressed size and a document's length. `on_wait(message)`: told once when
+    the grouping waits for another import's. A KeyboardInterrupt stops it between files: what is
+    stored stays, a file half-written is removed, and the grouping is left pending
+    (pending_grouping; the next import or the annotation screen finishes it).
+    `language`: the ISO 639-1 code of every document; None to take each document's from its file
+    (a `language` field, `<html lang>`) or else identify it from its text."""
     report = ImportReport()
     if remove_abandoned_imports(store):
         report.messages.append("removed the documents of an import that was stopped half-way")
@@ -70,67 +98,112 @@ def import_paths(
             store.set_setting("threshold", str(threshold))
     files: list[tuple[Path, str]] = []
     own = _database_files(store)
+
+    def skipped(found: Path, what: str) -> None:
+        report.messages.append(f"skipped {readers.shown_path(found)}: {what}, not a regular file")
+
     for target in targets:
         path = Path(target)
         if not path.exists() and not path.is_symlink():
-            report.errors.append(f"{target}: no such file or folder")
+            report.errors.append(f"{readers.shown_path(target)}: no such file or folder")
             continue
-        for found, name in readers.walk(path, fmt):
+        for found, name in readers.walk(path, fmt, skipped):
             if _resolved(found) in own:
-                report.messages.append(f"skipped {found}: it is the database being imported into")
+                report.messages.append(f"skipped {readers.shown_path(found)}: it is the database being imported into")
             else:
                 files.append((found, name))
+    sizes = [_size(path) for path, _name in files]
+    try:
+        _store_files(store, files, sizes, report, fmt, replace, progress, source, encoding, limits, language)
+        if group:
+            report.grouping = dedup.group_pending(store, threshold, on_wait=on_wait)
+    except KeyboardInterrupt:
+        report.stopped = True
+    return report
+
+
+def pending_grouping(store: Store) -> int:
+    """Sentences stored but not grouped yet (an import stopped before its grouping finished)."""
+    return store.count_pending()
+
+
+def _store_files(store: Store, files: list[tuple[Path, str]], sizes: list[int], report: ImportReport,
+                 fmt: str | None, replace: bool, progress, source: str | None, encoding: str | None,
+                 limits: readers.Limits, language: str | None) -> None:
+    total, finished = sum(sizes), 0
+    prepared_files = _prepared(files, sizes, fmt, encoding, limits, language)
     # many short transactions would each trigger a checkpoint of the write-ahead log (with its fsync)
     # every few megabytes: let the log grow larger while importing, and checkpoint once at the end
-    sizes = [_size(path) for path, _name in files]
-    total, finished = sum(sizes), 0
-    with store.fewer_checkpoints():
-        for (path, name), size, prepared in zip(files, sizes, _prepared(files, sizes, fmt, encoding)):
+    with store.fewer_checkpoints(), closing(prepared_files):
+        for (path, name), size, prepared in zip(files, sizes, prepared_files):
             if prepared is not None:  # read and segmented by a worker process
                 outcome, docs, chosen = prepared
                 if outcome == "error":
                     report.errors.append(docs)
                 else:
                     _store_file(store, path, [doc for doc, _rows in docs], replace, report, source,
-                                rows=[rows for _doc, rows in docs])
+                                rows=[rows for _doc, rows in docs], language=language)
                     if encoding:
-                        report.messages.append(f"read {path} as {chosen or 'utf-8'}")
+                        report.messages.append(f"read {readers.shown_path(path)} as {chosen or 'utf-8'}")
             else:
                 try:
-                    batches = readers.stream_file(path, name, fmt, encoding)
+                    batches = _unexpected_as_input_error(readers.stream_file(path, name, fmt, encoding, limits), path)
                     first = next(batches)
                 except InputError as err:
                     report.errors.append(str(err))
                 else:
                     if readers.format_of(path, fmt) == "parquet":
                         _store_stream(store, path, first, batches, replace, report, source,
-                                      (lambda: progress(report, finished + size // 2, total)) if progress else None)
+                                      (lambda: progress(report, finished + size // 2, total)) if progress else None,
+                                      language)
                     else:
-                        _store_file(store, path, first, replace, report, source)
+                        _store_file(store, path, first, replace, report, source, language=language)
                     if encoding:
-                        report.messages.append(f"read {path} as {readers.decode.chosen.get() or 'utf-8'}")
+                        report.messages.append(f"read {readers.shown_path(path)} as "
+                                               f"{readers.decode.chosen.get() or 'utf-8'}")
             finished += size
             if progress:
                 progress(report, finished, total)
-        if group:
-            report.grouping = dedup.group_pending(store, threshold)
-    return report
+    if report.runaways:
+        report.messages.append(f"cut {plural(report.runaways, 'runaway sentence')} (longer than "
+                               f"{segment.MAX_SENTENCE:,} characters) into pieces at the best boundaries")
 
 
 PARALLEL_BYTES = 4 << 20  # below this an import is quicker without starting worker processes
 
 
-def _read_and_segment(task: tuple[Path, str, str | None, str | None]):
-    """In a worker process: a file's documents with their sentences, or its one-line error."""
-    path, name, fmt, encoding = task
+@contextmanager
+def _as_input_error(path: Path):
+    """An error no reader foresaw (a library's own, deep in a damaged file) is still one line naming
+    the file, and the import goes on with the other files."""
     try:
-        docs = readers.read_file(path, name, fmt, encoding)
+        yield
+    except (InputError, MemoryError):
+        raise
+    except Exception as err:
+        raise InputError(readers.shown_path(path), f"cannot be read ({type(err).__name__}: "
+                                                   f"{' '.join(str(err).split())[:200]})") from None
+
+
+def _unexpected_as_input_error(batches, path: Path):
+    """A reader's batches, read under _as_input_error."""
+    with _as_input_error(path):
+        yield from batches
+
+
+def _read_and_segment(task: tuple[Path, str, str | None, str | None, readers.Limits, str | None]):
+    """In a worker process: a file's documents with their sentences, or its one-line error."""
+    path, name, fmt, encoding, limits, language = task
+    try:
+        with _as_input_error(path):
+            docs = readers.read_file(path, name, fmt, encoding, limits)
     except InputError as err:
         return "error", str(err), None
-    return "ok", [(doc, sentence_rows(doc.text)) for doc in docs], readers.decode.chosen.get()
+    return "ok", [(doc, document_rows(doc, language)) for doc in docs], readers.decode.chosen.get()
 
 
-def _prepared(files: list[tuple[Path, str]], sizes: list[int], fmt: str | None, encoding: str | None):
+def _prepared(files: list[tuple[Path, str]], sizes: list[int], fmt: str | None, encoding: str | None,
+              limits: readers.Limits, language: str | None):
     """For each file, in order: its documents read and segmented by worker processes (both cores
     busy while this process stores), or None where the file is read here (Parquet, which streams,
     or an import too small to be worth the workers). At most a few files are read ahead."""
@@ -138,7 +211,7 @@ def _prepared(files: list[tuple[Path, str]], sizes: list[int], fmt: str | None, 
     if sum(sizes) < PARALLEL_BYTES or sum(parallel) < 2 or not can_fork():
         yield from (None for _ in files)
         return
-    tasks = (((path, name, fmt, encoding) if ok else None) for (path, name), ok in zip(files, parallel))
+    tasks = (((path, name, fmt, encoding, limits, language) if ok else None) for (path, name), ok in zip(files, parallel))
     for _tag, prepared in forked_map(_read_and_segment, ((None, task) for task in tasks)):
         yield prepared
 
@@ -151,14 +224,15 @@ def _size(path: Path) -> int:
 
 
 def _store_stream(store: Store, path: Path, first: list[Document], batches, replace: bool, report: ImportReport,
-                  source: str | None, tick) -> None:
+                  source: str | None, tick, language: str | None = None) -> None:
     """A file read a batch at a time (Parquet): every batch written hidden as it comes, all published
     at the end, so memory stays flat and nobody sees half a file. A bad row anywhere drops the file."""
     me, offset, seen = os.getpid(), 0, set()
     before = (report.documents, report.sentences)
     try:
         for docs in itertools.chain([first], batches):
-            _store_file(store, path, docs, replace, report, source, offset=offset, seen=seen, hidden=True)
+            _store_file(store, path, docs, replace, report, source, offset=offset, seen=seen, hidden=True,
+                        language=language)
             offset += len(docs)
             if tick:
                 tick()
@@ -176,7 +250,7 @@ def _store_stream(store: Store, path: Path, first: list[Document], batches, repl
         raise
     added = report.documents - before[0]
     if added:
-        report.messages.append(f"imported {path}: {plural(added, 'document')}, "
+        report.messages.append(f"imported {readers.shown_path(path)}: {plural(added, 'document')}, "
                                f"{plural(report.sentences - before[1], 'sentence')}")
 
 
@@ -197,7 +271,7 @@ def _database_files(store: Store) -> set[Path]:
 
 def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, report: ImportReport,
                 source: str | None = None, *, offset: int = 0, seen: set[str] | None = None,
-                hidden: bool = False, rows: list[list] | None = None) -> None:
+                hidden: bool = False, rows: list[list] | None = None, language: str | None = None) -> None:
     """Store one file's documents. Sentences are found before any write; a small file is one
     transaction, a large one is written in short transactions while hidden and then published at
     once, so other writers (annotators labeling) get in between and nobody sees half a file."""
@@ -205,12 +279,13 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
     notes = []
     seen = set() if seen is None else seen
     source_file = str(_resolved(path) or path)
+    shown = readers.shown_path(path)
     new_docs, changed = [], []
     for position, doc in enumerate(docs):
         doc.source = outlet(doc, path, source)
         digest = content_hash(doc)
         if doc.name in seen:
-            report.errors.append(f"{path}: document name {doc.name!r} appears twice; the second is skipped")
+            report.errors.append(f"{shown}: document name {doc.name!r} appears twice; the second is skipped")
             continue
         seen.add(doc.name)
         # the same file reached by another path (a symlink, another root) is the same document
@@ -218,19 +293,20 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
         existing = store.document_hash(doc.name)
         if existing is None and (known := store.document_from(origin, digest)) is not None:
             unchanged += 1
-            notes.append(f"unchanged {path}: already imported as {known}")
+            notes.append(f"unchanged {shown}: already imported as {readers.shown_path(known)}")
         elif existing is None:
-            new_docs.append((doc, digest, origin, rows[position] if rows else sentence_rows(doc.text)))
+            new_docs.append((doc, digest, origin, rows[position] if rows else document_rows(doc, language)))
         elif existing[1] == digest:
             unchanged += 1
         elif not replace:
             report.errors.append(
-                f"{path}: conflict: document {doc.name!r} differs from the stored one; "
+                f"{shown}: conflict: document {doc.name!r} differs from the stored one; "
                 "left as it was (use --replace to update it)"
             )
         else:
-            changed.append((existing[0], doc, digest, rows[position] if rows else sentence_rows(doc.text)))
+            changed.append((existing[0], doc, digest, rows[position] if rows else document_rows(doc, language)))
     size = sum(len(rows) for *_, rows in new_docs)
+    report.runaways += sum(getattr(rows, "runaways", 0) for *_, rows in new_docs + changed)
     if hidden:  # one batch of a streamed file: published with the rest of it
         _write_hidden(store, new_docs, os.getpid())
     elif size <= BATCH_SENTENCES and not changed:
@@ -248,17 +324,17 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
             kept, new, detached = store.replace_sentences(doc_id, rows)
         report.replaced += 1
         sentences += new
-        note = f"replaced {doc.name}: {plural(kept, 'sentence')} kept, {new} new"
+        note = f"replaced {readers.shown_path(doc.name)}: {plural(kept, 'sentence')} kept, {new} new"
         notes.append(note + (f", {plural(detached, 'label')} of removed sentences set aside (kept in the "
                              "history; they come back if the sentence does)" if detached else ""))
     report.documents += added
     report.unchanged += unchanged
     report.sentences += sentences
     if added and not hidden:  # a streamed file's batches: the stream says it once, at the end
-        report.messages.append(f"imported {path}: {plural(added, 'document')}, {plural(size, 'sentence')}")
+        report.messages.append(f"imported {shown}: {plural(added, 'document')}, {plural(size, 'sentence')}")
     report.messages.extend(notes)
     if unchanged and not added and not notes:
-        report.messages.append(f"unchanged {path}: already imported")
+        report.messages.append(f"unchanged {shown}: already imported")
 
 
 # sentences written per transaction of a large file: well under a quarter of a second of write lock
@@ -266,7 +342,8 @@ BATCH_SENTENCES = 5_000
 
 
 def _extra(doc: Document) -> dict:
-    return dict(title=doc.title, url=doc.url, meta=doc.meta, source=doc.source, published=doc.published)
+    return dict(title=doc.title, url=doc.url, meta=doc.meta, source=doc.source, published=doc.published,
+                language=doc.language)
 
 
 def domain(url: str | None) -> str | None:
@@ -326,10 +403,13 @@ def _write_hidden(store: Store, new_docs: list, me: int) -> None:
 
 
 def remove_abandoned_imports(store: Store) -> int:
-    """Documents hidden by an import whose process is gone (killed half-way): removed. Returns how many."""
+    """Documents hidden by an import whose process is gone (killed half-way): removed. Returns how many.
+    Called before this import writes anything, so documents hidden under this process's own id were
+    left by a killed import whose id it reuses (a container restart): they go too, or this import
+    would publish them with its own."""
     removed = 0
     for importer in store.unpublished_importers():
-        if importer != os.getpid() and not process_running(importer):
+        if importer == os.getpid() or not process_running(importer):
             with store.transaction():
                 removed += store.remove_unpublished(importer)
     return removed

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.model import LABELS, InputError
 from annotator.readers.decode import decode
 from annotator.store import Store
-from annotator.timestamps import to_utc
+from annotator.timestamps import label_time, latest_label_time
 
 
 @dataclass
 class LabelImport:
     added: int = 0
     already: int = 0
+    over_overlap: int = 0  # labels that took their unit past the project's overlap, marked so
     errors: list[str] = field(default_factory=list)
     # one annotator gave one unit (a duplicate group) different labels: only the last one counts;
     # each entry names the unit's rows as DOC:INDEX and the annotator
@@ -30,11 +32,13 @@ def _uid(row: dict) -> str:
 
 
 def import_labels(store: Store, path: str | Path) -> LabelImport:
-    """Store every valid row; report each bad one with its line number and skip it."""
+    """Store every valid row; report each bad one with its line number and why, and skip it.
+
+    Raises InputError (one line naming the file) only when the file itself cannot be read."""
     shown = str(path)
     result = LabelImport()
     try:
-        text = decode(Path(path).read_bytes(), shown)
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(shown, "no such file") from None
     except IsADirectoryError:
@@ -42,45 +46,89 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
     except OSError as err:
         raise InputError(shown, f"cannot read ({err.strerror})") from None
     docs = {name: doc_id for doc_id, name in store.document_ids()}
+    latest = latest_label_time()
     rows = []
     given: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (annotator, group) -> [(DOC:INDEX, label)]
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+    for number, line in _lines(data, shown):
         try:
-            row = json.loads(line)
-            if not isinstance(row, dict):
-                raise ValueError(f"expected a JSON object, got {type(row).__name__}")
-            checked, group = _check(store, docs, row)
+            if isinstance(line, UnicodeDecodeError):
+                raise ValueError(f"not valid UTF-8 ({line.reason} at column {line.start + 1})")
+            if not line.strip():
+                continue
+            row = _parse(line)
+            checked, group = _check(store, docs, row, latest)
             rows.append(checked)
             given.setdefault((row["annotator"], group), []).append((f"{row['doc']}:{row['index']}", row["label"]))
-        except json.JSONDecodeError as err:
-            result.errors.append(f"{shown}:{number}: bad JSON ({err.msg} at column {err.colno})")
         except ValueError as err:
             result.errors.append(f"{shown}:{number}: {err}")
     for (annotator, _group), labels in given.items():
         if len({label for _, label in labels}) > 1:
             result.collapsed.append((annotator, [ref for ref, _ in labels]))
     before = len(rows)
-    result.added = store.add_events(rows)
+    with store.transaction():
+        last = store.last_event_id()
+        result.added = store.insert_events(rows)
+        # labels loaded from `annotator next` work elsewhere are routed labels: past the overlap, marked
+        result.over_overlap = store.mark_past_overlap_since(last) if result.added else 0
     result.already = before - result.added
     return result
 
 
-def _check(store: Store, docs: dict[str, int], row: dict) -> tuple:
+def _lines(data: bytes, shown: str) -> Iterator[tuple[int, str | UnicodeDecodeError]]:
+    """(line number, text) of each line; a line that is not UTF-8 comes as its error, so one bad byte
+    costs its own row, not the file's."""
+    try:
+        text = decode(data, shown)
+    except InputError as err:
+        if not err.problem.startswith("not valid UTF-8 ("):
+            raise  # empty, binary, or another encoding's byte-order mark: the file is what is wrong
+        for number, raw in enumerate(data.split(b"\n"), start=1):
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield number, err
+        return
+    yield from enumerate(text.split("\n"), start=1)
+
+
+def _parse(line: str) -> dict:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"bad JSON ({err.msg} at column {err.colno})") from None
+    except RecursionError:
+        raise ValueError("bad JSON (nested too deeply)") from None
+    if not isinstance(row, dict):
+        raise ValueError(f"expected a JSON object, got {type(row).__name__}")
+    return row
+
+
+def check_annotator(annotator) -> None:
+    """Raises ValueError unless `annotator` is a name: a non-empty string."""
+    if not isinstance(annotator, str) or not annotator.strip():
+        raise ValueError("'annotator' must be a non-empty string")
+
+
+def check_label(label, allowed: tuple[str, ...] = LABELS) -> None:
+    """Raises ValueError unless `label` is one of the scheme's labels (`allowed`)."""
+    if not isinstance(label, str) or label not in allowed:
+        raise ValueError(f"unknown label {label!r} (expected one of {', '.join(allowed)})")
+
+
+def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
     for key in ("doc", "index", "label", "annotator"):
         if key not in row:
             raise ValueError(f"missing {key!r}")
     doc, index, label, annotator = row["doc"], row["index"], row["label"], row["annotator"]
+    if not isinstance(doc, str):
+        raise ValueError(f"'doc' must be a string, not {type(doc).__name__}")
     if not isinstance(index, int) or isinstance(index, bool):
         raise ValueError(f"'index' must be an integer, not {type(index).__name__}")
-    if not isinstance(annotator, str) or not annotator.strip():
-        raise ValueError("'annotator' must be a non-empty string")
-    if label not in LABELS:
-        raise ValueError(f"unknown label {label!r} (expected one of {', '.join(LABELS)})")
+    check_annotator(annotator)
+    check_label(label)
     if doc not in docs:
         raise ValueError(f"unknown document {doc!r}")
-    sentence = store.sentence_at(doc, index)
+    sentence = store.sentence_at(doc, index) if 0 <= index < 2**63 else None
     if sentence is None:
         raise ValueError(f"document {doc!r} has no sentence {index}")
     if "text" in row and row["text"] is not None and row["text"] != sentence.text:
@@ -92,8 +140,8 @@ def _check(store: Store, docs: dict[str, int], row: dict) -> tuple:
     if created is not None:
         if not isinstance(created, str):
             raise ValueError(f"'created_at' must be a string, not {type(created).__name__}")
-        created = to_utc(created)
-        if created is None:
-            raise ValueError(f"'created_at' is not a time: {row['created_at']!r} (expected ISO-8601, e.g. "
-                             "2025-06-02T10:00:00Z)")
+        try:
+            created = label_time(created, latest)
+        except ValueError as err:
+            raise ValueError(f"'created_at' {err}") from None
     return (sentence.id, "label", annotator, label, note, created, _uid(row)), sentence.group_id

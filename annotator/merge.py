@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from annotator.store import Store
+from annotator.label_import import check_annotator, check_label
+from annotator.model import AMBIGUOUS, LABELS
+from annotator.store import Store, StoreError
 from annotator.store.foreign import ForeignDatabase
+from annotator.timestamps import label_time, latest_label_time
+
+KINDS = ("label", "note", "decision")
+SOURCES = ("suggestion:", "rule:")  # how an accepted suggestion names its origin; typed labels have none
 
 
 @dataclass
 class MergeReport:
     added: Counter = field(default_factory=Counter)  # event kind -> events added
     undone: int = 0
+    over_overlap: int = 0  # labels marked as given past their unit's overlap in the copy, marked here too
     edits: int = 0  # splits and joins made in the copy, carried here
     skipped: Counter = field(default_factory=Counter)  # reason -> events skipped
 
@@ -25,15 +34,22 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
     added twice and merging the same copy again changes nothing; an event undone in either copy is
     undone in both, and "latest" is decided by time then uid, so merging A into B and B into A
     gives both the same current labels. Conflicting labels simply become disagreements for review.
+
+    Every row of the other file is checked as import-labels checks its rows, and its times are brought
+    to the stored form (older copies stored offsets); the first bad row refuses the whole merge before
+    anything is written: StoreError naming the copy, the table and the row.
     """
     report = MergeReport()
+    latest = latest_label_time()
     docs = {name: doc_id for doc_id, name in store.document_ids()}
     by_index = store.sentences_by_doc_index(list(docs.values()))  # (doc id, index) -> (sentence id, text)
     by_text: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for (doc_id, index), (sid, text) in by_index.items():
         by_text.setdefault((doc_id, text), []).append((index, sid))
     rows, kinds, undone = [], [], []
-    for uid, doc, index, text, kind, annotator, label, note, created_at, was_undone in other.events():
+    for row_id, uid, doc, index, text, kind, annotator, label, note, created_at, was_undone, source in other.events():
+        with _naming(other, "events", row_id):
+            created_at = _check_event(uid, kind, annotator, label, note, created_at, was_undone, source, latest)
         doc_id = docs.get(doc)
         if doc_id is None:
             report.skipped["on documents this database does not have"] += 1
@@ -46,10 +62,16 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
         else:
             report.skipped["on sentences this database does not have"] += 1
             continue
-        rows.append((sentence_id, kind, annotator, label, note, created_at, uid))
+        rows.append((sentence_id, kind, annotator, label, note, created_at, uid, source))
         kinds.append((uid, kind))
         if was_undone:
             undone.append(uid)
+    edits = []
+    for row_id, kind, a_doc, a_hash, b_doc, b_hash, created_at in other.dedup_edits():
+        with _naming(other, "dedup_edits", row_id):
+            edits.append((kind, a_doc, a_hash, b_doc, b_hash, _check_edit(kind, a_doc, a_hash, b_doc, b_hash,
+                                                                         created_at, latest)))
+    edits.sort(key=lambda edit: edit[5])  # in the order they were made
     with store.transaction():
         known = store.known_uids([uid for uid, _ in kinds])
         store.insert_events(rows)
@@ -57,14 +79,64 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
             if uid not in known:
                 report.added[kind] += 1
                 known.add(uid)
+        over = other.over_overlap_uids() & {uid for uid, kind in kinds if kind == "label"}
+        report.over_overlap = store.mark_over_overlap_uids(sorted(over)) if over else 0
         report.undone = store.mark_undone(undone) if undone else 0
         if report.undone:
             store.reopen_documents()
-        for kind, a_doc, a_hash, b_doc, b_hash, created_at in other.dedup_edits():
+        for kind, a_doc, a_hash, b_doc, b_hash, created_at in edits:
             if store.add_dedup_edit(kind, a_doc, a_hash, b_doc, b_hash, created_at):
                 report.edits += 1
                 _apply_edit(store, kind, a_doc, a_hash, b_doc, b_hash)
     return report
+
+
+@contextmanager
+def _naming(other: ForeignDatabase, table: str, row_id) -> Iterator[None]:
+    """Turns a bad row's ValueError into the one line that refuses the merge."""
+    try:
+        yield
+    except ValueError as err:
+        raise StoreError(f"{other.path}: {table} row {row_id}: {err}; nothing merged") from None
+
+
+def _check_event(uid, kind, annotator, label, note, created_at, undone, source, latest: str) -> str:
+    """The event's time in the stored form; ValueError saying what is wrong with the row otherwise."""
+    if not isinstance(uid, str) or not uid:
+        raise ValueError("'uid' must be a non-empty string")
+    if kind not in KINDS:
+        raise ValueError(f"unknown event kind {kind!r} (expected one of {', '.join(KINDS)})")
+    check_annotator(annotator)
+    if kind == "note":
+        if label is not None:
+            raise ValueError(f"a note carries no label, not {label!r}")
+    else:
+        check_label(label, LABELS + (AMBIGUOUS,) if kind == "decision" else LABELS)
+    if note is not None and not isinstance(note, str):
+        raise ValueError(f"'note' must be a string, not {type(note).__name__}")
+    if undone not in (0, 1):
+        raise ValueError(f"'undone' must be 0 or 1, not {undone!r}")
+    if source is not None and (kind != "label" or not isinstance(source, str) or not source.startswith(SOURCES)):
+        raise ValueError(f"unknown label source {source!r} (expected suggestion:MODEL or rule:ID on a label)")
+    return _time(created_at, latest)
+
+
+def _check_edit(kind, a_doc, a_hash, b_doc, b_hash, created_at, latest: str) -> str:
+    """The edit's time in the stored form; ValueError saying what is wrong with the row otherwise."""
+    if kind not in ("split", "join"):
+        raise ValueError(f"unknown edit kind {kind!r} (expected split or join)")
+    pairs = [(a_doc, a_hash)] + ([(b_doc, b_hash)] if kind == "join" else [])
+    for doc, norm_hash in pairs:
+        if not isinstance(doc, str) or not isinstance(norm_hash, int):
+            raise ValueError(f"a {kind} names a document and a hash, not {doc!r} and {norm_hash!r}")
+    return _time(created_at, latest)
+
+
+def _time(created_at, latest: str) -> str:
+    try:
+        return label_time(created_at, latest)
+    except ValueError as err:
+        raise ValueError(f"'created_at' {err}") from None
 
 
 def _apply_edit(store: Store, kind: str, a_doc: str, a_hash: int, b_doc: str | None, b_hash: int | None) -> None:

@@ -30,6 +30,7 @@ class Document:
     meta: dict = field(default_factory=dict)
     source: str | None = None  # the outlet, when the file says it (a `source` field, og:site_name)
     published: str | None = None  # UTC, the stored time form
+    language: str | None = None  # ISO 639-1, when the file says it (a `language` field, <html lang>)
 
 
 class InputError(Exception):

@@ -12,7 +12,7 @@ import numpy as np
 
 from annotator.agreement import Agreement, alpha_by_part, compute
 from annotator.model import AMBIGUOUS, LABELS
-from annotator.store import Store
+from annotator.store import Event, Store
 from annotator.timestamps import now
 from annotator.writer import ImmediateWriter
 
@@ -34,10 +34,12 @@ class Unit:
     documents: int
 
 
-def agreement_figures(store: Store, only: list[str] | None = None, typed_only: bool = False) -> Agreement:
+def agreement_figures(store: Store, only: list[str] | None = None, typed_only: bool = False,
+                      over_overlap: bool = False) -> Agreement:
     """Agreement over the current labels of every unit (duplicate group), with each document's alpha;
-    with `typed_only`, leaving out labels that are accepted suggestions (anchoring shows as the gap)."""
-    result = compute(store.votes(typed_only), only)
+    with `typed_only`, leaving out labels that are accepted suggestions (anchoring shows as the gap);
+    labels given past a unit's overlap (a lapsed lease) count only with `over_overlap`."""
+    result = compute(store.votes(typed_only, over_overlap), only)
     result.documents = document_alphas(store, result)
     return result
 
@@ -86,12 +88,15 @@ def load_unit(store: Store, group: int) -> Unit:
                 decision=decision, documents=len({m[0] for m in members}))
 
 
-def unit_votes_of(store: Store, group: int) -> list[Vote]:
-    latest: dict[str, str] = {}
-    for event in store.group_events(group):
+def unit_votes_of(store: Store, group: int, over_overlap: bool = False) -> list[Vote]:
+    """Each annotator's current label of a unit, with their note; an annotator whose label was given
+    past the unit's overlap only with `over_overlap` (agreement and exports leave it out too)."""
+    over = set() if over_overlap else store.over_overlap_events(group)
+    latest: dict[str, Event] = {}
+    for event in store.group_events(group):  # oldest first: the last one per annotator stays
         if event.kind == "label" and not event.undone and event.label:
-            latest[event.annotator] = event.label
-    return [Vote(a, latest[a], store.group_note(group, a)) for a in sorted(latest)]
+            latest[event.annotator] = event
+    return [Vote(a, latest[a].label, store.group_note(group, a)) for a in sorted(latest) if latest[a].id not in over]
 
 
 def split_order(votes: dict[int, dict[str, str]], units: list[int]) -> list[int]:
@@ -127,8 +132,10 @@ class Review:
         self.decided = store.decided_groups() & set(self.units)
         # start at the first unit nobody decided yet
         self.pos = next((i for i, group in enumerate(self.units) if group not in self.decided), 0)
-        self.undo_stack: list[tuple[str, int, bool]] = []  # (uid of one decision, position, was decided)
+        # (uid of one decision or comment, position, was decided, "decision" | "note")
+        self.undo_stack: list[tuple[str, int, bool, str]] = []
         self.current: Unit | None = None
+        self.pending_comment: str | None = None  # the reviewer's comment on the current, undecided unit
         self._load()
 
     @property
@@ -141,6 +148,17 @@ class Review:
 
     def _load(self) -> None:
         self.current = load_unit(self.store, self.units[self.pos]) if self.units else None
+        self.pending_comment = (self.store.group_note(self.current.group, self.reviewer)
+                                if self.current is not None and self.current.decision is None else None)
+
+    @property
+    def comment_text(self) -> str | None:
+        """The reviewer's comment on the current unit: the decision's, or the one waiting for it."""
+        if self.current is None:
+            return None
+        if self.current.decision is None:
+            return self.pending_comment
+        return self.store.decision_comment(self.current.group)
 
     def context(self, before: int = 2, after: int = 2) -> tuple[str, list[str], str, list[str]]:
         """The first member's document name, the sentences around it, and the sentence itself."""
@@ -166,25 +184,47 @@ class Review:
         self._load()
 
     def comment(self, text: str) -> bool:
-        """Add the reviewer's comment to the unit's decision (stored with it). False if undecided."""
-        if self.current is None or self.current.decision is None or not text.strip():
+        """Add the reviewer's comment to the unit. On a decided unit it is stored with the decision; on
+        one not yet decided, as the reviewer's note on the unit, which the decision given next carries
+        (so a comment never needs, nor makes, a decision). False when empty or there is no unit."""
+        if self.current is None or not text.strip():
             return False
-        self._decide(self.current.decision[0], text.strip())
-        self._load()
+        if self.current.decision is None:
+            self._note(text.strip())
+        else:
+            self._decide(self.current.decision[0], text.strip())
+            self._load()
         return True
 
     def _decide(self, label: str, comment: str | None = None) -> None:
         uid, at, group, reviewer = uuid.uuid4().hex, now(), self.current.group, self.reviewer
-        self.writer.submit(lambda store: store.decide(group, reviewer, label, uid, at, comment), group)
-        self.undo_stack.append((uid, self.pos, group in self.decided))
+        carried = comment is None and self.current.decision is None
+
+        def write(store: Store) -> list[str]:
+            # read where the writes land in order: a comment (or its undo) still queued counts
+            return store.decide(group, reviewer, label, uid, at,
+                                store.group_note(group, reviewer) if carried else comment)
+
+        self.writer.submit(write, group)
+        self.undo_stack.append((uid, self.pos, group in self.decided, "decision"))
         self.decided.add(group)
+
+    def _note(self, text: str) -> None:
+        uid, at, reviewer, sentence_id = uuid.uuid4().hex, now(), self.reviewer, self.current.members[0][3]
+        self.writer.submit(lambda store: store.add_event(sentence_id, "note", reviewer, None, text, at, uid),
+                           self.current.group)
+        self.undo_stack.append((uid, self.pos, self.current.group in self.decided, "note"))
+        self.pending_comment = text
 
     def undo(self) -> bool:
         if not self.undo_stack:
             return False
-        uid, pos, was_decided = self.undo_stack.pop()
-        self.writer.submit(lambda store: store.undo_decision(uid), None)
-        if not was_decided:
+        uid, pos, was_decided, kind = self.undo_stack.pop()
+        if kind == "note":
+            self.writer.submit(lambda store: store.undo_event(uid), None)
+        else:
+            self.writer.submit(lambda store: store.undo_decision(uid), None)
+        if kind == "decision" and not was_decided:
             self.decided.discard(self.units[pos])
         self.pos = pos
         self._load()

@@ -5,7 +5,11 @@ textual-serve (from the makers of Textual) does the serving: every browser sessi
 do. This module adds what a team server needs around it:
 
 - a token on every request (`?token=`, an `Authorization: Bearer` header, then a session cookie),
-  compared in constant time; a request without it gets 401 and starts nothing;
+  compared in constant time; a request without it (or with one that is not even UTF-8) gets 401 and
+  starts nothing; a page asked for with `?token=` is sent on to the same address without it;
+- a request from a page of another origin (another port, a sibling subdomain) gets 403: only the
+  served address and `--public-url` may open a session; no response leaks its address as a referrer;
+- the terminal size a browser asks for bounded to MAX_COLUMNS x MAX_ROWS;
 - the annotator's name, asked on a first page (or `?name=`) and kept for the browser session;
 - at most `max_sessions` sessions at once, an idle session closed after `idle_s`, and a session whose
   browser went away (or was closed) ends its process.
@@ -27,6 +31,8 @@ TOKEN_COOKIE = "annotator_token"
 NAME_COOKIE = "annotator_name"
 ROLE_COOKIE = "annotator_role"
 MAX_NAME = 64
+MAX_COLUMNS, MAX_ROWS = 500, 200  # a session's screen is kept in memory cell by cell: a browser may not ask for more
+REFUSED_ORIGIN = "403: this page may only be used from the address the server serves\n"
 
 
 class ServeError(ValueError):
@@ -59,6 +65,34 @@ def clean_name(name: str | None) -> str | None:
         return None
     return name
 
+
+def terminal_size(width, height) -> tuple[int, int]:
+    """(columns, rows) for the size a browser asked for, each an integer from 1 to MAX_COLUMNS or
+    MAX_ROWS; what is not an integer counts as 80 columns or 24 rows."""
+    def bounded(value, default: int, top: int) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
+            number = default
+        return max(1, min(top, number))
+    return bounded(width, 80, MAX_COLUMNS), bounded(height, 24, MAX_ROWS)
+
+
+def origin_of(url: str) -> tuple[str, str, int | None] | None:
+    """(scheme, host, port) of an address or an Origin header, the port filled in from the scheme;
+    None for what is no origin ("null", garbage)."""
+    from yarl import URL
+
+    try:
+        parsed = URL(url.strip())
+        return (parsed.scheme.lower(), parsed.host.lower(), parsed.port) if parsed.scheme and parsed.host else None
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+MOVE_ON_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={url}"><title>annotator</title>
+</head><body><a href="{url}">continue</a></body></html>"""
 
 NAME_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>annotator</title>
@@ -114,7 +148,22 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
             return request.cookies.get(TOKEN_COOKIE), False
 
         def _allowed(self, given: str | None) -> bool:
-            return given is not None and hmac.compare_digest(given.encode("utf-8"), self.token.encode("utf-8"))
+            try:  # a header or cookie that was not UTF-8 comes with surrogates, which do not encode
+                given_bytes = given.encode("utf-8") if given is not None else None
+            except UnicodeEncodeError:
+                return False
+            return given_bytes is not None and hmac.compare_digest(given_bytes, self.token.encode("utf-8"))
+
+        def _same_origin(self, request) -> bool:
+            """No Origin header (not a browser's script), or the origin this server is reached at:
+            the Host it was asked for, or --public-url's."""
+            origin = request.headers.get("Origin")
+            if origin is None:
+                return True
+            served = {origin_of(self._origin(request))}
+            if self.explicit_public_url:
+                served.add(origin_of(self.explicit_public_url))
+            return origin_of(origin) in served - {None}
 
         @web.middleware
         async def guard(self, request, handler):
@@ -122,11 +171,35 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
             if not self._allowed(given):
                 return web.Response(status=401, text="401: this annotator server needs its token "
                                                      "(open the address it printed, with ?token=...)\n")
-            response = await handler(request)
+            # the token cookie goes along with requests from any page of the same site (another local
+            # port, a sibling subdomain): only the Origin header tells such a page's scripts apart
+            if not self._same_origin(request):
+                return web.Response(status=403, text=REFUSED_ORIGIN)
+            if request.query.get("token") and request.method == "GET" and \
+                    request.headers.get("Upgrade", "").lower() != "websocket":
+                response = self._without_token(request)
+            else:
+                response = await handler(request)
             if fresh and isinstance(response, web.Response):
                 response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="Strict",
                                     secure=request.secure or request.headers.get("X-Forwarded-Proto") == "https")
             return response
+
+        def _without_token(self, request):
+            """The same address without ?token=, which the cookie now carries: out of the address bar,
+            the history and screen shares. Reached from another site, a redirect would be followed
+            without the SameSite=Strict cookie, so the page moves on by itself instead."""
+            url = str(request.rel_url.without_query_params("token"))
+            if request.headers.get("Sec-Fetch-Site") == "cross-site":
+                response = web.Response(text=MOVE_ON_PAGE.format(url=html.escape(url)), content_type="text/html")
+            else:
+                response = web.Response(status=303, headers={"Location": url})
+            response.headers["Cache-Control"] = "no-store"
+            return response
+
+        @staticmethod
+        async def no_referrer(request, response) -> None:
+            response.headers["Referrer-Policy"] = "no-referrer"
 
         async def _make_app(self):
             app = web.Application(middlewares=[self.guard])
@@ -138,6 +211,7 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
                 web.get("/sessions", self.handle_sessions, name="sessions"),
                 web.static("/static", self.statics_path, name="static"),
             ])
+            app.on_response_prepare.append(self.no_referrer)
             app.on_startup.append(self.on_startup)
             app.on_shutdown.append(self.on_shutdown)
             return app
@@ -145,13 +219,17 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
         # -- pages --------------------------------------------------------------------------------
 
         async def handle_index(self, request):
-            asked = request.query.get("name")
+            # a name or role in the address counts only when typed, or sent by this server's own
+            # pages: a link on a sibling subdomain (whose navigations carry the cookie) may not rename
+            asked_here = request.headers.get("Sec-Fetch-Site", "none") in ("none", "same-origin")
+            query = request.query if asked_here else {}
+            asked = query.get("name")
             name = clean_name(asked) or clean_name(request.cookies.get(NAME_COOKIE))
             if name is None:
                 error = "" if asked is None else "<p style='color:#b00'>Give a name of up to 64 printable characters.</p>"
                 return web.Response(text=NAME_PAGE.format(name=html.escape(asked or ""), error=error),
                                     content_type="text/html")
-            review = request.query.get("review", request.cookies.get(ROLE_COOKIE, "")) == "1"
+            review = query.get("review", request.cookies.get(ROLE_COOKIE, "")) == "1"
             origin = self.explicit_public_url or self._origin(request)
             font_size = to_int(request.query.get("fontsize", "16"), 16)
             websocket = ("wss:" if origin.startswith("https") else "ws:") + origin.split(":", 1)[1] + "/ws"
@@ -194,8 +272,7 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
             session = BrowserSession(name, review, websocket)
             key = id(session)
             self.sessions[key] = session
-            width = to_int(request.query.get("width", "80"), 80)
-            height = to_int(request.query.get("height", "24"), 24)
+            width, height = terminal_size(request.query.get("width"), request.query.get("height"))
             try:
                 await websocket.prepare(request)
                 session.service = AppService(self.session_command(name, review), write_bytes=websocket.send_bytes,
@@ -218,15 +295,17 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
             async for message in websocket:
                 if message.type != WSMsgType.TEXT:
                     continue
-                envelope = message.json()
-                kind = envelope[0]
-                if kind == "stdin":
+                try:
+                    kind, argument = message.json()[:2]
+                except (ValueError, TypeError, KeyError):
+                    continue  # not a message of textual.js: nothing to do, and no reason to end the session
+                if kind == "stdin" and isinstance(argument, str):
                     session.last_active = time.monotonic()
-                    await service.send_bytes(envelope[1].encode("utf-8"))
-                elif kind == "resize":
-                    await service.set_terminal_size(envelope[1]["width"], envelope[1]["height"])
+                    await service.send_bytes(argument.encode("utf-8", "replace"))
+                elif kind == "resize" and isinstance(argument, dict):
+                    await service.set_terminal_size(*terminal_size(argument.get("width"), argument.get("height")))
                 elif kind == "ping":
-                    await websocket.send_json(["pong", envelope[1]])
+                    await websocket.send_json(["pong", argument])
                 elif kind == "blur":
                     await service.blur()
                 elif kind == "focus":

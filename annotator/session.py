@@ -64,6 +64,10 @@ class Session:
         self.overlap: int | None = store.project()["overlap"]
         self.queue: set[int] = set()  # indexes of the open document whose units this annotator holds
         self.queue_empty = False
+        # units whose label landed past the overlap: the lease had lapsed and others took them, so
+        # the queue held in memory is stale (the writer's thread adds, the next move reads)
+        self.over_overlap: list[int] = []
+        self.over_overlap_total = 0  # labels of this session stored past the overlap
         self.by_hand = False  # the open document was opened by the annotator, not handed out
         self.groups_total = self._queue_total()
         self.team = store.team_progress()
@@ -92,6 +96,7 @@ class Session:
         self.doc_id = self.docs[self.doc_pos][0]
         self.doc_name, self.doc_title, self.doc_text = self.store.document(self.doc_id)
         self.doc_source = self.store.document_meta(self.doc_id)  # (source, published)
+        self.doc_language = self.store.document_language(self.doc_id)  # ISO 639-1, None when unknown
         self.sentences: list[SentenceRow] = self.store.document_sentences(self.doc_id)
         self.refresh_labels()
         self.suggestions: dict[int, tuple[str, float, str]] = self.store.doc_suggestions(self.doc_id)
@@ -259,6 +264,11 @@ class Session:
         return False
 
     def _next_in_queue(self, from_start: bool) -> bool:
+        if self.over_overlap:
+            # the lease lapsed and others hold its units now: only what is still ours stays queued
+            self.over_overlap_total += len(self.over_overlap)
+            self.over_overlap.clear()
+            self.queue &= set(self.store.leased_indices(self.annotator, self.doc_id))
         after = -1 if from_start else self.index
         # in a leased document, its held units; in one opened by hand, its unlabeled sentences
         units = self.queue or (range(len(self.sentences)) if self.by_hand else ())
@@ -328,9 +338,13 @@ class Session:
         uid, at, who = uuid.uuid4().hex, now(), self.annotator
         routed = self.overlap is not None
 
-        # with an overlap, a lease lives while its holder labels
-        self._write(s.id, lambda store: store.add_event(s.id, "label", who, label, created_at=at, uid=uid,
-                                                        touch_lease=routed, source=source), s.group_id)
+        def store_label(store: Store) -> None:
+            # with an overlap, a lease lives while its holder labels; a label past the overlap is marked
+            store.add_event(s.id, "label", who, label, created_at=at, uid=uid, touch_lease=routed, source=source)
+            if routed and store.is_over_overlap(uid):
+                self.over_overlap.append(s.group_id)
+
+        self._write(s.id, store_label, s.group_id)
         self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label))
         self._count(previous, label)
         self._show_group_label(s.group_id, label)

@@ -145,6 +145,7 @@ def source_table(store: Store, min_units: int = 0, sort: str = "units") -> list[
     pairable = (inside & (columns.groups[at] == pair_group) & shared[at]) if columns.groups.size else hit
     alpha_values, _n = alpha_by_part(columns.counts, pair_source[pairable], at[pairable], n_sources)
     alpha = [None if np.isnan(a) else float(a) for a in alpha_values]
+    languages = languages_by_source(store)
     rows = []
     for s in range(n_sources):
         labeled = int(mix[s].sum())
@@ -158,6 +159,7 @@ def source_table(store: Store, min_units: int = 0, sort: str = "units") -> list[
             "originality": int(own[s]) / int(units[s]) if units[s] else None,
             "copies_from": [{"source": corpus.sources[o] or None, "units": n} for o, n in copies_from.get(s, [])[:3]],
             "alpha": alpha[s],
+            "languages": languages.get(corpus.sources[s] or None, {}),
         })
     key = {"units": lambda r: -r["units"], "originality": lambda r: -(r["originality"] or 0)}.get(
         sort, lambda r: -(r["labels"].get(sort) or 0))
@@ -167,8 +169,16 @@ def source_table(store: Store, min_units: int = 0, sort: str = "units") -> list[
 
 def source_documents(store: Store, source: str) -> list[dict]:
     """The documents of one source, in publication order."""
-    return [{"doc": name, "title": title, "published": published, "sentences": n}
-            for name, title, published, n in store.documents_of_source(source)]
+    return [{"doc": name, "title": title, "published": published, "sentences": n, "language": language}
+            for name, title, published, n, language in store.documents_of_source(source)]
+
+
+def languages_by_source(store: Store) -> dict[str | None, dict[str | None, int]]:
+    """source -> {language: documents}, most documents first (None: no source, or no language)."""
+    out: dict[str | None, dict[str | None, int]] = {}
+    for source, language, n in store.language_counts():
+        out.setdefault(source or None, {})[language] = n
+    return out
 
 
 def bar(shares: dict[str, float | None], width: int = 20) -> list[tuple[str, int]]:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import datetime
 
 from annotator.store import Store
 from annotator.store.routing import LEASE_S, ORDERS
+from annotator import timestamps
 from annotator.timestamps import now
 
 ACTIVE_GAP_S = 5 * 60  # a pause longer than this between two labels is not working time
@@ -80,14 +80,11 @@ def next_document(store: Store, annotator: str, at: str | None = None) -> dict |
     }
 
 
-def _seconds(text: str) -> float:
-    return datetime.fromisoformat(text[:-1] + "+00:00").timestamp()
-
-
 def active_rate(times: list[str]) -> tuple[float, float | None]:
     """(active hours, labels per hour) of one annotator's label times, sorted: the gaps between two
     labels up to ACTIVE_GAP_S count as working time, longer ones as a pause. No rate under a minute's work."""
-    seconds = [_seconds(t) for t in times]
+    # a time that is no time (stored by an older release) counts as no work rather than a crash
+    seconds = sorted(s for s in map(timestamps.seconds, times) if s is not None)
     active = sum(gap for gap in (b - a for a, b in zip(seconds, seconds[1:])) if gap <= ACTIVE_GAP_S)
     hours = active / 3600
     return hours, (len(times) / hours if active >= MIN_ACTIVE_S else None)

@@ -1,15 +1,26 @@
 """Times as the event history stores them: UTC ISO-8601 with milliseconds, "2025-06-02T10:00:00.500Z".
 
-One fixed width for every event, so times compare as text in SQL and as strings in Python alike;
-offsets are turned into UTC and anything that is not a time is refused by the caller.
+One fixed width for every event (a 4-digit year, always), so times compare as text in SQL and as
+strings in Python alike; offsets are turned into UTC. A label time is one from 1970-01-01 to a day
+from now: anything else (not a time, a year near 1 or 9999) is refused by `label_time`.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+EARLIEST = "1970-01-01T00:00:00.000Z"
+FUTURE_S = 86_400  # clocks of offline copies drift; a label more than a day ahead is no label time
+HINT = "expected ISO-8601, e.g. 2025-06-02T10:00:00Z"
+
+_STORED = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
+# releases before this one wrote years below 1000 without their leading zeros ("999-01-01T...")
+_SHORT_YEAR = re.compile(r"(\d{1,3})-")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_LAST_DAY = datetime(9999, 12, 31, tzinfo=timezone.utc)
 _last = datetime.min.replace(tzinfo=timezone.utc)
 _lock = threading.Lock()
 
@@ -28,29 +39,92 @@ def now() -> str:
 
 
 def format_utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    """The stored form of an aware time. Raises OverflowError when it has no UTC form (the year 1 at
+    +02:00 falls in the year 0)."""
+    m = moment.astimezone(timezone.utc)
+    # not strftime: its %Y gives "999" for the year 999, which sorts after every current time
+    return (f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}."
+            f"{m.microsecond // 1000:03d}Z")
 
 
-def shift(text: str, seconds: float) -> str:
-    """A stored time moved by some seconds (back when negative), in the stored form."""
-    moment = datetime.fromisoformat(text[:-1] + "+00:00")
-    return format_utc(moment + timedelta(seconds=seconds))
-
-
-def to_utc(text: str) -> str | None:
-    """The stored form of an ISO-8601 ("2025-06-02T12:00:00+02:00", "2025-06-02 10:00:00.5Z") or an
-    RFC 2822 time ("Mon, 02 Jun 2025 10:00:00 +0000"); None for what is not a time. A time without an
-    offset is taken as UTC."""
+def parse(text: str) -> datetime | None:
+    """An aware time from an ISO-8601 ("2025-06-02T12:00:00+02:00", "2025-06-02 10:00:00.5Z"), a
+    stored time (also a short year an older release stored) or an RFC 2822 time ("Mon, 02 Jun 2025
+    10:00:00 +0000"); None for what is not a time. A time without an offset is taken as UTC."""
     if not isinstance(text, str) or not text.strip():
         return None
     value = text.strip()
+    short = _SHORT_YEAR.match(value)
+    if short:
+        value = short.group(1).zfill(4) + value[short.end() - 1:]
     try:
         moment = datetime.fromisoformat(value[:-1] + "+00:00" if value[-1:] in "zZ" else value)
     except ValueError:
         try:
             moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return format_utc(moment)
+    return moment
+
+
+def to_utc(text: str) -> str | None:
+    """The stored form of a time `parse` reads; None for what is not a time or has no UTC form."""
+    moment = parse(text)
+    if moment is None:
+        return None
+    try:
+        return format_utc(moment)
+    except OverflowError:
+        return None
+
+
+def latest_label_time() -> str:
+    """The latest time a label may carry: a day from now (without taking a time as `now` does)."""
+    return format_utc(datetime.now(timezone.utc) + timedelta(seconds=FUTURE_S))
+
+
+def label_time(text: str, latest: str | None = None) -> str:
+    """The stored form of a label's time, given as `parse` reads it; `latest` is `latest_label_time()`,
+    taken once by a caller checking many.
+
+    Raises ValueError, its message naming the value, for what is not a time, a time before 1970-01-01,
+    or one more than a day in the future."""
+    if isinstance(text, str) and _STORED.fullmatch(text) and _is_date(text[:23]):
+        stored = text  # the common case, compared as text: the stored form sorts as time does
+    else:
+        moment = parse(text)
+        if moment is None:
+            raise ValueError(f"is not a time: {text!r} ({HINT})")
+        # aware times compare without overflow, so a time with no UTC form of its own is placed too
+        if moment < _EPOCH:
+            stored = ""
+        elif moment > _LAST_DAY:
+            stored = "9999-12-31T23:59:59.999Z"
+        else:
+            stored = format_utc(moment)
+    if stored < EARLIEST or stored > (latest or latest_label_time()):
+        when = "before 1970-01-01" if stored < EARLIEST else "more than a day in the future"
+        raise ValueError(f"is {when}: {text!r} (a label time is from 1970 to a day from now)")
+    return stored
+
+
+def _is_date(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:  # the stored shape, but the 13th month or the 30th of February
+        return False
+    return True
+
+
+def shift(text: str, seconds: float) -> str:
+    """A stored time moved by some seconds (back when negative), in the stored form."""
+    return format_utc(parse(text) + timedelta(seconds=seconds))
+
+
+def seconds(text: str) -> float | None:
+    """Seconds since 1970 of a stored time (the short years older releases stored too); None for
+    what is not a time."""
+    moment = parse(text)
+    return moment.timestamp() if moment is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -25,6 +26,42 @@ LABELS = [
     (SYND, 6, "ann", "advert"), (SYND, 6, "bob", "advert"),
     (SYND, 4, "ann", "opinion"),
 ]
+
+# the tables of a database as the first release made them (merge and migration read such files)
+V1_SCHEMA = """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    INSERT INTO meta VALUES ('schema_version', '1');
+    CREATE TABLE documents (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT, url TEXT, meta TEXT,
+        hash TEXT NOT NULL, text TEXT NOT NULL, source TEXT, imported_at TEXT NOT NULL);
+    CREATE TABLE sentences (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id),
+        idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+        norm_hash INTEGER NOT NULL, group_id INTEGER NOT NULL, grouped INTEGER NOT NULL DEFAULT 0,
+        pinned INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE events (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE,
+        sentence_id INTEGER NOT NULL REFERENCES sentences(id), kind TEXT NOT NULL, annotator TEXT NOT NULL,
+        label TEXT, note TEXT, created_at TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE dedup_edits (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, a_doc TEXT NOT NULL,
+        a_hash INTEGER NOT NULL, b_doc TEXT, b_hash INTEGER, created_at TEXT NOT NULL);
+"""
+
+
+def as_version(db_path: Path, version: int, *undo: str) -> None:
+    """Take a database back to an older schema version: `undo` are the statements that remove what
+    the versions since added."""
+    conn = sqlite3.connect(db_path)
+    for statement in undo:
+        conn.execute(statement)
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    conn.commit()
+    conn.close()
+
+
+def upgrade_notice(db_path: Path, version: int) -> str:
+    """What a command says on stderr before it upgrades a database of an older schema version."""
+    from annotator.store.connection import SCHEMA_VERSION
+
+    return (f"{db_path}: upgrading the database from schema version {version} to {SCHEMA_VERSION} "
+            "(once; a large file takes a while)\n")
 
 
 def run(*args):

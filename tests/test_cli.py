@@ -41,3 +41,17 @@ def test_annotate_on_a_database_that_does_not_exist_asks_first(tmp_path, monkeyp
     assert result.output == (f"Error: {empty}: no documents yet; import some (annotator import PATH --db {empty}) "
                              "or add --sample for the sample corpus\n")
     assert Store(empty).document_ids() == []
+
+
+def test_a_database_error_names_the_database_given_after_the_command(db_path, monkeypatch):
+    import sqlite3
+
+    run("import", CORPUS / "wire-port-strike.txt", "--db", db_path)
+
+    def damaged(self):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(Store, "counts", damaged)
+    result = run("stats", "--db", db_path)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {db_path}: database error: database disk image is malformed\n"

@@ -80,7 +80,7 @@ def test_all_mode_round_trip_and_parquet(built, tmp_path):
     rows = read_jsonl(out)
     assert len(rows) == 21
     assert rows[0].keys() == {"doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group",
-                              "source", "published"}
+                              "source", "published", "language"}
     assert (rows[0]["source"], rows[0]["published"]) == ("corpus", None)  # the folder; no date
     fresh = tmp_path / "fresh"
     fresh.mkdir()
@@ -187,3 +187,58 @@ def test_gold_needs_min_annotators_unless_decided_and_the_card_counts_coverage(b
     store.decide(store.sentence_at(SYND, 4).group_id, "lead", "opinion")  # a decision is gold however few voted
     run("export", "--out", decided / "gold.jsonl", "--min-annotators", "2", "--db", built)
     assert (SYND, 4, "lead") in [(r["doc"], r["index"], r["decided_by"]) for r in read_jsonl(decided / "gold.jsonl")]
+
+
+def test_an_export_never_writes_over_the_database_by_any_name(built, tmp_path):
+    import hashlib
+    import os
+
+    from conftest import dump
+
+    holder = sqlite3.connect(built)  # a reader keeps the -wal and -shm there, as while others label
+    holder.execute("SELECT count(*) FROM events").fetchone()
+    files = [built, built.with_name(built.name + "-wal"), built.with_name(built.name + "-shm")]
+    digest = lambda: [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]  # noqa: E731
+    before, rows = digest(), dump(built)
+    links = tmp_path / "links"
+    links.mkdir()
+    (links / "db.jsonl").symlink_to(built)
+    (links / "wal.jsonl").symlink_to(files[1])
+    (links / "data.train.jsonl").symlink_to(built)  # where a split export writes its train part
+    os.link(built, links / "hard.jsonl")
+    cards = tmp_path / "cards"
+    cards.mkdir()
+    (cards / "datacard.md").symlink_to(files[2])
+    journal = built.with_name(built.name + "-journal")
+    for out, extra in [(built, []), (files[1], []), (files[2], []), (journal, []), (links / "db.jsonl", []),
+                       (links / "wal.jsonl", []), (links / "data.jsonl", ["--split", "80/10/10"]),
+                       (links / "hard.jsonl", ["--force"]), (cards / "data.jsonl", [])]:
+        result = run("export", "--out", out, "--format", "jsonl", *extra, "--db", built)
+        named = links / "data.train.jsonl" if extra[:1] == ["--split"] else cards / "datacard.md" if out.parent == cards else out
+        assert (result.exit_code, result.output) == (
+            1, f"Error: {named}: is a file of the database {built} itself; writing there would destroy it\n")
+    assert digest() == before and not journal.exists() and not (cards / "data.jsonl").exists()
+    holder.close()
+    assert dump(built) == rows
+
+
+def test_an_existing_sqlite_file_is_overwritten_only_with_force(built, tmp_path):
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.close()
+    kept = other.read_bytes()
+    result = run("export", "--out", other, "--format", "jsonl", "--db", built)
+    assert result.output == (f"Error: {other}: is an SQLite database; choose another name, or use --force to "
+                             "overwrite it\n")
+    assert other.read_bytes() == kept
+    assert run("export", "--out", other, "--format", "jsonl", "--force", "--db", built).exit_code == 0
+    assert len(read_jsonl(other)) == 6
+
+
+def test_a_split_export_to_a_name_without_extension(built, tmp_path):
+    out = tmp_path / "data"
+    result = run("export", "--out", out, "--format", "jsonl", "--mode", "majority", "--split", "50/25/25", "--db", built)
+    assert result.exit_code == 0, result.output
+    counts = {name: len(read_jsonl(tmp_path / f"data.{name}")) for name in ("train", "dev", "test")}
+    assert result.stdout == "".join(f"wrote {n} row{'s' * (n != 1)} to {tmp_path}/data.{name}\n"
+                                    for name, n in counts.items()) + f"wrote {tmp_path}/datacard.md\n"
+    assert sum(counts.values()) == 8

@@ -1,6 +1,7 @@
 """Hostile input through the importers: imported correctly or refused with one line, never half-written."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -63,8 +64,10 @@ def test_long_line_and_many_lines(db_path, tmp_path):
     store = Store(db_path)
     report = import_paths(store, [long, many])
     assert report.errors == []
-    assert store.query("SELECT count(*) FROM sentences")[0][0] == 100_001
-    assert store.query("SELECT length(text) FROM sentences WHERE idx = 0 ORDER BY id LIMIT 1")[0][0] == 1_000_004
+    # the runaway line is cut at spaces into pieces of at most 3,000 characters (segment.MAX_SENTENCE)
+    assert report.runaways == 1
+    assert store.query("SELECT count(*) FROM sentences")[0][0] == 100_000 + 334
+    assert store.query("SELECT max(length(text)) FROM sentences")[0][0] == 2999
 
 
 def test_html_with_scripts_and_nested_tables(db_path, tmp_path):
@@ -115,7 +118,7 @@ def test_symlink_loop_and_vanishing_file(db_path, tmp_path, monkeypatch):
     (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
     walked = list(readers.walk(folder))
 
-    def vanishing_walk(target, forced=None):
+    def vanishing_walk(target, forced=None, skipped=None):
         for path, name in walked:
             if path.name == "b.txt":
                 path.unlink()  # deleted between the listing and the read
@@ -154,3 +157,189 @@ def test_any_text_through_jsonl_keeps_offsets(tmp_path, text):
     assert len(report.errors) <= 1
     if report.errors:
         assert rows == []
+
+
+# --- issue 25 (import side): crashes and hangs on bad input, decompression bombs, special files,
+# --- file names that forge lines; each refused in one line while the folder's other files land
+
+def _one_good_and(folder, name, data):
+    """A folder of one good story and one hostile file (bytes, or a callable making it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "good.txt").write_text("Dockworkers walked out on Monday after talks broke down.")
+    if callable(data):
+        data(folder / name)
+    else:
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def _imported_folder(db_path, folder, **options):
+    store = Store(db_path)
+    report = import_paths(store, [folder], **options)
+    names = [r[0] for r in store.query("SELECT name FROM documents ORDER BY id")]
+    pending = store.count_pending()
+    store.close()
+    return report, names, pending
+
+
+def _damaged_parquet(path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"text": [f"Sentence number {n} is here." for n in range(20_000)]}), path,
+                   row_group_size=10_000)
+    column = pq.ParquetFile(path).metadata.row_group(1).column(0)
+    data = bytearray(path.read_bytes())
+    start = column.dictionary_page_offset if column.has_dictionary_page else column.data_page_offset
+    for n in range(start + 40, start + column.total_compressed_size - 40):
+        data[n] ^= 0x55  # the second row group's page: the first 10,000 rows read well
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("deep.jsonl", b'{"text": "Hi there.", "meta": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+     "deep.jsonl:1: bad JSON (nested too deeply)"),
+    ("deep-meta.jsonl", json.dumps({"text": "Hi there.", "meta": "[" * 100_000 + "]" * 100_000}).encode() + b"\n",
+     "deep-meta.jsonl:1: 'meta' is nested too deeply"),
+    ("deep-object.jsonl", b'{"text": "Hi there.", "meta": ' + b'{"a": ' * 900 + b"1" + b"}" * 900 + b"}\n",
+     "deep-object.jsonl:1: 'meta' is nested more than 64 levels deep"),
+    ("year-one.jsonl", json.dumps({"text": "Hi there.", "date": "0001-01-01T00:00:00+01:00"}).encode(),
+     "year-one.jsonl:1: 'date' is out of range: '0001-01-01T00:00:00+01:00'"),
+    ("year-9999.jsonl", json.dumps({"text": "Hi there.", "date": "9999-12-31T23:59:59-05:00"}).encode(),
+     "year-9999.jsonl:1: 'date' is out of range: '9999-12-31T23:59:59-05:00'"),
+    ("damaged.parquet", _damaged_parquet, "damaged.parquet: damaged Parquet data after row 10,000 ("),
+])
+def test_bad_input_is_one_line_and_the_folder_goes_on_and_groups(db_path, tmp_path, name, data, message):
+    folder = _one_good_and(tmp_path / "in", name, data)
+    report, names, pending = _imported_folder(db_path, folder)
+    if message.endswith("("):  # pyarrow's own words follow, in parentheses
+        assert len(report.errors) == 1 and report.errors[0].startswith(f"{folder}/{message}")
+        assert report.errors[0].endswith(")") and "\n" not in report.errors[0]
+    else:
+        assert report.errors == [f"{folder}/{message}"]
+    assert names == ["in/good.txt"] and pending == 0
+
+
+def test_an_error_no_reader_foresaw_still_names_the_file_and_the_rest_is_imported(db_path, tmp_path, monkeypatch):
+    folder = _one_good_and(tmp_path / "in", "odd.md", b"# Title\n\nSome text here.")
+
+    def broken(data, path, name):
+        raise ValueError("a parser's own\nerror")
+
+    monkeypatch.setitem(readers.READERS, "md", broken)
+    report, names, pending = _imported_folder(db_path, folder)
+    assert report.errors == [f"{folder}/odd.md: cannot be read (ValueError: a parser's own error)"]
+    assert names == ["in/good.txt"] and pending == 0
+
+
+def _bomb(size):
+    import gzip
+
+    return gzip.compress(b'{"text": "' + b"a" * size + b'"}\n', 9)
+
+
+def test_a_decompression_bomb_is_refused_by_the_file_cap_without_inflating_it(db_path, tmp_path, monkeypatch):
+    bomb = _bomb(50 << 20)
+    assert len(bomb) < 100_000
+    folder = _one_good_and(tmp_path / "in", "bomb.jsonl.gz", bomb)
+    read = []
+    original = readers._CHUNK
+    monkeypatch.setattr(readers, "_CHUNK", original)
+    import gzip
+
+    class Counting(gzip.GzipFile):
+        def read(self, size=-1):
+            assert 0 < size <= original  # a megabyte at a time, never the whole file
+            chunk = super().read(size)
+            read.append(len(chunk))
+            return chunk
+
+    monkeypatch.setattr(gzip, "GzipFile", Counting)
+    report, names, _pending = _imported_folder(db_path, folder, limits=readers.Limits(file_bytes=10 << 20))
+    assert report.errors == [f"{folder}/bomb.jsonl.gz: uncompressed, it is larger than 10 MB, the cap on one "
+                             "file's size (raise it with --max-file-mb)"]
+    assert sum(read) <= (10 << 20) + original and names == ["in/good.txt"]
+
+
+def test_the_caps_are_options_of_import(db_path, tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    folder = _one_good_and(tmp_path / "in", "long.jsonl.gz", _bomb(3 << 20))
+    result = CliRunner().invoke(main, ["import", str(folder), "--db", str(db_path), "--max-file-mb", "2"])
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {folder}/long.jsonl.gz: uncompressed, it is larger than 2 MB, the cap on one "
+                             "file's size (raise it with --max-file-mb)\n")
+    result = CliRunner().invoke(main, ["import", str(folder), "--db", str(db_path), "--max-document-chars", "1000"])
+    assert result.stderr == (f"error: {folder}/long.jsonl.gz: document 'in/long.jsonl.gz:1' has 3,145,728 "
+                             "characters, more than 1,000, the cap on one document (raise it with "
+                             "--max-document-chars)\n")
+    result = CliRunner().invoke(main, ["import", str(folder), "--db", str(db_path)])
+    assert result.exit_code == 0 and result.stderr == ""
+    plain = tmp_path / "plain.txt"
+    plain.write_text("A sentence here. " * 100_000)
+    result = CliRunner().invoke(main, ["import", str(plain), "--db", str(db_path), "--max-file-mb", "1"])
+    assert result.stderr == (f"error: {plain}: it is larger than 1 MB, the cap on one file's size (raise it with "
+                             "--max-file-mb)\n")
+
+
+def test_a_zstd_bomb_is_refused_too(db_path, tmp_path):
+    zstandard = pytest.importorskip("zstandard")
+    bomb = zstandard.ZstdCompressor(level=19).compress(b'{"text": "' + b"a" * (20 << 20) + b'"}\n')
+    folder = _one_good_and(tmp_path / "in", "bomb.jsonl.zst", bomb)
+    report, names, _pending = _imported_folder(db_path, folder, limits=readers.Limits(file_bytes=5 << 20))
+    assert report.errors == [f"{folder}/bomb.jsonl.zst: uncompressed, it is larger than 5 MB, the cap on one "
+                             "file's size (raise it with --max-file-mb)"]
+    assert names == ["in/good.txt"]
+
+
+def test_named_pipes_and_sockets_in_a_folder_are_skipped_and_said(db_path, tmp_path):
+    import socket
+
+    folder = _one_good_and(tmp_path / "in", "pipe.txt", lambda path: os.mkfifo(path))
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(folder / "socket.jsonl"))
+    try:
+        report, names, pending = _imported_folder(db_path, folder)
+    finally:
+        listener.close()
+    assert report.errors == []
+    assert report.messages[:2] == [f"skipped {folder}/pipe.txt: a named pipe, not a regular file",
+                                   f"skipped {folder}/socket.jsonl: a socket, not a regular file"]
+    assert names == ["in/good.txt"] and pending == 0
+
+
+def test_a_named_pipe_or_a_device_given_by_name_is_refused_not_read(db_path, tmp_path):
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    report, _rows = imported(db_path, pipe)
+    assert report.errors == [f"{pipe}: not a regular file (a named pipe); skipped"]
+    report = import_paths(Store(db_path), ["/dev/zero"], fmt="txt")
+    assert report.errors == ["/dev/zero: not a regular file (a device); skipped"]
+
+
+def test_a_file_name_with_line_breaks_cannot_forge_lines_of_the_output(db_path, tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    forged = "x.txt: 1 document, 1 sentence\nerror: everything.txt: deleted\nimported y.txt"
+    (folder / forged).write_text("A real sentence is here.")
+    (folder / "bad\nname.jsonl").write_text("not json\n")
+    result = CliRunner().invoke(main, ["import", str(folder), "--db", str(db_path)])
+    quoted = repr(f"{folder}/{forged}")
+    assert result.stdout.splitlines() == [
+        f"imported {quoted}: 1 document, 1 sentence",
+        "1 document and 1 sentence added, 0 unchanged; 0 sentences joined a duplicate group",
+    ]
+    assert result.stderr.splitlines() == [
+        f"error: {repr(str(folder) + '/bad' + chr(10) + 'name.jsonl')}:1: bad JSON (Expecting value at column 1)"]
+
+
+def test_a_publication_date_before_the_year_1000_is_stored_in_the_one_width(db_path, tmp_path):
+    (tmp_path / "old.jsonl").write_text(json.dumps({"text": "An old chronicle.", "date": "0900-06-01"}) + "\n")
+    import_paths(Store(db_path), [tmp_path / "old.jsonl"])
+    assert Store(db_path).db.execute("SELECT published FROM documents").fetchall() == [("0900-06-01T00:00:00.000Z",)]

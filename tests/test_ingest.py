@@ -150,7 +150,7 @@ def test_newer_schema_and_foreign_files_are_refused(tmp_path):
     conn.commit()
     conn.close()
     result = run("stats", "--db", newer)
-    assert result.output == f"Error: {newer}: database schema version 99 is newer than this annotator understands (5); upgrade annotator\n"
+    assert result.output == f"Error: {newer}: database schema version 99 is newer than this annotator understands (7); upgrade annotator\n"
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite at all" * 100)
     assert run("stats", "--db", junk).output.startswith(f"Error: {junk}: not an annotator database")

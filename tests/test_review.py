@@ -96,7 +96,7 @@ async def test_review_screen_keys(built):
     app = AnnotatorApp(store, "lead", mode="review")
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, ReviewScreen)
-        await pilot.press("c", "x", "k", "o", "u", "j", "j")
+        await pilot.press("c", "x", "k", "o", "y", "u", "j", "j")  # changing a decision asks first
         wait_all(10)  # decisions land on the writer's thread
         decisions = store.query("SELECT label, undone FROM events WHERE kind = 'decision' ORDER BY id")
         assert decisions == [("claim", 0), ("ambiguous", 0), ("opinion", 1)]
@@ -155,3 +155,77 @@ def test_auto_accept_records_consensus_only_where_two_or_more_agree(built, monke
     assert all(who == "consensus" for _, who in decisions.values()) and len(decisions) == 5
     assert (SYND, 4) not in decisions  # one annotator is not a consensus
     assert run("review", "--auto-accept", "--db", built).output.splitlines()[0].startswith("0 units")
+
+
+def decisions_and_comments(store):
+    wait_all(10)
+    return store.query("SELECT s.group_id, e.kind, e.label, e.note, e.undone FROM events e "
+                       "JOIN sentences s ON s.id = e.sentence_id WHERE e.annotator = 'lead' ORDER BY e.id")
+
+
+async def test_n_opens_the_comment_box_on_an_undecided_unit_and_typed_words_decide_nothing(built):
+    store = Store(built)
+    app = AnnotatorApp(store, "lead", mode="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        first = app.screen.review.current.group
+        assert app.screen.review.current.decision is None
+        await pilot.press("n", *"seems like opinion", "enter")
+        assert isinstance(app.screen, ReviewScreen)
+        # no decision: the comment is the reviewer's note on the unit, carried by the decision given next
+        assert decisions_and_comments(store) == [(first, "note", None, "seems like opinion", 0)]
+        await pilot.press("c")
+        assert decisions_and_comments(store)[1:] == [(first, "decision", "claim", "seems like opinion", 0)]
+        # on the next (undecided) unit, then back on the decided one: the words typed go into the box
+        second = app.screen.review.current.group
+        await pilot.press("n", *"fact or opinion", "enter", "k", "n", "ctrl+u", *"a claim after all", "enter")
+        assert decisions_and_comments(store)[2:] == [
+            (second, "note", None, "fact or opinion", 0), (first, "decision", "claim", "a claim after all", 0)]
+        assert {g: label for g, label in store.decisions().items() if g in (first, second)} == {first: "claim"}
+
+
+async def test_changing_a_decision_asks_first(built):
+    from annotator.tui.screens.prompt import ConfirmScreen
+
+    store = Store(built)
+    app = AnnotatorApp(store, "lead", mode="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        first = app.screen.review.current.group
+        await pilot.press("c", "k", "o")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("p")  # any key but y or enter keeps the decision
+        assert isinstance(app.screen, ReviewScreen) and app.screen.review.current.group == first
+        await pilot.press("x", "escape", "c")  # the same label again changes nothing: no question
+        assert isinstance(app.screen, ReviewScreen)
+        assert [(g, label) for g, kind, label, _, _ in decisions_and_comments(store)] == [(first, "claim"), (first, "claim")]
+        await pilot.press("k", "o", "y")
+        await pilot.press("k", "x", "enter")
+        assert [(g, label) for g, kind, label, _, _ in decisions_and_comments(store)][2:] == [
+            (first, "opinion"), (first, "ambiguous")]
+        assert store.decisions()[first] == "ambiguous"
+
+
+async def test_words_typed_in_one_burst_after_n_decide_nothing(built):
+    from textual import events
+
+    store = Store(built)
+    app = AnnotatorApp(store, "lead", mode="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        for key in "nseems like opinion":  # all queued before the comment box is even open
+            app.post_message(events.Key("space" if key == " " else key, key))
+        await pilot.pause()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "NoteScreen"
+        assert decisions_and_comments(store) == []
+
+
+def test_a_comment_on_an_undecided_unit_is_undone_like_a_decision(built):
+    store = Store(built)
+    review = Review(store, "lead")
+    group = review.current.group
+    assert review.comment("  needs the source  ") and review.current.decision is None
+    assert review.comment_text == "needs the source"
+    assert review.undo() and review.comment_text is None
+    review.decide("fact")  # the undone comment does not go with the decision
+    assert store.query("SELECT kind, label, note, undone FROM events WHERE annotator = 'lead' ORDER BY id") == [
+        ("note", None, "needs the source", 1), ("decision", "fact", None, 0)]
+    assert store.decisions()[group] == "fact"

@@ -18,6 +18,7 @@ from annotator.store import Store
 from helpers import CORPUS, run
 
 pytest.importorskip("textual_serve")
+import aiohttp  # noqa: E402
 from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 
 from annotator.serve import make_server  # noqa: E402
@@ -74,10 +75,10 @@ async def test_401_without_or_with_a_wrong_token_and_then_a_cookie(corpus_db):
             assert response.status == 401, path
             assert "needs its token" in await response.text()
         assert client.annotator_server.sessions == {}  # nothing started
-        first = await client.get(f"/?token={TOKEN}")
-        assert first.status == 200 and "Your name" in await first.text()  # the name page
-        assert first.cookies["annotator_token"].value == TOKEN
+        first = await client.get(f"/?token={TOKEN}", allow_redirects=False)
+        assert first.status == 303 and first.cookies["annotator_token"].value == TOKEN
         assert "httponly" in str(first.cookies["annotator_token"]).lower()
+        assert "Your name" in await (await client.get(first.headers["Location"])).text()  # the name page
         # the cookie carries the token from now on; ?name= skips the page
         page = await client.get("/?name=alice")
         assert page.status == 200 and "textual.js" in await page.text()
@@ -246,14 +247,14 @@ def test_a_real_browser_labels_and_two_sessions_share_the_database(corpus_db):
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
             pages = {}
-            for name in ("alice", "bob"):
+            for name in ("alice", "bob"):  # one after the other: the first leases the first document
                 page = browser.new_context().new_page()
                 page.goto(f"{base}/?token={TOKEN}")
                 page.fill("input[name=name]", name)
                 page.click("button[type=submit]")
                 pages[name] = page
-            for name, page in pages.items():
                 assert until(lambda: leased(name)), f"{name}'s session did not start"
+            for page in pages.values():
                 page.locator(".xterm-helper-textarea").focus()
             for key in ("f", "c", "u", "a"):
                 pages["alice"].keyboard.press(key)
@@ -268,3 +269,127 @@ def test_a_real_browser_labels_and_two_sessions_share_the_database(corpus_db):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def served_origin(client: TestClient) -> str:
+    return f"http://{client.host}:{client.port}"
+
+
+async def test_a_request_from_another_origin_is_refused_and_starts_nothing(corpus_db):
+    client = await client_for(corpus_db, public_url="https://annotate.example.org")
+    server = client.annotator_server
+    try:
+        await client.get(f"/?token={TOKEN}&name=alice")
+        port = client.port
+        for origin in (f"http://{client.host}:{port + 1}", f"http://evil.{client.host}:{port}", "null",
+                       f"https://{client.host}:{port}", "https://evil.example.org", "http://annotate.example.org"):
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await client.ws_connect("/ws?width=80&height=24", origin=origin)
+            assert refused.value.status == 403, origin
+            page = await client.post("/", headers={"Origin": origin})
+            assert page.status == 403 and await page.text() == (
+                "403: this page may only be used from the address the server serves\n"), origin
+        assert server.sessions == {} and started_pid(server) is None
+        for origin in (served_origin(client), "https://annotate.example.org", "https://annotate.example.org:443"):
+            listing = await client.get("/sessions", headers={"Origin": origin})
+            assert listing.status == 200, origin
+    finally:
+        await client.close()
+
+
+async def test_every_response_says_no_referrer(corpus_db):
+    client = await client_for(corpus_db)
+    try:
+        responses = [await client.get("/"), await client.get(f"/?token={TOKEN}"), await client.get("/?name=alice"),
+                     await client.get("/static/js/textual.js"), await client.get("/ws", headers={"Origin": "http://x"})]
+        assert [r.status for r in responses] == [401, 200, 200, 200, 403]
+        assert [r.headers.get("Referrer-Policy") for r in responses] == ["no-referrer"] * 5
+    finally:
+        await client.close()
+
+
+async def test_the_token_leaves_the_address_bar_after_the_first_request(corpus_db):
+    client = await client_for(corpus_db)
+    try:
+        first = await client.get(f"/?token={TOKEN}&name=alice&fontsize=18", allow_redirects=False)
+        assert first.status == 303 and first.headers["Location"] == "/?name=alice&fontsize=18"
+        assert first.cookies["annotator_token"].value == TOKEN
+        page = await client.get(first.headers["Location"])  # the cookie carries the token
+        assert page.status == 200 and "textual.js" in await page.text()
+        # followed from another site, a redirect would lose the SameSite=Strict cookie: the page moves on itself
+        client.session.cookie_jar.clear()
+        linked = await client.get(f"/?token={TOKEN}", headers={"Sec-Fetch-Site": "cross-site"}, allow_redirects=False)
+        assert linked.status == 200 and linked.cookies["annotator_token"].value == TOKEN
+        assert '<meta http-equiv="refresh" content="0; url=/">' in await linked.text()
+        assert linked.headers["Cache-Control"] == "no-store"
+    finally:
+        await client.close()
+
+
+async def raw_status(client: TestClient, header: bytes) -> bytes:
+    """The status line the server answers to a GET / carrying this raw header line."""
+    import asyncio
+
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + header + b"\r\n\r\n")
+    await writer.drain()
+    status = await reader.readline()
+    writer.close()
+    return status.strip()
+
+
+async def test_a_token_that_is_not_utf8_gets_401(corpus_db):
+    client = await client_for(corpus_db)
+    try:
+        for header in (b"Authorization: Bearer \xff\xfe" + TOKEN.encode(), b"Cookie: annotator_token=\xff\xfe",
+                       b"Cookie: annotator_token=" + TOKEN.encode() + b"\xc3"):
+            assert await raw_status(client, header) == b"HTTP/1.1 401 Unauthorized", header
+    finally:
+        await client.close()
+
+
+async def test_the_terminal_size_a_browser_asks_for_is_bounded(corpus_db, monkeypatch):
+    from textual_serve.app_service import AppService
+
+    sizes = []
+
+    async def start(self, width, height):
+        sizes.append((width, height))
+
+    async def set_terminal_size(self, width, height):
+        sizes.append((width, height))
+
+    async def stop(self):
+        pass
+
+    monkeypatch.setattr(AppService, "start", start)
+    monkeypatch.setattr(AppService, "set_terminal_size", set_terminal_size)
+    monkeypatch.setattr(AppService, "stop", stop)
+    client = await client_for(corpus_db)
+    try:
+        await client.get(f"/?token={TOKEN}&name=alice")
+        ws = await client.ws_connect("/ws?width=100000&height=-3")
+        await ws.send_str("not json")  # a malformed message is skipped, not the end of the session
+        await ws.send_json(["resize", {"width": 120, "height": 40}])
+        await ws.send_json(["resize", {"width": 10**9, "height": "many"}])
+        await ws.send_json(["ping", "p"])
+        assert (await ws.receive_json()) == ["pong", "p"]
+        await ws.close()
+        assert sizes == [(500, 1), (120, 40), (500, 24)]
+    finally:
+        await client.close()
+
+
+async def test_a_link_from_a_sibling_site_cannot_rename_the_annotator(corpus_db):
+    client = await client_for(corpus_db)
+    try:
+        await client.get(f"/?token={TOKEN}&name=alice")
+        for site in ("same-site", "cross-site"):
+            page = await client.get("/?name=mallory&review=1", headers={"Sec-Fetch-Site": site})
+            assert page.status == 200 and "annotator: alice" in await page.text() and "mallory" not in await page.text()
+            assert client.session.cookie_jar.filter_cookies(client.make_url("/"))["annotator_name"].value == "alice"
+            assert client.session.cookie_jar.filter_cookies(client.make_url("/"))["annotator_role"].value == "0"
+        typed = await client.get("/?name=bob", headers={"Sec-Fetch-Site": "none"})
+        assert "annotator: bob" in await typed.text()
+    finally:
+        await client.close()

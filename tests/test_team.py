@@ -13,8 +13,8 @@ import pytest
 from annotator.session import Session
 from annotator.store import Store
 from annotator.team import active_rate, next_document, progress
-from annotator.timestamps import shift
-from helpers import run
+from annotator.timestamps import now, shift
+from helpers import as_version, run, upgrade_notice
 
 T0 = "2026-03-01T09:00:00.000Z"
 SHARED = "The port authority said on Monday that 1,200 containers were stuck at the quay."
@@ -325,3 +325,181 @@ def test_agreement_lists_each_documents_alpha(tmp_path, db_path):
         assert by_doc[name]["alpha"] == pytest.approx(alpha_from_counts(table), abs=1e-12)
     assert [d["doc"] for d in report["documents"]] == sorted(by_doc, key=lambda n: by_doc[n]["alpha"])
     assert "hardest documents" in run("agreement", "--db", db_path).output
+
+
+# -- a label past the overlap: the lease lapsed and the unit went to someone else ---------------------
+
+def lapse(store: Store, who: str) -> None:
+    """Move this annotator's lease back past its lapse, as 31 idle minutes would."""
+    store.conn.execute("UPDATE leases SET touched_at = ? WHERE annotator = ?", (shift(now(), -31 * 60), who))
+
+
+def labels_stored(store: Store) -> list[tuple]:
+    """(annotator, doc, index, label, over the overlap) of every label event, in the order given."""
+    return store.query(
+        "SELECT e.annotator, d.name, s.idx, e.label, e.id IN (SELECT event_id FROM over_overlap) FROM events e "
+        "JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY e.id")
+
+
+def exported(project, tmp_path, *flags) -> list[dict]:
+    out = tmp_path / "all.jsonl"
+    assert run("export", "--out", out, "--mode", "all", *flags, "--db", project).exit_code == 0
+    return [{k: row[k] for k in ("doc", "index", "label", "annotator")} for row in map(json.loads, open(out))]
+
+
+@pytest.mark.parametrize("bob_first", [True, False])
+def test_a_label_after_the_lease_lapsed_is_marked_over_the_overlap(project, tmp_path, bob_first):
+    store = Store(project)
+    store.set_project("overlap", "1")
+    ann = Session(Store(project), "ann")
+    assert ann.doc_name == "doc00" and ann.queue == {0, 1, 2, 3, 4}
+    lapse(store, "ann")
+    bob = Session(Store(project), "bob")  # ann's units went back to the pool: bob holds doc00 now
+    assert bob.doc_name == "doc00" and bob.queue == {0, 1, 2, 3, 4}
+    assert store.leased_indices("ann", store.document_id("doc00")) == []
+    first, second = (bob, ann) if bob_first else (ann, bob)
+    first.label("fact" if first is bob else "opinion")
+    second.label("fact" if second is bob else "opinion")
+    # agreement and exports keep exactly the overlap's annotators, unless asked for more
+    assert exported(project, tmp_path) == [{"doc": "doc00", "index": 0, "label": "fact", "annotator": "bob"}]
+    figures = json.loads(run("agreement", "--json", "--db", project).output)
+    assert figures["units"] == 0 and figures["annotators"] == []
+    figures = json.loads(run("agreement", "--json", "--over-overlap", "--db", project).output)
+    assert figures["units"] == 1 and figures["annotators"] == ["ann", "bob"]
+    assert figures["observed_agreement"] == 0.0
+    assert exported(project, tmp_path, "--over-overlap") == [
+        {"doc": "doc00", "index": 0, "label": "opinion", "annotator": "ann"},
+        {"doc": "doc00", "index": 0, "label": "fact", "annotator": "bob"}]
+    gold = run("export", "--out", tmp_path / "gold.jsonl", "--db", project)
+    assert [(r["label"], r["annotators"]) for r in map(json.loads, open(tmp_path / "gold.jsonl"))] == [("fact", 1)]
+    gold = run("export", "--out", tmp_path / "gold.jsonl", "--over-overlap", "--db", project)
+    assert open(tmp_path / "gold.jsonl").read() == ""
+    assert "left out: 1 unit in disagreement without a decision" in gold.stderr
+    assert run("disagreements", "--json", "--db", project).output.strip() == "[]"
+    # the unit is covered once: nobody is handed it again, and progress counts one annotator on it
+    assert store.coverage()[1] == 1
+    # both labels are kept; ann's, past the overlap of 1, is marked, whoever came first
+    assert sorted(labels_stored(store)) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]
+    # ann's screen learns it from the label and moves on to a document that still needs someone
+    assert ann.over_overlap_total == 1 and ann.doc_name == "doc01" and ann.queue == {0, 1, 2, 3}
+    assert bob.doc_name == "doc00" and bob.index == 1
+
+
+def test_a_label_after_the_lease_lapsed_renews_the_claim_while_the_unit_needs_someone(project):
+    store = Store(project)
+    store.set_project("overlap", "2")
+    ann = Session(Store(project), "ann")
+    lapse(store, "ann")
+    ann.label("claim")  # nobody took the units meanwhile: the lease is ann's again
+    assert labels_stored(store) == [("ann", "doc00", 0, "claim", 0)]
+    assert store.leases(now())["ann"] == (store.document_id("doc00"), 4)
+    lapse(store, "ann")
+    bob = Session(Store(project), "bob")  # overlap 2: bob shares doc00, and ann's claims lapse on the way
+    assert bob.doc_name == "doc00" and "ann" not in store.leases(now())
+    ann.label("claim")  # the unit still needs a second annotator: ann's label counts
+    bob.label("fact")
+    bob.label("fact")
+    assert labels_stored(store) == [("ann", "doc00", 0, "claim", 0), ("ann", "doc00", 1, "claim", 0),
+                                    ("bob", "doc00", 0, "fact", 0), ("bob", "doc00", 1, "fact", 0)]
+    # units 0 and 1 have their two annotators: cy is handed doc00's other units only
+    cy = Session(Store(project), "cy")
+    assert cy.doc_name == "doc00" and cy.queue == {2, 3, 4}
+
+
+def test_a_label_on_a_document_opened_by_hand_past_the_overlap_is_marked(project, tmp_path):
+    store = Store(project)
+    store.set_project("overlap", "1")
+    bob = Session(Store(project), "bob")
+    bob.label("fact")
+    ann = Session(Store(project), "ann")
+    assert ann.doc_name == "doc01"
+    ann.jump(store.document_id("doc00"), 0)  # ann opens doc00, which bob covers, and labels there
+    ann.label("advert")
+    ann.label("advert")  # doc00's second unit is held by bob: past the overlap too
+    ann.jump(store.document_id("doc01"), 0)
+    ann.label("advert")  # back in her own lease
+    assert [(r["doc"], r["index"], r["annotator"]) for r in exported(project, tmp_path)] == [
+        ("doc00", 0, "bob"), ("doc01", 0, "ann")]
+    assert labels_stored(store) == [("bob", "doc00", 0, "fact", 0), ("ann", "doc00", 0, "advert", 1),
+                                    ("ann", "doc00", 1, "advert", 1), ("ann", "doc01", 0, "advert", 0)]
+
+
+def test_a_version_5_database_gains_the_over_overlap_mark(project, tmp_path):
+    store = Store(project)
+    store.set_project("overlap", "1")
+    Session(store, "bob").label("fact")
+    expected = json.loads(run("stats", "--json", "--db", project).output)
+    store.close()
+    as_version(project, 5, "DROP TABLE over_overlap")  # as version 5 left it: no labels past the overlap
+    result = run("stats", "--json", "--db", project)
+    assert result.stderr == upgrade_notice(project, 5)
+    assert json.loads(result.stdout) == expected
+    store = Store(project)
+    assert store.setting("schema_version") == "7" and store.query("SELECT * FROM over_overlap") == []
+    lapse(store, "bob")
+    ann = Session(store, "ann")
+    ann.jump(store.document_id("doc00"), 0)
+    ann.label("claim")
+    assert labels_stored(store)[-1] == ("ann", "doc00", 0, "claim", 1)
+
+
+def test_review_shows_only_the_overlaps_labels(project):
+    store = Store(project)
+    store.set_project("overlap", "2")
+    Session(Store(project), "ann").label("fact")
+    Session(Store(project), "bob").label("claim")
+    cy = Session(Store(project), "cy")
+    cy.jump(store.document_id("doc00"), 0)  # the unit has its two annotators: cy's label is one too many
+    cy.label("opinion")
+    found = json.loads(run("disagreements", "--json", "--db", project).output)
+    assert [(u["doc"], u["index"], u["labels"]) for u in found] == [("doc00", 0, {"ann": "fact", "bob": "claim"})]
+    text = run("disagreements", "--db", project).output
+    assert "cy" not in text and "opinion" not in text
+
+
+def test_a_merged_copy_keeps_its_marks_of_labels_past_the_overlap(project, tmp_path):
+    import sqlite3
+
+    store = Store(project)
+    store.set_project("overlap", "1")
+    offline = tmp_path / "offline.db"
+    source, target = sqlite3.connect(project), sqlite3.connect(offline)
+    source.backup(target)
+    source.close(), target.close()
+    copy = Store(offline)
+    ann = Session(Store(offline), "ann")
+    lapse(copy, "ann")
+    bob = Session(Store(offline), "bob")
+    bob.label("fact")
+    ann.label("opinion")  # past the overlap in the copy
+    assert sorted(labels_stored(copy)) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]
+    result = run("merge", offline, "--db", project)
+    assert result.output == (f"merged {offline}: added 2 labels; 0 events marked undone; 0 splits and joins carried\n"
+                             "1 label given past the overlap in the copy, marked so here too (agreement and "
+                             "exports leave them out unless --over-overlap)\n")
+    assert sorted(labels_stored(Store(project))) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]
+    assert exported(project, tmp_path) == [{"doc": "doc00", "index": 0, "label": "fact", "annotator": "bob"}]
+    # merging again changes nothing, marks included
+    assert run("merge", offline, "--db", project).output.startswith(f"merged {offline}: added nothing new;")
+    assert sorted(labels_stored(Store(project))) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]
+
+
+def test_labels_loaded_with_import_labels_past_the_overlap_are_marked(project, tmp_path):
+    store = Store(project)
+    store.set_project("overlap", "1")
+    bob = Session(Store(project), "bob")  # bob holds doc00 and labels its first unit on the screen
+    bob.label("fact")
+    rows = [{"doc": "doc00", "index": 0, "label": "claim", "annotator": "ann"},  # bob's unit: past the overlap
+            {"doc": "doc00", "index": 1, "label": "claim", "annotator": "ann"},  # bob holds it: past the overlap
+            {"doc": "doc01", "index": 0, "label": "opinion", "annotator": "ann"},  # nobody's yet: counts
+            {"doc": "doc01", "index": 0, "label": "fact", "annotator": "cy"}]  # after ann's, in the file: past it
+    (tmp_path / "labels.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = run("import-labels", tmp_path / "labels.jsonl", "--db", project)
+    assert result.output == ("4 labels added, 0 already present, 0 rows skipped\n"
+                             "3 labels took a unit past the project's overlap: kept and marked (agreement and "
+                             "exports leave them out unless --over-overlap)\n")
+    assert sorted(labels_stored(store)) == [
+        ("ann", "doc00", 0, "claim", 1), ("ann", "doc00", 1, "claim", 1), ("ann", "doc01", 0, "opinion", 0),
+        ("bob", "doc00", 0, "fact", 0), ("cy", "doc01", 0, "fact", 1)]
+    assert exported(project, tmp_path) == [{"doc": "doc00", "index": 0, "label": "fact", "annotator": "bob"},
+                                           {"doc": "doc01", "index": 0, "label": "opinion", "annotator": "ann"}]

@@ -6,7 +6,7 @@ import sqlite3
 from annotator.review import Review
 from annotator.session import Session
 from annotator.store import Store
-from helpers import SYND, WIRE, build, run
+from helpers import SYND, V1_SCHEMA, WIRE, as_version, build, run, upgrade_notice
 
 
 def write(path, *lines):
@@ -120,20 +120,7 @@ def test_a_decision_stays_with_the_members_whose_votes_it_decided(db_path, tmp_p
 def test_a_version_1_database_is_migrated_with_its_events(tmp_path):
     old = tmp_path / "v1.db"
     conn = sqlite3.connect(old)
-    conn.executescript("""
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-        INSERT INTO meta VALUES ('schema_version', '1');
-        CREATE TABLE documents (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, title TEXT, url TEXT, meta TEXT,
-            hash TEXT NOT NULL, text TEXT NOT NULL, source TEXT, imported_at TEXT NOT NULL);
-        CREATE TABLE sentences (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL REFERENCES documents(id),
-            idx INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
-            norm_hash INTEGER NOT NULL, group_id INTEGER NOT NULL, grouped INTEGER NOT NULL DEFAULT 0,
-            pinned INTEGER NOT NULL DEFAULT 0);
-        CREATE TABLE events (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE,
-            sentence_id INTEGER NOT NULL REFERENCES sentences(id), kind TEXT NOT NULL, annotator TEXT NOT NULL,
-            label TEXT, note TEXT, created_at TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
-        CREATE TABLE dedup_edits (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, a_doc TEXT NOT NULL,
-            a_hash INTEGER NOT NULL, b_doc TEXT, b_hash INTEGER, created_at TEXT NOT NULL);
+    conn.executescript(V1_SCHEMA + """
         INSERT INTO documents VALUES (1, 'a.txt', NULL, NULL, '{}', 'h', 'Ships waited.', NULL, '2025-01-01T00:00:00Z');
         INSERT INTO sentences VALUES (1, 1, 0, 0, 13, 'Ships waited.', 5, 1, 1, 0);
         INSERT INTO events VALUES (7, 'u1', 1, 'label', 'ann', 'fact', NULL, '2025-06-02T12:00:00+02:00', 0);
@@ -142,7 +129,7 @@ def test_a_version_1_database_is_migrated_with_its_events(tmp_path):
     conn.close()
     store = Store(old)
     assert store.query("SELECT id, uid, created_at FROM events") == [(7, "u1", "2025-06-02T10:00:00.000Z")]
-    assert store.setting("schema_version") == "5"
+    assert store.setting("schema_version") == "7"
     store.add_event(1, "label", "bob", "claim")
     assert [i for (i,) in store.query("SELECT id FROM events ORDER BY id")] == [7, 8]
     # the current labels are derived from the old events, then kept as new ones come
@@ -175,7 +162,7 @@ def test_a_version_3_database_keeps_its_texts_and_its_band_keys(tmp_path):
     conn.commit()
     conn.close()
     store = Store(db)
-    assert store.setting("schema_version") == "5"
+    assert store.setting("schema_version") == "7"
     assert store.query("SELECT text, spliced FROM documents") == [("\n\n    \n", 1)]  # the gaps, leading and trailing spaces kept
     assert store.document(1)[2] == text
     assert store.query("SELECT key, sentence_id FROM bands ORDER BY 1, 2") == bands
@@ -297,14 +284,10 @@ def test_a_version_4_database_gets_its_current_labels_and_says_so(db_path, tmp_p
     built = db_path
     expected = json.loads(run("stats", "--json", "--db", built).output)
     conn = sqlite3.connect(built)  # as version 4 left it: no table of current labels, no triggers
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        conn.execute(f"DROP TRIGGER {name}")
-    conn.execute("DROP TABLE current_labels")
-    conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
-    conn.commit()
+    triggers = [f"DROP TRIGGER {name}" for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]
     conn.close()
+    as_version(built, 4, *triggers, "DROP TABLE current_labels", "DROP TABLE over_overlap")
     result = run("stats", "--json", "--db", built)
-    assert result.stderr == (f"{built}: upgrading the database from schema version 4 to 5 "
-                             "(once; a large file takes a while)\n")
+    assert result.stderr == upgrade_notice(built, 4)
     assert json.loads(result.stdout) == expected  # the same labels, now read from the derived table
     assert expected["labels"] and run("stats", "--json", "--db", built).stderr == ""  # upgraded once

@@ -182,7 +182,8 @@ class Copies(RuleBasedStateMachine):
             ) == store.query(
                 "SELECT c.group_id, c.annotator, c.label, c.event_id, e.created_at || char(31) || e.uid "
                 "FROM current_labels c JOIN events e ON e.id = c.event_id ORDER BY 1, 2")
-            export = {(group, who): label for *_, label, who, _, _, group, _source, _published in store.label_rows()}
+            export = {(group, who): label
+                      for *_, label, who, _, _, group, _source, _published, _language in store.label_rows()}
             assert export == agreement
             for group in {g for g, _ in agreement}:
                 review = {(group, v.annotator): v.label for v in unit_votes_of(store, group)}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import stat
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.model import Document, InputError
@@ -35,44 +39,151 @@ def format_of(path: Path, forced: str | None = None) -> str | None:
     return forced or EXTENSIONS.get(suffix)
 
 
-def _uncompress(data: bytes, path: Path) -> bytes:
+@dataclass(frozen=True)
+class Limits:
+    """What one file may hold. A file is read whole, then decoded and segmented: at the peak a few
+    times its uncompressed size is in memory (in each of the two worker processes), so 1 GiB keeps
+    an import within a few gigabytes; a larger corpus comes as several files, or as Parquet, which
+    streams. A book is about a million characters, and a 53 MB filing imports as one document in
+    seconds (tests/test_ingest.py); a hundred million characters is a dump, not a text to label
+    sentence by sentence, and the cap stops a small compressed line that inflates without end."""
+
+    file_bytes: int = 1 << 30  # uncompressed size of one file
+    document_chars: int = 100_000_000  # characters of one document
+
+
+LIMITS = Limits()
+_CHUNK = 1 << 20
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as printed: quoted when it holds a line break or another control character, so a file
+    name can never forge a line of the output."""
+    text = str(path)
+    if text.isprintable():
+        return text
+    return repr(text)
+
+
+def _uncompress(data: bytes, path: Path, limits: Limits) -> bytes:
+    """The file's bytes uncompressed, a megabyte at a time, refused as soon as they pass the cap
+    (a few kilobytes of a decompression bomb never grow into gigabytes in memory)."""
     kind = COMPRESSED.get(path.suffix.lower())
+    if kind is None:
+        return data
+    shown = shown_path(path)
     if kind == "gzip":
         import gzip
         import zlib
 
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as err:
-            raise InputError(str(path), f"not a whole gzip file ({err})") from None
-    if kind == "zstd":
+        stream, errors = gzip.GzipFile(fileobj=io.BytesIO(data)), (OSError, EOFError, zlib.error)
+    else:
         try:
             import zstandard
         except ImportError:
-            raise InputError(str(path), "zstd files need zstandard: pip install 'annotator[zstd]'") from None
+            raise InputError(shown, "zstd files need zstandard: pip install 'annotator[zstd]'") from None
+        stream = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data), read_across_frames=True)
+        errors = (zstandard.ZstdError,)
+    parts, size = [], 0
+    try:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > limits.file_bytes:
+                raise InputError(shown, _over_file_cap(limits, "uncompressed, it is"))
+            parts.append(chunk)
+    except errors as err:
+        raise InputError(shown, f"not a whole {kind} file ({err})") from None
+    return b"".join(parts)
+
+
+def _over_file_cap(limits: Limits, what: str) -> str:
+    return (f"{what} larger than {limits.file_bytes // (1 << 20):,} MB, the cap on one file's size "
+            "(raise it with --max-file-mb)")
+
+
+def check_documents(docs: list[Document], shown: str, limits: Limits) -> list[Document]:
+    """The documents, or InputError naming the first longer than the cap on one document."""
+    for doc in docs:
+        if len(doc.text) > limits.document_chars:
+            raise InputError(shown, f"document {doc.name!r} has {len(doc.text):,} characters, more than "
+                                    f"{limits.document_chars:,}, the cap on one document (raise it with "
+                                    "--max-document-chars)")
+    return docs
+
+
+def _regular_file(path: Path, shown: str) -> int:
+    """A readable regular file's descriptor. Opened without blocking: a named pipe with no writer, a
+    socket or a device is refused, never read (reading one would wait forever or never end)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InputError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(shown, "is a folder") from None
+    except OSError as err:
+        if err.errno == errno.ENXIO:  # a socket, or a pipe opened for writing only
+            raise InputError(shown, f"not a regular file ({kind_of(path)}); skipped") from None
+        raise InputError(shown, f"cannot read ({err.strerror})") from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
+        os.close(fd)
+        raise InputError(shown, "is a folder")
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise InputError(shown, f"not a regular file ({kind_of(path)}); skipped")
+    return fd
+
+
+def kind_of(path: Path) -> str:
+    """What a file that is not a regular one is: "a named pipe", "a socket", "a device"."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return "unreadable"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
+def _read_bytes(path: Path, shown: str, limits: Limits) -> bytes:
+    fd = _regular_file(path, shown)
+    with os.fdopen(fd, "rb") as handle:
+        if os.fstat(fd).st_size > limits.file_bytes:
+            raise InputError(shown, _over_file_cap(limits, "it is"))
         try:
-            return zstandard.ZstdDecompressor().decompressobj().decompress(data)
-        except zstandard.ZstdError as err:
-            raise InputError(str(path), f"not a whole zstd file ({err})") from None
+            data = handle.read(limits.file_bytes + 1)
+        except OSError as err:
+            raise InputError(shown, f"cannot read ({err.strerror})") from None
+    if len(data) > limits.file_bytes:  # it grew while being read
+        raise InputError(shown, _over_file_cap(limits, "it is"))
     return data
 
 
-def stream_file(path: Path, name: str, forced: str | None = None, encoding: str | None = None) -> Iterator[list[Document]]:
+def stream_file(path: Path, name: str, forced: str | None = None, encoding: str | None = None,
+                limits: Limits = LIMITS) -> Iterator[list[Document]]:
     """The documents of one file, a batch at a time: Parquet row group by row group (memory stays
-    flat in the file's size), any other format in one batch."""
+    flat in the file's size), any other format in one batch. Raises InputError (one line)."""
     if format_of(path, forced) == "parquet":
         from annotator.readers import parquet
 
-        yield from parquet.read_batches(path, name)
+        os.close(_regular_file(path, shown_path(path)))
+        for batch in parquet.read_batches(path, name, shown_path(path)):
+            yield check_documents(batch, shown_path(path), limits)
     else:
-        yield read_file(path, name, forced, encoding)
+        yield read_file(path, name, forced, encoding, limits)
 
 
-def walk(target: Path, forced: str | None = None) -> Iterator[tuple[Path, str]]:
+def walk(target: Path, forced: str | None = None,
+         skipped: Callable[[Path, str], None] | None = None) -> Iterator[tuple[Path, str]]:
     """Yield (file, name) for a file or, recursively and in sorted order, a folder's readable files.
 
     A folder's files are named by their path inside it, prefixed with the folder's own name.
-    Symlinked folders are followed once: a loop is not walked twice.
+    Symlinked folders are followed once: a loop is not walked twice. What is neither a folder nor a
+    regular file (a named pipe, a socket, a device) is passed to `skipped(path, what it is)`.
     """
     if not target.is_dir():
         yield target, target.name
@@ -93,33 +204,30 @@ def walk(target: Path, forced: str | None = None) -> Iterator[tuple[Path, str]]:
         for entry in entries:
             path = Path(entry.path)
             try:
-                is_dir = entry.is_dir()
+                is_dir, is_file = entry.is_dir(), entry.is_file()
             except OSError:
                 continue
             if is_dir:
                 yield from visit(path)
-            elif format_of(path, forced):
+            elif not format_of(path, forced):
+                continue
+            elif is_file or entry.is_symlink() and not path.exists():  # a dangling link: "no such file"
                 yield path, f"{prefix}/{path.relative_to(target).as_posix()}"
+            elif skipped is not None:
+                skipped(path, kind_of(path))
 
     yield from visit(target)
 
 
-def read_file(path: Path, name: str, forced: str | None = None, encoding: str | None = None) -> list[Document]:
+def read_file(path: Path, name: str, forced: str | None = None, encoding: str | None = None,
+              limits: Limits = LIMITS) -> list[Document]:
     """Read one file into its documents, or raise InputError with a one-line reason."""
     fmt = format_of(path, forced)
-    shown = str(path)
+    shown = shown_path(path)
     if fmt is None:
         raise InputError(shown, f"unknown format {path.suffix or '(no extension)'!r}; use --format ({', '.join(FORMATS)})")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(shown, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(shown, "is a folder") from None
-    except OSError as err:
-        raise InputError(shown, f"cannot read ({err.strerror})") from None
     if fmt == "parquet":
-        return [doc for batch in stream_file(path, name, forced) for doc in batch]
-    data = _uncompress(data, path)
+        return [doc for batch in stream_file(path, name, forced, limits=limits) for doc in batch]
+    data = _uncompress(_read_bytes(path, shown, limits), path, limits)
     with decode_as(encoding):
-        return READERS[fmt](data, shown, name)
+        return check_documents(READERS[fmt](data, shown, name), shown, limits)

@@ -59,4 +59,15 @@ def read(data: bytes, path: str, name: str) -> list[Document]:
         raise InputError(path, "no main text found in the HTML")
     found = metadata(page)
     return [Document(name=name, text=text, title=title, url=found.get("url"), source=found.get("site"),
-                     published=found.get("date"))]
+                     published=found.get("date"), language=page_language(page))]
+
+
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)", re.IGNORECASE)
+
+
+def page_language(page: str) -> str | None:
+    """The language the page declares (`<html lang="de-AT">` -> "de"), or None."""
+    from annotator.segment.identify import given
+
+    found = _HTML_LANG.search(page, 0, 20_000)
+    return given(found.group(1)) if found else None

@@ -1,5 +1,5 @@
 """JSON Lines and CSV: one document per line or row, `text` required; `id`, `title`, `url`, `source`,
-`date` (or `published`) and `meta` optional."""
+`date` (or `published`), `language` (or `lang`) and `meta` optional."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 
 from annotator.model import Document, InputError
 from annotator.readers.decode import check_encodable, clean_text, decode
-from annotator.timestamps import to_utc
+from annotator.timestamps import parse as parse_time, to_utc
 
 _OPTIONAL_TEXT = ("title", "url", "source")
 
@@ -46,8 +46,12 @@ def _document(record: dict, path: str, name: str, line: int) -> Document:
             meta = json.loads(meta)
         except json.JSONDecodeError:
             meta = {"value": meta}
+        except RecursionError:
+            raise InputError(path, "'meta' is nested too deeply", line) from None
     if not isinstance(meta, dict):
         raise InputError(path, f"'meta' must be an object, not {type(meta).__name__}", line)
+    if _depth(meta) > META_DEPTH:
+        raise InputError(path, f"'meta' is nested more than {META_DEPTH} levels deep", line)
     published = None
     for key in ("date", "published"):
         value = record.get(key)
@@ -55,11 +59,47 @@ def _document(record: dict, path: str, name: str, line: int) -> Document:
             continue
         published = to_utc(value) if isinstance(value, str) else None
         if published is None:
+            if isinstance(value, str) and parse_time(value) is not None:  # a year near 1 or 9999, made UTC
+                raise InputError(path, f"'{key}' is out of range: {value!r}", line)
             raise InputError(path, f"'{key}' is not a date or time: {value!r}", line)
         break
     if fields["source"] is not None:
         fields["source"] = fields["source"].strip() or None
-    return Document(name=name, text=text, meta=meta, published=published, **fields)
+    return Document(name=name, text=text, meta=meta, published=published, language=_language(record, path, line),
+                    **fields)
+
+
+def _language(record: dict, path: str, line: int) -> str | None:
+    """The record's `language` (or `lang`) field as a stored code ("pt-BR" -> "pt"), or None."""
+    from annotator.segment.identify import given
+
+    for key in ("language", "lang"):
+        value = record.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise InputError(path, f"'{key}' must be a string, not {type(value).__name__}", line)
+        try:
+            return given(value)
+        except ValueError as err:
+            raise InputError(path, f"'{key}': {err}", line) from None
+    return None
+
+
+# metadata is kept as JSON and read back by recursive code: deeper than this is not metadata
+META_DEPTH = 64
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in a JSON value, found without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if level <= META_DEPTH:
+                stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def read_jsonl(data: bytes, path: str, name: str) -> list[Document]:
@@ -71,6 +111,8 @@ def read_jsonl(data: bytes, path: str, name: str) -> list[Document]:
             record = json.loads(raw)
         except json.JSONDecodeError as err:
             raise InputError(path, f"bad JSON ({err.msg} at column {err.colno})", number) from None
+        except RecursionError:
+            raise InputError(path, "bad JSON (nested too deeply)", number) from None
         if not isinstance(record, dict):
             raise InputError(path, f"expected a JSON object, got {type(record).__name__}", number)
         docs.append(_document(record, path, f"{name}:{number}", number))

@@ -16,12 +16,15 @@ import sqlite_utils
 from annotator.segment import stored_text
 from annotator.timestamps import to_utc
 
-SCHEMA_VERSION = 5  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
+SCHEMA_VERSION = 7  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
 # 3: routing documents to annotators (routing, leases, claims), model suggestions and rules, and the
 #    source of a label event (NULL: typed; "suggestion:MODEL" or "rule:ID": an accepted suggestion)
 # 4: a document keeps only the text between its sentences (spliced = 1), and band keys are 32 bits:
 #    a third smaller per sentence; exact copies are found through the hashes table, not an index
 # 5: the current label of each unit per annotator is kept in a table (current_labels), by triggers
+# 6: a label that took its unit past the overlap (its giver's lease had lapsed and others hold the unit)
+#    is kept and marked (over_overlap), so agreement, review and exports can count the overlap's own
+# 7: a document keeps its language (ISO 639-1: given on import, by its file, or identified)
 # Told, before an older database is upgraded, what is about to happen (the command line shows it on
 # stderr): deriving the current labels of a file with millions of label events takes a while.
 on_upgrade: Callable[[str], None] | None = None
@@ -140,7 +143,8 @@ CREATE TABLE IF NOT EXISTS documents (
     origin TEXT,
     importing INTEGER,
     published TEXT,
-    spliced INTEGER NOT NULL DEFAULT 0
+    spliced INTEGER NOT NULL DEFAULT 0,
+    language TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_origin ON documents(origin);
@@ -201,6 +205,9 @@ CREATE TABLE IF NOT EXISTS claims (
     PRIMARY KEY (group_id, annotator)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_annotator ON claims(annotator, doc_id);
+CREATE TABLE IF NOT EXISTS over_overlap (
+    event_id INTEGER PRIMARY KEY
+);
 CREATE TABLE IF NOT EXISTS rules (
     id INTEGER PRIMARY KEY,
     pattern TEXT NOT NULL,
@@ -408,6 +415,10 @@ class Connection:
             self.conn.execute("INSERT OR IGNORE INTO hashes SELECT norm_hash, id FROM sentences WHERE grouped = 1 "
                               "ORDER BY 1, 2")
             self.conn.execute("DROP INDEX IF EXISTS sentences_norm")
+        if from_version <= 6 and "language" not in {row[1] for row in self.conn.execute("PRAGMA table_info(documents)")}:
+            # documents: their language (unknown for those imported before: NULL); a file taken back
+            # to an older version by hand may still have the column
+            self.conn.execute("ALTER TABLE documents ADD COLUMN language TEXT")
 
     def _current_triggers(self, on: bool) -> None:
         """Create (or drop) the triggers that keep current_labels, inside the caller's transaction."""

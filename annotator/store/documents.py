@@ -20,15 +20,15 @@ class Documents:
         return (row[0], row[1]) if row else None
 
     def insert_document(self, name, text, content_hash, sentences=(), *, title=None, url=None, meta=None,
-                        source=None, published=None, origin=None, importing: int | None = None) -> int:
+                        source=None, published=None, origin=None, importing: int | None = None, language=None) -> int:
         """A new document, whose `sentences` (rows as insert_sentences takes them) follow; with
         `importing` (the importer's process id) it stays hidden until published."""
         stored, spliced = stored_text(text, sentences)
         cursor = self.conn.execute(
             "INSERT INTO documents(name, title, url, meta, hash, text, spliced, source, published, imported_at, "
-            "origin, importing) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "origin, importing, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (name, title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, stored, spliced, source,
-             published, now(), origin, importing),
+             published, now(), origin, importing, language),
         )
         if importing is None:
             self.add_routing("d.id = ?", (cursor.lastrowid,))
@@ -62,14 +62,14 @@ class Documents:
         return row[0] if row else None
 
     def update_document(self, doc_id, text, content_hash, sentences=(), *, title=None, url=None, meta=None,
-                        source=None, published=None) -> None:
+                        source=None, published=None, language=None) -> None:
         """A changed document, whose `sentences` replace_sentences then stores."""
         stored, spliced = stored_text(text, sentences)
         self.conn.execute(
             "UPDATE documents SET title=?, url=?, meta=?, hash=?, text=?, spliced=?, source=?, published=?, "
-            "imported_at=? WHERE id=?",
+            "imported_at=?, language=? WHERE id=?",
             (title, url, json.dumps(meta or {}, ensure_ascii=False), content_hash, stored, spliced, source,
-             published, now(), doc_id),
+             published, now(), language, doc_id),
         )
 
     def insert_sentences(self, doc_id: int, rows: Iterable[tuple[int, int, int, str, int]]) -> None:
@@ -187,12 +187,23 @@ class Documents:
         pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
         return pairs[:, 0], pairs[:, 1]
 
-    def documents_of_source(self, source: str) -> list[tuple[str, str | None, str | None, int]]:
-        """(name, title, published, sentences) of a source's visible documents, earliest first."""
+    def documents_of_source(self, source: str) -> list[tuple[str, str | None, str | None, int, str | None]]:
+        """(name, title, published, sentences, language) of a source's visible documents, earliest first."""
         return self.conn.execute(
-            "SELECT d.name, d.title, d.published, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id) "
+            "SELECT d.name, d.title, d.published, (SELECT count(*) FROM sentences s WHERE s.doc_id = d.id), d.language "
             "FROM documents d WHERE d.source = ? AND d.importing IS NULL "
             "ORDER BY d.published IS NULL, d.published, d.id", (source,)).fetchall()
+
+    def language_counts(self) -> list[tuple[str | None, str | None, int]]:
+        """(source, language, documents) of the visible documents: None where a document has none."""
+        return self.conn.execute(
+            "SELECT source, language, count(*) FROM documents WHERE importing IS NULL GROUP BY source, language "
+            "ORDER BY source, count(*) DESC, language").fetchall()
+
+    def document_language(self, doc_id: int) -> str | None:
+        """The language of a document (ISO 639-1), None when unknown."""
+        row = self.conn.execute("SELECT language FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
 
     def document_meta(self, doc_id: int) -> tuple[str | None, str | None]:
         """(source, published) of a document."""

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from annotator.store.connection import chunks
-from annotator.timestamps import now
+from annotator.timestamps import label_time, latest_label_time, now
 from annotator.store.rows import Event
 
 
@@ -19,36 +19,54 @@ class Events:
         created_at: str | None = None, uid: str | None = None, touch_lease: bool = False, source: str | None = None,
     ) -> str:
         """Append one event and commit it before returning: a crash after this loses nothing.
-        With `touch_lease`, the annotator's lease on their document is renewed in the same commit;
+        With `touch_lease` (a routed label), the annotator's lease on their document is renewed in the
+        same commit, and a label past its unit's overlap is marked so (see Routing.past_overlap);
         `source` says a label is an accepted suggestion ("suggestion:MODEL", "rule:ID").
-        Returns its uid, the event's identity in every copy of the database."""
-        uid, at = uid or uuid.uuid4().hex, created_at or now()
+        Returns its uid, the event's identity in every copy of the database. Raises ValueError for a
+        `created_at` that is no label time (see timestamps.label_time)."""
+        uid, at = uid or uuid.uuid4().hex, label_time(created_at) if created_at else now()
         with self.transaction():
-            self.conn.execute(
+            over = touch_lease and kind == "label" and label is not None and self.past_overlap(sentence_id, annotator, at)
+            event_id = self.conn.execute(
                 "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source) "
                 "VALUES (?,?,?,?,?,?,?,?)",
                 (uid, sentence_id, kind, annotator, label, note, at, source),
-            )
+            ).lastrowid
+            if over:
+                self.mark_over_overlap(event_id)
             if touch_lease:
                 self.touch_lease(annotator, at)
         return uid
 
     def add_events(self, rows: Iterable[tuple]) -> int:
-        """Append many events in one transaction: rows of (sentence_id, kind, annotator, label, note, created_at, uid).
+        """Append many events in one transaction: rows of (sentence_id, kind, annotator, label, note,
+        created_at, uid), or with an eighth value, the label's `source` as add_event takes it.
 
-        Events whose uid is already stored are skipped. Returns how many were added.
+        Events whose uid is already stored are skipped. Returns how many were added. Raises ValueError
+        for a time that is no label time, and then adds none.
         """
         with self.transaction():
             return self.insert_events(rows)
 
+    def last_event_id(self) -> int:
+        """The id of the latest event stored (0 when there is none): what a bulk load adds comes after."""
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+
     def insert_events(self, rows: Iterable[tuple]) -> int:
         """add_events inside the caller's transaction."""
+        latest = latest_label_time()
+
+        def values(row: tuple) -> tuple:
+            sid, kind, who, label, note, created_at, uid, *source = row
+            # every stored time one fixed width, so "latest" sorting as text is the latest in time
+            at = label_time(created_at, latest) if created_at else now()
+            return uid or uuid.uuid4().hex, sid, kind, who, label, note, at, source[0] if source else None
+
         with self.triggers_off(added_only=True):
             return self.conn.executemany(
-                "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at) "
-                "VALUES (?,?,?,?,?,?,?)",
-                ((uid or uuid.uuid4().hex, sid, kind, who, label, note, created_at or now())
-                 for sid, kind, who, label, note, created_at, uid in rows),
+                "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                map(values, rows),
             ).rowcount
 
     def decide(self, group_id: int, reviewer: str, label: str, uid: str | None = None,
@@ -62,7 +80,7 @@ class Events:
             "AND +e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL ORDER BY s.id", (group_id,))]
         if not members:
             members = [self.conn.execute("SELECT min(id) FROM sentences WHERE group_id = ?", (group_id,)).fetchone()[0]]
-        base, at = uid or uuid.uuid4().hex, created_at or now()
+        base, at = uid or uuid.uuid4().hex, label_time(created_at) if created_at else now()
         uids = [f"{base}-{n}" for n in range(len(members))]
         with self.transaction():
             self.conn.executemany(

@@ -14,10 +14,10 @@ from urllib.parse import quote
 
 from annotator.store.connection import _CURRENT_TRIGGERS, StoreError
 
-KNOWN_VERSIONS = (1, 2, 3, 4, 5)
+KNOWN_VERSIONS = (1, 2, 3, 4, 5, 6, 7)
 _TABLES = {"meta", "documents", "sentences", "bands", "events", "dedup_edits"}
 # kept by this version, not read by a merge (routing and suggestions are the receiving project's own)
-_OPTIONAL = {"routing", "leases", "claims", "suggestions", "rules", "hashes", "current_labels"}
+_OPTIONAL = {"routing", "leases", "claims", "suggestions", "rules", "hashes", "current_labels", "over_overlap"}
 _INDEXES = {"sentences_doc_idx", "sentences_group", "sentences_norm", "sentences_pending", "events_sentence",
             "events_kind", "events_detached", "documents_origin",
             "documents_importing", "documents_source", "events_suggested", "routing_open", "leases_touched", "claims_annotator",
@@ -37,7 +37,7 @@ class ForeignDatabase:
             self.conn.execute("PRAGMA query_only = ON")
             check = self.conn.execute("PRAGMA quick_check").fetchall()
             if check != [("ok",)]:
-                raise StoreError(f"{self.path}: damaged database ({check[0][0]}); not merged")
+                raise StoreError(f"{self.path}: damaged database ({_first_problem(check)}); not merged")
             self._check_schema()
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path}: not an annotator database ({err})") from None
@@ -55,25 +55,53 @@ class ForeignDatabase:
         if not _TABLES <= found:
             raise StoreError(f"{self.path}: not an annotator database (tables missing: {', '.join(sorted(_TABLES - found))})")
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        version = int(row[0]) if row and str(row[0]).isdigit() else None
+        # a short digit string only: int() of thousands of digits raises
+        version = int(row[0]) if row and str(row[0]).isdigit() and len(str(row[0])) < 4 else None
         if version not in KNOWN_VERSIONS:
-            raise StoreError(f"{self.path}: annotator schema version {row[0] if row else 'missing'} is not one this "
+            value = str(row[0]) if row else "missing"
+            shown = value[:40] if value.isprintable() else repr(value)[:40]  # one line, whatever the file holds
+            raise StoreError(f"{self.path}: annotator schema version {shown} is not one this "
                              f"annotator reads ({', '.join(map(str, KNOWN_VERSIONS))})")
+        # labels record whether they were accepted suggestions since version 4; before, all were typed
+        self._has_source = any(col[1] == "source" for col in self.conn.execute("PRAGMA table_info(events)"))
+        self._has_over = "over_overlap" in found  # since version 6
+
+    def over_overlap_uids(self) -> set[str]:
+        """Uids of the label events given past their unit's overlap in this copy (none before version 6).
+        Raises StoreError naming this file when it cannot be read."""
+        if not self._has_over:
+            return set()
+        return {uid for (uid,) in self._rows(
+            "SELECT e.uid FROM over_overlap o JOIN events e ON e.id = o.event_id WHERE e.kind = 'label'")}
 
     def close(self) -> None:
         self.conn.close()
 
     def events(self) -> Iterator[tuple]:
-        """(uid, doc name, sentence index, sentence text, kind, annotator, label, note, created_at, undone)
-        of every event on a sentence, in the order they were stored there."""
-        return self.conn.execute(
-            "SELECT e.uid, d.name, s.idx, s.text, e.kind, e.annotator, e.label, e.note, e.created_at, e.undone "
-            "FROM events e JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id "
-            "ORDER BY e.id"
+        """(row id, uid, doc name, sentence index, sentence text, kind, annotator, label, note, created_at,
+        undone, source) of every event on a sentence, in the order they were stored there, as the file
+        holds them (unchecked). Raises StoreError naming this file when it cannot be read."""
+        return self._rows(
+            "SELECT e.id, e.uid, d.name, s.idx, s.text, e.kind, e.annotator, e.label, e.note, e.created_at, e.undone, "
+            + ("e.source " if self._has_source else "NULL ")
+            + "FROM events e JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY e.id"
         )
 
-    def dedup_edits(self) -> list[tuple]:
-        """(kind, doc, norm hash, other doc, other norm hash, created_at) of the splits and joins made by hand."""
-        return self.conn.execute(
-            "SELECT kind, a_doc, a_hash, b_doc, b_hash, created_at FROM dedup_edits ORDER BY created_at, id"
-        ).fetchall()
+    def dedup_edits(self) -> Iterator[tuple]:
+        """(row id, kind, doc, norm hash, other doc, other norm hash, created_at) of the splits and joins
+        made by hand, unchecked. Raises StoreError naming this file when it cannot be read."""
+        return self._rows("SELECT id, kind, a_doc, a_hash, b_doc, b_hash, created_at FROM dedup_edits ORDER BY id")
+
+    def _rows(self, sql: str) -> Iterator[tuple]:
+        try:
+            yield from self.conn.execute(sql)
+        except sqlite3.DatabaseError as err:  # damaged where quick_check did not look, or changed since
+            raise StoreError(f"{self.path}: damaged database ({err}); not merged") from None
+
+
+def _first_problem(check: list[tuple]) -> str:
+    """quick_check's first problem, on one line, and how many more there are."""
+    problems = [line.strip() for (text,) in check for line in str(text).splitlines()
+                if line.strip() and not line.startswith("***")]
+    more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+    return (problems[0] if problems else "unreadable") + more

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from annotator.store.connection import chunks
 from annotator.timestamps import now
@@ -100,12 +100,38 @@ class Groups:
         """sentence id -> group id, for every sentence."""
         return dict(self.conn.execute("SELECT id, group_id FROM sentences"))
 
-    def move_to_groups(self, moved: Iterable[tuple[int, int, int]]) -> None:
-        """moved: (sentence id, group id, pinned) of pending sentences that do not stay on their own."""
+    def settle_groups(self, grouped: Sequence[tuple[int, int]], moved: Iterable[tuple[int, int, int]]) -> list[int]:
+        """Store what a grouping computed for some pending sentences, and mark exactly them grouped.
+
+        grouped: (sentence id, norm_hash) of the sentences read and grouped; moved: (sentence id, group
+        id, pinned) of those that do not stay on their own, where a group is named by a sentence id.
+        Edits made while the grouping computed are kept: a sentence split off meanwhile (no longer
+        pending) is left as it is, a target sentence joined elsewhere meanwhile brings its members
+        to its current group, and a sentence whose target was split off meanwhile is left pending
+        for the next grouping. A sentence whose id now names another text (removed and reused) is
+        left alone. Returns the ids left pending."""
+        moved = list(moved)
+        targets = sorted({grp for sid, grp, pinned in moved if not pinned and grp != sid})
+        now_in: dict[int, int] = {}  # target -> the group it is in now (joined elsewhere meanwhile?)
+        for chunk in chunks(targets, 500):
+            marks = ",".join("?" * len(chunk))
+            now_in.update(self.conn.execute(
+                f"SELECT id, group_id FROM sentences WHERE id IN ({marks}) AND pinned = 0", chunk))
+        left = sorted(sid for sid, grp, pinned in moved if not pinned and grp != sid and grp not in now_in)
+        waiting = set(left)
+        # pending means grouped = 0: a sentence split off while the grouping ran is grouped already
         self.conn.executemany(
-            "UPDATE sentences SET group_id = ?, pinned = ? WHERE id = ?",
-            ((grp, pinned, sid) for sid, grp, pinned in moved),
+            "UPDATE sentences SET group_id = ?, pinned = ? WHERE id = ? AND grouped = 0",
+            ((sid if pinned else now_in.get(grp, grp), pinned, sid) for sid, grp, pinned in moved
+             if sid not in waiting),
         )
+        self.conn.execute(
+            "UPDATE sentences SET grouped = 1 WHERE id IN (SELECT s.id FROM json_each(?) j JOIN sentences s "
+            "ON s.id = j.value ->> 0 AND s.norm_hash = j.value ->> 1) AND grouped = 0 AND doc_id NOT IN "
+            "(SELECT id FROM documents WHERE importing IS NOT NULL)",
+            (json.dumps([[sid, h] for sid, h in grouped if sid not in waiting]),),
+        )
+        return left
 
     def add_bands(self, codes: Sequence[int]) -> None:
         """Band rows given as key << 32 | sentence id (ids below 2^32), best in ascending order: one JSON
@@ -117,26 +143,20 @@ class Groups:
         """rows: (normalised hash, sentence id) of grouped sentences, best in ascending order."""
         self.conn.executemany("INSERT OR IGNORE INTO hashes(norm_hash, sentence_id) VALUES (?, ?)", rows)
 
-    def mark_grouped(self, first_id: int, last_id: int) -> None:
-        """Pending sentences with ids in [first_id, last_id] are grouped (their bands and groups are stored)."""
-        self.conn.execute(
-            "UPDATE sentences SET grouped = 1 WHERE grouped = 0 AND id BETWEEN ? AND ? AND doc_id NOT IN "
-            "(SELECT id FROM documents WHERE importing IS NOT NULL)", (first_id, last_id),
-        )
-
-    def take_lease(self, name: str, holder: int, alive) -> int | None:
+    def take_lease(self, name: str, holder: str, alive: Callable[[str], bool]) -> str | None:
         """Hold a named lease (one grouping at a time) unless a live process holds it; the holder
-        blocking us, or None once we hold it. `alive(pid)` says whether a holder still runs."""
+        blocking us, or None once we hold it. `holder` identifies a process for good (processes.identity);
+        `alive(holder)` says whether a holder still runs."""
         with self.transaction():
             row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (f"lease:{name}",)).fetchone()
-            if row and int(row[0]) != holder and alive(int(row[0])):
-                return int(row[0])
-            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (f"lease:{name}", str(holder)))
+            if row and row[0] != holder and alive(row[0]):
+                return row[0]
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (f"lease:{name}", holder))
         return None
 
-    def drop_lease(self, name: str, holder: int) -> None:
+    def drop_lease(self, name: str, holder: str) -> None:
         with self.transaction():
-            self.conn.execute("DELETE FROM meta WHERE key = ? AND value = ?", (f"lease:{name}", str(holder)))
+            self.conn.execute("DELETE FROM meta WHERE key = ? AND value = ?", (f"lease:{name}", holder))
 
     def dedup_edits(self, kind: str) -> list[tuple[int, str, int, str | None, int | None]]:
         """(edit id, doc, norm hash, other doc, other norm hash) of the recorded splits or joins, oldest first."""

@@ -23,7 +23,7 @@ _ANNOTATORS = ("WITH RECURSIVE a(name) AS (SELECT min(annotator) FROM current_la
                "SELECT (SELECT min(annotator) FROM current_labels WHERE annotator > a.name) FROM a "
                "WHERE a.name IS NOT NULL) SELECT count(name) FROM a")
 LABEL_ROW_FIELDS = ("doc", "index", "start", "end", "text", "label", "annotator", "note", "created_at", "group",
-                    "source", "published")
+                    "source", "published", "language")
 _CURRENT_DECISIONS = """
 SELECT grp, annotator, label, created_at FROM (
     SELECT s.group_id AS grp, e.annotator, e.label, e.created_at,

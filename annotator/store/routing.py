@@ -9,6 +9,11 @@ its holder labels; after `LEASE_S` idle seconds its claims go back to the pool.
 it may still need anyone (`open`). A document is closed once every unit in it has the overlap, so
 finding the next one skips the finished part of the corpus through an index. Anything that can take
 a label away again (an undo, a split, a re-import, a merge) opens documents again.
+
+A label is never refused, but one that takes its unit past the overlap (its giver's lease lapsed
+and the unit went to someone else, or they opened a document by hand that others already cover) is
+marked `over_overlap`: agreement, review and exports leave it out unless asked, so each unit keeps
+exactly the overlap's annotators. A label on a unit that still needs someone counts as the claim.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import math
 import sqlite3
 from collections import defaultdict
 
-from annotator.timestamps import shift
+from annotator.store.connection import chunks
+from annotator.timestamps import now, shift
 
 LEASE_S = 30 * 60
 ORDERS = ("doc", "random", "uncertain")
@@ -26,6 +32,7 @@ _LIVE_LABEL = "e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL"
 # the same, for a few units' events: "+e.kind" keeps SQLite from walking every label event by kind
 # instead of the units' own events by sentence
 _UNIT_LABEL = "+e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL"
+OVER = "(SELECT event_id FROM over_overlap)"  # label events given past their unit's overlap
 
 
 class Routing:
@@ -144,11 +151,16 @@ class Routing:
         """(units of the document this annotator may take, whether every unit in it has its overlap)."""
         labelers: dict[int, set[str]] = {g: set() for (g,) in self.conn.execute(
             "SELECT DISTINCT group_id FROM sentences WHERE doc_id = ?", (doc,))}
-        for group, who in self.conn.execute(
-            "SELECT DISTINCT s.group_id, e.annotator FROM sentences s JOIN sentences m ON m.group_id = s.group_id "
-            f"JOIN events e ON e.sentence_id = m.id WHERE s.doc_id = ? AND {_UNIT_LABEL}", (doc,),
+        mine: set[int] = set()
+        for group, who, over in self.conn.execute(
+            f"SELECT DISTINCT s.group_id, e.annotator, e.id IN {OVER} FROM sentences s JOIN sentences m "
+            f"ON m.group_id = s.group_id JOIN events e ON e.sentence_id = m.id WHERE s.doc_id = ? AND {_UNIT_LABEL}",
+            (doc,),
         ):
-            labelers[group].add(who)
+            if not over:
+                labelers[group].add(who)
+            if who == annotator:
+                mine.add(group)
         holders: dict[int, set[str]] = defaultdict(set)
         for group, who in self.conn.execute(
             "SELECT c.group_id, c.annotator FROM claims c JOIN leases l ON l.annotator = c.annotator "
@@ -157,9 +169,78 @@ class Routing:
         ):
             holders[group].add(who)
         needed = [g for g, done in labelers.items()
-                  if annotator not in done and len(done | (holders[g] - {annotator})) < need]
+                  if g not in mine and len(done | (holders[g] - {annotator})) < need]
         finished = all(len(done) >= need for done in labelers.values())
         return needed, finished
+
+    def past_overlap(self, sentence_id: int, annotator: str, at: str, lease_s: float = LEASE_S) -> bool:
+        """Would a label by this annotator on this sentence, given at `at`, take its unit past the overlap?
+
+        True when they neither count for the unit already (a label of theirs within the overlap, or a
+        live claim) nor find it short of anyone: the others who labeled it within the overlap and the
+        holders of live claims on it make the overlap. Read inside the caller's transaction, before the
+        label is stored. Always False with overlap `all`."""
+        overlap = self.project()["overlap"]
+        if overlap is None:
+            return False
+        counted = {who for (who,) in self.conn.execute(
+            f"SELECT c.annotator FROM sentences s JOIN current_labels c ON c.group_id = s.group_id "
+            f"WHERE s.id = ? AND c.event_id NOT IN {OVER} UNION "
+            "SELECT c.annotator FROM sentences s JOIN claims c ON c.group_id = s.group_id "
+            "JOIN leases l ON l.annotator = c.annotator WHERE s.id = ? AND l.touched_at >= ?",
+            (sentence_id, sentence_id, shift(at, -lease_s)),
+        )}
+        return annotator not in counted and len(counted) >= overlap
+
+    def mark_over_overlap(self, event_id: int) -> None:
+        """Mark a label event as given past its unit's overlap (inside the caller's transaction)."""
+        self.conn.execute("INSERT OR IGNORE INTO over_overlap(event_id) VALUES (?)", (event_id,))
+
+    def mark_past_overlap_since(self, last_event_id: int, lease_s: float = LEASE_S) -> int:
+        """Mark the live labels added after `last_event_id` (a bulk load) that take their unit past the
+        overlap, inside the caller's transaction. A unit's overlap goes to the holders of live claims on
+        it first, then to its annotators in the order of their first label on it (first come, first
+        counted), labels already marked aside. Returns how many were marked; none with overlap `all`."""
+        overlap = self.project()["overlap"]
+        if overlap is None:
+            return 0
+        live_since = shift(now(), -lease_s)
+        before = self.conn.total_changes  # a statement opening with WITH has no rowcount
+        self.conn.execute(
+            "WITH new AS (SELECT e.id, e.annotator, s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            f"  WHERE e.id > ? AND {_UNIT_LABEL}), "
+            "people AS (SELECT s.group_id, e.annotator, min(e.created_at || char(31) || e.uid) AS first "
+            "  FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            f"  WHERE s.group_id IN (SELECT group_id FROM new) AND {_UNIT_LABEL} AND e.id NOT IN {OVER} "
+            "  GROUP BY s.group_id, e.annotator "
+            "  UNION ALL SELECT c.group_id, c.annotator, '' FROM claims c JOIN leases l ON l.annotator = c.annotator "
+            "  WHERE c.group_id IN (SELECT group_id FROM new) AND l.touched_at >= ?), "
+            "ranked AS (SELECT group_id, annotator, row_number() OVER (PARTITION BY group_id ORDER BY min(first)) "
+            "  AS place FROM people GROUP BY group_id, annotator) "
+            "INSERT OR IGNORE INTO over_overlap(event_id) SELECT new.id FROM new JOIN ranked r "
+            "ON r.group_id = new.group_id AND r.annotator = new.annotator WHERE r.place > ?",
+            (last_event_id, live_since, overlap))
+        return self.conn.total_changes - before
+
+    def mark_over_overlap_uids(self, uids: list[str]) -> int:
+        """Mark the label events with these uids as given past their unit's overlap (a merged copy's own
+        marks), inside the caller's transaction. Returns how many were not marked before."""
+        before = self.conn.total_changes
+        for chunk in chunks(uids, 500):
+            self.conn.execute(
+                "INSERT OR IGNORE INTO over_overlap(event_id) SELECT id FROM events WHERE kind = 'label' AND uid IN "
+                f"({','.join('?' * len(chunk))})", chunk)
+        return self.conn.total_changes - before
+
+    def over_overlap_events(self, group_id: int) -> set[int]:
+        """Ids of the label events on a unit's members that were given past its overlap."""
+        return {row[0] for row in self.conn.execute(
+            "SELECT o.event_id FROM over_overlap o JOIN events e ON e.id = o.event_id "
+            "JOIN sentences s ON s.id = e.sentence_id WHERE s.group_id = ?", (group_id,))}
+
+    def is_over_overlap(self, uid: str) -> bool:
+        """Was the label event with this uid given past its unit's overlap?"""
+        return self.conn.execute(f"SELECT 1 FROM events WHERE uid = ? AND id IN {OVER}", (uid,)).fetchone() is not None
 
     def touch_lease(self, annotator: str, at: str) -> None:
         """The annotator is at work: their lease stays theirs (inside the caller's transaction)."""
@@ -187,12 +268,12 @@ class Routing:
     # -- coverage ---------------------------------------------------------------------------------
 
     def coverage(self) -> dict[int, int]:
-        """How many annotators labeled a unit -> how many units (0 for units nobody labeled)."""
+        """How many annotators labeled a unit within its overlap -> how many units (0 for units nobody labeled)."""
         counts: dict[int, int] = defaultdict(int)
         labeled = 0
         for n, units in self.conn.execute(
             "SELECT n, count(*) FROM (SELECT s.group_id, count(DISTINCT e.annotator) AS n FROM events e "
-            f"JOIN sentences s ON s.id = e.sentence_id WHERE {_LIVE_LABEL} AND s.doc_id NOT IN "
+            f"JOIN sentences s ON s.id = e.sentence_id WHERE {_LIVE_LABEL} AND e.id NOT IN {OVER} AND s.doc_id NOT IN "
             "(SELECT id FROM documents WHERE importing IS NOT NULL) GROUP BY s.group_id) GROUP BY n"
         ):
             counts[n] = units
@@ -206,6 +287,7 @@ class Routing:
         """Units this annotator has not labeled and no longer needs to: others gave them the overlap."""
         return self.conn.execute(
             "SELECT count(*) FROM (SELECT s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
-            f"WHERE {_LIVE_LABEL} GROUP BY s.group_id HAVING count(DISTINCT e.annotator) >= ? "
+            f"WHERE {_LIVE_LABEL} GROUP BY s.group_id HAVING "
+            f"count(DISTINCT CASE WHEN e.id NOT IN {OVER} THEN e.annotator END) >= ? "
             "AND max(e.annotator = ?) = 0)", (overlap, annotator),
         ).fetchone()[0]

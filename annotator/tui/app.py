@@ -35,6 +35,13 @@ class AnnotatorApp(App):
         # what the screen's writes are called in its notices
         self.unsaved_noun = "decision" if mode == "review" else "label"
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every toast is plain text, whatever the caller asks: toasts carry sentences, names, sources
+        and error messages, and a `[` in them must show as written."""
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        super().notify(message, title=title, severity=severity, markup=False, **kwargs)
+
     def _start_writer(self):
         """Writes go to a thread of their own: the screen never waits for the database."""
         if self.store.path == ":memory:":

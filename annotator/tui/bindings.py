@@ -53,8 +53,8 @@ ANNOTATE = screen_bindings("label", "label the sentence, then go to the next one
 
 REVIEW = screen_bindings("decide", "decide the unit's gold label:", "decisions") + [
     Binding("x", "decide('ambiguous')", "ambiguous", tooltip="mark the unit ambiguous (kept, left out of gold exports)"),
-    Binding("u", "undo", "undo", tooltip="undo your last decision"),
-    Binding("n", "comment", "comment", tooltip="add your comment to the unit's decision"),
+    Binding("u", "undo", "undo", tooltip="undo your last decision or comment"),
+    Binding("n", "comment", "comment", tooltip="comment on the unit (kept with its decision, or with the one you give it)"),
     Binding("j,down,space", "move(1)", "next", tooltip="next unit"),
     Binding("k,up", "move(-1)", "prev", show=False, tooltip="previous unit"),
     Binding("t", "summary", "agreement", tooltip="the agreement table and each pair's confusion"),

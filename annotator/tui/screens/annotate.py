@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
@@ -36,18 +36,20 @@ def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], 
     return out
 
 
-def variant_lines(found, total: int) -> list[str]:
+_PIECE_STYLE = {"same": "", "changed": "reverse", "missing": "dim strike"}
+
+
+def variant_lines(found, total: int) -> list[Content]:
     """The differently worded copies the current label also covers, their differing words marked."""
     if not total:
         return []
-    lines = ["", f"[b]your label also covers {plural(total, 'other wording')}:[/b]"]
-    style = {"same": "{}", "changed": "[reverse]{}[/reverse]", "missing": "[dim strike]{}[/]"}
+    lines = [Content(""), Content.styled(f"your label also covers {plural(total, 'other wording')}:", "b")]
     for variant in found:
-        lines.append(f"[dim]{escape(variant.ref)}[/]")
-        lines.append(" ".join(style[kind].format(escape(words)) for words, kind in variant.pieces))
+        lines.append(Content.styled(variant.ref, "dim"))
+        lines.append(Content(" ").join(Content.styled(words, _PIECE_STYLE[kind]) for words, kind in variant.pieces))
     if total > len(found):
-        lines.append(f"[dim]and {total - len(found)} more (annotator dupes lists them)[/]")
-    lines.append("[dim]wrong? annotator dupes split DOC:INDEX[/]")
+        lines.append(Content.styled(f"and {total - len(found)} more (annotator dupes lists them)", "dim"))
+    lines.append(Content.styled("wrong? annotator dupes split DOC:INDEX", "dim"))
     return lines
 
 
@@ -93,58 +95,58 @@ class AnnotateScreen(Screen):
 
     # -- rendering -----------------------------------------------------------------------
 
-    def sentence_markup(self, i: int) -> str:
+    def sentence_content(self, i: int) -> Content:
+        """The sentence as the document shows it: its text is never read as markup, so a `[` in it
+        shows as written and no style runs past the sentence's end."""
         s = self.session.sentences[i]
         label = self.session.labels.get(i)
-        text = escape(s.text)
         # every sentence starts with a one-letter mark (its label, or a dot): it shows where the
         # sentences split, and a new label never rewraps the paragraph
         # the mark is a bracketed letter, which no sentence text reads as a word even without colour
-        if label and s.id in self.session.saving:  # given, not yet stored: the letter in italics, dimmed
-            text = f"[{LABEL_STYLE[label]}][i dim]\\[{label[0].upper()}][/i dim] {text}[/]"
-        elif label:
-            text = f"[{LABEL_STYLE[label]}][b]\\[{label[0].upper()}][/b] {text}[/]"
+        if label:  # the letter in bold; given but not yet stored: in italics, dimmed
+            mark = Content.styled(f"[{label[0].upper()}]", "i dim" if s.id in self.session.saving else "b")
+            text = Content.assemble(mark, " ", s.text).stylize_before(LABEL_STYLE[label])
         else:
-            text = f"[dim]\\[·][/dim] {text}"
+            text = Content.assemble(Content.styled("[·]", "dim"), " ", s.text)
         if i == self.session.index:
-            text = f"[reverse]{text}[/reverse]"
-        return f"[@click=screen.select({i})]{text}[/]"
+            text = text.stylize_before("reverse")
+        return text.stylize_before(f"@click=screen.select({i})")
 
-    def para_markup(self, p: int) -> str:
+    def para_content(self, p: int) -> Content:
         shown = self.session.shown
         current = self.session.index
-        return " ".join(self.sentence_markup(i) for i in self.para_members[p] if i == current or shown(i))
+        return Content(" ").join(self.sentence_content(i) for i in self.para_members[p] if i == current or shown(i))
 
     def render_document(self) -> None:
         """Rebuild the visible window of the document around the current sentence."""
         session = self.session
         view = self.query_one("#document", VerticalScroll)
-        view.border_title = escape(session.doc_title or session.doc_name)
+        view.border_title = Content(session.doc_title or session.doc_name)
         n = len(session.sentences)
         lo, hi = max(0, session.index - BEHIND), min(n, session.index + AHEAD)
         self.window = (lo, hi)
         self.para_of.clear()
         self.para_members = []
         blocks = paragraphs(session.doc_text, session.sentences, lo, hi)
-        markups = []
+        contents = []
         for members, gap in blocks:
             p = len(self.para_members)
             self.para_members.append(members)
             for i in members:
                 self.para_of[i] = p
-            markups.append(self.para_markup(p))
+            contents.append(self.para_content(p))
         if not blocks:
-            blocks, markups = [([], False)], ["(this document has no sentences)"]
+            blocks, contents = [([], False)], [Content("(this document has no sentences)")]
         # paragraph widgets are reused from document to document: mounting new ones is what costs
         new_widgets = []
-        for p, ((_members, gap), markup) in enumerate(zip(blocks, markups)):
+        for p, ((_members, gap), content) in enumerate(zip(blocks, contents)):
             if p < len(self.pool):
                 widget = self.pool[p]
-                widget.update(markup)
-                if widget.display != bool(markup):  # a paragraph with nothing in the view is hidden
-                    widget.display = bool(markup)
+                widget.update(content)
+                if widget.display != bool(content):  # a paragraph with nothing in the view is hidden
+                    widget.display = bool(content)
             else:
-                widget = Static(markup, classes="para")
+                widget = Static(content, classes="para")
                 self.pool.append(widget)
                 new_widgets.append(widget)
             if widget.has_class("gap") != bool(gap and p):  # a class change restyles the widget: only when needed
@@ -195,7 +197,7 @@ class AnnotateScreen(Screen):
             changed.update(i for i in set(self.shown_labels) | set(session.labels)
                            if self.shown_labels.get(i) != session.labels.get(i))
             for p in sorted({self.para_of[i] for i in changed if i in self.para_of}):
-                self.para_widgets[p].update(self.para_markup(p), layout=False)
+                self.para_widgets[p].update(self.para_content(p), layout=False)
             self.shown_labels = dict(session.labels)
             self.scroll_to_current()
         self.update_panel()
@@ -206,53 +208,56 @@ class AnnotateScreen(Screen):
         s = session.sentence
         if self.panel_doc != session.doc_id:
             self.panel_doc = session.doc_id
-            title = escape(session.doc_title) if session.doc_title else "[dim](no title)[/]"
+            title = Content(session.doc_title) if session.doc_title else Content.styled("(no title)", "dim")
             source, published = session.doc_source
-            where = escape(source or "(no source)") + (f" · {published[:10]}" if published else " · undated")
-            self.query_one("#doc-info", Static).update(
-                f"[b]{escape(session.doc_name)}[/b]\n{title}\n[dim]{where}[/]\nannotator: [b]{escape(session.annotator)}[/b]"
-            )
+            where = (source or "(no source)") + (f" · {published[:10]}" if published else " · undated")
+            where += f" · {session.doc_language}" if session.doc_language else ""
+            self.query_one("#doc-info", Static).update(Content("\n").join([
+                Content.styled(session.doc_name, "b"), title, Content.styled(where, "dim"),
+                Content.assemble("annotator: ", (session.annotator, "b"))]))
         self.query_one("#position", Static).update(
-            f"sentence {session.index + 1 if s else 0} of {len(session.sentences)}\n"
-            f"document {session.doc_pos + 1} of {len(session.docs)}",
+            Content(f"sentence {session.index + 1 if s else 0} of {len(session.sentences)}\n"
+                    f"document {session.doc_pos + 1} of {len(session.docs)}"),
             layout=False,
         )
         progress = session.progress()
         self.query_one("#progress", ProgressBar).update(total=max(1, progress.groups), progress=progress.labeled)
         team_groups, team_people = session.team
         mine = "in your queue" if session.overlap is not None else ""
-        counts = [f"labeled {progress.labeled} of {plural(progress.groups, 'group')} {mine}".rstrip()
-                  if not session.queue_empty else "[b]your queue is empty[/b]",
-                  f"[dim]team: {plural(team_groups, 'unit')} labeled by {plural(team_people, 'person', 'people')} "
-                  f"(refreshed {session.team_at})[/]"]
+        counts = [Content(f"labeled {progress.labeled} of {plural(progress.groups, 'group')} {mine}".rstrip())
+                  if not session.queue_empty else Content.styled("your queue is empty", "b"),
+                  Content.styled(f"team: {plural(team_groups, 'unit')} labeled by "
+                                 f"{plural(team_people, 'person', 'people')} (refreshed {session.team_at})", "dim")]
         for label in LABELS:
-            counts.append(f"[{LABEL_STYLE[label]}] {label[0].upper()} [/] {label:<8} {progress.per_label.get(label, 0)}")
-        self.query_one("#counts", Static).update("\n".join(counts), layout=False)
-        lines = []
+            counts.append(Content.assemble((f" {label[0].upper()} ", LABEL_STYLE[label]),
+                                           f" {label:<8} {progress.per_label.get(label, 0)}"))
+        self.query_one("#counts", Static).update(Content("\n").join(counts), layout=False)
+        lines: list[Content] = []
         if session.view is not None:
-            lines.append(f"[b]view: {session.view}[/b] (v for more)")
+            lines.append(Content.assemble((f"view: {session.view}", "b"), " (v for more)"))
         if session.writer.full:
-            lines.append(f"[b $error]{disk_full_notice(session.writer.pending)}[/]")
+            lines.append(Content.styled(disk_full_notice(session.writer.pending), "bold $error"))
         elif session.saving:
-            lines.append(f"[i]saving {plural(len(session.saving), 'sentence')}...[/i]")
+            lines.append(Content.styled(f"saving {plural(len(session.saving), 'sentence')}...", "i"))
         if s is not None:
             label = session.labels.get(session.index)
-            lines.append(f"your label: [b]{label}[/b]" if label else "your label: [dim]none[/]")
+            lines.append(Content.assemble("your label: ", (label, "b") if label else ("none", "dim")))
             suggested = session.suggestion()
             if suggested is not None:
                 what, p, source = suggested
                 by = "rule" if source.startswith("rule:") else "model"
-                lines.append(f"[dim]suggested ({by}): [{LABEL_STYLE[what]}] {what} {p:.2f} [/] enter accepts[/]")
+                lines.append(Content.assemble(f"suggested ({by}): ", (f" {what} {p:.2f} ", LABEL_STYLE[what]),
+                                              " enter accepts").stylize_before("dim"))
             others = session.other_documents()
             if others:
                 names = session.other_document_names()
                 more = f" and {others - len(names)} more" if others > len(names) else ""
-                lines.append(f"also in {plural(others, 'other document')}: {escape(', '.join(names))}{more}")
+                lines.append(Content(f"also in {plural(others, 'other document')}: {', '.join(names)}{more}"))
             note = session.note()
             if note:
-                lines.append(f"note: {escape(note)}")
+                lines.append(Content(f"note: {note}"))
             lines.extend(variant_lines(*session.variants()))
-        self.query_one("#sentence-info", Static).update("\n".join(lines), layout=False)
+        self.query_one("#sentence-info", Static).update(Content("\n").join(lines), layout=False)
         if self.has_class("narrow"):
             label = session.labels.get(session.index) if s is not None else None
             status = [f"{session.index + 1 if s else 0}/{len(session.sentences)}",
@@ -262,10 +267,10 @@ class AnnotateScreen(Screen):
             if s is not None and session.other_documents():
                 status.append(f"in {plural(session.other_documents() + 1, 'document')}")
             if session.writer.full:
-                status.append(f"[b $error]disk full: {session.writer.pending} not saved[/]")
+                status.append(Content.styled(f"disk full: {session.writer.pending} not saved", "bold $error"))
             elif session.saving:
-                status.append("[i]saving...[/i]")
-            self.query_one("#status", Static).update(" · ".join(status), layout=False)
+                status.append(Content.styled("saving...", "i"))
+            self.query_one("#status", Static).update(Content(" · ").join(status), layout=False)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -404,7 +409,7 @@ class AnnotateScreen(Screen):
         done = waiting - self.session.saving
         indexes = {i for i, s in enumerate(self.session.sentences) if s.id in done}
         for p in sorted({self.para_of[i] for i in indexes if i in self.para_of}):
-            self.para_widgets[p].update(self.para_markup(p), layout=False)
+            self.para_widgets[p].update(self.para_content(p), layout=False)
         self.update_panel()
 
     def saving_changed(self) -> None:

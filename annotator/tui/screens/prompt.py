@@ -1,11 +1,12 @@
-"""Small dialogs: a note editor and sentence search."""
+"""Small dialogs: a note editor, a yes/no question, sentence search."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -32,6 +33,24 @@ class NoteScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: y or enter says yes; any other key says no, and goes no further (a key
+    meant for the screen below must never act on what the question guards)."""
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"{self.question}\n(y or enter: yes; any other key: no)", markup=False)
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        self.dismiss(event.key in ("y", "enter"))
 
 
 class NumberScreen(ModalScreen[int | None]):
@@ -86,7 +105,7 @@ class FindScreen(ModalScreen[tuple[int, int] | None]):
         results.clear_options()
         if self.hits:
             results.add_options([
-                Option(f"{self.name_of(doc_id)}:{index}  {shorten(text, 100)}", id=str(i))
+                Option(Content(f"{self.name_of(doc_id)}:{index}  {shorten(text, 100)}"), id=str(i))
                 for i, (doc_id, index, text) in enumerate(self.hits)
             ])
             results.highlighted = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
@@ -14,7 +14,7 @@ from annotator.review import Review, agreement_figures
 from annotator.store import StoreError
 from annotator.tui.bindings import LABEL_STYLE, REVIEW
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.screens.prompt import NoteScreen
+from annotator.tui.screens.prompt import ConfirmScreen, NoteScreen
 from annotator.wording import plural
 from annotator.writer import disk_full_notice
 
@@ -22,19 +22,19 @@ from annotator.writer import disk_full_notice
 _SHADES = ["", "on $primary 15%", "on $primary 35%", "on $primary 60%", "on $primary"]
 
 
-def heat_map(table: dict) -> str:
-    """A confusion matrix as markup: counts on a background that darkens with the count."""
+def heat_map(table: dict) -> Content:
+    """A confusion matrix: counts on a background that darkens with the count."""
     labels, matrix = table["labels"], table["matrix"]
     top = max((n for row in matrix for n in row), default=0) or 1
-    lines = [f"rows {escape(table['rows'])}, columns {escape(table['columns'])}",
-             " " * 10 + "".join(f"{label[:8]:>9}" for label in labels)]
+    lines = [Content(f"rows {table['rows']}, columns {table['columns']}"),
+             Content(" " * 10 + "".join(f"{label[:8]:>9}" for label in labels))]
     for label, row in zip(labels, matrix):
         cells = []
         for n in row:
             shade = _SHADES[min(len(_SHADES) - 1, (n * (len(_SHADES) - 1) + top - 1) // top)] if n else ""
-            cells.append(f"[{shade}]{n:>8} [/]" if shade else f"{n:>8} ")
-        lines.append(f"{label[:8]:<10}" + "".join(cells))
-    return "\n".join(lines)
+            cells.append((f"{n:>8} ", shade))
+        lines.append(Content.assemble(f"{label[:8]:<10}", *cells))
+    return Content("\n").join(lines)
 
 
 class SummaryScreen(ModalScreen[None]):
@@ -50,12 +50,12 @@ class SummaryScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="summary"):
             head = self.table.split("\n\nCohen")[0] if "\n\nCohen" in self.table else self.table.split("\n\nconfusion")[0]
-            yield Static(escape(head))
-            kappas = [f"{escape(p)}: {'n/a' if k is None else f'{k:.3f}'}" for p, k in self.result.cohen_kappa.items()]
+            yield Static(Content(head))
+            kappas = [f"{p}: {'n/a' if k is None else f'{k:.3f}'}" for p, k in self.result.cohen_kappa.items()]
             if kappas:
-                yield Static("\n[b]Cohen's kappa[/b]\n" + "\n".join(kappas))
+                yield Static(Content.assemble("\n", ("Cohen's kappa", "b"), "\n", "\n".join(kappas)))
             for pair, table in self.result.confusion.items():
-                yield Static(f"\n[b]confusion {escape(pair)}[/b]\n" + heat_map(table))
+                yield Static(Content.assemble("\n", (f"confusion {pair}", "b"), "\n", heat_map(table)))
 
 
 class ReviewScreen(Screen):
@@ -79,33 +79,34 @@ class ReviewScreen(Screen):
         context = self.query_one("#review-context")
         if unit is None:
             context.border_title = "nothing to review"
-            self.query_one("#context-text", Static).update("No units to review.")
-            self.query_one("#votes-text", Static).update("")
+            self.query_one("#context-text", Static).update(Content("No units to review."))
+            self.query_one("#votes-text", Static).update(Content(""))
             return
         doc, before, text, after = review.context()
-        context.border_title = (f"unit {review.pos + 1} of {len(review.units)}  ·  decided {len(review.decided)} "
-                                f"of {len(review.units)}  ·  {escape(doc)}")
-        parts = [f"[dim]{escape(s)}[/dim]" for s in before] + [f"[b reverse]{escape(text)}[/]"] + [
-            f"[dim]{escape(s)}[/dim]" for s in after]
-        self.query_one("#context-text", Static).update("\n\n".join(parts))
-        lines = [f"in {plural(unit.documents, 'document')} ({plural(len(unit.members), 'copy', 'copies')})"]
+        context.border_title = Content(f"unit {review.pos + 1} of {len(review.units)}  ·  decided "
+                                       f"{len(review.decided)} of {len(review.units)}  ·  {doc}")
+        parts = ([Content.styled(s, "dim") for s in before] + [Content.styled(text, "b reverse")]
+                 + [Content.styled(s, "dim") for s in after])
+        self.query_one("#context-text", Static).update(Content("\n\n").join(parts))
+        lines = [Content(f"in {plural(unit.documents, 'document')} ({plural(len(unit.members), 'copy', 'copies')})")]
         for vote in unit.votes:
-            style = LABEL_STYLE.get(vote.label, "")
-            note = f"  [i]note: {escape(vote.note)}[/i]" if vote.note else ""
-            lines.append(f"{escape(vote.annotator):<16} [{style}] {vote.label} [/]{note}")
+            note = ("  ", (f"note: {vote.note}", "i")) if vote.note else ()
+            lines.append(Content.assemble(f"{vote.annotator:<16} ", (f" {vote.label} ", LABEL_STYLE.get(vote.label, "")),
+                                          *note))
+        decision = ("decision:", "b")
         if unit.decision:
             label, who = unit.decision
-            lines.append(f"\n[b]decision:[/b] [{LABEL_STYLE.get(label, '')}] {label} [/] by {escape(who)}")
-            comment = self.review.store.decision_comment(unit.group)
-            if comment:
-                lines.append(f"[i]comment: {escape(comment)}[/i]")
+            lines.append(Content.assemble("\n", decision, " ", (f" {label} ", LABEL_STYLE.get(label, "")), f" by {who}"))
         else:
-            lines.append("\n[b]decision:[/b] [dim]none yet[/]")
+            lines.append(Content.assemble("\n", decision, " ", ("none yet", "dim")))
+        comment = review.comment_text
+        if comment:
+            lines.append(Content.styled(f"comment: {comment}", "i"))
         if review.done:
-            lines.append("\n[b]All units are decided.[/b] q quits; u undoes the last decision.")
+            lines.append(Content.assemble("\n", ("All units are decided.", "b"), " q quits; u undoes the last decision."))
         if review.writer.full:
-            lines.append(f"\n[b $error]{disk_full_notice(review.writer.pending, 'decision')}[/]")
-        self.query_one("#votes-text", Static).update("\n".join(lines))
+            lines.append(Content.assemble("\n", (disk_full_notice(review.writer.pending, 'decision'), "bold $error")))
+        self.query_one("#votes-text", Static).update(Content("\n").join(lines))
 
     def _act(self, change) -> None:
         try:
@@ -115,19 +116,32 @@ class ReviewScreen(Screen):
         self.show()
 
     def action_decide(self, label: str) -> None:
-        self._act(lambda: self.review.decide(label))
+        unit = self.review.current
+        if unit is None or unit.decision is None or unit.decision[0] == label:
+            self._act(lambda: self.review.decide(label))
+            return
+        group = unit.group
+
+        def answer(yes: bool | None) -> None:
+            # the unit asked about, not whichever is current when the answer comes
+            if yes and self.review.current is not None and self.review.current.group == group:
+                self._act(lambda: self.review.decide(label))
+
+        self.app.push_screen(ConfirmScreen(f"Change the decision on this unit from {unit.decision[0]} "
+                                           f"(by {unit.decision[1]}) to {label}?"), answer)
 
     def action_comment(self) -> None:
-        if self.review.current is None or self.review.current.decision is None:
-            self.notify("Decide the unit first; then n adds your comment to the decision.", timeout=4)
+        if self.review.current is None:
+            self.notify("No unit to comment on.", timeout=4)
             return
+        subject = ("your decision on this unit" if self.review.current.decision is not None
+                   else "this unit (kept with the decision you give it)")
 
         def save(text: str | None) -> None:
             if text is not None:
                 self._act(lambda: self.review.comment(text))
 
-        self.app.push_screen(NoteScreen(self.review.store.decision_comment(self.review.current.group),
-                                        "your decision on this unit"), save)
+        self.app.push_screen(NoteScreen(self.review.comment_text, subject), save)
 
     def action_undo(self) -> None:
         self._act(self.review.undo)

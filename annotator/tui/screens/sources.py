@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -20,16 +19,16 @@ from annotator.tui.bindings import LABEL_STYLE
 EVERY = "\x00every"  # the option that opens every source's documents again
 
 
-def source_line(row: dict, width: int = 20) -> str:
-    """One source as markup: name, units, the label mix as a bar in the label colours, originality."""
-    cells = "".join(f"[{LABEL_STYLE[label]}]{label[0].upper() * n}[/]" for label, n in bar(row["labels"], width)
-                    if label in LABEL_STYLE)
-    cells = cells or "[dim]" + "·" * width + "[/]"
+def source_line(row: dict, width: int = 20) -> Content:
+    """One source: name, units, the label mix as a bar in the label colours, originality."""
+    cells = [(label[0].upper() * n, LABEL_STYLE[label]) for label, n in bar(row["labels"], width)
+             if label in LABEL_STYLE]
+    cells = cells or [("·" * width, "dim")]
     original = "   -" if row["originality"] is None else f"{100 * row['originality']:3.0f}%"
-    copies = ", ".join(f"{escape(c['source'] or '(none)')} {c['units']}" for c in row["copies_from"][:2])
-    name = escape((row["source"] or "(none)")[:22])
-    return (f"{name:<22} {row['units']:>6} units {row['labeled_units']:>6} labeled  {cells}  "
-            f"own {original}" + (f"  [dim]copies {copies}[/]" if copies else ""))
+    copies = ", ".join(f"{c['source'] or '(none)'} {c['units']}" for c in row["copies_from"][:2])
+    name = (row["source"] or "(none)")[:22]
+    return Content.assemble(f"{name:<22} {row['units']:>6} units {row['labeled_units']:>6} labeled  ", *cells,
+                            f"  own {original}", *((f"  copies {copies}", "dim"),) if copies else ())
 
 
 class SourcesScreen(ModalScreen[str | None]):
@@ -46,11 +45,11 @@ class SourcesScreen(ModalScreen[str | None]):
             yield Label("Sources by units: label mix (" + " ".join(f"{l[0].upper()} {l}" for l in LABELS)
                         + "), share published first, whom they copy. Enter opens a source's documents.")
             options = [Option("every source (all documents)", id=EVERY)]
-            options += [Option(Content.from_markup(source_line(row)), id=row["source"] or "")
+            options += [Option(source_line(row), id=row["source"] or "")
                         for row in self.rows]
             yield OptionList(*options, id="source-list")
             if not self.rows:
-                yield Static("[dim]no documents[/]")
+                yield Static(Content.styled("no documents", "dim"))
 
     @on(OptionList.OptionSelected)
     def pick(self, event: OptionList.OptionSelected) -> None:

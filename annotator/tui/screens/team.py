@@ -5,7 +5,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.markup import escape
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -22,7 +22,7 @@ class ProgressScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static("[b]Team progress[/b]\n\n[dim]counting...[/]", id="team-progress")
+            yield Static(Content.assemble(("Team progress", "b"), "\n\n", ("counting...", "dim")), id="team-progress")
 
     def on_mount(self) -> None:
         self.count()
@@ -38,5 +38,5 @@ class ProgressScreen(ModalScreen[None]):
         self.app.call_from_thread(self.show, text)
 
     def show(self, text: str) -> None:
-        self.query_one("#team-progress", Static).update(
-            f"[b]Team progress[/b]\n\n{escape(text)}\n\n[dim]escape, p or q closes this[/]")
+        self.query_one("#team-progress", Static).update(Content.assemble(
+            ("Team progress", "b"), "\n\n", text, "\n\n", ("escape, p or q closes this", "dim")))

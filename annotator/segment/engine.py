@@ -1,0 +1,423 @@
+"""The engine: sentences with exact character offsets, for a document in a given language.
+
+A hard-wrapped paragraph is first unwrapped (`shapes.unwrapped`); then line and paragraph breaks
+always end a sentence (a heading or an advert line such as "Meet Iranian Singles" stands alone).
+Inside a line, sentencex, told the language, proposes the boundaries and the language's rules
+(`languages.toml`, read by `rules.language`) correct them:
+
+- double quotes are hidden from sentencex (replaced by spaces of the same length), so a quote of
+  several sentences is split like any other text; an opening quote then goes with the sentence it
+  opens and a closing quote with the sentence it closes (across a space for guillemets: `« Ce »`);
+  a quote that opens inside a sentence keeps the sentence going up to its closing mark, unless the
+  next quote mark opens another quote (the first one was never closed);
+- a boundary after one of the language's own full stops ("。", "।", Greek ";") is never undone;
+- a boundary is undone when no space follows the stop only inside a wire code (".IXIC", "JCP.N"),
+  when the next piece starts in lower case after a closing quote or bracket ('"Great." she said'),
+  when it has no word (a lone "...", links, hashtags, emoji), after " ... " (words left out), and,
+  where the language lists them, after a title before a name ("Gov.", "M."), an abbreviation before
+  a word in lower case ("tys. dolarów"), an ordinal number ("am 14. März"), a number word before a
+  number ("No. 5"), "a.m."/"p.m." before a day, month or time zone, and before a capitalised speaker
+  and a speech verb after ?" or !" ('"Will it close?" Oxfam asked');
+- a boundary is added after a word that ends sentences as often as it abbreviates ("etc.", "May."),
+  and after an ellipsis before a capital outside a quote;
+- a line that starts a numbered or lettered list ("1. The first item 2. The second item") is cut
+  before each next marker in sequence, and "word. . . . The" leaves its ellipsis to the next sentence;
+- a sentence longer than `shapes.MAX_SENTENCE` is cut at its best boundary (`shapes.cut_runaway`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import sentencex
+
+from annotator.segment import shapes
+from annotator.segment.rules import Language, language as language_rules
+
+_LINE = re.compile(r"[^\n]+")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_EDGE_SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff\u2028\u2029"
+_WIDE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
+_INLINE_SPACE = " \u00a0\u202f\u2009\u2007"  # the (no-break, thin) spaces French sets inside guillemets
+_OPENING = "\"\u201c\u201e\u201f\u00ab\u00bb'\u2018([{"
+_CLOSING = "\"'\u201d\u201c\u00bb\u00ab\u2019)]}"
+_CLOSING_OR_SPACE = _CLOSING + " "
+_DASHES = "\u2013\u2014"
+_CLOCK = re.compile(r"(?:^|\s)\d{1,2}(?::\d\d)?\s?[ap]\.m\.$", re.IGNORECASE)
+_LIST_MARKER = re.compile(r"[\u2022\u2043\u00b7*-]?\s*(\d{1,3}|[A-Za-z])(\.\)|\)|\.)")
+_MARKER_START = frozenset("0123456789\u2022\u2043\u00b7*-")
+_LONE_MARKER = re.compile(r"[\u2022\u2043\u00b7*-]?\s*(?:\d{1,3}|[A-Za-z])(?:\.\)|\)|\.)")
+_TRAILING_ELLIPSIS = re.compile(r"(?<=\w\.)(?: \.){3}$")
+_FREE_ELLIPSIS = re.compile(r"(?<!\.)\s(?:\.\.\.|\u2026|\. \. \.)$")
+# a wire code around a stop with no space after it: ".IXIC", "<.SPX>", "JCP.N", "VOWG_p.DE"
+_CODE = re.compile(r"[<(]?[A-Z0-9_]*\.[A-Z0-9]{1,6}[>)]?")
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")  # "B.C." inside Chinese text, which has no spaces
+_WORD = re.compile(r"\w+")
+
+
+class Segmentation(NamedTuple):
+    """A document's sentences as (start, end) character offsets, in order, and how many runaway
+    sentences (longer than `shapes.MAX_SENTENCE`) were cut into pieces to give them."""
+
+    spans: list[tuple[int, int]]
+    runaways: int
+
+
+def segment(text: str, language: str | None = "en") -> Segmentation:
+    """The sentences of a document text in a language (an ISO 639 code such as "de" or "pt-BR";
+    None is English). text[start:end] is each sentence, stripped; a sentence may hold the soft line
+    breaks of a hard-wrapped paragraph but never a blank line."""
+    rules = language_rules(language)
+    flat = shapes.unwrapped(text)
+    found: list[tuple[int, int]] = []
+    cuts = 0
+    join_wordless = "wordless_pieces" in rules.rules
+    if rules.final_stops and not any(stop in flat for stop in rules.final_stops):
+        rules = rules.without_final_words  # once per document, not once per line
+    quote_mark, lists = rules.quote_mark, "list_items" in rules.rules
+    for line in _LINE.finditer(flat):
+        body = line.group()
+        if body.isspace():
+            continue
+        offset = line.start()
+        quoted = quote_mark.search(body) is not None
+        hidden = quote_mark.sub(" ", body) if quoted else body  # same length: offsets stay the line's
+        if not hidden.isascii():  # sentencex panics on some wide spaces before a stop: show it plain ones
+            hidden = _WIDE_SPACE.sub(" ", hidden)
+        lead = len(body) - len(body.lstrip())
+        if lists and (body[lead] in _MARKER_START or body[lead + 1 : lead + 2] in (".", ")")):
+            line_spans = []
+            for item_start, item_end in _list_items(body):
+                line_spans.extend(_item_spans(body, hidden, item_start, item_end, rules, quoted))
+        else:  # the common case: a line that cannot open a list
+            line_spans = _item_spans(body, hidden, 0, len(body), rules, quoted)
+        if found and join_wordless and line_spans and _wordless_line_start(
+                text, found[-1][1], offset + line_spans[0][0], offset + line_spans[0][1]):
+            found[-1] = (found[-1][0], offset + line_spans[0][1])
+            del line_spans[0]
+        for start, end in line_spans:
+            if end - start > shapes.MAX_SENTENCE:
+                pieces = shapes.cut_runaway(body, start, end)
+                cuts += 1
+                found.extend((offset + s, offset + e) for s, e in pieces)
+            else:
+                found.append((offset + start, offset + end))
+    return Segmentation(found, cuts)
+
+
+def _wordless_line_start(text: str, previous_end: int, start: int, end: int) -> bool:
+    """Is the sentence that opens a line only links, hashtags or emoji, in the paragraph of the
+    sentence before it (so it joins that sentence)?"""
+    if text[start].isalnum() and not text.startswith(("http", "www"), start):
+        return False  # it opens with a word: nearly every line
+    return shapes.wordless(text[start:end]) and not _PARAGRAPH_BREAK.search(text, previous_end, start)
+
+
+def _strip(line: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (line[start].isspace() or line[start] in _EDGE_SPACE):
+        start += 1
+    while end > start and (line[end - 1].isspace() or line[end - 1] in _EDGE_SPACE):
+        end -= 1
+    return start, end
+
+
+def _list_items(line: str) -> list[tuple[int, int]]:
+    """A line that opens a list ("1. ...", "a) ...", "• 9. ...") is cut before each next marker in
+    sequence ("2.", "b)"), so an item never runs into the next; any other line is one item."""
+    lead = len(line) - len(line.lstrip())
+    first = _LIST_MARKER.match(line, lead)
+    if first is None or first.end() >= len(line) or not line[first.end()].isspace():
+        return [(0, len(line))]
+    value, style = first.group(1), first.group(2)
+    cuts, position = [0], first.end()
+    while True:
+        value = str(int(value) + 1) if value.isdigit() else chr(ord(value) + 1)
+        following = re.compile(r"(?<=\s)[\u2022\u2043\u00b7*-]?\s*" + re.escape(value) + re.escape(style) + r"(?=\s)")
+        found = following.search(line, position)
+        if found is None:
+            break
+        cuts.append(found.start())
+        position = found.end()
+    cuts.append(len(line))
+    return list(zip(cuts, cuts[1:]))
+
+
+def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quoted: bool) -> list[list[int]]:
+    """The sentences of one list item (or a whole line), found in `hidden`, the line without its
+    double quotes, and given in offsets of the line."""
+    pieces: list[list[int]] = []  # [start, end] in line offsets, stripped
+    position = lo
+    for piece in _sentencex(rules.code, hidden[lo:hi]):
+        if hidden.startswith(piece, position):
+            begin, position = position, position + len(piece)
+        else:  # the segmenter changed the text: take the rest of the item as one piece
+            begin, position = position, hi
+        start, end = _strip(hidden, begin, position)
+        if start < end:
+            pieces.append([start, end])
+        if position >= hi:
+            break
+    if position < hi:
+        start, end = _strip(hidden, position, hi)
+        if start < end:
+            pieces.append([start, end])
+    for stop in rules.final_stops:  # nearly every line: a substring look or two
+        if stop in hidden and pieces and "final_words" in rules.rules:
+            # sentencex takes "etc." or "May." for an abbreviation inside a sentence
+            pieces = _split_before_capitals(hidden, pieces, rules.final_word)
+            break
+    if "ellipsis_end" in rules.rules and ("\u2026" in hidden or "..." in hidden) and pieces:
+        # inside a quote an ellipsis marks words left out ("free_ellipsis" keeps them together)
+        pieces = _split_before_capitals(hidden, pieces, _ELLIPSIS_BEFORE_WORD,
+                                        lambda start, cut: _open_quote(line, start, cut, rules) is None)
+    if "number_opens_sentence" in rules.rules and pieces:
+        # sentencex never cuts before a number in these languages ("unglaublich. 5000 Dollar")
+        pieces = _split_before_capitals(hidden, pieces, _WORD_BEFORE_NUMBER, opens=str.isdigit,
+                                        allowed=lambda start, cut: _plain_word_before(hidden, cut, rules))
+    if quoted:
+        _give_quotes_back(line, pieces, rules)
+    if len(pieces) < 2:
+        return pieces
+    merged: list[list[int]] = []
+    for piece in pieces:
+        if merged and ((quoted and _inside_quote(line, merged[-1], hi, rules))
+                       or _continues(line, merged[-1], piece, rules)):
+            merged[-1][1] = piece[1]
+        else:
+            if merged and "ellipsis_run" in rules.rules:
+                _move_ellipsis(line, merged[-1], piece)
+            merged.append(piece)
+    return [piece for piece in merged if piece[0] < piece[1]]
+
+
+_ELLIPSIS_BEFORE_WORD = re.compile(r"(?:\.\.\.|\u2026)(?=\s+\w)")
+_WORD_BEFORE_NUMBER = re.compile(r"(?<![\w.])[^\W\d_]{4,}\.(?=\s+\d)")
+
+
+def _plain_word_before(hidden: str, cut: int, rules: Language) -> bool:
+    """Is the word before the stop at hidden[cut - 1] a word in lower case that the language does not
+    list as an abbreviation ("unglaublich.", not "např." or "Nr.")?"""
+    word = hidden[: cut - 1].rsplit(None, 1)[-1]
+    return word.islower() and word not in rules.abbreviations
+
+
+def _split_before_capitals(hidden: str, pieces: list[list[int]], pattern: re.Pattern,
+                           allowed=None, opens=str.isupper) -> list[list[int]]:
+    """Each piece cut after every match of `pattern` that a capital follows (or a character `opens`
+    accepts), where `allowed(piece start, cut)` agrees, if given: "etc. Prices", "habe … Als"."""
+    out = []
+    for start, end in pieces:
+        for found in pattern.finditer(hidden, start, end):
+            cut = found.end()
+            if cut < end and opens(hidden[cut:end].lstrip()[:1]) and (allowed is None or allowed(start, cut)):
+                out.append([start, cut])
+                start, end = _strip(hidden, cut, end)
+        out.append([start, end])
+    return out
+
+
+def _sentencex(language: str, text: str) -> list[str]:
+    """sentencex's pieces; should its Rust core panic on some input, the text stays one piece."""
+    try:
+        return sentencex.segment(language, text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # pyo3's PanicException is a BaseException
+        return [text]
+
+
+def _give_quotes_back(line: str, pieces: list[list[int]], rules: Language) -> None:
+    """Hidden quotes were stripped as spaces: a quote right before a piece opens it; one right
+    after a piece (with no space between, or a no-break space before a guillemet) closes it."""
+    quotes = rules.quotes
+    only_closing = rules.closers - rules.openers  # closes even with no space after it: Chinese "。”但是"
+    for n, piece in enumerate(pieces):
+        start, end = piece
+        floor = pieces[n - 1][1] if n else 0
+        while start > floor and line[start - 1] in quotes and line[start - 1] not in only_closing:
+            start -= 1
+        back = start
+        while back > floor and line[back - 1] in _INLINE_SPACE:
+            back -= 1
+        if back < start and back > floor and line[back - 1] in "\u00ab\u00bb\u201e" and line[back - 1] in rules.openers:
+            start = back - 1
+        ceiling = pieces[n + 1][0] if n + 1 < len(pieces) else len(line)
+        while end < ceiling and line[end] in quotes and (end + 1 >= len(line) or line[end + 1].isspace()
+                                                         or line[end + 1] in quotes or line[end] in only_closing):
+            end += 1
+        ahead = end
+        while ahead < ceiling and line[ahead] in _INLINE_SPACE:
+            ahead += 1
+        if ahead > end and ahead < ceiling and line[ahead] in "\u00bb\u00ab" and line[ahead] in rules.closers:
+            end = ahead + 1
+        piece[0], piece[1] = start, end
+    for n in range(1, len(pieces)):  # a quote claimed by both: it closes the earlier piece
+        if pieces[n][0] < pieces[n - 1][1]:
+            pieces[n][0] = pieces[n - 1][1]
+            while pieces[n][0] < pieces[n][1] and line[pieces[n][0]].isspace():
+                pieces[n][0] += 1
+
+
+def _opens(line: str, at: int, rules: Language) -> bool:
+    """Does the quote mark at line[at] open a quote? A mark that only opens or only closes in the
+    language says so itself; one that does both ('"', German "“") opens when a space or the line's
+    start is before it and none after it."""
+    char = line[at]
+    if char in rules.openers and char not in rules.closers:
+        return True
+    if char in rules.closers and char not in rules.openers:
+        return False
+    before = line[at - 1] if at else " "
+    after = line[at + 1] if at + 1 < len(line) else " "
+    return (before.isspace() or before in "([{") and not after.isspace()
+
+
+def _inside_quote(line: str, previous: list[int], hi: int, rules: Language) -> bool:
+    """Does the previous sentence hold a quote that is still open and closes later in the line? Such
+    a quote stays in its sentence, however many sentences it holds; where the language splits a
+    quote that opens a sentence (English news, "split_opening_quote"), only one that opened after
+    the first word (`said "...`) does. A quote whose next mark opens another quote was never closed
+    (a typo, a quote cut by a scraper): it holds nothing."""
+    start, end = previous
+    opened = _open_quote(line, start, end, rules)
+    if opened is None or (opened == start and "split_opening_quote" in rules.rules):
+        return False
+    return _closes_later(line, end, hi, rules)
+
+
+def _open_quote(line: str, start: int, end: int, rules: Language) -> int | None:
+    """Where the quote still open at the end of line[start:end] opened, or None."""
+    opened = None
+    depth = 0
+    quotes = rules.quotes
+    for at in range(start, end):
+        if line[at] not in quotes:
+            continue
+        opening = _opens(line, at, rules) if line[at] != '"' else depth == 0
+        if opening and depth == 0:
+            opened = at
+        depth = max(0, depth + (1 if opening else -1))
+    return opened if depth else None
+
+
+def _closes_later(line: str, start: int, hi: int, rules: Language) -> bool:
+    """Is the next quote mark in line[start:hi] a closing one?"""
+    for at in range(start, hi):
+        if line[at] in rules.quotes:
+            return not _opens(line, at, rules)
+    return False
+
+
+def _ends_with_stop(before: str, rules: Language) -> bool:
+    """Does the text end with one of the language's own full stops (before closing quotes)?"""
+    trimmed = before.rstrip(_CLOSING_OR_SPACE)
+    return bool(trimmed) and trimmed[-1] in rules.stops
+
+
+def _continues(line: str, previous: list[int], piece: list[int], rules: Language) -> bool:
+    """Is the boundary between two pieces a false one, so the piece belongs to the previous sentence?"""
+    before = line[previous[0] : previous[1]]
+    if _ends_with_stop(before, rules):
+        return False
+    start = piece[0]
+    use = rules.rules
+    if start == previous[1]:  # no space after the stop: "1.)" or a wire code, else a missing space
+        if not (line[start].isalnum() or line[start] in _OPENING) or _numbered(line, previous[1] - 1):
+            return True  # "1.)", "1.Helado, 2.Carne"
+        return "instrument_codes" in use and _in_code(line, start)
+    text = line[start : piece[1]]
+    if not any(c.isalnum() for c in text):  # a lone "..." or ")" is no sentence
+        return True
+    if "wordless_pieces" in use and shapes.wordless(text):
+        return True
+    first = line[start]
+    dash = first in _DASHES
+    if (first in _OPENING or dash) and start + 2 < piece[1]:
+        first = line[start + 2] if dash and line[start + 1].isspace() else line[start + 1]
+    if first.islower() and "lower_case_after_quote" in use and (dash or before.rstrip()[-1:] in _CLOSING):
+        return True  # '"Great." she said'; a dash before the speaker in a dialogue
+    if "ordinal_numbers" in use and _ordinal(before, text, first, rules):
+        return True  # "am 14. März", "in der 4. Klasse", "na poziomie 4. klasy"
+    if "lone_list_marker" in use and _LONE_MARKER.fullmatch(before):
+        return True
+    if ("free_ellipsis" in use and before.endswith(("...", "\u2026", ". . .")) and _FREE_ELLIPSIS.search(before)
+            and _open_quote(line, previous[0], previous[1], rules) is not None
+            and _closes_later(line, previous[1], len(line), rules)):
+        return True  # words left out of a quote: '"We saw it through the lens of ... March events."'
+    if ("speaker_after_quote" in use and len(before) > 1 and before[-2] in "?!" and before[-1] in _CLOSING
+            and _speaker(text, rules)):
+        return True
+    last_word = before.rsplit(None, 1)[-1]
+    if not last_word.endswith("."):
+        return False
+    abbreviation = last_word.rsplit("-", 1)[-1].rstrip(".").lstrip(_OPENING)  # "Det.-Sgt." -> "Sgt"
+    if "abbreviations" in use and abbreviation in rules.abbreviations and (first.islower() or first.isdigit()):
+        return True  # "5 tys. dolarów", "w 2015 r. o 6%"
+    if "titles" in use and abbreviation in rules.titles and first.isupper():
+        return True
+    if "number_words" in use and abbreviation in rules.number_words and first.isdigit():
+        return True
+    if "clock_times" in use and last_word.lower() in ("a.m.", "p.m.") and _CLOCK.search(before, len(before) - 12):
+        next_word = re.match(r"[A-Za-z]+", text)
+        return bool(next_word and next_word.group() in rules.time_followers)
+    return False
+
+
+_ORDINAL = re.compile(r"\d{1,3}\.")
+
+
+def _ordinal(before: str, text: str, first: str, rules: Language) -> bool:
+    """Does `before` end with an ordinal number ("14.") that the next piece goes on from: a word in
+    lower case, a month, or after a word that stands before ordinals ("der", "am")?"""
+    words = before.rsplit(None, 2)
+    if not _ORDINAL.fullmatch(words[-1]):
+        return False
+    if first.islower() or (len(words) > 1 and words[-2].lower() in rules.ordinal_before):
+        return True
+    next_word = _WORD.match(text.lstrip(_OPENING))
+    return next_word is not None and next_word.group() in rules.months
+
+
+def _numbered(line: str, stop: int) -> bool:
+    """Is the stop at line[stop] the end of a number of one to three digits standing alone ("2.")?"""
+    digits = stop
+    while digits > 0 and line[digits - 1].isdigit():
+        digits -= 1
+    return 0 < stop - digits <= 3 and (digits == 0 or line[digits - 1].isspace())
+
+
+def _in_code(line: str, start: int) -> bool:
+    """Is the stop before line[start] inside a wire code (".IXIC", "JCP.N") or initials ("B.C." in
+    text written without spaces), not between two words?"""
+    left = start - 1
+    while left > 0 and line[left - 1].isascii() and not line[left - 1].isspace():
+        left -= 1
+    right = start
+    while right < len(line) and line[right].isascii() and not line[right].isspace():
+        right += 1
+    token = line[left:right].rstrip(",;:")
+    glued = left > 0 and line[left - 1].isalpha()  # "жағдайы.XVIII": a word, a stop, a word
+    return (not glued and _CODE.fullmatch(token) is not None) or _INITIALS.fullmatch(token) is not None
+
+
+def _speaker(text: str, rules: Language) -> bool:
+    """Does the piece open with a capitalised name or organisation and a speech verb ("Oxfam asked",
+    "The World Bank said")?"""
+    words = _WORD.findall(text[:80])
+    for n, word in enumerate(words[:5]):
+        if word in rules.speech_verbs:
+            return n > 0
+        if not word[0].isupper():
+            return False
+    return False
+
+
+def _move_ellipsis(line: str, previous: list[int], piece: list[int]) -> None:
+    """ "compounds. . . . The practice": the stop ends the sentence, the ellipsis opens the next."""
+    if not line.endswith(". . . .", previous[0], previous[1]):
+        return
+    found = _TRAILING_ELLIPSIS.search(line, max(previous[0], previous[1] - 8), previous[1])
+    if found and line[piece[0]].isupper():
+        piece[0] = found.start() + 1
+        previous[1] = found.start()

@@ -1,0 +1,99 @@
+"""Ctrl+C during an import (issue 25, item 5): one line, no worker tracebacks, the grouping pending
+and said so until a command finishes it. A real process gets SIGINT, in its whole process group as a
+terminal sends it, once it says it reached the point under test."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+from click.testing import CliRunner
+
+from annotator.cli import main
+
+STORY = ("The port authority said the strike had cost the region four million dollars a day. "
+         "Dockworkers walked out on Monday after talks over the new shift rota broke down. ")
+
+CHILD = textwrap.dedent("""
+    import sys
+    from annotator import dedup, ingest
+    from annotator.cli import main
+
+    ingest.PARALLEL_BYTES = 0  # worker processes read the files, as in a big import
+    where, module = sys.argv[1], {"storing": ingest, "grouping": dedup}[sys.argv[1]]
+    name = {"storing": "_store_file", "grouping": "_save"}[where]
+    original = getattr(module, name)
+
+    def pause(*args, **kwargs):
+        if where == "storing":
+            original(*args, **kwargs)
+        print("reached", flush=True)
+        sys.stdin.readline()  # Ctrl+C arrives here
+        return original(*args, **kwargs)
+
+    setattr(module, name, pause)
+    main(["import", *sys.argv[2:]])
+""")
+
+
+def interrupted_import(where, folder, db_path):
+    child = subprocess.Popen([sys.executable, "-c", CHILD, where, str(folder), "--db", str(db_path)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    assert child.stdout.readline() == "reached\n"
+    os.killpg(child.pid, signal.SIGINT)
+    out, err = child.communicate(timeout=120)
+    return child.returncode, out, err
+
+
+def corpus(tmp_path):
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"story{n}.txt").write_text(STORY + f"Story {n} ends here.")
+    return folder
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(map(str, args)))
+
+
+PENDING = "it finishes with the next import, `annotator dupes group` or when the screen opens\n"
+
+
+def test_ctrl_c_while_storing_says_one_line_and_leaves_the_grouping_pending(tmp_path, db_path):
+    status, out, err = interrupted_import("storing", corpus(tmp_path), db_path)
+    assert (status, out) == (130, "")
+    assert err == f"import stopped: 1 document stored, grouping of 3 sentences pending; {PENDING}"
+    stats = run("stats", "--db", db_path)
+    assert stats.stderr == ("grouping pending: 3 sentences not yet in duplicate groups (an import was stopped); "
+                            "`annotator dupes group` groups them\n")
+    assert run("dupes", "group", "--db", db_path).stdout == "grouped 3 sentences; 0 sentences joined a duplicate group\n"
+    assert run("stats", "--db", db_path).stderr == ""
+
+
+def test_ctrl_c_while_grouping_keeps_every_document_and_the_next_import_groups_them(tmp_path, db_path):
+    folder = corpus(tmp_path)
+    status, out, err = interrupted_import("grouping", folder, db_path)
+    assert (status, out) == (130, "")
+    assert err == f"import stopped: 6 documents stored, grouping of 18 sentences pending; {PENDING}"
+    again = run("import", folder, "--db", db_path)
+    assert again.stdout.splitlines()[-1] == ("0 documents and 0 sentences added, 6 unchanged; "
+                                             "10 sentences joined a duplicate group")
+    groups = run("dupes", "--json", "--db", db_path)
+    assert groups.stdout.count('"size": 6') == 2
+
+
+def test_the_screen_finishes_a_pending_grouping_before_it_opens(tmp_path, db_path, monkeypatch):
+    from annotator import cli
+    from annotator.store import Store
+
+    interrupted_import("storing", corpus(tmp_path), db_path)
+    opened = []
+    monkeypatch.setattr(cli, "run_app", lambda app: opened.append(Store(db_path).count_pending()))
+    result = run("annotate", "--db", db_path, "--annotator", "ann")
+    assert result.stderr == "grouping 3 sentences an interrupted import left pending...\n"
+    assert opened == [0]

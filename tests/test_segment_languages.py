@@ -1,0 +1,313 @@
+"""Sentences in the languages the users work in: each case of issue 26 as exact sentences with
+offsets, the text shapes (hard-wrapped paragraphs, runaway sentences, pieces without words), the
+language of each document on import, and pySBD's Golden Rules in 22 languages."""
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.segment import MAX_SENTENCE, segment, sentences
+from annotator.segment.identify import identify
+from annotator.store import Store
+
+# (language, text, its exact sentences with offsets)
+CASES = [
+    # an ordinal date and abbreviations of the language: no cut after "14.", "Avda.", "г.", "Проф."
+    ("de", "Das Gesetz tritt am 14. März in Kraft. Die Länder müssen zustimmen.",
+     [(0, 38, "Das Gesetz tritt am 14. März in Kraft."), (39, 67, "Die Länder müssen zustimmen.")]),
+    ("es", "El accidente ocurrió en la Avda. Libertad anoche. Nadie resultó herido.",
+     [(0, 49, "El accidente ocurrió en la Avda. Libertad anoche."), (50, 71, "Nadie resultó herido.")]),
+    ("ru", "Вчера делегация прибыла в г. Самару. Встреча прошла спокойно.",
+     [(0, 36, "Вчера делегация прибыла в г. Самару."), (37, 61, "Встреча прошла спокойно.")]),
+    ("ru", "Проф. Иванов выступил. Зал молчал.",
+     [(0, 22, "Проф. Иванов выступил."), (23, 34, "Зал молчал.")]),
+    # ordinal numbers before a noun or a month, abbreviations before a word in lower case; an
+    # ellipsis and a capital outside a quote end a sentence
+    ("de", "In der 4. Klasse liegen sie im Durchschnitt. Die Zahl der Toten stieg auf 45. Die Polizei ermittelt.",
+     [(0, 44, "In der 4. Klasse liegen sie im Durchschnitt."), (45, 77, "Die Zahl der Toten stieg auf 45."),
+      (78, 100, "Die Polizei ermittelt.")]),
+    ("pl", "Budowa kosztowała 5 tys. dolarów w 2015 r. o 6% więcej. Potem przestano.",
+     [(0, 55, "Budowa kosztowała 5 tys. dolarów w 2015 r. o 6% więcej."), (56, 72, "Potem przestano.")]),
+    ("de", "Ich weiß nicht, warum ich sie ausgesucht habe … Als Jutting kam, war alles vorbei.",
+     [(0, 47, "Ich weiß nicht, warum ich sie ausgesucht habe …"), (48, 82, "Als Jutting kam, war alles vorbei.")]),
+    ("bg", "Бомби и убийства белязаха 2000 г. То бе спряно от архива на арх. Стефан Лазаров.",
+     [(0, 33, "Бомби и убийства белязаха 2000 г."), (34, 80, "То бе спряно от архива на арх. Стефан Лазаров.")]),
+    ("de", "Es ist eigentlich unglaublich. 5000 Dollar pro Person sind das Maximum, ca. 5 Prozent mehr.",
+     [(0, 30, "Es ist eigentlich unglaublich."), (31, 91, "5000 Dollar pro Person sind das Maximum, ca. 5 Prozent mehr.")]),
+    ("ru", "Рост составил 3% от 12000 фунтов, т. е. 360 фунтов. Комиссия промолчала.",
+     [(0, 51, "Рост составил 3% от 12000 фунтов, т. е. 360 фунтов."), (52, 72, "Комиссия промолчала.")]),
+    # the language's own full stops, with no space after them
+    ("zh", "台风登陆浙江。航班全部取消！", [(0, 7, "台风登陆浙江。"), (7, 14, "航班全部取消！")]),
+    ("ja", "台風が上陸した。便は全て欠航！", [(0, 8, "台風が上陸した。"), (8, 15, "便は全て欠航！")]),
+    ("hi", "बैठक समाप्त हुई।सभी लोग घर गए।", [(0, 16, "बैठक समाप्त हुई।"), (16, 30, "सभी लोग घर गए।")]),
+    ("el", "Τι κάνεις; Είμαι καλά.", [(0, 10, "Τι κάνεις;"), (11, 22, "Είμαι καλά.")]),
+    ("zh", "他补充说：“这是一小步。”但是也有很多人反对。",
+     [(0, 13, "他补充说：“这是一小步。”"), (13, 23, "但是也有很多人反对。")]),
+    # guillemets with spaces or no-break spaces stay in their sentence
+    ("fr", "« Ce n'est pas la fin », a répondu la ministre. Elle est partie.",
+     [(0, 47, "« Ce n'est pas la fin », a répondu la ministre."), (48, 64, "Elle est partie.")]),
+    ("fr", "«\u00a0Ce n'est pas la fin\u00a0», a répondu la ministre.",
+     [(0, 47, "«\u00a0Ce n'est pas la fin\u00a0», a répondu la ministre.")]),
+    # English shapes
+    ("en", "the bill passed. nobody objected.", [(0, 16, "the bill passed."), (17, 33, "nobody objected.")]),
+    ("en", '"Will the plant close?" Oxfam asked the board. It did not answer.',
+     [(0, 46, '"Will the plant close?" Oxfam asked the board.'), (47, 65, "It did not answer.")]),
+    ("en", "The plan was approved on Friday.Opponents said it was rushed.",
+     [(0, 32, "The plan was approved on Friday."), (32, 61, "Opponents said it was rushed.")]),
+    ("en", 'An analyst said the deal was "the best we could hope for. On Monday, the board will meet again. '
+           '"We are ready," the chair said.',
+     [(0, 57, 'An analyst said the deal was "the best we could hope for.'),
+      (58, 95, "On Monday, the board will meet again."), (96, 127, '"We are ready," the chair said.')]),
+    ("en", '"We saw it through the lens of ... March events." He left.',
+     [(0, 49, '"We saw it through the lens of ... March events."'), (50, 58, "He left.")]),
+    ("en", "The market sells apples, pears etc. Prices rose this week.",
+     [(0, 35, "The market sells apples, pears etc."), (36, 58, "Prices rose this week.")]),
+    # pieces without words join the sentence before them
+    ("en", "Great news for the team! https://t.co/abc #win @club \U0001f389",
+     [(0, 54, "Great news for the team! https://t.co/abc #win @club \U0001f389")]),
+    ("en", "Great news for the team!\n#win \U0001f389 https://t.co/x",
+     [(0, 46, "Great news for the team!\n#win \U0001f389 https://t.co/x")]),
+]
+
+
+@pytest.mark.parametrize("language, text, expected", CASES, ids=[f"{c[0]}-{c[1][:24]}" for c in CASES])
+def test_sentences_as_written(language, text, expected):
+    assert sentences(text, language) == expected
+
+
+def test_english_rules_do_not_fire_on_other_languages():
+    from annotator.segment.rules import language
+
+    english_only = {"number_words", "clock_times", "speaker_after_quote", "split_opening_quote"}
+    assert english_only <= language("en").rules and "Gov" in language("en").titles
+    for code in ("de", "fr", "ru", "zh", "pt-BR", "xx"):
+        assert not english_only & language(code).rules and "Gov" not in language(code).titles, code
+    assert [s for *_, s in sentences("Elle a parlé à M. Winterkorn hier. Il est parti.", "fr")] == [
+        "Elle a parlé à M. Winterkorn hier.", "Il est parti."]
+    # English news splits a quote of several sentences that opens a sentence; Slovak keeps it whole
+    assert [s for *_, s in sentences('"Prices rose. Nobody expected it," he said.', "en")] == [
+        '"Prices rose.', 'Nobody expected it," he said.']
+    assert [s for *_, s in sentences("„Ceny stúpli. Nikto to nečakal,“ povedal.", "sk")] == [
+        "„Ceny stúpli. Nikto to nečakal,“ povedal."]
+
+
+WRAPPED = """\
+The council voted on Tuesday to close the old bridge over the river to
+all traffic from next month, after engineers found cracks in two of its
+supporting piers. The mayor said the closure would last at least a year.
+
+Repairs
+- new piers
+- a new deck
+
+Residents who rely on the bridge to reach the hospital will be offered a
+free bus service, the council said in a statement on its website.
+"""
+
+
+def test_a_hard_wrapped_file_gives_the_sentences_of_the_same_text_unwrapped():
+    flat = re.sub(r"(?<=\S)\n(?=\S)", " ", WRAPPED)
+    flat = flat.replace("Repairs - new piers - a new deck", "Repairs\n- new piers\n- a new deck")
+    wrapped = sentences(WRAPPED)
+    assert [re.sub(r"\s+", " ", s) for *_, s in wrapped] == [s for *_, s in sentences(flat)] == [
+        "The council voted on Tuesday to close the old bridge over the river to all traffic from next month, "
+        "after engineers found cracks in two of its supporting piers.",
+        "The mayor said the closure would last at least a year.",
+        "Repairs", "- new piers", "- a new deck",
+        "Residents who rely on the bridge to reach the hospital will be offered a free bus service, the council "
+        "said in a statement on its website.",
+    ]
+    for start, end, sentence in wrapped:
+        assert WRAPPED[start:end] == sentence
+    # short lines (headings, advert lines) are never joined
+    assert [s for *_, s in sentences("Meet Iranian Singles\nIranian Singles\nDate tonight")] == [
+        "Meet Iranian Singles", "Iranian Singles", "Date tonight"]
+
+
+def test_a_runaway_sentence_is_cut_at_its_best_boundary():
+    clause = "the committee heard evidence from witnesses, "
+    text = (clause * 200).strip()  # 9,000 characters and no full stop
+    found = segment(text, "en")
+    assert found.runaways == 1
+    assert [end - start for start, end in found.spans] == [2969, 2969, 2969, 89]
+    for start, end in found.spans:
+        assert text[start:end].endswith(",") or end == len(text)
+    no_space = "x" * (2 * MAX_SENTENCE + 10)
+    assert segment(no_space, "en").spans == [(0, 3000), (3000, 6000), (6000, 6010)]
+
+
+GOLDEN = json.loads((Path(__file__).parent / "data" / "golden_rules_languages.json").read_text(encoding="utf-8"))
+
+
+def test_golden_rules_of_22_languages():
+    right = {code: sum([s for *_, s in sentences(c["text"], code)] == c["sentences"] for c in cases)
+             for code, cases in GOLDEN.items()}
+    assert sum(len(cases) for cases in GOLDEN.values()) == 236
+    assert sum(right.values()) >= 228
+    # every case of these languages, each as pySBD's tests have it (Bulgarian's "150 г. Саргон" is one
+    # sentence there, but the news of the BTB treebank end many a sentence with "в 2000 г.")
+    for code in ("de", "el", "fr", "hi", "hy", "ja", "zh", "pl", "fa", "mr", "ur", "sk", "it", "ru"):
+        assert right[code] == len(GOLDEN[code]), code
+
+
+DOCUMENTS = {
+    "en": ["The council voted to close the old bridge after engineers found cracks in its piers.",
+           "Shares in the company fell sharply on Monday after it warned that profits would be lower this year."],
+    "de": ["Das Gesetz tritt am 14. März in Kraft, und die Länder müssen noch zustimmen.",
+           "Der Stadtrat hat am Dienstag beschlossen, die alte Brücke für den Verkehr zu sperren."],
+    "fr": ["« Ce n'est pas la fin », a répondu la ministre devant les députés réunis à Paris.",
+           "Le conseil municipal a voté mardi la fermeture du vieux pont au-dessus de la rivière."],
+    "es": ["El accidente ocurrió en la Avda. Libertad anoche y nadie resultó herido, según la policía.",
+           "El gobierno anunció el martes un nuevo plan para reducir el precio de la electricidad."],
+    "ru": ["Вчера делегация прибыла в г. Самару, где встретилась с губернатором области.",
+           "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны."],
+    "zh": ["台风登陆浙江。航班全部取消！当地政府已经启动了紧急预案。",
+           "政府周二宣布了一项降低电价的新计划，预计明年开始实施。"],
+    "ar": ["أعلنت الحكومة يوم الثلاثاء عن خطة جديدة لخفض أسعار الكهرباء في جميع أنحاء البلاد.",
+           "قال وزير الخارجية إن المحادثات ستستمر الأسبوع المقبل في العاصمة."],
+    "hi": ["सरकार ने मंगलवार को बिजली की कीमतें कम करने के लिए एक नई योजना की घोषणा की।",
+           "बैठक समाप्त हुई और सभी लोग अपने घर चले गए।"],
+    "tr": ["Hükümet salı günü elektrik fiyatlarını düşürmek için yeni bir plan açıkladı.",
+           "Belediye meclisi eski köprünün trafiğe kapatılmasına karar verdi."],
+    "it": ["Il governo ha annunciato martedì un nuovo piano per ridurre il prezzo dell'elettricità.",
+           "Il consiglio comunale ha votato la chiusura del vecchio ponte sul fiume."],
+}
+
+
+def test_a_file_of_20_documents_in_10_languages_gets_each_language_right(tmp_path):
+    path = tmp_path / "news.jsonl"
+    path.write_text("".join(json.dumps({"id": f"{code}-{n}", "text": text}, ensure_ascii=False) + "\n"
+                            for code, texts in DOCUMENTS.items() for n, text in enumerate(texts)), encoding="utf-8")
+    db = tmp_path / "a.db"
+    assert CliRunner().invoke(main, ["import", str(path), "--db", str(db)]).exit_code == 0
+    stored = Store(db).query("SELECT name, language FROM documents ORDER BY id")
+    assert stored == [(f"{code}-{n}", code) for code, texts in DOCUMENTS.items() for n in range(len(texts))]
+    assert identify("12 345 678 ... !!!") is None
+
+
+def test_the_language_given_by_the_file_or_the_import_wins(tmp_path):
+    (tmp_path / "a.jsonl").write_text(
+        json.dumps({"id": "given", "text": "The council voted.", "language": "pt-BR"}) + "\n"
+        + json.dumps({"id": "short", "text": "The council voted.", "lang": "de"}) + "\n"
+        + json.dumps({"id": "found", "text": "Der Stadtrat hat am Dienstag die Brücke gesperrt."}) + "\n",
+        encoding="utf-8")
+    (tmp_path / "b.html").write_text('<html lang="fr-CA"><head><title>T</title></head><body><article><p>'
+                                     + "The council voted to close the bridge after engineers found cracks. " * 3
+                                     + "</p></article></body></html>", encoding="utf-8")
+    db = tmp_path / "a.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", str(tmp_path / "a.jsonl"), str(tmp_path / "b.html"), "--db", str(db)]).exit_code == 0
+    assert Store(db).query("SELECT name, language FROM documents ORDER BY id") == [
+        ("given", "pt"), ("short", "de"), ("found", "de"), ("b.html", "fr")]
+    (tmp_path / "c.txt").write_text("Das Gesetz tritt am 14. März in Kraft. Die Länder müssen zustimmen.\n", encoding="utf-8")
+    assert runner.invoke(main, ["import", str(tmp_path / "c.txt"), "--db", str(db), "--language", "de-AT"]).exit_code == 0
+    store = Store(db)
+    assert store.query("SELECT language FROM documents WHERE name = 'c.txt'") == [("de",)]
+    assert store.query("SELECT text FROM sentences WHERE doc_id = 5 ORDER BY idx") == [
+        ("Das Gesetz tritt am 14. März in Kraft.",), ("Die Länder müssen zustimmen.",)]
+
+
+def test_a_bad_language_is_one_line(tmp_path):
+    (tmp_path / "a.txt").write_text("Text.\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"text": "Text.", "language": "not a code"}) + "\n", encoding="utf-8")
+    db = tmp_path / "a.db"
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "a.txt"), "--db", str(db), "--language", "12"])
+    assert result.exit_code == 1
+    assert result.output == "Error: --language: '12' is not a language code (such as en, de, pt-BR)\n"
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "b.jsonl"), "--db", str(db)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'b.jsonl'}:1: 'language': 'not a code' is not a language code (such as en, de, pt-BR)" in result.output
+
+
+def test_the_import_says_how_many_runaway_sentences_it_cut(tmp_path):
+    (tmp_path / "a.txt").write_text("x " * 4000 + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "a.txt"), "--db", str(tmp_path / "a.db")])
+    assert result.exit_code == 0
+    assert "cut 1 runaway sentence (longer than 3,000 characters) into pieces at the best boundaries\n" in result.output
+
+
+def test_a_version_5_database_gets_the_language_column(tmp_path):
+    db = tmp_path / "v5.db"
+    (tmp_path / "a.txt").write_text("Ships waited.\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["import", str(tmp_path / "a.txt"), "--db", str(db)]).exit_code == 0
+    conn = sqlite3.connect(db)
+    conn.executescript("ALTER TABLE documents DROP COLUMN language; UPDATE meta SET value = '5' WHERE key = 'schema_version';")
+    conn.commit()
+    conn.close()
+    store = Store(db)
+    assert store.setting("schema_version") == "7"
+    assert store.query("SELECT name, language FROM documents") == [("a.txt", None)]
+
+
+def test_the_language_is_a_column_of_every_export_a_filter_and_in_stats_and_sources(tmp_path):
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        json.dumps({"id": "de1", "text": "Das Gesetz tritt am 14. März in Kraft.", "language": "de", "source": "A"}) + "\n"
+        + json.dumps({"id": "en1", "text": "The council voted on Tuesday.", "language": "en", "source": "A"}) + "\n"
+        + json.dumps({"id": "en2", "text": "Shares fell on Monday.", "language": "en", "source": "B"}) + "\n",
+        encoding="utf-8")
+    db = tmp_path / "a.db"
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", str(path), "--db", str(db)]).exit_code == 0
+    store = Store(db)
+    for sentence_id, label in store.query("SELECT s.id, 'fact' FROM sentences s ORDER BY s.id"):
+        store.add_event(sentence_id, "label", "ann", label)
+    store.close()
+    out = tmp_path / "gold.jsonl"
+    result = runner.invoke(main, ["export", "--out", str(out), "--db", str(db), "--language", "de-DE"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["doc"], r["text"], r["language"]) for r in rows] == [("de1", "Das Gesetz tritt am 14. März in Kraft.", "de")]
+    every = tmp_path / "all.csv"
+    assert runner.invoke(main, ["export", "--out", str(every), "--db", str(db), "--mode", "all"]).exit_code == 0
+    header, *lines = every.read_text(encoding="utf-8").splitlines()
+    assert header.split(",")[-1] == "language" and [line.rsplit(",", 1)[1] for line in lines] == ["de", "en", "en"]
+    every_json = tmp_path / "all.jsonl"
+    assert runner.invoke(main, ["export", "--out", str(every_json), "--db", str(db), "--mode", "all",
+                                "--language", "en"]).exit_code == 0
+    assert [json.loads(line)["doc"] for line in every_json.read_text(encoding="utf-8").splitlines()] == ["en1", "en2"]
+    result = runner.invoke(main, ["export", "--out", str(out), "--db", str(db), "--language", "?"])
+    assert result.exit_code == 1 and result.output == "Error: --language: '?' is not a language code (such as en, de, pt-BR)\n"
+    stats = runner.invoke(main, ["stats", "--db", str(db)]).output
+    assert "languages   en 2, de 1\n" in stats
+    assert json.loads(runner.invoke(main, ["stats", "--json", "--db", str(db)]).output)["languages"] == {"en": 2, "de": 1}
+    table = json.loads(runner.invoke(main, ["sources", "--json", "--db", str(db)]).output)
+    assert {r["source"]: r["languages"] for r in table} == {"A": {"de": 1, "en": 1}, "B": {"en": 1}}
+    assert [d["language"] for d in json.loads(runner.invoke(main, ["sources", "A", "--json", "--db", str(db)]).output)] == ["de", "en"]
+
+
+def test_identification_answers_iso_639_1_and_trusts_common_words_only_when_clear():
+    from annotator.segment.identify import by_common_words
+
+    # a wire table has few words: py3langid's model alone would call it Nigerian Pidgin ("pcm"); no
+    # language it may answer is likely enough, so it stays unknown, as made-up words do
+    assert identify("Shr 28 cts vs 22 cts\nNet 1,234,000 vs 1,000,000\nRevs 12.3 mln vs 10.1 mln") is None
+    assert identify("Kalo mertan visol ra den porli stra quneb orgal mi tor an el cas ver un dra pel sin ho.") is None
+    english = "The council said on Tuesday that it would close the bridge to traffic for a year, and that the work was to start in May."
+    assert by_common_words(english) == "en" and identify(english) == "en"
+    italian = "Il consiglio comunale ha votato la chiusura del vecchio ponte sul fiume e la decisione è stata presa ieri sera da tutti."
+    assert by_common_words(italian) is None and identify(italian) == "it"
+    assert by_common_words("Too short to tell.") is None
+
+
+def test_csv_and_parquet_give_the_language_too(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (tmp_path / "a.csv").write_text("id,text,lang\nc1,The council voted.,DE\nc2,Der Stadtrat hat am Dienstag die Brücke gesperrt.,\n",
+                                    encoding="utf-8")
+    pq.write_table(pa.table({"id": ["p1"], "text": ["The council voted."], "language": ["es-MX"]}), tmp_path / "b.parquet")
+    db = tmp_path / "a.db"
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "a.csv"), str(tmp_path / "b.parquet"), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert Store(db).query("SELECT name, language FROM documents ORDER BY id") == [("c1", "de"), ("c2", "de"), ("p1", "es")]
+
+
+def test_a_hard_wrapped_file_with_windows_line_ends_is_unwrapped_too():
+    crlf = WRAPPED.replace("\n", "\r\n")
+    assert [re.sub(r"\s+", " ", s) for *_, s in sentences(crlf)] == [re.sub(r"\s+", " ", s) for *_, s in sentences(WRAPPED)]
