@@ -503,3 +503,23 @@ def test_labels_loaded_with_import_labels_past_the_overlap_are_marked(project, t
         ("bob", "doc00", 0, "fact", 0), ("cy", "doc01", 0, "fact", 1)]
     assert exported(project, tmp_path) == [{"doc": "doc00", "index": 0, "label": "fact", "annotator": "bob"},
                                            {"doc": "doc01", "index": 0, "label": "opinion", "annotator": "ann"}]
+
+
+async def test_the_screen_says_when_a_label_went_past_the_overlap(project):
+    from annotator.tui.app import AnnotatorApp
+    from annotator.tui.screens.annotate import past_overlap_notice
+
+    store = Store(project)
+    store.set_project("overlap", "1")
+    app = AnnotatorApp(Store(project), "ann")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        assert app.screen.session.doc_name == "doc00"
+        lapse(store, "ann")
+        Session(Store(project), "bob").label("fact")  # bob is handed doc00 and labels its first unit
+        await pilot.press("o")
+        assert app.writer.wait(10)
+        await pilot.pause()
+        assert sorted(labels_stored(store)) == [("ann", "doc00", 0, "opinion", 1), ("bob", "doc00", 0, "fact", 0)]
+        assert [n.message for n in app._notifications if "overlap" in n.message] == [past_overlap_notice(1)]
+        await pilot.press("q")
+    app.close_writer()

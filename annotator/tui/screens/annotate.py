@@ -18,6 +18,13 @@ from annotator.tui.screens.team import ProgressScreen
 from annotator.wording import plural
 from annotator.writer import disk_full_notice
 
+
+def past_overlap_notice(n: int) -> str:
+    """What the screen says when labels land past their unit's overlap (the lease had lapsed)."""
+    return (f"{plural(n, 'label')} went past the project's overlap: your lease had lapsed and others took "
+            f"{'that unit' if n == 1 else 'those units'}. Kept and marked, but left out of agreement and "
+            "exports; your queue moves on to what still needs you.")
+
 # sentences rendered before and after the current one: a huge document stays fast, and since
 # labeling moves forward, the window reaches further ahead, so it is rebuilt seldom
 BEHIND, AHEAD = 10, 50
@@ -70,6 +77,7 @@ class AnnotateScreen(Screen):
         self.para_members: list[list[int]] = []
         self.shown_labels: dict[int, str] = {}
         self.panel_doc: int | None = None
+        self._told_past_overlap = 0  # labels of this session said to have landed past the overlap
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -403,9 +411,14 @@ class AnnotateScreen(Screen):
         self.app.push_screen(FindScreen(self.session.find, lambda doc_id: names.get(doc_id, "?")), go)
 
     def write_landed(self, sentence_id: int) -> None:
-        """A write committed: show its sentence (and any other that was waiting) as stored."""
+        """A write committed: show its sentence (and any other that was waiting) as stored, and say
+        so when a label of this session landed past its unit's overlap."""
         waiting = set(self.session.saving)
         self.session.landed(sentence_id)
+        past = self.session.over_overlap_total + len(self.session.over_overlap)
+        if past > self._told_past_overlap:
+            self.notify(past_overlap_notice(past - self._told_past_overlap), severity="warning", timeout=10)
+            self._told_past_overlap = past
         done = waiting - self.session.saving
         indexes = {i for i, s in enumerate(self.session.sentences) if s.id in done}
         for p in sorted({self.para_of[i] for i in indexes if i in self.para_of}):
