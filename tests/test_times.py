@@ -77,3 +77,23 @@ def test_times_of_every_year_have_one_width_and_never_overflow():
         label_time("2025-06-03T10:00:00.001Z", latest)
     with pytest.raises(ValueError, match="is not a time: '2025-02-30T00:00:00.000Z'"):
         label_time("2025-02-30T00:00:00.000Z", latest)  # the stored shape is not enough
+
+
+def test_the_upgrade_pads_the_short_years_an_older_release_stored_so_the_latest_label_wins(db_path, tmp_path):
+    from helpers import as_version
+
+    build(db_path, tmp_path, labels=[])
+    store = Store(db_path)
+    sid = store.sentence_at(WIRE, 4).id
+    # as a version-5 release stored them: a label dated in the year 999 sorted after today's
+    store.add_event(sid, "label", "ann", "claim", created_at="2025-01-01T00:00:00.000Z", uid="old")
+    store.conn.execute("UPDATE events SET created_at = '999-01-01T00:00:00.000Z' WHERE uid = 'old'")
+    store.add_event(sid, "label", "ann", "fact", created_at="2025-01-02T00:00:00.000Z", uid="new")
+    store.rebuild_current_labels()
+    assert store.query("SELECT label FROM current_labels") == [("claim",)]  # the short year wins
+    store.close()
+    as_version(db_path, 5, "DROP TABLE over_overlap")
+    store = Store(db_path)
+    assert store.query("SELECT uid, created_at FROM events ORDER BY created_at") == [
+        ("old", "0999-01-01T00:00:00.000Z"), ("new", "2025-01-02T00:00:00.000Z")]
+    assert store.query("SELECT label FROM current_labels") == [("fact",)]

@@ -415,6 +415,15 @@ class Connection:
             self.conn.execute("INSERT OR IGNORE INTO hashes SELECT norm_hash, id FROM sentences WHERE grouped = 1 "
                               "ORDER BY 1, 2")
             self.conn.execute("DROP INDEX IF EXISTS sentences_norm")
+        if 2 <= from_version <= 6:
+            # times: releases before 7 wrote a year before 1000 without its leading zeros ("999-01-01T..."),
+            # which sorts after every current time and so became the annotator's label for good
+            self.conn.create_function("to_utc", 1, lambda text: to_utc(text) or text, deterministic=True)
+            short = "created_at NOT GLOB '[0-9][0-9][0-9][0-9]-*'"
+            retimed = self.conn.execute(f"UPDATE events SET created_at = to_utc(created_at) WHERE {short}").rowcount
+            self.conn.execute(f"UPDATE dedup_edits SET created_at = to_utc(created_at) WHERE {short}")
+            if retimed and from_version >= 5:  # older versions derive the current labels after this anyway
+                self.rebuild_current_labels()
         if from_version <= 6 and "language" not in {row[1] for row in self.conn.execute("PRAGMA table_info(documents)")}:
             # documents: their language (unknown for those imported before: NULL); a file taken back
             # to an older version by hand may still have the column
