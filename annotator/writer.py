@@ -93,6 +93,8 @@ class BackgroundWriter:
         self._kept = 0  # writes landed since the disk was last found full (told together when all land)
         self._changed = threading.Condition()
         self._stop = threading.Event()  # closing gives up on a full disk: stop retrying
+        self._nudge = threading.Event()  # a write waiting for room tries again at once (closing asks)
+        self._attempts = 0  # writes that found the disk full, counted: closing sees whether a retry failed
         self.given_up = 0  # writes not saved when closing gave up
         self.thread = threading.Thread(target=self._run, name="annotator-writer", daemon=True)
         self.thread.start()
@@ -127,17 +129,31 @@ class BackgroundWriter:
             return self._pending == 0
 
     def close(self, timeout: float | None = None) -> bool:
-        """Land what is queued, then stop the thread. False if `timeout` ran out first, or if the disk
-        is full: the writes still queued are then given up (the caller says how many)."""
-        landed = self.settle(timeout)
-        if not landed:
-            with self._changed:
+        """Land what is queued, then stop the thread. A write waiting for disk space first tries again
+        at once (space may have been freed since its last try). False if `timeout` ran out first, or
+        if the disk is still full then: the writes still queued are given up (the caller says how many)."""
+        with self._changed:
+            tried = self._attempts
+        self._nudge.set()
+        with self._changed:
+            self._changed.wait_for(lambda: self._pending == 0 or (self._full and self._attempts > tried), timeout)
+            landed = self._pending == 0
+            if not landed:
                 self.given_up = self._pending
+        if not landed:
             self._stop.set()
+            self._nudge.set()
         self.queue.put(None)
         if landed:
             self.thread.join(timeout)
         return landed
+
+    def _pause(self, delay: float) -> bool:
+        """Wait before trying a write again, or less when closing asks for a try now; True when closing
+        has given up."""
+        self._nudge.wait(delay)
+        self._nudge.clear()
+        return self._stop.is_set()
 
     def _open(self) -> Store | None:
         """The writer's own connection, waiting for room if the disk is full (opening may need to
@@ -148,7 +164,7 @@ class BackgroundWriter:
                 return Store(self.path, create=False, timeout=self.attempt_s)
             except DiskFull as err:
                 self._found_full(str(err))
-                if self._stop.wait(delay):
+                if self._pause(delay):
                     return None
                 delay = min(delay * 2, FULL_RETRY_S[1])
 
@@ -192,7 +208,7 @@ class BackgroundWriter:
                 write.job(store)
             except DiskFull as err:
                 self._found_full(str(err))
-                if self._stop.wait(delay):
+                if self._pause(delay):
                     break
                 delay = min(delay * 2, FULL_RETRY_S[1])
                 continue
@@ -228,4 +244,5 @@ class BackgroundWriter:
             self.on_full(pending, message)
         with self._changed:  # those waiting wake once the report is on its way
             self._full = True
+            self._attempts += 1
             self._changed.notify_all()

@@ -247,13 +247,17 @@ def case_disk_full(work: Path) -> list[list[str]]:
         kind = "PRAGMA max_page_count"
     from annotator.session import Session
     from annotator.store import Store
-    from annotator.writer import BackgroundWriter
+    from annotator.writer import BackgroundWriter, disk_full_notice
 
     heard: list[str] = []
     crashes: list[str] = []
     threading.excepthook = lambda args: crashes.append(f"{args.exc_type.__name__}: {args.exc_value}")
+    # what the annotation screen shows, from the writer's callbacks
     writer = BackgroundWriter(str(db), on_failed=lambda _key, message: heard.append(message),
-                              on_waiting=lambda _key, waited: heard.append(f"(still saving after {waited:.0f} s)"))
+                              on_waiting=lambda _key, waited: heard.append(f"(still saving after {waited:.0f} s)"),
+                              on_full=lambda pending, _message: heard.append(disk_full_notice(pending)),
+                              on_room=lambda kept: heard.append(f"Saved: {kept} labels kept while the disk was "
+                                                                "full are stored now."))
     session = Session(Store(db), "ann", writer=writer)
     writer.wait(10)
     disk.fill()
@@ -275,6 +279,7 @@ def case_disk_full(work: Path) -> list[list[str]]:
         reported.append(f"traceback (the writer thread died: {short(crashes[0])})")
     if full_heard:
         reported.append(f"'{short(full_heard[0])}'" + (f" (+{len(full_heard) - 1} more)" if len(full_heard) > 1 else ""))
+    reported.extend(f"then '{short(line)}'" for line in heard[len(full_heard):])
     if not landed:
         reported.append("hang (closing waits for the writer forever)")
     return [[f"disk full while labeling ({kind}; 300 labels, then space freed, 20 more)",
@@ -659,6 +664,9 @@ def main() -> None:
                 print("| " + " | ".join(cell(c) for c in row) + " |", flush=True)
             print(f"<!-- {case}: {time.monotonic() - took:.1f} s -->", file=sys.stderr, flush=True)
     print(f"\n{len(chosen)} cases in {time.monotonic() - started:.0f} s")
+    if not sys.argv[1:]:  # and the storage side: the screens on a full disk, foreign and read-only files
+        print("\nThe storage side (`benchmarks/faults_store.py`):\n", flush=True)
+        subprocess.run([sys.executable, str(Path(__file__).with_name("faults_store.py"))], timeout=600)
 
 
 if __name__ == "__main__":

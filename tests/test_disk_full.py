@@ -292,6 +292,22 @@ def test_the_writer_keeps_every_write_in_order_through_a_full_disk(db_path, fill
     assert told == [("full", 30), ("room", 30)]  # the filled database took none of them until room was made
 
 
+def test_closing_right_after_space_is_freed_lands_every_write_without_waiting_for_the_next_retry(db_path, filled,
+                                                                                                  monkeypatch):
+    _store, cap = filled
+    monkeypatch.setattr(writer, "FULL_RETRY_S", (60.0, 60.0))  # the next try on its own would be a minute away
+    background = writer.BackgroundWriter(str(db_path))
+    gate = threading.Event()
+    background.submit(lambda s: (s.conn.execute(f"PRAGMA max_page_count = {cap}"), gate.wait(10)))
+    for n in range(2, 12):
+        background.submit(lambda s, n=n: s.add_event(n, "label", "alice", "fact", uid=f"alice-{n:026d}"))
+    gate.set()
+    assert not background.settle(10) and background.full
+    background.store.conn.execute(f"PRAGMA max_page_count = {cap + 64}")  # space is freed, then `q` at once
+    assert background.close(10) and background.given_up == 0
+    assert [sid for sid, _ in labels_of(db_path, "alice")] == list(range(2, 12))
+
+
 def test_handing_out_the_next_document_does_not_wait_forever_for_labels_on_a_full_disk(db_path, monkeypatch):
     from annotator.session import Session
 
