@@ -190,6 +190,8 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
             the history and screen shares. Reached from another site, a redirect would be followed
             without the SameSite=Strict cookie, so the page moves on by itself instead."""
             url = str(request.rel_url.without_query_params("token"))
+            # "//host/..." or "/\\host/..." in a Location is read by browsers as another site
+            url = "/" + url.lstrip("/\\")
             if request.headers.get("Sec-Fetch-Site") == "cross-site":
                 response = web.Response(text=MOVE_ON_PAGE.format(url=html.escape(url)), content_type="text/html")
             else:
@@ -199,7 +201,12 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
 
         @staticmethod
         async def no_referrer(request, response) -> None:
+            """Every response: no Referer leaves with the address, and no other page may frame the
+            screen (a page on another local port is the same site: the cookie would go along, and
+            clicks in a hidden frame would label under the annotator's name)."""
             response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
 
         async def _make_app(self):
             app = web.Application(middlewares=[self.guard])

@@ -304,6 +304,9 @@ async def test_every_response_says_no_referrer(corpus_db):
                      await client.get("/static/js/textual.js"), await client.get("/ws", headers={"Origin": "http://x"})]
         assert [r.status for r in responses] == [401, 200, 200, 200, 403]
         assert [r.headers.get("Referrer-Policy") for r in responses] == ["no-referrer"] * 5
+        # no page of another port or site may frame the screen (its clicks would label as the annotator)
+        assert [r.headers.get("X-Frame-Options") for r in responses] == ["DENY"] * 5
+        assert [r.headers.get("Content-Security-Policy") for r in responses] == ["frame-ancestors 'none'"] * 5
     finally:
         await client.close()
 
@@ -322,6 +325,12 @@ async def test_the_token_leaves_the_address_bar_after_the_first_request(corpus_d
         assert linked.status == 200 and linked.cookies["annotator_token"].value == TOKEN
         assert '<meta http-equiv="refresh" content="0; url=/">' in await linked.text()
         assert linked.headers["Cache-Control"] == "no-store"
+        # a path that reads as another host in a Location ("//evil.example/") stays on this server
+        for path in ("//evil.example/", "/\\evil.example/", "///evil.example/x"):
+            base = str(client.make_url("/")).rstrip("/")
+            off = await client.session.get(f"{base}{path}?token={TOKEN}", allow_redirects=False)
+            assert off.status == 303 and off.headers["Location"].startswith("/") and \
+                not off.headers["Location"].startswith(("//", "/\\")), off.headers["Location"]
     finally:
         await client.close()
 
