@@ -6,7 +6,8 @@ Free of any UI, like Session: the review screen and the `disagreements` command 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -136,6 +137,10 @@ class Review:
         self.undo_stack: list[tuple[str, int, bool, str]] = []
         self.current: Unit | None = None
         self.pending_comment: str | None = None  # the reviewer's comment on the current, undecided unit
+        # decisions given here that the writer has not stored yet (a busy database, a full disk): the
+        # unit shows them, and changing one asks first, as for a stored decision
+        self.unsaved: dict[int, tuple[str, str]] = {}
+        self._unsaved_writes: Counter = Counter()
         self._load()
 
     @property
@@ -146,8 +151,19 @@ class Review:
         """Read the current unit again (a decision given or undone has landed)."""
         self._load()
 
+    def landed(self, group) -> None:
+        """A write of this session committed (`group`: the unit of a decision or comment, None for an
+        undo): once a unit's last write is stored, the store tells its decision again."""
+        if group in self._unsaved_writes:
+            self._unsaved_writes[group] -= 1
+            if self._unsaved_writes[group] <= 0:
+                del self._unsaved_writes[group]
+                self.unsaved.pop(group, None)
+
     def _load(self) -> None:
         self.current = load_unit(self.store, self.units[self.pos]) if self.units else None
+        if self.current is not None and self.current.group in self.unsaved:
+            self.current = replace(self.current, decision=self.unsaved[self.current.group])
         self.pending_comment = (self.store.group_note(self.current.group, self.reviewer)
                                 if self.current is not None and self.current.decision is None else None)
 
@@ -206,6 +222,9 @@ class Review:
                                 store.group_note(group, reviewer) if carried else comment)
 
         self.writer.submit(write, group)
+        if not isinstance(self.writer, ImmediateWriter):  # stored only once the writer says it landed
+            self.unsaved[group] = (label, reviewer)
+            self._unsaved_writes[group] += 1
         self.undo_stack.append((uid, self.pos, group in self.decided, "decision"))
         self.decided.add(group)
 
@@ -213,6 +232,8 @@ class Review:
         uid, at, reviewer, sentence_id = uuid.uuid4().hex, now(), self.reviewer, self.current.members[0][3]
         self.writer.submit(lambda store: store.add_event(sentence_id, "note", reviewer, None, text, at, uid),
                            self.current.group)
+        if not isinstance(self.writer, ImmediateWriter):  # landed() counts every write keyed by the unit
+            self._unsaved_writes[self.current.group] += 1
         self.undo_stack.append((uid, self.pos, self.current.group in self.decided, "note"))
         self.pending_comment = text
 
@@ -224,6 +245,7 @@ class Review:
             self.writer.submit(lambda store: store.undo_event(uid), None)
         else:
             self.writer.submit(lambda store: store.undo_decision(uid), None)
+            self.unsaved.pop(self.units[pos], None)  # what the unit's decision is now, the store tells
         if kind == "decision" and not was_decided:
             self.decided.discard(self.units[pos])
         self.pos = pos

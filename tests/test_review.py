@@ -229,3 +229,28 @@ def test_a_comment_on_an_undecided_unit_is_undone_like_a_decision(built):
     assert store.query("SELECT kind, label, note, undone FROM events WHERE annotator = 'lead' ORDER BY id") == [
         ("note", None, "needs the source", 1), ("decision", "fact", None, 0)]
     assert store.decisions()[group] == "fact"
+
+
+async def test_a_decision_not_stored_yet_shows_and_changing_it_asks_first(built):
+    import sqlite3
+
+    from annotator.tui.screens.prompt import ConfirmScreen
+
+    store = Store(built)
+    app = AnnotatorApp(store, "lead", mode="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        first = app.screen.review.current.group
+        import_lock = sqlite3.connect(built, isolation_level=None)  # an import holds the write lock
+        import_lock.execute("BEGIN IMMEDIATE")
+        await pilot.press("c", "k")
+        assert app.screen.review.current.group == first and app.writer.pending == 1
+        assert app.screen.review.current.decision == ("claim", "lead")  # shown as given, not "none yet"
+        await pilot.press("o")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        import_lock.execute("COMMIT")
+        import_lock.close()
+        assert app.writer.wait(10)
+        await pilot.pause()
+        assert [(g, label) for g, kind, label, _, _ in decisions_and_comments(store)] == [(first, "claim")]
+        assert app.screen.review.current.decision == ("claim", "lead")

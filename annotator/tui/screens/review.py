@@ -158,6 +158,7 @@ class ReviewScreen(Screen):
 
     def write_landed(self, key) -> None:
         """A decision (or its undo) committed: show the unit as it now is."""
+        self.review.landed(key)
         self.review.reload()
         self.show()
 
