@@ -254,3 +254,25 @@ async def test_a_decision_not_stored_yet_shows_and_changing_it_asks_first(built)
         await pilot.pause()
         assert [(g, label) for g, kind, label, _, _ in decisions_and_comments(store)] == [(first, "claim")]
         assert app.screen.review.current.decision == ("claim", "lead")
+
+
+@pytest.mark.parametrize("burst", ["n\rnabc\r", "fkosem", "fkonn"])
+async def test_keys_in_one_burst_never_close_the_screen_beneath_a_dialog(built, burst):
+    from textual import events
+
+    names = {"\r": "enter", " ": "space"}
+    store = Store(built)
+    app = AnnotatorApp(store, "lead", mode="review")
+    async with app.run_test(size=(100, 30)) as pilot:
+        first = app.screen.review.current.group
+        for key in burst:  # as a laggy link or a browser's websocket delivers them: all queued at once
+            app.post_message(events.Key(names.get(key, key), key))
+        for _ in range(4):
+            await pilot.pause()
+        assert ReviewScreen in [type(s) for s in app.screen_stack]  # the review screen is still there
+        while not isinstance(app.screen, ReviewScreen):
+            await pilot.press("escape")
+        await pilot.press("x")  # and it still answers keys
+        assert app.writer.wait(10)
+        if burst.startswith("f"):  # the first decision stands: the burst's keys asked, never changed it
+            assert decisions_and_comments(store)[0][:3] == (first, "decision", "fact")

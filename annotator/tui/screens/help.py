@@ -5,15 +5,15 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from annotator.tui.bindings import key_table
+from annotator.tui.screens.dialog import Dialog
 
 GUIDELINES = (Path(__file__).resolve().parent.parent / "help.md").read_text(encoding="utf-8")
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "close")]
 
     def __init__(self, title: str, keys: list[Binding], extra: str = ""):

@@ -7,12 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from annotator.tui.screens.dialog import Dialog
 
-class NoteScreen(ModalScreen[str | None]):
+
+class NoteScreen(Dialog[str | None]):
     """Edit the note of a sentence: enter saves, escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
@@ -35,7 +36,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """A yes/no question: y or enter says yes; any other key says no, and goes no further (a key
     meant for the screen below must never act on what the question guards)."""
 
@@ -53,7 +54,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.key in ("y", "enter"))
 
 
-class NumberScreen(ModalScreen[int | None]):
+class NumberScreen(Dialog[int | None]):
     """Ask for a sentence number (1 to `count`)."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
@@ -76,7 +77,7 @@ class NumberScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
-class FindScreen(ModalScreen[tuple[int, int] | None]):
+class FindScreen(Dialog[tuple[int, int] | None]):
     """Find sentences by text: type, move in the results with the arrows, enter opens the one
     highlighted (the first, if none is)."""
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from annotator.tui.screens.dialog import Dialog
 from annotator.wording import plural
 
 
-class QuitUnsavedScreen(ModalScreen[bool]):
+class QuitUnsavedScreen(Dialog[bool]):
     """y quits and loses the writes not saved; n or escape goes back to work while they are retried."""
 
     BINDINGS = [Binding("y", "choose(True)", "quit, losing them"),

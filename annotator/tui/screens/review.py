@@ -6,13 +6,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from annotator import agreement
 from annotator.review import Review, agreement_figures
 from annotator.store import StoreError
 from annotator.tui.bindings import LABEL_STYLE, REVIEW
+from annotator.tui.screens.dialog import Dialog
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import ConfirmScreen, NoteScreen
 from annotator.wording import plural
@@ -37,7 +38,7 @@ def heat_map(table: dict) -> Content:
     return Content("\n").join(lines)
 
 
-class SummaryScreen(ModalScreen[None]):
+class SummaryScreen(Dialog[None]):
     """The agreement table and, per pair of annotators, the label confusion as a heat map."""
 
     BINDINGS = [Binding("escape,t,q", "dismiss", "close")]

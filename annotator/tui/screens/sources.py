@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotator.model import LABELS
 from annotator.sources import bar
 from annotator.tui.bindings import LABEL_STYLE
+from annotator.tui.screens.dialog import Dialog
 
 EVERY = "\x00every"  # the option that opens every source's documents again
 
@@ -31,7 +31,7 @@ def source_line(row: dict, width: int = 20) -> Content:
                             f"  own {original}", *((f"  copies {copies}", "dim"),) if copies else ())
 
 
-class SourcesScreen(ModalScreen[str | None]):
+class SourcesScreen(Dialog[str | None]):
     """Dismissed with the chosen source (EVERY for all of them), or None."""
 
     BINDINGS = [Binding("escape,q,S", "dismiss(None)", "close")]

@@ -6,14 +6,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annotator.store import Store
 from annotator.team import format_progress, progress
+from annotator.tui.screens.dialog import Dialog
 
 
-class ProgressScreen(ModalScreen[None]):
+class ProgressScreen(Dialog[None]):
     BINDINGS = [Binding("escape,p,q", "dismiss", "close")]
 
     def __init__(self, store: Store):
