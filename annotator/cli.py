@@ -355,6 +355,7 @@ def dupes_regroup(db_path, threshold):
 def run_app(app) -> None:
     """Run a screen; whatever way it ends, the writes it handed over land before the command returns,
     unless the disk is full (the user chose to quit all the same): then it says how many did not."""
+    lost = 0
     try:
         app.run()
     finally:
@@ -362,9 +363,9 @@ def run_app(app) -> None:
             click.echo(f"saving {plural(app.writer.pending, 'change')}...", err=True)
         lost = app.close_writer()
         app.store.close()  # the last connection: SQLite folds the write-ahead log back into the file
-        if lost:
-            click.echo(f"error: {app.store.path}: disk full while writing DB: {plural(lost, 'change')} "
-                       "not saved", err=True)
+    if lost:  # after the finally: an error escaping app.run() is not hidden by this exit
+        raise click.ClickException(f"{app.store.path}: disk full while writing DB: {plural(lost, 'change')} "
+                                   "not saved")
 
 
 def ensure_documents(store: Store) -> None:

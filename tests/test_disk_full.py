@@ -389,3 +389,21 @@ def test_a_writer_started_on_a_full_disk_waits_for_room_and_then_lands_its_write
     filler.unlink()
     assert background.wait(10) and background.close(10)
     assert labels_of(db_path, "alice") == [(1, "fact")]
+
+
+def test_a_screen_that_ends_with_changes_given_up_exits_with_an_error(tmp_path):
+    import click
+
+    from annotator.cli import run_app
+
+    class Ended:  # a screen the user quit on a full disk, two changes given up
+        writer, store = None, Store(tmp_path / "a.db")
+
+        def run(self):
+            pass
+
+        def close_writer(self):
+            return 2
+
+    with pytest.raises(click.ClickException, match=r"a\.db: disk full while writing DB: 2 changes not saved$"):
+        run_app(Ended())
