@@ -44,6 +44,12 @@ def annotator_option(f):
 
 def resolve_annotator(given: str | None) -> str:
     if given:
+        from annotator.label_import import check_annotator
+
+        try:
+            check_annotator(given)
+        except ValueError as err:
+            raise click.ClickException(f"--annotator: {err}") from None
         return given
     if os.environ.get("ANNOTATOR_NAME"):
         return os.environ["ANNOTATOR_NAME"]

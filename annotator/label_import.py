@@ -104,9 +104,13 @@ def _parse(line: str) -> dict:
 
 
 def check_annotator(annotator) -> None:
-    """Raises ValueError unless `annotator` is a name: a non-empty string."""
+    """Raises ValueError unless `annotator` is a name: a non-empty string of printable characters
+    without spaces at either end (a line break would forge lines of every report that prints names, an
+    escape would reach the terminal, and " ann " would count as someone other than "ann")."""
     if not isinstance(annotator, str) or not annotator.strip():
         raise ValueError("'annotator' must be a non-empty string")
+    if not annotator.isprintable() or annotator != annotator.strip():
+        raise ValueError(f"'annotator' must be printable, without spaces at either end: {annotator!r}")
 
 
 def check_label(label, allowed: tuple[str, ...] = LABELS) -> None:

@@ -40,3 +40,19 @@ def test_hostile_rows_are_each_refused_and_the_valid_rows_kept(db_path, tmp_path
     assert before == [(0,)]
     assert Store(db_path).query("SELECT s.idx, e.annotator, e.label FROM events e JOIN sentences s ON s.id = e.sentence_id "
                                 "ORDER BY e.id") == [(4, "ann", "fact"), (5, "cy", "fact")]
+
+
+def test_annotator_names_with_control_characters_or_outer_spaces_are_refused(db_path, tmp_path):
+    import json
+
+    from helpers import run
+
+    build(db_path, tmp_path, labels=[])
+    rows = [{"doc": WIRE, "index": 0, "label": "fact", "annotator": name}
+            for name in ("m\nal", "m\u001bal", " mal ", "mal")]
+    (tmp_path / "l.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    result = run("import-labels", tmp_path / "l.jsonl", "--db", db_path)
+    assert "1 label added, 0 already present, 3 rows skipped\n" in result.output
+    assert "l.jsonl:1: 'annotator' must be printable, without spaces at either end: 'm\\nal'\n" in result.output
+    assert run("next", "--annotator", "ev\x1b[2Jil", "--db", db_path).output == (
+        "Error: --annotator: 'annotator' must be printable, without spaces at either end: 'ev\\x1b[2Jil'\n")
