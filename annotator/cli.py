@@ -242,20 +242,26 @@ def stats(db_path, as_json):
 def _finish_pending_grouping(store: Store) -> None:
     """Before the screen opens, copies an interrupted import left ungrouped join their groups, so a
     label covers every copy."""
-    from annotator.ingest import pending_grouping
+    from annotator.ingest import import_running, pending_grouping
 
     pending = pending_grouping(store)
-    if pending:
+    if pending and import_running(store):  # it groups them itself: the screen does not wait for it
+        click.echo(f"an import is running: {plural(pending, 'sentence')} join their duplicate groups when it "
+                   "has stored its files", err=True)
+    elif pending:
         click.echo(f"grouping {plural(pending, 'sentence')} an interrupted import left pending...", err=True)
         dedup.group_pending(store, on_wait=lambda message: click.echo(message, err=True))
 
 
 def _say_pending_grouping(store: Store) -> None:
     """Sentences an interrupted import left ungrouped: said on stderr, with how to group them."""
-    from annotator.ingest import pending_grouping
+    from annotator.ingest import import_running, pending_grouping
 
     pending = pending_grouping(store)
-    if pending:
+    if pending and import_running(store):
+        click.echo(f"an import is running: {plural(pending, 'sentence')} not yet in duplicate groups, which it "
+                   "groups when it has stored its files", err=True)
+    elif pending:
         click.echo(f"grouping pending: {plural(pending, 'sentence')} not yet in duplicate groups (an import was "
                    "stopped); `annotator dupes group` groups them", err=True)
 

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from annotator import dedup, readers, segment
 from annotator.segment.identify import identify
 from annotator.model import Document, InputError
-from annotator.processes import can_fork, forked_map, process_running
-from annotator.store import Store
+from annotator.processes import can_fork, forked_map, identity, identity_alive, process_running
+from annotator.store import Store, StoreError
 from annotator.store.connection import folder_of
 from annotator.wording import plural
 
@@ -113,18 +113,31 @@ def import_paths(
             else:
                 files.append((found, name))
     sizes = [_size(path) for path, _name in files]
+    me = identity()
+    store.mark_import(me, True)  # what it stores stays pending until its grouping: others can tell why
     try:
         _store_files(store, files, sizes, report, fmt, replace, progress, source, encoding, limits, language)
         if group:
             report.grouping = dedup.group_pending(store, threshold, on_wait=on_wait)
     except KeyboardInterrupt:
         report.stopped = True
+    finally:
+        try:
+            store.mark_import(me, False)
+        except StoreError:
+            pass  # a full disk or a busy file: the mark of a process that has ended counts for nothing
     return report
 
 
 def pending_grouping(store: Store) -> int:
-    """Sentences stored but not grouped yet (an import stopped before its grouping finished)."""
+    """Sentences stored but not grouped yet (an import stopped before its grouping finished, or one
+    still running)."""
     return store.count_pending()
+
+
+def import_running(store: Store) -> bool:
+    """Is an import running now (it groups what it stores itself, when its files are stored)?"""
+    return bool(store.running_imports(identity_alive))
 
 
 def _store_files(store: Store, files: list[tuple[Path, str]], sizes: list[int], report: ImportReport,

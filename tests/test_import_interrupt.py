@@ -97,3 +97,27 @@ def test_the_screen_finishes_a_pending_grouping_before_it_opens(tmp_path, db_pat
     result = run("annotate", "--db", db_path, "--annotator", "ann")
     assert result.stderr == "grouping 3 sentences an interrupted import left pending...\n"
     assert opened == [0]
+
+
+def test_an_import_still_running_is_not_taken_for_a_stopped_one_and_the_screen_does_not_wait_for_it(db_path):
+    from conftest import CORPUS
+
+    from click.testing import CliRunner
+
+    from annotator import cli
+    from annotator.ingest import import_paths, pending_grouping
+    from annotator.processes import identity
+    from annotator.store import Store
+
+    store = Store(db_path)
+    import_paths(store, [CORPUS / "wire-port-strike.txt"], group=False)  # stored, its grouping still to come
+    store.mark_import(identity(), True)  # as the import running in another terminal marks itself
+    pending = pending_grouping(store)
+    result = CliRunner().invoke(cli.main, ["stats", "--db", str(db_path)])
+    assert result.stderr == (f"an import is running: {pending} sentences not yet in duplicate groups, which it "
+                             "groups when it has stored its files\n")
+    cli._finish_pending_grouping(store)  # the screen opens at once: the running import groups them
+    assert pending_grouping(store) == pending
+    store.mark_import(identity(), False)  # it ended without grouping (killed): now the screen groups them
+    cli._finish_pending_grouping(store)
+    assert pending_grouping(store) == 0

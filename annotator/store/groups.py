@@ -154,6 +154,20 @@ class Groups:
             self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (f"lease:{name}", holder))
         return None
 
+    def mark_import(self, holder: str, running: bool) -> None:
+        """Say that the import of this process (processes.identity) runs, or has ended; a killed one's
+        mark stays, and running_imports tells it from a live one."""
+        with self.transaction():
+            if running:
+                self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (f"import:{holder}", holder))
+            else:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (f"import:{holder}",))
+
+    def running_imports(self, alive: Callable[[str], bool]) -> list[str]:
+        """The identities of the imports running now (`alive(holder)` says whether a process still runs)."""
+        return [holder for (holder,) in self.conn.execute("SELECT value FROM meta WHERE key LIKE 'import:%'")
+                if alive(holder)]
+
     def drop_lease(self, name: str, holder: str) -> None:
         with self.transaction():
             self.conn.execute("DELETE FROM meta WHERE key = ? AND value = ?", (f"lease:{name}", holder))
