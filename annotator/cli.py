@@ -13,6 +13,7 @@ import click
 
 from annotator import dedup, readers
 from annotator.ingest import import_paths
+from annotator.readers import shown_path
 from annotator.store import Store, StoreError, connection, default_path
 from annotator.wording import plural
 
@@ -306,7 +307,7 @@ def dupes(ctx, db_path, as_json, min_size):
     for entry in listing:
         click.echo(f"group {entry['group']} ({plural(entry['size'], 'sentence')}, lowest ratio to the first {entry['min_ratio']:g})")
         for m in entry["members"]:
-            click.echo(f"{'*' if m['representative'] else ' '} {m['doc']}:{m['index']}  {m['text']}")
+            click.echo(f"{'*' if m['representative'] else ' '} {shown_path(m['doc'])}:{m['index']}  {m['text']}")
     click.echo(f"{plural(len(listing), 'group')} with at least {plural(min_size, 'member')}")
 
 
@@ -508,7 +509,7 @@ def disagreements(db_path, as_json, include_single):
         ])
         return
     for u in units:
-        click.echo(f"group {u.group}  {u.members[0][0]}:{u.members[0][1]}  ({plural(u.documents, 'document')})")
+        click.echo(f"group {u.group}  {shown_path(u.members[0][0])}:{u.members[0][1]}  ({plural(u.documents, 'document')})")
         click.echo(f"  {u.text}")
         for v in u.votes:
             click.echo(f"  {v.annotator:<12} {v.label}" + (f"  note: {v.note}" if v.note else ""))
@@ -593,7 +594,7 @@ def next_cmd(db_path, annotator_name, as_json):
     elif found is None:
         click.echo("your queue is empty: every unit has the annotators it needs")
     else:
-        click.echo(f"{found['doc']}: {plural(found['units'], 'unit')} for you")
+        click.echo(f"{shown_path(found['doc'])}: {plural(found['units'], 'unit')} for you")
         for s in found["sentences"]:
             click.echo(f"  {s['index']:>4}  {s['text']}")
 
@@ -635,7 +636,7 @@ def sources_cmd(source, db_path, as_json, min_units, sort):
             emit_json(docs)
             return
         for d in docs:
-            click.echo(f"{d['published'] or '(undated)':<24} {d['doc']}  ({plural(d['sentences'], 'sentence')}"
+            click.echo(f"{d['published'] or '(undated)':<24} {shown_path(d['doc'])}  ({plural(d['sentences'], 'sentence')}"
                        + (f", {d['language']})" if d["language"] else ")") + (f"  {d['title']}" if d["title"] else ""))
         return
     rows = source_table(store, min_units, sort)
@@ -648,7 +649,7 @@ def sources_cmd(source, db_path, as_json, min_units, sort):
     for r in rows:
         shares = " ".join(pct(r["labels"].get(k)) for k in ("fact", "claim", "opinion", "advert"))
         copies = ", ".join(f"{c['source']} ({c['units']})" for c in r["copies_from"])
-        click.echo(f"{(r['source'] or '(none)')[:24]:<24} {r['documents']:>6} {r['units']:>7} {r['labeled_units']:>8}  "
+        click.echo(f"{shown_path(r['source'] or '(none)')[:24]:<24} {r['documents']:>6} {r['units']:>7} {r['labeled_units']:>8}  "
                    f"{shares}  {pct(r['originality']):>8}  {_languages(r['languages']):<12}  {copies}")
     click.echo(plural(len(rows), "source"))
 
@@ -844,7 +845,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     except OSError as err:  # the output cannot be written: a full disk, no permission
         raise click.ClickException(f"{err.filename or out}: cannot write ({err.strerror})") from None
     for (_split, rows), path in zip(report.rows.items(), report.files):
-        click.echo(f"wrote {plural(rows, 'row')} to {path}")
+        click.echo(f"wrote {plural(rows, 'row')} to {shown_path(path)}")
     for reason, n in sorted(report.left_out.items()):
         click.echo(f"left out: {plural(n, 'unit')} {reason}", err=True)
     if sum(report.rows.values()) == 0:

@@ -55,3 +55,22 @@ def test_a_database_error_names_the_database_given_after_the_command(db_path, mo
     result = run("stats", "--db", db_path)
     assert result.exit_code == 1
     assert result.output == f"Error: {db_path}: database error: database disk image is malformed\n"
+
+
+def test_a_name_with_a_line_break_is_quoted_in_every_listing(db_path, tmp_path):
+    import json
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    forged = "x\nimported forged.txt: 99 documents"
+    text = "The port reopened on Monday after a week of strikes."
+    (folder / "a.jsonl").write_text(json.dumps({"id": forged, "text": text, "source": "wire"}) + "\n"
+                                    + json.dumps({"id": "b", "text": text, "source": "wire"}) + "\n")
+    assert run("import", folder, "--db", db_path).exit_code == 0
+    shown = repr(forged)
+    assert f"{shown}:0  {text}" in run("dupes", "--db", db_path).output
+    assert shown in run("sources", "wire", "--db", db_path).output
+    out = tmp_path / "n\nx.jsonl"
+    assert run("export", "--out", out, "--db", db_path).output.startswith(f"wrote 0 rows to {repr(str(out))}")
+    for command in (["dupes"], ["sources", "wire"]):
+        assert not any(line.startswith("imported forged") for line in run(*command, "--db", db_path).output.splitlines())
