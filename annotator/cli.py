@@ -293,6 +293,7 @@ def dupes(ctx, db_path, as_json, min_size):
     if ctx.invoked_subcommand is not None:
         return
     store = Store(db_path, create=False)
+    _say_pending_grouping(store)
     listing = []
     for group, size in store.groups(min_size):
         found = store.group_members(group)
@@ -481,6 +482,7 @@ def agreement(db_path, as_json, annotators, typed_only, over_overlap):
     from annotator.review import agreement_figures
 
     store = Store(db_path, create=False)
+    _say_pending_grouping(store)
     only = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
     result = agreement_figures(store, only, typed_only, over_overlap)
     if as_json:
@@ -588,6 +590,7 @@ def next_cmd(db_path, annotator_name, as_json):
     from annotator.team import next_document
 
     store = Store(db_path, create=False, patience=PATIENCE_S)
+    _finish_pending_grouping(store)  # the units handed out are whole groups: copies joined first
     found = next_document(store, resolve_annotator(annotator_name))
     if as_json:
         emit_json(found)
@@ -607,7 +610,9 @@ def progress_cmd(db_path, as_json):
     agreement with gold decisions; the project's completion and the time left at the team's pace."""
     from annotator.team import format_progress, progress
 
-    report = progress(Store(db_path, create=False))
+    store = Store(db_path, create=False)
+    _say_pending_grouping(store)
+    report = progress(store)
     if as_json:
         emit_json(report)
     else:
@@ -628,6 +633,7 @@ def sources_cmd(source, db_path, as_json, min_units, sort):
     from annotator.sources import source_documents, source_table
 
     store = Store(db_path, create=False)
+    _say_pending_grouping(store)
     if source is not None:
         docs = source_documents(store, source)
         if not docs:
@@ -826,6 +832,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     try:
         check_outputs(output_paths(out, split) + ([] if card else [card_path]), db_path, force)
         store = Store(db_path, create=False)
+        _say_pending_grouping(store)
         if min_annotators is None:
             min_annotators = store.project()["overlap"] or 1
         if split_by == "source" and not split:

@@ -121,3 +121,26 @@ def test_an_import_still_running_is_not_taken_for_a_stopped_one_and_the_screen_d
     store.mark_import(identity(), False)  # it ended without grouping (killed): now the screen groups them
     cli._finish_pending_grouping(store)
     assert pending_grouping(store) == 0
+
+
+def test_every_command_says_a_stopped_grouping_is_pending_and_next_finishes_it(db_path, tmp_path):
+    from click.testing import CliRunner
+
+    from conftest import CORPUS
+
+    from annotator import cli
+    from annotator.ingest import import_paths, pending_grouping
+    from annotator.store import Store
+
+    store = Store(db_path)
+    import_paths(store, [CORPUS / "wire-port-strike.txt", CORPUS / "syndicated-port-strike.txt"], group=False)
+    pending = pending_grouping(store)
+    said = (f"grouping pending: {pending} sentences not yet in duplicate groups (an import was stopped); "
+            "`annotator dupes group` groups them\n")
+    runner = CliRunner()
+    for command in (["stats"], ["dupes"], ["agreement"], ["progress"], ["sources"],
+                    ["export", "--out", str(tmp_path / "x.jsonl")]):
+        assert runner.invoke(cli.main, [*command, "--db", str(db_path)]).stderr.startswith(said), command
+    result = runner.invoke(cli.main, ["next", "--annotator", "ann", "--json", "--db", str(db_path)])
+    assert result.stderr.startswith(f"grouping {pending} sentences an interrupted import left pending...")
+    assert pending_grouping(store) == 0
