@@ -37,8 +37,16 @@ _LIVE: weakref.WeakSet = weakref.WeakSet()
 
 
 def wait_all(timeout: float | None = None) -> bool:
-    """Wait for every background writer of this process to land its writes (tests, benchmarks)."""
-    return all(writer.wait(timeout) for writer in list(_LIVE))
+    """Wait for every background writer of this process to land its writes (tests, benchmarks), for
+    `timeout` seconds in all. A writer waiting for disk space is passed over: it waits for a person."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    landed = True
+    for writer in list(_LIVE):
+        if writer.full:
+            continue
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        landed = writer.wait(left) and landed
+    return landed
 
 
 @dataclass
