@@ -67,6 +67,28 @@ CASES = [
      [(0, 49, '"We saw it through the lens of ... March events."'), (50, 58, "He left.")]),
     ("en", "The market sells apples, pears etc. Prices rose this week.",
      [(0, 35, "The market sells apples, pears etc."), (36, 58, "Prices rose this week.")]),
+    # real news sentences (UD PUD and BTB treebanks) that sentencex's abbreviations, a quote pair of the
+    # language or an apostrophe written as a quote mark once cut or glued wrongly
+    ('fr', 'Les entreprises peuvent protéger les systèmes contre l‘intrusion des pouvoirs étrangers, mais cette pratique ne fonctionne pas toujours. Mais ils peuvent dissuader l’ennemi.',
+     [(0, 136, 'Les entreprises peuvent protéger les systèmes contre l‘intrusion des pouvoirs étrangers, mais cette pratique ne fonctionne pas toujours.'), (137, 173, 'Mais ils peuvent dissuader l’ennemi.')]),
+    ('bg', 'Петър намушкал с нож гл.серж. Александров. Изданието е на изд. "Абагар", а той е един от т.нар. 12 малки пророци.',
+     [(0, 42, 'Петър намушкал с нож гл.серж. Александров.'), (43, 113, 'Изданието е на изд. "Абагар", а той е един от т.нар. 12 малки пророци.')]),
+    ('ko', '호플리는 "정치적위험이 급증한것을 사람들이 눈치채지 못하게 해야 한다.”라고 덧붙여 말했다. 폭스바겐은 벌금을 물게 되었다.',
+     [(0, 51, '호플리는 "정치적위험이 급증한것을 사람들이 눈치채지 못하게 해야 한다.”라고 덧붙여 말했다.'), (52, 69, '폭스바겐은 벌금을 물게 되었다.')]),
+    ('ar', 'أحمد ز. أمين, أمين عام الوكالة الدولية للطاقة المتجددة متيقنٌ. الأرقام الجيدة في آسيا دفعت الأسواق إلى الارتفاع.',
+     [(0, 62, 'أحمد ز. أمين, أمين عام الوكالة الدولية للطاقة المتجددة متيقنٌ.'), (63, 112, 'الأرقام الجيدة في آسيا دفعت الأسواق إلى الارتفاع.')]),
+    ('pl', 'Firmy spodziewały się spadków po głosowaniu ws. Brexitu, ale utrzymały wzrost. Dochodzenie trwa.',
+     [(0, 78, 'Firmy spodziewały się spadków po głosowaniu ws. Brexitu, ale utrzymały wzrost.'), (79, 96, 'Dochodzenie trwa.')]),
+    ('is', '„Við stefnum í rétta átt. Parísarsamkomulagið hægir á loftslagsbreytingum“ segir Erik Solheim. Fjárfestingar jukust um 6%.',
+     [(0, 94, '„Við stefnum í rétta átt. Parísarsamkomulagið hægir á loftslagsbreytingum“ segir Erik Solheim.'), (95, 122, 'Fjárfestingar jukust um 6%.')]),
+    ('it', 'Ha lasciato la squadra un anno fa. La sua gestione non è stata priva di critiche.',
+     [(0, 34, 'Ha lasciato la squadra un anno fa.'), (35, 81, 'La sua gestione non è stata priva di critiche.')]),
+    ('sv', 'Det finns fortfarande en faktor, säger hon. I Kina stoppas håret i ett kemiskt bad.',
+     [(0, 43, 'Det finns fortfarande en faktor, säger hon.'), (44, 83, 'I Kina stoppas håret i ett kemiskt bad.')]),
+    ('en', 'He had studied jewellery design at Glasgow School of Art. “I loved the tropical colours,” he says. Art. IV of the treaty applies.',
+     [(0, 57, 'He had studied jewellery design at Glasgow School of Art.'), (58, 98, '“I loved the tropical colours,” he says.'), (99, 129, 'Art. IV of the treaty applies.')]),
+    ('pt', 'Eu não sei qual foi o crescimento do G.D.P durante as administrações de Washington e Lincoln.',
+     [(0, 93, 'Eu não sei qual foi o crescimento do G.D.P durante as administrações de Washington e Lincoln.')]),
     # pieces without words join the sentence before them
     ("en", "Great news for the team! https://t.co/abc #win @club \U0001f389",
      [(0, 54, "Great news for the team! https://t.co/abc #win @club \U0001f389")]),
@@ -127,6 +149,23 @@ def test_a_hard_wrapped_file_gives_the_sentences_of_the_same_text_unwrapped():
     # short lines (headings, advert lines) are never joined
     assert [s for *_, s in sentences("Meet Iranian Singles\nIranian Singles\nDate tonight")] == [
         "Meet Iranian Singles", "Iranian Singles", "Date tonight"]
+
+
+def test_a_line_wrapped_short_of_the_width_is_unwrapped_where_the_next_goes_on_in_lower_case():
+    # Reuters-21578's shape: a wire story wrapped by hand, some lines well short of the width
+    story = ("BankAmerica Corp is not under\n"
+             "pressure to act quickly on its proposed equity offering and\n"
+             "would do well to delay it because of the stock's recent poor\n"
+             "performance, banking analysts said.\n"
+             "    The stock traded around 12, down 1/8, this afternoon,\n"
+             "after falling to 11-1/2 earlier this week on the news.\n"
+             "Shareholders\n"
+             "Meeting set for May\n")
+    assert [re.sub(r"\s+", " ", s) for *_, s in sentences(story)] == [
+        "BankAmerica Corp is not under pressure to act quickly on its proposed equity offering and would do "
+        "well to delay it because of the stock's recent poor performance, banking analysts said.",
+        "The stock traded around 12, down 1/8, this afternoon, after falling to 11-1/2 earlier this week on the news.",
+        "Shareholders", "Meeting set for May"]
 
 
 def test_a_runaway_sentence_is_cut_at_its_best_boundary():

@@ -38,6 +38,7 @@ from annotator.segment.rules import Language, language as language_rules
 _LINE = re.compile(r"[^\n]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _EDGE_SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff\u2028\u2029"
+_STRIPPED = "".join(sorted({chr(c) for c in range(0x3000 + 1) if chr(c).isspace()} | set(_EDGE_SPACE)))
 _WIDE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
 _INLINE_SPACE = " \u00a0\u202f\u2009\u2007"  # the (no-break, thin) spaces French sets inside guillemets
 _OPENING = "\"\u201c\u201e\u201f\u00ab\u00bb'\u2018([{"
@@ -52,7 +53,8 @@ _TRAILING_ELLIPSIS = re.compile(r"(?<=\w\.)(?: \.){3}$")
 _FREE_ELLIPSIS = re.compile(r"(?<!\.)\s(?:\.\.\.|\u2026|\. \. \.)$")
 # a wire code around a stop with no space after it: ".IXIC", "<.SPX>", "JCP.N", "VOWG_p.DE"
 _CODE = re.compile(r"[<(]?[A-Z0-9_]*\.[A-Z0-9]{1,6}[>)]?")
-_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")  # "B.C." inside Chinese text, which has no spaces
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?")  # "B.C." inside Chinese text, which has no spaces; "G.D.P"
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)\u2018(?=\w)")
 _WORD = re.compile(r"\w+")
 
 
@@ -76,22 +78,42 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     if rules.final_stops and not any(stop in flat for stop in rules.final_stops):
         rules = rules.without_final_words  # once per document, not once per line
     quote_mark, lists = rules.quote_mark, "list_items" in rules.rules
+    quoted_text = quote_mark.search(flat) is not None
+    hidden_text = quote_mark.sub(" ", flat) if quoted_text else flat  # same length: offsets stay the text's
+    if not hidden_text.isascii():  # sentencex panics on some wide spaces before a stop: show it plain ones
+        hidden_text = _WIDE_SPACE.sub(" ", hidden_text)
+        if "\u2018" in hidden_text:  # "l‘intrusion": sentencex takes the mark for a quote that "l’ennemi" closes
+            hidden_text = _INNER_APOSTROPHE.sub("'", hidden_text)
+    # sentencex once for the whole text (a call per line costs more than its work): its boundaries,
+    # and every line break, which always ends a sentence
+    boundaries = _boundaries(rules.code, hidden_text)
+    next_boundary, last = 0, len(boundaries) - 1
+    # nothing but sentencex's boundaries to check on a line of one piece without quotes or lists:
+    # no word that ends sentences, no ellipsis, no rule that cuts before a number
+    plain = (not rules.final_stops and "..." not in flat and "\u2026" not in flat
+             and "number_opens_sentence" not in rules.rules)
     for line in _LINE.finditer(flat):
         body = line.group()
-        if body.isspace():
-            continue
-        offset = line.start()
-        quoted = quote_mark.search(body) is not None
-        hidden = quote_mark.sub(" ", body) if quoted else body  # same length: offsets stay the line's
-        if not hidden.isascii():  # sentencex panics on some wide spaces before a stop: show it plain ones
-            hidden = _WIDE_SPACE.sub(" ", hidden)
-        lead = len(body) - len(body.lstrip())
-        if lists and (body[lead] in _MARKER_START or body[lead + 1 : lead + 2] in (".", ")")):
-            line_spans = []
-            for item_start, item_end in _list_items(body):
-                line_spans.extend(_item_spans(body, hidden, item_start, item_end, rules, quoted))
-        else:  # the common case: a line that cannot open a list
-            line_spans = _item_spans(body, hidden, 0, len(body), rules, quoted)
+        offset, line_end = line.span()
+        while next_boundary < last and boundaries[next_boundary] <= offset:
+            next_boundary += 1
+        if boundaries[next_boundary] >= line_end and plain and (not quoted_text or quote_mark.search(body) is None):
+            start, end = _strip(body, 0, len(body))
+            if start == end:
+                continue
+            if not lists or not (body[start] in _MARKER_START or body[start + 1 : start + 2] in (".", ")")):
+                line_spans = [[start, end]]  # the common case: a line of one sentence
+            else:
+                line_spans = _line_spans(body, hidden_text[offset:line_end], [], rules, lists, False)
+        else:
+            inside = []
+            while boundaries[next_boundary] < line_end:
+                inside.append(boundaries[next_boundary] - offset)
+                next_boundary += 1
+            if body.isspace():
+                continue
+            quoted = quoted_text and quote_mark.search(body) is not None
+            line_spans = _line_spans(body, hidden_text[offset:line_end], inside, rules, lists, quoted)
         if found and join_wordless and line_spans and _wordless_line_start(
                 text, found[-1][1], offset + line_spans[0][0], offset + line_spans[0][1]):
             found[-1] = (found[-1][0], offset + line_spans[0][1])
@@ -106,6 +128,62 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     return Segmentation(found, cuts)
 
 
+def _line_spans(body: str, hidden: str, inside: list[int], rules: Language, lists: bool,
+                quoted: bool) -> list[list[int]]:
+    """The sentences of a line, given sentencex's boundaries `inside` it (offsets of the line)."""
+    lead = len(body) - len(body.lstrip())
+    if lists and (body[lead] in _MARKER_START or body[lead + 1 : lead + 2] in (".", ")")):
+        line_spans = []
+        for item_start, item_end in _list_items(body):
+            pieces = _pieces(hidden, item_start, item_end, _sentencex_cuts(rules.code, hidden, item_start, item_end))
+            line_spans.extend(_item_spans(body, hidden, item_start, item_end, rules, quoted, pieces))
+        return line_spans
+    return _item_spans(body, hidden, 0, len(body), rules, quoted, _pieces(hidden, 0, len(body), inside))
+
+
+def _boundaries(language: str, hidden: str) -> list[int]:
+    """Offsets in the text at which sentencex ends a piece, in order, and last one past the text's end."""
+    out, position = [], 0
+    for piece in _sentencex(language, hidden):
+        if not hidden.startswith(piece, position):  # the segmenter changed the text: ask line by line
+            out = []
+            for line in _LINE.finditer(hidden):
+                out.extend(line.start() + cut for cut in _sentencex_cuts(language, line.group(), 0, len(line.group())))
+            out.append(len(hidden) + 1)
+            return out
+        position += len(piece)
+        out.append(position)
+    out.append(len(hidden) + 1)
+    return out
+
+
+def _sentencex_cuts(language: str, hidden: str, lo: int, hi: int) -> list[int]:
+    """Offsets in hidden[lo:hi]'s line at which sentencex ends a piece of hidden[lo:hi], in order."""
+    out, position = [], lo
+    for piece in _sentencex(language, hidden[lo:hi]):
+        if not hidden.startswith(piece, position):  # the segmenter changed the text: one piece
+            return out
+        position += len(piece)
+        out.append(position)
+    return out
+
+
+def _pieces(hidden: str, lo: int, hi: int, cuts: list[int]) -> list[list[int]]:
+    """hidden[lo:hi] cut at the offsets `cuts` (of the line), each piece stripped, empty ones left out."""
+    pieces = []
+    begin = lo
+    for cut in cuts:
+        if lo < cut < hi:
+            start, end = _strip(hidden, begin, cut)
+            if start < end:
+                pieces.append([start, end])
+            begin = cut
+    start, end = _strip(hidden, begin, hi)
+    if start < end:
+        pieces.append([start, end])
+    return pieces
+
+
 def _wordless_line_start(text: str, previous_end: int, start: int, end: int) -> bool:
     """Is the sentence that opens a line only links, hashtags or emoji, in the paragraph of the
     sentence before it (so it joins that sentence)?"""
@@ -115,11 +193,11 @@ def _wordless_line_start(text: str, previous_end: int, start: int, end: int) -> 
 
 
 def _strip(line: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (line[start].isspace() or line[start] in _EDGE_SPACE):
-        start += 1
-    while end > start and (line[end - 1].isspace() or line[end - 1] in _EDGE_SPACE):
-        end -= 1
-    return start, end
+    """line[start:end]'s bounds without the white space (and no-break, wide or zero-width spaces) at its edges."""
+    piece = line[start:end]
+    kept = piece.lstrip(_STRIPPED)
+    start += len(piece) - len(kept)
+    return start, start + len(kept.rstrip(_STRIPPED))
 
 
 def _list_items(line: str) -> list[tuple[int, int]]:
@@ -143,25 +221,10 @@ def _list_items(line: str) -> list[tuple[int, int]]:
     return list(zip(cuts, cuts[1:]))
 
 
-def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quoted: bool) -> list[list[int]]:
-    """The sentences of one list item (or a whole line), found in `hidden`, the line without its
-    double quotes, and given in offsets of the line."""
-    pieces: list[list[int]] = []  # [start, end] in line offsets, stripped
-    position = lo
-    for piece in _sentencex(rules.code, hidden[lo:hi]):
-        if hidden.startswith(piece, position):
-            begin, position = position, position + len(piece)
-        else:  # the segmenter changed the text: take the rest of the item as one piece
-            begin, position = position, hi
-        start, end = _strip(hidden, begin, position)
-        if start < end:
-            pieces.append([start, end])
-        if position >= hi:
-            break
-    if position < hi:
-        start, end = _strip(hidden, position, hi)
-        if start < end:
-            pieces.append([start, end])
+def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quoted: bool,
+                pieces: list[list[int]]) -> list[list[int]]:
+    """The sentences of one list item (or a whole line), from sentencex's `pieces` of it found in
+    `hidden`, the line without its double quotes, and given in offsets of the line."""
     for stop in rules.final_stops:  # nearly every line: a substring look or two
         if stop in hidden and pieces and "final_words" in rules.rules:
             # sentencex takes "etc." or "May." for an abbreviation inside a sentence
@@ -323,8 +386,11 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
     start = piece[0]
     use = rules.rules
     if start == previous[1]:  # no space after the stop: "1.)" or a wire code, else a missing space
-        if not (line[start].isalnum() or line[start] in _OPENING) or _numbered(line, previous[1] - 1):
+        first = line[start]
+        if not (first.isalnum() or first in _OPENING) or _numbered(line, previous[1] - 1):
             return True  # "1.)", "1.Helado, 2.Carne"
+        if first.islower() or (first.isalpha() and not first.isupper() and before[-1] in _CLOSING):
+            return True  # "гл.серж.", "e.g.the"; a quote and a particle in a script without case: "한다.”라고"
         return "instrument_codes" in use and _in_code(line, start)
     text = line[start : piece[1]]
     if not any(c.isalnum() for c in text):  # a lone "..." or ")" is no sentence
@@ -352,9 +418,12 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
     if not last_word.endswith("."):
         return False
     abbreviation = last_word.rsplit("-", 1)[-1].rstrip(".").lstrip(_OPENING)  # "Det.-Sgt." -> "Sgt"
+    if len(abbreviation) == 1 and abbreviation.isalpha() and not abbreviation.isupper() and not abbreviation.islower():
+        return True  # an initial in a script without case: "أحمد ز. أمين"
     if "abbreviations" in use and abbreviation in rules.abbreviations and (first.islower() or first.isdigit()):
         return True  # "5 tys. dolarów", "w 2015 r. o 6%"
-    if "titles" in use and abbreviation in rules.titles and first.isupper():
+    if "titles" in use and (abbreviation in rules.titles or abbreviation.rsplit(".", 1)[-1] in rules.titles) \
+            and first.isupper():  # "Gov. Smith", "гл.серж. Александров"
         return True
     if "number_words" in use and abbreviation in rules.number_words and first.isdigit():
         return True

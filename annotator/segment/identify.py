@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
+from itertools import chain
 
 from annotator.segment.rules import base_code, common_words
 
@@ -11,7 +13,7 @@ from annotator.segment.rules import base_code, common_words
 # paragraphs of four news sentences in 20 languages from their first 120 characters), and
 # identification then costs the same for a page as for a book
 SAMPLE = 120
-_OPENING = 400  # characters whose words the common-words look reads
+_OPENING = 250  # characters whose words the common-words look reads (50 words or so; more changed no answer)
 _CODE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 _WORD = re.compile(r"[^\W\d_]+")
 # an opening whose first words are at least this share of one language's most frequent words (and
@@ -63,11 +65,8 @@ def by_common_words(sample: str) -> str | None:
     words = _WORD.findall(sample[:_OPENING].lower())[:_COMMON_WORDS_LOOKED_AT]
     if len(words) < 12:
         return None
-    index = common_words()
-    counts: dict[str, int] = {}
-    for word in words:
-        for code in index.get(word, ()):
-            counts[code] = counts.get(code, 0) + 1
+    # a word's languages, counted at C speed: this runs for nearly every document imported
+    counts = Counter(chain.from_iterable(filter(None, map(common_words().get, words))))
     if not counts:
         return None
     ranked = sorted(counts.values(), reverse=True)

@@ -104,6 +104,6 @@ def language(code: str | None) -> Language:
         rules=frozenset(rules),
         quotes=quotes,
         quote_mark=re.compile("[" + re.escape(quotes) + "]"),
-        final_word=re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, final_words)) + r")\.(?=\s+\w)")
+        final_word=re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, final_words)) + r")\.(?=\s+(?!(?:[IVXLC]{2,}|[VXLC])\b)\w)")
         if final_words else None,
     )

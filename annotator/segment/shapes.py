@@ -13,8 +13,9 @@ MAX_SENTENCE = 3000
 
 # a wrapped file's width: narrower is a column of headings or short lines, wider is not wrapped
 _WRAP_WIDTHS = range(40, 161)
-_LIST_START = re.compile(r"\s*(?:[\u2022\u2043\u00b7*>#|-]|\d{1,3}[.)]\s|[A-Za-z][.)]\s)")
-_FIRST_WORD = re.compile(r"\s*(\S+)")
+_BEFORE_LIST_ITEM = re.compile(r"\n(?=[^\S\n]*(?:[\u2022\u2043\u00b7*>#|-]|\d{1,3}[.)]\s|[A-Za-z][.)]\s))")
+_NEXT_FIRST_WORD = re.compile(r"\n[^\S\n]*(\S*)")
+_ENDS_SENTENCE = ".!?:;\u3002\uff01\uff1f\u0964\u06d4\u061f"
 _NOT_WORDS = re.compile(r"(?:https?://|www\.)\S+|[@#][\w.]+", re.IGNORECASE)
 # where a runaway sentence is best cut, in order of preference
 _CUT_MARKS = ("; ", "\u061b ", ": ", ", ", "\u060c ", "\uff0c", "\u3001", " ")
@@ -25,27 +26,34 @@ def soft_breaks(text: str) -> list[int]:
 
     A file is hard-wrapped when its longest line is 40 to 160 characters and at least two lines
     end only because the next line's first word would not have fitted within that width. Each such
-    line break is soft; any other one (a heading, a list item, an advert line, a short line, the last
-    line of a paragraph) still ends a sentence."""
+    line break is soft, and so is one before a line that goes on in lower case where the line ends
+    without a full stop (wrapped by a narrower hand: "this afternoon," / "after falling"); any other
+    one (a heading, a list item, an advert line, a short line, the last line of a paragraph) still
+    ends a sentence."""
     if "\n" not in text:
         return []
     lines = text.split("\n")
     width = max(map(len, lines))
     if width > _WRAP_WIDTHS.stop + 8:  # trailing spaces aside, too wide to be wrapped: the common case
         return []
-    width = max(len(line.rstrip()) for line in lines)
+    trimmed = [line.rstrip() for line in lines]
+    width = max(map(len, trimmed))
     if width not in _WRAP_WIDTHS:
         return []
-    soft, at = [], 0
-    for n in range(len(lines) - 1):
-        at += len(lines[n]) + 1
-        line, following = lines[n].rstrip(), lines[n + 1]
-        if not line.strip() or not following.strip() or _LIST_START.match(following):
+    firsts = _NEXT_FIRST_WORD.findall(text)  # one a line break: the next line's first word, or ""
+    listed = {found.start() for found in _BEFORE_LIST_ITEM.finditer(text)}
+    soft, lower, at = [], [], -1
+    half, room = width // 2, width - 2
+    for raw, line, first in zip(lines, trimmed, firsts):
+        at += len(raw) + 1
+        if not line or not first:
             continue
-        first = _FIRST_WORD.match(following).group(1)
-        if len(line) >= width // 2 and len(line) + 1 + len(first) > width - 1:
-            soft.append(at - 1)
-    return soft if len(soft) >= 2 else []
+        if len(line) >= half and len(line) + len(first) > room:
+            if at not in listed:
+                soft.append(at)
+        elif first[0].islower() and line[-1] not in _ENDS_SENTENCE and at not in listed:
+            lower.append(at)
+    return sorted(soft + lower) if len(soft) >= 2 else []
 
 
 def unwrapped(text: str) -> str:
@@ -53,12 +61,14 @@ def unwrapped(text: str) -> str:
     breaks = soft_breaks(text)
     if not breaks:
         return text
-    chars = list(text)
+    pieces, taken = [], 0
     for at in breaks:
-        chars[at] = " "
-        if at and chars[at - 1] == "\r":
-            chars[at - 1] = " "
-    return "".join(chars)
+        cut = at - 1 if at and text[at - 1] == "\r" else at
+        pieces.append(text[taken:cut])
+        pieces.append(" " * (at + 1 - cut))
+        taken = at + 1
+    pieces.append(text[taken:])
+    return "".join(pieces)
 
 
 def wordless(piece: str) -> bool:
