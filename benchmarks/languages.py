@@ -21,6 +21,8 @@ usage: python benchmarks/languages.py [--ud FILE.conllu...] [--reuters FOLDER] [
 --reuters    the reut2-*.sgm files of Reuters-21578: MB/s of language identification plus
              segmentation, one document at a time, as an import does.
 --identify   with --ud: the candidate language identifiers on paragraphs of four news sentences.
+--before     with --reuters: a commit whose annotator/segment.py (the engine before it became a
+             package; 008eee0 is the last such) is timed back to back on the same stories.
 """
 
 from __future__ import annotations
@@ -111,14 +113,19 @@ def whole(sentence: str, code: str) -> bool:
     return ending is not None and opens and sum(sentence.count(q) for q in _QUOTES) % 2 == 0
 
 
-_TWO_SENTENCES = re.compile(r"(?<=[?!])[\"”»]?\s+(?=[¿¡]?[^\W\d_])")
+_TWO_SENTENCES = re.compile(r"(?<=[?!])[\"\u201d\u00bb]?\s+(?=[\u00bf\u00a1]?[^\W\d_])")
+_TWO_SENTENCES_UNSPACED = re.compile(r"(?<=[\uff1f\uff01])(?=[^\W\d_])")  # Chinese, Japanese: "？或者"
 
 
 def written(sentence: str) -> list[str]:
     """The written sentences of a tree: itself, or its parts after a question or exclamation mark that
-    a capital follows ("Where does all her energy come from? Or that voice…?")."""
+    a capital follows ("Where does all her energy come from? Or that voice…?"), or in Chinese and
+    Japanese a word ("她所有的精力都是從哪兒來的？或者…？")."""
+    parts = [p for p in _TWO_SENTENCES_UNSPACED.split(sentence) if p]
+    if len(parts) > 1:
+        return parts
     parts = [p for p in _TWO_SENTENCES.split(sentence) if p]
-    if len(parts) > 1 and all(p[0].isupper() or p[0] in "¿¡" for p in parts[1:]):
+    if len(parts) > 1 and all(p[0].isupper() or p[0] in "\u00bf\u00a1" for p in parts[1:]):
         return parts
     return [sentence]
 
@@ -170,7 +177,7 @@ def _in_order(parts: list[str], got: list[str]) -> bool:
     return False
 
 
-def speed(folder: str) -> None:
+def speed(folder: str, before: str | None) -> None:
     from news import reuters_documents
 
     from annotator.segment.identify import identify
@@ -186,14 +193,34 @@ def speed(folder: str) -> None:
             best = min(best, time.process_time() - start)
         return size / best / 1e6
 
-    both = rate(lambda: [segment(text, identify(text)) for text in docs])
-    told = rate(lambda: [segment(text, "en") for text in docs])
-    alone = rate(lambda: [identify(text) for text in docs])
+    identify(docs[0])  # its model loaded before the clock starts
+    rows = [("language identified and segmented", rate(lambda: [segment(text, identify(text)) for text in docs])),
+            ("segmented, language given", rate(lambda: [segment(text, "en") for text in docs])),
+            ("language identified only", rate(lambda: [identify(text) for text in docs]))]
+    if before:
+        old = _engine_at(before)
+        rows.append((f"segmented by the engine of {before} (every document as English)",
+                     rate(lambda: [list(old.spans(text)) for text in docs])))
     print(f"\n| Reuters-21578 ({len(docs):,} stories, {size / 1e6:.1f} MB), one document at a time | MB/s (CPU) |")
     print("|---|---:|")
-    print(f"| language identified and segmented | {both:.1f} |")
-    print(f"| segmented, language given | {told:.1f} |")
-    print(f"| language identified only | {alone:.1f} |")
+    for name, figure in rows:
+        print(f"| {name} | {figure:.1f} |")
+
+
+def _engine_at(commit: str):
+    """annotator/segment.py as it was at a commit before it became a package, loaded as a module."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    source = subprocess.run(["git", "show", f"{commit}:annotator/segment.py"], capture_output=True, text=True,
+                            check=True, cwd=Path(__file__).resolve().parent).stdout
+    path = Path(tempfile.mkdtemp()) / "segment_before.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("segment_before", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def identifiers() -> dict:
@@ -246,6 +273,8 @@ def main() -> None:
     parser.add_argument("--ud", nargs="+", default=[], help="CoNLL-U files")
     parser.add_argument("--reuters", help="folder of reut2-*.sgm")
     parser.add_argument("--identify", action="store_true", help="compare the language identifiers")
+    parser.add_argument("--before", metavar="COMMIT", help="with --reuters: also time the engine of this commit "
+                        "(008eee0 is the last before issue 26), back to back")
     parser.add_argument("--show", type=int, default=0, help="print the broken sentences")
     args = parser.parse_args()
     golden_table()
@@ -253,7 +282,7 @@ def main() -> None:
     if args.identify and found:
         identify_table(found)
     if args.reuters:
-        speed(args.reuters)
+        speed(args.reuters, args.before)
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     # nothing but sentencex's boundaries to check on a line of one piece without quotes or lists:
     # no word that ends sentences, no ellipsis, no rule that cuts before a number
     plain = (not rules.final_stops and "..." not in flat and "\u2026" not in flat
-             and "number_opens_sentence" not in rules.rules)
+             and "number_opens_sentence" not in rules.rules and (flat.isascii() or not _UNSPACED_STOP.search(flat)))
     for line in _LINE.finditer(flat):
         body = line.group()
         offset, line_end = line.span()
@@ -238,6 +238,12 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
         # sentencex never cuts before a number in these languages ("unglaublich. 5000 Dollar")
         pieces = _split_before_capitals(hidden, pieces, _WORD_BEFORE_NUMBER, opens=str.isdigit,
                                         allowed=lambda start, cut: _plain_word_before(hidden, cut, rules))
+    if pieces and not hidden.isascii() and _UNSPACED_STOP.search(hidden, lo, hi):
+        # "。", "！", "।" end a sentence with or without a space after them, whatever sentencex says
+        # (not inside a title in book-title marks: 《摔跤吧！爸爸》)
+        pieces = _split_before_capitals(hidden, pieces, _UNSPACED_STOP, opens=_opens_after_stop,
+                                        allowed=lambda start, cut: line[cut] not in rules.quotes
+                                        and hidden.count("\u300a", start, cut) <= hidden.count("\u300b", start, cut))
     if quoted:
         _give_quotes_back(line, pieces, rules)
     if len(pieces) < 2:
@@ -252,6 +258,16 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
                 _move_ellipsis(line, merged[-1], piece)
             merged.append(piece)
     return [piece for piece in merged if piece[0] < piece[1]]
+
+
+# the full stops of scripts that need no space after them; where a quote closes after one, sentencex
+# decides (a speaker may follow: 嗎？"鮑爾說。)
+_UNSPACED_STOPS = "\u3002\uff01\uff1f\uff61\u0964\u0965"
+_UNSPACED_STOP = re.compile("[" + _UNSPACED_STOPS + "]+")
+
+
+def _opens_after_stop(char: str) -> bool:
+    return bool(char) and char not in _UNSPACED_STOPS + "\u2026"
 
 
 _ELLIPSIS_BEFORE_WORD = re.compile(r"(?:\.\.\.|\u2026)(?=\s+\w)")
