@@ -156,7 +156,7 @@ def grouping(docs: list[dict]) -> dict:
         if len(texts) < 2:
             continue
         texts = sorted(texts)
-        if len({dedup._facts(t) for t in texts}) > 1:
+        if len({dedup.facts._facts(t) for t in texts}) > 1:
             mixed_numbers += sum(1 for a, b in itertools.combinations(texts, 2) if not dedup.same_facts(a, b))
         if min(fuzz.ratio(a, b) for a, b in itertools.combinations(texts, 2)) < 80:
             far_apart += 1

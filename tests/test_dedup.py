@@ -3,6 +3,7 @@ import json
 from click.testing import CliRunner
 
 from annotator import dedup
+from annotator.dedup import blocking, facts, grouping
 from annotator.cli import main
 from annotator.store import Store
 from conftest import CORPUS
@@ -265,9 +266,10 @@ def test_signing_on_worker_processes_in_small_chunks_groups_as_one_process_does(
     from annotator.ingest import import_paths
 
     def grouped(name, parallel, chunk):
-        monkeypatch.setattr(dedup, "_PARALLEL_SIGN", 0 if parallel else 10**9)
-        monkeypatch.setattr(dedup, "_SIGN_CHUNK", chunk)
-        monkeypatch.setattr(dedup, "_ROW_BLOCK", 5 if parallel else 1 << 20)  # band rows gathered in blocks
+        monkeypatch.setattr(grouping, "_PARALLEL_SIGN", 0 if parallel else 10**9)
+        monkeypatch.setattr(grouping, "_SIGN_CHUNK", chunk)
+        monkeypatch.setattr(blocking, "_SIGN_CHUNK", chunk)  # similar() chunks its pairs by it too
+        monkeypatch.setattr(grouping, "_ROW_BLOCK", 5 if parallel else 1 << 20)  # band rows gathered in blocks
         store = Store(tmp_path / name)
         import_paths(store, [CORPUS], group=False)
         dedup.group_pending(store)
@@ -289,12 +291,12 @@ def test_the_length_bound_never_turns_down_a_pair_that_reaches_the_threshold():
     @given(st.text("ab cdé", max_size=40), st.text("ab cdé", max_size=40), st.sampled_from([50.0, 90.0, 97.5]))
     def check(a, b, threshold):
         reaches = fuzz.ratio(a, b, score_cutoff=threshold) >= threshold and (a or b)
-        allowed = dedup._may_reach(np.array([len(a)]), np.array([len(b)]), threshold)[0]
+        allowed = blocking._may_reach(np.array([len(a)]), np.array([len(b)]), threshold)[0]
         assert allowed or not reaches
 
     check()
     # 100 and 122 characters: the ratio can reach 200 / 222 = 90.09; with 123, at most 89.69
-    assert dedup._may_reach(np.array([100, 100]), np.array([122, 123]), 90.0).tolist() == [True, False]
+    assert blocking._may_reach(np.array([100, 100]), np.array([122, 123]), 90.0).tolist() == [True, False]
 
 
 def test_the_shortcut_for_sentences_without_numbers_or_negations_changes_no_facts():
@@ -309,8 +311,8 @@ def test_the_shortcut_for_sentences_without_numbers_or_negations_changes_no_fact
     @given(st.lists(words, max_size=12))
     def check(parts):
         norm = dedup.normalise(" ".join(parts))
-        dedup._FACT_CACHE.clear()
-        assert dedup._facts(norm) == (tuple(dedup.numbers(norm)), tuple(dedup.negations(norm)))
+        facts._FACT_CACHE.clear()
+        assert facts._facts(norm) == (tuple(dedup.numbers(norm)), tuple(dedup.negations(norm)))
 
     check()
 
@@ -320,4 +322,4 @@ def test_rows_are_compacted_in_place_block_by_block():
 
     rows = np.arange(30).reshape(10, 3)
     keep = np.array([True, False, False, True, True, False, True, False, False, True])
-    assert dedup._compact_rows(rows, keep, block=3).tolist() == np.arange(30).reshape(10, 3)[keep].tolist()
+    assert grouping._compact_rows(rows, keep, block=3).tolist() == np.arange(30).reshape(10, 3)[keep].tolist()

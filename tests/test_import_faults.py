@@ -8,6 +8,7 @@ import os
 import pytest
 
 from annotator import dedup, processes
+from annotator.dedup import grouping
 from annotator.ingest import import_paths
 from annotator.store import Store
 
@@ -34,14 +35,14 @@ def grouping_rows(store):
 
 def pause_before_writing(monkeypatch, action):
     """Run `action` once, after the grouping computed its groups and before it writes them."""
-    original = dedup._save
+    original = grouping._save
 
     def save(store, *args):
-        monkeypatch.setattr(dedup, "_save", original)
+        monkeypatch.setattr(grouping, "_save", original)
         action()
         return original(store, *args)
 
-    monkeypatch.setattr(dedup, "_save", save)
+    monkeypatch.setattr(grouping, "_save", save)
 
 
 def test_a_second_import_publishing_while_the_first_groups_keeps_its_sentences_pending(db_path, tmp_path, monkeypatch):
@@ -147,7 +148,7 @@ def test_a_lease_left_by_a_killed_grouping_whose_pid_was_reused_is_taken_over(st
     def never(_seconds):
         raise AssertionError("waited for a lease whose holder is gone")
 
-    monkeypatch.setattr(dedup.time, "sleep", never)
+    monkeypatch.setattr(grouping.time, "sleep", never)
     assert dedup.group_pending(store) == {"sentences": 0, "joined": 0}
     assert store.setting("lease:grouping", None) is None
 
@@ -155,7 +156,7 @@ def test_a_lease_left_by_a_killed_grouping_whose_pid_was_reused_is_taken_over(st
 def test_a_lease_from_another_boot_is_taken_over(store, monkeypatch):
     with store.transaction():
         store.set_setting("lease:grouping", f"{os.getpid()}:{processes.identity().split(':')[1]}:another-boot")
-    monkeypatch.setattr(dedup.time, "sleep", lambda _s: pytest.fail("waited for a lease of a past boot"))
+    monkeypatch.setattr(grouping.time, "sleep", lambda _s: pytest.fail("waited for a lease of a past boot"))
     assert dedup.group_pending(store) == {"sentences": 0, "joined": 0}
 
 
@@ -170,7 +171,7 @@ def test_a_grouping_waiting_for_a_live_one_says_so_once(store, monkeypatch):
         if len(waits) == 3:  # the other grouping finishes
             store.drop_lease("grouping", holder)
 
-    monkeypatch.setattr(dedup.time, "sleep", sleep)
+    monkeypatch.setattr(grouping.time, "sleep", sleep)
     dedup.group_pending(store, on_wait=told.append)
     assert told == [f"waiting for another import to finish grouping (process {os.getppid()})"]
     assert len(waits) == 3

@@ -19,11 +19,12 @@ STORY = ("The port authority said the strike had cost the region four million do
 
 CHILD = textwrap.dedent("""
     import sys
-    from annotator import dedup, ingest
+    from annotator import ingest
+    from annotator.dedup import grouping
     from annotator.cli import main
 
     ingest.PARALLEL_BYTES = 0  # worker processes read the files, as in a big import
-    where, module = sys.argv[1], {"storing": ingest, "grouping": dedup}[sys.argv[1]]
+    where, module = sys.argv[1], {"storing": ingest, "grouping": grouping}[sys.argv[1]]
     name = {"storing": "_store_file", "grouping": "_save"}[where]
     original = getattr(module, name)
 

@@ -577,6 +577,11 @@ class Connection:
             except sqlite3.DatabaseError:
                 pass  # a busy database: the next commit checkpoints
 
+    def set_page_cache(self, megabytes: int) -> None:
+        """Bound this connection's page cache to `megabytes` from now on (a connection that only
+        appends, in key order, needs few pages)."""
+        self.conn.execute(f"PRAGMA cache_size = {-int(megabytes) * 1024}")
+
     @contextmanager
     def snapshot(self, cache_mb: int | None = None) -> Iterator[None]:
         """A read transaction: every query inside sees the same committed state.

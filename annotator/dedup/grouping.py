@@ -1,310 +1,27 @@
-"""Near-duplicate sentences: normalisation, candidate blocking with MinHash LSH, grouping.
-
-Comparing every sentence with every other is quadratic. Instead each sentence of four words
-or more gets a MinHash signature over its word set; signatures are cut into bands and two
-sentences sharing a band become candidates, which rapidfuzz then verifies against the
-similarity threshold. Band keys are stored, so a new import only looks up its own keys.
-Shorter sentences join a group only on an exact normalised match.
-"""
+"""Grouping: sign the pending sentences, find their candidates among themselves and in the stored
+corpus, match each against group representatives, and store the groups and band keys (group_pending);
+regroup the whole database; a group's lowest similarity (lowest_ratio)."""
 
 from __future__ import annotations
 
 import bisect
 import gc
-import hashlib
-import os
-import time
 import itertools
-import re
-import unicodedata
+import time
 import zlib
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from annotator.dedup.blocking import _MAX_BUCKET, _SIGN_CHUNK, Signer, _may_reach, bucket_pairs, similar
+from annotator.dedup.facts import same_facts
+from annotator.dedup.normal import normalise, token_set
 from annotator.processes import can_fork, describe, forked_map, identity, identity_alive
 
 DEFAULT_THRESHOLD = 90.0
-MIN_WORDS = 4
-SHORT = 6  # word sets this small also get leave-one-out keys (Signer.short_keys)
-BANDS = 10
-ROWS = 4
-_SIGN_CHUNK = 50_000
-# A band key shared by more sentences than this comes from common words, not from copies: such a
-# bucket is skipped (copies also share the keys of their other bands), which keeps candidates few.
-_MAX_BUCKET = 24
-
-_QUOTES = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-})
-_WORD = re.compile(r"\w+")
-# a number with its decimal and thousands separators, and its currency or percent sign
-_NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
-    "million billion trillion dozen half quarter"
-).split()
-# a number with its decimal and thousands separators and its currency or percent sign, or a number word
-_NUMBER = re.compile(
-    r"([$\u20ac\u00a3\u00a5]?\d+(?:[.,]\d+)*|\b(?:" + "|".join(_NUMBER_WORDS) + r")s?\b)(%| ?percent\b| per cent\b| pct\b)?"
-)
-_DATELINE = re.compile(r"^[^\W\d][\w .'/-]{0,40}, [a-z]{3,9}\.? \d{1,2}(?:, \d{4})? \([^)]{1,40}\) ?-{1,2} ")
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|without|cannot|(?:do|does|did|is|are|was|were|can|could|would|should|wo|has|have|had|"
-    r"must|need|ai)(?:n't|nt))\b|(?<=\w)n't\b"
-)
-_FACT_CACHE: dict[str, tuple] = {}
-_PLURAL = re.compile(r"(?<=[^\Ws]{3})s\b")
-_MONTH = re.compile(r"\b(january|february|march|april|june|july|august|september|october|november|december|sept)\b")
-
-
-def _month_abbreviation(found: re.Match) -> str:
-    return found.group()[:3]
-_STOPWORDS = frozenset(
-    "a an the and or but of to in on at by for with from as is are was were be been it its this that "
-    "these those he she they we you i his her their our your not no".split()
-)
-
-
-def normalise(text: str) -> str:
-    """NFKC, case-folded, quotes and dashes unified, white space collapsed."""
-    if not text.isascii():  # NFKC leaves ASCII as it is
-        text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.casefold().translate(_QUOTES).split())
-
-
-def norm_hash(norm: str) -> int:
-    """A stable signed 64-bit hash of a normalised sentence (SQLite integers are signed)."""
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True)
-
-
-def words(norm: str) -> list[str]:
-    """The words of a normalised sentence; apostrophes are dropped first, so "don't" and "dont",
-    "hp's" and "hps" are the same word."""
-    return _WORD.findall(norm.replace("'", "") if "'" in norm else norm)
-
-
-def numbers(norm: str) -> list[str]:
-    """The numbers of a sentence as written, in digits (separators, currency and percent kept; "6.5
-    percent" is "6.5%") or in words ("three", "million"), sorted. A wire dateline ("halden, march 14 (newswire) - ") is not part of the statement."""
-    body = _DATELINE.sub("", norm, count=1)
-    return sorted(number + ("%" if percent else "") for number, percent in _NUMBER.findall(body))
-
-
-def negations(norm: str) -> list[str]:
-    """The negations of a sentence, sorted; every "not" form ("n't", "cannot", "dont") counts as "not"."""
-    found = []
-    for word in _NEGATION.findall(norm):
-        found.append(word if word in ("no", "never", "without") else "not")
-    return sorted(found)
-
-
-def same_facts(a: str, b: str) -> bool:
-    """May two normalised sentences be near-copies of one statement? Only when they state the same
-    numbers and neither has a negation the other lacks: "rose 49 points to 10,578" is not
-    "fell 44 points to 9,568", and "is happening" is not "isn't happening", however alike they read."""
-    return _facts(a) == _facts(b)
-
-
-def _facts(norm: str) -> tuple:
-    if norm in _FACT_CACHE:
-        return _FACT_CACHE[norm]
-    if len(_FACT_CACHE) > 100_000:
-        _FACT_CACHE.clear()
-    # most sentences state no number and no negation: their words say so at a fraction of the regexes' cost
-    tokens = set(_WORD.findall(norm))
-    has_numbers = _DIGIT.search(norm) is not None or not tokens.isdisjoint(_NUMBER_TOKENS)
-    has_negations = "'" in norm or not tokens.isdisjoint(_NEGATION_TOKENS)
-    value = _FACT_CACHE[norm] = (tuple(numbers(norm)) if has_numbers else (),
-                                 tuple(negations(norm)) if has_negations else ())
-    return value
-
-
-_DIGIT = re.compile(r"\d")
-_NUMBER_TOKENS = frozenset(_NUMBER_WORDS) | frozenset(word + "s" for word in _NUMBER_WORDS)
-_NEGATION_TOKENS = frozenset(["not", "no", "never", "without", "cannot"]) | frozenset(
-    stem + "nt" for stem in "do does did is are was were can could would should wo has have had must need ai".split())
-
-
-class _TokenHashes(dict):
-    """token -> stable 32-bit hash, computed once per token (crc32: the same in every process)."""
-
-    def __missing__(self, token: str) -> int:
-        value = self[token] = zlib.crc32(token.encode("utf-8", "surrogatepass"))
-        return value
-
-
-class Signer:
-    """MinHash signatures and LSH band keys, identical in every process (fixed seed, crc32 tokens)."""
-
-    def __init__(self, bands: int = BANDS, rows: int = ROWS, seed: int = 1729):
-        rng = np.random.default_rng(seed)
-        self.bands, self.rows = bands, rows
-        k = bands * rows
-        self.mult = (rng.integers(1, 2**63 - 1, size=k, dtype=np.int64).astype(np.uint64) << np.uint64(1)) | np.uint64(1)
-        self.add = rng.integers(0, 2**63 - 1, size=k, dtype=np.int64).astype(np.uint64)
-        self.band_salt = rng.integers(1, 2**63 - 1, size=(bands, rows), dtype=np.int64).astype(np.uint64) | np.uint64(1)
-        self._token_hashes = _TokenHashes()
-
-    def band_keys(self, token_sets: Sequence[Sequence[str]]) -> np.ndarray:
-        """An (n, bands) array of 32-bit band keys, one row per non-empty token set.
-
-        32 bits are enough: two unrelated sentences sharing a key only become a candidate pair that
-        the similarity check turns down, and a stored key takes 4 bytes instead of 8."""
-        n = len(token_sets)
-        if n == 0:
-            return np.zeros((0, self.bands), dtype=np.int32)
-        lengths = np.fromiter((len(t) for t in token_sets), dtype=np.int64, count=n)
-        flat = np.fromiter(
-            map(self._token_hashes.__getitem__, itertools.chain.from_iterable(token_sets)),
-            dtype=np.uint64, count=int(lengths.sum()),
-        )
-        starts = np.zeros(n, dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
-        signature = np.empty((n, self.bands * self.rows), dtype=np.uint64)
-        for k in range(self.bands * self.rows):
-            hashed = (flat * self.mult[k] + self.add[k]) >> np.uint64(32)
-            signature[:, k] = np.minimum.reduceat(hashed, starts)
-        keys = np.empty((n, self.bands), dtype=np.uint64)
-        for b in range(self.bands):
-            block = signature[:, b * self.rows : (b + 1) * self.rows]
-            mixed = np.full(n, ((b + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF, dtype=np.uint64)
-            for r in range(self.rows):
-                mixed = (mixed ^ (block[:, r] * self.band_salt[b, r])) * np.uint64(0xBF58476D1CE4E5B9)
-            keys[:, b] = mixed
-        return _high_half(keys)
-
-
-    def short_keys(self, token_sets: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
-        """Extra keys for word sets of at most SHORT words: the whole set and each set less one word.
-
-        In a short sentence one changed word leaves a Jaccard similarity MinHash bands often miss
-        ("qtly div 17 cts vs 17 cts prior" / "qtrly div ..."): two sets that differ by one word, or
-        one added word, always share one of these keys. Returns (keys, row of each key).
-        """
-        rows = [r for r, t in enumerate(token_sets) if len(t) <= SHORT]
-        if not rows:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
-        lengths = np.fromiter((len(token_sets[r]) for r in rows), dtype=np.int64, count=len(rows))
-        flat = np.fromiter(
-            map(self._token_hashes.__getitem__, itertools.chain.from_iterable(token_sets[r] for r in rows)),
-            dtype=np.uint64, count=int(lengths.sum()),
-        )
-        mixed = _splitmix(flat ^ np.uint64(0x5851F42D4C957F2D))
-        starts = np.zeros(len(rows), dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
-        whole = np.add.reduceat(mixed, starts)
-        owner = np.repeat(np.asarray(rows, dtype=np.int64), lengths)
-        less_one = whole[np.repeat(np.arange(len(rows)), lengths)] - mixed
-        keys = _high_half(np.concatenate([whole, less_one]))
-        return keys, np.concatenate([np.asarray(rows, dtype=np.int64), owner])
-
-
-def _high_half(keys: np.ndarray) -> np.ndarray:
-    """The high 32 bits of 64-bit keys, signed (what SQLite's `key >> 32` gives for a stored 64-bit key)."""
-    return (keys.view(np.int64) >> np.int64(32)).astype(np.int32)
-
-
-def _splitmix(x: np.ndarray) -> np.ndarray:
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
-def token_set(norm: str) -> list[str] | None:
-    """The word set a signature is made of, or None for a sentence too short for near matching.
-
-    In a short set a plural "s" is dropped ("figures" is "figure") and months are cut to three
-    letters ("january" is "jan"): with few words, one such edit would otherwise leave too little
-    in common for the candidate search to pair the two.
-    """
-    tokens = words(norm)
-    if len(tokens) < MIN_WORDS:
-        return None
-    content = set(tokens)
-    kept = content - _STOPWORDS
-    chosen = kept if len(kept) >= 2 else content
-    if len(chosen) <= SHORT:
-        chosen = set(_PLURAL.sub("", _MONTH.sub(_month_abbreviation, " ".join(chosen))).split())
-    return list(chosen)
-
-
-def bucket_pairs(keys: np.ndarray, extra: tuple[np.ndarray, np.ndarray] | None = None,
-                 accept=None) -> np.ndarray:
-    """Pairs (i, j), i < j, of rows sharing any band key (or any `extra` key: keys and their rows):
-    members of a bucket are compared with its first ones. `accept(i, j)`, given arrays, may turn
-    pairs down on the way.
-
-    One band at a time, so the working arrays are the size of the corpus, not ten times it.
-    """
-    if keys.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    n = keys.shape[0]
-
-    def band_codes():
-        for band in range(keys.shape[1]):
-            yield _band_pairs(keys[:, band], n)
-        if extra is not None and extra[0].size:
-            extra_keys, owners = extra
-            flat = _band_pairs(extra_keys, extra_keys.size)
-            a, b = owners[flat // extra_keys.size], owners[flat % extra_keys.size]
-            keep = a != b
-            yield np.minimum(a[keep], b[keep]) * n + np.maximum(a[keep], b[keep])
-
-    kept = []
-    for codes in band_codes():
-        if accept is not None and codes.size:
-            codes = codes[accept(codes // n, codes % n)]
-        kept.append(codes)
-    codes = np.sort(np.concatenate(kept))  # one integer per pair: sorting them dedups fast
-    del kept
-    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))] if codes.size else codes
-    return np.stack([codes // n, codes % n], axis=1)
-
-
-def _band_pairs(column: np.ndarray, n: int) -> np.ndarray:
-    """Pair codes i * n + j (i < j) of the rows sharing a key in one band."""
-    order = np.argsort(column, kind="stable")
-    keys = column[order]
-    boundary = np.empty(keys.size, dtype=bool)
-    boundary[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=boundary[1:])
-    bucket_start = np.flatnonzero(boundary)
-    sizes = np.diff(np.append(bucket_start, keys.size))
-    del keys, boundary
-    usable = (sizes > 1) & (sizes <= _MAX_BUCKET)
-    if not usable.any():
-        return np.zeros(0, dtype=np.int64)
-    # pair every member of a usable bucket with each earlier member, vectorised by offset
-    member = np.repeat(usable, sizes)
-    position = np.where(member, np.arange(order.size) - np.repeat(bucket_start, sizes), -1)
-    out = []
-    for offset in range(1, int(sizes[usable].max())):
-        later = np.flatnonzero(position >= offset)
-        if later.size == 0:
-            break
-        a, b = order[later - offset], order[later]
-        out.append(np.minimum(a, b) * n + np.maximum(a, b))
-    return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
-
-
-def similar(a: Sequence[str], b: Sequence[str], threshold: float) -> np.ndarray:
-    """Element-wise: is a[i] at least `threshold` similar to b[i] (rapidfuzz ratio, 0-100)?
-
-    In chunks: rapidfuzz copies the strings it compares, so one call per million pairs would
-    hold them all at once.
-    """
-    out = np.zeros(len(a), dtype=bool)
-    for start in range(0, len(a), _SIGN_CHUNK):
-        scores = process.cpdist(a[start : start + _SIGN_CHUNK], b[start : start + _SIGN_CHUNK],
-                                scorer=fuzz.ratio, score_cutoff=threshold, workers=-1)
-        out[start : start + _SIGN_CHUNK] = np.asarray(scores) >= threshold
-    return out
 
 
 def group_pending(store, threshold: float | None = None, signer: Signer | None = None,
@@ -552,13 +269,6 @@ def _sign_pending(store, signer: Signer) -> _Signed:
                    joined(short_owners, np.int64), norms)
 
 
-def _may_reach(a: np.ndarray, b: np.ndarray, threshold: float) -> np.ndarray:
-    """Which pairs of text lengths allow the threshold: the ratio is at most 2 min / (sum of the
-    lengths), as the shorter text can match at most all of itself. A candidate of very different
-    length (common words put many such pairs into one band) is turned down without reading its texts."""
-    return 200.0 * np.minimum(a, b) >= threshold * (a + b) - 1e-6
-
-
 def _signed_chunks(chunks, signer: Signer, parallel: bool):
     """(ids, hashes, signature) of each chunk of (id, text, hash) rows, in order."""
     def split(chunk):
@@ -648,7 +358,7 @@ def _write_keys(store, bands, hash_rows, own_connection: bool) -> None:
     are marked grouped, they are not looked up until then: a crash leaves them pending, and their
     rows are written again."""
     if own_connection:
-        store.conn.execute("PRAGMA cache_size = -8192")  # it only appends, in key order: 8 MB of pages do
+        store.set_page_cache(8)  # it only appends, in key order: 8 MB of pages do
     with store.fewer_checkpoints():
         for codes in bands:
             with store.transaction():

@@ -1,0 +1,30 @@
+"""Near-duplicate sentences: normalisation, candidate blocking with MinHash LSH, grouping.
+
+Comparing every sentence with every other is quadratic. Instead each sentence of four words
+or more gets a MinHash signature over its word set; signatures are cut into bands and two
+sentences sharing a band become candidates, which rapidfuzz then verifies against the
+similarity threshold. Band keys are stored, so a new import only looks up its own keys.
+Shorter sentences join a group only on an exact normalised match.
+
+One module per concern:
+- normal.py: normalisation, the hash of a normalised text, words and the word set that is signed;
+- facts.py: the "same facts" guard (same_facts): alike sentences that state other numbers or
+  negations are not copies;
+- blocking.py: candidate search: MinHash signatures and band keys (Signer), pairs sharing a key,
+  the similarity check;
+- grouping.py: group_pending (what an import runs), regroup, lowest_ratio, and how groups and band
+  keys are stored.
+"""
+
+from __future__ import annotations
+
+from annotator.dedup.blocking import BANDS, ROWS, Signer, bucket_pairs, similar
+from annotator.dedup.facts import negations, numbers, same_facts
+from annotator.dedup.grouping import DEFAULT_THRESHOLD, RegroupReport, group_pending, lowest_ratio, no_collection_pauses, regroup
+from annotator.dedup.normal import MIN_WORDS, SHORT, norm_hash, normalise, token_set, words
+
+__all__ = [
+    "BANDS", "DEFAULT_THRESHOLD", "MIN_WORDS", "ROWS", "SHORT", "RegroupReport", "Signer", "bucket_pairs",
+    "group_pending", "lowest_ratio", "negations", "no_collection_pauses", "norm_hash", "normalise", "numbers",
+    "regroup", "same_facts", "similar", "token_set", "words",
+]

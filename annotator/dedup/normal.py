@@ -1,0 +1,64 @@
+"""Normalisation and words: the normalised text a sentence is compared by, its hash, and the word set
+its MinHash signature is made of (short sentences have none and are grouped only by exact match)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+MIN_WORDS = 4
+SHORT = 6  # word sets this small also get leave-one-out keys (Signer.short_keys)
+
+_QUOTES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+})
+_WORD = re.compile(r"\w+")
+_PLURAL = re.compile(r"(?<=[^\Ws]{3})s\b")
+_MONTH = re.compile(r"\b(january|february|march|april|june|july|august|september|october|november|december|sept)\b")
+
+
+def _month_abbreviation(found: re.Match) -> str:
+    return found.group()[:3]
+_STOPWORDS = frozenset(
+    "a an the and or but of to in on at by for with from as is are was were be been it its this that "
+    "these those he she they we you i his her their our your not no".split()
+)
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, quotes and dashes unified, white space collapsed."""
+    if not text.isascii():  # NFKC leaves ASCII as it is
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.casefold().translate(_QUOTES).split())
+
+
+def norm_hash(norm: str) -> int:
+    """A stable signed 64-bit hash of a normalised sentence (SQLite integers are signed)."""
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True)
+
+
+def words(norm: str) -> list[str]:
+    """The words of a normalised sentence; apostrophes are dropped first, so "don't" and "dont",
+    "hp's" and "hps" are the same word."""
+    return _WORD.findall(norm.replace("'", "") if "'" in norm else norm)
+
+
+def token_set(norm: str) -> list[str] | None:
+    """The word set a signature is made of, or None for a sentence too short for near matching.
+
+    In a short set a plural "s" is dropped ("figures" is "figure") and months are cut to three
+    letters ("january" is "jan"): with few words, one such edit would otherwise leave too little
+    in common for the candidate search to pair the two.
+    """
+    tokens = words(norm)
+    if len(tokens) < MIN_WORDS:
+        return None
+    content = set(tokens)
+    kept = content - _STOPWORDS
+    chosen = kept if len(kept) >= 2 else content
+    if len(chosen) <= SHORT:
+        chosen = set(_PLURAL.sub("", _MONTH.sub(_month_abbreviation, " ".join(chosen))).split())
+    return list(chosen)
