@@ -3,7 +3,7 @@ import json
 from click.testing import CliRunner
 
 from annotator import dedup
-from annotator.dedup import blocking, facts, grouping
+from annotator.dedup import blocking, grouping
 from annotator.cli import main
 from annotator.store import Store
 from conftest import CORPUS
@@ -54,7 +54,8 @@ def test_short_sentences_join_only_on_exact_normalised_match(db_path, tmp_path):
 
 def test_threshold_is_stored_and_used(db_path, tmp_path):
     (tmp_path / "a.txt").write_text("The mayor opened the new bridge across the river on Sunday.\n")
-    (tmp_path / "b.txt").write_text("The mayor opened the new bridge across the river on Sunday, officials said.\n")
+    # the same fact, with other punctuation and article: a ratio of 88, under the default threshold of 90
+    (tmp_path / "b.txt").write_text("The mayor opened a new bridge -- across the river -- on Sunday !!!\n")
     run("import", tmp_path / "a.txt", "--db", db_path, "--threshold", "85")
     assert Store(db_path).setting("threshold") == "85.0"
     run("import", tmp_path / "b.txt", "--db", db_path)
@@ -91,7 +92,7 @@ def test_split_and_join_survive_reimport(db_path, tmp_path):
     assert store.doc_labels(store.document_id("b.txt"), "ann") == {0: "claim"}
     assert store.doc_labels(store.document_id("a.txt"), "ann") == {}
     # the documents change around the edited sentences and come back with --replace
-    a.write_text("Breaking: The port reopened on Thursday after the strike ended.\nThe port reopened on Thursday after the strike ended.\nShips queued for days.\n")
+    a.write_text("The port reopened on Thursday, after the strike ended.\nThe port reopened on Thursday after the strike ended.\nShips queued for days.\n")
     b.write_text("Update.\nThe port reopened on Thursday after the strike ended!\nVessels waited offshore for a week.\n")
     assert run("import", a, b, "--replace", "--db", db_path).exit_code == 0
     assert sorted(members(e) for e in groups_json(db_path)) == [
@@ -160,10 +161,10 @@ def test_sentences_with_different_numbers_never_share_a_group(db_path, tmp_path)
     import_lines(db_path, tmp_path,
                  [DOW_UP, "Police said a 37-year-old man from Leeds was arrested at the scene on Friday."],
                  [DOW_DOWN, "Police said a 46-year-old man from Leeds was arrested at the scene on Friday."],
-                 [DOW_UP.replace("rose", "climbed"), "The vote passed with 6.5% of members abstaining, officials said."],
+                 [DOW_UP.replace("in early", "in the early"), "The vote passed with 6.5% of members abstaining, officials said."],
                  ["The vote passed with 6.5 percent of members abstaining, officials said."])
     assert group_sets(db_path) == [
-        [("doc0.txt", 0), ("doc2.txt", 0)],  # same numbers, one word changed: one statement
+        [("doc0.txt", 0), ("doc2.txt", 0)],  # same numbers, a function word added: one statement
         [("doc2.txt", 1), ("doc3.txt", 0)],  # "6.5%" and "6.5 percent" are the same number
     ]
 
@@ -183,19 +184,21 @@ def test_negation_keeps_opposite_claims_apart(db_path, tmp_path):
 
 
 def test_groups_do_not_chain(db_path, tmp_path):
+    # one statement written three ways (articles, punctuation): a~b 95, b~c 93, a~c 88
     a = "The city council approved the new budget for schools and roads on Monday evening."
-    b = "The city council approved the new budget for schools and bridges on Monday evening."
-    c = "The town council approved the new budget for schools and bridges on Monday night."
-    import_lines(db_path, tmp_path, [a], [b], [c])  # a~b 96, b~c 93, a~c 89
+    b = "The city council approved a new budget for the schools and roads on Monday evening."
+    c = "City council approved a new budget for the schools and the roads, on Monday evening!"
+    import_lines(db_path, tmp_path, [a], [b], [c])
     assert group_sets(db_path) == [[("doc0.txt", 0), ("doc1.txt", 0)]]
     entry = groups_json(db_path)[0]
-    assert entry["min_ratio"] == 96.3
+    assert entry["min_ratio"] == 95.1
 
 
 def test_chains_are_cut_within_one_import_and_across_imports(db_path, tmp_path):
+    # one statement written three ways (articles, punctuation): a~b 95, b~c 93, a~c 88
     a = "The city council approved the new budget for schools and roads on Monday evening."
-    b = "The city council approved the new budget for schools and bridges on Monday evening."
-    c = "The town council approved the new budget for schools and bridges on Monday night."
+    b = "The city council approved a new budget for the schools and roads on Monday evening."
+    c = "City council approved a new budget for the schools and the roads, on Monday evening!"
     (tmp_path / "x.txt").write_text(a + "\n")
     (tmp_path / "y.txt").write_text(b + "\n" + c + "\n")
     run("import", tmp_path / "x.txt", "--db", db_path)
@@ -258,7 +261,8 @@ def test_short_wire_lines_one_word_apart_are_found_and_number_words_count(db_pat
     # one changed word in six is a word-set similarity MinHash bands often miss: the leave-one-out
     # keys of short sentences find it; "three" and "one" are numbers, so those two stay apart
     assert group_sets(db_path) == [[("doc0.txt", 0), ("doc1.txt", 0)], [("doc0.txt", 2), ("doc1.txt", 2)]]
-    assert dedup.numbers(dedup.normalise("Shr profit three cts vs loss seven cts")) == ["seven", "three"]
+    assert [str(d) for d in dedup.compare("Shr profit three cts vs loss seven cts", "Shr profit one ct vs loss seven cts",
+                                          "en")] == ["number: 3 / one", "word: cts / ct"]
 
 
 
@@ -297,24 +301,6 @@ def test_the_length_bound_never_turns_down_a_pair_that_reaches_the_threshold():
     check()
     # 100 and 122 characters: the ratio can reach 200 / 222 = 90.09; with 123, at most 89.69
     assert blocking._may_reach(np.array([100, 100]), np.array([122, 123]), 90.0).tolist() == [True, False]
-
-
-def test_the_shortcut_for_sentences_without_numbers_or_negations_changes_no_facts():
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-
-    words = st.sampled_from(["the", "one", "threes", "dozen", "not", "no", "never", "dont", "don't", "cannot", "isnt",
-                             "wont", "aint", "can't", "bank", "rose", "3", "6.5%", "$40", "percent", "nothing",
-                             "known", "notice", "halden, march 14 (newswire) -", "4,000", ",", "."])
-
-    @settings(max_examples=400, deadline=None)
-    @given(st.lists(words, max_size=12))
-    def check(parts):
-        norm = dedup.normalise(" ".join(parts))
-        facts._FACT_CACHE.clear()
-        assert facts._facts(norm) == (tuple(dedup.numbers(norm)), tuple(dedup.negations(norm)))
-
-    check()
 
 
 def test_rows_are_compacted_in_place_block_by_block():

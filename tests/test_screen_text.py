@@ -26,7 +26,7 @@ SIGNED = "The filing was signed by [/s/ General Counsel, in March. He put the co
 STORED = "It was stored in E:\\Data\\ on Monday by the clerks of the district court."
 OFFER = "The offer [to sell stands [bold]firmly[/] now."
 LONE = "A lone backslash \\ ends [/]"
-STORED_COPY = "It was stored in E:\\Data\\ on Monday by the clerks of the county court."
+STORED_COPY = "It was stored in E:\\Data\\ on Monday by clerks of the district court."
 CLICK = "Another line [@click=app.quit]here[/]."
 ANNOTATOR, OTHER, REVIEWER = "ann [/] E:\\Data\\", "[$4 million]", "rev [b]iew\\"
 NOTE, COMMENT = "[/s/ not sure \\", "see [$4 million] and [/]"
@@ -73,7 +73,7 @@ async def test_the_annotation_screen_shows_every_text_as_written(store):
         assert screen.session.index == 1  # the first one not labeled: it has a copy worded differently
         info = shown(screen.query_one("#sentence-info"))
         assert f"also in 1 other document: {COPY}" in info
-        assert f"{COPY}:0\nIt was stored in E:\\Data\\ on Monday by the clerks of the district county court." in info
+        assert f"{COPY}:0\nIt was stored in E:\\Data\\ on Monday by the clerks of the district court." in info
         # the highlight covers the current sentence and nothing after it
         p = screen.para_of[1]
         content = screen.para_content(p)

@@ -8,8 +8,8 @@ Shorter sentences join a group only on an exact normalised match.
 
 One module per concern:
 - normal.py: normalisation, the hash of a normalised text, words and the word set that is signed;
-- facts.py: the "same facts" guard (same_facts): alike sentences that state other numbers or
-  negations are not copies;
+- facts/: the same-fact guard (compare, same_facts): alike sentences join only when every
+  difference between them is harmless; its per-language data (negations.toml, function_words.json);
 - blocking.py: candidate search: MinHash signatures and band keys (Signer), pairs sharing a key,
   the similarity check;
 - grouping.py: group_pending (what an import runs), regroup, lowest_ratio, and how groups and band
@@ -19,12 +19,12 @@ One module per concern:
 from __future__ import annotations
 
 from annotator.dedup.blocking import BANDS, ROWS, Signer, bucket_pairs, similar
-from annotator.dedup.facts import negations, numbers, same_facts
+from annotator.dedup.facts import Difference, compare, same_facts
 from annotator.dedup.grouping import DEFAULT_THRESHOLD, RegroupReport, group_pending, lowest_ratio, no_collection_pauses, regroup
 from annotator.dedup.normal import MIN_WORDS, SHORT, norm_hash, normalise, token_set, words
 
 __all__ = [
-    "BANDS", "DEFAULT_THRESHOLD", "MIN_WORDS", "ROWS", "SHORT", "RegroupReport", "Signer", "bucket_pairs",
-    "group_pending", "lowest_ratio", "negations", "no_collection_pauses", "norm_hash", "normalise", "numbers",
+    "BANDS", "DEFAULT_THRESHOLD", "MIN_WORDS", "ROWS", "SHORT", "Difference", "RegroupReport", "Signer",
+    "bucket_pairs", "compare", "group_pending", "lowest_ratio", "no_collection_pauses", "norm_hash", "normalise",
     "regroup", "same_facts", "similar", "token_set", "words",
 ]

@@ -17,7 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from annotator.dedup.blocking import _MAX_BUCKET, _SIGN_CHUNK, Signer, _may_reach, bucket_pairs, similar
-from annotator.dedup.facts import same_facts
+from annotator.dedup.facts import compare
 from annotator.dedup.normal import normalise, token_set
 from annotator.processes import can_fork, describe, forked_map, identity, identity_alive
 
@@ -111,7 +111,7 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
     stored_candidates = _stored_candidates(store, signed, keys, short_keys, short_owners) if has_stored else {}
     norms.keep_only(np.union1d(pairs.ravel(), np.fromiter(stored_candidates, dtype=np.int64,
                                                           count=len(stored_candidates))))
-    matcher = _Matcher(ids, norms, threshold, store.representative_texts)
+    matcher = _Matcher(ids, norms, threshold, store)
 
     # candidates among the new sentences: (earlier position, later position) that reach the threshold
     earlier: dict[int, list[int]] = {}
@@ -125,6 +125,9 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
                 later.setdefault(i, []).append(j)
     if stored_candidates:
         matcher.add_representatives(store.representative_texts({g for gs in stored_candidates.values() for g in gs}))
+    # the written texts the guard reads: every sentence that has a candidate, and the stored groups
+    involved = set(earlier) | set(later) | set(stored_candidates) | {i for found in earlier.values() for i in found}
+    matcher.prefetch(ids[sorted(involved)].tolist() + sorted({g for gs in stored_candidates.values() for g in gs}))
 
     # in id order, each new text joins the group whose representative it matches best
     joined: set[int] = set()  # groups that gained a member
@@ -403,18 +406,25 @@ def _save(store, ids: np.ndarray, hashes: np.ndarray, moved: list[tuple[int, int
 
 class _Matcher:
     """Scores a new sentence against the representative of each candidate group, once per pair,
-    and applies the rules that keep different facts apart (numbers, negation)."""
+    and asks the same-fact guard (annotator.dedup.facts) of a pair that reaches the threshold."""
 
-    def __init__(self, ids: np.ndarray, norms: _Texts, threshold: float, fetch):
+    def __init__(self, ids: np.ndarray, norms: _Texts, threshold: float, store):
         # the pending sentences' ids and normalised texts, by position: a new group is named by its founder's id
         self.ids, self.norms = ids, norms
         self.threshold = threshold
         self.rep_text: dict[int, str] = {}  # stored group -> normalised text of its representative
-        self.fetch = fetch
+        self.store = store
+        self.written: dict[int, tuple[str, str | None]] = {}  # sentence id -> (text as written, language)
 
     def add_representatives(self, texts: dict[int, str]) -> None:
         for group, text in texts.items():
             self.rep_text[group] = normalise(text)
+
+    def prefetch(self, sentence_ids) -> None:
+        """Read the written texts and languages of these sentences in one pass (the guard needs them)."""
+        wanted = [sid for sid in sentence_ids if sid not in self.written]
+        if wanted:
+            self.written.update(self.store.texts_and_languages(wanted))
 
     def best(self, pos: int, groups: set[int]) -> int | None:
         """The group (smallest id on a tie) whose representative this sentence matches best, or None."""
@@ -427,14 +437,23 @@ class _Matcher:
                 rep = self.norms[founder]
             else:
                 if group not in self.rep_text:  # a stored group reached through an exact copy
-                    self.add_representatives(self.fetch([group]))
+                    self.add_representatives(self.store.representative_texts([group]))
                 rep = self.rep_text.get(group)
                 if rep is None:
                     continue
             score = fuzz.ratio(text, rep, score_cutoff=self.threshold)
-            if score > best_score and score >= self.threshold and same_facts(text, rep):
+            if score > best_score and score >= self.threshold and self.same_facts(int(ids[pos]), group):
                 best_group, best_score = group, score
         return best_group
+
+    def same_facts(self, sentence_id: int, group: int) -> bool:
+        """Does the sentence state the same facts as the group's representative (by its written text
+        and its document's language)?"""
+        self.prefetch((sentence_id, group))
+        if sentence_id not in self.written or group not in self.written:
+            return False
+        (a, language_a), (b, language_b) = self.written[sentence_id], self.written[group]
+        return not compare(a, b, language_a, language_b)
 
 
 @dataclass

@@ -7,6 +7,8 @@ import hashlib
 import re
 import unicodedata
 
+from annotator.invisible import strip_invisible
+
 MIN_WORDS = 4
 SHORT = 6  # word sets this small also get leave-one-out keys (Signer.short_keys)
 
@@ -29,15 +31,37 @@ _STOPWORDS = frozenset(
 
 
 def normalise(text: str) -> str:
-    """NFKC, case-folded, quotes and dashes unified, white space collapsed."""
+    """NFKC, case-folded, quotes and dashes unified, invisible characters (soft hyphens, zero-width
+    spaces: annotator.invisible) dropped, white space collapsed."""
     if not text.isascii():  # NFKC leaves ASCII as it is
-        text = unicodedata.normalize("NFKC", text)
+        text = unicodedata.normalize("NFKC", strip_invisible(text))
     return " ".join(text.casefold().translate(_QUOTES).split())
 
 
 def norm_hash(norm: str) -> int:
     """A stable signed 64-bit hash of a normalised sentence (SQLite integers are signed)."""
     return int.from_bytes(hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True)
+
+
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
+_UNSPACED_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]+")
+
+
+def _shingles(tokens: list[str]) -> list[str]:
+    """Each word as it is, but a run of characters of a script without spaces as its pairs of
+    adjacent characters ("国务院周二" -> "国务", "务院", "院周", "周二")."""
+    out = []
+    for token in tokens:
+        last = 0
+        for run in _UNSPACED_RUN.finditer(token):
+            if run.start() > last:
+                out.append(token[last : run.start()])
+            chars = run.group()
+            out.extend(chars[n : n + 2] for n in range(max(1, len(chars) - 1)))
+            last = run.end()
+        if last < len(token):
+            out.append(token[last:])
+    return out
 
 
 def words(norm: str) -> list[str]:
@@ -51,9 +75,12 @@ def token_set(norm: str) -> list[str] | None:
 
     In a short set a plural "s" is dropped ("figures" is "figure") and months are cut to three
     letters ("january" is "jan"): with few words, one such edit would otherwise leave too little
-    in common for the candidate search to pair the two.
+    in common for the candidate search to pair the two. Chinese, Japanese and Thai, written without
+    spaces, give pairs of adjacent characters (shingles) in place of words.
     """
     tokens = words(norm)
+    if not norm.isascii() and _UNSPACED.search(norm):
+        tokens = _shingles(tokens)
     if len(tokens) < MIN_WORDS:
         return None
     content = set(tokens)

@@ -7,6 +7,7 @@ import contextvars
 import re
 from contextlib import contextmanager
 
+from annotator.invisible import imported_text
 from annotator.model import InputError
 
 # the encoding `import --encoding` asked for (None: strict UTF-8), and what decode() chose under it
@@ -107,11 +108,12 @@ def decode(data: bytes, path: str, *, html: bool = False) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Unix line ends and no NUL characters: what every stored document text looks like."""
+    """Unix line ends, no NUL characters and none of the invisible ones a reader never sees (soft
+    hyphens, zero-width spaces: annotator.invisible): what every stored document text looks like."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         text = text.replace("\x00", "")
-    return text
+    return imported_text(text)
 
 
 def check_encodable(text: str, path: str, line: int | None = None) -> None:

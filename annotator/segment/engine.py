@@ -36,7 +36,7 @@ from annotator.segment import shapes
 from annotator.segment.rules import Language, language as language_rules
 
 _LINE = re.compile(r"[^\n]+")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _EDGE_SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff\u2028\u2029"
 _STRIPPED = "".join(sorted({chr(c) for c in range(0x3000 + 1) if chr(c).isspace()} | set(_EDGE_SPACE)))
 _WIDE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")

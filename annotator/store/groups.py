@@ -87,6 +87,16 @@ class Groups:
             out.update(self.conn.execute(f"SELECT id, text FROM sentences WHERE id IN ({marks})", chunk))
         return out
 
+    def texts_and_languages(self, sentence_ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+        """sentence id -> (its text as written, its document's language): what the same-fact guard reads."""
+        out: dict[int, tuple[str, str | None]] = {}
+        for chunk in chunks(list(sentence_ids), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update((sid, (text, language)) for sid, text, language in self.conn.execute(
+                f"SELECT s.id, s.text, d.language FROM sentences s JOIN documents d ON d.id = s.doc_id "
+                f"WHERE s.id IN ({marks})", chunk))
+        return out
+
     def reset_grouping(self) -> None:
         """Take every sentence out of its group, to be grouped again (splits and joins are replayed)."""
         with self.triggers_off():  # one derivation of the current labels, not one per labeled sentence

@@ -1,0 +1,164 @@
+"""What the same-fact guard knows of each language, gathered once per language.
+
+- month and weekday names (wide and abbreviated, in every grammatical form CLDR gives) and the words
+  for the days around today (yesterday, today, tomorrow and the days either side), from the Unicode
+  CLDR through babel;
+- number magnitudes ("Milliarden", "Mrd.", "млн", "万") from CLDR's compact decimal formats (babel),
+  with the wire abbreviations CLDR does not list ("bn", "mln");
+- lemmas from simplemma (Barbaresi 2021, "Simplemma: a simple multilingual lemmatizer for Python");
+- function words and articles from Universal Dependencies treebanks (function_words.json, built by
+  scripts/function_words.py);
+- negation words and affixes and antonym pairs from negations.toml, the guard's own data.
+
+A language the data does not know gets what CLDR and the treebanks know of it, or nothing: the guard
+then keeps apart every difference in a content word, which only costs a unit more to label.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_HERE = Path(__file__).parent
+# languages simplemma lemmatises that the guard may meet (simplemma.strategies: its data files)
+_LEMMA_LANGUAGES = frozenset(
+    "ast bg ca cs cy da de el en enm es et fa fi fr ga gd gl gv hbs hi hu hy id is it ka la lb lt lv mk ms nb nl "
+    "nn pl pt ro ru se sk sl sq sv sw tl tr uk".split())
+# text2num (Alain Hernandez, text_to_num) reads number words in these languages
+NUMBER_WORD_LANGUAGES = frozenset("en fr es pt de it nl".split())
+# wire and press abbreviations of magnitudes that CLDR's compact formats do not give
+_EXTRA_MAGNITUDES = {
+    "en": {"bn": 9, "bln": 9, "mln": 6, "mn": 6, "m": 6, "k": 3, "tn": 12, "trn": 12, "billions": 9,
+           "millions": 6, "thousands": 3},
+    "de": {"mio": 6, "mrd": 9, "tsd": 3},
+    "fr": {"md": 9, "mds": 9, "mrd": 9, "mrds": 9},
+    "es": {"mm": 6, "mill": 6},
+    "it": {"mln": 6, "mld": 9, "mrd": 9, "miliardi": 9, "milioni": 6},
+    "pl": {"tys": 3, "mln": 6, "mld": 9},
+    "ru": {"тыс": 3, "млн": 6, "млрд": 9},
+    "uk": {"тис": 3, "млн": 6, "млрд": 9},
+    "bg": {"хил": 3, "млн": 6, "млрд": 9},
+}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The guard's knowledge of one language; every word case-folded, without apostrophes."""
+
+    code: str
+    negations: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
+    infixes: tuple[str, ...] = ()
+    antonyms: frozenset[frozenset[str]] = frozenset()
+    dates: frozenset[str] = frozenset()
+    magnitudes: dict[str, int] = field(default_factory=dict)
+    function_words: frozenset[str] = frozenset()
+    articles: frozenset[str] = frozenset()
+    number_words: bool = False
+
+    def lemma(self, word: str) -> str:
+        """The word's lemma, case-folded (the word itself where simplemma has no data)."""
+        return _lemma(self.code, word)
+
+
+def fold(word: str) -> str:
+    """The form words are compared in: case-folded, apostrophes dropped ("don't" = "dont")."""
+    return word.casefold().replace("'", "").replace("\u2019", "")
+
+
+@functools.cache
+def knowledge(code: str | None) -> Knowledge:
+    """What the guard knows of a language (ISO 639-1, e.g. "de"); None or an unknown code gets the
+    language-independent part only. Loaded once per language."""
+    code = (code or "").split("-")[0].lower()
+    own = _negation_tables().get(code, {})
+    functions = _function_words().get(code, {})
+    return Knowledge(
+        code=code,
+        negations=frozenset(fold(w) for w in own.get("words", [])),
+        prefixes=tuple(sorted((fold(p) for p in own.get("prefixes", [])), key=len, reverse=True)),
+        suffixes=tuple(fold(s) for s in own.get("suffixes", [])),
+        infixes=tuple(fold(s) for s in own.get("infixes", [])),
+        antonyms=frozenset(frozenset(fold(w) for w in pair) for pair in own.get("antonyms", [])),
+        dates=_date_words(code),
+        magnitudes=_magnitudes(code),
+        function_words=frozenset(functions.get("function_words", [])),
+        articles=frozenset(functions.get("articles", [])),
+        number_words=code in NUMBER_WORD_LANGUAGES,
+    )
+
+
+@functools.cache
+def _negation_tables() -> dict:
+    return tomllib.loads((_HERE / "negations.toml").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _function_words() -> dict:
+    return json.loads((_HERE / "function_words.json").read_text(encoding="utf-8"))
+
+
+def _locale(code: str):
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code) if code else None
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def _date_words(code: str) -> frozenset[str]:
+    """Month and weekday names and the days around today, every form CLDR has, as words."""
+    locale = _locale(code)
+    if locale is None:
+        return frozenset()
+    names: set[str] = set()
+    for table in (locale.months, locale.days):
+        for context in table.values():  # "format", "stand-alone"
+            for width, values in context.items():
+                if width == "narrow":  # one letter: "M" would be every word's initial
+                    continue
+                names.update(values.values())
+    for entry in ("day", "day-short"):
+        relative = locale._data.get("date_fields", {}).get(entry, {}).get("relative", {})
+        names.update(relative.values())
+    words = set()
+    for name in names:
+        words.update(fold(w) for w in _WORD.findall(name.replace("'", "")) if len(w) > 1 or not w.isascii())
+    return frozenset(words)
+
+
+def _magnitudes(code: str) -> dict[str, int]:
+    """word -> power of ten ("milliarden" -> 9, "mrd" -> 9, "万" -> 4), from CLDR's compact decimal formats:
+    a pattern "00 Milliarden" under 10000000000 is 10^9."""
+    out: dict[str, int] = {}
+    locale = _locale(code)
+    if locale is not None:
+        for form in locale.compact_decimal_formats.values():
+            for patterns in form.values():
+                for key, pattern in patterns.items():
+                    text = pattern.pattern if hasattr(pattern, "pattern") else str(pattern)
+                    power = key.count("0") - (text.count("0") - 1)
+                    word = fold(text.replace("0", "").replace("'", "").strip().rstrip("."))
+                    if word and " " not in word and (len(word) > 1 or not word.isascii()):
+                        out.setdefault(word, power)
+    out.update(_EXTRA_MAGNITUDES.get(code, {}))
+    return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def _lemma(code: str, word: str) -> str:
+    if code not in _LEMMA_LANGUAGES:
+        return word
+    import simplemma
+
+    try:
+        return fold(simplemma.lemmatize(word, lang=code))
+    except ValueError:
+        return word

@@ -1,0 +1,81 @@
+"""Build annotator/dedup/facts/function_words.json: the function words of each language, from Universal
+Dependencies treebanks.
+
+usage: python scripts/function_words.py FILE.conllu... > annotator/dedup/facts/function_words.json
+
+A word form (case-folded, apostrophes dropped as the same-fact guard's tokens drop them) is a function
+word of a language when its treebank tags at least 80% of its occurrences, and at least twice, as a
+closed class: ADP, AUX, CCONJ, SCONJ, PART, PRON, or DET that is an article (PronType=Art); a
+contraction ("zum", "du", "della") counts when all of its parts are. Articles are also listed apart:
+they are the only function words that may replace one another ("a" / "the"). The language is the part
+of the file name before "_" (de_pud-ud-test.conllu). Negations are not taken out here: the guard looks
+for them first (negations.toml).
+
+Sources: the treebanks named in the README's Duplicates section (Universal Dependencies 2.x,
+de Marneffe et al. 2021, "Universal Dependencies", Computational Linguistics 47(2)).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+CLOSED = {"ADP", "AUX", "CCONJ", "SCONJ", "PART", "PRON"}
+SHARE, MIN_COUNT = 0.8, 2
+
+
+def fold(form: str) -> str:
+    return form.casefold().replace("'", "").replace("\u2019", "")
+
+
+def read(path: Path, total: Counter, closed: Counter, articles: Counter) -> None:
+    parts_left, surface, all_closed, all_articles = 0, "", True, True
+    for line in path.open(encoding="utf-8"):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) < 6 or "." in cols[0]:
+            continue
+        if "-" in cols[0]:  # a contraction: its parts follow
+            lo, hi = cols[0].split("-")
+            parts_left, surface, all_closed, all_articles = int(hi) - int(lo) + 1, fold(cols[1]), True, True
+            continue
+        upos, feats = cols[3], cols[5]
+        article = upos == "DET" and "PronType=Art" in feats
+        is_closed = upos in CLOSED or article
+        if parts_left:
+            all_closed &= is_closed
+            all_articles &= article
+            parts_left -= 1
+            if not parts_left and surface:
+                total[surface] += 1
+                closed[surface] += all_closed
+            continue
+        form = fold(cols[1])
+        if not form or any(c.isdigit() for c in form):
+            continue
+        total[form] += 1
+        closed[form] += is_closed
+        articles[form] += article
+
+
+def main() -> None:
+    by_language: dict[str, tuple[Counter, Counter, Counter]] = {}
+    for name in sys.argv[1:]:
+        path = Path(name)
+        code = path.name.split("_", 1)[0]
+        counters = by_language.setdefault(code, (Counter(), Counter(), Counter()))
+        read(path, *counters)
+    out = {}
+    for code, (total, closed, articles) in sorted(by_language.items()):
+        words = sorted(w for w, n in total.items() if closed[w] >= MIN_COUNT and closed[w] >= SHARE * n)
+        arts = sorted(w for w, n in total.items() if articles[w] >= MIN_COUNT and articles[w] >= SHARE * n)
+        out[code] = {"function_words": words, "articles": arts}
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=0, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""The same-fact guard (issue 27): every row of the issue's table in both directions, a negation in each
+guard language, and the harmless differences it lets through; then the same pairs through the real
+import and grouping, read back as units."""
+
+import json
+
+import pytest
+
+from annotator.dedup.facts import compare
+
+# (language, a, b, the kind of difference that keeps them apart, or None for the same fact)
+TABLE = [
+    ("en", "The bridge is likely to reopen next spring, engineers said.",
+     "The bridge is unlikely to reopen next spring, engineers said.", "negation"),
+    ("en", "The judge ruled the strike lawful under the new code.",
+     "The judge ruled the strike unlawful under the new code.", "negation"),
+    ("en", "Inspectors found the water safe to drink, the agency said.",
+     "Inspectors found the water unsafe to drink, the agency said.", "negation"),
+    ("en", "The airline reported a profit in the third quarter.", "The airline reported a loss in the third quarter.",
+     "antonym"),
+    ("en", "Fire crews contained the blaze near Graz late on Sunday.",
+     "Fire crews contained the blaze near Gaza late on Sunday.", "name"),
+    ("en", "The summit will take place in June, diplomats said.", "The summit will take place in July, diplomats said.",
+     "date"),
+    ("de", "Die Stadt hat den Vertrag unterschrieben, sagte der Sprecher.",
+     "Die Stadt hat den Vertrag nicht unterschrieben, sagte der Sprecher.", "negation"),
+    ("es", "El alcalde ha firmado el contrato, dijo el portavoz.",
+     "El alcalde nunca ha firmado el contrato, dijo el portavoz.", "negation"),
+    ("en", "Police counted 12,500 protesters on the main square.", "Police counted 12500 protesters on the main square.",
+     None),
+    ("de", "Die Behörde meldete 12.500 Fälle.", "Die Behörde meldete 12500 Fälle.", None),
+    ("en", "The fund raised $2bn last year.", "The fund raised $2 billion last year.", None),
+    ("en", "The ministry confirmed the figures on Monday.", "The min\u00adistry confirmed the fig\u00adures on Monday.",
+     None),
+    ("en", "The ministry confirmed the figures on Monday.", "The ministry con\u200bfirmed the figures\u2060 on Monday.",
+     None),
+    ("zh", "国务院周二召开常务会议，部署加强防汛抗旱工作。", "国务院周二召开了常务会议，部署加强防汛抗旱工作。", None),
+]
+
+# a negation in every guard language, an affix where the language has one, and harmless differences
+LANGUAGES = [
+    ("ar", "الحكومة توافق على الخطة الجديدة.", "الحكومة لا توافق على الخطة الجديدة.", "negation"),
+    ("bg", "Министърът подписа договора вчера.", "Министърът не подписа договора вчера.", "negation"),
+    ("el", "Η κυβέρνηση υπέγραψε τη συμφωνία χθες.", "Η κυβέρνηση δεν υπέγραψε τη συμφωνία χθες.", "negation"),
+    ("fr", "Le ministre a signé l'accord hier.", "Le ministre n'a pas signé l'accord hier.", "negation"),
+    ("hi", "सरकार ने समझौते पर हस्ताक्षर किए।", "सरकार ने समझौते पर हस्ताक्षर नहीं किए।", "negation"),
+    ("it", "Il sindaco ha firmato il contratto ieri.", "Il sindaco non ha firmato il contratto ieri.", "negation"),
+    ("ja", "政府は新しい計画を承認した。", "政府は新しい計画を承認しなかった。", "negation"),
+    ("nl", "De minister heeft het akkoord getekend.", "De minister heeft het akkoord niet getekend.", "negation"),
+    ("pl", "Rząd podpisał umowę z górnikami.", "Rząd nie podpisał umowy z górnikami.", "negation"),
+    ("pt", "O governo aprovou o orçamento ontem.", "O governo não aprovou o orçamento ontem.", "negation"),
+    ("ru", "Правительство одобрило новый бюджет.", "Правительство не одобрило новый бюджет.", "negation"),
+    ("tr", "Bakan dün toplantıya geldi.", "Bakan dün toplantıya gelmedi.", "negation"),
+    ("uk", "Уряд схвалив новий бюджет.", "Уряд не схвалив новий бюджет.", "negation"),
+    ("zh", "政府批准了新的预算。", "政府没有批准新的预算。", "negation"),
+    ("de", "Die Entscheidung des Gerichts war rechtmäßig.", "Die Entscheidung des Gerichts war unrechtmäßig.", "negation"),
+    ("fr", "Le tribunal a jugé la grève légale.", "Le tribunal a jugé la grève illégale.", "negation"),
+    ("ru", "Суд признал забастовку законной.", "Суд признал забастовку незаконной.", "negation"),
+    ("nl", "De inspectie vond het water veilig.", "De inspectie vond het water onveilig.", "negation"),
+    ("pl", "Sąd uznał strajk za zgodny z prawem.", "Sąd uznał strajk za niezgodny z prawem.", "negation"),
+    ("it", "Il governo ha approvato la manovra venerdì.", "Il governo ha approvato la manovra giovedì.", "date"),
+    ("ru", "Встреча состоится в понедельник в Москве.", "Встреча состоится во вторник в Москве.", "date"),
+    ("de", "Die Firma meldete einen Gewinn von 5 Millionen Euro.",
+     "Die Firma meldete einen Verlust von 5 Millionen Euro.", "antonym"),
+    ("en", "Shares rose 3% in early trading.", "Shares fell 3% in early trading.", "antonym"),
+    ("de", "Am Montag traf Merkel in Paris ein.", "Am Montag traf Scholz in Paris ein.", "name"),
+    ("en", "Turnout reached 61.5 percent, officials said.", "Turnout reached 61.8 percent, officials said.", "number"),
+    ("fr", "Le chômage a atteint 7,5 % en mars.", "Le chômage a atteint 7.5% en mars.", None),
+    ("ru", "Число пострадавших достигло 12 500 человек.", "Число пострадавших достигло 12500 человек.", None),
+    ("pl", "Rząd wydał na ten cel 5 mld zł.", "Rząd wydał na ten cel 5 miliardów zł.", None),
+    ("de", "Der Konzern verdiente 5 Mrd. Euro.", "Der Konzern verdiente 5 Milliarden Euro.", None),
+    ("de", "Die Inflation lag im März bei 3,5 %.", "Die Inflation lag im März bei 3.5%.", None),
+    ("ar", "قتل ١٢ شخصا في الهجوم.", "قتل 12 شخصا في الهجوم.", None),
+    ("hi", "हमले में १२ लोग मारे गए।", "हमले में 12 लोग मारे गए।", None),
+    ("en", "The company said that the plant will close.", "The company said the plant will close.", None),
+    ("en", "The minister says the talks will resume.", "The minister said the talks will resume.", None),
+    ("en", "The council will organise a vote.", "The council will organize a vote.", None),
+]
+
+
+@pytest.mark.parametrize("language, a, b, kind", TABLE + LANGUAGES,
+                         ids=[f"{c[0]}-{c[3]}-{n}" for n, c in enumerate(TABLE + LANGUAGES)])
+def test_a_difference_keeps_two_sentences_apart_only_when_it_changes_a_fact(language, a, b, kind):
+    for first, second in ((a, b), (b, a)):
+        found = compare(first, second, language)
+        if kind is None:
+            assert found == (), [str(d) for d in found]
+        else:
+            assert kind in {d.kind for d in found}, [str(d) for d in found]
+
+
+def test_the_difference_says_what_each_sentence_has():
+    found = compare("Fire crews contained the blaze near Graz late on Sunday.",
+                    "Fire crews contained the blaze near Gaza late on Sunday.", "en")
+    assert [(d.kind, d.a, d.b) for d in found] == [("name", "Graz", "Gaza")]
+    found = compare("Die Stadt hat den Vertrag unterschrieben.", "Die Stadt hat den Vertrag nicht unterschrieben.", "de")
+    assert [(d.kind, d.a, d.b) for d in found] == [("negation", "", "nicht")]
