@@ -295,13 +295,23 @@ def dupes(ctx, db_path, as_json, min_size):
     store = Store(db_path, create=False)
     _say_pending_grouping(store)
     listing = []
+    threshold = float(store.setting("threshold", str(dedup.DEFAULT_THRESHOLD)))
     for group, size in store.groups(min_size):
         found = store.group_members(group)
         representative = next((t for _, _, t, sid in found if sid == group), found[0][2])
-        listing.append({
+        entry = {
             "group": group, "size": size, "min_ratio": dedup.lowest_ratio(representative, [t for _, _, t, _ in found]),
             "members": [{"doc": d, "index": i, "text": t, "representative": sid == group} for d, i, t, sid in found],
-        })
+        }
+        if as_json:  # why each member is in the group: compared with its first member, as the grouping does
+            written = store.texts_and_languages([sid for *_, sid in found] + [group])
+            first_text, first_language = written.get(group, (representative, None))
+            for member, (*_, sid) in zip(entry["members"], found):
+                if not member["representative"]:
+                    text, language = written[sid]
+                    why = dedup.explain(text, first_text, threshold, language, first_language)
+                    member["why"] = why.as_json() | {"by": "rule" if why.joins else "hand or an earlier release"}
+        listing.append(entry)
     if as_json:
         emit_json(listing)
         return
@@ -335,6 +345,38 @@ def dupes_join(first, second, db_path):
     with store.transaction():
         group = store.join_groups(a, b, record=True)
     click.echo(f"joined: {first} and {second} are now group {group}")
+
+
+@dupes.command("why")
+@click.argument("first")
+@click.argument("second")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def dupes_why(first, second, db_path, as_json):
+    """Say why two sentences (DOC:INDEX or #ID) are, or are not, one unit: their similarity against the
+    threshold and what the same-fact guard finds between them (a number, a negation, a name, a date,
+    an antonym, another word)."""
+    store = Store(db_path, create=False)
+    a, b = resolve_sentence(store, first), resolve_sentence(store, second)
+    threshold = float(store.setting("threshold", str(dedup.DEFAULT_THRESHOLD)))
+    written = store.texts_and_languages([a.id, b.id])
+    why = dedup.explain(written[a.id][0], written[b.id][0], threshold, written[a.id][1], written[b.id][1])
+    together = a.group_id == b.group_id
+    if together == why.joins:
+        now = "one unit" if together else "two units"
+    elif together:
+        now = ("one unit, not by the rule: joined by hand (`annotator dupes split` undoes it) or grouped by an "
+               "earlier release (`annotator dupes regroup` applies the rule)")
+    else:
+        now = ("two units, though the rule would join them: split by hand (`annotator dupes join` undoes it), or "
+               "each joined a group whose first member it matches better")
+    if as_json:
+        emit_json({"a": first, "b": second, "one_unit": together, **why.as_json(), "now": now})
+        return
+    click.echo(f"{first}  {shown_path(written[a.id][0])}")
+    click.echo(f"{second}  {shown_path(written[b.id][0])}")
+    click.echo(("join: " if why.joins else "apart: ") + why.reason())
+    click.echo(f"now: {now}")
 
 
 @dupes.command("group")

@@ -95,3 +95,45 @@ def test_the_difference_says_what_each_sentence_has():
     assert [(d.kind, d.a, d.b) for d in found] == [("name", "Graz", "Gaza")]
     found = compare("Die Stadt hat den Vertrag unterschrieben.", "Die Stadt hat den Vertrag nicht unterschrieben.", "de")
     assert [(d.kind, d.a, d.b) for d in found] == [("negation", "", "nicht")]
+
+
+def test_each_row_of_the_table_imported_as_two_documents_is_read_back_as_the_units_it_should_be(tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    db = tmp_path / "t.db"
+    rows = [r for r in TABLE + LANGUAGES if r[0] in ("en", "de", "es", "zh", "ru", "tr")]
+    for n, (language, a, b, _) in enumerate(rows):
+        for side, text in (("a", a), ("b", b)):
+            (tmp_path / f"{n:02d}{side}.jsonl").write_text(json.dumps({"id": f"{n:02d}{side}", "text": text,
+                                                                        "language": language}) + "\n")
+    assert CliRunner().invoke(main, ["import", str(tmp_path), "--db", str(db)]).exit_code == 0
+    listing = json.loads(CliRunner().invoke(main, ["dupes", "--json", "--db", str(db)]).output)
+    together = {frozenset(m["doc"] for m in group["members"]) for group in listing}
+    for n, (language, a, b, kind) in enumerate(rows):
+        pair = {f"{n:02d}a", f"{n:02d}b"}
+        assert any(pair <= group for group in together) == (kind is None), (language, a, b)
+    # every member says why it joined: its similarity to the first member, and that the guard passed
+    member = next(m for g in listing for m in g["members"] if not m["representative"])
+    assert member["why"]["joins"] and member["why"]["differences"] == [] and member["why"]["by"] == "rule"
+
+
+def test_dupes_why_says_what_keeps_two_sentences_apart(tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    db = str(tmp_path / "w.db")
+    (tmp_path / "a.txt").write_text("Fire crews contained the blaze near Graz late on Sunday.\n")
+    (tmp_path / "b.txt").write_text("Fire crews contained the blaze near Gaza late on Sunday.\n")
+    CliRunner().invoke(main, ["import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", db])
+    out = CliRunner().invoke(main, ["dupes", "why", "a.txt:0", "b.txt:0", "--db", db]).output.splitlines()
+    assert out[2:] == ["apart: similarity 98.2 reaches 90, but the same-fact guard keeps them apart: name: Graz / Gaza",
+                       "now: two units"]
+    why = json.loads(CliRunner().invoke(main, ["dupes", "why", "a.txt:0", "b.txt:0", "--json", "--db", db]).output)
+    assert (why["one_unit"], why["joins"], why["differences"]) == (False, False, [{"kind": "name", "a": "Graz", "b": "Gaza"}])
+    # joined by hand, the two are one unit against the rule, and it says so
+    CliRunner().invoke(main, ["dupes", "join", "a.txt:0", "b.txt:0", "--db", db])
+    out = CliRunner().invoke(main, ["dupes", "why", "a.txt:0", "b.txt:0", "--db", db]).output.splitlines()
+    assert out[-1].startswith("now: one unit, not by the rule: joined by hand")

@@ -43,6 +43,9 @@ def norm_hash(norm: str) -> int:
     return int.from_bytes(hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True)
 
 
+# a thousands separator of any locale between digit groups: the word set holds the number once
+_DIGIT_GROUP = re.compile(r"\d[,.'\u00a0\u202f ]\d{3}")
+_DIGIT_GROUPS = re.compile(r"(?<=\d)[,.'\u00a0\u202f ](?=\d{3}(?!\d))")
 _UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
 _UNSPACED_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]+")
 
@@ -75,10 +78,11 @@ def token_set(norm: str) -> list[str] | None:
 
     In a short set a plural "s" is dropped ("figures" is "figure") and months are cut to three
     letters ("january" is "jan"): with few words, one such edit would otherwise leave too little
-    in common for the candidate search to pair the two. Chinese, Japanese and Thai, written without
-    spaces, give pairs of adjacent characters (shingles) in place of words.
+    in common for the candidate search to pair the two. A number's thousands separators are dropped
+    ("12,500", "12.500" and "12 500" are one word, "12500"). Chinese, Japanese and Thai, written
+    without spaces, give pairs of adjacent characters (shingles) in place of words.
     """
-    tokens = words(norm)
+    tokens = words(_DIGIT_GROUPS.sub("", norm) if _DIGIT_GROUP.search(norm) else norm)  # "12,500" as "12500"
     if not norm.isascii() and _UNSPACED.search(norm):
         tokens = _shingles(tokens)
     if len(tokens) < MIN_WORDS:

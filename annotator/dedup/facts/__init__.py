@@ -64,29 +64,32 @@ class Token:
     key: str
     number: bool = False
     name: bool = False
+    sign: bool = False  # a currency or percent sign
+    alternatives: tuple[str, ...] = ()  # a number's keys read the other way ("25,000" in Portuguese)
 
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"
 _MARKS = "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")
                  and not "\u0e00" <= chr(c) <= "\u0e7f")
 _TOKEN = re.compile(
-    rf"(?P<cjk>[{_CJK}])"
+    r"(?P<cjk>[〇零一二两兩三四五六七八九十百千]+|[" + _CJK + "])"
     r"|(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,'\u2019]\d+)*)"
     rf"|(?P<word>(?:[^\W\d_{_CJK}]|[{_MARKS}])+)"
-    r"|(?P<sign>[$\u20ac\u00a3\u00a5\u20b9\u20bd%\u2030])"
+    r"|(?P<sign>[$\u20ac\u00a3\u00a5\u20b9\u20bd%\u2030\u066a])"
 )
 # digits of every script as ASCII (NFKC leaves Arabic-Indic, Persian, Devanagari... as they are), and
 # the Arabic decimal and thousands separators
 _DIGITS = {c: str(unicodedata.decimal(chr(c))) for c in range(0x80, 0x10000)
            if unicodedata.category(chr(c)) == "Nd"} | {0x066B: ".", 0x066C: ","}
 # English negative contractions, with or without their apostrophe ("don't", "dont", "won't", "cant")
+_SUFFIX_APOSTROPHE = re.compile(r"(?<=\w)['\u2019]\w+")
+_CJK_DECIMAL = re.compile(r"(?<=\d)\u30fb(?=\d)")
+_CJK_PERCENT = re.compile(r"百分之([〇零一二两兩三四五六七八九十百千\d.]+)")
 _CONTRACTIONS = re.compile(
     r"\b(?:(wo)|(ca)|(sha)|(ai)|(do|does|did|is|are|was|were|could|would|should|has|have|had|must|need|might|dare))"
     r"n['\u2019]?t\b", re.IGNORECASE)
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)['\u2019](?=\w)|(?<=s)['\u2019](?!\w)")
-_PERCENT_WORDS = re.compile(
-    r"\b(?:per ?cent|percent|pct|pour ?cent|por ?ciento|por ?cento|per ?cento|prozent|procent|procento|"
-    r"proz|процент(?:а|ов)?|відсот(?:ок|ки|ків)|yüzde)\b", re.IGNORECASE)
+_PERCENT_WORDS = re.compile(r"\b(?:per ?cent|percent|pct)\b", re.IGNORECASE)  # in a language without a table too
 _DATELINE = re.compile(r"^[^\W\d][\w .'/-]{0,40}, [a-z]{3,9}\.? \d{1,2}(?:, \d{4})? \([^)]{1,40}\) ?-{1,2} ",
                        re.IGNORECASE)
 _CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -99,7 +102,12 @@ def compare(a: str, b: str, language: str | None = None, language_b: str | None 
     left, right = tokens(a, language), tokens(b, language_b or language)
     if [t.key for t in left] == [t.key for t in right]:
         return ()  # the common case of a true copy: punctuation, case and spacing apart, the same
+    # currency and percent signs say the same wherever they stand ("£10 000" / "10 000 £")
+    signs = [t.key for t in left if t.sign], [t.key for t in right if t.sign]
     found: list[Difference] = []
+    if sorted(signs[0]) != sorted(signs[1]):
+        found.append(Difference("word", " ".join(signs[0]), " ".join(signs[1])))
+    left, right = [t for t in left if not t.sign], [t for t in right if not t.sign]
     matcher = difflib.SequenceMatcher(None, [t.key for t in left], [t.key for t in right], autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "equal":
@@ -114,54 +122,102 @@ def same_facts(a: str, b: str, language: str | None = None) -> bool:
 
 @functools.lru_cache(maxsize=100_000)
 def tokens(text: str, language: str | None = None) -> tuple[Token, ...]:
-    """The tokens of a sentence as the guard compares them (see Token), in order."""
+    """The tokens of a sentence as the guard compares them (see Token), in order; a word repeated by a
+    slip ("this this") counts once."""
     known = knowledge(language)
     text = unicodedata.normalize("NFKC", strip_invisible(text)) if not text.isascii() else text
     text = _DATELINE.sub("", text.translate(_DIGITS), count=1)
     if known.code in ("en", ""):
         text = _CONTRACTIONS.sub(_expand, text)
-    if "'" in text or "\u2019" in text:  # "HP's" = "HPs", "analysts'" = "analysts", as words() has it
-        text = _INNER_APOSTROPHE.sub("", text)
+    if "'" in text or "\u2019" in text:
+        # "HP's" = "HPs", "analysts'" = "analysts", as words() has it; Turkish writes a suffix after
+        # an apostrophe ("Ankara'da", "5.700.000'den"): the word is what comes before it
+        text = (_SUFFIX_APOSTROPHE if known.code == "tr" else _INNER_APOSTROPHE).sub("", text)
+    if known.code in ("ja", "zh"):
+        text = _CJK_PERCENT.sub(r"\1%", _CJK_DECIMAL.sub(".", text))  # "351・4", "百分之六"
+    if known.percent_words:
+        text = _percent_pattern(known.code).sub(" % ", text)
+    text = _PERCENT_WORDS.sub(" % ", text)
     if known.number_words:
         text = _number_words(text, known.code)
-    text = _PERCENT_WORDS.sub("%", text)
     out: list[Token] = []
-    found = list(_TOKEN.finditer(text))
-    n = 0
     first_word = True
-    while n < len(found):
-        match = found[n]
+    for match in _TOKEN.finditer(text):
         kind, value = match.lastgroup, match.group()
         if kind == "number":
-            number = _value(value, known.code)
-            if n + 1 < len(found) and found[n + 1].lastgroup in ("word", "cjk"):
-                power = known.magnitudes.get(fold(found[n + 1].group()))
-                if power is not None and number is not None:
-                    number *= Decimal(10) ** power
-                    value += " " + found[n + 1].group()
-                    n += 1
-            key = "#" + (_plain(number) if number is not None else value)
-            if out and out[-1].number and number is not None and _is_magnitude(number) and \
-                    (earlier := _value_of(out[-1])) is not None and earlier < 1000:
-                # text2num wrote "2 billion" as "2 1000000000": one number
-                out[-1] = Token(out[-1].text + " " + value, "#" + _plain(earlier * number), number=True)
-                n += 1
-                continue
-            out.append(Token(value, key, number=True))
+            _add_number(out, value, _value(value, known.code), _alternatives(value))
         elif kind == "cjk":
-            numeral = unicodedata.numeric(value, None)
-            if numeral is not None and value not in "\u5341\u767e\u5343\u4e07\u842c\u4ebf\u5104":
-                out.append(Token(value, "#" + _plain(Decimal(str(numeral))), number=True))
+            numeral = _cjk_number(value)
+            if numeral is not None:
+                _add_number(out, value, numeral, ())
+            elif (power := known.magnitudes.get(value)) is not None and out and out[-1].number:
+                _scale(out, value, power)
             else:
                 out.append(Token(value, value))
         elif kind == "word":
             key = fold(value)
-            out.append(Token(value, key, name=not first_word and value[0].isupper()))
+            numeral = known.numerals.get(key)
+            power = known.magnitudes.get(key.rstrip("."))
+            if power is None and out and out[-1].number and len(key) > 3:
+                power = known.magnitudes.get(known.lemma(value))  # "milyondan", "millones"
+            if power is not None and out and out[-1].number:
+                _scale(out, value, power)
+            elif numeral is not None or (len(key) > 3 and (numeral := known.numerals.get(known.lemma(value))) is not None):
+                _add_number(out, value, Decimal(numeral), ())
+            elif out and not out[-1].number and out[-1].key == key:
+                continue  # "este este convite"
+            else:
+                key = known.variants.get(key, key)
+                out.append(Token(value, key, name=not first_word and value[0].isupper()))
             first_word = False
         else:
-            out.append(Token(value, value))
-        n += 1
+            out.append(Token(value, "%" if value == "\u066a" else value, sign=True))  # the Arabic percent sign
     return tuple(out)
+
+
+def _add_number(out: list[Token], written: str, value: Decimal | None, alternatives: tuple[str, ...]) -> None:
+    """Append a number, or make it part of the one before when it is a magnitude text2num wrote out
+    ("2 billion" -> "2 1000000000")."""
+    if value is not None and out and out[-1].number and _is_magnitude(value):
+        earlier = _value_of(out[-1])
+        if earlier is not None and earlier < value:
+            out[-1] = Token(out[-1].text + " " + written, "#" + _plain(earlier * value), number=True)
+            return
+    key = "#" + (_plain(value) if value is not None else written)
+    out.append(Token(written, key, number=True, alternatives=alternatives))
+
+
+def _scale(out: list[Token], written: str, power: int) -> None:
+    """The number before times ten to the power: "5 Mrd." -> 5000000000, "221 mil millones"."""
+    value = _value_of(out[-1])
+    if value is None:
+        out.append(Token(written, fold(written)))
+        return
+    out[-1] = Token(out[-1].text + " " + written, "#" + _plain(value * Decimal(10) ** power), number=True)
+
+
+_CJK_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+               "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _cjk_number(chars: str) -> Decimal | None:
+    """The value of a Chinese or Japanese numeral ("十二" 12, "一百" 100, "五千三百" 5300), or None."""
+    if any(c not in _CJK_DIGITS and c not in _CJK_UNITS for c in chars):
+        return None
+    total, digit = 0, None
+    for c in chars:
+        if c in _CJK_DIGITS:
+            digit = _CJK_DIGITS[c] if digit is None else digit * 10 + _CJK_DIGITS[c]
+        else:
+            total += (1 if digit is None else digit) * _CJK_UNITS[c]
+            digit = None
+    return Decimal(total + (digit or 0))
+
+
+@functools.cache
+def _percent_pattern(code: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + "|".join(knowledge(code).percent_words) + r")(?!\w)", re.IGNORECASE)
 
 
 def _is_magnitude(value: Decimal) -> bool:
@@ -170,7 +226,7 @@ def _is_magnitude(value: Decimal) -> bool:
 
 def _value_of(token: Token) -> Decimal | None:
     try:
-        return Decimal(token.key[1:])
+        return Decimal(token.key[1:]) if token.number else None
     except InvalidOperation:
         return None
 
@@ -198,20 +254,42 @@ def _number_words(text: str, code: str) -> str:
 @functools.lru_cache(maxsize=50_000)
 def _value(written: str, code: str) -> Decimal | None:
     """The value of a number as written: in the document's locale first, else as English or German
-    write it ("12,500" is 12500 in English and 12.5 in German), else its digits; None if none fits."""
-    plain = written.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("'", "").replace("\u2019", "")
+    write it ("12,500" is 12500 in English and 12.5 in German), else its digits; None if none fits.
+    (babel.numbers.parse_decimal, strict: the CLDR separators of each locale.)"""
+    plain = _ungrouped(written)
     if "," not in plain and "." not in plain:
         return Decimal(plain)
+    for locale in dict.fromkeys((code or "en", "en", "de")):
+        value = _parsed(plain, locale)
+        if value is not None:
+            return value
+    return None
+
+
+def _ungrouped(written: str) -> str:
+    return written.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("'", "").replace("\u2019", "")
+
+
+def _parsed(plain: str, locale: str) -> Decimal | None:
     from babel.numbers import NumberFormatError, parse_decimal
 
-    for locale in dict.fromkeys((code or "en", "en", "de")):
-        try:
-            return parse_decimal(plain, locale=locale, strict=True)
-        except (NumberFormatError, ValueError, InvalidOperation):
-            continue
-        except Exception:  # an unknown locale
-            continue
-    return None
+    try:
+        return parse_decimal(plain, locale=locale, strict=True)
+    except (NumberFormatError, ValueError, InvalidOperation):
+        return None
+    except Exception:  # a locale babel does not know
+        return None
+
+
+@functools.lru_cache(maxsize=50_000)
+def _alternatives(written: str) -> tuple[str, ...]:
+    """The keys of a number read with the other convention ("25,000" is 25000 as English writes it and
+    25 as Portuguese does): a copy may write a number as another locale does."""
+    plain = _ungrouped(written)
+    if "," not in plain and "." not in plain:
+        return ()
+    values = {_parsed(plain, locale) for locale in ("en", "de")} - {None}
+    return tuple(sorted("#" + _plain(v) for v in values))
 
 
 def _plain(value: Decimal) -> str:
@@ -220,9 +298,11 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _block(left: tuple[Token, ...], right: tuple[Token, ...], known: Knowledge) -> list[Difference]:
+def _block(left: list[Token], right: list[Token], known: Knowledge) -> list[Difference]:
     """The harmful differences in one stretch where the sentences differ: tokens are paired with a
     partner of the same lemma or spelling, then in order; a token left without one was added or dropped."""
+    if "".join(t.key for t in left) == "".join(t.key for t in right):
+        return []  # one word written apart or as one: "Вице-премиерът" / "Вицепремиерът", "Η.Π.Α." / "ΗΠΑ"
     pairs, alone_left, alone_right = [], list(left), list(right)
     for token in left:
         for other in alone_right:
@@ -231,6 +311,8 @@ def _block(left: tuple[Token, ...], right: tuple[Token, ...], known: Knowledge) 
                 alone_left.remove(token)
                 alone_right.remove(other)
                 break
+    if (not alone_left or not alone_right) and _function_run(alone_left + alone_right, known):
+        return [d for x, y in pairs if (d := _pair(x, y, known)) is not None]  # function words added
     while alone_left and alone_right:
         pairs.append((alone_left.pop(0), alone_right.pop(0)))
     found = [d for x, y in pairs if (d := _pair(x, y, known)) is not None]
@@ -239,20 +321,87 @@ def _block(left: tuple[Token, ...], right: tuple[Token, ...], known: Knowledge) 
     return found
 
 
+def _function_run(tokens: list[Token], known: Knowledge) -> bool:
+    """Are these tokens only function words? In Chinese and Japanese, read a character at a time, a run
+    of characters is one when it spells function words ("まし", "了")."""
+    if not tokens:
+        return True
+    if any(t.number or t.name or t.key in known.negations or t.key in known.dates for t in tokens):
+        return False
+    if all(t.key in known.function_words for t in tokens):
+        return True
+    run = "".join(t.key for t in tokens)
+    return _CJK_CHAR.match(run) is not None and _spelt_by(run, known.function_words)
+
+
+def _spelt_by(run: str, words: frozenset[str]) -> bool:
+    """Can the run be cut into words of the set (a word break check, longest words up to 4 characters)?"""
+    reachable = [True] + [False] * len(run)
+    for end in range(1, len(run) + 1):
+        reachable[end] = any(reachable[start] and run[start:end] in words for start in range(max(0, end - 4), end))
+    return reachable[-1]
+
+
 def _alike(x: Token, y: Token, known: Knowledge) -> bool:
     if x.number or y.number:
-        return x.key == y.key
+        return _same_number(x, y)
+    if x.key in known.dates or y.key in known.dates:
+        return x.key == y.key or known.lemma(x.text) == known.lemma(y.text)
     return known.lemma(x.text) == known.lemma(y.text) or _spelling(x, y)
 
 
-def _spelling(x: Token, y: Token) -> bool:
-    """One edit apart: a letter added or dropped in words of four letters or more ("qtly" / "qtrly",
-    "favour" / "favor"), changed or two swapped in words of five or more ("organise" / "organize",
-    "centre" / "center"); "lost" / "last" are two words."""
-    shorter = min(len(x.key), len(y.key))
-    if shorter < 4 or OSA.distance(x.key, y.key, score_cutoff=1) > 1:
+def _same_number(x: Token, y: Token) -> bool:
+    if not (x.number and y.number):
         return False
-    return shorter >= 5 or len(x.key) != len(y.key)
+    return x.key == y.key or x.key in y.alternatives or y.key in x.alternatives or \
+        bool(set(x.alternatives) & set(y.alternatives))
+
+
+def _spelling(x: Token, y: Token) -> bool:
+    """One way of writing one word: the same letters bar accents and the marks Arabic leaves out
+    ("sólo" / "solo", "À" / "A", "إنها" / "انها", "शिक्षा"'s nasal signs), or one edit apart: a letter
+    added or dropped in words of four letters or more ("qtly" / "qtrly", "favour" / "favor"), changed or
+    two swapped in words of five or more ("organise" / "organize", "centre" / "center"). A name may only
+    gain or lose a letter, and only when it has six or more ("Ерусалим" / "Йерусалим"): "Jansen" and
+    "Hansen" are two people."""
+    bare_x, bare_y = _bare(x.key), _bare(y.key)
+    if bare_x == bare_y:
+        return True
+    shorter = min(len(bare_x), len(bare_y))
+    if shorter < 4 or OSA.distance(bare_x, bare_y, score_cutoff=1) > 1:
+        return False
+    if x.name or y.name:
+        return shorter >= 6 and len(bare_x) != len(bare_y)
+    return shorter >= 5 or len(bare_x) != len(bare_y)
+
+
+def _abbreviation(x: Token, y: Token) -> bool:
+    """Is one word the other's abbreviation: two to four letters, the other's first letter and then
+    letters of it in order, at most half its length ("km" / "kilometres", "χλμ" / "χιλιομέτρων",
+    "грн" / "гривень", "лв" / "лева")? Not for names."""
+    if x.name or y.name:
+        return False
+    short, long = sorted((_bare(x.key), _bare(y.key)), key=len)
+    if not 2 <= len(short) <= 4 or len(long) < 2 * len(short) or short[0] != long[0] or not short.isalpha():
+        return False
+    rest = iter(long[1:])
+    return all(letter in rest for letter in short[1:])
+
+
+_ARABIC_LETTERS = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",
+                                 "\u0649": "\u064a", "\u0629": "\u0647"})
+_HINDI_NASAL = re.compile("[\u0919\u091e\u0923\u0928\u092e]\u094d(?=[\u0915-\u0939])")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _bare(word: str) -> str:
+    """A word without accents, Arabic short vowels and hamza seats, and with Hindi's nasal consonant
+    before a consonant written as anusvara (the tilde of "año" stays: "ano" is another word)."""
+    if word.isascii():
+        return word
+    word = _HINDI_NASAL.sub("\u0902", word.translate(_ARABIC_LETTERS))
+    kept = [c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c) or c == "\u0303"]
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def _pair(x: Token, y: Token, known: Knowledge) -> Difference | None:
@@ -260,7 +409,7 @@ def _pair(x: Token, y: Token, known: Knowledge) -> Difference | None:
     if x.key == y.key:
         return None
     if x.number or y.number:
-        return Difference("number", x.text, y.text)
+        return None if _same_number(x, y) else Difference("number", x.text, y.text)
     if _negated(x.key, y.key, known) or _negated(y.key, x.key, known) or \
             (x.key in known.negations) != (y.key in known.negations):
         return Difference("negation", x.text, y.text)
@@ -271,11 +420,11 @@ def _pair(x: Token, y: Token, known: Knowledge) -> Difference | None:
         return None
     if x.key in known.dates or y.key in known.dates:
         return Difference("date", x.text, y.text)
+    if _spelling(x, y) or _abbreviation(x, y):
+        return None
     if x.name or y.name:
         return Difference("name", x.text, y.text)
     if x.key in known.articles and y.key in known.articles:
-        return None
-    if _spelling(x, y):
         return None
     return Difference("word", x.text, y.text)
 

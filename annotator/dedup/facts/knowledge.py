@@ -31,9 +31,13 @@ _LEMMA_LANGUAGES = frozenset(
 # text2num (Alain Hernandez, text_to_num) reads number words in these languages
 NUMBER_WORD_LANGUAGES = frozenset("en fr es pt de it nl".split())
 # wire and press abbreviations of magnitudes that CLDR's compact formats do not give
+_WIRE_MAGNITUDES = {"bn": 9, "bln": 9, "mln": 6, "mn": 6, "tn": 12, "trn": 12}  # "$2bn" in any language
 _EXTRA_MAGNITUDES = {
-    "en": {"bn": 9, "bln": 9, "mln": 6, "mn": 6, "m": 6, "k": 3, "tn": 12, "trn": 12, "billions": 9,
-           "millions": 6, "thousands": 3},
+    "en": {"m": 6, "k": 3, "billions": 9, "millions": 6, "thousands": 3},
+    "zh": {"萬": 4, "億": 8, "千": 3, "百万": 6, "千万": 7},
+    "ja": {"千": 3, "百万": 6, "千万": 7},
+    "hi": {"बिलियन": 9, "मिलियन": 6, "ट्रिलियन": 12, "हजार": 3},
+    "pt": {"bilhões": 9, "bilhão": 9, "milhões": 6, "milhão": 6, "mil": 3},
     "de": {"mio": 6, "mrd": 9, "tsd": 3},
     "fr": {"md": 9, "mds": 9, "mrd": 9, "mrds": 9},
     "es": {"mm": 6, "mill": 6},
@@ -61,6 +65,9 @@ class Knowledge:
     function_words: frozenset[str] = frozenset()
     articles: frozenset[str] = frozenset()
     number_words: bool = False
+    numerals: dict[str, int] = field(default_factory=dict)  # a number written as one word -> its value
+    percent_words: tuple[str, ...] = ()
+    variants: dict[str, str] = field(default_factory=dict)  # a word -> the form it is one word with ("у" -> "в")
 
     def lemma(self, word: str) -> str:
         """The word's lemma, case-folded (the word itself where simplemma has no data)."""
@@ -91,6 +98,9 @@ def knowledge(code: str | None) -> Knowledge:
         function_words=frozenset(functions.get("function_words", [])),
         articles=frozenset(functions.get("articles", [])),
         number_words=code in NUMBER_WORD_LANGUAGES,
+        numerals=_numerals(code, own.get("numerals", {})),
+        percent_words=tuple(own.get("percent", [])),
+        variants={fold(w): fold(pair[0]) for pair in own.get("variants", []) for w in pair[1:]},
     )
 
 
@@ -111,6 +121,22 @@ def _locale(code: str):
         return Locale.parse(code) if code else None
     except (UnknownLocaleError, ValueError):
         return None
+
+
+def _numerals(code: str, own: dict[str, int]) -> dict[str, int]:
+    """Numbers written as one word, from 0 to 100, the hundreds and a thousand: num2words (Virgil Dupras
+    and contributors), read backwards, where it knows the language; else negations.toml's `numerals`."""
+    out = {fold(word): value for word, value in own.items()}
+    try:
+        from num2words import num2words
+
+        for value in list(range(0, 101)) + list(range(200, 1000, 100)) + [1000]:
+            word = num2words(value, lang=code)
+            if " " not in word and "-" not in word:
+                out.setdefault(fold(word), value)
+    except (ImportError, NotImplementedError, OverflowError, ValueError, TypeError, KeyError):
+        pass
+    return out
 
 
 def _date_words(code: str) -> frozenset[str]:
@@ -148,6 +174,7 @@ def _magnitudes(code: str) -> dict[str, int]:
                     word = fold(text.replace("0", "").replace("'", "").strip().rstrip("."))
                     if word and " " not in word and (len(word) > 1 or not word.isascii()):
                         out.setdefault(word, power)
+    out.update(_WIRE_MAGNITUDES)
     out.update(_EXTRA_MAGNITUDES.get(code, {}))
     return out
 
