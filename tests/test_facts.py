@@ -103,7 +103,7 @@ def test_each_row_of_the_table_imported_as_two_documents_is_read_back_as_the_uni
     from annotator.cli import main
 
     db = tmp_path / "t.db"
-    rows = [r for r in TABLE + LANGUAGES if r[0] in ("en", "de", "es", "zh", "ru", "tr")]
+    rows = TABLE + [r for r in LANGUAGES if r[0] in ("ru", "tr", "zh", "ar")]
     for n, (language, a, b, _) in enumerate(rows):
         for side, text in (("a", a), ("b", b)):
             (tmp_path / f"{n:02d}{side}.jsonl").write_text(json.dumps({"id": f"{n:02d}{side}", "text": text,
