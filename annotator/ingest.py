@@ -34,6 +34,7 @@ class ImportReport:
     contradicted: list = field(default_factory=list)  # (name, declared, read as): <html lang> kept against the text
     lang_ignored: list = field(default_factory=list)  # (name, value): an <html lang> that is no language code
     without_language: int = 0  # documents found unchanged, stored with no language, not identified again
+    kept_languages: list = field(default_factory=list)  # (name, the file's, stored): without --replace
     stopped: bool = False  # by Ctrl+C: the files stored so far stay, their grouping is pending
 
     @property
@@ -85,15 +86,23 @@ def _given_language(doc: Document, language: str | None) -> str | None:
 
 
 def _in_new_language(doc: Document, stored: str | None, language: str | None, replace: bool,
-                     rows: Rows | None) -> Rows | None:
-    """The rows of an unchanged document cut in its language when that is not the stored one: the
-    language given (--language, the file's own), or with --replace the one identified for a document
-    stored without one (imported before languages were kept). None when the language is the same."""
-    wanted = _given_language(doc, language)
-    if wanted is None and replace and stored is None:
-        if rows is None:
-            rows = document_rows(doc, language)
-        wanted = doc.language
+                     rows: Rows | None, report: ImportReport) -> Rows | None:
+    """The rows of an unchanged document cut in its language when that is not the stored one, else
+    None. The language is --language's; else the file's own (a field, <html lang>), which replaces a
+    stored one only with --replace (a language given by --language before is kept, and counted in
+    report.kept_languages); else, with --replace, the one identified for a document stored without
+    one (imported before languages were kept)."""
+    if language:
+        wanted = language
+    else:
+        wanted = _given_language(doc, None)
+        if wanted is not None and stored is not None and wanted != stored and not replace:
+            report.kept_languages.append((doc.name, wanted, stored))
+            return None
+        if wanted is None and replace and stored is None:
+            if rows is None:
+                rows = document_rows(doc, language)
+            wanted = doc.language
     if wanted is None or wanted == stored:
         return None
     return rows if rows is not None else document_rows(doc, language)
@@ -219,23 +228,28 @@ def _store_files(store: Store, files: list[tuple[Path, str]], sizes: list[int], 
 
 def language_notes(report: ImportReport) -> list[str]:
     """One line for each thing to say of the languages: declared languages the text contradicts (kept),
-    <html lang> values that are no language (ignored), documents stored without a language."""
-    lines = []
-    if report.contradicted:
-        name, declared, found = report.contradicted[0]
-        lines.append(f"kept the declared <html lang> of {plural(len(report.contradicted), 'document')} although "
-                     f"the text reads as another language ({readers.shown_path(name)}: declared {declared}, reads as {found}; "
-                     "import it with --language to correct it)")
-    if report.lang_ignored:
-        name, value = report.lang_ignored[0]
-        lines.append(f"ignored the <html lang> of {plural(len(report.lang_ignored), 'document')} as no "
-                     f"language code ({readers.shown_path(name)}: {value!r})")
+    <html lang> values that are no language (ignored), stored languages kept against a file's own,
+    documents stored without a language."""
+    shown = readers.shown_path
+    lines = (_counted(report.contradicted, "kept the declared <html lang> of {} although the text reads as another "
+                      "language", lambda name, declared, read: f"{shown(name)}: declared {declared}, reads as {read}; "
+                      "import it with --language to correct it")
+             + _counted(report.lang_ignored, "ignored the <html lang> of {} as no language code",
+                        lambda name, value: f"{shown(name)}: {value!r}")
+             + _counted(report.kept_languages, "kept the stored language of {} whose file gives another",
+                        lambda name, own, stored: f"{shown(name)}: {own} in the file, {stored} stored; import "
+                        "--replace takes the file's"))
     if report.without_language:
         one = report.without_language == 1
         lines.append(f"{plural(report.without_language, 'document')} already imported {'has' if one else 'have'} no "
                      "language (imported before languages were kept, or none was found): import --replace "
                      f"identifies {'it' if one else 'them'} and cuts {'its' if one else 'their'} sentences again")
     return lines
+
+
+def _counted(found: list[tuple], what: str, example: Callable[..., str]) -> list[str]:
+    """One line saying `what` of how many documents were found, with the first as an example (none for none)."""
+    return [f"{what.format(plural(len(found), 'document'))} ({example(*found[0])})"] if found else []
 
 
 PARALLEL_BYTES = 4 << 20  # below this an import is quicker without starting worker processes
@@ -364,7 +378,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
         ready = rows[position] if rows else None
         if known is not None or (existing is not None and existing[1] == digest):
             doc_id, stored_name, stored_language = known or (existing[0], doc.name, existing[2])
-            again = _in_new_language(doc, stored_language, language, replace, ready)
+            again = _in_new_language(doc, stored_language, language, replace, ready, report)
             if again is not None:
                 relanguaged.append((doc_id, stored_name, stored_language, doc, digest, again))
                 continue
@@ -401,24 +415,16 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
     added = len(new_docs)
     sentences = size
     for doc_id, doc, digest, rows in changed:  # each changed document in one transaction of its own
-        with store.transaction():
-            store.update_document(doc_id, doc.text, digest, rows, **_extra(doc))
-            kept, new, detached = store.replace_sentences(doc_id, rows)
+        new, said = _replace_document(store, doc_id, doc, digest, rows)
         report.replaced += 1
         sentences += new
-        note = f"replaced {readers.shown_path(doc.name)}: {plural(kept, 'sentence')} kept, {new} new"
-        notes.append(note + (f", {plural(detached, 'label')} of removed sentences set aside (kept in the "
-                             "history; they come back if the sentence does)" if detached else ""))
-    for doc_id, stored_name, stored_language, doc, digest, rows in relanguaged:  # as a changed document
-        with store.transaction():
-            store.update_document(doc_id, doc.text, digest, rows, **_extra(doc))
-            kept, new, detached = store.replace_sentences(doc_id, rows)
+        notes.append(f"replaced {readers.shown_path(doc.name)}: {said}")
+    for doc_id, stored_name, stored_language, doc, digest, rows in relanguaged:  # the same way
+        new, said = _replace_document(store, doc_id, doc, digest, rows)
         report.relanguaged += 1
         sentences += new
-        note = (f"cut {readers.shown_path(stored_name)} again in {doc.language or 'no language'} (was "
-                f"{stored_language or 'unknown'}): {plural(kept, 'sentence')} kept, {new} new")
-        notes.append(note + (f", {plural(detached, 'label')} of removed sentences set aside (kept in the "
-                             "history; they come back if the sentence does)" if detached else ""))
+        notes.append(f"cut {readers.shown_path(stored_name)} again in {doc.language or 'no language'} (was "
+                     f"{stored_language or 'unknown'}): {said}")
     report.documents += added
     report.unchanged += unchanged
     report.sentences += sentences
@@ -427,6 +433,18 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
     report.messages.extend(notes)
     if unchanged and not added and not notes:
         report.messages.append(f"unchanged {shown}: already imported")
+
+
+def _replace_document(store: Store, doc_id: int, doc: Document, digest: str, rows: Rows) -> tuple[int, str]:
+    """A stored document given its new text, language and sentences, in one transaction: sentences whose
+    text is the same keep their rows and labels, the labels of a removed one move to another member of
+    its group or are set aside. Returns (new sentences, what was kept and set aside, said)."""
+    with store.transaction():
+        store.update_document(doc_id, doc.text, digest, rows, **_extra(doc))
+        kept, new, detached = store.replace_sentences(doc_id, rows)
+    return new, f"{plural(kept, 'sentence')} kept, {new} new" + (
+        f", {plural(detached, 'label')} of removed sentences set aside (kept in the history; they come back if "
+        "the sentence does)" if detached else "")
 
 
 # sentences written per transaction of a large file: well under a quarter of a second of write lock

@@ -145,7 +145,15 @@ def test_a_language_field_corrected_in_the_file_and_a_file_named_after_its_folde
     assert run("import", folder, "--db", db, "--language", "en").exit_code == 0
     assert languages(db) == [("news/de.txt", "en"), ("r1", "en")]
     records.write_text(json.dumps({"id": "r1", "text": GERMAN, "language": "deu"}) + "\n", encoding="utf-8")
+    # a language given by --language stays until the file's own is asked for with --replace
     result = run("import", records, "--db", db)
+    assert result.stdout.splitlines() == [
+        "unchanged " + str(records) + ": already imported",
+        "kept the stored language of 1 document whose file gives another (r1: de in the file, en stored; import "
+        "--replace takes the file's)",
+        "0 documents and 0 sentences added, 1 unchanged; 0 sentences joined a duplicate group"]
+    assert languages(db) == [("news/de.txt", "en"), ("r1", "en")]
+    result = run("import", records, "--db", db, "--replace")
     assert result.stdout.splitlines() == [
         "cut r1 again in de (was en): 1 sentence kept, 1 new",
         "0 documents and 1 sentence added, 0 unchanged, 1 cut again in another language; 0 sentences joined a "
@@ -160,26 +168,30 @@ def test_a_language_field_corrected_in_the_file_and_a_file_named_after_its_folde
 def test_a_database_from_before_languages_gets_them_from_import_replace(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "de.txt").write_text(GERMAN, encoding="utf-8")
+    (tmp_path / "r.jsonl").write_text(json.dumps({"id": "r1", "text": GERMAN, "language": "de"}) + "\n", encoding="utf-8")
     db = tmp_path / "old.db"
-    assert run("import", "de.txt", "--db", db, "--language", "en").exit_code == 0
+    assert run("import", "de.txt", "r.jsonl", "--db", db, "--language", "en").exit_code == 0
     conn = sqlite3.connect(db)  # as a release before languages left it: cut as English, no language
     conn.executescript("ALTER TABLE documents DROP COLUMN language; UPDATE meta SET value = '5' WHERE key = 'schema_version';")
     conn.close()
-    result = run("import", "de.txt", "--db", db)
+    # a file that gives its language needs no --replace: no language was ever chosen for it
+    result = run("import", "de.txt", "r.jsonl", "--db", db)
     assert result.stdout.splitlines() == [
         "unchanged de.txt: already imported",
+        "cut r1 again in de (was unknown): 1 sentence kept, 1 new",
         "1 document already imported has no language (imported before languages were kept, or none was found): "
         "import --replace identifies it and cuts its sentences again",
-        "0 documents and 0 sentences added, 1 unchanged; 0 sentences joined a duplicate group"]
-    assert languages(db) == [("de.txt", None)]
+        "0 documents and 1 sentence added, 1 unchanged, 1 cut again in another language; 0 sentences joined a "
+        "duplicate group"]
+    assert languages(db) == [("de.txt", None), ("r1", "de")]
     result = run("import", "de.txt", "--db", db, "--replace")
     assert result.stdout.splitlines() == [
         "cut de.txt again in de (was unknown): 1 sentence kept, 1 new",
-        "0 documents and 1 sentence added, 0 unchanged, 1 cut again in another language; 0 sentences joined a "
+        "0 documents and 1 sentence added, 0 unchanged, 1 cut again in another language; 1 sentence joined a "
         "duplicate group"]
-    assert languages(db) == [("de.txt", "de")]
+    assert languages(db) == [("de.txt", "de"), ("r1", "de")]
     assert sentences_of(db, "de.txt") == GERMAN_AS_GERMAN
-    assert run("stats", "--db", db).stdout.splitlines()[1] == "languages   de 1"
+    assert run("stats", "--db", db).stdout.splitlines()[1] == "languages   de 2"
 
 
 # finding 8: Catalan, and the languages near it, are not read as Spanish
