@@ -288,6 +288,11 @@ def test_a_declared_language_the_text_contradicts_is_kept_and_said_and_a_malform
         "0 documents and 0 sentences added, 1 unchanged, 1 cut again in another language; 0 sentences joined a "
         "duplicate group"]
     assert contradiction(BODY, "de") is None and contradiction(BODY, "en") == "de"
+    from annotator.readers.html import page_language
+
+    assert [page_language(html) for html in ('<html data-lang="xx" xml:lang="pt-BR">', "<HTML LANG=ger>",
+                                             "<html lang='{{ lang }}'>", '<html lang="">', "<html>")] == [
+        ("pt", None), ("de", None), (None, "{{ lang }}"), (None, None), (None, None)]
     assert contradiction(BODY, "yue") is None  # a language the identifier does not know: no judgement
 
 

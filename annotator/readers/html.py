@@ -64,7 +64,7 @@ def read(data: bytes, path: str, name: str) -> list[Document]:
                      page_lang_ignored=ignored)]
 
 
-_HTML_LANG = re.compile(r"""<html\b[^>]*?\blang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_HTML_LANG = re.compile(r"""<html\b[^>]*?(?<![\w-])lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 
 
 def page_language(page: str) -> tuple[str | None, str | None]:
