@@ -132,7 +132,7 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_fi
         for p in paths:
             click.echo(f"error: {readers.shown_path(p)}: no such file or folder", err=True)
         sys.exit(1)
-    store = Store(db_path)
+    # the options are checked before the database is opened: a bad one creates nothing
     if source is not None and not source.strip():
         raise click.ClickException("--source: give the outlet's name, not an empty one")
     if encoding is not None:
@@ -145,12 +145,13 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_fi
     if language is not None:
         from annotator.segment.identify import given
 
+        if not language.strip():
+            raise click.ClickException("--language: give a language code (such as en, de, pt-BR), not an empty one")
         try:
-            language = given(language)
+            language = given(language)  # `und`, `mul`: None, each document's own or identified
         except ValueError as err:
             raise click.ClickException(f"--language: {err}") from None
-        if language is None:
-            raise click.ClickException("--language: give a language code (such as en, de, pt-BR), not an empty one")
+    store = Store(db_path)
     shown = ImportProgress() if sys.stderr.isatty() else None
     limits = readers.Limits(file_bytes=max_file_mb << 20, document_chars=max_document_chars)
     report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
@@ -173,6 +174,7 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_fi
     click.echo(
         f"{plural(report.documents, 'document')} and {plural(report.sentences, 'sentence')} added, {report.unchanged} unchanged"
         + (f", {report.replaced} replaced" if report.replaced else "")
+        + (f", {report.relanguaged} cut again in another language" if report.relanguaged else "")
         + f"; {plural(joined, 'sentence')} joined a duplicate group"
     )
     if report.refused:
@@ -685,26 +687,33 @@ def sources_cmd(source, db_path, as_json, min_units, sort):
             return
         for d in docs:
             click.echo(f"{d['published'] or '(undated)':<24} {shown_path(d['doc'])}  ({plural(d['sentences'], 'sentence')}"
-                       + (f", {d['language']})" if d["language"] else ")") + (f"  {d['title']}" if d["title"] else ""))
+                       + f", {d['language'] or 'language unknown'})" + (f"  {d['title']}" if d["title"] else ""))
         return
     rows = source_table(store, min_units, sort)
     if as_json:
         emit_json(rows)
         return
     pct = lambda x: "   -" if x is None else f"{100 * x:3.0f}%"  # noqa: E731
+    languages = [_languages(r["languages"]) for r in rows]
+    width = max(map(len, languages + ["languages"]))
     click.echo(f"{'source':<24} {'docs':>6} {'units':>7} {'labeled':>8}  fact claim opin advert  {'original':>8}  "
-               f"{'languages':<12}  copies from")
-    for r in rows:
+               f"{'languages':<{width}}  copies from")
+    for r, spoken in zip(rows, languages):
         shares = " ".join(pct(r["labels"].get(k)) for k in ("fact", "claim", "opinion", "advert"))
         copies = ", ".join(f"{c['source']} ({c['units']})" for c in r["copies_from"])
-        click.echo(f"{shown_path(r['source'] or '(none)')[:24]:<24} {r['documents']:>6} {r['units']:>7} {r['labeled_units']:>8}  "
-                   f"{shares}  {pct(r['originality']):>8}  {_languages(r['languages']):<12}  {copies}")
+        click.echo((f"{shown_path(r['source'] or '(none)')[:24]:<24} {r['documents']:>6} {r['units']:>7} {r['labeled_units']:>8}  "
+                    f"{shares}  {pct(r['originality']):>8}  {spoken:<{width}}  {copies}").rstrip())
     click.echo(plural(len(rows), "source"))
 
 
-def _languages(counts: dict) -> str:
-    """ "en 3, de 1" (documents per language, most first; "?" for unknown)."""
-    return ", ".join(f"{code or '?'} {n}" for code, n in counts.items())
+def _languages(counts: dict, most: int = 4) -> str:
+    """ "en 3, de 1" (documents per language, most first, "unknown" for those without one); past
+    `most` languages the first few and "+N more" (sources --json lists them all), so the column
+    stays narrow."""
+    cells = [f"{code} {n}" for code, n in counts.items()]
+    if len(cells) > most:
+        cells = cells[: most - 1] + [f"+{len(cells) - most + 1} more"]
+    return ", ".join(cells)
 
 
 @main.command("suggest")
@@ -883,9 +892,12 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
             from annotator.segment.identify import given
 
             try:
-                language = given(language)
+                code = given(language)
             except ValueError as err:
                 raise ExportError(f"--language: {err}") from None
+            if code is None:
+                raise ExportError(f"--language: {language.strip()!r} names no one language; give one (such as en, de, pt-BR)")
+            language = code
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
                         min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap,
                         force=force, language=language)
@@ -898,9 +910,15 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     for reason, n in sorted(report.left_out.items()):
         click.echo(f"left out: {plural(n, 'unit')} {reason}", err=True)
     if sum(report.rows.values()) == 0:
-        click.echo("note: no labeled units to export; the file is empty", err=True)
+        if language is None:
+            click.echo("note: no labeled units to export; the file is empty", err=True)
+        elif not store.documents_in_language(language):
+            click.echo(f"note: no documents in language {language} (annotator stats lists the languages); "
+                       "the file is empty", err=True)
+        else:
+            click.echo(f"note: no labeled units in language {language} to export; the file is empty", err=True)
     card_text = datacard(report, mode=mode, db_path=db_path, split=split, seed=seed,
-                         figures=report.votes.figures())
+                         figures=report.votes.figures(), language=language)
     if card:
         click.echo(card_text)
     else:

@@ -60,12 +60,15 @@ def fields_for(mode: str) -> list[str]:
 
 
 def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
-              min_annotators: int = 1, over_overlap: bool = False) -> Iterator[dict]:
+              min_annotators: int = 1, over_overlap: bool = False, language: str | None = None) -> Iterator[dict]:
     """One row per unit with a decided label (gold) or a majority label (majority). Without a review
     decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement.
-    Labels given past a unit's overlap count only with `over_overlap`."""
+    Labels given past a unit's overlap count only with `over_overlap`. With `language`, only the units
+    whose original document is in it are read (and counted, left out or collected)."""
     for unit in store.units_with_votes(over_overlap):
-        group, votes, decision, first_doc, first_index, text, docs, source, published, copies, language = unit
+        group, votes, decision, first_doc, first_index, text, docs, source, published, copies, unit_language = unit
+        if language is not None and unit_language != language:
+            continue
         if collect is not None:
             for who, label in votes:
                 collect.add(group, who, label)
@@ -74,11 +77,11 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None 
             # the common case of a large export, without the counting below
             yield {"text": text, "label": votes[0][1], "group": group, "annotators": 1, "agreement": 1.0, "docs": docs,
                    "doc": first_doc, "index": first_index, "source": source, "published": published,
-                   "copies_in": copies, "language": language, "decided_by": None}
+                   "copies_in": copies, "language": unit_language, "decided_by": None}
             continue
         counts = Counter(label for _who, label in votes)
         row = {"text": text, "group": group, "annotators": total, "docs": docs, "doc": first_doc, "index": first_index,
-               "source": source, "published": published, "copies_in": copies, "language": language}
+               "source": source, "published": published, "copies_in": copies, "language": unit_language}
         if mode == "gold":
             if decision is not None:
                 label, decided_by = decision
@@ -108,11 +111,15 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None 
         yield row
 
 
-def label_rows(store: Store, collect: Tally | None = None, over_overlap: bool = False) -> Iterator[dict]:
+def label_rows(store: Store, collect: Tally | None = None, over_overlap: bool = False,
+               language: str | None = None) -> Iterator[dict]:
     """One row per current label of each annotator on each unit (the shape import-labels reads); labels
-    given past a unit's overlap only with `over_overlap`."""
+    given past a unit's overlap only with `over_overlap`; with `language`, labels on sentences of
+    documents in it only."""
     fields = ALL_FIELDS  # store.label_rows yields its columns in this order
     for row in store.label_rows(over_overlap):
+        if language is not None and row[-1] != language:
+            continue
         if collect is not None:
             collect.add(row[9], row[6], row[5])
         yield dict(zip(fields, row))
@@ -133,11 +140,10 @@ def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = 
                 collect.add(group, annotator, label)
             yield line, group, label
         return
-    rows = (label_rows(store, collect, over_overlap) if mode == "all"
-            else unit_rows(store, mode, left_out, collect, min_annotators, over_overlap))
+    rows = (label_rows(store, collect, over_overlap, language) if mode == "all"
+            else unit_rows(store, mode, left_out, collect, min_annotators, over_overlap, language))
     for row in rows:
-        if language is None or row["language"] == language:
-            yield row, row["group"], row["label"]
+        yield row, row["group"], row["label"]
 
 
 def parse_split(text: str) -> tuple[float, float, float]:
@@ -459,8 +465,9 @@ def _tally(report: ExportReport, row, group: int, label: str, suggested: set[int
 
 
 def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None, seed: int,
-             figures) -> str:
-    """A Markdown data card: what the dataset holds, how it was labeled, how far the annotators agree."""
+             figures, language: str | None = None) -> str:
+    """A Markdown data card: what the dataset holds, how it was labeled, how far the annotators agree
+    (of the units in `language` only, when the export was kept to one)."""
     fmt = lambda x: "n/a" if x is None else f"{x:.3f}"  # noqa: E731
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -469,6 +476,9 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
         f"- database: `{db_path}`",
         f"- mode: `{mode}`" + (f", split {split} (seed {seed}), stratified by label; a duplicate group never crosses splits" if split else ""),
         f"- files: {', '.join(f'`{p.name}`' for p in report.files)}",
+        *([f"- language: `{language}` only ("
+           + ("labels on sentences of documents in it" if mode == "all" else "units whose original document is in it")
+           + "); the counts, annotators and agreement below are of these units"] if language else []),
         "- unit: a group of identical or near-identical sentences; each appears once",
         "", "## Rows per label", "",
     ]

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from annotator import dedup, readers, segment
-from annotator.segment.identify import identify
+from annotator.segment.identify import contradiction, identify
 from annotator.model import Document, InputError
 from annotator.processes import can_fork, forked_map, identity, identity_alive, process_running
 from annotator.store import Store, StoreError
@@ -29,7 +29,12 @@ class ImportReport:
     messages: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     grouping: dict = field(default_factory=dict)
+    relanguaged: int = 0  # documents cut again in another language than the one stored
     runaways: int = 0  # sentences cut into pieces because they ran past segment.MAX_SENTENCE characters
+    contradicted: list = field(default_factory=list)  # (name, declared, read as): <html lang> kept against the text
+    lang_ignored: list = field(default_factory=list)  # (name, value): an <html lang> that is no language code
+    without_language: int = 0  # documents found unchanged, stored with no language, not identified again
+    kept_languages: list = field(default_factory=list)  # (name, the file's, stored): without --replace
     stopped: bool = False  # by Ctrl+C: the files stored so far stay, their grouping is pending
 
     @property
@@ -60,9 +65,47 @@ def sentence_rows(text: str, language: str | None = "en") -> Rows:
 
 def document_rows(doc: Document, language: str | None = None) -> Rows:
     """The sentence rows of a document, segmented in its language, which is settled here: the
-    import's `--language`, else the one its file gives, else the one identified from its text."""
-    doc.language = language or doc.language or identify(doc.text)
+    import's `--language`, else the one its file gives, else the one identified from its text. A
+    page's declared language is kept, but noted (doc.contradicted_by) when the text clearly reads
+    as another."""
+    if language:
+        doc.language, doc.language_from = language, "import"
+    elif doc.language:
+        doc.language_from = doc.language_from or "field"
+        if doc.language_from == "page":
+            doc.contradicted_by = contradiction(doc.text, doc.language)
+    else:
+        doc.language = identify(doc.text)
+        doc.language_from = "identified" if doc.language else None
     return sentence_rows(doc.text, doc.language)
+
+
+def _given_language(doc: Document, language: str | None) -> str | None:
+    """The language the import or the file gives a document (not one identified from its text)."""
+    return language or (doc.language if doc.language_from != "identified" else None)
+
+
+def _in_new_language(doc: Document, stored: str | None, language: str | None, replace: bool,
+                     rows: Rows | None, report: ImportReport) -> Rows | None:
+    """The rows of an unchanged document cut in its language when that is not the stored one, else
+    None. The language is --language's; else the file's own (a field, <html lang>), which replaces a
+    stored one only with --replace (a language given by --language before is kept, and counted in
+    report.kept_languages); else, with --replace, the one identified for a document stored without
+    one (imported before languages were kept)."""
+    if language:
+        wanted = language
+    else:
+        wanted = _given_language(doc, None)
+        if wanted is not None and stored is not None and wanted != stored and not replace:
+            report.kept_languages.append((doc.name, wanted, stored))
+            return None
+        if wanted is None and replace and stored is None:
+            if rows is None:
+                rows = document_rows(doc, language)
+            wanted = doc.language
+    if wanted is None or wanted == stored:
+        return None
+    return rows if rows is not None else document_rows(doc, language)
 
 
 def import_paths(
@@ -180,6 +223,33 @@ def _store_files(store: Store, files: list[tuple[Path, str]], sizes: list[int], 
     if report.runaways:
         report.messages.append(f"cut {plural(report.runaways, 'runaway sentence')} (longer than "
                                f"{segment.MAX_SENTENCE:,} characters) into pieces at the best boundaries")
+    report.messages.extend(language_notes(report))
+
+
+def language_notes(report: ImportReport) -> list[str]:
+    """One line for each thing to say of the languages: declared languages the text contradicts (kept),
+    <html lang> values that are no language (ignored), stored languages kept against a file's own,
+    documents stored without a language."""
+    shown = readers.shown_path
+    lines = (_counted(report.contradicted, "kept the declared <html lang> of {} although the text reads as another "
+                      "language", lambda name, declared, read: f"{shown(name)}: declared {declared}, reads as {read}; "
+                      "import it with --language to correct it")
+             + _counted(report.lang_ignored, "ignored the <html lang> of {} as no language code",
+                        lambda name, value: f"{shown(name)}: {value!r}")
+             + _counted(report.kept_languages, "kept the stored language of {} whose file gives another",
+                        lambda name, own, stored: f"{shown(name)}: {own} in the file, {stored} stored; import "
+                        "--replace takes the file's"))
+    if report.without_language:
+        one = report.without_language == 1
+        lines.append(f"{plural(report.without_language, 'document')} already imported {'has' if one else 'have'} no "
+                     "language (imported before languages were kept, or none was found): import --replace "
+                     f"identifies {'it' if one else 'them'} and cuts {'its' if one else 'their'} sentences again")
+    return lines
+
+
+def _counted(found: list[tuple], what: str, example: Callable[..., str]) -> list[str]:
+    """One line saying `what` of how many documents were found, with the first as an example (none for none)."""
+    return [f"{what.format(plural(len(found), 'document'))} ({example(*found[0])})"] if found else []
 
 
 PARALLEL_BYTES = 4 << 20  # below this an import is quicker without starting worker processes
@@ -293,7 +363,7 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
     seen = set() if seen is None else seen
     source_file = str(_resolved(path) or path)
     shown = readers.shown_path(path)
-    new_docs, changed = [], []
+    new_docs, changed, relanguaged = [], [], []
     for position, doc in enumerate(docs):
         doc.source = outlet(doc, path, source)
         digest = content_hash(doc)
@@ -304,22 +374,35 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
         # the same file reached by another path (a symlink, another root) is the same document
         origin = source_file if len(docs) == 1 and not hidden else f"{source_file}#{offset + position}"
         existing = store.document_hash(doc.name)
-        if existing is None and (known := store.document_from(origin, digest)) is not None:
+        known = store.document_from(origin, digest) if existing is None else None
+        ready = rows[position] if rows else None
+        if known is not None or (existing is not None and existing[1] == digest):
+            doc_id, stored_name, stored_language = known or (existing[0], doc.name, existing[2])
+            again = _in_new_language(doc, stored_language, language, replace, ready, report)
+            if again is not None:
+                relanguaged.append((doc_id, stored_name, stored_language, doc, digest, again))
+                continue
             unchanged += 1
-            notes.append(f"unchanged {shown}: already imported as {readers.shown_path(known)}")
+            if stored_language is None and not replace and _given_language(doc, language) is None:
+                report.without_language += 1
+            if known is not None:
+                notes.append(f"unchanged {shown}: already imported as {readers.shown_path(stored_name)}")
         elif existing is None:
-            new_docs.append((doc, digest, origin, rows[position] if rows else document_rows(doc, language)))
-        elif existing[1] == digest:
-            unchanged += 1
+            new_docs.append((doc, digest, origin, ready if ready is not None else document_rows(doc, language)))
         elif not replace:
             report.errors.append(
                 f"{shown}: conflict: document {doc.name!r} differs from the stored one; "
                 "left as it was (use --replace to update it)"
             )
         else:
-            changed.append((existing[0], doc, digest, rows[position] if rows else document_rows(doc, language)))
+            changed.append((existing[0], doc, digest, ready if ready is not None else document_rows(doc, language)))
     size = sum(len(rows) for *_, rows in new_docs)
-    report.runaways += sum(getattr(rows, "runaways", 0) for *_, rows in new_docs + changed)
+    report.runaways += sum(getattr(rows, "runaways", 0) for *_, rows in new_docs + changed + relanguaged)
+    for doc in [d[0] for d in new_docs] + [d[1] for d in changed] + [d[3] for d in relanguaged]:
+        if doc.contradicted_by:
+            report.contradicted.append((doc.name, doc.language, doc.contradicted_by))
+        if doc.page_lang_ignored and doc.language_from != "import":
+            report.lang_ignored.append((doc.name, doc.page_lang_ignored))
     if hidden:  # one batch of a streamed file: published with the rest of it
         _write_hidden(store, new_docs, os.getpid())
     elif size <= BATCH_SENTENCES and not changed:
@@ -332,14 +415,16 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
     added = len(new_docs)
     sentences = size
     for doc_id, doc, digest, rows in changed:  # each changed document in one transaction of its own
-        with store.transaction():
-            store.update_document(doc_id, doc.text, digest, rows, **_extra(doc))
-            kept, new, detached = store.replace_sentences(doc_id, rows)
+        new, said = _replace_document(store, doc_id, doc, digest, rows)
         report.replaced += 1
         sentences += new
-        note = f"replaced {readers.shown_path(doc.name)}: {plural(kept, 'sentence')} kept, {new} new"
-        notes.append(note + (f", {plural(detached, 'label')} of removed sentences set aside (kept in the "
-                             "history; they come back if the sentence does)" if detached else ""))
+        notes.append(f"replaced {readers.shown_path(doc.name)}: {said}")
+    for doc_id, stored_name, stored_language, doc, digest, rows in relanguaged:  # the same way
+        new, said = _replace_document(store, doc_id, doc, digest, rows)
+        report.relanguaged += 1
+        sentences += new
+        notes.append(f"cut {readers.shown_path(stored_name)} again in {doc.language or 'no language'} (was "
+                     f"{stored_language or 'unknown'}): {said}")
     report.documents += added
     report.unchanged += unchanged
     report.sentences += sentences
@@ -348,6 +433,18 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
     report.messages.extend(notes)
     if unchanged and not added and not notes:
         report.messages.append(f"unchanged {shown}: already imported")
+
+
+def _replace_document(store: Store, doc_id: int, doc: Document, digest: str, rows: Rows) -> tuple[int, str]:
+    """A stored document given its new text, language and sentences, in one transaction: sentences whose
+    text is the same keep their rows and labels, the labels of a removed one move to another member of
+    its group or are set aside. Returns (new sentences, what was kept and set aside, said)."""
+    with store.transaction():
+        store.update_document(doc_id, doc.text, digest, rows, **_extra(doc))
+        kept, new, detached = store.replace_sentences(doc_id, rows)
+    return new, f"{plural(kept, 'sentence')} kept, {new} new" + (
+        f", {plural(detached, 'label')} of removed sentences set aside (kept in the history; they come back if "
+        "the sentence does)" if detached else "")
 
 
 # sentences written per transaction of a large file: well under a quarter of a second of write lock

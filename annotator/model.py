@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 LABELS: tuple[str, ...] = ("fact", "claim", "opinion", "advert")
 AMBIGUOUS = "ambiguous"
+# what stats, sources and their JSON call the language of documents whose language is not known
+UNKNOWN_LANGUAGE = "unknown"
 
 GUIDELINES: dict[str, str] = {
     "fact": "a checkable statement presented as established and not in dispute "
@@ -31,6 +33,11 @@ class Document:
     source: str | None = None  # the outlet, when the file says it (a `source` field, og:site_name)
     published: str | None = None  # UTC, the stored time form
     language: str | None = None  # ISO 639-1, when the file says it (a `language` field, <html lang>)
+    # where the language came from once the import settled it: "import" (--language), "field" (a
+    # record's), "page" (<html lang>), "identified" (from the text), None (unknown)
+    language_from: str | None = None
+    page_lang_ignored: str | None = None  # an <html lang> value that is no language code ("{{ lang }}")
+    contradicted_by: str | None = None  # the language the text clearly reads as, against <html lang>
 
 
 class InputError(Exception):

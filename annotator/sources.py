@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from annotator.agreement import alpha_by_part
-from annotator.model import AMBIGUOUS, LABELS
+from annotator.model import AMBIGUOUS, LABELS, UNKNOWN_LANGUAGE
 from annotator.store import Store
 
 SORTS = ("units", "claim", "opinion", "advert", "fact", "originality")
@@ -173,11 +173,12 @@ def source_documents(store: Store, source: str) -> list[dict]:
             for name, title, published, n, language in store.documents_of_source(source)]
 
 
-def languages_by_source(store: Store) -> dict[str | None, dict[str | None, int]]:
-    """source -> {language: documents}, most documents first (None: no source, or no language)."""
-    out: dict[str | None, dict[str | None, int]] = {}
+def languages_by_source(store: Store) -> dict[str | None, dict[str, int]]:
+    """source -> {language: documents}, most documents first (source None: no source; language
+    "unknown": none was given or identified)."""
+    out: dict[str | None, dict[str, int]] = {}
     for source, language, n in store.language_counts():
-        out.setdefault(source or None, {})[language] = n
+        out.setdefault(source or None, {})[language or UNKNOWN_LANGUAGE] = n
     return out
 
 

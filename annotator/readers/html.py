@@ -58,16 +58,25 @@ def read(data: bytes, path: str, name: str) -> list[Document]:
     if not text.strip():
         raise InputError(path, "no main text found in the HTML")
     found = metadata(page)
+    language, ignored = page_language(page)
     return [Document(name=name, text=text, title=title, url=found.get("url"), source=found.get("site"),
-                     published=found.get("date"), language=page_language(page))]
+                     published=found.get("date"), language=language, language_from="page" if language else None,
+                     page_lang_ignored=ignored)]
 
 
-_HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)", re.IGNORECASE)
+_HTML_LANG = re.compile(r"""<html\b[^>]*?(?<![\w-])lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 
 
-def page_language(page: str) -> str | None:
-    """The language the page declares (`<html lang="de-AT">` -> "de"), or None."""
+def page_language(page: str) -> tuple[str | None, str | None]:
+    """(the language the page declares, the value of its <html lang> when that is no language code):
+    `<html lang="de-AT">` -> ("de", None), `<html lang="{{ lang }}">` -> (None, "{{ lang }}")."""
     from annotator.segment.identify import given
 
     found = _HTML_LANG.search(page, 0, 20_000)
-    return given(found.group(1)) if found else None
+    if not found:
+        return None, None
+    value = next(group for group in found.groups() if group is not None)
+    try:
+        return given(value), None
+    except ValueError:
+        return None, " ".join(value.split())[:40]

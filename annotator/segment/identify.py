@@ -59,6 +59,32 @@ def identify(text: str) -> str | None:
     return code if probability >= MIN_PROBABILITY else None
 
 
+# a declared language (<html lang>) that the text clearly reads as another: the identifier's
+# probability for that other language over the first CONTRADICTION_SAMPLE characters, when they hold
+# at least CONTRADICTION_LETTERS letters (a caption or a menu left by the extraction is no evidence)
+CONTRADICTION_PROBABILITY = 0.9
+CONTRADICTION_SAMPLE = 1_000
+CONTRADICTION_LETTERS = 200
+_SAME_LANGUAGE = ({"no", "nb", "nn"},)  # Norwegian, and its two written standards
+
+
+def contradiction(text: str, declared: str) -> str | None:
+    """The language the text clearly reads as when that is not `declared` (py3langid's probability at
+    least CONTRADICTION_PROBABILITY on a long enough opening), else None; None too for a declared
+    language the identifier does not know (it cannot tell Cantonese from Chinese)."""
+    identifier = _identifier()
+    if declared not in identifier.nb_classes:
+        return None
+    sample = text[:CONTRADICTION_SAMPLE]
+    if sum(c.isalpha() for c in sample) < CONTRADICTION_LETTERS:
+        return None
+    code, probability = identifier.classify(sample)
+    if (code == declared or probability < CONTRADICTION_PROBABILITY
+            or any({code, declared} <= same for same in _SAME_LANGUAGE)):
+        return None
+    return code
+
+
 def by_common_words(sample: str) -> str | None:
     """The language whose most frequent words (`common_words` in languages.toml) fill the sample's
     first words, or None when none does clearly (too few words, or two languages alike)."""
@@ -76,12 +102,64 @@ def by_common_words(sample: str) -> str | None:
     return None
 
 
+# codes that name no one language: undetermined, no linguistic content, several languages, a
+# language without a code (ISO 639-2), and qaa-qtz, kept for private use (Twitter's `qme` for media
+# only, `qht` hashtags only, `qam` mentions only...): the identifier decides, as for no code at all
+_UNDETERMINED = frozenset({"und", "zxx", "mul", "mis"})
+_PRIVATE_USE = re.compile(r"q[a-t][a-z]")
+_PRIVATE_TAG = re.compile(r"[xi](?:[-_][A-Za-z0-9]{1,8})+", re.IGNORECASE)  # x-private, i-grandfathered
+
+
+@functools.cache
+def _cldr() -> tuple[dict[str, str], frozenset[str]]:
+    """(alias -> language, every language code) from the Unicode CLDR as babel ships it: the aliases
+    map ISO 639-2 (`ger`, `fre`), ISO 639-3 (`deu`, `cmn`) and withdrawn codes (`in`, `iw`, `jw`,
+    `mo`) to the code in use; the languages are those of its likely-subtags table (about 7,300,
+    nearly all of ISO 639-3), its language names and its aliases."""
+    from babel import Locale
+    from babel.core import get_global
+
+    aliases = {code: target.split("_")[0] for code, target in get_global("language_aliases").items()}
+    known = {tag.split("_")[0] for tag in get_global("likely_subtags")}
+    known |= {tag.split("_")[0] for tag in Locale("en").languages}
+    return aliases, frozenset(known | set(aliases))
+
+
 def given(code: str | None) -> str | None:
-    """A language code as a source gives it ("de-AT", "pt_BR", " EN ") made the stored form ("de",
-    "pt", "en"); None for an empty value. Raises ValueError for a value that is no language code."""
+    """A language code as a source gives it made the stored form: its ISO 639-1 code where the
+    language has one ("de-AT", "pt_BR", " EN ", "ger", "deu", "in", "zh-Hans" -> "de", "pt", "en",
+    "de", "de", "id", "zh"), else its ISO 639-3 code ("yue"). None for an empty value and for a
+    code that names no one language (`und`, `zxx`, `mul`, `mis`, private use such as `qme`): the
+    identifier then decides. Raises ValueError for a value that is no language code (`xx`, `jp`)."""
     if code is None or not str(code).strip():
         return None
     value = str(code).strip()
+    if _PRIVATE_TAG.fullmatch(value):
+        return None
     if not _CODE.fullmatch(value):
         raise ValueError(f"{value!r} is not a language code (such as en, de, pt-BR)")
-    return base_code(value)
+    primary = base_code(value)
+    if primary in _UNDETERMINED or _PRIVATE_USE.fullmatch(primary):
+        return None
+    aliases, known = _cldr()
+    target = aliases.get(primary, primary)
+    # CLDR folds a few ISO 639-1 codes into a three-letter one (`tl` -> `fil`): the two letters stay
+    code = primary if len(primary) == 2 and len(target) > 2 else target
+    if code not in known:
+        raise ValueError(f"{value!r} is not a language code{_territory_hint(primary)}")
+    return code
+
+
+def _territory_hint(code: str) -> str:
+    """ " (JP is a country: its language is ja)" for a country code given as a language, else the
+    usual examples."""
+    if len(code) == 2:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            likely = Locale.parse(f"und_{code.upper()}")
+        except (UnknownLocaleError, ValueError):
+            likely = None
+        if likely is not None and likely.territory == code.upper():
+            return f" ({code.upper()} is a country: its language is {likely.language})"
+    return " (such as en, de, pt-BR)"

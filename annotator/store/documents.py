@@ -15,9 +15,10 @@ from annotator.store.rows import DocumentRow, SentenceRow
 class Documents:
     conn: sqlite3.Connection
 
-    def document_hash(self, name: str) -> tuple[int, str] | None:
-        row = self.conn.execute("SELECT id, hash FROM documents WHERE name = ?", (name,)).fetchone()
-        return (row[0], row[1]) if row else None
+    def document_hash(self, name: str) -> tuple[int, str, str | None] | None:
+        """(id, content hash, language) of the document of that name."""
+        row = self.conn.execute("SELECT id, hash, language FROM documents WHERE name = ?", (name,)).fetchone()
+        return (row[0], row[1], row[2]) if row else None
 
     def insert_document(self, name, text, content_hash, sentences=(), *, title=None, url=None, meta=None,
                         source=None, published=None, origin=None, importing: int | None = None, language=None) -> int:
@@ -54,12 +55,12 @@ class Documents:
         self.conn.execute(f"DELETE FROM sentences WHERE doc_id IN ({hidden})", (importer,))
         return self.conn.execute("DELETE FROM documents WHERE importing = ?", (importer,)).rowcount
 
-    def document_from(self, origin: str, content_hash: str) -> str | None:
-        """The name of a document already imported from this file (and record) with this content."""
+    def document_from(self, origin: str, content_hash: str) -> tuple[int, str, str | None] | None:
+        """(id, name, language) of a document already imported from this file (and record) with this content."""
         row = self.conn.execute(
-            "SELECT name FROM documents WHERE origin = ? AND hash = ? LIMIT 1", (origin, content_hash)
+            "SELECT id, name, language FROM documents WHERE origin = ? AND hash = ? LIMIT 1", (origin, content_hash)
         ).fetchone()
-        return row[0] if row else None
+        return (row[0], row[1], row[2]) if row else None
 
     def update_document(self, doc_id, text, content_hash, sentences=(), *, title=None, url=None, meta=None,
                         source=None, published=None, language=None) -> None:
@@ -198,7 +199,12 @@ class Documents:
         """(source, language, documents) of the visible documents: None where a document has none."""
         return self.conn.execute(
             "SELECT source, language, count(*) FROM documents WHERE importing IS NULL GROUP BY source, language "
-            "ORDER BY source, count(*) DESC, language").fetchall()
+            "ORDER BY source, count(*) DESC, language IS NULL, language").fetchall()
+
+    def documents_in_language(self, language: str) -> int:
+        """How many visible documents are in this language."""
+        return self.conn.execute("SELECT count(*) FROM documents WHERE importing IS NULL AND language = ?",
+                                 (language,)).fetchone()[0]
 
     def document_language(self, doc_id: int) -> str | None:
         """The language of a document (ISO 639-1), None when unknown."""

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
+from annotator.model import UNKNOWN_LANGUAGE
 from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS, LABELED_UNITS, LATEST
 
 
@@ -140,8 +141,8 @@ class Reports:
             annotators[annotator] = annotators.get(annotator, 0) + count
         languages: dict[str, int] = {}
         for language, n in self.conn.execute("SELECT language, count(*) FROM documents WHERE importing IS NULL "
-                                             "GROUP BY language ORDER BY count(*) DESC, language"):
-            languages[language or "unknown"] = n
+                                             "GROUP BY language ORDER BY count(*) DESC, language IS NULL, language"):
+            languages[language or UNKNOWN_LANGUAGE] = n
         return {
             "documents": one("SELECT count(*) FROM documents WHERE importing IS NULL"),
             "languages": languages,
