@@ -2,7 +2,7 @@
 
 usage: python benchmarks/dedup.py [SIZES...]     e.g. 10000 100000 1000000 10000000
 Each size runs in its own process. The corpus has 10% copies of earlier sentences in other
-documents: exact, or edited (punctuation, one word changed, case, a clause added). The import
+documents: exact, or edited (punctuation, a function word added, case, quote marks). The import
 (reading and segmenting on worker processes) and the grouping are timed apart; then 1,000 more
 sentences are imported into the grouped database and timed (incremental grouping). The database
 file is measured after the grouping, with its write-ahead log copied in.

@@ -27,8 +27,9 @@ def run_child(script: str, size: int) -> dict:
 
 _SYLLABLES = ["ka", "lo", "mer", "tan", "vi", "sol", "ra", "den", "por", "li", "stra", "qu", "ne", "bor", "gal",
               "mi", "tor", "an", "el", "cas", "ver", "un", "dra", "pel", "sin", "ho", "ju", "fre", "ost", "wy"]
-CLAUSES = ["officials said on Monday", "according to the report", "the ministry added", "as expected",
-           "sources told reporters", "in a statement", "the company confirmed", "analysts noted"]
+# before issue 27 a copy could also change a word or gain a clause ("officials said on Monday"): those
+# state other facts under its rule, and the same-fact guard keeps them apart
+FUNCTION_WORDS = ["the", "that", "of", "and", "in"]
 
 
 def vocabulary(size: int, rng: random.Random) -> list[str]:
@@ -52,19 +53,19 @@ class Generator:
         return " ".join(words) + self.rng.choice(".....?!")
 
     def variant(self, sentence: str) -> str:
-        """A near-duplicate: punctuation, one word changed, case, or a clause added."""
+        """A near-duplicate stating the same fact (issue 27's rule: every difference harmless):
+        punctuation, a function word added, case, or quote marks around it."""
         kind = self.rng.randrange(4)
         if kind == 0:
             body = sentence.rstrip(".?!")
             return body.replace(" ", ", ", 1) + ("!" if sentence.endswith(".") else ".")
         if kind == 1:
             words = sentence.split(" ")
-            i = self.rng.randrange(1, len(words) - 1)
-            words[i] = self.rng.choice(self.words)
+            words.insert(self.rng.randrange(1, len(words) - 1), self.rng.choice(FUNCTION_WORDS))
             return " ".join(words)
         if kind == 2:
             return sentence.upper() if self.rng.random() < 0.3 else sentence.lower()
-        return sentence.rstrip(".?!") + ", " + self.rng.choice(CLAUSES) + "."
+        return "\u201c" + sentence + "\u201d"
 
 
 def write_corpus(folder: Path, sentences: int, *, dup_share: float = 0.1, per_doc: int = 40,

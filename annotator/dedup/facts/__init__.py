@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation
 
 from rapidfuzz.distance import OSA
 
-from annotator.dedup.facts.knowledge import Knowledge, fold, knowledge
+from annotator.dedup.facts.knowledge import Knowledge, date_values, fold, knowledge
 from annotator.invisible import strip_invisible
 
 __all__ = ["Difference", "Token", "compare", "same_facts", "tokens"]
@@ -97,8 +97,10 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 
 def compare(a: str, b: str, language: str | None = None, language_b: str | None = None) -> tuple[Difference, ...]:
     """The harmful differences between two sentences (as written) in a language (ISO 639-1; the
-    second's, if given, may differ); none when they state the same facts."""
-    known = knowledge(language or language_b)
+    second's, if given, may differ; None is English, as the segmenter reads it); none when they state
+    the same facts."""
+    language = language or language_b or "en"  # a text of unknown language is segmented as English, too
+    known = knowledge(language)
     left, right = tokens(a, language), tokens(b, language_b or language)
     if [t.key for t in left] == [t.key for t in right]:
         return ()  # the common case of a true copy: punctuation, case and spacing apart, the same
@@ -419,6 +421,9 @@ def _pair(x: Token, y: Token, known: Knowledge) -> Difference | None:
     if lemmas[0] == lemmas[1]:
         return None
     if x.key in known.dates or y.key in known.dates:
+        dates = date_values(known.code)
+        if x.key in dates and dates.get(x.key) == dates.get(y.key):
+            return None  # "Jan" / "January"
         return Difference("date", x.text, y.text)
     if _spelling(x, y) or _abbreviation(x, y):
         return None

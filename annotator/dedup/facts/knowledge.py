@@ -139,6 +139,25 @@ def _numerals(code: str, own: dict[str, int]) -> dict[str, int]:
     return out
 
 
+@functools.cache
+def date_values(code: str) -> dict[str, str]:
+    """A month or weekday name, whole or abbreviated, in every form CLDR has -> which month or day it
+    is ("jan" and "january" -> "month 1"): two names of one date are one date."""
+    locale = _locale(code)
+    out: dict[str, str] = {}
+    if locale is None:
+        return out
+    for kind, table in (("month", locale.months), ("day", locale.days)):
+        for context in table.values():  # "format", "stand-alone"
+            for width, values in context.items():
+                if width == "narrow":  # one letter: "M" would be every word's initial
+                    continue
+                for number, name in values.items():
+                    for word in _WORD.findall(name.replace("'", "")):
+                        out.setdefault(fold(word), f"{kind} {number}")
+    return out
+
+
 def _date_words(code: str) -> frozenset[str]:
     """Month and weekday names and the days around today, every form CLDR has, as words."""
     locale = _locale(code)
