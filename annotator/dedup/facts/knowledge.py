@@ -201,10 +201,13 @@ def _magnitudes(code: str) -> dict[str, int]:
 @functools.lru_cache(maxsize=200_000)
 def _lemma(code: str, word: str) -> str:
     if code not in _LEMMA_LANGUAGES:
-        return word
+        return fold(word)
     import simplemma
 
     try:
-        return fold(simplemma.lemmatize(word, lang=code))
+        lemma = fold(simplemma.lemmatize(word, lang=code))
+        if lemma == fold(word) and not word.islower():  # "Revs" opening a sentence is "revs"
+            lemma = fold(simplemma.lemmatize(word.lower(), lang=code))
+        return lemma
     except ValueError:
-        return word
+        return fold(word)
