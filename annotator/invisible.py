@@ -58,7 +58,3 @@ def _shaping(text: str, at: int) -> bool:
 
 def _alphabetic(char: str) -> bool:
     return char.isascii() or "\u00c0" <= char <= "\u052f" or "\u1e00" <= char <= "\u1fff"
-
-
-def has_invisible(text: str) -> bool:
-    return not text.isascii() and INVISIBLE.search(text) is not None
