@@ -10,7 +10,11 @@ Inside a line, sentencex, told the language, proposes the boundaries and the lan
   opens and a closing quote with the sentence it closes (across a space for guillemets: `« Ce »`);
   a quote that opens inside a sentence keeps the sentence going up to its closing mark, unless the
   next quote mark opens another quote (the first one was never closed);
-- a boundary after one of the language's own full stops ("。", "।", Greek ";") is never undone;
+- a boundary after one of the language's own full stops ("。", "।", Greek ";") is never undone, but
+  for a pair of Chinese and Japanese brackets or quotes (「」, 『』, 《》, （）) open in the sentence and
+  closing later in the line, and a Japanese quotative particle after a closing mark (「…。」と述べた);
+  "。！？।" end a sentence even without a space after them, except before a closing mark or inside
+  such a pair;
 - a boundary is undone when no space follows the stop only inside a wire code (".IXIC", "JCP.N"),
   when the next piece starts in lower case after a closing quote or bracket ('"Great." she said'),
   when it has no word (a lone "...", links, hashtags, emoji), after " ... " (words left out), and,
@@ -238,12 +242,14 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
         # sentencex never cuts before a number in these languages ("unglaublich. 5000 Dollar")
         pieces = _split_before_capitals(hidden, pieces, _WORD_BEFORE_NUMBER, opens=str.isdigit,
                                         allowed=lambda start, cut: _plain_word_before(hidden, cut, rules))
+    paired = not line.isascii() and _PAIR_OPENER.search(line, lo, hi) is not None
     if pieces and not hidden.isascii() and _UNSPACED_STOP.search(hidden, lo, hi):
         # "。", "！", "।" end a sentence with or without a space after them, whatever sentencex says
-        # (not inside a title in book-title marks: 《摔跤吧！爸爸》)
+        # (not before a closing mark: 「我們不會讓步。」; not inside 「」《》: 「やります。必ず」)
         pieces = _split_before_capitals(hidden, pieces, _UNSPACED_STOP, opens=_opens_after_stop,
                                         allowed=lambda start, cut: line[cut] not in rules.quotes
-                                        and hidden.count("\u300a", start, cut) <= hidden.count("\u300b", start, cut))
+                                        and line[cut] not in _CLOSING_MARKS
+                                        and not (paired and _open_pair(line, start, cut)))
     if quoted:
         _give_quotes_back(line, pieces, rules)
     if len(pieces) < 2:
@@ -251,6 +257,7 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
     merged: list[list[int]] = []
     for piece in pieces:
         if merged and ((quoted and _inside_quote(line, merged[-1], hi, rules))
+                       or (paired and _closes_later_in_line(line, merged[-1], hi))
                        or _continues(line, merged[-1], piece, rules)):
             merged[-1][1] = piece[1]
         else:
@@ -266,8 +273,33 @@ _UNSPACED_STOPS = "\u3002\uff01\uff1f\uff61\u0964\u0965"
 _UNSPACED_STOP = re.compile("[" + _UNSPACED_STOPS + "]+")
 
 
+# the bracket and quote pairs of Chinese and Japanese (corner quotes, book titles, full-width
+# brackets): a stop inside an open pair ends no sentence (「やります。必ず」と述べた。, 《摔跤吧！爸爸》),
+# and no sentence opens with the closing mark (「我們不會讓步。」立法院…)
+_PAIRS = {"\u300c": "\u300d", "\u300e": "\u300f", "\u300a": "\u300b", "\uff08": "\uff09", "\u3008": "\u3009",
+          "\u3010": "\u3011"}
+_PAIR_OPENER = re.compile("[" + "".join(_PAIRS) + "]")
+_CLOSING_MARKS = frozenset("".join(_PAIRS.values()) + ")]}\u201d\u2019\u00bb\u203a\"'")
+
+
 def _opens_after_stop(char: str) -> bool:
     return bool(char) and char not in _UNSPACED_STOPS + "\u2026"
+
+
+def _open_pair(line: str, start: int, end: int) -> str:
+    """The closing mark of a bracket or quote pair of Chinese and Japanese (「」, 『』, 《》, （）) still
+    open at the end of line[start:end], or ""."""
+    for opener, closer in _PAIRS.items():
+        if line.count(opener, start, end) > line.count(closer, start, end):
+            return closer
+    return ""
+
+
+def _closes_later_in_line(line: str, previous: list[int], hi: int) -> bool:
+    """Does the previous sentence hold a pair (「」, 《》) that is still open and closes later in the
+    line? Then it goes on up to the closing mark, as a quote that opens inside a sentence does."""
+    closer = _open_pair(line, previous[0], previous[1])
+    return bool(closer) and line.find(closer, previous[1], hi) >= 0
 
 
 _ELLIPSIS_BEFORE_WORD = re.compile(r"(?:\.\.\.|\u2026)(?=\s+\w)")
@@ -397,9 +429,11 @@ def _ends_with_stop(before: str, rules: Language) -> bool:
 def _continues(line: str, previous: list[int], piece: list[int], rules: Language) -> bool:
     """Is the boundary between two pieces a false one, so the piece belongs to the previous sentence?"""
     before = line[previous[0] : previous[1]]
+    start = piece[0]
+    if rules.quote_particles and before[-1] in _CLOSING_MARKS and line.startswith(rules.quote_particles, start):
+        return True  # a quote and the particle that goes on from it: 「必ずやります。」と述べた
     if _ends_with_stop(before, rules):
         return False
-    start = piece[0]
     use = rules.rules
     if start == previous[1]:  # no space after the stop: "1.)" or a wire code, else a missing space
         first = line[start]

@@ -36,6 +36,7 @@ class Language:
     abbreviations: frozenset[str]
     ordinal_before: frozenset[str]
     months: frozenset[str]
+    quote_particles: tuple[str, ...]
     rules: frozenset[str]
     quotes: str = ""  # every double quote mark of the language, opening or closing
     quote_mark: re.Pattern | None = None  # finds one of them
@@ -101,6 +102,7 @@ def language(code: str | None) -> Language:
         abbreviations=frozenset(joined("abbreviations")),
         ordinal_before=frozenset(joined("ordinal_before")),
         months=frozenset(joined("months")),
+        quote_particles=tuple(joined("quote_particles")),
         rules=frozenset(rules),
         quotes=quotes,
         quote_mark=re.compile("[" + re.escape(quotes) + "]"),
