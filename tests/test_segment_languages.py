@@ -103,6 +103,29 @@ CASES = [
      [(0, 54, "Great news for the team! https://t.co/abc #win @club \U0001f389")]),
     ("en", "Great news for the team!\n#win \U0001f389 https://t.co/x",
      [(0, 46, "Great news for the team!\n#win \U0001f389 https://t.co/x")]),
+    # ... also after the language's own full stop, with or without a space, and in a paragraph of their own
+    # at the end or between paragraphs; cashtags, a thread's counter and "via @name" are no words either;
+    # a document of such a piece alone is one piece (issue 26 retest, 2)
+    ("zh", "台风登陆浙江，航班全部取消。#台风 https://t.co/x \U0001f300",
+     [(0, 34, "台风登陆浙江，航班全部取消。#台风 https://t.co/x \U0001f300")]),
+    ("ja", "新しい経済対策が発表されました。#経済対策 https://t.co/ab \U0001f1ef\U0001f1f5",
+     [(0, 40, "新しい経済対策が発表されました。#経済対策 https://t.co/ab \U0001f1ef\U0001f1f5")]),
+    ("hi", "संसद ने बजट पारित किया। \U0001f1ee\U0001f1f3\U0001f1ee\U0001f1f3",
+     [(0, 28, "संसद ने बजट पारित किया। \U0001f1ee\U0001f1f3\U0001f1ee\U0001f1f3")]),
+    ("ar", "البرلمان يقر قانون الموازنة؟ #عاجل", [(0, 34, "البرلمان يقر قانون الموازنة؟ #عاجل")]),
+    ("ja", "すごい！\U0001f602\U0001f602", [(0, 6, "すごい！\U0001f602\U0001f602")]),
+    ("en", "Huge win for workers today!\n\n#strike #solidarity https://t.co/abc",
+     [(0, 65, "Huge win for workers today!\n\n#strike #solidarity https://t.co/abc")]),
+    ("en", "Huge win for workers today!\n\n#strike\n\nMore tomorrow.",
+     [(0, 36, "Huge win for workers today!\n\n#strike"), (38, 52, "More tomorrow.")]),
+    ("de", "Der Bundestag hat das Gesetz beschlossen. \U0001f44f\U0001f44f #Heizungsgesetz #Bundestag via @tagesschau",
+     [(0, 87, "Der Bundestag hat das Gesetz beschlossen. \U0001f44f\U0001f44f #Heizungsgesetz #Bundestag via @tagesschau")]),
+    ("de", "Der Bundestag hat das Gesetz beschlossen.\nvia @tagesschau",
+     [(0, 57, "Der Bundestag hat das Gesetz beschlossen.\nvia @tagesschau")]),
+    ("en", "Thread on the budget vote. (1/3)", [(0, 32, "Thread on the budget vote. (1/3)")]),
+    ("en", "Tech stocks fell sharply today. $AAPL $TSLA", [(0, 43, "Tech stocks fell sharply today. $AAPL $TSLA")]),
+    ("en", "#strike #solidarity https://t.co/abc", [(0, 36, "#strike #solidarity https://t.co/abc")]),
+    ("en", "Costs rose to $5. Via the index it rose.", [(0, 17, "Costs rose to $5."), (18, 40, "Via the index it rose.")]),
 ]
 
 

@@ -17,8 +17,9 @@ Inside a line, sentencex, told the language, proposes the boundaries and the lan
   such a pair;
 - a boundary is undone when no space follows the stop only inside a wire code (".IXIC", "JCP.N"),
   when the next piece starts in lower case after a closing quote or bracket ('"Great." she said'),
-  when it has no word (a lone "...", links, hashtags, emoji), after " ... " (words left out), and,
-  where the language lists them, after a title before a name ("Gov.", "M."), an abbreviation before
+  when it has no word (a lone "...", links, hashtags, cashtags, "(1/3)", emoji: even after the
+  language's own full stop, and at a line's start even after a blank line), after " ... " (words
+  left out), and, where the language lists them, after a title before a name ("Gov.", "M."), an abbreviation before
   a word in lower case ("tys. dolarów"), an ordinal number ("am 14. März"), a number word before a
   number ("No. 5"), "a.m."/"p.m." before a day, month or time zone, and before a capitalised speaker
   and a speech verb after ?" or !" ('"Will it close?" Oxfam asked');
@@ -40,7 +41,6 @@ from annotator.segment import shapes
 from annotator.segment.rules import Language, language as language_rules
 
 _LINE = re.compile(r"[^\n]+")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _EDGE_SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff\u2028\u2029"
 _STRIPPED = "".join(sorted({chr(c) for c in range(0x3000 + 1) if chr(c).isspace()} | set(_EDGE_SPACE)))
 _WIDE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
@@ -73,7 +73,8 @@ class Segmentation(NamedTuple):
 def segment(text: str, language: str | None = "en") -> Segmentation:
     """The sentences of a document text in a language (an ISO 639 code such as "de" or "pt-BR";
     None is English). text[start:end] is each sentence, stripped; a sentence may hold the soft line
-    breaks of a hard-wrapped paragraph but never a blank line."""
+    breaks of a hard-wrapped paragraph but no blank line, unless what follows the blank line is only
+    links, hashtags or emoji (a post's last paragraph), which join the sentence before them."""
     rules = language_rules(language)
     flat = shapes.unwrapped(text)
     found: list[tuple[int, int]] = []
@@ -119,7 +120,7 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
             quoted = quoted_text and quote_mark.search(body) is not None
             line_spans = _line_spans(body, hidden_text[offset:line_end], inside, rules, lists, quoted)
         if found and join_wordless and line_spans and _wordless_line_start(
-                text, found[-1][1], offset + line_spans[0][0], offset + line_spans[0][1]):
+                text, offset + line_spans[0][0], offset + line_spans[0][1]):
             found[-1] = (found[-1][0], offset + line_spans[0][1])
             del line_spans[0]
         for start, end in line_spans:
@@ -188,12 +189,13 @@ def _pieces(hidden: str, lo: int, hi: int, cuts: list[int]) -> list[list[int]]:
     return pieces
 
 
-def _wordless_line_start(text: str, previous_end: int, start: int, end: int) -> bool:
-    """Is the sentence that opens a line only links, hashtags or emoji, in the paragraph of the
-    sentence before it (so it joins that sentence)?"""
-    if text[start].isalnum() and not text.startswith(("http", "www"), start):
+def _wordless_line_start(text: str, start: int, end: int) -> bool:
+    """Is the sentence that opens a line only links, hashtags, emoji and the like (`shapes.wordless`)?
+    It then joins the sentence before it, in its paragraph or in the one before: a post's hashtags
+    or a source's link in a paragraph of their own are no sentence to label."""
+    if text[start].isalnum() and not text.startswith(("http", "www", "via ", "cc "), start):
         return False  # it opens with a word: nearly every line
-    return shapes.wordless(text[start:end]) and not _PARAGRAPH_BREAK.search(text, previous_end, start)
+    return shapes.wordless(text[start:end])
 
 
 def _strip(line: str, start: int, end: int) -> tuple[int, int]:
@@ -430,11 +432,14 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
     """Is the boundary between two pieces a false one, so the piece belongs to the previous sentence?"""
     before = line[previous[0] : previous[1]]
     start = piece[0]
+    use = rules.rules
+    text = line[start : piece[1]]
+    if "wordless_pieces" in use and shapes.wordless(text):
+        return True  # links, hashtags, emoji (also after "。" or "!"), a lone "..." or ")": no sentence
     if rules.quote_particles and before[-1] in _CLOSING_MARKS and line.startswith(rules.quote_particles, start):
         return True  # a quote and the particle that goes on from it: 「必ずやります。」と述べた
     if _ends_with_stop(before, rules):
         return False
-    use = rules.rules
     if start == previous[1]:  # no space after the stop: "1.)" or a wire code, else a missing space
         first = line[start]
         if not (first.isalnum() or first in _OPENING) or _numbered(line, previous[1] - 1):
@@ -442,10 +447,7 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
         if first.islower() or (first.isalpha() and not first.isupper() and before[-1] in _CLOSING):
             return True  # "гл.серж.", "e.g.the"; a quote and a particle in a script without case: "한다.”라고"
         return "instrument_codes" in use and _in_code(line, start)
-    text = line[start : piece[1]]
     if not any(c.isalnum() for c in text):  # a lone "..." or ")" is no sentence
-        return True
-    if "wordless_pieces" in use and shapes.wordless(text):
         return True
     first = line[start]
     dash = first in _DASHES

@@ -16,7 +16,10 @@ _WRAP_WIDTHS = range(40, 161)
 _BEFORE_LIST_ITEM = re.compile(r"\n(?=[^\S\n]*(?:[\u2022\u2043\u00b7*>#|-]|\d{1,3}[.)]\s|[A-Za-z][.)]\s))")
 _NEXT_FIRST_WORD = re.compile(r"\n[^\S\n]*(\S*)")
 _ENDS_SENTENCE = ".!?:;\u3002\uff01\uff1f\u0964\u06d4\u061f"
-_NOT_WORDS = re.compile(r"(?:https?://|www\.)\S+|[@#][\w.]+", re.IGNORECASE)
+# what is no word to label: links, @-mentions, hashtags, cashtags ("$AAPL"), a thread's counter
+# ("(1/3)") and the "via" or "cc" before a mention
+_NOT_WORDS = re.compile(r"(?:https?://|www\.)\S+|(?:\b(?:via|cc)\s+)?[@#][\w.]+|\$[A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?\b"
+                        r"|(?<!\S)\(?\d{1,3}/\d{1,3}\)?(?!\S)", re.IGNORECASE)
 # where a runaway sentence is best cut, in order of preference
 _CUT_MARKS = ("; ", "\u061b ", ": ", ", ", "\u060c ", "\uff0c", "\u3001", " ")
 
@@ -72,8 +75,9 @@ def unwrapped(text: str) -> str:
 
 
 def wordless(piece: str) -> bool:
-    """Is the piece only links, @-mentions, hashtags, emoji or punctuation, with no word to label?"""
-    if "@" not in piece and "#" not in piece and "/" not in piece and "www" not in piece:
+    """Is the piece only links, @-mentions (and a "via" before one), hashtags, cashtags, a thread's
+    counter ("(1/3)"), emoji or punctuation, with no word to label?"""
+    if "@" not in piece and "#" not in piece and "/" not in piece and "www" not in piece and "$" not in piece:
         return not any(c.isalnum() for c in piece)  # the common case: no link, mention or hashtag
     return not any(c.isalnum() for c in _NOT_WORDS.sub(" ", piece))
 
