@@ -26,6 +26,11 @@ CASES = [
      [(0, 36, "Вчера делегация прибыла в г. Самару."), (37, 61, "Встреча прошла спокойно.")]),
     ("ru", "Проф. Иванов выступил. Зал молчал.",
      [(0, 22, "Проф. Иванов выступил."), (23, 34, "Зал молчал.")]),
+    # Hindi and Marathi titles before a name, in a script without case (issue 26 retest, 5)
+    ("hi", "डॉ. शर्मा ने कहा कि बजट अच्छा है। प्रो. सिंह ने भाषण दिया।",
+     [(0, 33, "डॉ. शर्मा ने कहा कि बजट अच्छा है।"), (34, 58, "प्रो. सिंह ने भाषण दिया।")]),
+    ("mr", "डॉ. शर्मा यांनी सांगितले. श्री. पाटील उपस्थित होते.",
+     [(0, 25, "डॉ. शर्मा यांनी सांगितले."), (26, 51, "श्री. पाटील उपस्थित होते.")]),
     # ordinal numbers before a noun or a month, abbreviations before a word in lower case; an
     # ellipsis and a capital outside a quote end a sentence
     ("de", "In der 4. Klasse liegen sie im Durchschnitt. Die Zahl der Toten stieg auf 45. Die Polizei ermittelt.",

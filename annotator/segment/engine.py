@@ -475,8 +475,8 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
     if "abbreviations" in use and abbreviation in rules.abbreviations and (first.islower() or first.isdigit()):
         return True  # "5 tys. dolarów", "w 2015 r. o 6%"
     if "titles" in use and (abbreviation in rules.titles or abbreviation.rsplit(".", 1)[-1] in rules.titles) \
-            and first.isupper():  # "Gov. Smith", "гл.серж. Александров"
-        return True
+            and (first.isupper() or (first.isalpha() and not first.islower())):
+        return True  # "Gov. Smith", "гл.серж. Александров"; a name in a script without case: "डॉ. शर्मा"
     if "number_words" in use and abbreviation in rules.number_words and first.isdigit():
         return True
     if "clock_times" in use and last_word.lower() in ("a.m.", "p.m.") and _CLOCK.search(before, len(before) - 12):
