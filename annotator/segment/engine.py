@@ -32,6 +32,7 @@ Inside a line, sentencex, told the language, proposes the boundaries and the lan
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -82,6 +83,8 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     join_wordless = "wordless_pieces" in rules.rules
     if rules.final_stops and not any(stop in flat for stop in rules.final_stops):
         rules = rules.without_final_words  # once per document, not once per line
+    if "lower_case_text" in rules.rules and flat.islower():  # no capital letter at all (stops at the first)
+        rules = rules.in_lower_case
     quote_mark, lists = rules.quote_mark, "list_items" in rules.rules
     quoted_text = quote_mark.search(flat) is not None
     hidden_text = quote_mark.sub(" ", flat) if quoted_text else flat  # same length: offsets stay the text's
@@ -95,8 +98,9 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     next_boundary, last = 0, len(boundaries) - 1
     # nothing but sentencex's boundaries to check on a line of one piece without quotes or lists:
     # no word that ends sentences, no ellipsis, no rule that cuts before a number
-    plain = (not rules.final_stops and "..." not in flat and "\u2026" not in flat
-             and "number_opens_sentence" not in rules.rules and (flat.isascii() or not _UNSPACED_STOP.search(flat)))
+    plain = (not rules.final_stops and "..." not in flat and "\u2026" not in flat and not rules.all_lower_case
+             and "number_opens_sentence" not in rules.rules and (flat.isascii() or not _UNSPACED_STOP.search(flat))
+             and not any(stop in flat for stop in rules.unit_stops))
     for line in _LINE.finditer(flat):
         body = line.group()
         offset, line_end = line.span()
@@ -244,6 +248,14 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
         # sentencex never cuts before a number in these languages ("unglaublich. 5000 Dollar")
         pieces = _split_before_capitals(hidden, pieces, _WORD_BEFORE_NUMBER, opens=str.isdigit,
                                         allowed=lambda start, cut: _plain_word_before(hidden, cut, rules))
+    if rules.unit_word is not None and pieces and any(stop in hidden for stop in rules.unit_stops):
+        # sentencex reads "г." as an abbreviation wherever it stands: after a year it ends the sentence
+        pieces = _split_before_capitals(hidden, pieces, rules.unit_word,
+                                        allowed=lambda start, cut: _unit_ends_sentence(hidden, start, cut, rules))
+    if rules.all_lower_case and pieces:
+        # sentencex keeps going before a word in lower case in some languages (German, Czech, Danish)
+        pieces = _split_before_capitals(hidden, pieces, _STOP_BEFORE_WORD, opens=str.islower,
+                                        allowed=lambda start, cut: _word_ends_sentence(hidden, cut, rules))
     paired = not line.isascii() and _PAIR_OPENER.search(line, lo, hi) is not None
     if pieces and not hidden.isascii() and _UNSPACED_STOP.search(hidden, lo, hi):
         # "。", "！", "।" end a sentence with or without a space after them, whatever sentencex says
@@ -306,13 +318,52 @@ def _closes_later_in_line(line: str, previous: list[int], hi: int) -> bool:
 
 _ELLIPSIS_BEFORE_WORD = re.compile(r"(?:\.\.\.|\u2026)(?=\s+\w)")
 _WORD_BEFORE_NUMBER = re.compile(r"(?<![\w.])[^\W\d_]{4,}\.(?=\s+\d)")
+_STOP_BEFORE_WORD = re.compile(r"(?<=[^\W\d_])\.(?=\s+\w)")
 
 
 def _plain_word_before(hidden: str, cut: int, rules: Language) -> bool:
-    """Is the word before the stop at hidden[cut - 1] a word in lower case that the language does not
-    list as an abbreviation ("unglaublich.", not "např." or "Nr.")?"""
+    """Is the word before the stop at hidden[cut - 1] a word in lower case, or a capitalised one (a
+    German noun: "Meister. 1991"), that the language does not list as an abbreviation or a month
+    ("unglaublich.", not "např.", "Ziff." or "Sept.")?"""
     word = hidden[: cut - 1].rsplit(None, 1)[-1]
-    return word.islower() and word not in rules.abbreviations
+    return ((word.islower() or word.istitle()) and word not in rules.abbreviations
+            and word not in rules.months)
+
+
+def _unit_ends_sentence(hidden: str, start: int, cut: int, rules: Language) -> bool:
+    """Does the unit before hidden[cut] (its stop at cut - 1) follow a number ("1985 г.", "5 млн руб.",
+    "10 π.μ."), with a word in lower case before the number (past its day and month: "открылся 1
+    января 1985 г.")? Then the date or amount closes a clause that opened before it. A unit after no
+    number is something else ("в г. Самару": the city); a capitalised word before the number opens
+    the sentence ("В марте 1985 г. Горбачев…") or is a name ("Толстой, 1898 г. В 1854 году…")."""
+    words = hidden[start:cut].split()
+    at = len(words) - 2  # the word before the unit, past scale words ("млн")
+    while at >= 0 and words[at].rstrip(".") in rules.units:
+        at -= 1
+    if at < 0 or not words[at][:1].isdigit():
+        return False
+    at -= 1
+    if at >= 0 and words[at] in rules.months:
+        at -= 1
+        if at >= 0 and words[at].isdigit():
+            at -= 1
+    return at >= 0 and words[at].islower()
+
+
+def _word_ends_sentence(hidden: str, cut: int, rules: Language) -> bool:
+    """In a document in lower case only: is the word before the stop at hidden[cut - 1] a word that
+    ends a sentence, not a single letter, a number, or an abbreviation the language's table lists
+    or sentencex knows ("ca.", "dr.", "z.b.")?"""
+    token = hidden[: cut - 1].rsplit(None, 1)[-1].lstrip(_OPENING).rstrip(_CLOSING)
+    if len(token) < 2 or not token.isalpha() or token in rules.lowered_abbreviations:
+        return False
+    return not _sentencex_abbreviation(rules.code, token)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentencex_abbreviation(language: str, word: str) -> bool:
+    """Does sentencex read "word." as an abbreviation in the language (no cut before a capital)?"""
+    return len(_sentencex(language, word + ". X")) < 2
 
 
 def _split_before_capitals(hidden: str, pieces: list[list[int]], pattern: re.Pattern,
