@@ -24,7 +24,10 @@ Inside a line, sentencex, told the language, proposes the boundaries and the lan
   number ("No. 5"), "a.m."/"p.m." before a day, month or time zone, and before a capitalised speaker
   and a speech verb after ?" or !" ('"Will it close?" Oxfam asked');
 - a boundary is added after a word that ends sentences as often as it abbreviates ("etc.", "May."),
-  and after an ellipsis before a capital outside a quote;
+  after an ellipsis before a capital outside a quote, before a number after a word in lower case or
+  a capitalised noun where sentencex never cuts there ("Meister. 1991"), after a unit that follows a
+  number before a capital ("открылся в 1985 г. Сейчас"), and, in a document with no capital letter
+  at all, before a word in lower case after a stop that ends no abbreviation ("beschlossen. die");
 - a line that starts a numbered or lettered list ("1. The first item 2. The second item") is cut
   before each next marker in sequence, and "word. . . . The" leaves its ellipsis to the next sentence;
 - a sentence longer than `shapes.MAX_SENTENCE` is cut at its best boundary (`shapes.cut_runaway`).
