@@ -413,3 +413,121 @@ def test_csv_and_parquet_give_the_language_too(tmp_path):
 def test_a_hard_wrapped_file_with_windows_line_ends_is_unwrapped_too():
     crlf = WRAPPED.replace("\n", "\r\n")
     assert [re.sub(r"\s+", " ", s) for *_, s in sentences(crlf)] == [re.sub(r"\s+", " ", s) for *_, s in sentences(WRAPPED)]
+
+
+# issue 26 retest, 3 and 4: a German article as textwrap and fmt (`fmt -w 44`, `fmt -w 70`) wrap it
+ARTICLE = (
+    "Der Bundestag hat am Donnerstag das umstrittene Heizungsgesetz beschlossen, das nach dem Willen der "
+    "Koalition bereits zum 1. Januar in Kraft treten soll. Nach einer langen und hitzigen Debatte stimmten 399 "
+    "Abgeordnete für den Entwurf, 275 dagegen. Bis zum 30. Juni müssen die Kommunen ihre Wärmepläne vorlegen, "
+    "danach gelten die neuen Regeln auch für bestehende Gebäude.\n\n"
+    "Die Opposition kritisierte u. a. die hohen Kosten für Hausbesitzer und kündigte eine Klage vor dem "
+    "Bundesverfassungsgericht an. Nach Angaben des Wirtschaftsministeriums sollen Förderprogramme einen "
+    "Großteil der Kosten abfedern. Eine Entscheidung des Bundesrates wird für den 14. März erwartet.\n")
+ARTICLE_FMT_44 = """\
+Der Bundestag hat am Donnerstag das
+umstrittene Heizungsgesetz beschlossen,
+das nach dem Willen der Koalition bereits
+zum 1. Januar in Kraft treten soll. Nach
+einer langen und hitzigen Debatte stimmten
+399 Abgeordnete für den Entwurf, 275
+dagegen. Bis zum 30. Juni müssen die
+Kommunen ihre Wärmepläne vorlegen,
+danach gelten die neuen Regeln auch für
+bestehende Gebäude.
+
+Die Opposition kritisierte u. a. die
+hohen Kosten für Hausbesitzer
+und kündigte eine Klage vor dem
+Bundesverfassungsgericht an. Nach
+Angaben des Wirtschaftsministeriums sollen
+Förderprogramme einen Großteil der Kosten
+abfedern. Eine Entscheidung des Bundesrates
+wird für den 14. März erwartet.
+"""
+ARTICLE_FMT_70 = """\
+Der Bundestag hat am Donnerstag das umstrittene Heizungsgesetz
+beschlossen, das nach dem Willen der Koalition bereits zum 1. Januar
+in Kraft treten soll. Nach einer langen und hitzigen Debatte
+stimmten 399 Abgeordnete für den Entwurf, 275 dagegen. Bis zum
+30. Juni müssen die Kommunen ihre Wärmepläne vorlegen, danach
+gelten die neuen Regeln auch für bestehende Gebäude.
+
+Die Opposition kritisierte u. a. die hohen Kosten für Hausbesitzer
+und kündigte eine Klage vor dem Bundesverfassungsgericht an. Nach
+Angaben des Wirtschaftsministeriums sollen Förderprogramme einen
+Großteil der Kosten abfedern. Eine Entscheidung des Bundesrates
+wird für den 14. März erwartet.
+"""
+
+
+def _filled(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n\n".join(textwrap.fill(paragraph, width) for paragraph in text.strip().split("\n\n")) + "\n"
+
+
+@pytest.mark.parametrize("wrapped", [_filled(ARTICLE, 43), _filled(ARTICLE, 56), _filled(ARTICLE, 65),
+                                     _filled(ARTICLE, 86), _filled(ARTICLE, 96), ARTICLE_FMT_44, ARTICLE_FMT_70],
+                         ids=["textwrap-43", "textwrap-56", "textwrap-65", "textwrap-86", "textwrap-96", "fmt-44", "fmt-70"])
+def test_a_wrapped_line_that_opens_with_a_date_or_stops_short_is_unwrapped(wrapped):
+    # "1. Januar", "30. Juni", "14. März" opening a line after one that ends no sentence go on from it (no
+    # list item), and fmt's ragged lines ("Nach" / "Angaben", "Bis zum" / "30. Juni") are unwrapped too
+    found = sentences(wrapped, "de")
+    assert [re.sub(r"\s+", " ", s) for *_, s in found] == [s for *_, s in sentences(ARTICLE, "de")] == [
+        "Der Bundestag hat am Donnerstag das umstrittene Heizungsgesetz beschlossen, das nach dem Willen der "
+        "Koalition bereits zum 1. Januar in Kraft treten soll.",
+        "Nach einer langen und hitzigen Debatte stimmten 399 Abgeordnete für den Entwurf, 275 dagegen.",
+        "Bis zum 30. Juni müssen die Kommunen ihre Wärmepläne vorlegen, danach gelten die neuen Regeln auch für "
+        "bestehende Gebäude.",
+        "Die Opposition kritisierte u. a. die hohen Kosten für Hausbesitzer und kündigte eine Klage vor dem "
+        "Bundesverfassungsgericht an.",
+        "Nach Angaben des Wirtschaftsministeriums sollen Förderprogramme einen Großteil der Kosten abfedern.",
+        "Eine Entscheidung des Bundesrates wird für den 14. März erwartet."]
+    for start, end, sentence in found:
+        assert wrapped[start:end] == sentence
+
+
+def test_a_record_of_two_or_three_wrapped_lines_is_unwrapped():
+    # a JSON Lines record's text filled at 72 columns (textwrap.fill), and a line that opens with "u. a."
+    assert sentences("The city council closed the old bridge over the river on Tuesday after\n"
+                     "engineers found cracks in two of its main supports.") == [
+        (0, 122, "The city council closed the old bridge over the river on Tuesday after\n"
+                 "engineers found cracks in two of its main supports.")]
+    assert sentences("Die Abstimmung im Bundesrat über das neue Heizungsgesetz, die jetzt für\n"
+                     "den 14. März erwartet wird, gilt als offen.", "de") == [
+        (0, 115, "Die Abstimmung im Bundesrat über das neue Heizungsgesetz, die jetzt für\n"
+                 "den 14. März erwartet wird, gilt als offen.")]
+    assert sentences("Die Regierung hat den Haushalt für das kommende Jahr beschlossen. Die\n"
+                     "Opposition im Landtag kritisiert in einer Erklärung vom Dienstag\n"
+                     "u. a. die hohen Ausgaben.", "de") == [
+        (0, 65, "Die Regierung hat den Haushalt für das kommende Jahr beschlossen."),
+        (66, 160, "Die\nOpposition im Landtag kritisiert in einer Erklärung vom Dienstag\nu. a. die hohen Ausgaben.")]
+    # a short heading and its line, a complete line and a list, numbered items in sequence stay apart
+    assert [s for *_, s in sentences("Council votes to close the bridge\nThe council voted on Tuesday.")] == [
+        "Council votes to close the bridge", "The council voted on Tuesday."]
+    assert [s for *_, s in sentences("Die Kommission schlägt für das kommende Jahr drei Maßnahmen vor:\n"
+                                     "1. Die Steuern auf Heizöl steigen um zehn Prozent.\n"
+                                     "2. Die Förderung für Wärmepumpen wird verdoppelt.", "de")] == [
+        "Die Kommission schlägt für das kommende Jahr drei Maßnahmen vor:",
+        "1. Die Steuern auf Heizöl steigen um zehn Prozent.", "2. Die Förderung für Wärmepumpen wird verdoppelt."]
+    items = ("1. Reduce the speed limit on all roads near the schools of the city to twenty\n"
+             "2. Build new cycle lanes along the river and across the old bridge to the station\n"
+             "3. Plant trees")
+    assert [s for *_, s in sentences("The council will vote on these measures in its next session in May.\n\n" + items)][1:] == [
+        "1. Reduce the speed limit on all roads near the schools of the city to twenty",
+        "2. Build new cycle lanes along the river and across the old bridge to the station", "3. Plant trees"]
+
+
+def test_one_long_line_does_not_switch_unwrapping_off():
+    # a 185-character source line added to a file wrapped at 72 columns is set aside when the width is taken
+    source = "Source: https://www.example.org/news/2024/03/14/" + "regional-government-budget-" * 5 + "xy"
+    text = WRAPPED + "The regional government has not\ncommented.\n" + source + "\n"
+    assert len(source) == 185
+    found = sentences(text)
+    assert [re.sub(r"\s+", " ", s) for *_, s in found] == [
+        re.sub(r"\s+", " ", s) for *_, s in sentences(WRAPPED)] + ["The regional government has not commented.", source]
+    assert found[-2:] == [(390, 432, "The regional government has not\ncommented."), (433, 618, source)]
+    # a file of paragraphs a line, one wider than any wrap width, is no wrapped file
+    assert [s for *_, s in sentences("Council votes to close the old bridge\n" + "The council voted. " * 9 + "\nIt did.")] == [
+        "Council votes to close the old bridge"] + ["The council voted."] * 9 + ["It did."]

@@ -103,7 +103,7 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     # no word that ends sentences, no ellipsis, no rule that cuts before a number
     plain = (not rules.final_stops and "..." not in flat and "\u2026" not in flat and not rules.all_lower_case
              and "number_opens_sentence" not in rules.rules and (flat.isascii() or not _UNSPACED_STOP.search(flat))
-             and not any(stop in flat for stop in rules.unit_stops))
+             and not (rules.unit_stops and any(stop in flat for stop in rules.unit_stops)))
     for line in _LINE.finditer(flat):
         body = line.group()
         offset, line_end = line.span()
@@ -488,7 +488,7 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
     start = piece[0]
     use = rules.rules
     text = line[start : piece[1]]
-    if "wordless_pieces" in use and shapes.wordless(text):
+    if shapes.wordless(text) if "wordless_pieces" in use else not any(c.isalnum() for c in text):
         return True  # links, hashtags, emoji (also after "。" or "!"), a lone "..." or ")": no sentence
     if rules.quote_particles and before[-1] in _CLOSING_MARKS and line.startswith(rules.quote_particles, start):
         return True  # a quote and the particle that goes on from it: 「必ずやります。」と述べた
@@ -501,8 +501,6 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
         if first.islower() or (first.isalpha() and not first.isupper() and before[-1] in _CLOSING):
             return True  # "гл.серж.", "e.g.the"; a quote and a particle in a script without case: "한다.”라고"
         return "instrument_codes" in use and _in_code(line, start)
-    if not any(c.isalnum() for c in text):  # a lone "..." or ")" is no sentence
-        return True
     first = line[start]
     dash = first in _DASHES
     if (first in _OPENING or dash) and start + 2 < piece[1]:
