@@ -64,6 +64,8 @@ _CODE = re.compile(r"[<(]?[A-Z0-9_]*\.[A-Z0-9]{1,6}[>)]?")
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?")  # "B.C." inside Chinese text, which has no spaces; "G.D.P"
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)\u2018(?=\w)")
 _WORD = re.compile(r"\w+")
+# how a line that is no sentence may open with a letter (nearly every other line opens with a word)
+_WORDLESS_OPENINGS = ("http", "www", "via ", "cc ")
 
 
 class Segmentation(NamedTuple):
@@ -126,9 +128,12 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
                 continue
             quoted = quoted_text and quote_mark.search(body) is not None
             line_spans = _line_spans(body, hidden_text[offset:line_end], inside, rules, lists, quoted)
-        if found and join_wordless and line_spans and _wordless_line_start(
-                text, offset + line_spans[0][0], offset + line_spans[0][1]):
-            found[-1] = (found[-1][0], offset + line_spans[0][1])
+        # a line that opens with links, hashtags or emoji only (a post's hashtags, a source's link, even in
+        # a paragraph of their own) opens no sentence: that piece joins the sentence before it
+        opening = line_spans[0] if found and join_wordless and line_spans else None
+        if opening and (not body[opening[0]].isalnum() or body.startswith(_WORDLESS_OPENINGS, opening[0])) \
+                and shapes.wordless(body[opening[0] : opening[1]]):
+            found[-1] = (found[-1][0], offset + opening[1])
             del line_spans[0]
         for start, end in line_spans:
             if end - start > shapes.MAX_SENTENCE:
@@ -194,15 +199,6 @@ def _pieces(hidden: str, lo: int, hi: int, cuts: list[int]) -> list[list[int]]:
     if start < end:
         pieces.append([start, end])
     return pieces
-
-
-def _wordless_line_start(text: str, start: int, end: int) -> bool:
-    """Is the sentence that opens a line only links, hashtags, emoji and the like (`shapes.wordless`)?
-    It then joins the sentence before it, in its paragraph or in the one before: a post's hashtags
-    or a source's link in a paragraph of their own are no sentence to label."""
-    if text[start].isalnum() and not text.startswith(("http", "www", "via ", "cc "), start):
-        return False  # it opens with a word: nearly every line
-    return shapes.wordless(text[start:end])
 
 
 def _strip(line: str, start: int, end: int) -> tuple[int, int]:

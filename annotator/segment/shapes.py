@@ -28,6 +28,7 @@ _MARKS = "\u2022\u2043\u00b7>|*#-"
 _GAP = re.compile(r"(?<=\S) {2,}(?=\S)")  # between a table's columns: "Chicago     1.47  --    --"
 _ORDINAL_END = re.compile(r"(?<!\S)(?:\d{1,3}|[^\W\d_])\.$")  # "für den 14." / "März", "u. a." / "die"
 _NUMBERED = re.compile(r"[^\S\n]*(\d{1,3}|[A-Za-z])\.\s")  # "2. " or "b. ", or an ordinal date: "14. März"
+_NEXT_FIRST_WORD = re.compile(r"\n[^\S\n]*(\S*)")
 _ENDS_SENTENCE = ".!?:;\u3002\uff01\uff1f\u0964\u06d4\u061f"
 # what is no word to label: links, @-mentions, hashtags, cashtags ("$AAPL"), a thread's counter
 # ("(1/3)") and the "via" or "cc" before a mention
@@ -72,36 +73,43 @@ def soft_breaks(text: str) -> list[int]:
                 else:
                     return []  # a line too wide to be wrapped: the common case of a paragraph a line
     trimmed = [line.rstrip() for line in lines]
-    width = max(map(len, trimmed))
     longest = max(trimmed, key=len)
+    width = len(longest)
     if wide or ("  " in longest.lstrip() and _row(longest)):  # of the lines that can have been wrapped
         width = max((len(line) for line in trimmed if len(line) < _WRAP_WIDTHS.stop
                      and not ("  " in line.lstrip() and _row(line))), default=0)
     if width not in _WRAP_WIDTHS:
         return []
     half, goal, ragged = width // 2, int(width * _GOAL), int(width * _RAGGED)
+    body = len(trimmed) - trimmed.count("")
+    if body > 3 and sum(map(half.__le__, map(len, trimmed[:-1]))) < 2:
+        return []  # fewer than two lines of half the width: no line full, nor going on from a long one
     margin = None  # indentation past the text's least opens a paragraph (wire copy indents its first line)
     soft, relaxed = [], []  # relaxed: soft only in a wrapped text's shape (fmt's ragged lines)
     full = relaxed_full = breaks = lower = 0
     lone = relaxed_lone = False  # a full line that ends no sentence
-    at, marker = -1, None  # marker: the number or letter of the paragraph's last list item
-    for n, line in enumerate(trimmed[:-1]):
-        at += len(lines[n]) + 1
+    at, marker, previous = -1, None, ""  # marker: the number or letter of the paragraph's last list item
+    firsts = _NEXT_FIRST_WORD.findall(text)  # a line break's next line's first word, or ""
+    for raw, line, after, first in zip(lines, trimmed, trimmed[1:], firsts):
+        at += len(raw) + 1
         if not line:
-            marker = None
+            marker = previous = None
             continue
-        if (n == 0 or not trimmed[n - 1]) and _marked(line.split(None, 1)[0]):  # it may open a list
+        if not previous and _marked(line.split(None, 1)[0]):  # a paragraph's first line may open a list
             opening = _NUMBERED.match(line)
             marker = opening.group(1) if opening else None
-        after = trimmed[n + 1]
-        if not after or len(line) >= _WRAP_WIDTHS.stop:
+        previous = line
+        size = len(line)
+        if not first or size >= _WRAP_WIDTHS.stop:
             continue
-        first = after.split(None, 1)[0]
-        if len(line) < half and not first[0].islower() and not _marked(first):
+        reach = size + 1 + len(first)  # the line with the next line's first word
+        lowercase, marked = first[0].islower(), first[0] in _MARKS or first[-1] in ".)"
+        ends = line[-1] in _ENDS_SENTENCE and not (line[-1] == "." and (line[-2:-1].isdigit() or line[-3:-2] in " ")
+                                                    and _ORDINAL_END.search(line, size - 5))
+        if not (lowercase or marked or (size >= half and reach > goal) or (size >= ragged and not ends)):
             breaks += 1
-            continue  # a short line before one that opens with a capital: nearly every line of a list
-        ends = line[-1] in _ENDS_SENTENCE and not (line[-1] == "." and _ORDINAL_END.search(line, len(line) - 5))
-        if _marked(first):
+            continue  # a short or complete line before one that opens with a capital: nearly every line
+        if marked:
             if _LIST_ITEM.match(after):
                 continue  # a bullet, "2)", "b)"
             numbered = _NUMBERED.match(after)
@@ -109,10 +117,10 @@ def soft_breaks(text: str) -> list[int]:
                 marker = numbered.group(1)
                 continue  # a list item: "2. The second" after "1. The first" or a complete line
         breaks += 1
-        long = len(line) >= half
-        goes_on = not ends and first[0].islower()
-        fits = long and len(line) + 1 + len(first) >= width  # the next word did not fit
-        near = not fits and long and len(line) + 1 + len(first) > goal  # past fmt's goal
+        long = size >= half
+        goes_on = lowercase and not ends
+        fits = long and reach >= width  # the next word did not fit
+        near = long and not fits and reach > goal  # past fmt's goal
         if fits or (goes_on and long):
             full += 1
             lone = lone or not ends
@@ -134,13 +142,12 @@ def soft_breaks(text: str) -> list[int]:
             continue  # a table's row opens
         if fits:
             soft.append(at)
-        elif near or (not ends and len(line) >= ragged):
+        elif near or (not ends and size >= ragged):
             relaxed.append(at)
     if (relaxed or relaxed_full) and _dense(trimmed, ragged):
         full, lone = full + relaxed_full, lone or relaxed_lone
         soft = sorted(soft + relaxed)
     if full < 2:
-        body = len(trimmed) - trimmed.count("")
         short = body <= 3 and text.strip().count("\n") == body - 1  # two or three lines, one paragraph
         if not (short and lone and full == breaks and (width in _SHORT_TEXT or lower == breaks)):
             return []
