@@ -65,7 +65,7 @@ _INITIALS = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?")  # "B.C." inside Chinese text, 
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)\u2018(?=\w)")
 _WORD = re.compile(r"\w+")
 # how a line that is no sentence may open with a letter (nearly every other line opens with a word)
-_WORDLESS_OPENINGS = ("http", "www", "via ", "cc ")
+_WORDLESS_OPENINGS = ("http", "www", "via ", "Via ", "cc ")
 
 
 class Segmentation(NamedTuple):
@@ -484,7 +484,8 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
     start = piece[0]
     use = rules.rules
     text = line[start : piece[1]]
-    if shapes.wordless(text) if "wordless_pieces" in use else not any(c.isalnum() for c in text):
+    if (not line[start].isalpha() or line.startswith(_WORDLESS_OPENINGS, start)) and (
+            shapes.wordless(text) if "wordless_pieces" in use else not any(c.isalnum() for c in text)):
         return True  # links, hashtags, emoji (also after "。" or "!"), a lone "..." or ")": no sentence
     if rules.quote_particles and before[-1] in _CLOSING_MARKS and line.startswith(rules.quote_particles, start):
         return True  # a quote and the particle that goes on from it: 「必ずやります。」と述べた
