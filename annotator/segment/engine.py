@@ -19,10 +19,11 @@ Inside a line, sentencex, told the language, proposes the boundaries and the lan
   when the next piece starts in lower case after a closing quote or bracket ('"Great." she said'),
   when it has no word (a lone "...", links, hashtags, cashtags, "(1/3)", emoji: even after the
   language's own full stop, and at a line's start even after a blank line), after " ... " (words
-  left out), and, where the language lists them, after a title before a name ("Gov.", "M."), an abbreviation before
-  a word in lower case ("tys. dolarów"), an ordinal number ("am 14. März"), a number word before a
-  number ("No. 5"), "a.m."/"p.m." before a day, month or time zone, and before a capitalised speaker
-  and a speech verb after ?" or !" ('"Will it close?" Oxfam asked');
+  left out), and, where the language lists them, after a title before a name ("Gov.", "M.", in a
+  script without case "डॉ."), an abbreviation before a word in lower case ("tys. dolarów", "a. m.
+  al juzgado"), an ordinal number ("am 14. März"), a number word before a number ("No. 5"),
+  "a.m."/"p.m." before a day, month or time zone, and before a capitalised speaker and a speech
+  verb after ?" or !" ('"Will it close?" Oxfam asked');
 - a boundary is added after a word that ends sentences as often as it abbreviates ("etc.", "May."),
   after an ellipsis before a capital outside a quote, before a number after a word in lower case or
   a capitalised noun where sentencex never cuts there ("Meister. 1991"), after a unit that follows a
