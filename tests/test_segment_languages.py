@@ -26,6 +26,11 @@ CASES = [
      [(0, 36, "Вчера делегация прибыла в г. Самару."), (37, 61, "Встреча прошла спокойно.")]),
     ("ru", "Проф. Иванов выступил. Зал молчал.",
      [(0, 22, "Проф. Иванов выступил."), (23, 34, "Зал молчал.")]),
+    # Hindi and Marathi titles before a name, in a script without case (issue 26 retest, 5)
+    ("hi", "डॉ. शर्मा ने कहा कि बजट अच्छा है। प्रो. सिंह ने भाषण दिया।",
+     [(0, 33, "डॉ. शर्मा ने कहा कि बजट अच्छा है।"), (34, 58, "प्रो. सिंह ने भाषण दिया।")]),
+    ("mr", "डॉ. शर्मा यांनी सांगितले. श्री. पाटील उपस्थित होते.",
+     [(0, 25, "डॉ. शर्मा यांनी सांगितले."), (26, 51, "श्री. पाटील उपस्थित होते.")]),
     # ordinal numbers before a noun or a month, abbreviations before a word in lower case; an
     # ellipsis and a capital outside a quote end a sentence
     ("de", "In der 4. Klasse liegen sie im Durchschnitt. Die Zahl der Toten stieg auf 45. Die Polizei ermittelt.",
@@ -41,6 +46,32 @@ CASES = [
      [(0, 30, "Es ist eigentlich unglaublich."), (31, 91, "5000 Dollar pro Person sind das Maximum, ca. 5 Prozent mehr.")]),
     ("ru", "Рост составил 3% от 12000 фунтов, т. е. 360 фунтов. Комиссия промолчала.",
      [(0, 51, "Рост составил 3% от 12000 фунтов, т. е. 360 фунтов."), (52, 72, "Комиссия промолчала.")]),
+    # abbreviations before a word in lower case; a stop before a number after a German noun; a unit after a
+    # number that a word in lower case comes before ends a sentence, "г." before a name (the city) or in a
+    # date that opens the sentence does not; a text in lower case only (issue 26 retest, 9)
+    ("es", "El detenido llegó a las 10 a. m. al juzgado.", [(0, 44, "El detenido llegó a las 10 a. m. al juzgado.")]),
+    ("es", "La obra costó 3 mill. de euros.", [(0, 31, "La obra costó 3 mill. de euros.")]),
+    ("pl", "Spotkanie odbędzie się 3 maja br. w Warszawie.", [(0, 46, "Spotkanie odbędzie się 3 maja br. w Warszawie.")]),
+    ("de", "Er wurde 1990 Meister. 1991 verlor er den Titel.",
+     [(0, 22, "Er wurde 1990 Meister."), (23, 48, "1991 verlor er den Titel.")]),
+    ("de", "Die Preise stiegen um 5 Prozent. 10 Firmen meldeten Verluste.",
+     [(0, 32, "Die Preise stiegen um 5 Prozent."), (33, 61, "10 Firmen meldeten Verluste.")]),
+    ("ru", "Музей открылся в 1985 г. Сейчас он закрыт.",
+     [(0, 24, "Музей открылся в 1985 г."), (25, 42, "Сейчас он закрыт.")]),
+    ("ru", "В марте 1985 г. Горбачев стал генсеком.", [(0, 39, "В марте 1985 г. Горбачев стал генсеком.")]),
+    ("ru", "Ущерб составил 5 млн руб. Виновных ищут.", [(0, 25, "Ущерб составил 5 млн руб."), (26, 40, "Виновных ищут.")]),
+    ("uk", "Музей відкрився у 1985 р. Зараз він закритий.",
+     [(0, 25, "Музей відкрився у 1985 р."), (26, 45, "Зараз він закритий.")]),
+    ("uk", "Збитки склали 5 млн грн. Винних шукають.", [(0, 24, "Збитки склали 5 млн грн."), (25, 40, "Винних шукають.")]),
+    ("el", "Η συνάντηση ξεκίνησε στις 10 π.μ. Ο υπουργός δεν ήρθε.",
+     [(0, 33, "Η συνάντηση ξεκίνησε στις 10 π.μ."), (34, 54, "Ο υπουργός δεν ήρθε.")]),
+    ("de", "die regierung hat das gesetz beschlossen. die opposition ist dagegen.",
+     [(0, 41, "die regierung hat das gesetz beschlossen."), (42, 69, "die opposition ist dagegen.")]),
+    ("de", "der preis stieg um ca. zehn prozent, sagte dr. müller am 14. märz. er war zufrieden.",
+     [(0, 66, "der preis stieg um ca. zehn prozent, sagte dr. müller am 14. märz."), (67, 84, "er war zufrieden.")]),
+    ("cs", "vláda schválila zákon. opozice je proti.", [(0, 22, "vláda schválila zákon."), (23, 40, "opozice je proti.")]),
+    ("fi", "hallitus hyväksyi lain. oppositio vastustaa.",
+     [(0, 23, "hallitus hyväksyi lain."), (24, 44, "oppositio vastustaa.")]),
     # the language's own full stops, with no space after them
     ("zh", "台风登陆浙江。航班全部取消！", [(0, 7, "台风登陆浙江。"), (7, 14, "航班全部取消！")]),
     ("ja", "台風が上陸した。便は全て欠航！", [(0, 8, "台風が上陸した。"), (8, 15, "便は全て欠航！")]),
@@ -50,6 +81,13 @@ CASES = [
      [(0, 15, '智能手機模型的生產已完全停止。'), (15, 40, '2015年8月30這一天，互聯網被一群鴨子佔據了。')]),
     ("zh", "他补充说：“这是一小步。”但是也有很多人反对。",
      [(0, 13, "他补充说：“这是一小步。”"), (13, 23, "但是也有很多人反对。")]),
+    # ... but not before a closing mark nor inside 「」『』《》（）, and a quotative particle goes on (issue 26 retest, 1)
+    ("zh", "行政院長昨日表示：「我們不會讓步。」立法院將於下週表決。",
+     [(0, 18, "行政院長昨日表示：「我們不會讓步。」"), (18, 28, "立法院將於下週表決。")]),
+    ("ja", "首相は「必ずやります。」と述べた。", [(0, 17, "首相は「必ずやります。」と述べた。")]),
+    ("ja", "首相は「やります。必ず」と述べた。", [(0, 17, "首相は「やります。必ず」と述べた。")]),
+    ("ja", "『やります。必ず』と述べた。次の話です。", [(0, 14, "『やります。必ず』と述べた。"), (14, 20, "次の話です。")]),
+    ("zh", "他看了《摔跤吧！爸爸》。很感動！", [(0, 12, "他看了《摔跤吧！爸爸》。"), (12, 16, "很感動！")]),
     # guillemets with spaces or no-break spaces stay in their sentence
     ("fr", "« Ce n'est pas la fin », a répondu la ministre. Elle est partie.",
      [(0, 47, "« Ce n'est pas la fin », a répondu la ministre."), (48, 64, "Elle est partie.")]),
@@ -96,6 +134,29 @@ CASES = [
      [(0, 54, "Great news for the team! https://t.co/abc #win @club \U0001f389")]),
     ("en", "Great news for the team!\n#win \U0001f389 https://t.co/x",
      [(0, 46, "Great news for the team!\n#win \U0001f389 https://t.co/x")]),
+    # ... also after the language's own full stop, with or without a space, and in a paragraph of their own
+    # at the end or between paragraphs; cashtags, a thread's counter and "via @name" are no words either;
+    # a document of such a piece alone is one piece (issue 26 retest, 2)
+    ("zh", "台风登陆浙江，航班全部取消。#台风 https://t.co/x \U0001f300",
+     [(0, 34, "台风登陆浙江，航班全部取消。#台风 https://t.co/x \U0001f300")]),
+    ("ja", "新しい経済対策が発表されました。#経済対策 https://t.co/ab \U0001f1ef\U0001f1f5",
+     [(0, 40, "新しい経済対策が発表されました。#経済対策 https://t.co/ab \U0001f1ef\U0001f1f5")]),
+    ("hi", "संसद ने बजट पारित किया। \U0001f1ee\U0001f1f3\U0001f1ee\U0001f1f3",
+     [(0, 28, "संसद ने बजट पारित किया। \U0001f1ee\U0001f1f3\U0001f1ee\U0001f1f3")]),
+    ("ar", "البرلمان يقر قانون الموازنة؟ #عاجل", [(0, 34, "البرلمان يقر قانون الموازنة؟ #عاجل")]),
+    ("ja", "すごい！\U0001f602\U0001f602", [(0, 6, "すごい！\U0001f602\U0001f602")]),
+    ("en", "Huge win for workers today!\n\n#strike #solidarity https://t.co/abc",
+     [(0, 65, "Huge win for workers today!\n\n#strike #solidarity https://t.co/abc")]),
+    ("en", "Huge win for workers today!\n\n#strike\n\nMore tomorrow.",
+     [(0, 36, "Huge win for workers today!\n\n#strike"), (38, 52, "More tomorrow.")]),
+    ("de", "Der Bundestag hat das Gesetz beschlossen. \U0001f44f\U0001f44f #Heizungsgesetz #Bundestag via @tagesschau",
+     [(0, 87, "Der Bundestag hat das Gesetz beschlossen. \U0001f44f\U0001f44f #Heizungsgesetz #Bundestag via @tagesschau")]),
+    ("de", "Der Bundestag hat das Gesetz beschlossen.\nvia @tagesschau",
+     [(0, 57, "Der Bundestag hat das Gesetz beschlossen.\nvia @tagesschau")]),
+    ("en", "Thread on the budget vote. (1/3)", [(0, 32, "Thread on the budget vote. (1/3)")]),
+    ("en", "Tech stocks fell sharply today. $AAPL $TSLA", [(0, 43, "Tech stocks fell sharply today. $AAPL $TSLA")]),
+    ("en", "#strike #solidarity https://t.co/abc", [(0, 36, "#strike #solidarity https://t.co/abc")]),
+    ("en", "Costs rose to $5. Via the index it rose.", [(0, 17, "Costs rose to $5."), (18, 40, "Via the index it rose.")]),
 ]
 
 
@@ -352,3 +413,121 @@ def test_csv_and_parquet_give_the_language_too(tmp_path):
 def test_a_hard_wrapped_file_with_windows_line_ends_is_unwrapped_too():
     crlf = WRAPPED.replace("\n", "\r\n")
     assert [re.sub(r"\s+", " ", s) for *_, s in sentences(crlf)] == [re.sub(r"\s+", " ", s) for *_, s in sentences(WRAPPED)]
+
+
+# issue 26 retest, 3 and 4: a German article as textwrap and fmt (`fmt -w 44`, `fmt -w 70`) wrap it
+ARTICLE = (
+    "Der Bundestag hat am Donnerstag das umstrittene Heizungsgesetz beschlossen, das nach dem Willen der "
+    "Koalition bereits zum 1. Januar in Kraft treten soll. Nach einer langen und hitzigen Debatte stimmten 399 "
+    "Abgeordnete für den Entwurf, 275 dagegen. Bis zum 30. Juni müssen die Kommunen ihre Wärmepläne vorlegen, "
+    "danach gelten die neuen Regeln auch für bestehende Gebäude.\n\n"
+    "Die Opposition kritisierte u. a. die hohen Kosten für Hausbesitzer und kündigte eine Klage vor dem "
+    "Bundesverfassungsgericht an. Nach Angaben des Wirtschaftsministeriums sollen Förderprogramme einen "
+    "Großteil der Kosten abfedern. Eine Entscheidung des Bundesrates wird für den 14. März erwartet.\n")
+ARTICLE_FMT_44 = """\
+Der Bundestag hat am Donnerstag das
+umstrittene Heizungsgesetz beschlossen,
+das nach dem Willen der Koalition bereits
+zum 1. Januar in Kraft treten soll. Nach
+einer langen und hitzigen Debatte stimmten
+399 Abgeordnete für den Entwurf, 275
+dagegen. Bis zum 30. Juni müssen die
+Kommunen ihre Wärmepläne vorlegen,
+danach gelten die neuen Regeln auch für
+bestehende Gebäude.
+
+Die Opposition kritisierte u. a. die
+hohen Kosten für Hausbesitzer
+und kündigte eine Klage vor dem
+Bundesverfassungsgericht an. Nach
+Angaben des Wirtschaftsministeriums sollen
+Förderprogramme einen Großteil der Kosten
+abfedern. Eine Entscheidung des Bundesrates
+wird für den 14. März erwartet.
+"""
+ARTICLE_FMT_70 = """\
+Der Bundestag hat am Donnerstag das umstrittene Heizungsgesetz
+beschlossen, das nach dem Willen der Koalition bereits zum 1. Januar
+in Kraft treten soll. Nach einer langen und hitzigen Debatte
+stimmten 399 Abgeordnete für den Entwurf, 275 dagegen. Bis zum
+30. Juni müssen die Kommunen ihre Wärmepläne vorlegen, danach
+gelten die neuen Regeln auch für bestehende Gebäude.
+
+Die Opposition kritisierte u. a. die hohen Kosten für Hausbesitzer
+und kündigte eine Klage vor dem Bundesverfassungsgericht an. Nach
+Angaben des Wirtschaftsministeriums sollen Förderprogramme einen
+Großteil der Kosten abfedern. Eine Entscheidung des Bundesrates
+wird für den 14. März erwartet.
+"""
+
+
+def _filled(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n\n".join(textwrap.fill(paragraph, width) for paragraph in text.strip().split("\n\n")) + "\n"
+
+
+@pytest.mark.parametrize("wrapped", [_filled(ARTICLE, 43), _filled(ARTICLE, 56), _filled(ARTICLE, 65),
+                                     _filled(ARTICLE, 86), _filled(ARTICLE, 96), ARTICLE_FMT_44, ARTICLE_FMT_70],
+                         ids=["textwrap-43", "textwrap-56", "textwrap-65", "textwrap-86", "textwrap-96", "fmt-44", "fmt-70"])
+def test_a_wrapped_line_that_opens_with_a_date_or_stops_short_is_unwrapped(wrapped):
+    # "1. Januar", "30. Juni", "14. März" opening a line after one that ends no sentence go on from it (no
+    # list item), and fmt's ragged lines ("Nach" / "Angaben", "Bis zum" / "30. Juni") are unwrapped too
+    found = sentences(wrapped, "de")
+    assert [re.sub(r"\s+", " ", s) for *_, s in found] == [s for *_, s in sentences(ARTICLE, "de")] == [
+        "Der Bundestag hat am Donnerstag das umstrittene Heizungsgesetz beschlossen, das nach dem Willen der "
+        "Koalition bereits zum 1. Januar in Kraft treten soll.",
+        "Nach einer langen und hitzigen Debatte stimmten 399 Abgeordnete für den Entwurf, 275 dagegen.",
+        "Bis zum 30. Juni müssen die Kommunen ihre Wärmepläne vorlegen, danach gelten die neuen Regeln auch für "
+        "bestehende Gebäude.",
+        "Die Opposition kritisierte u. a. die hohen Kosten für Hausbesitzer und kündigte eine Klage vor dem "
+        "Bundesverfassungsgericht an.",
+        "Nach Angaben des Wirtschaftsministeriums sollen Förderprogramme einen Großteil der Kosten abfedern.",
+        "Eine Entscheidung des Bundesrates wird für den 14. März erwartet."]
+    for start, end, sentence in found:
+        assert wrapped[start:end] == sentence
+
+
+def test_a_record_of_two_or_three_wrapped_lines_is_unwrapped():
+    # a JSON Lines record's text filled at 72 columns (textwrap.fill), and a line that opens with "u. a."
+    assert sentences("The city council closed the old bridge over the river on Tuesday after\n"
+                     "engineers found cracks in two of its main supports.") == [
+        (0, 122, "The city council closed the old bridge over the river on Tuesday after\n"
+                 "engineers found cracks in two of its main supports.")]
+    assert sentences("Die Abstimmung im Bundesrat über das neue Heizungsgesetz, die jetzt für\n"
+                     "den 14. März erwartet wird, gilt als offen.", "de") == [
+        (0, 115, "Die Abstimmung im Bundesrat über das neue Heizungsgesetz, die jetzt für\n"
+                 "den 14. März erwartet wird, gilt als offen.")]
+    assert sentences("Die Regierung hat den Haushalt für das kommende Jahr beschlossen. Die\n"
+                     "Opposition im Landtag kritisiert in einer Erklärung vom Dienstag\n"
+                     "u. a. die hohen Ausgaben.", "de") == [
+        (0, 65, "Die Regierung hat den Haushalt für das kommende Jahr beschlossen."),
+        (66, 160, "Die\nOpposition im Landtag kritisiert in einer Erklärung vom Dienstag\nu. a. die hohen Ausgaben.")]
+    # a short heading and its line, a complete line and a list, numbered items in sequence stay apart
+    assert [s for *_, s in sentences("Council votes to close the bridge\nThe council voted on Tuesday.")] == [
+        "Council votes to close the bridge", "The council voted on Tuesday."]
+    assert [s for *_, s in sentences("Die Kommission schlägt für das kommende Jahr drei Maßnahmen vor:\n"
+                                     "1. Die Steuern auf Heizöl steigen um zehn Prozent.\n"
+                                     "2. Die Förderung für Wärmepumpen wird verdoppelt.", "de")] == [
+        "Die Kommission schlägt für das kommende Jahr drei Maßnahmen vor:",
+        "1. Die Steuern auf Heizöl steigen um zehn Prozent.", "2. Die Förderung für Wärmepumpen wird verdoppelt."]
+    items = ("1. Reduce the speed limit on all roads near the schools of the city to twenty\n"
+             "2. Build new cycle lanes along the river and across the old bridge to the station\n"
+             "3. Plant trees")
+    assert [s for *_, s in sentences("The council will vote on these measures in its next session in May.\n\n" + items)][1:] == [
+        "1. Reduce the speed limit on all roads near the schools of the city to twenty",
+        "2. Build new cycle lanes along the river and across the old bridge to the station", "3. Plant trees"]
+
+
+def test_one_long_line_does_not_switch_unwrapping_off():
+    # a 185-character source line added to a file wrapped at 72 columns is set aside when the width is taken
+    source = "Source: https://www.example.org/news/2024/03/14/" + "regional-government-budget-" * 5 + "xy"
+    text = WRAPPED + "The regional government has not\ncommented.\n" + source + "\n"
+    assert len(source) == 185
+    found = sentences(text)
+    assert [re.sub(r"\s+", " ", s) for *_, s in found] == [
+        re.sub(r"\s+", " ", s) for *_, s in sentences(WRAPPED)] + ["The regional government has not commented.", source]
+    assert found[-2:] == [(390, 432, "The regional government has not\ncommented."), (433, 618, source)]
+    # a file of paragraphs a line, one wider than any wrap width, is no wrapped file
+    assert [s for *_, s in sentences("Council votes to close the old bridge\n" + "The council voted. " * 9 + "\nIt did.")] == [
+        "Council votes to close the old bridge"] + ["The council voted."] * 9 + ["It did."]

@@ -10,16 +10,25 @@ Inside a line, sentencex, told the language, proposes the boundaries and the lan
   opens and a closing quote with the sentence it closes (across a space for guillemets: `« Ce »`);
   a quote that opens inside a sentence keeps the sentence going up to its closing mark, unless the
   next quote mark opens another quote (the first one was never closed);
-- a boundary after one of the language's own full stops ("。", "।", Greek ";") is never undone;
+- a boundary after one of the language's own full stops ("。", "।", Greek ";") is never undone, but
+  for a pair of Chinese and Japanese brackets or quotes (「」, 『』, 《》, （）) open in the sentence and
+  closing later in the line, and a Japanese quotative particle after a closing mark (「…。」と述べた);
+  "。！？।" end a sentence even without a space after them, except before a closing mark or inside
+  such a pair;
 - a boundary is undone when no space follows the stop only inside a wire code (".IXIC", "JCP.N"),
   when the next piece starts in lower case after a closing quote or bracket ('"Great." she said'),
-  when it has no word (a lone "...", links, hashtags, emoji), after " ... " (words left out), and,
-  where the language lists them, after a title before a name ("Gov.", "M."), an abbreviation before
-  a word in lower case ("tys. dolarów"), an ordinal number ("am 14. März"), a number word before a
-  number ("No. 5"), "a.m."/"p.m." before a day, month or time zone, and before a capitalised speaker
-  and a speech verb after ?" or !" ('"Will it close?" Oxfam asked');
+  when it has no word (a lone "...", links, hashtags, cashtags, "(1/3)", emoji: even after the
+  language's own full stop, and at a line's start even after a blank line), after " ... " (words
+  left out), and, where the language lists them, after a title before a name ("Gov.", "M.", in a
+  script without case "डॉ."), an abbreviation before a word in lower case ("tys. dolarów", "a. m.
+  al juzgado"), an ordinal number ("am 14. März"), a number word before a number ("No. 5"),
+  "a.m."/"p.m." before a day, month or time zone, and before a capitalised speaker and a speech
+  verb after ?" or !" ('"Will it close?" Oxfam asked');
 - a boundary is added after a word that ends sentences as often as it abbreviates ("etc.", "May."),
-  and after an ellipsis before a capital outside a quote;
+  after an ellipsis before a capital outside a quote, before a number after a word in lower case or
+  a capitalised noun where sentencex never cuts there ("Meister. 1991"), after a unit that follows a
+  number before a capital ("открылся в 1985 г. Сейчас"), and, in a document with no capital letter
+  at all, before a word in lower case after a stop that ends no abbreviation ("beschlossen. die");
 - a line that starts a numbered or lettered list ("1. The first item 2. The second item") is cut
   before each next marker in sequence, and "word. . . . The" leaves its ellipsis to the next sentence;
 - a sentence longer than `shapes.MAX_SENTENCE` is cut at its best boundary (`shapes.cut_runaway`).
@@ -27,6 +36,7 @@ Inside a line, sentencex, told the language, proposes the boundaries and the lan
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -36,7 +46,6 @@ from annotator.segment import shapes
 from annotator.segment.rules import Language, language as language_rules
 
 _LINE = re.compile(r"[^\n]+")
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _EDGE_SPACE = " \t\f\v\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff\u2028\u2029"
 _STRIPPED = "".join(sorted({chr(c) for c in range(0x3000 + 1) if chr(c).isspace()} | set(_EDGE_SPACE)))
 _WIDE_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
@@ -56,6 +65,8 @@ _CODE = re.compile(r"[<(]?[A-Z0-9_]*\.[A-Z0-9]{1,6}[>)]?")
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}[A-Z]?")  # "B.C." inside Chinese text, which has no spaces; "G.D.P"
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)\u2018(?=\w)")
 _WORD = re.compile(r"\w+")
+# how a line that is no sentence may open with a letter (nearly every other line opens with a word)
+_WORDLESS_OPENINGS = ("http", "www", "via ", "Via ", "cc ")
 
 
 class Segmentation(NamedTuple):
@@ -69,7 +80,8 @@ class Segmentation(NamedTuple):
 def segment(text: str, language: str | None = "en") -> Segmentation:
     """The sentences of a document text in a language (an ISO 639 code such as "de" or "pt-BR";
     None is English). text[start:end] is each sentence, stripped; a sentence may hold the soft line
-    breaks of a hard-wrapped paragraph but never a blank line."""
+    breaks of a hard-wrapped paragraph but no blank line, unless what follows the blank line is only
+    links, hashtags or emoji (a post's last paragraph), which join the sentence before them."""
     rules = language_rules(language)
     flat = shapes.unwrapped(text)
     found: list[tuple[int, int]] = []
@@ -77,6 +89,8 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     join_wordless = "wordless_pieces" in rules.rules
     if rules.final_stops and not any(stop in flat for stop in rules.final_stops):
         rules = rules.without_final_words  # once per document, not once per line
+    if "lower_case_text" in rules.rules and flat.islower():  # no capital letter at all (stops at the first)
+        rules = rules.in_lower_case
     quote_mark, lists = rules.quote_mark, "list_items" in rules.rules
     quoted_text = quote_mark.search(flat) is not None
     hidden_text = quote_mark.sub(" ", flat) if quoted_text else flat  # same length: offsets stay the text's
@@ -90,8 +104,9 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     next_boundary, last = 0, len(boundaries) - 1
     # nothing but sentencex's boundaries to check on a line of one piece without quotes or lists:
     # no word that ends sentences, no ellipsis, no rule that cuts before a number
-    plain = (not rules.final_stops and "..." not in flat and "\u2026" not in flat
-             and "number_opens_sentence" not in rules.rules and (flat.isascii() or not _UNSPACED_STOP.search(flat)))
+    plain = (not rules.final_stops and "..." not in flat and "\u2026" not in flat and not rules.all_lower_case
+             and "number_opens_sentence" not in rules.rules and (flat.isascii() or not _UNSPACED_STOP.search(flat))
+             and not (rules.unit_stops and any(stop in flat for stop in rules.unit_stops)))
     for line in _LINE.finditer(flat):
         body = line.group()
         offset, line_end = line.span()
@@ -114,9 +129,12 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
                 continue
             quoted = quoted_text and quote_mark.search(body) is not None
             line_spans = _line_spans(body, hidden_text[offset:line_end], inside, rules, lists, quoted)
-        if found and join_wordless and line_spans and _wordless_line_start(
-                text, found[-1][1], offset + line_spans[0][0], offset + line_spans[0][1]):
-            found[-1] = (found[-1][0], offset + line_spans[0][1])
+        # a line that opens with links, hashtags or emoji only (a post's hashtags, a source's link, even in
+        # a paragraph of their own) opens no sentence: that piece joins the sentence before it
+        opening = line_spans[0] if found and join_wordless and line_spans else None
+        if opening and (not body[opening[0]].isalnum() or body.startswith(_WORDLESS_OPENINGS, opening[0])) \
+                and shapes.wordless(body[opening[0] : opening[1]]):
+            found[-1] = (found[-1][0], offset + opening[1])
             del line_spans[0]
         for start, end in line_spans:
             if end - start > shapes.MAX_SENTENCE:
@@ -184,14 +202,6 @@ def _pieces(hidden: str, lo: int, hi: int, cuts: list[int]) -> list[list[int]]:
     return pieces
 
 
-def _wordless_line_start(text: str, previous_end: int, start: int, end: int) -> bool:
-    """Is the sentence that opens a line only links, hashtags or emoji, in the paragraph of the
-    sentence before it (so it joins that sentence)?"""
-    if text[start].isalnum() and not text.startswith(("http", "www"), start):
-        return False  # it opens with a word: nearly every line
-    return shapes.wordless(text[start:end]) and not _PARAGRAPH_BREAK.search(text, previous_end, start)
-
-
 def _strip(line: str, start: int, end: int) -> tuple[int, int]:
     """line[start:end]'s bounds without the white space (and no-break, wide or zero-width spaces) at its edges."""
     piece = line[start:end]
@@ -238,12 +248,22 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
         # sentencex never cuts before a number in these languages ("unglaublich. 5000 Dollar")
         pieces = _split_before_capitals(hidden, pieces, _WORD_BEFORE_NUMBER, opens=str.isdigit,
                                         allowed=lambda start, cut: _plain_word_before(hidden, cut, rules))
+    if rules.unit_word is not None and pieces and any(stop in hidden for stop in rules.unit_stops):
+        # sentencex reads "г." as an abbreviation wherever it stands: after a year it ends the sentence
+        pieces = _split_before_capitals(hidden, pieces, rules.unit_word,
+                                        allowed=lambda start, cut: _unit_ends_sentence(hidden, start, cut, rules))
+    if rules.all_lower_case and pieces:
+        # sentencex keeps going before a word in lower case in some languages (German, Czech, Danish)
+        pieces = _split_before_capitals(hidden, pieces, _STOP_BEFORE_WORD, opens=str.islower,
+                                        allowed=lambda start, cut: _word_ends_sentence(hidden, cut, rules))
+    paired = not line.isascii() and _PAIR_OPENER.search(line, lo, hi) is not None
     if pieces and not hidden.isascii() and _UNSPACED_STOP.search(hidden, lo, hi):
         # "。", "！", "।" end a sentence with or without a space after them, whatever sentencex says
-        # (not inside a title in book-title marks: 《摔跤吧！爸爸》)
+        # (not before a closing mark: 「我們不會讓步。」; not inside 「」《》: 「やります。必ず」)
         pieces = _split_before_capitals(hidden, pieces, _UNSPACED_STOP, opens=_opens_after_stop,
                                         allowed=lambda start, cut: line[cut] not in rules.quotes
-                                        and hidden.count("\u300a", start, cut) <= hidden.count("\u300b", start, cut))
+                                        and line[cut] not in _CLOSING_MARKS
+                                        and not (paired and _open_pair(line, start, cut)))
     if quoted:
         _give_quotes_back(line, pieces, rules)
     if len(pieces) < 2:
@@ -251,6 +271,7 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
     merged: list[list[int]] = []
     for piece in pieces:
         if merged and ((quoted and _inside_quote(line, merged[-1], hi, rules))
+                       or (paired and _closes_later_in_line(line, merged[-1], hi))
                        or _continues(line, merged[-1], piece, rules)):
             merged[-1][1] = piece[1]
         else:
@@ -266,19 +287,83 @@ _UNSPACED_STOPS = "\u3002\uff01\uff1f\uff61\u0964\u0965"
 _UNSPACED_STOP = re.compile("[" + _UNSPACED_STOPS + "]+")
 
 
+# the bracket and quote pairs of Chinese and Japanese (corner quotes, book titles, full-width
+# brackets): a stop inside an open pair ends no sentence (「やります。必ず」と述べた。, 《摔跤吧！爸爸》),
+# and no sentence opens with the closing mark (「我們不會讓步。」立法院…)
+_PAIRS = {"\u300c": "\u300d", "\u300e": "\u300f", "\u300a": "\u300b", "\uff08": "\uff09", "\u3008": "\u3009",
+          "\u3010": "\u3011"}
+_PAIR_OPENER = re.compile("[" + "".join(_PAIRS) + "]")
+_CLOSING_MARKS = frozenset("".join(_PAIRS.values()) + ")]}\u201d\u2019\u00bb\u203a\"'")
+
+
 def _opens_after_stop(char: str) -> bool:
     return bool(char) and char not in _UNSPACED_STOPS + "\u2026"
 
 
+def _open_pair(line: str, start: int, end: int) -> str:
+    """The closing mark of a bracket or quote pair of Chinese and Japanese (「」, 『』, 《》, （）) still
+    open at the end of line[start:end], or ""."""
+    for opener, closer in _PAIRS.items():
+        if line.count(opener, start, end) > line.count(closer, start, end):
+            return closer
+    return ""
+
+
+def _closes_later_in_line(line: str, previous: list[int], hi: int) -> bool:
+    """Does the previous sentence hold a pair (「」, 《》) that is still open and closes later in the
+    line? Then it goes on up to the closing mark, as a quote that opens inside a sentence does."""
+    closer = _open_pair(line, previous[0], previous[1])
+    return bool(closer) and line.find(closer, previous[1], hi) >= 0
+
+
 _ELLIPSIS_BEFORE_WORD = re.compile(r"(?:\.\.\.|\u2026)(?=\s+\w)")
 _WORD_BEFORE_NUMBER = re.compile(r"(?<![\w.])[^\W\d_]{4,}\.(?=\s+\d)")
+_STOP_BEFORE_WORD = re.compile(r"(?<=[^\W\d_])\.(?=\s+\w)")
 
 
 def _plain_word_before(hidden: str, cut: int, rules: Language) -> bool:
-    """Is the word before the stop at hidden[cut - 1] a word in lower case that the language does not
-    list as an abbreviation ("unglaublich.", not "např." or "Nr.")?"""
+    """Is the word before the stop at hidden[cut - 1] a word in lower case, or a capitalised one (a
+    German noun: "Meister. 1991"), that the language does not list as an abbreviation or a month
+    ("unglaublich.", not "např.", "Ziff." or "Sept.")?"""
     word = hidden[: cut - 1].rsplit(None, 1)[-1]
-    return word.islower() and word not in rules.abbreviations
+    return ((word.islower() or word.istitle()) and word not in rules.abbreviations
+            and word not in rules.months)
+
+
+def _unit_ends_sentence(hidden: str, start: int, cut: int, rules: Language) -> bool:
+    """Does the unit before hidden[cut] (its stop at cut - 1) follow a number ("1985 г.", "5 млн руб.",
+    "10 π.μ."), with a word in lower case before the number (past its day and month: "открылся 1
+    января 1985 г.")? Then the date or amount closes a clause that opened before it. A unit after no
+    number is something else ("в г. Самару": the city); a capitalised word before the number opens
+    the sentence ("В марте 1985 г. Горбачев…") or is a name ("Толстой, 1898 г. В 1854 году…")."""
+    words = hidden[start:cut].split()
+    at = len(words) - 2  # the word before the unit, past scale words ("млн")
+    while at >= 0 and words[at].rstrip(".") in rules.units:
+        at -= 1
+    if at < 0 or not words[at][:1].isdigit():
+        return False
+    at -= 1
+    if at >= 0 and words[at] in rules.months:
+        at -= 1
+        if at >= 0 and words[at].isdigit():
+            at -= 1
+    return at >= 0 and words[at].islower()
+
+
+def _word_ends_sentence(hidden: str, cut: int, rules: Language) -> bool:
+    """In a document in lower case only: is the word before the stop at hidden[cut - 1] a word that
+    ends a sentence, not a single letter, a number, or an abbreviation the language's table lists
+    or sentencex knows ("ca.", "dr.", "z.b.")?"""
+    token = hidden[: cut - 1].rsplit(None, 1)[-1].lstrip(_OPENING).rstrip(_CLOSING)
+    if len(token) < 2 or not token.isalpha() or token in rules.lowered_abbreviations:
+        return False
+    return not _sentencex_abbreviation(rules.code, token)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sentencex_abbreviation(language: str, word: str) -> bool:
+    """Does sentencex read "word." as an abbreviation in the language (no cut before a capital)?"""
+    return len(_sentencex(language, word + ". X")) < 2
 
 
 def _split_before_capitals(hidden: str, pieces: list[list[int]], pattern: re.Pattern,
@@ -397,10 +482,16 @@ def _ends_with_stop(before: str, rules: Language) -> bool:
 def _continues(line: str, previous: list[int], piece: list[int], rules: Language) -> bool:
     """Is the boundary between two pieces a false one, so the piece belongs to the previous sentence?"""
     before = line[previous[0] : previous[1]]
-    if _ends_with_stop(before, rules):
-        return False
     start = piece[0]
     use = rules.rules
+    text = line[start : piece[1]]
+    if (not line[start].isalpha() or line.startswith(_WORDLESS_OPENINGS, start)) and (
+            shapes.wordless(text) if "wordless_pieces" in use else not any(c.isalnum() for c in text)):
+        return True  # links, hashtags, emoji (also after "。" or "!"), a lone "..." or ")": no sentence
+    if rules.quote_particles and before[-1] in _CLOSING_MARKS and line.startswith(rules.quote_particles, start):
+        return True  # a quote and the particle that goes on from it: 「必ずやります。」と述べた
+    if _ends_with_stop(before, rules):
+        return False
     if start == previous[1]:  # no space after the stop: "1.)" or a wire code, else a missing space
         first = line[start]
         if not (first.isalnum() or first in _OPENING) or _numbered(line, previous[1] - 1):
@@ -408,11 +499,6 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
         if first.islower() or (first.isalpha() and not first.isupper() and before[-1] in _CLOSING):
             return True  # "гл.серж.", "e.g.the"; a quote and a particle in a script without case: "한다.”라고"
         return "instrument_codes" in use and _in_code(line, start)
-    text = line[start : piece[1]]
-    if not any(c.isalnum() for c in text):  # a lone "..." or ")" is no sentence
-        return True
-    if "wordless_pieces" in use and shapes.wordless(text):
-        return True
     first = line[start]
     dash = first in _DASHES
     if (first in _OPENING or dash) and start + 2 < piece[1]:
@@ -439,8 +525,8 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
     if "abbreviations" in use and abbreviation in rules.abbreviations and (first.islower() or first.isdigit()):
         return True  # "5 tys. dolarów", "w 2015 r. o 6%"
     if "titles" in use and (abbreviation in rules.titles or abbreviation.rsplit(".", 1)[-1] in rules.titles) \
-            and first.isupper():  # "Gov. Smith", "гл.серж. Александров"
-        return True
+            and (first.isupper() or (first.isalpha() and not first.islower())):
+        return True  # "Gov. Smith", "гл.серж. Александров"; a name in a script without case: "डॉ. शर्मा"
     if "number_words" in use and abbreviation in rules.number_words and first.isdigit():
         return True
     if "clock_times" in use and last_word.lower() in ("a.m.", "p.m.") and _CLOCK.search(before, len(before) - 12):

@@ -15,7 +15,7 @@ _DATA = Path(__file__).with_name("languages.toml")
 RULES = frozenset(
     "instrument_codes lone_list_marker list_items lower_case_after_quote free_ellipsis wordless_pieces "
     "final_words titles number_words clock_times speaker_after_quote ellipsis_run split_opening_quote "
-    "ordinal_numbers abbreviations ellipsis_end number_opens_sentence".split()
+    "ordinal_numbers abbreviations ellipsis_end number_opens_sentence lower_case_text".split()
 )
 
 
@@ -36,15 +36,31 @@ class Language:
     abbreviations: frozenset[str]
     ordinal_before: frozenset[str]
     months: frozenset[str]
+    quote_particles: tuple[str, ...]
+    units: frozenset[str]
+    unit_stops: tuple[str, ...]  # each unit with its stop ("г.")
     rules: frozenset[str]
     quotes: str = ""  # every double quote mark of the language, opening or closing
     quote_mark: re.Pattern | None = None  # finds one of them
     final_word: re.Pattern | None = None  # finds a final word and its stop before a word
+    unit_word: re.Pattern | None = None  # finds a unit and its stop before a word
+    all_lower_case: bool = False  # the document has no capital letter at all
 
     @functools.cached_property
     def without_final_words(self) -> Language:
         """The same rules for a text in which no final word occurs."""
         return dataclasses.replace(self, final_words=(), final_stops=(), final_word=None)
+
+    @functools.cached_property
+    def in_lower_case(self) -> Language:
+        """The same rules for a document written in lower case only (`lower_case_text`)."""
+        return dataclasses.replace(self, all_lower_case=True)
+
+    @functools.cached_property
+    def lowered_abbreviations(self) -> frozenset[str]:
+        """Every abbreviation, title and number word of the language, in lower case."""
+        return frozenset(word.lower() for word in self.abbreviations | self.titles | self.number_words
+                         | set(self.final_words) | self.units)
 
 
 @functools.cache
@@ -87,6 +103,7 @@ def language(code: str | None) -> Language:
     pairs = joined("quotes")
     quotes = "".join(sorted({mark for pair in pairs for mark in pair}))
     final_words = joined("final_words")
+    units = joined("units")
     return Language(
         code=base,
         stops=frozenset(default.get("stops", "") + own.get("stops", "")),
@@ -101,9 +118,13 @@ def language(code: str | None) -> Language:
         abbreviations=frozenset(joined("abbreviations")),
         ordinal_before=frozenset(joined("ordinal_before")),
         months=frozenset(joined("months")),
+        quote_particles=tuple(joined("quote_particles")),
+        units=frozenset(units),
+        unit_stops=tuple(word + "." for word in units),
         rules=frozenset(rules),
         quotes=quotes,
         quote_mark=re.compile("[" + re.escape(quotes) + "]"),
         final_word=re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, final_words)) + r")\.(?=\s+(?!(?:[IVXLC]{2,}|[VXLC])\b)\w)")
         if final_words else None,
+        unit_word=re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, units)) + r")\.(?=\s+(?![IVXLC]+\b)\w)") if units else None,
     )
