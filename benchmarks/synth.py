@@ -101,7 +101,9 @@ def write_corpus(folder: Path, sentences: int, *, dup_share: float = 0.1, per_do
                 originals.append((family, text))
             families[family].append((doc_id, index))
             lines.append(text)
-        record = {"id": doc_id, "text": "\n".join(lines)}
+        # the corpus imitates English news (its copies gain English function words): it says so, as a
+        # source that knows its language does, rather than leave made-up words to the identifier
+        record = {"id": doc_id, "text": "\n".join(lines), "language": "en"}
         if sources:  # an outlet and a date in 2024 for each document
             record["source"] = f"outlet-{doc_no % sources:05d}"
             record["date"] = f"2024-{1 + doc_no % 12:02d}-{1 + doc_no % 28:02d}"
