@@ -137,3 +137,16 @@ def test_dupes_why_says_what_keeps_two_sentences_apart(tmp_path):
     CliRunner().invoke(main, ["dupes", "join", "a.txt:0", "b.txt:0", "--db", db])
     out = CliRunner().invoke(main, ["dupes", "why", "a.txt:0", "b.txt:0", "--db", db]).output.splitlines()
     assert out[-1].startswith("now: one unit, not by the rule: joined by hand")
+
+
+def test_the_quick_look_passes_only_added_function_words():
+    from annotator.dedup import normalise
+    from annotator.dedup.facts import only_function_words_apart
+
+    def look(a, b):
+        return only_function_words_apart(normalise(a).rstrip(".").split(), normalise(b).rstrip(".").split(), a, b, "en")
+
+    assert look("The company said the plant will close.", "The company said that the plant will close.")
+    assert not look("The company said the plant will close.", "The company said the plant will not close.")
+    assert not look("The deal hurt farmers.", "The deal hurt US farmers.")  # a name, not the pronoun
+    assert not look("The plant will close.", "The plant will close on Monday.")

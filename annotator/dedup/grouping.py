@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from annotator.dedup.blocking import _MAX_BUCKET, _SIGN_CHUNK, Signer, _may_reach, bucket_pairs, similar
-from annotator.dedup.facts import compare
+from annotator.dedup.facts import compare, only_function_words_apart
 from annotator.dedup.normal import normalise, token_set
 from annotator.processes import can_fork, describe, forked_map, identity, identity_alive
 
@@ -129,7 +129,9 @@ def _group_pending(store, threshold: float, signer: Signer, regroup: bool) -> di
 
     # in id order, each new text joins the group whose representative it matches best
     joined: set[int] = set()  # groups that gained a member
-    for pos in sorted(earlier.keys() | stored_candidates.keys()):
+    order = sorted(earlier.keys() | stored_candidates.keys())
+    matcher.plan(order, lambda pos: [int(ids[i]) for i in earlier.get(pos, ())] + list(stored_candidates.get(pos, ())))
+    for pos in order:
         options = set(stored_candidates.get(pos, ()))
         options.update(int(group_of[i]) for i in earlier.get(pos, ()))
         best = matcher.best(pos, options)
@@ -418,11 +420,27 @@ class _Matcher:
         for group, text in texts.items():
             self.rep_text[group] = normalise(text)
 
-    def prefetch(self, sentence_ids) -> None:
-        """Read the written texts and languages of these sentences in one pass (the guard needs them)."""
+    def plan(self, order: list[int], candidates) -> None:
+        """The positions best() will be asked about, in order, and the candidate sentence ids of each:
+        the written texts the guard may need are then read a batch of positions at a time."""
+        self.order, self.candidates = order, candidates
+        self.place = {pos: n for n, pos in enumerate(order)}
+
+    def prefetch(self, sentence_ids, pos: int | None = None) -> None:
+        """Read the written texts and languages of these sentences (the guard needs them); asked for a
+        planned position, those of the next _GUARD_BATCH positions and their candidates as well, in
+        place of the batch before (one query instead of hundreds, and never all of them in memory)."""
         wanted = [sid for sid in sentence_ids if sid not in self.written]
-        if wanted:
-            self.written.update(self.store.texts_and_languages(wanted))
+        if not wanted:
+            return
+        if pos is not None and pos in getattr(self, "place", {}):
+            n = self.place[pos]
+            batch = self.order[n : n + _GUARD_BATCH]
+            wanted = set(wanted) | {int(self.ids[p]) for p in batch}
+            for p in batch:
+                wanted.update(self.candidates(p))
+            self.written = {}
+        self.written.update(self.store.texts_and_languages(sorted(wanted)))
 
     def best(self, pos: int, groups: set[int]) -> int | None:
         """The group (smallest id on a tie) whose representative this sentence matches best, or None."""
@@ -440,23 +458,29 @@ class _Matcher:
                 if rep is None:
                     continue
             score = fuzz.ratio(text, rep, score_cutoff=self.threshold)
-            if score > best_score and score >= self.threshold and self.same_facts(int(ids[pos]), group, text, rep):
+            if score > best_score and score >= self.threshold and self.same_facts(pos, group, text, rep):
                 best_group, best_score = group, score
         return best_group
 
-    def same_facts(self, sentence_id: int, group: int, norm: str, rep: str) -> bool:
-        """Does the sentence state the same facts as the group's representative (by its written text
-        and its document's language)? Two normalised texts with the same words and numbers, punctuation
-        aside, do without asking the guard (most copies)."""
-        if _words_and_numbers(norm) == _words_and_numbers(rep):
+    def same_facts(self, pos: int, group: int, norm: str, rep: str) -> bool:
+        """Does the sentence at `pos` state the same facts as the group's representative (by its
+        written text and its document's language)? Two normalised texts with the same words and
+        numbers, punctuation aside, do without asking the guard (most copies)."""
+        words, rep_words = _words_and_numbers(norm), _words_and_numbers(rep)
+        if words == rep_words:
             return True
-        self.prefetch((sentence_id, group))
+        sentence_id = int(self.ids[pos])
+        self.prefetch((sentence_id, group), pos)
         if sentence_id not in self.written or group not in self.written:
             return False
         (a, language_a), (b, language_b) = self.written[sentence_id], self.written[group]
+        if language_a == language_b and only_function_words_apart(words, rep_words, a, b, language_a):
+            return True
         return not compare(a, b, language_a, language_b)
 
 
+# positions whose written texts (and their candidates') the guard reads at once
+_GUARD_BATCH = 512
 # punctuation, but not a separator inside a number ("12,500" is not "12.500")
 _PUNCTUATION = re.compile(r"(?<!\d)[^\w\s]|[^\w\s](?!\d)")
 

@@ -3,7 +3,7 @@ share one unit, whose label is copied to both?
 
 Only when every difference between them is harmless. The two sentences are cut into tokens (words,
 numbers as values, and in Chinese, Japanese and Thai single characters) and aligned
-(difflib.SequenceMatcher, Ratcliff and Obershelp's matching); each stretch where they differ is read
+(the Levenshtein alignment of their token lists, rapidfuzz); each stretch where they differ is read
 token by token, and is harmless when it is:
 
 - punctuation, case, white space or invisible characters (which make no token);
@@ -27,19 +27,19 @@ one more label; a group that holds two facts writes a wrong row into someone's d
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import Decimal, InvalidOperation
 
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from annotator.dedup.facts.knowledge import Knowledge, date_values, fold, knowledge
 from annotator.invisible import strip_invisible
 
-__all__ = ["Difference", "Token", "compare", "same_facts", "tokens"]
+__all__ = ["Difference", "Token", "compare", "only_function_words_apart", "same_facts", "tokens"]
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,7 @@ class Difference:
         return f"{self.kind}: {self.a or '(nothing)'} / {self.b or '(nothing)'}"
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: made for every word of every sentence the guard reads
     """A token as written (`text`), the form it is compared in (`key`: case-folded word, or "#" and the
     number's value), and whether it is a number or a name (capitalised, not opening the sentence)."""
 
@@ -110,11 +109,40 @@ def compare(a: str, b: str, language: str | None = None, language_b: str | None 
     if sorted(signs[0]) != sorted(signs[1]):
         found.append(Difference("word", " ".join(signs[0]), " ".join(signs[1])))
     left, right = [t for t in left if not t.sign], [t for t in right if not t.sign]
-    matcher = difflib.SequenceMatcher(None, [t.key for t in left], [t.key for t in right], autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "equal":
-            found.extend(_block(left[i1:i2], right[j1:j2], known))
+    block = None  # a stretch where they differ: adjacent edits are read together
+    for op in Levenshtein.opcodes([t.key for t in left], [t.key for t in right]):
+        if op.tag != "equal":
+            block = [block[0], op.src_end, block[2], op.dest_end] if block else \
+                [op.src_start, op.src_end, op.dest_start, op.dest_end]
+            continue
+        if block:
+            found.extend(_block(left[block[0]:block[1]], right[block[2]:block[3]], known))
+            block = None
+    if block:
+        found.extend(_block(left[block[0]:block[1]], right[block[2]:block[3]], known))
     return tuple(found)
+
+
+def only_function_words_apart(words_a: list[str], words_b: list[str], a: str, b: str,
+                              language: str | None = None) -> bool:
+    """A quick look, for the many copies that differ by a word such as "that" or "the": are the two
+    word lists (normalised, punctuation aside) the same but for function words one of them adds, none
+    a negation, a date or a number word, none written with a capital in its sentence (`a`, `b` as
+    written: "US" is a name, "us" a pronoun)? False means: ask compare()."""
+    known = knowledge(language or "en")
+    functions, excluded = known.function_words, known.negations | known.dates
+    for op in Levenshtein.opcodes(words_a, words_b):
+        if op.tag == "equal":
+            continue
+        if op.tag == "replace":
+            return False
+        added, written = (words_a[op.src_start:op.src_end], a) if op.tag == "delete" else \
+            (words_b[op.dest_start:op.dest_end], b)
+        for word in added:
+            if word not in functions or word in excluded or word in known.numerals or \
+                    any(not found.islower() for found in re.findall(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", written)):
+                return False
+    return True
 
 
 def same_facts(a: str, b: str, language: str | None = None) -> bool:
@@ -164,7 +192,8 @@ def tokens(text: str, language: str | None = None) -> tuple[Token, ...]:
                 power = known.magnitudes.get(known.lemma(value))  # "milyondan", "millones"
             if power is not None and out and out[-1].number:
                 _scale(out, value, power)
-            elif numeral is not None or (len(key) > 3 and (numeral := known.numerals.get(known.lemma(value))) is not None):
+            elif numeral is not None or (len(key) > 3 and key[:3] in known.numeral_stems
+                                         and (numeral := known.numerals.get(known.lemma(value))) is not None):
                 _add_number(out, value, Decimal(numeral), ())
             elif out and not out[-1].number and out[-1].key == key:
                 continue  # "este este convite"

@@ -69,6 +69,12 @@ class Knowledge:
     percent_words: tuple[str, ...] = ()
     variants: dict[str, str] = field(default_factory=dict)  # a word -> the form it is one word with ("у" -> "в")
 
+    @functools.cached_property
+    def numeral_stems(self) -> frozenset[str]:
+        """The first three letters of each number word: only a word that starts so is lemmatised to
+        look for an inflected number ("четырех")."""
+        return frozenset(word[:3] for word in self.numerals)
+
     def lemma(self, word: str) -> str:
         """The word's lemma, case-folded (the word itself where simplemma has no data)."""
         return _lemma(self.code, word)
