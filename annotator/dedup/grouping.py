@@ -415,6 +415,9 @@ class _Matcher:
         self.rep_text: dict[int, str] = {}  # stored group -> normalised text of its representative
         self.store = store
         self.written: dict[int, tuple[str, str | None]] = {}  # sentence id -> (text as written, language)
+        self.order: list[int] = []
+        self.place: dict[int, int] = {}  # a planned position -> its place in self.order
+        self.candidates = lambda pos: ()
 
     def add_representatives(self, texts: dict[int, str]) -> None:
         for group, text in texts.items():
@@ -433,7 +436,7 @@ class _Matcher:
         wanted = [sid for sid in sentence_ids if sid not in self.written]
         if not wanted:
             return
-        if pos is not None and pos in getattr(self, "place", {}):
+        if pos is not None and pos in self.place:
             n = self.place[pos]
             batch = self.order[n : n + _GUARD_BATCH]
             wanted = set(wanted) | {int(self.ids[p]) for p in batch}
