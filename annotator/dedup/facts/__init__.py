@@ -155,24 +155,9 @@ def tokens(text: str, language: str | None = None) -> tuple[Token, ...]:
     """The tokens of a sentence as the guard compares them (see Token), in order; a word repeated by a
     slip ("this this") counts once."""
     known = knowledge(language)
-    text = unicodedata.normalize("NFKC", strip_invisible(text)) if not text.isascii() else text
-    text = _DATELINE.sub("", text.translate(_DIGITS), count=1)
-    if known.code in ("en", ""):
-        text = _CONTRACTIONS.sub(_expand, text)
-    if "'" in text or "\u2019" in text:
-        # "HP's" = "HPs", "analysts'" = "analysts", as words() has it; Turkish writes a suffix after
-        # an apostrophe ("Ankara'da", "5.700.000'den"): the word is what comes before it
-        text = (_SUFFIX_APOSTROPHE if known.code == "tr" else _INNER_APOSTROPHE).sub("", text)
-    if known.code in ("ja", "zh"):
-        text = _CJK_PERCENT.sub(r"\1%", _CJK_DECIMAL.sub(".", text))  # "351・4", "百分之六"
-    if known.percent_words:
-        text = _percent_pattern(known.code).sub(" % ", text)
-    text = _PERCENT_WORDS.sub(" % ", text)
-    if known.number_words:
-        text = _number_words(text, known.code)
     out: list[Token] = []
     first_word = True
-    for match in _TOKEN.finditer(text):
+    for match in _TOKEN.finditer(_prepared(text, known)):
         kind, value = match.lastgroup, match.group()
         if kind == "number":
             _add_number(out, value, _value(value, known.code), _alternatives(value))
@@ -204,6 +189,26 @@ def tokens(text: str, language: str | None = None) -> tuple[Token, ...]:
         else:
             out.append(Token(value, "%" if value == "\u066a" else value, sign=True))  # the Arabic percent sign
     return tuple(out)
+
+
+def _prepared(text: str, known: Knowledge) -> str:
+    """The text as the tokens are read from it: invisible characters gone, NFKC, digits of every
+    script as ASCII, no wire dateline, English negative contractions written out, apostrophes inside
+    words dropped, percent words as "%", number words as digits."""
+    text = unicodedata.normalize("NFKC", strip_invisible(text)) if not text.isascii() else text
+    text = _DATELINE.sub("", text.translate(_DIGITS) if not text.isascii() else text, count=1)
+    if known.code in ("en", ""):
+        text = _CONTRACTIONS.sub(_expand, text)
+    if "'" in text or "\u2019" in text:
+        # "HP's" = "HPs", "analysts'" = "analysts", as words() has it; Turkish writes a suffix after
+        # an apostrophe ("Ankara'da", "5.700.000'den"): the word is what comes before it
+        text = (_SUFFIX_APOSTROPHE if known.code == "tr" else _INNER_APOSTROPHE).sub("", text)
+    if known.code in ("ja", "zh"):
+        text = _CJK_PERCENT.sub(r"\1%", _CJK_DECIMAL.sub(".", text))  # "351・4", "百分之六"
+    if known.percent_words:
+        text = _percent_pattern(known.code).sub(" % ", text)
+    text = _PERCENT_WORDS.sub(" % ", text)
+    return _number_words(text, known.code) if known.number_words else text
 
 
 def _add_number(out: list[Token], written: str, value: Decimal | None, alternatives: tuple[str, ...]) -> None:
