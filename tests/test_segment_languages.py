@@ -157,6 +157,19 @@ CASES = [
     ("en", "Tech stocks fell sharply today. $AAPL $TSLA", [(0, 43, "Tech stocks fell sharply today. $AAPL $TSLA")]),
     ("en", "#strike #solidarity https://t.co/abc", [(0, 36, "#strike #solidarity https://t.co/abc")]),
     ("en", "Costs rose to $5. Via the index it rose.", [(0, 17, "Costs rose to $5."), (18, 40, "Via the index it rose.")]),
+    # an abbreviation before a number, or a number before a word in lower case, inside an open bracket: no new sentence (issue 26 second retest, 1)
+    ('de', 'Der Unfall ereignete sich vor dem Haus Bahnhofstr. 12 in Neustadt.',
+     [(0, 66, 'Der Unfall ereignete sich vor dem Haus Bahnhofstr. 12 in Neustadt.')]),
+    ('de', 'Er wohnt in der Goethestr. 7. Dort wurde er festgenommen.',
+     [(0, 29, 'Er wohnt in der Goethestr. 7.'), (30, 57, 'Dort wurde er festgenommen.')]),
+    ('de', 'Die Firma (gegr. 1850) beschäftigt 200 Leute.',
+     [(0, 45, 'Die Firma (gegr. 1850) beschäftigt 200 Leute.')]),
+    ('de', 'Der Pkw (Kennz. 3 B 123) wurde sichergestellt.',
+     [(0, 46, 'Der Pkw (Kennz. 3 B 123) wurde sichergestellt.')]),
+    ('cs', 'Podle odst. 3 zákona je to zakázáno.',
+     [(0, 36, 'Podle odst. 3 zákona je to zakázáno.')]),
+    ('fi', 'Yhtiö (perust. 1920) työllistää 300 ihmistä.',
+     [(0, 44, 'Yhtiö (perust. 1920) työllistää 300 ihmistä.')]),
 ]
 
 

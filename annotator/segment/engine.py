@@ -243,27 +243,27 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
     if "ellipsis_end" in rules.rules and ("\u2026" in hidden or "..." in hidden) and pieces:
         # inside a quote an ellipsis marks words left out ("free_ellipsis" keeps them together)
         pieces = _split_before_capitals(hidden, pieces, _ELLIPSIS_BEFORE_WORD,
-                                        lambda start, cut: _open_quote(line, start, cut, rules) is None)
+                                        lambda start, cut, end: _open_quote(line, start, cut, rules) is None)
     if "number_opens_sentence" in rules.rules and pieces:
         # sentencex never cuts before a number in these languages ("unglaublich. 5000 Dollar")
         pieces = _split_before_capitals(hidden, pieces, _WORD_BEFORE_NUMBER, opens=str.isdigit,
-                                        allowed=lambda start, cut: _plain_word_before(hidden, cut, rules))
+                                        allowed=lambda start, cut, end: _plain_word_before(hidden, cut, end, rules))
     if rules.unit_word is not None and pieces and any(stop in hidden for stop in rules.unit_stops):
         # sentencex reads "г." as an abbreviation wherever it stands: after a year it ends the sentence
         pieces = _split_before_capitals(hidden, pieces, rules.unit_word,
-                                        allowed=lambda start, cut: _unit_ends_sentence(hidden, start, cut, rules))
+                                        allowed=lambda start, cut, end: _unit_ends_sentence(hidden, start, cut, rules))
     if rules.all_lower_case and pieces:
         # sentencex keeps going before a word in lower case in some languages (German, Czech, Danish)
         pieces = _split_before_capitals(hidden, pieces, _STOP_BEFORE_WORD, opens=str.islower,
-                                        allowed=lambda start, cut: _word_ends_sentence(hidden, cut, rules))
+                                        allowed=lambda start, cut, end: _word_ends_sentence(hidden, cut, rules))
     paired = not line.isascii() and _PAIR_OPENER.search(line, lo, hi) is not None
     if pieces and not hidden.isascii() and _UNSPACED_STOP.search(hidden, lo, hi):
         # "。", "！", "।" end a sentence with or without a space after them, whatever sentencex says
         # (not before a closing mark: 「我們不會讓步。」; not inside 「」《》: 「やります。必ず」)
         pieces = _split_before_capitals(hidden, pieces, _UNSPACED_STOP, opens=_opens_after_stop,
-                                        allowed=lambda start, cut: line[cut] not in rules.quotes
+                                        allowed=lambda start, cut, end: line[cut] not in rules.quotes
                                         and line[cut] not in _CLOSING_MARKS
-                                        and not (paired and _open_pair(line, start, cut)))
+                                        and not (paired and _open_pair(line, start, cut)), in_brackets=True)
     if quoted:
         _give_quotes_back(line, pieces, rules)
     if len(pieces) < 2:
@@ -321,13 +321,38 @@ _WORD_BEFORE_NUMBER = re.compile(r"(?<![\w.])[^\W\d_]{4,}\.(?=\s+\d)")
 _STOP_BEFORE_WORD = re.compile(r"(?<=[^\W\d_])\.(?=\s+\w)")
 
 
-def _plain_word_before(hidden: str, cut: int, rules: Language) -> bool:
+def _plain_word_before(hidden: str, cut: int, end: int, rules: Language) -> bool:
     """Is the word before the stop at hidden[cut - 1] a word in lower case, or a capitalised one (a
     German noun: "Meister. 1991"), that the language does not list as an abbreviation or a month
-    ("unglaublich.", not "např.", "Ziff." or "Sept.")?"""
+    ("unglaublich.", not "např.", "Ziff." or "Sept.") nor is shaped like one ("Bahnhofstr.": its
+    `abbreviation_endings`)? A short word (five letters at most: "gegr.", "odst.") is read as an
+    abbreviation before a number that a word in lower case follows ("odst. 3 zákona"), not before
+    a year ("Meister. 1991 verlor er"); after a longer word, a number and a word in lower case open
+    a sentence in a language that writes its nouns so ("maksimimäärä. 10 viikon kurssin")."""
     word = hidden[: cut - 1].rsplit(None, 1)[-1]
-    return ((word.islower() or word.istitle()) and word not in rules.abbreviations
-            and word not in rules.months)
+    if not ((word.islower() or word.istitle()) and word not in rules.abbreviations
+            and word not in rules.months and not word.endswith(rules.abbreviation_endings)):
+        return False
+    if len(word) > 5:
+        return True
+    after = _NUMBER_BEFORE_WORD.match(hidden, cut, end)
+    return after is None or not after.group(2).islower() or _YEAR.fullmatch(after.group(1)) is not None
+
+
+# a number and the word after it: "Bahnhofstr. 12 in", "odst. 3 zákona" go on; a year opens a sentence
+# before a verb in lower case ("Meister. 1991 verlor er"), any number before a capital ("5000 Dollar")
+_NUMBER_BEFORE_WORD = re.compile(r"\s+(\d[\d.,]*)\s+([^\W\d_])")
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+_BRACKETS = {"(": ")", "[": "]", "\uff08": "\uff09"}
+
+
+def _in_open_bracket(hidden: str, start: int, cut: int, end: int) -> bool:
+    """Does a bracket open in hidden[start:cut] and close after it, before `end` ("(gegr. 1850)")?
+    Then no rule of ours cuts at `cut`."""
+    for opener, closer in _BRACKETS.items():
+        if hidden.count(opener, start, cut) > hidden.count(closer, start, cut) and hidden.find(closer, cut, end) >= 0:
+            return True
+    return False
 
 
 def _unit_ends_sentence(hidden: str, start: int, cut: int, rules: Language) -> bool:
@@ -367,14 +392,17 @@ def _sentencex_abbreviation(language: str, word: str) -> bool:
 
 
 def _split_before_capitals(hidden: str, pieces: list[list[int]], pattern: re.Pattern,
-                           allowed=None, opens=str.isupper) -> list[list[int]]:
+                           allowed=None, opens=str.isupper, in_brackets=False) -> list[list[int]]:
     """Each piece cut after every match of `pattern` that a capital follows (or a character `opens`
-    accepts), where `allowed(piece start, cut)` agrees, if given: "etc. Prices", "habe … Als"."""
+    accepts), where `allowed(piece start, cut, piece end)` agrees, if given: "etc. Prices", "habe …
+    Als"; never inside a bracket that opens before the cut and closes after it in the piece
+    ("(gegr. 1850)"), unless `in_brackets`."""
     out = []
     for start, end in pieces:
         for found in pattern.finditer(hidden, start, end):
             cut = found.end()
-            if cut < end and opens(hidden[cut:end].lstrip()[:1]) and (allowed is None or allowed(start, cut)):
+            if cut < end and opens(hidden[cut:end].lstrip()[:1]) and (allowed is None or allowed(start, cut, end)) \
+                    and (in_brackets or not _in_open_bracket(hidden, start, cut, end)):
                 out.append([start, cut])
                 start, end = _strip(hidden, cut, end)
         out.append([start, end])
