@@ -360,7 +360,13 @@ def _unit_ends_sentence(hidden: str, start: int, cut: int, rules: Language) -> b
     "10 π.μ."), with a word in lower case before the number (past its day and month: "открылся 1
     января 1985 г.")? Then the date or amount closes a clause that opened before it. A unit after no
     number is something else ("в г. Самару": the city); a capitalised word before the number opens
-    the sentence ("В марте 1985 г. Горбачев…") or is a name ("Толстой, 1898 г. В 1854 году…")."""
+    the sentence ("В марте 1985 г. Горбачев…", "През 2023 г. България") or is a name ("Толстой, 1898
+    г. В 1854 году…"). A currency sign, groups of thousands ("за $ 10 000 лв.") and a day and month
+    are passed; a month after a comma closes a dateline ("Комба", декември 1948 г. Невинната…)."""
+    if rules.unit_followers:
+        following = _WORD_AFTER.match(hidden, cut)
+        if following and following.group(1) in rules.unit_followers:
+            return False  # "5 млн долл. США на рекламу"
     words = hidden[start:cut].split()
     at = len(words) - 2  # the word before the unit, past scale words ("млн")
     while at >= 0 and words[at].rstrip(".") in rules.units:
@@ -368,11 +374,20 @@ def _unit_ends_sentence(hidden: str, start: int, cut: int, rules: Language) -> b
     if at < 0 or not words[at][:1].isdigit():
         return False
     at -= 1
-    if at >= 0 and words[at] in rules.months:
+    while at >= 0 and words[at].isdigit() and len(words[at]) <= 3:  # "10 000 лв."
+        at -= 1
+    dated = at >= 0 and words[at] in rules.months
+    if dated:
         at -= 1
         if at >= 0 and words[at].isdigit():
             at -= 1
-    return at >= 0 and words[at].islower()
+    if at >= 0 and words[at] in _CURRENCY_SIGNS:  # "за $ 11 млн."
+        at -= 1
+    return at >= 0 and (words[at].islower() or (dated and words[at].endswith(",")))
+
+
+_CURRENCY_SIGNS = frozenset("$€£¥")
+_WORD_AFTER = re.compile(r"\s+(\w+)")
 
 
 def _word_ends_sentence(hidden: str, cut: int, rules: Language) -> bool:

@@ -41,6 +41,7 @@ class Language:
     unit_stops: tuple[str, ...]  # each unit with its stop ("г.")
     rules: frozenset[str]
     abbreviation_endings: tuple[str, ...] = ()  # how an abbreviated word ends ("Bahnhofstr.": "str")
+    unit_followers: frozenset[str] = frozenset()  # words that go on from a unit ("долл. США")
     quotes: str = ""  # every double quote mark of the language, opening or closing
     quote_mark: re.Pattern | None = None  # finds one of them
     final_word: re.Pattern | None = None  # finds a final word and its stop before a word
@@ -124,6 +125,7 @@ def language(code: str | None) -> Language:
         unit_stops=tuple(word + "." for word in units),
         rules=frozenset(rules),
         abbreviation_endings=tuple(joined("abbreviation_endings")),
+        unit_followers=frozenset(joined("unit_followers")),
         quotes=quotes,
         quote_mark=re.compile("[" + re.escape(quotes) + "]"),
         final_word=re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, final_words)) + r")\.(?=\s+(?!(?:[IVXLC]{2,}|[VXLC])\b)\w)")
