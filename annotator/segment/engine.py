@@ -538,7 +538,9 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
     if start == previous[1]:  # no space after the stop: "1.)" or a wire code, else a missing space
         first = line[start]
         if not (first.isalnum() or first in _OPENING) or _numbered(line, previous[1] - 1):
-            return True  # "1.)", "1.Helado, 2.Carne"
+            return True  # "1.)", "1.Helado, 2.Carne", "。2．扩大开放"
+        if first.isdigit() and before[-1] in ".\uff0e" and before[-2:-1].isdigit():
+            return True  # a decimal written with a full-width stop: "３８．５度", "Ｍ６．５"
         if first.islower() or (first.isalpha() and not first.isupper() and before[-1] in _CLOSING):
             return True  # "гл.серж.", "e.g.the"; a quote and a particle in a script without case: "한다.”라고"
         return "instrument_codes" in use and _in_code(line, start)
@@ -594,11 +596,12 @@ def _ordinal(before: str, text: str, first: str, rules: Language) -> bool:
 
 
 def _numbered(line: str, stop: int) -> bool:
-    """Is the stop at line[stop] the end of a number of one to three digits standing alone ("2.")?"""
+    """Is the stop at line[stop] the end of a number of one to three digits standing alone ("2."), or
+    after a full stop of a script without spaces ("。2．")?"""
     digits = stop
     while digits > 0 and line[digits - 1].isdigit():
         digits -= 1
-    return 0 < stop - digits <= 3 and (digits == 0 or line[digits - 1].isspace())
+    return 0 < stop - digits <= 3 and (digits == 0 or line[digits - 1].isspace() or line[digits - 1] in _UNSPACED_STOPS)
 
 
 def _in_code(line: str, start: int) -> bool:
