@@ -103,10 +103,11 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     boundaries = _boundaries(rules.code, hidden_text)
     next_boundary, last = 0, len(boundaries) - 1
     # nothing but sentencex's boundaries to check on a line of one piece without quotes or lists:
-    # no word that ends sentences, no ellipsis, no rule that cuts before a number
+    # no word that ends sentences, no ellipsis, no rule that cuts before a number or after an acronym
     plain = (not rules.final_stops and "..." not in flat and "\u2026" not in flat and not rules.all_lower_case
              and "number_opens_sentence" not in rules.rules and (flat.isascii() or not _UNSPACED_STOP.search(flat))
-             and not (rules.unit_stops and any(stop in flat for stop in rules.unit_stops)))
+             and not (rules.unit_stops and any(stop in flat for stop in rules.unit_stops))
+             and not ("capital_acronyms" in rules.rules and _ACRONYM.search(flat)))
     for line in _LINE.finditer(flat):
         body = line.group()
         offset, line_end = line.span()
@@ -252,6 +253,10 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
         # sentencex reads "г." as an abbreviation wherever it stands: after a year it ends the sentence
         pieces = _split_before_capitals(hidden, pieces, rules.unit_word,
                                         allowed=lambda start, cut, end: _unit_ends_sentence(hidden, start, cut, rules))
+    if "capital_acronyms" in rules.rules and pieces and _ACRONYM.search(hidden, lo, hi):
+        # sentencex reads "NATO." or "PP." as an abbreviation (its list ignores case): before a capital it ends
+        pieces = _split_before_capitals(hidden, pieces, _ACRONYM,
+                                        allowed=lambda start, cut, end: _acronym_ends_sentence(hidden, cut, rules))
     if rules.all_lower_case and pieces:
         # sentencex keeps going before a word in lower case in some languages (German, Czech, Danish)
         pieces = _split_before_capitals(hidden, pieces, _STOP_BEFORE_WORD, opens=str.islower,
@@ -388,6 +393,23 @@ def _unit_ends_sentence(hidden: str, start: int, cut: int, rules: Language) -> b
 
 _CURRENCY_SIGNS = frozenset("$€£¥")
 _WORD_AFTER = re.compile(r"\s+(\w+)")
+
+
+# a word of two to eight capitals before a stop, not part of initials ("EE.UU.", "S.p.A.")
+_ACRONYM = re.compile(r"(?<![\w.])[^\W\d_]{2,8}\.(?=\s+\w)")
+_ROMAN = re.compile(r"[IVXLCDM]+")
+_PLURAL_HALF = re.compile(r"\s+([^\W\d_])\1\.")
+
+
+def _acronym_ends_sentence(hidden: str, cut: int, rules: Language) -> bool:
+    """Is the word before the stop at hidden[cut - 1] an acronym in capitals ("NATO.", "PP.", "CGIL."),
+    not a Roman numeral ("Giovanni Paolo II."), a plural abbreviation ("EE. UU.") nor a title or
+    abbreviation the language lists?"""
+    word = hidden[: cut - 1].rsplit(None, 1)[-1]
+    if _PLURAL_HALF.match(hidden, cut):
+        return False  # a Spanish plural abbreviation in halves: "EE. UU.", "FF. AA.", "CC. OO."
+    return (word.isupper() and _ROMAN.fullmatch(word) is None and word not in rules.titles
+            and word not in rules.abbreviations and word not in rules.number_words)
 
 
 def _word_ends_sentence(hidden: str, cut: int, rules: Language) -> bool:

@@ -15,7 +15,7 @@ _DATA = Path(__file__).with_name("languages.toml")
 RULES = frozenset(
     "instrument_codes lone_list_marker list_items lower_case_after_quote free_ellipsis wordless_pieces "
     "final_words titles number_words clock_times speaker_after_quote ellipsis_run split_opening_quote "
-    "ordinal_numbers abbreviations ellipsis_end number_opens_sentence lower_case_text".split()
+    "ordinal_numbers abbreviations ellipsis_end number_opens_sentence lower_case_text capital_acronyms".split()
 )
 
 
