@@ -222,6 +222,11 @@ CASES = [
      [(0, 27, 'Долг вырос до 2,2 трлн руб.'), (28, 39, 'Это рекорд.')]),
     ('uk', 'Борг становить понад 2,2 трлн грн. Це рекорд.',
      [(0, 34, 'Борг становить понад 2,2 трлн грн.'), (35, 45, 'Це рекорд.')]),
+    # a text of unknown language is cut by the rules of its script's language: Russian's for Cyrillic (retest 2, finding 9)
+    (None, 'Кремль: Проф. Иванов задержан.',
+     [(0, 30, 'Кремль: Проф. Иванов задержан.')]),
+    (None, 'Gov. Smith spoke. The hall was silent.',
+     [(0, 17, 'Gov. Smith spoke.'), (18, 38, 'The hall was silent.')]),
 ]
 
 

@@ -43,6 +43,7 @@ from typing import NamedTuple
 import sentencex
 
 from annotator.segment import shapes
+from annotator.segment.identify import by_script
 from annotator.segment.rules import Language, language as language_rules
 
 _LINE = re.compile(r"[^\n]+")
@@ -79,10 +80,11 @@ class Segmentation(NamedTuple):
 
 def segment(text: str, language: str | None = "en") -> Segmentation:
     """The sentences of a document text in a language (an ISO 639 code such as "de" or "pt-BR";
-    None is English). text[start:end] is each sentence, stripped; a sentence may hold the soft line
+    None, a language unknown, is cut by the rules of the language its script says, `identify.by_script`:
+    Russian's for Cyrillic, else English's). text[start:end] is each sentence, stripped; a sentence may hold the soft line
     breaks of a hard-wrapped paragraph but no blank line, unless what follows the blank line is only
     links, hashtags or emoji (a post's last paragraph), which join the sentence before them."""
-    rules = language_rules(language)
+    rules = language_rules(language if language is not None else by_script(text))
     flat = shapes.unwrapped(text)
     found: list[tuple[int, int]] = []
     cuts = 0
