@@ -227,6 +227,25 @@ CASES = [
      [(0, 30, 'Кремль: Проф. Иванов задержан.')]),
     (None, 'Gov. Smith spoke. The hall was silent.',
      [(0, 17, 'Gov. Smith spoke.'), (18, 38, 'The hall was silent.')]),
+    # an abbreviation before a word in lower case, a title before a name (retest 2, finding 7)
+    ('ru', 'Об этом сообщил зам. министра финансов. Его назначил ген. директор компании.',
+     [(0, 39, 'Об этом сообщил зам. министра финансов.'), (40, 76, 'Его назначил ген. директор компании.')]),
+    ('ru', 'Он сказал, что т.е. ничего не изменится.',
+     [(0, 40, 'Он сказал, что т.е. ничего не изменится.')]),
+    ('uk', 'Про це повідомив заст. міністра фінансів.',
+     [(0, 41, 'Про це повідомив заст. міністра фінансів.')]),
+    ('tr', 'Fiyatlar şeker vb. ürünlere yansıdı. Kaza Atatürk Cad. üzerinde oldu. Av. Mehmet Demir açıklama yaptı.',
+     [(0, 36, 'Fiyatlar şeker vb. ürünlere yansıdı.'), (37, 69, 'Kaza Atatürk Cad. üzerinde oldu.'), (70, 102, 'Av. Mehmet Demir açıklama yaptı.')]),
+    ('pt', 'O acidente ocorreu na Av. da Liberdade ontem.',
+     [(0, 45, 'O acidente ocorreu na Av. da Liberdade ontem.')]),
+    ('it', "La S.p.A. ha chiuso il bilancio. L'on. Bianchi ha parlato.",
+     [(0, 32, 'La S.p.A. ha chiuso il bilancio.'), (33, 58, "L'on. Bianchi ha parlato.")]),
+    ('fr', 'Il est arrivé le 3 nov. à Paris. Il est né le 1er janv. 1960 à Lyon.',
+     [(0, 32, 'Il est arrivé le 3 nov. à Paris.'), (33, 68, 'Il est né le 1er janv. 1960 à Lyon.')]),
+    ('el', 'Το έργο κοστίζει 2,5 δισ. ευρώ.',
+     [(0, 31, 'Το έργο κοστίζει 2,5 δισ. ευρώ.')]),
+    ('pl', 'Spotkanie odbyło się 12 paź. br. w Warszawie.',
+     [(0, 45, 'Spotkanie odbyło się 12 paź. br. w Warszawie.')]),
 ]
 
 
