@@ -27,8 +27,10 @@ Inside a line, sentencex, told the language, proposes the boundaries and the lan
 - a boundary is added after a word that ends sentences as often as it abbreviates ("etc.", "May."),
   after an ellipsis before a capital outside a quote, before a number after a word in lower case or
   a capitalised noun where sentencex never cuts there ("Meister. 1991"), after a unit that follows a
-  number before a capital ("открылся в 1985 г. Сейчас"), and, in a document with no capital letter
+  number before a capital ("открылся в 1985 г. Сейчас"), after an acronym in capitals in Italian and
+  Spanish ("della NATO. Il"), and, in a document with no capital letter
   at all, before a word in lower case after a stop that ends no abbreviation ("beschlossen. die");
+- no boundary of ours is added inside a bracket that closes later in the piece ("(gegr. 1850)");
 - a line that starts a numbered or lettered list ("1. The first item 2. The second item") is cut
   before each next marker in sequence, and "word. . . . The" leaves its ellipsis to the next sentence;
 - a sentence longer than `shapes.MAX_SENTENCE` is cut at its best boundary (`shapes.cut_runaway`).
