@@ -17,6 +17,15 @@ def test_txt_keeps_text_with_unix_line_ends(tmp_path):
     assert doc.text == "One.\nTwo.\n" and doc.name == "a.txt"
 
 
+@pytest.mark.parametrize("first, title", [
+    ("Dockworkers end strike", "Dockworkers end strike"), ("Dockworkers end strike.", None),
+    ("台风登陆浙江，航班全部取消。", None), ("新しい経済対策が発表されました。", None), ("संसद ने बजट पारित किया।", None),
+    ("هل يقر البرلمان الموازنة؟", None), ("「準備はできている」", None), ("台风登陆浙江", "台风登陆浙江")])
+def test_a_txt_title_is_a_first_line_that_ends_no_sentence_in_any_script(tmp_path, first, title):
+    [doc] = read_file(write(tmp_path, "a.txt", first + "\n\nThe next paragraph.\n"), "a.txt")
+    assert doc.title == title
+
+
 def test_markdown_markup_is_stripped(tmp_path):
     src = "# Title here\n\nSome *emphasis* and a [link](http://x.org).\nSoft break.\n\n- item one\n"
     [doc] = read_file(write(tmp_path, "a.md", src), "a.md")

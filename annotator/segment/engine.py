@@ -27,8 +27,10 @@ Inside a line, sentencex, told the language, proposes the boundaries and the lan
 - a boundary is added after a word that ends sentences as often as it abbreviates ("etc.", "May."),
   after an ellipsis before a capital outside a quote, before a number after a word in lower case or
   a capitalised noun where sentencex never cuts there ("Meister. 1991"), after a unit that follows a
-  number before a capital ("открылся в 1985 г. Сейчас"), and, in a document with no capital letter
+  number before a capital ("открылся в 1985 г. Сейчас"), after an acronym in capitals in Italian and
+  Spanish ("della NATO. Il"), and, in a document with no capital letter
   at all, before a word in lower case after a stop that ends no abbreviation ("beschlossen. die");
+- no boundary of ours is added inside a bracket that closes later in the piece ("(gegr. 1850)");
 - a line that starts a numbered or lettered list ("1. The first item 2. The second item") is cut
   before each next marker in sequence, and "word. . . . The" leaves its ellipsis to the next sentence;
 - a sentence longer than `shapes.MAX_SENTENCE` is cut at its best boundary (`shapes.cut_runaway`).
@@ -43,6 +45,7 @@ from typing import NamedTuple
 import sentencex
 
 from annotator.segment import shapes
+from annotator.segment.identify import by_script
 from annotator.segment.rules import Language, language as language_rules
 
 _LINE = re.compile(r"[^\n]+")
@@ -79,10 +82,11 @@ class Segmentation(NamedTuple):
 
 def segment(text: str, language: str | None = "en") -> Segmentation:
     """The sentences of a document text in a language (an ISO 639 code such as "de" or "pt-BR";
-    None is English). text[start:end] is each sentence, stripped; a sentence may hold the soft line
+    None, a language unknown, is cut by the rules of the language its script says, `identify.by_script`:
+    Russian's for Cyrillic, else English's). text[start:end] is each sentence, stripped; a sentence may hold the soft line
     breaks of a hard-wrapped paragraph but no blank line, unless what follows the blank line is only
     links, hashtags or emoji (a post's last paragraph), which join the sentence before them."""
-    rules = language_rules(language)
+    rules = language_rules(language if language is not None else by_script(text))
     flat = shapes.unwrapped(text)
     found: list[tuple[int, int]] = []
     cuts = 0
@@ -103,10 +107,11 @@ def segment(text: str, language: str | None = "en") -> Segmentation:
     boundaries = _boundaries(rules.code, hidden_text)
     next_boundary, last = 0, len(boundaries) - 1
     # nothing but sentencex's boundaries to check on a line of one piece without quotes or lists:
-    # no word that ends sentences, no ellipsis, no rule that cuts before a number
+    # no word that ends sentences, no ellipsis, no rule that cuts before a number or after an acronym
     plain = (not rules.final_stops and "..." not in flat and "\u2026" not in flat and not rules.all_lower_case
              and "number_opens_sentence" not in rules.rules and (flat.isascii() or not _UNSPACED_STOP.search(flat))
-             and not (rules.unit_stops and any(stop in flat for stop in rules.unit_stops)))
+             and not (rules.unit_stops and any(stop in flat for stop in rules.unit_stops))
+             and not ("capital_acronyms" in rules.rules and _ACRONYM.search(flat)))
     for line in _LINE.finditer(flat):
         body = line.group()
         offset, line_end = line.span()
@@ -243,27 +248,31 @@ def _item_spans(line: str, hidden: str, lo: int, hi: int, rules: Language, quote
     if "ellipsis_end" in rules.rules and ("\u2026" in hidden or "..." in hidden) and pieces:
         # inside a quote an ellipsis marks words left out ("free_ellipsis" keeps them together)
         pieces = _split_before_capitals(hidden, pieces, _ELLIPSIS_BEFORE_WORD,
-                                        lambda start, cut: _open_quote(line, start, cut, rules) is None)
+                                        lambda start, cut, end: _open_quote(line, start, cut, rules) is None)
     if "number_opens_sentence" in rules.rules and pieces:
         # sentencex never cuts before a number in these languages ("unglaublich. 5000 Dollar")
         pieces = _split_before_capitals(hidden, pieces, _WORD_BEFORE_NUMBER, opens=str.isdigit,
-                                        allowed=lambda start, cut: _plain_word_before(hidden, cut, rules))
+                                        allowed=lambda start, cut, end: _plain_word_before(hidden, cut, end, rules))
     if rules.unit_word is not None and pieces and any(stop in hidden for stop in rules.unit_stops):
         # sentencex reads "г." as an abbreviation wherever it stands: after a year it ends the sentence
         pieces = _split_before_capitals(hidden, pieces, rules.unit_word,
-                                        allowed=lambda start, cut: _unit_ends_sentence(hidden, start, cut, rules))
+                                        allowed=lambda start, cut, end: _unit_ends_sentence(hidden, start, cut, rules))
+    if "capital_acronyms" in rules.rules and pieces and _ACRONYM.search(hidden, lo, hi):
+        # sentencex reads "NATO." or "PP." as an abbreviation (its list ignores case): before a capital it ends
+        pieces = _split_before_capitals(hidden, pieces, _ACRONYM,
+                                        allowed=lambda start, cut, end: _acronym_ends_sentence(hidden, cut, rules))
     if rules.all_lower_case and pieces:
         # sentencex keeps going before a word in lower case in some languages (German, Czech, Danish)
         pieces = _split_before_capitals(hidden, pieces, _STOP_BEFORE_WORD, opens=str.islower,
-                                        allowed=lambda start, cut: _word_ends_sentence(hidden, cut, rules))
+                                        allowed=lambda start, cut, end: _word_ends_sentence(hidden, cut, rules))
     paired = not line.isascii() and _PAIR_OPENER.search(line, lo, hi) is not None
     if pieces and not hidden.isascii() and _UNSPACED_STOP.search(hidden, lo, hi):
         # "。", "！", "।" end a sentence with or without a space after them, whatever sentencex says
         # (not before a closing mark: 「我們不會讓步。」; not inside 「」《》: 「やります。必ず」)
         pieces = _split_before_capitals(hidden, pieces, _UNSPACED_STOP, opens=_opens_after_stop,
-                                        allowed=lambda start, cut: line[cut] not in rules.quotes
+                                        allowed=lambda start, cut, end: line[cut] not in rules.quotes
                                         and line[cut] not in _CLOSING_MARKS
-                                        and not (paired and _open_pair(line, start, cut)))
+                                        and not (paired and _open_pair(line, start, cut)), in_brackets=True)
     if quoted:
         _give_quotes_back(line, pieces, rules)
     if len(pieces) < 2:
@@ -321,13 +330,38 @@ _WORD_BEFORE_NUMBER = re.compile(r"(?<![\w.])[^\W\d_]{4,}\.(?=\s+\d)")
 _STOP_BEFORE_WORD = re.compile(r"(?<=[^\W\d_])\.(?=\s+\w)")
 
 
-def _plain_word_before(hidden: str, cut: int, rules: Language) -> bool:
+def _plain_word_before(hidden: str, cut: int, end: int, rules: Language) -> bool:
     """Is the word before the stop at hidden[cut - 1] a word in lower case, or a capitalised one (a
     German noun: "Meister. 1991"), that the language does not list as an abbreviation or a month
-    ("unglaublich.", not "např.", "Ziff." or "Sept.")?"""
+    ("unglaublich.", not "např.", "Ziff." or "Sept.") nor is shaped like one ("Bahnhofstr.": its
+    `abbreviation_endings`)? A short word (five letters at most: "gegr.", "odst.") is read as an
+    abbreviation before a number that a word in lower case follows ("odst. 3 zákona"), not before
+    a year ("Meister. 1991 verlor er"); after a longer word, a number and a word in lower case open
+    a sentence in a language that writes its nouns so ("maksimimäärä. 10 viikon kurssin")."""
     word = hidden[: cut - 1].rsplit(None, 1)[-1]
-    return ((word.islower() or word.istitle()) and word not in rules.abbreviations
-            and word not in rules.months)
+    if not ((word.islower() or word.istitle()) and word not in rules.abbreviations
+            and word not in rules.months and not word.endswith(rules.abbreviation_endings)):
+        return False
+    if len(word) > 5:
+        return True
+    after = _NUMBER_BEFORE_WORD.match(hidden, cut, end)
+    return after is None or not after.group(2).islower() or _YEAR.fullmatch(after.group(1)) is not None
+
+
+# a number and the word after it: "Bahnhofstr. 12 in", "odst. 3 zákona" go on; a year opens a sentence
+# before a verb in lower case ("Meister. 1991 verlor er"), any number before a capital ("5000 Dollar")
+_NUMBER_BEFORE_WORD = re.compile(r"\s+(\d[\d.,]*)\s+([^\W\d_])")
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+_BRACKETS = {"(": ")", "[": "]", "\uff08": "\uff09"}
+
+
+def _in_open_bracket(hidden: str, start: int, cut: int, end: int) -> bool:
+    """Does a bracket open in hidden[start:cut] and close after it, before `end` ("(gegr. 1850)")?
+    Then no rule of ours cuts at `cut`."""
+    for opener, closer in _BRACKETS.items():
+        if hidden.count(opener, start, cut) > hidden.count(closer, start, cut) and hidden.find(closer, cut, end) >= 0:
+            return True
+    return False
 
 
 def _unit_ends_sentence(hidden: str, start: int, cut: int, rules: Language) -> bool:
@@ -335,7 +369,13 @@ def _unit_ends_sentence(hidden: str, start: int, cut: int, rules: Language) -> b
     "10 π.μ."), with a word in lower case before the number (past its day and month: "открылся 1
     января 1985 г.")? Then the date or amount closes a clause that opened before it. A unit after no
     number is something else ("в г. Самару": the city); a capitalised word before the number opens
-    the sentence ("В марте 1985 г. Горбачев…") or is a name ("Толстой, 1898 г. В 1854 году…")."""
+    the sentence ("В марте 1985 г. Горбачев…", "През 2023 г. България") or is a name ("Толстой, 1898
+    г. В 1854 году…"). A currency sign, groups of thousands ("за $ 10 000 лв.") and a day and month
+    are passed; a month after a comma closes a dateline ("Комба", декември 1948 г. Невинната…)."""
+    if rules.unit_followers:
+        following = _WORD_AFTER.match(hidden, cut)
+        if following and following.group(1) in rules.unit_followers:
+            return False  # "5 млн долл. США на рекламу"
     words = hidden[start:cut].split()
     at = len(words) - 2  # the word before the unit, past scale words ("млн")
     while at >= 0 and words[at].rstrip(".") in rules.units:
@@ -343,11 +383,37 @@ def _unit_ends_sentence(hidden: str, start: int, cut: int, rules: Language) -> b
     if at < 0 or not words[at][:1].isdigit():
         return False
     at -= 1
-    if at >= 0 and words[at] in rules.months:
+    while at >= 0 and words[at].isdigit() and len(words[at]) <= 3:  # "10 000 лв."
+        at -= 1
+    dated = at >= 0 and words[at] in rules.months
+    if dated:
         at -= 1
         if at >= 0 and words[at].isdigit():
             at -= 1
-    return at >= 0 and words[at].islower()
+    if at >= 0 and words[at] in _CURRENCY_SIGNS:  # "за $ 11 млн."
+        at -= 1
+    return at >= 0 and (words[at].islower() or (dated and words[at].endswith(",")))
+
+
+_CURRENCY_SIGNS = frozenset("$€£¥")
+_WORD_AFTER = re.compile(r"\s+(\w+)")
+
+
+# a word of two to eight capitals before a stop, not part of initials ("EE.UU.", "S.p.A.")
+_ACRONYM = re.compile(r"(?<![\w.])[^\W\d_]{2,8}\.(?=\s+\w)")
+_ROMAN = re.compile(r"[IVXLCDM]+")
+_PLURAL_HALF = re.compile(r"\s+([^\W\d_])\1\.")
+
+
+def _acronym_ends_sentence(hidden: str, cut: int, rules: Language) -> bool:
+    """Is the word before the stop at hidden[cut - 1] an acronym in capitals ("NATO.", "PP.", "CGIL."),
+    not a Roman numeral ("Giovanni Paolo II."), a plural abbreviation ("EE. UU.") nor a title or
+    abbreviation the language lists?"""
+    word = hidden[: cut - 1].rsplit(None, 1)[-1]
+    if _PLURAL_HALF.match(hidden, cut):
+        return False  # a Spanish plural abbreviation in halves: "EE. UU.", "FF. AA.", "CC. OO."
+    return (word.isupper() and _ROMAN.fullmatch(word) is None and word not in rules.titles
+            and word not in rules.abbreviations and word not in rules.number_words)
 
 
 def _word_ends_sentence(hidden: str, cut: int, rules: Language) -> bool:
@@ -367,14 +433,17 @@ def _sentencex_abbreviation(language: str, word: str) -> bool:
 
 
 def _split_before_capitals(hidden: str, pieces: list[list[int]], pattern: re.Pattern,
-                           allowed=None, opens=str.isupper) -> list[list[int]]:
+                           allowed=None, opens=str.isupper, in_brackets=False) -> list[list[int]]:
     """Each piece cut after every match of `pattern` that a capital follows (or a character `opens`
-    accepts), where `allowed(piece start, cut)` agrees, if given: "etc. Prices", "habe … Als"."""
+    accepts), where `allowed(piece start, cut, piece end)` agrees, if given: "etc. Prices", "habe …
+    Als"; never inside a bracket that opens before the cut and closes after it in the piece
+    ("(gegr. 1850)"), unless `in_brackets`."""
     out = []
     for start, end in pieces:
         for found in pattern.finditer(hidden, start, end):
             cut = found.end()
-            if cut < end and opens(hidden[cut:end].lstrip()[:1]) and (allowed is None or allowed(start, cut)):
+            if cut < end and opens(hidden[cut:end].lstrip()[:1]) and (allowed is None or allowed(start, cut, end)) \
+                    and (in_brackets or not _in_open_bracket(hidden, start, cut, end)):
                 out.append([start, cut])
                 start, end = _strip(hidden, cut, end)
         out.append([start, end])
@@ -495,7 +564,9 @@ def _continues(line: str, previous: list[int], piece: list[int], rules: Language
     if start == previous[1]:  # no space after the stop: "1.)" or a wire code, else a missing space
         first = line[start]
         if not (first.isalnum() or first in _OPENING) or _numbered(line, previous[1] - 1):
-            return True  # "1.)", "1.Helado, 2.Carne"
+            return True  # "1.)", "1.Helado, 2.Carne", "。2．扩大开放"
+        if first.isdigit() and before[-1] in ".\uff0e" and before[-2:-1].isdigit():
+            return True  # a decimal written with a full-width stop: "３８．５度", "Ｍ６．５"
         if first.islower() or (first.isalpha() and not first.isupper() and before[-1] in _CLOSING):
             return True  # "гл.серж.", "e.g.the"; a quote and a particle in a script without case: "한다.”라고"
         return "instrument_codes" in use and _in_code(line, start)
@@ -551,11 +622,12 @@ def _ordinal(before: str, text: str, first: str, rules: Language) -> bool:
 
 
 def _numbered(line: str, stop: int) -> bool:
-    """Is the stop at line[stop] the end of a number of one to three digits standing alone ("2.")?"""
+    """Is the stop at line[stop] the end of a number of one to three digits standing alone ("2."), or
+    after a full stop of a script without spaces ("。2．")?"""
     digits = stop
     while digits > 0 and line[digits - 1].isdigit():
         digits -= 1
-    return 0 < stop - digits <= 3 and (digits == 0 or line[digits - 1].isspace())
+    return 0 < stop - digits <= 3 and (digits == 0 or line[digits - 1].isspace() or line[digits - 1] in _UNSPACED_STOPS)
 
 
 def _in_code(line: str, start: int) -> bool:

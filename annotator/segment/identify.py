@@ -59,6 +59,45 @@ def identify(text: str) -> str | None:
     return code if probability >= MIN_PROBABILITY else None
 
 
+# a script and the language whose rules cut a text in it when its language is unknown (too short or too
+# unsure for the identifier): the most written of those that use it (its abbreviations, its stops)
+_SCRIPTS = (
+    (0x0400, 0x04FF, "ru"),  # Cyrillic
+    (0x0370, 0x03FF, "el"),  # Greek
+    (0x0900, 0x097F, "hi"),  # Devanagari
+    (0x0600, 0x06FF, "ar"),  # Arabic
+    (0x0530, 0x058F, "hy"),  # Armenian
+    (0x3040, 0x30FF, "ja"),  # Hiragana and Katakana
+    (0xAC00, 0xD7AF, "ko"),  # Hangul
+    (0x4E00, 0x9FFF, "zh"),  # CJK ideographs (Japanese text has kana too, counted first)
+)
+
+
+def by_script(text: str) -> str | None:
+    """The language whose rules suit a text of unknown language, from the script most of the letters
+    of its opening are written in ("ru" for Cyrillic, "ja" when kana are among Chinese characters),
+    or None for the Latin script (English's rules), no letters, or a script with no language here."""
+    counts: dict[str, int] = {}
+    letters = 0
+    for char in text[:_OPENING]:
+        if not char.isalpha():
+            continue
+        letters += 1
+        point = ord(char)
+        if point < 0x0370:
+            continue  # Latin, the common case
+        for low, high, code in _SCRIPTS:
+            if low <= point <= high:
+                counts[code] = counts.get(code, 0) + 1
+                break
+    if not counts:
+        return None
+    if counts.get("ja") and counts.get("zh"):  # kana among Chinese characters: Japanese
+        counts["ja"] += counts.pop("zh")
+    code = max(counts, key=counts.get)
+    return code if 2 * counts[code] > letters else None
+
+
 # a declared language (<html lang>) that the text clearly reads as another: the identifier's
 # probability for that other language over the first CONTRADICTION_SAMPLE characters, when they hold
 # at least CONTRADICTION_LETTERS letters (a caption or a menu left by the extraction is no evidence)

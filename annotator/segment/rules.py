@@ -15,7 +15,7 @@ _DATA = Path(__file__).with_name("languages.toml")
 RULES = frozenset(
     "instrument_codes lone_list_marker list_items lower_case_after_quote free_ellipsis wordless_pieces "
     "final_words titles number_words clock_times speaker_after_quote ellipsis_run split_opening_quote "
-    "ordinal_numbers abbreviations ellipsis_end number_opens_sentence lower_case_text".split()
+    "ordinal_numbers abbreviations ellipsis_end number_opens_sentence lower_case_text capital_acronyms".split()
 )
 
 
@@ -40,6 +40,8 @@ class Language:
     units: frozenset[str]
     unit_stops: tuple[str, ...]  # each unit with its stop ("г.")
     rules: frozenset[str]
+    abbreviation_endings: tuple[str, ...] = ()  # how an abbreviated word ends ("Bahnhofstr.": "str")
+    unit_followers: frozenset[str] = frozenset()  # words that go on from a unit ("долл. США")
     quotes: str = ""  # every double quote mark of the language, opening or closing
     quote_mark: re.Pattern | None = None  # finds one of them
     final_word: re.Pattern | None = None  # finds a final word and its stop before a word
@@ -122,6 +124,8 @@ def language(code: str | None) -> Language:
         units=frozenset(units),
         unit_stops=tuple(word + "." for word in units),
         rules=frozenset(rules),
+        abbreviation_endings=tuple(joined("abbreviation_endings")),
+        unit_followers=frozenset(joined("unit_followers")),
         quotes=quotes,
         quote_mark=re.compile("[" + re.escape(quotes) + "]"),
         final_word=re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, final_words)) + r")\.(?=\s+(?!(?:[IVXLC]{2,}|[VXLC])\b)\w)")
