@@ -370,8 +370,9 @@ def dupes_why(first, second, db_path, as_json):
         now = ("one unit, not by the rule: joined by hand (`annotator dupes split` undoes it) or grouped by an "
                "earlier release (`annotator dupes regroup` applies the rule)")
     else:
-        now = ("two units, though the rule would join them: split by hand (`annotator dupes join` undoes it), or "
-               "each joined a group whose first member it matches better")
+        now = ("two units, though the rule would join them: split by hand (`annotator dupes join` undoes it); or "
+               "each joined a group whose first member it matches better; or the candidate search never paired "
+               "them (their word sets share too little, or only words shared by too many sentences)")
     if as_json:
         emit_json({"a": first, "b": second, "one_unit": together, **why.as_json(), "now": now})
         return

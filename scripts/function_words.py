@@ -5,11 +5,14 @@ usage: python scripts/function_words.py FILE.conllu... > annotator/dedup/facts/f
 
 A word form (case-folded, apostrophes dropped as the same-fact guard's tokens drop them) is a function
 word of a language when its treebank tags at least 80% of its occurrences, and at least twice, as a
-closed class: ADP, AUX, CCONJ, SCONJ, PART, PRON, or DET that is an article (PronType=Art); a
-contraction ("zum", "du", "della") counts when all of its parts are. Articles are also listed apart:
-they are the only function words that may replace one another ("a" / "the"). The language is the part
-of the file name before "_" (de_pud-ud-test.conllu). Negations are not taken out here: the guard looks
-for them first (negations.toml).
+closed class: ADP, CCONJ, SCONJ, PART, PRON, DET that is an article (PronType=Art), or AUX of one of
+the language's two most frequent auxiliary lemmas (be and have: "has said" / "said", "ha dichiarato" /
+"dichiarato"); a contraction ("zum", "du", "della") counts when all of its parts are. Other auxiliaries
+are not: "will", "could", "may" change what a sentence states (the Chinese aspect particles 了 过 着
+and the Japanese polite endings まし ます です でし are, as a copy adds or drops them freely). Articles are also listed apart: they are
+the only function words that may replace one another ("a" / "the"). Forms the treebank marks
+Polarity=Neg ("not", "inte", "tidak", "ei") are listed as negations, never as function words. The
+language is the part of the file name before "_" (de_pud-ud-test.conllu).
 
 Sources: the treebanks named in the README's Duplicates section (Universal Dependencies 2.x,
 de Marneffe et al. 2021, "Universal Dependencies", Computational Linguistics 47(2)).
@@ -22,7 +25,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-CLOSED = {"ADP", "AUX", "CCONJ", "SCONJ", "PART", "PRON"}
+CLOSED = {"ADP", "CCONJ", "SCONJ", "PART", "PRON"}
+PARTICLES = {"zh": {"了", "过", "過", "着", "著"}, "ja": {"まし", "ます", "です", "でし"}}
 SHARE, MIN_COUNT = 0.8, 2
 
 
@@ -30,7 +34,8 @@ def fold(form: str) -> str:
     return form.casefold().replace("'", "").replace("\u2019", "")
 
 
-def read(path: Path, total: Counter, closed: Counter, articles: Counter) -> None:
+def read(path: Path, total: Counter, closed: Counter, articles: Counter, negative: Counter, code: str,
+         auxiliaries: Counter) -> None:
     parts_left, surface, all_closed, all_articles = 0, "", True, True
     for line in path.open(encoding="utf-8"):
         if not line.strip() or line.startswith("#"):
@@ -44,7 +49,11 @@ def read(path: Path, total: Counter, closed: Counter, articles: Counter) -> None
             continue
         upos, feats = cols[3], cols[5]
         article = upos == "DET" and "PronType=Art" in feats
-        is_closed = upos in CLOSED or article
+        is_closed = upos in CLOSED or article or (upos == "AUX" and fold(cols[1]) in PARTICLES.get(code, ()))
+        if upos == "AUX" and not parts_left:
+            auxiliaries[(fold(cols[1]), cols[2].casefold())] += 1
+        if "Polarity=Neg" in feats and upos in ("PART", "AUX", "ADV", "DET", "PRON", "INTJ"):
+            negative[fold(cols[1])] += 1
         if parts_left:
             all_closed &= is_closed
             all_articles &= article
@@ -66,13 +75,22 @@ def main() -> None:
     for name in sys.argv[1:]:
         path = Path(name)
         code = path.name.split("_", 1)[0]
-        counters = by_language.setdefault(code, (Counter(), Counter(), Counter()))
-        read(path, *counters)
+        counters = by_language.setdefault(code, (Counter(), Counter(), Counter(), Counter(), Counter()))
+        read(path, *counters[:4], code, counters[4])
     out = {}
-    for code, (total, closed, articles) in sorted(by_language.items()):
-        words = sorted(w for w, n in total.items() if closed[w] >= MIN_COUNT and closed[w] >= SHARE * n)
+    for code, (total, closed, articles, negative, auxiliaries) in sorted(by_language.items()):
+        lemmas = Counter()
+        for (form, lemma), n in auxiliaries.items():
+            lemmas[lemma] += n
+        commonest = {lemma for lemma, _ in lemmas.most_common(2)}
+        for (form, lemma), n in auxiliaries.items():
+            if lemma in commonest and form not in PARTICLES.get(code, ()):
+                closed[form] += n
+        negations = sorted(w for w, n in negative.items() if n >= MIN_COUNT)
+        words = sorted(w for w, n in total.items() if closed[w] >= MIN_COUNT and closed[w] >= SHARE * n
+                       and w not in negative)
         arts = sorted(w for w, n in total.items() if articles[w] >= MIN_COUNT and articles[w] >= SHARE * n)
-        out[code] = {"function_words": words, "articles": arts}
+        out[code] = {"function_words": words, "articles": arts, "negations": negations}
     json.dump(out, sys.stdout, ensure_ascii=False, indent=0, sort_keys=True)
     sys.stdout.write("\n")
 

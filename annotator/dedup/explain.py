@@ -3,6 +3,7 @@ same-fact guard found between them. `dupes why` and `dupes --json` say it."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -51,5 +52,5 @@ def explain(a: str, b: str, threshold: float, language_a: str | None = None,
     norm_a, norm_b = normalise(a), normalise(b)
     if norm_a == norm_b:
         return Explanation(100.0, threshold, True, ())
-    ratio = round(fuzz.ratio(norm_a, norm_b), 1)
+    ratio = math.floor(fuzz.ratio(norm_a, norm_b) * 10) / 10  # 99.96 is not "100", which means the same text
     return Explanation(ratio, threshold, False, compare(a, b, language_a, language_b))

@@ -484,8 +484,10 @@ class _Matcher:
 
 # positions whose written texts (and their candidates') the guard reads at once
 _GUARD_BATCH = 512
-# punctuation, but not a separator inside a number ("12,500" is not "12.500")
-_PUNCTUATION = re.compile(r"(?<!\d)[^\w\s]|[^\w\s](?!\d)")
+# punctuation, but not a separator inside a number ("12,500" is not "12.500"), nor a sign ("-15", "$2bn",
+# "45%", "BB+")
+_PUNCTUATION = re.compile(r"(?<!\d)[^\w\s$\u20ac\u00a3\u00a5\u20b9\u20bd%\u2030\u066a+\u2212-]|"
+                          r"[^\w\s$\u20ac\u00a3\u00a5\u20b9\u20bd%\u2030\u066a+\u2212-](?!\d)")
 
 
 def _words_and_numbers(norm: str) -> list[str]:

@@ -30,11 +30,15 @@ _STOPWORDS = frozenset(
 )
 
 
+# a superscript or subscript digit kept apart from the digits before it ("10³" is 10 to the power 3)
+_SUPERSCRIPTS = {ord(c): "^" + unicodedata.normalize("NFKC", c) for c in "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"}
+
+
 def normalise(text: str) -> str:
     """NFKC, case-folded, quotes and dashes unified, invisible characters (soft hyphens, zero-width
     spaces: annotator.invisible) dropped, white space collapsed."""
-    if not text.isascii():  # NFKC leaves ASCII as it is
-        text = unicodedata.normalize("NFKC", strip_invisible(text))
+    if not text.isascii():  # NFKC leaves ASCII as it is; it would make "10³" "103"
+        text = unicodedata.normalize("NFKC", strip_invisible(text).translate(_SUPERSCRIPTS))
     return " ".join(text.casefold().translate(_QUOTES).split())
 
 

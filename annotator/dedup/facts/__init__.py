@@ -37,6 +37,7 @@ from decimal import Decimal, InvalidOperation
 from rapidfuzz.distance import OSA, Levenshtein
 
 from annotator.dedup.facts.knowledge import Knowledge, date_values, fold, knowledge
+from annotator.dedup.normal import _SUPERSCRIPTS
 from annotator.invisible import strip_invisible
 
 __all__ = ["Difference", "Token", "compare", "only_function_words_apart", "same_facts", "tokens"]
@@ -72,15 +73,19 @@ _MARKS = "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.category(c
                  and not "\u0e00" <= chr(c) <= "\u0e7f")
 _TOKEN = re.compile(
     r"(?P<cjk>[〇零一二两兩三四五六七八九十百千]+|[" + _CJK + "])"
-    r"|(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,'\u2019]\d+)*)"
+    r"|(?P<number>(?:(?<![\w.,\u2212-])[\u2212+-](?=\d))?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,'\u2019]\d+)*))"
     rf"|(?P<word>(?:[^\W\d_{_CJK}]|[{_MARKS}])+)"
-    r"|(?P<sign>[$\u20ac\u00a3\u00a5\u20b9\u20bd%\u2030\u066a])"
+    r"|(?P<sign>[$\u20ac\u00a3\u00a5\u20b9\u20bd%\u2030\u066a]|(?<=[A-Za-z])[+-](?!\w))"  # "BB+", "BB-"
 )
 # digits of every script as ASCII (NFKC leaves Arabic-Indic, Persian, Devanagari... as they are), and
 # the Arabic decimal and thousands separators
 _DIGITS = {c: str(unicodedata.decimal(chr(c))) for c in range(0x80, 0x10000)
            if unicodedata.category(chr(c)) == "Nd"} | {0x066B: ".", 0x066C: ","}
 # English negative contractions, with or without their apostrophe ("don't", "dont", "won't", "cant")
+_ARTICLE_ONE = re.compile(r"\b(?:un|une|uno|una|unos|unas|um|uma|uns|umas|ein|eine|einen|einem|einer|eines|een|a|an)\b",
+                          re.IGNORECASE)
+_HIDDEN_ARTICLE = re.compile(r"qqarticle(\d+)qq")
+_ELIDING = frozenset({"fr", "it", "ca", "oc"})
 _SUFFIX_APOSTROPHE = re.compile(r"(?<=\w)['\u2019]\w+")
 _CJK_DECIMAL = re.compile(r"(?<=\d)\u30fb(?=\d)")
 _CJK_PERCENT = re.compile(r"百分之([〇零一二两兩三四五六七八九十百千\d.]+)")
@@ -95,12 +100,20 @@ _CJK_CHAR = re.compile(f"[{_CJK}]")
 
 
 def compare(a: str, b: str, language: str | None = None, language_b: str | None = None) -> tuple[Difference, ...]:
-    """The harmful differences between two sentences (as written) in a language (ISO 639-1; the
-    second's, if given, may differ; None is English, as the segmenter reads it); none when they state
-    the same facts."""
-    language = language or language_b or "en"  # a text of unknown language is segmented as English, too
+    """The harmful differences between two sentences (as written) in a language (ISO 639-1; None is
+    English, as the segmenter reads it); none when they state the same facts. Two sentences of two
+    languages are read with each language's knowledge, and a difference either finds counts, so the
+    answer does not depend on their order."""
+    language = language or language_b or "en"
+    found = _compare(a, b, language)
+    if language_b and language_b != language:
+        found = tuple(dict.fromkeys(found + _compare(a, b, language_b)))
+    return found
+
+
+def _compare(a: str, b: str, language: str) -> tuple[Difference, ...]:
     known = knowledge(language)
-    left, right = tokens(a, language), tokens(b, language_b or language)
+    left, right = tokens(a, language), tokens(b, language)
     if [t.key for t in left] == [t.key for t in right]:
         return ()  # the common case of a true copy: punctuation, case and spacing apart, the same
     # currency and percent signs say the same wherever they stand ("£10 000" / "10 000 £")
@@ -110,17 +123,26 @@ def compare(a: str, b: str, language: str | None = None, language_b: str | None 
         found.append(Difference("word", " ".join(signs[0]), " ".join(signs[1])))
     left, right = [t for t in left if not t.sign], [t for t in right if not t.sign]
     block = None  # a stretch where they differ: adjacent edits are read together
-    for op in Levenshtein.opcodes([t.key for t in left], [t.key for t in right]):
-        if op.tag != "equal":
+    for op in [*Levenshtein.opcodes([t.key for t in left], [t.key for t in right]), None]:
+        if op is not None and op.tag != "equal":
             block = [block[0], op.src_end, block[2], op.dest_end] if block else \
                 [op.src_start, op.src_end, op.dest_start, op.dest_end]
             continue
         if block:
-            found.extend(_block(left[block[0]:block[1]], right[block[2]:block[3]], known))
+            i1, i2, j1, j2 = block
+            differences = _block(left[i1:i2], right[j1:j2], known)
+            if not differences and (i1 == i2 or j1 == j2) and (_before_number(left, i1, i2) or _before_number(right, j1, j2)):
+                # a word added next to a number says something of it: "fell 2%" / "fell to 2%", "über 100"
+                differences = [Difference("number", " ".join(t.text for t in left[i1:i2]),
+                                          " ".join(t.text for t in right[j1:j2]))]
+            found.extend(differences)
             block = None
-    if block:
-        found.extend(_block(left[block[0]:block[1]], right[block[2]:block[3]], known))
     return tuple(found)
+
+
+def _before_number(tokens: list[Token], start: int, end: int) -> bool:
+    """Is the stretch tokens[start:end], which the other sentence lacks, right before a number ("to 2%")?"""
+    return start < end and end < len(tokens) and tokens[end].number
 
 
 def only_function_words_apart(words_a: list[str], words_b: list[str], a: str, b: str,
@@ -136,8 +158,11 @@ def only_function_words_apart(words_a: list[str], words_b: list[str], a: str, b:
             continue
         if op.tag == "replace":
             return False
-        added, written = (words_a[op.src_start:op.src_end], a) if op.tag == "delete" else \
-            (words_b[op.dest_start:op.dest_end], b)
+        words, start, end, written = (words_a, op.src_start, op.src_end, a) if op.tag == "delete" else \
+            (words_b, op.dest_start, op.dest_end, b)
+        added = words[start:end]
+        if end < len(words) and any(c.isdigit() for c in words[end]):
+            return False  # right before a number: compare() reads it
         for word in added:
             if word not in functions or word in excluded or word in known.numerals or \
                     any(not found.islower() for found in re.findall(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", written)):
@@ -160,7 +185,7 @@ def tokens(text: str, language: str | None = None) -> tuple[Token, ...]:
     for match in _TOKEN.finditer(_prepared(text, known)):
         kind, value = match.lastgroup, match.group()
         if kind == "number":
-            _add_number(out, value, _value(value, known.code), _alternatives(value))
+            _add_number(out, value, _value(value, known.code), _alternatives(value, known.code))
         elif kind == "cjk":
             numeral = _cjk_number(value)
             if numeral is not None:
@@ -177,7 +202,7 @@ def tokens(text: str, language: str | None = None) -> tuple[Token, ...]:
                 power = known.magnitudes.get(known.lemma(value))  # "milyondan", "millones"
             if power is not None and out and out[-1].number:
                 _scale(out, value, power)
-            elif numeral is not None or (len(key) > 3 and key[:3] in known.numeral_stems
+            elif numeral is not None or (not known.number_words and len(key) > 3 and key[:2] in known.numeral_stems
                                          and (numeral := known.numerals.get(known.lemma(value))) is not None):
                 _add_number(out, value, Decimal(numeral), ())
             elif out and not out[-1].number and out[-1].key == key:
@@ -195,14 +220,18 @@ def _prepared(text: str, known: Knowledge) -> str:
     """The text as the tokens are read from it: invisible characters gone, NFKC, digits of every
     script as ASCII, no wire dateline, English negative contractions written out, apostrophes inside
     words dropped, percent words as "%", number words as digits."""
-    text = unicodedata.normalize("NFKC", strip_invisible(text)) if not text.isascii() else text
+    text = unicodedata.normalize("NFKC", strip_invisible(text).translate(_SUPERSCRIPTS)) if not text.isascii() else text
     text = _DATELINE.sub("", text.translate(_DIGITS) if not text.isascii() else text, count=1)
     if known.code in ("en", ""):
         text = _CONTRACTIONS.sub(_expand, text)
     if "'" in text or "\u2019" in text:
         # "HP's" = "HPs", "analysts'" = "analysts", as words() has it; Turkish writes a suffix after
         # an apostrophe ("Ankara'da", "5.700.000'den"): the word is what comes before it
-        text = (_SUFFIX_APOSTROPHE if known.code == "tr" else _INNER_APOSTROPHE).sub("", text)
+        # French and Italian elide ("n'a", "l'accord"): there the apostrophe parts two words
+        if known.code in _ELIDING:
+            text = text.replace("'", " ").replace("\u2019", " ")
+        else:
+            text = (_SUFFIX_APOSTROPHE if known.code == "tr" else _INNER_APOSTROPHE).sub("", text)
     if known.code in ("ja", "zh"):
         text = _CJK_PERCENT.sub(r"\1%", _CJK_DECIMAL.sub(".", text))  # "351・4", "百分之六"
     if known.percent_words:
@@ -282,7 +311,15 @@ def _number_words(text: str, code: str) -> str:
     try:
         from text_to_num import alpha2digit
 
-        return alpha2digit(text, code)
+        # an indefinite article is no "1" ("unos cuatro minutos" is "about 4 minutes", not "1 4")
+        articles: list[str] = []
+
+        def hide(found: re.Match) -> str:
+            articles.append(found.group())
+            return f"qqarticle{len(articles) - 1}qq"
+
+        converted = alpha2digit(_ARTICLE_ONE.sub(hide, text), code)
+        return _HIDDEN_ARTICLE.sub(lambda found: articles[int(found.group(1))], converted) if articles else converted
     except (ImportError, ValueError):
         return text
 
@@ -292,13 +329,14 @@ def _value(written: str, code: str) -> Decimal | None:
     """The value of a number as written: in the document's locale first, else as English or German
     write it ("12,500" is 12500 in English and 12.5 in German), else its digits; None if none fits.
     (babel.numbers.parse_decimal, strict: the CLDR separators of each locale.)"""
-    plain = _ungrouped(written)
+    negative = written[0] in "-\u2212"
+    plain = _ungrouped(written.lstrip("+-\u2212"))
     if "," not in plain and "." not in plain:
-        return Decimal(plain)
+        return -Decimal(plain) if negative else Decimal(plain)
     for locale in dict.fromkeys((code or "en", "en", "de")):
         value = _parsed(plain, locale)
         if value is not None:
-            return value
+            return -value if negative else value
     return None
 
 
@@ -318,14 +356,25 @@ def _parsed(plain: str, locale: str) -> Decimal | None:
 
 
 @functools.lru_cache(maxsize=50_000)
-def _alternatives(written: str) -> tuple[str, ...]:
-    """The keys of a number read with the other convention ("25,000" is 25000 as English writes it and
-    25 as Portuguese does): a copy may write a number as another locale does."""
-    plain = _ungrouped(written)
-    if "," not in plain and "." not in plain:
+def _alternatives(written: str, code: str) -> tuple[str, ...]:
+    """The keys of a number read with the other convention, in a language that writes a decimal comma
+    ("25,000" in a Portuguese text is 25 as Portuguese writes it, 25000 as an English copy does); in
+    English "1.125" and "1,125" stay two numbers."""
+    plain = _ungrouped(written.lstrip("+-\u2212"))
+    if "," not in plain and "." not in plain or _decimal_symbol(code) != ",":
         return ()
     values = {_parsed(plain, locale) for locale in ("en", "de")} - {None}
     return tuple(sorted("#" + _plain(v) for v in values))
+
+
+@functools.cache
+def _decimal_symbol(code: str) -> str:
+    from babel.numbers import get_decimal_symbol
+
+    try:
+        return get_decimal_symbol(code or "en")
+    except Exception:  # a locale babel does not know
+        return "."
 
 
 def _plain(value: Decimal) -> str:
@@ -337,7 +386,7 @@ def _plain(value: Decimal) -> str:
 def _block(left: list[Token], right: list[Token], known: Knowledge) -> list[Difference]:
     """The harmful differences in one stretch where the sentences differ: tokens are paired with a
     partner of the same lemma or spelling, then in order; a token left without one was added or dropped."""
-    if "".join(t.key for t in left) == "".join(t.key for t in right):
+    if "".join(t.key for t in left) == "".join(t.key for t in right) and _compound(left) and _compound(right):
         return []  # one word written apart or as one: "Вице-премиерът" / "Вицепремиерът", "Η.Π.Α." / "ΗΠΑ"
     pairs, alone_left, alone_right = [], list(left), list(right)
     for token in left:
@@ -355,6 +404,12 @@ def _block(left: list[Token], right: list[Token], known: Knowledge) -> list[Diff
     found += [d for t in alone_left if (d := _single(t, known)) is not None]
     found += [Difference(d.kind, d.b, d.a) for t in alone_right if (d := _single(t, known)) is not None]
     return found
+
+
+def _compound(tokens: list[Token]) -> bool:
+    """Parts that can write one word apart: an acronym's letters, or words of four letters or more
+    ("re-signed" is not "resigned")."""
+    return len(tokens) == 1 or all(len(t.key) == 1 for t in tokens) or all(len(t.key) >= 4 and not t.number for t in tokens)
 
 
 def _function_run(tokens: list[Token], known: Knowledge) -> bool:
@@ -395,20 +450,40 @@ def _same_number(x: Token, y: Token) -> bool:
 
 def _spelling(x: Token, y: Token) -> bool:
     """One way of writing one word: the same letters bar accents and the marks Arabic leaves out
-    ("sólo" / "solo", "À" / "A", "إنها" / "انها", "शिक्षा"'s nasal signs), or one edit apart: a letter
-    added or dropped in words of four letters or more ("qtly" / "qtrly", "favour" / "favor"), changed or
-    two swapped in words of five or more ("organise" / "organize", "centre" / "center"). A name may only
-    gain or lose a letter, and only when it has six or more ("Ерусалим" / "Йерусалим"): "Jansen" and
-    "Hansen" are two people."""
+    ("sólo" / "solo", "À" / "A", "إنها" / "انها", Hindi's nasal signs), or, for words that are not names,
+    one of the edits that tell British from American spelling and slips of the keyboard apart: two
+    letters swapped ("centre" / "center"), s, z or c for one another ("organise" / "organize",
+    "defence" / "defense"), a vowel or a doubled letter added or dropped ("favour" / "favor",
+    "travelled" / "traveled"), a letter of an abbreviation with no vowel ("qtly" / "qtrly"). "hired" /
+    "fired", "bought" / "brought",
+    "Jansen" / "Hansen", "Michael" / "Michaela" are two words."""
     bare_x, bare_y = _bare(x.key), _bare(y.key)
     if bare_x == bare_y:
         return True
-    shorter = min(len(bare_x), len(bare_y))
-    if shorter < 4 or OSA.distance(bare_x, bare_y, score_cutoff=1) > 1:
+    if x.name or y.name or min(len(bare_x), len(bare_y)) < 4:
         return False
-    if x.name or y.name:
-        return shorter >= 6 and len(bare_x) != len(bare_y)
-    return shorter >= 5 or len(bare_x) != len(bare_y)
+    return _spelling_edit(bare_x, bare_y)
+
+
+_INTERCHANGEABLE = ({"s", "z"}, {"c", "s"}, {"c", "z"})
+
+
+def _spelling_edit(a: str, b: str) -> bool:
+    if len(a) == len(b):
+        diff = [n for n in range(len(a)) if a[n] != b[n]]
+        if len(diff) == 1:
+            return {a[diff[0]], b[diff[0]]} in _INTERCHANGEABLE
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    shorter, longer = sorted((a, b), key=len)
+    if len(longer) != len(shorter) + 1:
+        return False
+    for n in range(len(longer)):
+        if longer[:n] + longer[n + 1:] == shorter:
+            added = longer[n]
+            doubled = (n and longer[n - 1] == added) or (n + 1 < len(longer) and longer[n + 1] == added)
+            if added in "aeiouy" or doubled or not any(c in "aeiou" for c in longer):
+                return True  # a vowel, a doubled letter, or a letter of an abbreviation ("qtly" / "qtrly")
+    return False
 
 
 def _abbreviation(x: Token, y: Token) -> bool:
@@ -454,9 +529,10 @@ def _pair(x: Token, y: Token, known: Knowledge) -> Difference | None:
         return Difference("antonym", x.text, y.text)
     if lemmas[0] == lemmas[1]:
         return None
-    if x.key in known.dates or y.key in known.dates:
+    if x.key in known.dates or y.key in known.dates or lemmas[0] in known.dates or lemmas[1] in known.dates:
         dates = date_values(known.code)
-        if x.key in dates and dates.get(x.key) == dates.get(y.key):
+        date_x, date_y = dates.get(x.key, dates.get(lemmas[0])), dates.get(y.key, dates.get(lemmas[1]))
+        if date_x is not None and date_x == date_y:
             return None  # "Jan" / "January"
         return Difference("date", x.text, y.text)
     if _spelling(x, y) or _abbreviation(x, y):
@@ -500,5 +576,9 @@ def _negated(word: str, other: str, known: Knowledge) -> bool:
             common += 1
         if common >= 2:
             rest, longer = word[common:], other[common:]
-            return any(longer == infix + rest for infix in known.infixes)
+            if any(longer == infix + rest for infix in known.infixes):
+                return True
+            # the negative aorist and abilitative: "katılır" / "katılmaz", "alabilir" / "alamaz"
+            return common >= 3 and any(r.startswith(("maz", "mez", "mıyor", "miyor")) for r in (rest, longer)) \
+                and not all(r.startswith("m") for r in (rest, longer))
     return False

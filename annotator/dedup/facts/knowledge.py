@@ -8,7 +8,9 @@
 - lemmas from simplemma (Barbaresi 2021, "Simplemma: a simple multilingual lemmatizer for Python");
 - function words and articles from Universal Dependencies treebanks (function_words.json, built by
   scripts/function_words.py);
-- negation words and affixes and antonym pairs from negations.toml, the guard's own data.
+- negation words and affixes and antonym pairs from negations.toml, the guard's own data, and the
+  forms a treebank marks Polarity=Neg (so Swedish "inte" or Indonesian "tidak" count as negations even
+  where negations.toml has no table).
 
 A language the data does not know gets what CLDR and the treebanks know of it, or nothing: the guard
 then keeps apart every difference in a content word, which only costs a unit more to label.
@@ -71,9 +73,9 @@ class Knowledge:
 
     @functools.cached_property
     def numeral_stems(self) -> frozenset[str]:
-        """The first three letters of each number word: only a word that starts so is lemmatised to
+        """The first two letters of each number word: only a word that starts so is lemmatised to
         look for an inflected number ("четырех")."""
-        return frozenset(word[:3] for word in self.numerals)
+        return frozenset(word[:2] for word in self.numerals)
 
     def lemma(self, word: str) -> str:
         """The word's lemma, case-folded (the word itself where simplemma has no data)."""
@@ -94,7 +96,7 @@ def knowledge(code: str | None) -> Knowledge:
     functions = _function_words().get(code, {})
     return Knowledge(
         code=code,
-        negations=frozenset(fold(w) for w in own.get("words", [])),
+        negations=frozenset(fold(w) for w in own.get("words", [])) | frozenset(functions.get("negations", [])),
         prefixes=tuple(sorted((fold(p) for p in own.get("prefixes", [])), key=len, reverse=True)),
         suffixes=tuple(fold(s) for s in own.get("suffixes", [])),
         infixes=tuple(fold(s) for s in own.get("infixes", [])),
