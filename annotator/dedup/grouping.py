@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from annotator.dedup.blocking import _MAX_BUCKET, _SIGN_CHUNK, Signer, _may_reach, bucket_pairs, similar
-from annotator.dedup.facts import compare, only_function_words_apart
+from annotator.dedup.facts import _MARKS, compare, only_function_words_apart
 from annotator.dedup.normal import normalise, token_set
 from annotator.processes import can_fork, describe, forked_map, identity, identity_alive
 
@@ -485,13 +485,14 @@ class _Matcher:
 # positions whose written texts (and their candidates') the guard reads at once
 _GUARD_BATCH = 512
 # punctuation, but not a separator inside a number ("12,500" is not "12.500"), nor a sign ("-15", "$2bn",
-# "45%", "BB+")
-_PUNCTUATION = re.compile(r"(?<!\d)[^\w\s$\u20ac\u00a3\u00a5\u20b9\u20bd%\u2030\u066a+\u2212-]|"
-                          r"[^\w\s$\u20ac\u00a3\u00a5\u20b9\u20bd%\u2030\u066a+\u2212-](?!\d)")
+# "45%", "BB+"), nor the vowel signs of Indic scripts, which are marks, not letters, to the regex
+_KEPT = r"\w\s$\u20ac\u00a3\u00a5\u20b9\u20bd%\u2030\u066a+\u2212\-" + _MARKS
+_PUNCTUATION = re.compile(f"(?<!\\d)[^{_KEPT}]|[^{_KEPT}](?!\\d)")
 
 
 def _words_and_numbers(norm: str) -> list[str]:
-    return _PUNCTUATION.sub(" ", norm).split()
+    """The words, numbers and signs of a normalised text; apostrophes dropped, as the guard drops them."""
+    return _PUNCTUATION.sub(" ", norm.replace("'", "") if "'" in norm else norm).split()
 
 
 @dataclass

@@ -161,7 +161,7 @@ def only_function_words_apart(words_a: list[str], words_b: list[str], a: str, b:
         words, start, end, written = (words_a, op.src_start, op.src_end, a) if op.tag == "delete" else \
             (words_b, op.dest_start, op.dest_end, b)
         added = words[start:end]
-        if end < len(words) and any(c.isdigit() for c in words[end]):
+        if end < len(words) and (any(c.isdigit() for c in words[end]) or words[end] in known.numerals):
             return False  # right before a number: compare() reads it
         for word in added:
             if word not in functions or word in excluded or word in known.numerals or \
