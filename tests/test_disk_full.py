@@ -247,6 +247,17 @@ async def test_quitting_on_a_full_disk_says_what_is_lost_and_never_hangs(db_path
     assert labels_of(db_path, "alice") == given[:-2]
 
 
+async def rendered_once(pilot, app, selector: str, text: str, turns: int = 100) -> str:
+    """The widget's text once it shows `text`, or as it is after `turns` turns of the message loop: the
+    writer tells the screen from its own thread, and the screen redraws on a later turn."""
+    for _ in range(turns):
+        shown = str(app.screen.query_one(selector).render())
+        if text in shown:
+            return shown
+        await pilot.pause()
+    return str(app.screen.query_one(selector).render())
+
+
 async def test_decisions_given_on_a_full_disk_are_kept_and_land_once_there_is_room(db_path, tmp_path, monkeypatch):
     monkeypatch.setattr(writer, "FULL_RETRY_S", (0.01, 0.05))
     build(db_path, tmp_path)
@@ -257,8 +268,7 @@ async def test_decisions_given_on_a_full_disk_are_kept_and_land_once_there_is_ro
         group = app.screen.review.current.group
         await pilot.press("c")
         assert not app.writer.settle(10)
-        await pilot.pause()
-        votes = str(app.screen.query_one("#votes-text").render())
+        votes = await rendered_once(pilot, app, "#votes-text", NOTICE.format("1 decision"))
         assert NOTICE.format("1 decision") in votes
         assert any(n.message == NOTICE.format("1 decision") for n in app._notifications)
         app.writer.store.conn.execute(f"PRAGMA max_page_count = {cap + 64}")
