@@ -76,6 +76,13 @@ class Disk:
             subprocess.run(["umount", "--lazy", str(self.folder)], check=True)
 
 
+def cap_unless_real(disk: Disk, store, app) -> None:
+    """Without a real small disk, a page cap on the writer's connection stands in for the full disk."""
+    if not disk.real:
+        (pages,) = store.query("PRAGMA page_count")[0]
+        app.writer.submit(lambda s: s.conn.execute(f"PRAGMA max_page_count = {pages}"))
+
+
 async def screen_on_a_full_disk(disk: Disk) -> None:
     """Label on the annotation screen while the disk is full, free space, count what landed."""
     from annotator.ingest import import_paths
@@ -89,9 +96,7 @@ async def screen_on_a_full_disk(disk: Disk) -> None:
         disk.fill()
     app = AnnotatorApp(store, "alice")
     async with app.run_test(size=(120, 40)) as pilot:
-        if not disk.real:  # the page cap on the writer's connection stands in for the full disk
-            (pages,) = store.query("PRAGMA page_count")[0]
-            app.writer.submit(lambda s: s.conn.execute(f"PRAGMA max_page_count = {pages}"))
+        cap_unless_real(disk, store, app)
         given = []
         for key in "fcoa" * 5:
             given.append(app.screen.session.sentence.id)
@@ -131,9 +136,7 @@ async def quitting_on_a_full_disk(disk: Disk) -> None:
         disk.fill()
     app = AnnotatorApp(store, "bob")
     async with app.run_test(size=(120, 40)) as pilot:
-        if not disk.real:
-            (pages,) = store.query("PRAGMA page_count")[0]
-            app.writer.submit(lambda s: s.conn.execute(f"PRAGMA max_page_count = {pages}"))
+        cap_unless_real(disk, store, app)
         given = 0
         while not app.writer.full and given < 200:  # until the log has no room left
             await pilot.press("f")

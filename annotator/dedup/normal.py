@@ -50,8 +50,11 @@ def norm_hash(norm: str) -> int:
 # a thousands separator of any locale between digit groups: the word set holds the number once
 _DIGIT_GROUP = re.compile(r"\d[,.'\u00a0\u202f ]\d{3}")
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[,.'\u00a0\u202f ](?=\d{3}(?!\d))")
-_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]")
-_UNSPACED_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f]+")
+# the scripts written without spaces: kana, CJK ideographs, Thai (the same-fact guard reads them a
+# character at a time)
+UNSPACED_SCRIPTS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"
+_UNSPACED = re.compile(f"[{UNSPACED_SCRIPTS}]")
+_UNSPACED_RUN = re.compile(f"[{UNSPACED_SCRIPTS}]+")
 
 
 def _shingles(tokens: list[str]) -> list[str]:

@@ -158,7 +158,7 @@ def _line_spans(body: str, hidden: str, inside: list[int], rules: Language, list
     if lists and (body[lead] in _MARKER_START or body[lead + 1 : lead + 2] in (".", ")")):
         line_spans = []
         for item_start, item_end in _list_items(body):
-            pieces = _pieces(hidden, item_start, item_end, _sentencex_cuts(rules.code, hidden, item_start, item_end))
+            pieces = _pieces(hidden, item_start, item_end, _sentencex_cuts(rules.code, hidden, item_start, item_end) or [])
             line_spans.extend(_item_spans(body, hidden, item_start, item_end, rules, quoted, pieces))
         return line_spans
     return _item_spans(body, hidden, 0, len(body), rules, quoted, _pieces(hidden, 0, len(body), inside))
@@ -166,26 +166,21 @@ def _line_spans(body: str, hidden: str, inside: list[int], rules: Language, list
 
 def _boundaries(language: str, hidden: str) -> list[int]:
     """Offsets in the text at which sentencex ends a piece, in order, and last one past the text's end."""
-    out, position = [], 0
-    for piece in _sentencex(language, hidden):
-        if not hidden.startswith(piece, position):  # the segmenter changed the text: ask line by line
-            out = []
-            for line in _LINE.finditer(hidden):
-                out.extend(line.start() + cut for cut in _sentencex_cuts(language, line.group(), 0, len(line.group())))
-            out.append(len(hidden) + 1)
-            return out
-        position += len(piece)
-        out.append(position)
-    out.append(len(hidden) + 1)
-    return out
+    cuts = _sentencex_cuts(language, hidden, 0, len(hidden))
+    if cuts is None:  # the segmenter changed the text: ask line by line
+        cuts = [line.start() + cut for line in _LINE.finditer(hidden)
+                for cut in _sentencex_cuts(language, line.group(), 0, len(line.group())) or ()]
+    cuts.append(len(hidden) + 1)
+    return cuts
 
 
-def _sentencex_cuts(language: str, hidden: str, lo: int, hi: int) -> list[int]:
-    """Offsets in hidden[lo:hi]'s line at which sentencex ends a piece of hidden[lo:hi], in order."""
+def _sentencex_cuts(language: str, hidden: str, lo: int, hi: int) -> list[int] | None:
+    """Offsets in hidden's line at which sentencex ends a piece of hidden[lo:hi], in order; None when
+    the segmenter changed the text (its pieces do not spell it)."""
     out, position = [], lo
     for piece in _sentencex(language, hidden[lo:hi]):
-        if not hidden.startswith(piece, position):  # the segmenter changed the text: one piece
-            return out
+        if not hidden.startswith(piece, position):
+            return None
         position += len(piece)
         out.append(position)
     return out

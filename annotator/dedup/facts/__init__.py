@@ -37,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 from rapidfuzz.distance import OSA, Levenshtein
 
 from annotator.dedup.facts.knowledge import Knowledge, date_values, fold, knowledge
-from annotator.dedup.normal import _SUPERSCRIPTS
+from annotator.dedup.normal import _SUPERSCRIPTS, UNSPACED_SCRIPTS
 from annotator.invisible import strip_invisible
 
 __all__ = ["Difference", "Token", "compare", "only_function_words_apart", "same_facts", "tokens"]
@@ -68,7 +68,7 @@ class Token(NamedTuple):  # a tuple: made for every word of every sentence the g
     alternatives: tuple[str, ...] = ()  # a number's keys read the other way ("25,000" in Portuguese)
 
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f"
+_CJK = UNSPACED_SCRIPTS
 _MARKS = "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Mc", "Me")
                  and not "\u0e00" <= chr(c) <= "\u0e7f")
 _TOKEN = re.compile(
@@ -152,7 +152,7 @@ def only_function_words_apart(words_a: list[str], words_b: list[str], a: str, b:
     a negation, a date or a number word, none written with a capital in its sentence (`a`, `b` as
     written: "US" is a name, "us" a pronoun)? False means: ask compare()."""
     known = knowledge(language or "en")
-    functions, excluded = known.function_words, known.negations | known.dates
+    functions, excluded = known.function_words, known.not_function_words
     for op in Levenshtein.opcodes(words_a, words_b):
         if op.tag == "equal":
             continue

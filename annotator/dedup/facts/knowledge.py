@@ -72,6 +72,11 @@ class Knowledge:
     variants: dict[str, str] = field(default_factory=dict)  # a word -> the form it is one word with ("у" -> "в")
 
     @functools.cached_property
+    def not_function_words(self) -> frozenset[str]:
+        """Words the treebank may call function words that still state a fact: negations, dates."""
+        return self.negations | self.dates
+
+    @functools.cached_property
     def numeral_stems(self) -> frozenset[str]:
         """The first two letters of each number word: only a word that starts so is lemmatised to
         look for an inflected number ("четырех")."""
