@@ -9,7 +9,7 @@ closed class: ADP, CCONJ, SCONJ, PART, PRON, DET that is an article (PronType=Ar
 the language's two most frequent auxiliary lemmas (be and have: "has said" / "said", "ha dichiarato" /
 "dichiarato"); a contraction ("zum", "du", "della") counts when all of its parts are. Other auxiliaries
 are not: "will", "could", "may" change what a sentence states (the Chinese aspect particles 了 过 着
-and the Japanese polite endings まし ます です でし are, as a copy adds or drops them freely). Articles are also listed apart: they are
+and the Japanese polite endings まし ます です でし and the copula だ are, as a copy adds or drops them freely). Articles are also listed apart: they are
 the only function words that may replace one another ("a" / "the"). Forms the treebank marks
 Polarity=Neg ("not", "inte", "tidak", "ei") are listed as negations, never as function words. The
 language is the part of the file name before "_" (de_pud-ud-test.conllu).
@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 CLOSED = {"ADP", "CCONJ", "SCONJ", "PART", "PRON"}
-PARTICLES = {"zh": {"了", "过", "過", "着", "著"}, "ja": {"まし", "ます", "です", "でし"}}
+PARTICLES = {"zh": {"了", "过", "過", "着", "著"}, "ja": {"まし", "ます", "です", "でし", "だ"}}
 SHARE, MIN_COUNT = 0.8, 2
 
 

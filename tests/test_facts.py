@@ -75,6 +75,28 @@ LANGUAGES = [
     ("en", "The company said that the plant will close.", "The company said the plant will close.", None),
     ("en", "The minister says the talks will resume.", "The minister said the talks will resume.", None),
     ("en", "The council will organise a vote.", "The council will organize a vote.", None),
+    # a slip of the keyboard is one word when one side is no word of the language; two words are two
+    ("pt", "Eu era apenar um rapaz com sapatos lamacentos.", "Eu era apenas um rapaz com sapatos lamacentos.", None),
+    ("en", "The winter was decided by a single vote.", "The winner was decided by a single vote.", "word"),
+    ("en", "The former was found guilty of fraud.", "The farmer was found guilty of fraud.", "word"),
+    ("en", "Investigators found a causal link to the vaccine.", "Investigators found a casual link to the vaccine.",
+     "word"),
+    ("en", "The plant produced methanol from waste.", "The plant produced ethanol from waste.", "word"),
+    ("de", "Die Karten zeigen Pläne für Kämpfe im Kalten Krieg.",
+     "Die Karten zeigen Pläne für Kämpfe im Kalten Kriege.", None),
+    # a half, a range with one magnitude, an inflected number word, the Japanese copula
+    ("fr", "Les primes s'élevaient à 1 million et demi de dollars.", "Les primes s'élevaient à 1,5 million de dollars.",
+     None),
+    ("fr", "Les primes s'élevaient à 1 million et demi de dollars.", "Les primes s'élevaient à 1 million de dollars.",
+     "number"),
+    ("it", "Dei quali 15 milioni e mezzo andrebbero alla sicurezza.",
+     "Dei quali 15,5 milioni andrebbero alla sicurezza.", None),
+    ("pl", "Klienci otrzymują 3% odsetek od sald w wysokości 3–5 tysięcy funtów.",
+     "Klienci otrzymują 3% odsetek od sald w wysokości 3000–5000 funtów.", None),
+    ("pl", "Klienci otrzymują 3% odsetek od sald w wysokości 3–5 tysięcy funtów.",
+     "Klienci otrzymują 3% odsetek od sald w wysokości 3–5 funtów.", "number"),
+    ("uk", "У попередніх семи матчах «Шахтар» мав сім перемог.", "У попередніх 7 матчах «Шахтар» мав 7 перемог.", None),
+    ("ja", "北沢氏は防衛省と自衛隊の内部の検討だとした。", "北沢氏は防衛省と自衛隊の内部の検討とした。", None),
 ]
 
 

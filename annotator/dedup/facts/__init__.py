@@ -197,12 +197,10 @@ def tokens(text: str, language: str | None = None) -> tuple[Token, ...]:
         elif kind == "word":
             key = fold(value)
             numeral = known.numerals.get(key)
-            power = known.magnitudes.get(key.rstrip("."))
-            if power is None and out and out[-1].number and len(key) > 3:
-                power = known.magnitudes.get(known.lemma(value))  # "milyondan", "millones"
+            power = _power(value, known) if out and out[-1].number else None  # "milyondan", "millones"
             if power is not None and out and out[-1].number:
                 _scale(out, value, power)
-            elif numeral is not None or (not known.number_words and len(key) > 3 and key[:2] in known.numeral_stems
+            elif numeral is not None or (not known.number_words and len(key) > 3 and key[:1] in known.numeral_stems
                                          and (numeral := known.numerals.get(known.lemma(value))) is not None):
                 _add_number(out, value, Decimal(numeral), ())
             elif out and not out[-1].number and out[-1].key == key:
@@ -237,7 +235,41 @@ def _prepared(text: str, known: Knowledge) -> str:
     if known.percent_words:
         text = _percent_pattern(known.code).sub(" % ", text)
     text = _PERCENT_WORDS.sub(" % ", text)
-    return _number_words(text, known.code) if known.number_words else text
+    if known.half_words and any(c.isdigit() for c in text):  # before text2num writes "million" out
+        text = _half_pattern(known.code).sub(lambda found: _and_a_half(found, known), text)
+    text = _number_words(text, known.code) if known.number_words else text
+    return _RANGE.sub(lambda found: _range(found, known), text) if any(c.isdigit() for c in text) else text
+
+
+# a range whose magnitude is written once: "3–5 tysięcy" is "3 tysięcy – 5 tysięcy"
+_RANGE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s?[-\u2013\u2014]\s?(\d+(?:[.,]\d+)?)\s+([^\W\d_]+\.?)")
+
+
+def _range(found: re.Match, known: Knowledge) -> str:
+    first, last, word = found.groups()
+    if _power(word, known) is None:
+        return found.group()
+    return f"{first} {word} \u2013 {last} {word}"
+
+
+def _power(word: str, known: Knowledge) -> int | None:
+    """Ten to what power a magnitude word ("Mrd.", "millones", "tysięcy") stands for, or None."""
+    key = fold(word).rstrip(".")
+    power = known.magnitudes.get(key)
+    return known.magnitudes.get(known.lemma(word)) if power is None and len(key) > 3 else power
+
+
+@functools.cache
+def _half_pattern(code: str) -> re.Pattern:
+    words = "|".join(knowledge(code).half_words)
+    return re.compile(r"(?<![\d.,])(\d+)(\s+[^\W\d_]+\.?)?\s+(?:" + words + r")(?!\w)", re.IGNORECASE)
+
+
+def _and_a_half(found: re.Match, known: Knowledge) -> str:
+    """ "1 million et demi" -> "1,5 million", "2 and a half years" -> "2.5 years" (the decimal sign of
+    the document's language, as the number is then read)."""
+    number, word = found.group(1), found.group(2) or ""
+    return f"{number}{_decimal_symbol(known.code)}5{word}"
 
 
 def _add_number(out: list[Token], written: str, value: Decimal | None, alternatives: tuple[str, ...]) -> None:
@@ -438,7 +470,7 @@ def _alike(x: Token, y: Token, known: Knowledge) -> bool:
         return _same_number(x, y)
     if x.key in known.dates or y.key in known.dates:
         return x.key == y.key or known.lemma(x.text) == known.lemma(y.text)
-    return known.lemma(x.text) == known.lemma(y.text) or _spelling(x, y)
+    return known.lemma(x.text) == known.lemma(y.text) or _spelling(x, y) or _typo(x, y, known)
 
 
 def _same_number(x: Token, y: Token) -> bool:
@@ -451,8 +483,8 @@ def _same_number(x: Token, y: Token) -> bool:
 def _spelling(x: Token, y: Token) -> bool:
     """One way of writing one word: the same letters bar accents and the marks Arabic leaves out
     ("sólo" / "solo", "À" / "A", "إنها" / "انها", Hindi's nasal signs), or, for words that are not names,
-    one of the edits that tell British from American spelling and slips of the keyboard apart: two
-    letters swapped ("centre" / "center"), s, z or c for one another ("organise" / "organize",
+    one of the edits that tell British from American spelling apart: "re" / "er" at the end
+    ("centre" / "center"), s, z or c for one another ("organise" / "organize",
     "defence" / "defense"), a vowel or a doubled letter added or dropped ("favour" / "favor",
     "travelled" / "traveled"), a letter of an abbreviation with no vowel ("qtly" / "qtrly"). "hired" /
     "fired", "bought" / "brought",
@@ -473,7 +505,8 @@ def _spelling_edit(a: str, b: str) -> bool:
         diff = [n for n in range(len(a)) if a[n] != b[n]]
         if len(diff) == 1:
             return {a[diff[0]], b[diff[0]]} in _INTERCHANGEABLE
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        # "centre" / "center": other swaps are slips, told by _typo ("united" / "untied" are two words)
+        return len(diff) == 2 and diff[1] == len(a) - 1 and {a[-2:], b[-2:]} == {"re", "er"}
     shorter, longer = sorted((a, b), key=len)
     if len(longer) != len(shorter) + 1:
         return False
@@ -484,6 +517,22 @@ def _spelling_edit(a: str, b: str) -> bool:
             if added in "aeiouy" or doubled or not any(c in "aeiou" for c in longer):
                 return True  # a vowel, a doubled letter, or a letter of an abbreviation ("qtly" / "qtrly")
     return False
+
+
+def _typo(x: Token, y: Token, known: Knowledge) -> bool:
+    """A slip of the keyboard: two words of five letters or more one edit apart (optimal string
+    alignment distance 1: a letter added, dropped, changed, or two swapped), of which one is a word of
+    the language (in simplemma's dictionary) and the other is not ("apenar" / "apenas",
+    "indefenitely" / "indefinitely"). Two words of the dictionary one edit apart are
+    two words ("winter" / "winner", "former" / "farmer"), and so are two words it does not know
+    ("methanol" / "ethanol" if both are missing): one of them must be a non-word. In a language
+    without a dictionary (Arabic), only two letters swapped ("عنواين" / "عناوين"). Not for names."""
+    if x.name or y.name or min(len(x.key), len(y.key)) < 5 or OSA.distance(x.key, y.key) != 1:
+        return False
+    known_x, known_y = known.is_word(x.key), known.is_word(y.key)
+    if known_x is None:
+        return len(x.key) == len(y.key) and Levenshtein.distance(x.key, y.key) == 2
+    return known_x != known_y
 
 
 def _abbreviation(x: Token, y: Token) -> bool:
@@ -535,7 +584,7 @@ def _pair(x: Token, y: Token, known: Knowledge) -> Difference | None:
         if date_x is not None and date_x == date_y:
             return None  # "Jan" / "January"
         return Difference("date", x.text, y.text)
-    if _spelling(x, y) or _abbreviation(x, y):
+    if _spelling(x, y) or _abbreviation(x, y) or _typo(x, y, known):
         return None
     if x.name or y.name:
         return Difference("name", x.text, y.text)

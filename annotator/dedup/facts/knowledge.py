@@ -30,6 +30,7 @@ _HERE = Path(__file__).parent
 _LEMMA_LANGUAGES = frozenset(
     "ast bg ca cs cy da de el en enm es et fa fi fr ga gd gl gv hbs hi hu hy id is it ka la lb lt lv mk ms nb nl "
     "nn pl pt ro ru se sk sl sq sv sw tl tr uk".split())
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
 # text2num (Alain Hernandez, text_to_num) reads number words in these languages
 NUMBER_WORD_LANGUAGES = frozenset("en fr es pt de it nl".split())
 # wire and press abbreviations of magnitudes that CLDR's compact formats do not give
@@ -69,6 +70,7 @@ class Knowledge:
     number_words: bool = False
     numerals: dict[str, int] = field(default_factory=dict)  # a number written as one word -> its value
     percent_words: tuple[str, ...] = ()
+    half_words: tuple[str, ...] = ()  # "et demi": a half more than the number before
     variants: dict[str, str] = field(default_factory=dict)  # a word -> the form it is one word with ("у" -> "в")
 
     @functools.cached_property
@@ -78,13 +80,18 @@ class Knowledge:
 
     @functools.cached_property
     def numeral_stems(self) -> frozenset[str]:
-        """The first two letters of each number word: only a word that starts so is lemmatised to
-        look for an inflected number ("четырех")."""
-        return frozenset(word[:2] for word in self.numerals)
+        """The first letter of each number word: only a word that starts so is lemmatised to look for
+        an inflected number ("четырех"; Ukrainian "семи" is "сім", its vowel changes)."""
+        return frozenset(word[:1] for word in self.numerals)
 
     def lemma(self, word: str) -> str:
         """The word's lemma, case-folded (the word itself where simplemma has no data)."""
         return _lemma(self.code, word)
+
+    def is_word(self, word: str) -> bool | None:
+        """Is the word (case-folded) in the language's dictionary (simplemma's word forms)? None where
+        simplemma has no dictionary of the language."""
+        return _is_word(self.code, word) if self.code in _LEMMA_LANGUAGES else None
 
 
 def fold(word: str) -> str:
@@ -113,6 +120,7 @@ def knowledge(code: str | None) -> Knowledge:
         number_words=code in NUMBER_WORD_LANGUAGES,
         numerals=_numerals(code, own.get("numerals", {})),
         percent_words=tuple(own.get("percent", [])),
+        half_words=tuple(own.get("half", [])),
         variants={fold(w): fold(pair[0]) for pair in own.get("variants", []) for w in pair[1:]},
     )
 
@@ -211,6 +219,16 @@ def _magnitudes(code: str) -> dict[str, int]:
     return out
 
 
+@functools.lru_cache(maxsize=50_000)
+def _is_word(code: str, word: str) -> bool:
+    import simplemma
+
+    try:
+        return simplemma.is_known(word, lang=code)
+    except ValueError:
+        return False
+
+
 @functools.lru_cache(maxsize=200_000)
 def _lemma(code: str, word: str) -> str:
     if code not in _LEMMA_LANGUAGES:
@@ -219,7 +237,8 @@ def _lemma(code: str, word: str) -> str:
 
     try:
         lemma = fold(simplemma.lemmatize(word, lang=code))
-        if lemma == fold(word) and not word.islower():  # "Revs" opening a sentence is "revs"
+        # "Revs" opening a sentence is "revs"; German writes every noun capitalised ("Krieg" is no "kriegen")
+        if lemma == fold(word) and not word.islower() and code not in _NOUNS_CAPITALISED:
             lemma = fold(simplemma.lemmatize(word.lower(), lang=code))
         return lemma
     except ValueError:
