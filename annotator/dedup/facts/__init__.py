@@ -36,6 +36,7 @@ from decimal import Decimal, InvalidOperation
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from annotator.dedup.facts import numbers
 from annotator.dedup.facts.knowledge import Knowledge, date_values, fold, knowledge
 from annotator.dedup.normal import _SUPERSCRIPTS, UNSPACED_SCRIPTS
 from annotator.invisible import strip_invisible
@@ -81,14 +82,11 @@ _TOKEN = re.compile(
 # the Arabic decimal and thousands separators
 _DIGITS = {c: str(unicodedata.decimal(chr(c))) for c in range(0x80, 0x10000)
            if unicodedata.category(chr(c)) == "Nd"} | {0x066B: ".", 0x066C: ","}
-# English negative contractions, with or without their apostrophe ("don't", "dont", "won't", "cant")
-_ARTICLE_ONE = re.compile(r"\b(?:un|une|uno|una|unos|unas|um|uma|uns|umas|ein|eine|einen|einem|einer|eines|een|a|an)\b",
-                          re.IGNORECASE)
-_HIDDEN_ARTICLE = re.compile(r"qqarticle(\d+)qq")
 _ELIDING = frozenset({"fr", "it", "ca", "oc"})
 _SUFFIX_APOSTROPHE = re.compile(r"(?<=\w)['\u2019]\w+")
 _CJK_DECIMAL = re.compile(r"(?<=\d)\u30fb(?=\d)")
 _CJK_PERCENT = re.compile(r"百分之([〇零一二两兩三四五六七八九十百千\d.]+)")
+# English negative contractions, with or without their apostrophe ("don't", "dont", "won't", "cant")
 _CONTRACTIONS = re.compile(
     r"\b(?:(wo)|(ca)|(sha)|(ai)|(do|does|did|is|are|was|were|could|would|should|has|have|had|must|need|might|dare))"
     r"n['\u2019]?t\b", re.IGNORECASE)
@@ -185,9 +183,9 @@ def tokens(text: str, language: str | None = None) -> tuple[Token, ...]:
     for match in _TOKEN.finditer(_prepared(text, known)):
         kind, value = match.lastgroup, match.group()
         if kind == "number":
-            _add_number(out, value, _value(value, known.code), _alternatives(value, known.code))
+            _add_number(out, value, numbers.read(value, known.code), numbers.alternatives(value, known.code))
         elif kind == "cjk":
-            numeral = _cjk_number(value)
+            numeral = numbers.cjk_number(value)
             if numeral is not None:
                 _add_number(out, value, numeral, ())
             elif (power := known.magnitudes.get(value)) is not None and out and out[-1].number:
@@ -197,7 +195,7 @@ def tokens(text: str, language: str | None = None) -> tuple[Token, ...]:
         elif kind == "word":
             key = fold(value)
             numeral = known.numerals.get(key)
-            power = _power(value, known) if out and out[-1].number else None  # "milyondan", "millones"
+            power = numbers.power(value, known) if out and out[-1].number else None  # "milyondan", "millones"
             if power is not None and out and out[-1].number:
                 _scale(out, value, power)
             elif numeral is not None or (not known.number_words and len(key) > 3 and key[:1] in known.numeral_stems
@@ -233,54 +231,19 @@ def _prepared(text: str, known: Knowledge) -> str:
     if known.code in ("ja", "zh"):
         text = _CJK_PERCENT.sub(r"\1%", _CJK_DECIMAL.sub(".", text))  # "351・4", "百分之六"
     if known.percent_words:
-        text = _percent_pattern(known.code).sub(" % ", text)
-    text = _PERCENT_WORDS.sub(" % ", text)
-    if known.half_words and any(c.isdigit() for c in text):  # before text2num writes "million" out
-        text = _half_pattern(known.code).sub(lambda found: _and_a_half(found, known), text)
-    text = _number_words(text, known.code) if known.number_words else text
-    return _RANGE.sub(lambda found: _range(found, known), text) if any(c.isdigit() for c in text) else text
-
-
-# a range whose magnitude is written once: "3–5 tysięcy" is "3 tysięcy – 5 tysięcy"
-_RANGE = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s?[-\u2013\u2014]\s?(\d+(?:[.,]\d+)?)\s+([^\W\d_]+\.?)")
-
-
-def _range(found: re.Match, known: Knowledge) -> str:
-    first, last, word = found.groups()
-    if _power(word, known) is None:
-        return found.group()
-    return f"{first} {word} \u2013 {last} {word}"
-
-
-def _power(word: str, known: Knowledge) -> int | None:
-    """Ten to what power a magnitude word ("Mrd.", "millones", "tysięcy") stands for, or None."""
-    key = fold(word).rstrip(".")
-    power = known.magnitudes.get(key)
-    return known.magnitudes.get(known.lemma(word)) if power is None and len(key) > 3 else power
-
-
-@functools.cache
-def _half_pattern(code: str) -> re.Pattern:
-    words = "|".join(knowledge(code).half_words)
-    return re.compile(r"(?<![\d.,])(\d+)(\s+[^\W\d_]+\.?)?\s+(?:" + words + r")(?!\w)", re.IGNORECASE)
-
-
-def _and_a_half(found: re.Match, known: Knowledge) -> str:
-    """ "1 million et demi" -> "1,5 million", "2 and a half years" -> "2.5 years" (the decimal sign of
-    the document's language, as the number is then read)."""
-    number, word = found.group(1), found.group(2) or ""
-    return f"{number}{_decimal_symbol(known.code)}5{word}"
+        text = numbers.percent_pattern(known.code).sub(" % ", text)
+    return numbers.as_digits(_PERCENT_WORDS.sub(" % ", text), known)
 
 
 def _add_number(out: list[Token], written: str, value: Decimal | None, alternatives: tuple[str, ...]) -> None:
     """Append a number, or make it part of the one before when it is a magnitude text2num wrote out
     ("2 billion" -> "2 1000000000")."""
-    if value is not None and out and out[-1].number and _is_magnitude(value):
+    if value is not None and out and out[-1].number and numbers.is_magnitude(value):
         earlier = _value_of(out[-1])
         if earlier is not None and earlier < value:
-            out[-1] = Token(out[-1].text + " " + written, "#" + _plain(earlier * value), number=True)
+            out[-1] = Token(out[-1].text + " " + written, "#" + numbers.spelling(earlier * value), number=True)
             return
-    key = "#" + (_plain(value) if value is not None else written)
+    key = "#" + (numbers.spelling(value) if value is not None else written)
     out.append(Token(written, key, number=True, alternatives=alternatives))
 
 
@@ -290,35 +253,7 @@ def _scale(out: list[Token], written: str, power: int) -> None:
     if value is None:
         out.append(Token(written, fold(written)))
         return
-    out[-1] = Token(out[-1].text + " " + written, "#" + _plain(value * Decimal(10) ** power), number=True)
-
-
-_CJK_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-               "八": 8, "九": 9}
-_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def _cjk_number(chars: str) -> Decimal | None:
-    """The value of a Chinese or Japanese numeral ("十二" 12, "一百" 100, "五千三百" 5300), or None."""
-    if any(c not in _CJK_DIGITS and c not in _CJK_UNITS for c in chars):
-        return None
-    total, digit = 0, None
-    for c in chars:
-        if c in _CJK_DIGITS:
-            digit = _CJK_DIGITS[c] if digit is None else digit * 10 + _CJK_DIGITS[c]
-        else:
-            total += (1 if digit is None else digit) * _CJK_UNITS[c]
-            digit = None
-    return Decimal(total + (digit or 0))
-
-
-@functools.cache
-def _percent_pattern(code: str) -> re.Pattern:
-    return re.compile(r"(?<!\w)(?:" + "|".join(knowledge(code).percent_words) + r")(?!\w)", re.IGNORECASE)
-
-
-def _is_magnitude(value: Decimal) -> bool:
-    return value >= 1000 and value == Decimal(10) ** (len(str(int(value))) - 1)
+    out[-1] = Token(out[-1].text + " " + written, "#" + numbers.spelling(value * Decimal(10) ** power), number=True)
 
 
 def _value_of(token: Token) -> Decimal | None:
@@ -334,85 +269,6 @@ def _expand(found: re.Match) -> str:
         if found.group(group):
             return stem + " not"
     return found.group(5) + " not"
-
-
-def _number_words(text: str, code: str) -> str:
-    """Number words written as digits ("twelve thousand" -> "12000"), where text2num knows the language."""
-    if not any(c.isalpha() for c in text):
-        return text
-    try:
-        from text_to_num import alpha2digit
-
-        # an indefinite article is no "1" ("unos cuatro minutos" is "about 4 minutes", not "1 4")
-        articles: list[str] = []
-
-        def hide(found: re.Match) -> str:
-            articles.append(found.group())
-            return f"qqarticle{len(articles) - 1}qq"
-
-        converted = alpha2digit(_ARTICLE_ONE.sub(hide, text), code)
-        return _HIDDEN_ARTICLE.sub(lambda found: articles[int(found.group(1))], converted) if articles else converted
-    except (ImportError, ValueError):
-        return text
-
-
-@functools.lru_cache(maxsize=50_000)
-def _value(written: str, code: str) -> Decimal | None:
-    """The value of a number as written: in the document's locale first, else as English or German
-    write it ("12,500" is 12500 in English and 12.5 in German), else its digits; None if none fits.
-    (babel.numbers.parse_decimal, strict: the CLDR separators of each locale.)"""
-    negative = written[0] in "-\u2212"
-    plain = _ungrouped(written.lstrip("+-\u2212"))
-    if "," not in plain and "." not in plain:
-        return -Decimal(plain) if negative else Decimal(plain)
-    for locale in dict.fromkeys((code or "en", "en", "de")):
-        value = _parsed(plain, locale)
-        if value is not None:
-            return -value if negative else value
-    return None
-
-
-def _ungrouped(written: str) -> str:
-    return written.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("'", "").replace("\u2019", "")
-
-
-def _parsed(plain: str, locale: str) -> Decimal | None:
-    from babel.numbers import NumberFormatError, parse_decimal
-
-    try:
-        return parse_decimal(plain, locale=locale, strict=True)
-    except (NumberFormatError, ValueError, InvalidOperation):
-        return None
-    except Exception:  # a locale babel does not know
-        return None
-
-
-@functools.lru_cache(maxsize=50_000)
-def _alternatives(written: str, code: str) -> tuple[str, ...]:
-    """The keys of a number read with the other convention, in a language that writes a decimal comma
-    ("25,000" in a Portuguese text is 25 as Portuguese writes it, 25000 as an English copy does); in
-    English "1.125" and "1,125" stay two numbers."""
-    plain = _ungrouped(written.lstrip("+-\u2212"))
-    if "," not in plain and "." not in plain or _decimal_symbol(code) != ",":
-        return ()
-    values = {_parsed(plain, locale) for locale in ("en", "de")} - {None}
-    return tuple(sorted("#" + _plain(v) for v in values))
-
-
-@functools.cache
-def _decimal_symbol(code: str) -> str:
-    from babel.numbers import get_decimal_symbol
-
-    try:
-        return get_decimal_symbol(code or "en")
-    except Exception:  # a locale babel does not know
-        return "."
-
-
-def _plain(value: Decimal) -> str:
-    """A number's value as one spelling: 12500, 3.5, 2000000000."""
-    text = format(value.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _block(left: list[Token], right: list[Token], known: Knowledge) -> list[Difference]:
