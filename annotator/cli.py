@@ -357,7 +357,7 @@ def dupes_join(first, second, db_path):
 def dupes_why(first, second, db_path, as_json):
     """Say why two sentences (DOC:INDEX or #ID) are, or are not, one unit: their similarity against the
     threshold and what the same-fact guard finds between them (a number, a negation, a name, a date,
-    an antonym, another word)."""
+    an antonym, a tense, another word)."""
     store = Store(db_path, create=False)
     a, b = resolve_sentence(store, first), resolve_sentence(store, second)
     threshold = float(store.setting("threshold", str(dedup.DEFAULT_THRESHOLD)))

@@ -97,6 +97,15 @@ LANGUAGES = [
      "Klienci otrzymują 3% odsetek od sald w wysokości 3–5 funtów.", "number"),
     ("uk", "У попередніх семи матчах «Шахтар» мав сім перемог.", "У попередніх 7 матчах «Шахтар» мав 7 перемог.", None),
     ("ja", "北沢氏は防衛省と自衛隊の内部の検討だとした。", "北沢氏は防衛省と自衛隊の内部の検討とした。", None),
+    # a tense written inside the word: the same lemma, another fact
+    ("es", "El Congreso aprobó la reforma de las pensiones.", "El Congreso aprobará la reforma de las pensiones.",
+     "tense"),
+    ("fr", "Le Parlement adopte la réforme des retraites.", "Le Parlement adoptera la réforme des retraites.", "tense"),
+    ("it", "Il Senato approva la riforma delle pensioni.", "Il Senato approverebbe la riforma delle pensioni.", "tense"),
+    ("pt", "O Congresso aprova a reforma da previdência.", "O Congresso aprovará a reforma da previdência.", "tense"),
+    ("ru", "Госдума одобрила законопроект о пенсиях.", "Госдума одобрит законопроект о пенсиях.", "tense"),
+    ("pl", "Sejm przyjął ustawę o emeryturach.", "Sejm przyjmie ustawę o emeryturach.", "tense"),
+    ("ru", "Госдума одобрила законопроект о пенсиях.", "Госдума одобрило законопроект о пенсиях.", None),
 ]
 
 

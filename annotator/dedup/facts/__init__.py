@@ -46,7 +46,8 @@ __all__ = ["Difference", "Token", "compare", "only_function_words_apart", "same_
 
 @dataclass(frozen=True)
 class Difference:
-    """A harmful difference: `kind` is one of "number", "negation", "name", "date", "antonym", "word";
+    """A harmful difference: `kind` is one of "number", "negation", "name", "date", "antonym", "tense",
+    "word";
     `a` and `b` are what each sentence has there as written ("" where it has nothing)."""
 
     kind: str
@@ -433,7 +434,7 @@ def _pair(x: Token, y: Token, known: Knowledge) -> Difference | None:
     if frozenset(lemmas) in known.antonyms or frozenset((x.key, y.key)) in known.antonyms:
         return Difference("antonym", x.text, y.text)
     if lemmas[0] == lemmas[1]:
-        return None
+        return Difference("tense", x.text, y.text) if known.tense(x.key) != known.tense(y.key) else None
     if x.key in known.dates or y.key in known.dates or lemmas[0] in known.dates or lemmas[1] in known.dates:
         dates = date_values(known.code)
         date_x, date_y = dates.get(x.key, dates.get(lemmas[0])), dates.get(y.key, dates.get(lemmas[1]))

@@ -70,6 +70,7 @@ class Knowledge:
     number_words: bool = False
     numerals: dict[str, int] = field(default_factory=dict)  # a number written as one word -> its value
     percent_words: tuple[str, ...] = ()
+    tenses: tuple[tuple[str, str], ...] = ()  # (ending, tense), longest endings first
     half_words: tuple[str, ...] = ()  # "et demi": a half more than the number before
     variants: dict[str, str] = field(default_factory=dict)  # a word -> the form it is one word with ("у" -> "в")
 
@@ -87,6 +88,14 @@ class Knowledge:
     def lemma(self, word: str) -> str:
         """The word's lemma, case-folded (the word itself where simplemma has no data)."""
         return _lemma(self.code, word)
+
+    def tense(self, word: str) -> str | None:
+        """The tense a word's ending marks ("aprobará" -> "future"), or None: the ending must leave a stem
+        of three letters or more (negations.toml's `tense`)."""
+        for ending, tense in self.tenses:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                return tense
+        return None
 
     def is_word(self, word: str) -> bool | None:
         """Is the word (case-folded) in the language's dictionary (simplemma's word forms)? None where
@@ -120,6 +129,8 @@ def knowledge(code: str | None) -> Knowledge:
         number_words=code in NUMBER_WORD_LANGUAGES,
         numerals=_numerals(code, own.get("numerals", {})),
         percent_words=tuple(own.get("percent", [])),
+        tenses=tuple(sorted(((fold(e), tense) for tense, endings in own.get("tense", {}).items() for e in endings),
+                            key=lambda pair: -len(pair[0]))),
         half_words=tuple(own.get("half", [])),
         variants={fold(w): fold(pair[0]) for pair in own.get("variants", []) for w in pair[1:]},
     )
