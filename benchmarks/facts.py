@@ -9,7 +9,7 @@ PAIRS.jsonl  one pair a line: {"language", "kind", "same", "a", "b", "source"} (
              see benchmarks/data/README.md). Kinds of different fact: negation, number value, name,
              date, antonym; of the same fact: number notation, true copy.
 --show       each pair grouped wrongly (language, kind, a, b, the ratio of the two normalised
-             sentences), and why, when annotator.dedup has an `explain(a, b, language)`.
+             sentences), and why, when annotator.dedup has an `explain(a, b, threshold, language)`.
 
 Measured through the real pipeline: each pair's two sentences become two documents (one sentence
 each, with the pair's language) of one JSON Lines file, which is imported into a new store and
@@ -157,7 +157,7 @@ def show_wrong(pairs: list[dict], outcomes: list[str]) -> None:
         print(f"    a: {pair['a']!r}")
         print(f"    b: {pair['b']!r}")
         if explain is not None:
-            print(f"    why: {explain(pair['a'], pair['b'], pair['language'])}")
+            print(f"    why: {'; '.join(map(str, explain(pair['a'], pair['b'], 90, pair['language']).differences)) or 'no difference'}")
 
 
 def main() -> None:

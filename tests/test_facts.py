@@ -106,6 +106,35 @@ LANGUAGES = [
     ("ru", "Госдума одобрила законопроект о пенсиях.", "Госдума одобрит законопроект о пенсиях.", "tense"),
     ("pl", "Sejm przyjął ustawę o emeryturach.", "Sejm przyjmie ustawę o emeryturach.", "tense"),
     ("ru", "Госдума одобрила законопроект о пенсиях.", "Госдума одобрило законопроект о пенсиях.", None),
+    ("it", "Il presidente incontrerà il premier a Londra.", "Il presidente incontrò il premier a Londra.", "tense"),
+    ("de", "Der Kanzler musste die Reise nach Washington absagen.",
+     "Der Kanzler müsste die Reise nach Washington absagen.", "tense"),
+    # an auxiliary's form is its tense; one article for another is no difference
+    ("en", "The minister is under investigation for fraud.", "The minister was under investigation for fraud.", "tense"),
+    ("fr", "Le ministre est en visite à Berlin.", "Le ministre était en visite à Berlin.", "tense"),
+    ("de", "Die Stadt hat den Vertrag unterschrieben.", "Die Stadt hat die Verträge unterschrieben.", None),
+    # a number's decimals count as written, but for a quantity
+    ("en", "The developers said Python 3.10 would be released later this month.",
+     "The developers said Python 3.1 would be released later this month.", "number"),
+    ("de", "Der Regionalexpress fährt ab dem 1.10. wieder stündlich nach Leipzig.",
+     "Der Regionalexpress fährt ab dem 1.1. wieder stündlich nach Leipzig.", "number"),
+    ("ja", "毎時4.20マイクロシーベルトという基準を上回ります。", "毎時4.2マイクロシーベルトという基準を上回ります。", None),
+    ("en", "The central bank raised its rate to 3.50% on Tuesday.", "The central bank raised its rate to 3.5% on Tuesday.",
+     None),
+    # two dictionary words that accents alone tell apart; an accent left off a capital; two standards
+    ("es", "El papa visitará Chile en enero.", "El papá visitará Chile en enero.", "word"),
+    ("de", "Die Bürger zahlen mehr Steuern.", "Die Bürger zählen mehr Steuern.", "word"),
+    ("fr", "À seulement 20 ans, elle est une voix forte.", "A seulement 20 ans, elle est une voix forte.", None),
+    ("pt", "Este desacordo entre os dados econômicos é familiar.", "Este desacordo entre os dados económicos é familiar.",
+     None),
+    ("es", "El acceso era sólo mediante invitación.", "El acceso era solo mediante invitación.", None),
+    # a capitalised word is no slip even opening the sentence; "a-" negates in English, and in Greek
+    ("en", "Zambia's president said the vote was fair.", "Gambia's president said the vote was fair.", "word"),
+    ("en", "The decision was political, the court found.", "The decision was apolitical, the court found.", "negation"),
+    ("el", "Η συμφωνία είναι δυνατή, είπε ο υπουργός.", "Η συμφωνία είναι αδύνατη, είπε ο υπουργός.", "negation"),
+    # a possibility; European Portuguese "biliões" are 10^12
+    ("ar", "البنك المركزي قد يرفع سعر الفائدة.", "البنك المركزي يرفع سعر الفائدة.", "word"),
+    ("pt", "O fundo perdeu 2 biliões de euros.", "O fundo perdeu 2 mil milhões de euros.", "number"),
 ]
 
 

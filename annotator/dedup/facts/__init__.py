@@ -210,7 +210,23 @@ def tokens(text: str, language: str | None = None) -> tuple[Token, ...]:
             first_word = False
         else:
             out.append(Token(value, "%" if value == "\u066a" else value, sign=True))  # the Arabic percent sign
-    return tuple(out)
+    return tuple(_measured(out, known))
+
+
+def _measured(out: list[Token], known: Knowledge) -> list[Token]:
+    """A number's decimals count as written ("Python 3.10" is not "3.1", nor German "am 1.10." "am
+    1.1."), except for a quantity: a number before a sign, a magnitude or a unit (a word of up to three
+    letters, or written in Chinese or Japanese characters: "4.20 µSv" = "4.2 µSv", "3.50%" = "3.5%"),
+    where a trailing zero is only how precisely it was written."""
+    for n, token in enumerate(out):
+        if token.number and "." in token.key and token.key.endswith("0") and n + 1 < len(out):
+            after = out[n + 1]
+            unit = not after.number and not after.name and after.key not in known.function_words and (
+                len(after.key) <= 3 or _CJK_CHAR.match(after.key) is not None)  # "kg", "µSv", "マ"
+            if after.sign or unit or numbers.power(after.text, known) is not None:
+                value = "#" + numbers.spelling(Decimal(token.key[1:]))
+                out[n] = token._replace(alternatives=token.alternatives + (value,))
+    return out
 
 
 def _prepared(text: str, known: Knowledge) -> str:
@@ -244,7 +260,7 @@ def _add_number(out: list[Token], written: str, value: Decimal | None, alternati
         if earlier is not None and earlier < value:
             out[-1] = Token(out[-1].text + " " + written, "#" + numbers.spelling(earlier * value), number=True)
             return
-    key = "#" + (numbers.spelling(value) if value is not None else written)
+    key = "#" + (numbers.spelling(value, exact=True) if value is not None else written)
     out.append(Token(written, key, number=True, alternatives=alternatives))
 
 
@@ -327,7 +343,7 @@ def _alike(x: Token, y: Token, known: Knowledge) -> bool:
         return _same_number(x, y)
     if x.key in known.dates or y.key in known.dates:
         return x.key == y.key or known.lemma(x.text) == known.lemma(y.text)
-    return known.lemma(x.text) == known.lemma(y.text) or _spelling(x, y) or _typo(x, y, known)
+    return known.lemma(x.text) == known.lemma(y.text) or _spelling(x, y, known) or _typo(x, y, known)
 
 
 def _same_number(x: Token, y: Token) -> bool:
@@ -337,7 +353,7 @@ def _same_number(x: Token, y: Token) -> bool:
         bool(set(x.alternatives) & set(y.alternatives))
 
 
-def _spelling(x: Token, y: Token) -> bool:
+def _spelling(x: Token, y: Token, known: Knowledge | None = None) -> bool:
     """One way of writing one word: the same letters bar accents and the marks Arabic leaves out
     ("sólo" / "solo", "À" / "A", "إنها" / "انها", Hindi's nasal signs), or, for words that are not names,
     one of the edits that tell British from American spelling apart: "re" / "er" at the end
@@ -348,10 +364,34 @@ def _spelling(x: Token, y: Token) -> bool:
     "Jansen" / "Hansen", "Michael" / "Michaela" are two words."""
     bare_x, bare_y = _bare(x.key), _bare(y.key)
     if bare_x == bare_y:
-        return True
+        return _accents_only(x, y, known)
     if x.name or y.name or min(len(bare_x), len(bare_y)) < 4:
         return False
     return _spelling_edit(bare_x, bare_y)
+
+
+def _one_standard(word: str, known: Knowledge) -> str:
+    """The word with each accented letter before m or n written as the language's first standard does."""
+    return "".join(known.accents.get(c, c) if word[n + 1:n + 2] in ("m", "n") else c for n, c in enumerate(word))
+
+
+def _accents_only(x: Token, y: Token, known: Knowledge | None) -> bool:
+    """Two writings of one word that differ in accents alone: one of them is no word of the language's
+    dictionary ("inflacao"), or the accent is on a capital, which French and Italian often leave
+    off ("A" / "À", "E'" / "È"), or it is the Devanagari nukta, optional in Hindi ("ज्यादा" / "ज़्यादा"),
+    or the language's two standards write the letter so (Portuguese "econômico" / "económico":
+    negations.toml's `accents`; Spanish "sólo" / "solo" are `variants`).
+    Two dictionary words of different lemmas that accents alone tell apart are two words ("papa" /
+    "papá", "publicó" / "público", "zahlen" / "zählen", "pécheurs" / "pêcheurs")."""
+    if known is None or x.key == y.key:
+        return True
+    if len(x.text) == len(y.text) and all(a == b or a.isupper() for a, b in zip(x.text, y.text)):
+        return True
+    if x.key.replace("\u093c", "") == y.key.replace("\u093c", ""):
+        return True
+    if known.accents and _one_standard(x.key, known) == _one_standard(y.key, known):
+        return True
+    return not (known.is_word(x.key) and known.is_word(y.key)) or known.lemma(x.text) == known.lemma(y.text)
 
 
 _INTERCHANGEABLE = ({"s", "z"}, {"c", "s"}, {"c", "z"})
@@ -386,6 +426,8 @@ def _typo(x: Token, y: Token, known: Knowledge) -> bool:
     without a dictionary (Arabic), only two letters swapped ("عنواين" / "عناوين"). Not for names."""
     if x.name or y.name or min(len(x.key), len(y.key)) < 5 or OSA.distance(x.key, y.key) != 1:
         return False
+    if any(c.isupper() for c in x.text + y.text):
+        return False  # capitalised, even opening the sentence, it may be a name: "Zambia's" / "Gambia's"
     known_x, known_y = known.is_word(x.key), known.is_word(y.key)
     if known_x is None:
         return len(x.key) == len(y.key) and Levenshtein.distance(x.key, y.key) == 2
@@ -434,14 +476,19 @@ def _pair(x: Token, y: Token, known: Knowledge) -> Difference | None:
     if frozenset(lemmas) in known.antonyms or frozenset((x.key, y.key)) in known.antonyms:
         return Difference("antonym", x.text, y.text)
     if lemmas[0] == lemmas[1]:
-        return Difference("tense", x.text, y.text) if known.tense(x.key) != known.tense(y.key) else None
+        # "is" / "was", "wird" / "wurde", "est" / "était": an auxiliary's form is all it says (its tense)
+        if known.tense(x.key) != known.tense(y.key) or (
+                (x.key in known.function_words or y.key in known.function_words)
+                and not (x.key in known.articles and y.key in known.articles)):  # "den" / "die" is one article
+            return Difference("tense", x.text, y.text)
+        return None
     if x.key in known.dates or y.key in known.dates or lemmas[0] in known.dates or lemmas[1] in known.dates:
         dates = date_values(known.code)
         date_x, date_y = dates.get(x.key, dates.get(lemmas[0])), dates.get(y.key, dates.get(lemmas[1]))
-        if date_x is not None and date_x == date_y:
-            return None  # "Jan" / "January"
+        if (date_x is not None and date_x == date_y) or _bare(x.key) == _bare(y.key):
+            return None  # "Jan" / "January", "mercoledì" / "mercoledi"
         return Difference("date", x.text, y.text)
-    if _spelling(x, y) or _abbreviation(x, y) or _typo(x, y, known):
+    if _spelling(x, y, known) or _abbreviation(x, y) or _typo(x, y, known):
         return None
     if x.name or y.name:
         return Difference("name", x.text, y.text)
@@ -467,7 +514,9 @@ def _single(token: Token, known: Knowledge) -> Difference | None:
 
 
 def _negated(word: str, other: str, known: Knowledge) -> bool:
-    """Is `other` the word `word` with a negative prefix, suffix or (Turkish) infix?"""
+    """Is `other` the word `word` with a negative prefix, suffix or (Turkish) infix? Accents aside:
+    Greek moves its accent with the prefix ("δυνατή" / "αδύνατη")."""
+    word, other = _bare(word), _bare(other)
     if len(other) <= len(word) or len(word) < 3:
         return False
     for prefix in known.prefixes:

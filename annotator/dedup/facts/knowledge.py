@@ -40,7 +40,9 @@ _EXTRA_MAGNITUDES = {
     "zh": {"萬": 4, "億": 8, "千": 3, "百万": 6, "千万": 7},
     "ja": {"千": 3, "百万": 6, "千万": 7},
     "hi": {"बिलियन": 9, "मिलियन": 6, "ट्रिलियन": 12, "हजार": 3},
-    "pt": {"bilhões": 9, "bilhão": 9, "milhões": 6, "milhão": 6, "mil": 3},
+    # "bilião" is European Portuguese, 10^12 (Brazil writes "bilhão", 10^9; text2num reads both as 10^9)
+    "pt": {"bilhões": 9, "bilhão": 9, "milhões": 6, "milhão": 6, "mil": 3, "bilião": 12, "biliões": 12,
+           "trilião": 18, "triliões": 18},
     "de": {"mio": 6, "mrd": 9, "tsd": 3},
     "fr": {"md": 9, "mds": 9, "mrd": 9, "mrds": 9},
     "es": {"mm": 6, "mill": 6},
@@ -71,6 +73,7 @@ class Knowledge:
     numerals: dict[str, int] = field(default_factory=dict)  # a number written as one word -> its value
     percent_words: tuple[str, ...] = ()
     tenses: tuple[tuple[str, str], ...] = ()  # (ending, tense), longest endings first
+    accents: dict[str, str] = field(default_factory=dict)  # "ó" -> "ô": one letter in two standards
     half_words: tuple[str, ...] = ()  # "et demi": a half more than the number before
     variants: dict[str, str] = field(default_factory=dict)  # a word -> the form it is one word with ("у" -> "в")
 
@@ -91,9 +94,9 @@ class Knowledge:
 
     def tense(self, word: str) -> str | None:
         """The tense a word's ending marks ("aprobará" -> "future"), or None: the ending must leave a stem
-        of three letters or more (negations.toml's `tense`)."""
+        ("será", "müsste"; negations.toml's `tense`)."""
         for ending, tense in self.tenses:
-            if word.endswith(ending) and len(word) - len(ending) >= 3:
+            if word.endswith(ending) and len(word) > len(ending):
                 return tense
         return None
 
@@ -124,7 +127,7 @@ def knowledge(code: str | None) -> Knowledge:
         antonyms=frozenset(frozenset(fold(w) for w in pair) for pair in own.get("antonyms", [])),
         dates=_date_words(code),
         magnitudes=_magnitudes(code),
-        function_words=frozenset(functions.get("function_words", [])),
+        function_words=frozenset(functions.get("function_words", [])) - frozenset(fold(w) for w in own.get("modals", [])),
         articles=frozenset(functions.get("articles", [])),
         number_words=code in NUMBER_WORD_LANGUAGES,
         numerals=_numerals(code, own.get("numerals", {})),
@@ -132,6 +135,7 @@ def knowledge(code: str | None) -> Knowledge:
         tenses=tuple(sorted(((fold(e), tense) for tense, endings in own.get("tense", {}).items() for e in endings),
                             key=lambda pair: -len(pair[0]))),
         half_words=tuple(own.get("half", [])),
+        accents={other: pair[0] for pair in own.get("accents", []) for other in pair[1:]},
         variants={fold(w): fold(pair[0]) for pair in own.get("variants", []) for w in pair[1:]},
     )
 

@@ -24,11 +24,12 @@ def as_digits(text: str, known: Knowledge) -> str:
     return _RANGE.sub(lambda found: _range(found, known), text) if any(c.isdigit() for c in text) else text
 
 
-_ARTICLE_ONE = re.compile(r"\b(?:un|une|uno|una|unos|unas|um|uma|uns|umas|ein|eine|einen|einem|einer|eines|een|a|an)\b",
-                          re.IGNORECASE)
-
-
-_HIDDEN_ARTICLE = re.compile(r"qqarticle(\d+)qq")
+# an indefinite article is no "1" ("unos cuatro minutos" is "about 4 minutes", not "1 4"), and European
+# Portuguese "bilião" is 10^12 where text2num reads 10^9: both are hidden from text2num
+_HIDDEN_FROM_TEXT2NUM = re.compile(
+    r"\b(?:un|une|uno|una|unos|unas|um|uma|uns|umas|ein|eine|einen|einem|einer|eines|een|a|an"
+    r"|bili[ãa]o|bili[õo]es|trili[ãa]o|trili[õo]es)\b", re.IGNORECASE)
+_HIDDEN = re.compile(r"qqhidden(\d+)qq")
 
 
 # a range whose magnitude is written once: "3–5 tysięcy" is "3 tysięcy – 5 tysięcy"
@@ -99,15 +100,14 @@ def _number_words(text: str, code: str) -> str:
     try:
         from text_to_num import alpha2digit
 
-        # an indefinite article is no "1" ("unos cuatro minutos" is "about 4 minutes", not "1 4")
-        articles: list[str] = []
+        hidden: list[str] = []
 
         def hide(found: re.Match) -> str:
-            articles.append(found.group())
-            return f"qqarticle{len(articles) - 1}qq"
+            hidden.append(found.group())
+            return f"qqhidden{len(hidden) - 1}qq"
 
-        converted = alpha2digit(_ARTICLE_ONE.sub(hide, text), code)
-        return _HIDDEN_ARTICLE.sub(lambda found: articles[int(found.group(1))], converted) if articles else converted
+        converted = alpha2digit(_HIDDEN_FROM_TEXT2NUM.sub(hide, text), code)
+        return _HIDDEN.sub(lambda found: hidden[int(found.group(1))], converted) if hidden else converted
     except (ImportError, ValueError):
         return text
 
@@ -152,7 +152,7 @@ def alternatives(written: str, code: str) -> tuple[str, ...]:
     if "," not in plain and "." not in plain or decimal_symbol(code) != ",":
         return ()
     values = {_parsed(plain, locale) for locale in ("en", "de")} - {None}
-    return tuple(sorted("#" + spelling(v) for v in values))
+    return tuple(sorted("#" + spelling(v, exact=True) for v in values))
 
 
 @functools.cache
@@ -165,7 +165,10 @@ def decimal_symbol(code: str) -> str:
         return "."
 
 
-def spelling(value: Decimal) -> str:
-    """A number's value as one spelling: 12500, 3.5, 2000000000."""
+def spelling(value: Decimal, exact: bool = False) -> str:
+    """A number's value as one spelling: 12500, 3.5, 2000000000; `exact` keeps the decimals as written
+    ("3.10" stays "3.10": a version, a section or a German date "1.10." is not "1.1")."""
+    if exact:
+        return format(value, "f")
     text = format(value.normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
