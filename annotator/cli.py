@@ -109,8 +109,9 @@ def _db_defaults(group: click.Group, db_path: str) -> dict:
 @click.option("--replace", is_flag=True, help="Update documents whose content changed (labels of unchanged sentences are kept).")
 @click.option("--threshold", type=click.FloatRange(0, 100), help=f"Near-duplicate similarity, 0-100 (default {dedup.DEFAULT_THRESHOLD:g}; stored).")
 @click.option("--source", "source", help="The source (outlet) of every document of this import.")
-@click.option("--encoding", help="Read files in this encoding (e.g. cp1252, latin-1), or 'auto' to detect "
-                                 "each file's; the default is strict UTF-8.")
+@click.option("--encoding", help="Read files in this encoding (e.g. cp1252, koi8-r; labels as browsers read them: "
+                                 "latin-1 is windows-1252), or 'auto' to find each file's (UTF-8, else the legacy "
+                                 "code page that reads best); the default is strict UTF-8.")
 @click.option("--max-file-mb", type=click.IntRange(1), default=readers.LIMITS.file_bytes >> 20, show_default=True,
               help="Refuse a file larger than this once uncompressed.")
 @click.option("--max-document-chars", type=click.IntRange(1), default=readers.LIMITS.document_chars,
@@ -862,6 +863,7 @@ def import_labels_cmd(path, db_path):
               help="source: each source's units wholly in one split (train, dev and test outlets disjoint).")
 @click.option("--card", is_flag=True, help="Print the data card instead of writing datacard.md beside the data.")
 @click.option("--csv-raw", is_flag=True, help="Write CSV cells as they are, even those a spreadsheet would run as formulas.")
+@click.option("--excel", is_flag=True, help="CSV for Excel: UTF-8 with a byte-order mark (so accents and € show right), CRLF line ends.")
 @click.option("--min-annotators", type=click.IntRange(1), show_default="the project's overlap, 1 with overlap all",
               help="gold: a unit without a review decision needs this many annotators who agree.")
 @click.option("--language", help="Only units whose (original) document is in this language (en, de, pt-BR).")
@@ -869,7 +871,7 @@ def import_labels_cmd(path, db_path):
               help="Also export labels given past a unit's overlap (a lapsed lease); left out by default.")
 @click.option("--force", is_flag=True, help="Overwrite an existing SQLite file (never the database exported).")
 def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, over_overlap,
-               force, language):
+               force, language, excel):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
@@ -901,7 +903,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
             language = code
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
                         min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap,
-                        force=force, language=language)
+                        force=force, language=language, excel=excel)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
     except OSError as err:  # the output cannot be written: a full disk, no permission
