@@ -50,7 +50,8 @@ def _legacy_files(ud: Path, short_n: int = 40, long_n: int = 8) -> list[tuple[st
                     size += len(s.encode(page)) + 1
                     if size > 5000:
                         break
-                files.append((lang, page, "long", ("" if lang in ("ja", "zh") else " ").join(chunk)))
+                if size > 2500:  # a treebank with few sentences the page encodes makes fewer long files
+                    files.append((lang, page, "long", ("" if lang in ("ja", "zh") else " ").join(chunk)))
     return files
 
 

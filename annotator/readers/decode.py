@@ -128,13 +128,15 @@ def _detect(data: bytes, path: str) -> str:
 def _oddness(text: str, page: str) -> int:
     """How unlike text of the page's languages a decoding reads: characters none of them writes
     (for the language that writes most of them), plus words that mix scripts, put a capital after
-    a small letter or begin with a combining mark."""
+    a small letter, begin with a combining mark or hold a final form amid it (Greek ς, Hebrew ם:
+    Russian in windows-1251 read as windows-1253 is Greek letters, with ς for т)."""
     odd = [c for c in text if ord(c) > 127 and c not in PUNCTUATION and not c.isspace()]
     foreign = min(sum(not _writes(lang, c) for c in odd) for lang in LEGACY_PAGES[page])
     marks = sum(1 for before, c in zip(" " + text, text) if before.isspace() and unicodedata.category(c) == "Mn")
     return foreign + marks + sum(1 for word in _WORD.findall(text)
                          if len({_script(c) for c in word}) > 1
-                         or any(a.islower() and b.isupper() for a, b in zip(word, word[1:])))
+                         or any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
+                         or any(_final(c) for c in word[:-1]))
 
 
 @functools.cache
@@ -144,6 +146,11 @@ def _writes(lang: str, c: str) -> bool:
         return ((_script(c) in letters.split() and unicodedata.category(c)[0] in "LMN")
                 or ("CJK" in letters and (0xFF00 <= ord(c) <= 0xFFEF or 0x3000 <= ord(c) <= 0x303F)))
     return c.lower() in letters
+
+
+@functools.cache
+def _final(c: str) -> bool:
+    return ord(c) > 127 and "FINAL" in unicodedata.name(c, "")
 
 
 @functools.cache
