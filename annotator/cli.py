@@ -112,14 +112,17 @@ def _db_defaults(group: click.Group, db_path: str) -> dict:
 @click.option("--encoding", help="Read files in this encoding (e.g. cp1252, koi8-r; labels as browsers read them: "
                                  "latin-1 is windows-1252), or 'auto' to find each file's (UTF-8, else the legacy "
                                  "code page that reads best); the default is strict UTF-8.")
+@click.option("--fix-mojibake", is_flag=True, help="Repair UTF-8 text that was read as windows-1252 and saved again "
+                                                 "(SÃ£o TomÃ© -> São Tomé); without it such files are imported as "
+                                                 "written and counted.")
 @click.option("--max-file-mb", type=click.IntRange(1), default=readers.LIMITS.file_bytes >> 20, show_default=True,
               help="Refuse a file larger than this once uncompressed.")
 @click.option("--max-document-chars", type=click.IntRange(1), default=readers.LIMITS.document_chars,
               show_default=True, help="Refuse a file holding a document longer than this.")
 @click.option("--language", help="The language of every document (an ISO 639 code: en, de, pt-BR); by default "
                                  "a document's `language`/`lang` field or <html lang>, else identified from its text.")
-def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_file_mb, max_document_chars,
-               language):
+def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, fix_mojibake, max_file_mb,
+               max_document_chars, language):
     """Import documents from files or folders (walked recursively, in sorted order).
 
     Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
@@ -155,10 +158,13 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_fi
     store = Store(db_path)
     shown = ImportProgress() if sys.stderr.isatty() else None
     limits = readers.Limits(file_bytes=max_file_mb << 20, document_chars=max_document_chars)
-    report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
-                          source=source.strip() if source else None, encoding=encoding, progress=shown,
-                          limits=limits, on_wait=lambda message: click.echo(message, err=True),
-                          language=language)
+    from annotator.readers.decode import mojibake_repaired
+
+    with mojibake_repaired(fix_mojibake):  # the forked readers inherit it
+        report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
+                              source=source.strip() if source else None, encoding=encoding, progress=shown,
+                              limits=limits, on_wait=lambda message: click.echo(message, err=True),
+                              language=language)
     if shown:
         shown.done()
     if report.stopped:

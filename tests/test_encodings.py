@@ -26,6 +26,10 @@ TWO_LINES = "The minister said “prices will fall” by €5.\nThe council agre
     ("Правительство объявило о новых мерах поддержки.\n", "koi8-r", "KOI8-R"),
     ("Rząd ogłosił w piątek nowe środki oszczędnościowe.\n", "cp1250", "windows-1250"),
     ("Η κυβέρνηση ανακοίνωσε νέα μέτρα για την ακρίβεια.\n", "cp1253", "windows-1253"),
+    # read as windows-1253 before the final sigma counted: ς for т amid a word
+    ("Еще он обсуждал федерализацию Буэнос-Айреса, расширение торговли.\n", "cp1251", "windows-1251"),
+    # read as gb18030 before the katakana middle dot counted as Japanese
+    ("東京・大阪・名古屋の三都市で、新しい交通政策が発表されました。\n", "cp932", "Shift_JIS"),
 ])
 def test_auto_reads_short_legacy_texts(text, page, read_as):
     assert decoded(text.encode(page)) == (text, [f"read f as {read_as}"])
@@ -102,3 +106,24 @@ def test_import_says_how_each_legacy_file_was_read(tmp_path, db_path):
         "Die Straße nach Köln wurde für den Verkehr gesperrt.",
         "The council’s budget – “final” at last – was passed on Monday.",
         "Правительство объявило о новых мерах поддержки."]
+
+
+MANGLED = "SÃ£o TomÃ© raised fuel prices by â‚¬4.5, the minister said: â€œenoughâ€\x9d.\n"
+
+
+def test_mojibake_is_reported_and_repaired_only_when_asked(tmp_path, db_path):
+    (tmp_path / "mangled.txt").write_text(MANGLED, encoding="utf-8")
+    result = run("import", tmp_path / "mangled.txt", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert (f"{tmp_path / 'mangled.txt'}: 5 passages look like mojibake (Ã£ for ã); imported as written; "
+            "import --fix-mojibake repairs them") in result.output.splitlines()
+    assert Store(db_path).document(1)[2] == MANGLED
+    result = run("import", tmp_path / "mangled.txt", "--fix-mojibake", "--replace", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert f"{tmp_path / 'mangled.txt'}: repaired 5 passages of mojibake (Ã£ to ã)" in result.output.splitlines()
+    assert Store(db_path).document(1)[2] == "São Tomé raised fuel prices by €4.5, the minister said: “enough”.\n"
+
+
+def test_text_that_only_looks_odd_is_no_mojibake():
+    for text in ("O preço Ã vista subiu.", "Ça coûte 5 € à Paris.", "Ärger über die Ölpreise."):
+        assert decoded(text.encode("utf-8"), None) == (text, [])

@@ -142,8 +142,9 @@ def _oddness(text: str, page: str) -> int:
 @functools.cache
 def _writes(lang: str, c: str) -> bool:
     letters = LETTERS[lang]
-    if letters.isupper():  # a script by name: its letters, marks and digits (not its signs: ฿ amid Thai letters is KOI8-R)
-        return ((_script(c) in letters.split() and unicodedata.category(c)[0] in "LMN")
+    if letters.isupper():  # a script by name: its letters, marks, digits (CJK's stops: ・) but not its signs (฿ amid Thai is KOI8-R)
+        kinds = "LMNP" if "CJK" in letters else "LMN"
+        return ((_script(c) in letters.split() and unicodedata.category(c)[0] in kinds)
                 or ("CJK" in letters and (0xFF00 <= ord(c) <= 0xFFEF or 0x3000 <= ord(c) <= 0x303F)))
     return c.lower() in letters
 
@@ -203,7 +204,7 @@ def decode(data: bytes, path: str, *, html: bool = False) -> str:
             break
     if text is None:
         text = _decode_legacy(data, path, html)
-    text = clean_text(text)
+    text = clean_text(_said_mojibake(text))
     if not text.strip():
         raise InputError(path, "file is empty")
     return text
@@ -271,6 +272,68 @@ def _named(label: str, how: str) -> tuple[str, str]:
     if name == "UTF-8":
         return "utf-8", None
     return name, (label if own == codecs.lookup(codec).name else f"{name} ({how} {label})")
+
+
+# UTF-8 read as windows-1252 (or Latin-1) and saved as UTF-8 again: a lead byte (Â-ô) then one to
+# three continuation bytes (0x80-0xBF) as that code page shows them, "Ã©" for "é", "â€™" for "’"
+_SHOWN_AS_1252 = "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xC0))
+_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{re.escape(_SHOWN_AS_1252)}]{{1,3}}")
+_REPAIR = {"on": False}  # set for one import by mojibake_repaired(); forked readers inherit it
+
+
+def _unmangled(passage: str) -> str | None:
+    """The character a mojibake passage stands for, or None when it is not one."""
+    try:
+        return passage.encode("cp1252").decode("utf-8")
+    except UnicodeEncodeError:  # a byte windows-1252 leaves undefined, shown as its C1 character
+        try:
+            return bytes(ord(c) if ord(c) < 256 else c.encode("cp1252")[0] for c in passage).decode("utf-8")
+        except (UnicodeError, ValueError):
+            return None
+    except UnicodeDecodeError:
+        return None
+
+
+def mojibake(text: str) -> tuple[int, str | None]:
+    """(how many passages of the text are UTF-8 shown as windows-1252, the first as "Ã© for é")."""
+    found = [(m.group(), fixed) for m in _MOJIBAKE.finditer(text) if (fixed := _unmangled(m.group()))]
+    return len(found), (f"{found[0][0]} for {found[0][1]}" if found else None)
+
+
+def unmangle(text: str) -> str:
+    """The text with each passage mojibake() counts replaced by the character it stands for, again
+    while any is left (a text mangled twice: "ÃƒÂ©"), at most three times. Only those: ftfy's
+    fix_encoding, tried, also turns a Portuguese "Ã " into "à", a change no count would have told."""
+    for _ in range(3):
+        fixed = _MOJIBAKE.sub(lambda m: _unmangled(m.group()) or m.group(), text)
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
+@contextmanager
+def mojibake_repaired(on: bool = True):
+    """Repair mojibake in the files read while the block runs, instead of only saying it."""
+    before, _REPAIR["on"] = _REPAIR["on"], on
+    try:
+        yield
+    finally:
+        _REPAIR["on"] = before
+
+
+def _said_mojibake(text: str) -> str:
+    """The text, its mojibake repaired when asked for; either way the count is left as a note."""
+    count, example = mojibake(text)
+    if not count:
+        return text
+    passages = f"{count} passage{'s' if count != 1 else ''}"
+    if _REPAIR["on"]:
+        note(f"repaired {passages} of mojibake ({example.replace(' for ', ' to ')})")
+        return unmangle(text)
+    note(f"{passages} look{'s' if count == 1 else ''} like mojibake ({example}); imported as written; "
+         "import --fix-mojibake repairs them")
+    return text
 
 
 def clean_text(text: str) -> str:
