@@ -127,7 +127,7 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, fix_mo
 
     Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
     required; `id`, `title`, `url`, `source`, `date` or `published`, `language` or `lang`, `meta`
-    optional), .csv (a
+    optional), .csv (separated by , ; tab or |, found from the header; a
     `text` column, same optional columns) and .parquet (the same columns, read a row group at a
     time); .jsonl.gz, .jsonl.zst, .csv.gz and .csv.zst are uncompressed as they are read. A document's source (outlet) is --source, else its
     `source` field (og:site_name in HTML), else its URL's domain, else the file's folder. Files that cannot be read are reported and skipped; the exit status is then 1.

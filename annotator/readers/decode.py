@@ -7,6 +7,7 @@ import contextvars
 import functools
 import re
 import unicodedata
+from collections import Counter
 from contextlib import contextmanager
 
 from annotator.invisible import imported_text
@@ -87,7 +88,9 @@ def decode_as(encoding: str | None):
 
 _C1 = re.compile("[\x80-\x9f]")
 _WORD = re.compile(r"[^\W\d_]+")
-_SAMPLE = 1 << 16  # bytes judged: a legacy page shows itself in its first 64 KB
+_WORD_START = re.compile(r"(?:^|(?<=\s))[^\x00-\x7f]")
+_SAMPLE = 1 << 14  # bytes judged: a legacy page shows itself in its first 16 KB
+_TIE_SAMPLE = 2000  # characters the tie-breakers read (py3langid, the mess ratio: slower per character)
 
 
 def _detect(data: bytes, path: str) -> str:
@@ -122,7 +125,8 @@ def _detect(data: bytes, path: str) -> str:
         return tied[0][1]
     from charset_normalizer.md import mess_ratio
 
-    return min((-_fit(text, page), mess_ratio(text, 1.0), order, page) for order, page, text in tied)[-1]
+    return min((-_fit(text[:_TIE_SAMPLE], page), mess_ratio(text[:_TIE_SAMPLE], 1.0), order, page)
+               for order, page, text in tied)[-1]
 
 
 def _oddness(text: str, page: str) -> int:
@@ -130,13 +134,14 @@ def _oddness(text: str, page: str) -> int:
     (for the language that writes most of them), plus words that mix scripts, put a capital after
     a small letter, begin with a combining mark or hold a final form amid it (Greek ς, Hebrew ם:
     Russian in windows-1251 read as windows-1253 is Greek letters, with ς for т)."""
-    odd = [c for c in text if ord(c) > 127 and c not in PUNCTUATION and not c.isspace()]
-    foreign = min(sum(not _writes(lang, c) for c in odd) for lang in LEGACY_PAGES[page])
-    marks = sum(1 for before, c in zip(" " + text, text) if before.isspace() and unicodedata.category(c) == "Mn")
-    return foreign + marks + sum(1 for word in _WORD.findall(text)
-                         if len({_script(c) for c in word}) > 1
-                         or any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
-                         or any(_final(c) for c in word[:-1]))
+    odd = Counter(c for c in text if ord(c) > 127 and c not in PUNCTUATION and not c.isspace())
+    foreign = min(sum(n for c, n in odd.items() if not _writes(lang, c)) for lang in LEGACY_PAGES[page])
+    marks = sum(1 for m in _WORD_START.finditer(text) if unicodedata.category(m.group()) == "Mn")
+    # words of ASCII alone read alike in every page: only the others tell pages apart
+    return foreign + marks + sum(1 for word in _WORD.findall(text) if not word.isascii() and (
+        len({_script(c) for c in word}) > 1
+        or any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
+        or any(_final(c) for c in word[:-1])))
 
 
 @functools.cache
@@ -169,7 +174,7 @@ def _fit(text: str, page: str) -> float:
     from annotator.segment.identify import _identifier
 
     languages = set(LEGACY_PAGES[page])
-    return max((p for lang, p in _identifier().rank(text[:2000]) if lang in languages), default=0.0)
+    return max((p for lang, p in _identifier().rank(text) if lang in languages), default=0.0)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
