@@ -109,21 +109,25 @@ def _db_defaults(group: click.Group, db_path: str) -> dict:
 @click.option("--replace", is_flag=True, help="Update documents whose content changed (labels of unchanged sentences are kept).")
 @click.option("--threshold", type=click.FloatRange(0, 100), help=f"Near-duplicate similarity, 0-100 (default {dedup.DEFAULT_THRESHOLD:g}; stored).")
 @click.option("--source", "source", help="The source (outlet) of every document of this import.")
-@click.option("--encoding", help="Read files in this encoding (e.g. cp1252, latin-1), or 'auto' to detect "
-                                 "each file's; the default is strict UTF-8.")
+@click.option("--encoding", help="Read files in this encoding (e.g. cp1252, koi8-r; labels as browsers read them: "
+                                 "latin-1 is windows-1252), or 'auto' to find each file's (UTF-8, else the legacy "
+                                 "code page that reads best); the default is strict UTF-8.")
+@click.option("--fix-mojibake", is_flag=True, help="Repair UTF-8 text that was read as windows-1252 and saved again "
+                                                 "(SÃ£o TomÃ© -> São Tomé); without it such files are imported as "
+                                                 "written and counted.")
 @click.option("--max-file-mb", type=click.IntRange(1), default=readers.LIMITS.file_bytes >> 20, show_default=True,
               help="Refuse a file larger than this once uncompressed.")
 @click.option("--max-document-chars", type=click.IntRange(1), default=readers.LIMITS.document_chars,
               show_default=True, help="Refuse a file holding a document longer than this.")
 @click.option("--language", help="The language of every document (an ISO 639 code: en, de, pt-BR); by default "
                                  "a document's `language`/`lang` field or <html lang>, else identified from its text.")
-def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_file_mb, max_document_chars,
-               language):
+def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, fix_mojibake, max_file_mb,
+               max_document_chars, language):
     """Import documents from files or folders (walked recursively, in sorted order).
 
     Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
     required; `id`, `title`, `url`, `source`, `date` or `published`, `language` or `lang`, `meta`
-    optional), .csv (a
+    optional), .csv (separated by , ; tab or |, found from the header; a
     `text` column, same optional columns) and .parquet (the same columns, read a row group at a
     time); .jsonl.gz, .jsonl.zst, .csv.gz and .csv.zst are uncompressed as they are read. A document's source (outlet) is --source, else its
     `source` field (og:site_name in HTML), else its URL's domain, else the file's folder. Files that cannot be read are reported and skipped; the exit status is then 1.
@@ -154,10 +158,13 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_fi
     store = Store(db_path)
     shown = ImportProgress() if sys.stderr.isatty() else None
     limits = readers.Limits(file_bytes=max_file_mb << 20, document_chars=max_document_chars)
-    report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
-                          source=source.strip() if source else None, encoding=encoding, progress=shown,
-                          limits=limits, on_wait=lambda message: click.echo(message, err=True),
-                          language=language)
+    from annotator.readers.decode import mojibake_repaired
+
+    with mojibake_repaired(fix_mojibake):  # the forked readers inherit it
+        report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
+                              source=source.strip() if source else None, encoding=encoding, progress=shown,
+                              limits=limits, on_wait=lambda message: click.echo(message, err=True),
+                              language=language)
     if shown:
         shown.done()
     if report.stopped:
@@ -862,6 +869,7 @@ def import_labels_cmd(path, db_path):
               help="source: each source's units wholly in one split (train, dev and test outlets disjoint).")
 @click.option("--card", is_flag=True, help="Print the data card instead of writing datacard.md beside the data.")
 @click.option("--csv-raw", is_flag=True, help="Write CSV cells as they are, even those a spreadsheet would run as formulas.")
+@click.option("--excel", is_flag=True, help="CSV for Excel: UTF-8 with a byte-order mark (so accents and € show right), CRLF line ends.")
 @click.option("--min-annotators", type=click.IntRange(1), show_default="the project's overlap, 1 with overlap all",
               help="gold: a unit without a review decision needs this many annotators who agree.")
 @click.option("--language", help="Only units whose (original) document is in this language (en, de, pt-BR).")
@@ -869,7 +877,7 @@ def import_labels_cmd(path, db_path):
               help="Also export labels given past a unit's overlap (a lapsed lease); left out by default.")
 @click.option("--force", is_flag=True, help="Overwrite an existing SQLite file (never the database exported).")
 def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, over_overlap,
-               force, language):
+               force, language, excel):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
@@ -901,7 +909,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
             language = code
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
                         min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap,
-                        force=force, language=language)
+                        force=force, language=language, excel=excel)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
     except OSError as err:  # the output cannot be written: a full disk, no permission

@@ -296,7 +296,7 @@ def split_path(path: Path, split: str) -> Path:
 class _Writer:
     """Writes rows to one file in one format, streaming."""
 
-    def __init__(self, path: Path, fmt: str, fields: list[str], csv_raw: bool = False):
+    def __init__(self, path: Path, fmt: str, fields: list[str], csv_raw: bool = False, excel: bool = False):
         self.path, self.fmt, self.fields = path, fmt, fields
         self.csv_raw = csv_raw
         self.count = 0
@@ -308,7 +308,9 @@ class _Writer:
             self.batch: list[dict] = []
             self.parquet = None
         else:
-            self.handle = open(path, "w", encoding="utf-8", newline="", buffering=1 << 20)
+            # Excel reads a CSV without a byte-order mark in the machine's legacy code page (São Tomé
+            # shows as SÃ£o TomÃ©): with one it reads UTF-8; the csv module's rows end in CRLF already
+            self.handle = open(path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="", buffering=1 << 20)
             self.encode = json.JSONEncoder(ensure_ascii=False).encode
             if fmt == "csv":
                 self.csv = csv.DictWriter(self.handle, fieldnames=fields, extrasaction="ignore")
@@ -362,16 +364,20 @@ class _Writer:
 
 def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold", split: str | None = None,
            seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit",
-           over_overlap: bool = False, force: bool = False, language: str | None = None) -> ExportReport:
+           over_overlap: bool = False, force: bool = False, language: str | None = None,
+           excel: bool = False) -> ExportReport:
     """Write the dataset (and its split files), of the documents in `language` (ISO 639-1) only if
     it is given. Reads one consistent snapshot of the database.
     Each unit counts the overlap's annotators only, unless `over_overlap` adds the labels given past it.
+    `excel`: CSV for Excel (UTF-8 with a byte-order mark, CRLF line ends, formulas neutralised).
 
     Raises ExportError, before writing anything, for an unknown format or mode, a missing folder, or
     an output check_outputs refuses (`force` lets it overwrite another SQLite file)."""
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ExportError(f"{out}: unknown format {fmt!r}; use --format ({', '.join(FORMATS)})")
+    if excel and fmt != "csv":
+        raise ExportError(f"{out}: --excel writes CSV for Excel, not {fmt}; give a .csv file or --format csv")
     if not out.parent.is_dir():
         raise ExportError(f"{out}: {out.parent} is not a folder" if out.parent.exists()
                           else f"{out}: folder {out.parent} does not exist")
@@ -415,11 +421,11 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
                 split_of_code = [placed[s] for s in source_code]
             else:
                 assignment = assign_splits(strata, parse_split(split), seed)
-            writers = [_Writer(split_path(out, name), fmt, fields, csv_raw) for name in SPLIT_NAMES]
+            writers = [_Writer(split_path(out, name), fmt, fields, csv_raw, excel) for name in SPLIT_NAMES]
             names = SPLIT_NAMES
         else:
             assignment = None
-            writers = [_Writer(out, fmt, fields, csv_raw)]
+            writers = [_Writer(out, fmt, fields, csv_raw, excel)]
             names = ("all",)
         counts = {name: Counter() for name in names}
         try:

@@ -193,14 +193,13 @@ def _store_files(store: Store, files: list[tuple[Path, str]], sizes: list[int], 
     with store.fewer_checkpoints(), closing(prepared_files):
         for (path, name), size, prepared in zip(files, sizes, prepared_files):
             if prepared is not None:  # read and segmented by a worker process
-                outcome, docs, chosen = prepared
+                outcome, docs, said = prepared
                 if outcome == "error":
                     report.errors.append(docs)
                 else:
                     _store_file(store, path, [doc for doc, _rows in docs], replace, report, source,
                                 rows=[rows for _doc, rows in docs], language=language)
-                    if encoding:
-                        report.messages.append(f"read {readers.shown_path(path)} as {chosen or 'utf-8'}")
+                    report.messages.extend(said)
             else:
                 try:
                     batches = _unexpected_as_input_error(readers.stream_file(path, name, fmt, encoding, limits), path)
@@ -214,9 +213,7 @@ def _store_files(store: Store, files: list[tuple[Path, str]], sizes: list[int], 
                                       language)
                     else:
                         _store_file(store, path, first, replace, report, source, language=language)
-                    if encoding:
-                        report.messages.append(f"read {readers.shown_path(path)} as "
-                                               f"{readers.decode.chosen.get() or 'utf-8'}")
+                    report.messages.extend(readers.decode.said(readers.shown_path(path)))
             finished += size
             if progress:
                 progress(report, finished, total)
@@ -282,7 +279,7 @@ def _read_and_segment(task: tuple[Path, str, str | None, str | None, readers.Lim
             docs = readers.read_file(path, name, fmt, encoding, limits)
     except InputError as err:
         return "error", str(err), None
-    return "ok", [(doc, document_rows(doc, language)) for doc in docs], readers.decode.chosen.get()
+    return "ok", [(doc, document_rows(doc, language)) for doc in docs], readers.decode.said(readers.shown_path(path))
 
 
 def _prepared(files: list[tuple[Path, str]], sizes: list[int], fmt: str | None, encoding: str | None,

@@ -12,11 +12,104 @@ Each part prints its table; the figures go into benchmarks/RESULTS.md and the RE
 
 from __future__ import annotations
 
+import collections
+import random
 import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+# each language's legacy code pages (the Python codec of each WHATWG encoding: Shift_JIS is cp932)
+_PAGES = {
+    "de": ["cp1252", "iso8859-15"], "fr": ["cp1252", "iso8859-15"], "es": ["cp1252", "iso8859-15"],
+    "pt": ["cp1252", "iso8859-15"], "sv": ["cp1252", "iso8859-15"], "fi": ["cp1252"], "it": ["cp1252"],
+    "is": ["cp1252"], "nl": ["cp1252"], "en": ["cp1252"], "pl": ["cp1250", "iso8859-2"],
+    "cs": ["cp1250", "iso8859-2"], "ru": ["cp1251", "koi8-r", "cp866", "iso8859-5"], "bg": ["cp1251"],
+    "uk": ["cp1251", "koi8-u"], "el": ["cp1253", "iso8859-7"], "tr": ["cp1254", "iso8859-9"], "ar": ["cp1256"],
+    "ja": ["cp932", "euc-jp"], "zh": ["gb18030", "big5hkscs"], "ko": ["cp949"], "th": ["cp874"],
+}
+
+
+def _legacy_files(ud: Path, short_n: int = 40, long_n: int = 8) -> list[tuple[str, str, str, str]]:
+    """(language, code page, "short" or "long", text): sentences of the UD treebanks in `ud` (their
+    "# text =" lines) that the page encodes and that hold a letter beyond ASCII; short files are one
+    sentence of 40-140 bytes, long ones ~5 KB of consecutive sentences."""
+    rnd, files = random.Random(1), []
+    for lang, pages in _PAGES.items():
+        sentences = [line[9:].strip() for path in sorted(ud.glob(f"{lang}_*.conllu"))
+                     for line in path.open(encoding="utf-8") if line.startswith("# text = ")]
+        for page in pages:
+            fit = [s for s in sentences if _encodes(s, page) and not s.isascii()]
+            rnd.shuffle(fit)
+            files += [(lang, page, "short", s) for s in [s for s in fit if 40 <= len(s.encode(page)) <= 140][:short_n]]
+            for i in range(long_n if sentences else 0):
+                chunk, size = [], 0
+                for s in fit[i * 60:]:
+                    chunk.append(s)
+                    size += len(s.encode(page)) + 1
+                    if size > 5000:
+                        break
+                if size > 2500:  # a treebank with few sentences the page encodes makes fewer long files
+                    files.append((lang, page, "long", ("" if lang in ("ja", "zh") else " ").join(chunk)))
+    return files
+
+
+def _encodes(text: str, page: str) -> bool:
+    try:
+        text.encode(page)
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _charset_normalizer(data: bytes) -> str | None:
+    """What `--encoding auto` read before issue 28: strict UTF-8, else charset-normalizer's best."""
+    from charset_normalizer import from_bytes
+
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        return None if best is None else str(best)
+
+
+def _ours(data: bytes) -> str | None:
+    from annotator.model import InputError
+    from annotator.readers.decode import decode, decode_as
+
+    with decode_as("auto"):
+        try:
+            return decode(data, "f")
+        except InputError:
+            return None
 
 
 def encodings(args: list[str]) -> None:
-    raise SystemExit("encodings: not written yet")
+    ud = Path(args[0] if args else "/tmp/lang_data/ud")
+    files = _legacy_files(ud)
+    if not files:
+        raise SystemExit(f"no UD treebanks (*.conllu) in {ud}")
+    right = {name: collections.Counter() for name in ("charset-normalizer", "annotator")}
+    seconds, count = collections.Counter(), collections.Counter()
+    for lang, page, length, text in files:
+        data = text.encode(page)
+        count[page, length] += 1
+        for name, detect in (("charset-normalizer", _charset_normalizer), ("annotator", _ours)):
+            start = time.perf_counter()
+            right[name][page, length] += detect(data) == text
+            seconds[name] += time.perf_counter() - start
+    print(f"{len(files)} files from {ud}: decoded text equals the original")
+    print(f"{'code page':<12} {'length':<6} {'files':>5} {'charset-normalizer':>19} {'annotator':>10}")
+    for key in count:
+        print(f"{key[0]:<12} {key[1]:<6} {count[key]:>5} " + " ".join(
+            f"{right[name][key] / count[key]:>{w}.0%}" for name, w in (("charset-normalizer", 19), ("annotator", 10))))
+    for length in ("short", "long"):
+        n = sum(v for k, v in count.items() if k[1] == length)
+        print(f"{'all':<12} {length:<6} {n:>5} " + " ".join(
+            f"{sum(v for k, v in right[name].items() if k[1] == length) / n:>{w}.1%}"
+            for name, w in (("charset-normalizer", 19), ("annotator", 10))))
+    print("ms per file: " + ", ".join(f"{name} {seconds[name] / len(files) * 1000:.1f}" for name in right))
 
 
 def html(args: list[str]) -> None:

@@ -71,7 +71,7 @@ def test_csv_with_embedded_newlines_and_quotes(tmp_path):
         ("types.jsonl", b'{"text": 5}\n', "types.jsonl:1: 'text' must be a string, not int"),
         ("list.jsonl", b'[1, 2]\n', "list.jsonl:1: expected a JSON object, got list"),
         ("surrogate.jsonl", b'{"text": "bad \\ud800 here"}\n', "surrogate.jsonl:1: text holds a lone surrogate (U+D800) at character 4"),
-        ("notext.csv", b"body,title\nx,y\n", "notext.csv: CSV has no 'text' column"),
+        ("notext.csv", b"body,title\nx,y\n", "notext.csv: CSV has no 'text' column (found 'body', 'title'; separated by , ; tab or |)"),
         ("script.html", b"<html><body><script>var a = 1;</script></body></html>", "script.html: no main text found in the HTML"),
         ("data.bin", b"abc", "data.bin: unknown format '.bin'; use --format (txt, md, html, jsonl, csv, parquet)"),
     ],

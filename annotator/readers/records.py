@@ -8,7 +8,7 @@ import io
 import json
 
 from annotator.model import Document, InputError
-from annotator.readers.decode import check_encodable, clean_text, decode
+from annotator.readers.decode import check_encodable, clean_text, decode, note
 from annotator.timestamps import parse as parse_time, to_utc
 
 _OPTIONAL_TEXT = ("title", "url", "source")
@@ -121,14 +121,44 @@ def read_jsonl(data: bytes, path: str, name: str) -> list[Document]:
     return docs
 
 
+# what separates a CSV's fields: Excel writes ";" where the decimal separator is a comma (most of
+# Europe), tab-separated files come from databases and spreadsheets, "|" from older exports
+DELIMITERS = (",", ";", "\t", "|")
+_SHOWN = {",": ",", ";": ";", "\t": "tab", "|": "|"}
+
+
+def _header(line: str) -> list[str]:
+    """Header names as people write them: " Text ", "TEXT", or with a byte-order mark left in."""
+    return [f.strip().lstrip("\ufeff").strip().lower() for f in line]
+
+
+def _delimiter(source: str, path: str) -> str:
+    """The delimiter whose header row has a `text` column: csv.Sniffer's guess among DELIMITERS
+    first, then each in turn. Raises InputError naming the columns found when none gives one."""
+    first = source[:65536]
+    try:
+        guessed = [csv.Sniffer().sniff(first, delimiters="".join(DELIMITERS)).delimiter]
+    except csv.Error:
+        guessed = []
+    found = []
+    for delimiter in dict.fromkeys(guessed + list(DELIMITERS)):
+        names = _header(next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter), []))
+        if "text" in names:
+            return delimiter
+        found.append(names)
+    columns = ", ".join(repr(name) for name in max(found, key=len))
+    raise InputError(path, f"CSV has no 'text' column (found {columns or 'none'}; separated by , ; tab or |)")
+
+
 def read_csv(data: bytes, path: str, name: str) -> list[Document]:
+    """One document per row of a CSV with a `text` column; its delimiter (`,` `;` tab `|`) is
+    found, and said when it is not a comma. Raises InputError (one line)."""
     source = decode(data, path)
-    reader = csv.DictReader(io.StringIO(source, newline=""))
-    # header names as people write them: " Text ", "TEXT", or with a byte-order mark left in
-    names = [f.strip().lstrip("\ufeff").strip().lower() for f in reader.fieldnames or []]
-    if "text" not in names:
-        raise InputError(path, "CSV has no 'text' column")
-    reader.fieldnames = names
+    delimiter = _delimiter(source, path)
+    if delimiter != ",":
+        note(f"read as {_SHOWN[delimiter]}-separated")
+    reader = csv.DictReader(io.StringIO(source, newline=""), delimiter=delimiter)
+    reader.fieldnames = _header(reader.fieldnames or [])
     docs = []
     try:
         for row in reader:

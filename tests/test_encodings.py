@@ -1,0 +1,129 @@
+"""Legacy encodings (issue 28): labels read as browsers read them (the WHATWG Encoding Standard),
+`--encoding auto` right on short texts, C1 control characters taken for a wrong decoding."""
+
+import pytest
+
+from annotator.model import InputError
+from annotator.readers import read_file
+from annotator.readers.decode import check_encoding, decode, decode_as, said
+from annotator.store import Store
+from helpers import run
+
+
+def decoded(data: bytes, encoding: str | None = "auto", html: bool = False) -> tuple[str, list[str]]:
+    """The text decode() makes of the bytes, and what the import says of how it read them."""
+    with decode_as(encoding):
+        return decode(data, "f", html=html), said("f")
+
+
+TWO_LINES = "The minister said “prices will fall” by €5.\nThe council agreed on Tuesday.\n"
+
+
+@pytest.mark.parametrize("text, page, read_as", [
+    (TWO_LINES, "cp1252", "windows-1252"),  # the issue's: cp775 before
+    ("Die Straße nach Köln wurde für den Verkehr gesperrt.\n", "cp1252", "windows-1252"),
+    ("Правительство объявило о новых мерах поддержки.\n", "cp1251", "windows-1251"),
+    ("Правительство объявило о новых мерах поддержки.\n", "koi8-r", "KOI8-R"),
+    ("Rząd ogłosił w piątek nowe środki oszczędnościowe.\n", "cp1250", "windows-1250"),
+    ("Η κυβέρνηση ανακοίνωσε νέα μέτρα για την ακρίβεια.\n", "cp1253", "windows-1253"),
+    # read as windows-1253 before the final sigma counted: ς for т amid a word
+    ("Еще он обсуждал федерализацию Буэнос-Айреса, расширение торговли.\n", "cp1251", "windows-1251"),
+    # read as gb18030 before the katakana middle dot counted as Japanese
+    ("東京・大阪・名古屋の三都市で、新しい交通政策が発表されました。\n", "cp932", "Shift_JIS"),
+])
+def test_auto_reads_short_legacy_texts(text, page, read_as):
+    assert decoded(text.encode(page)) == (text, [f"read f as {read_as}"])
+
+
+PAGE = ('<html><head><meta charset="iso-8859-1"><title>Budget</title></head><body><article>'
+        "<p>The council’s budget – “final” at last – was passed on Monday.</p></article></body></html>")
+
+
+def test_a_page_labelled_iso_8859_1_is_read_as_windows_1252(tmp_path):
+    (tmp_path / "budget.html").write_bytes(PAGE.encode("cp1252"))
+    [doc] = read_file(tmp_path / "budget.html", "budget.html")
+    assert doc.text == "The council’s budget – “final” at last – was passed on Monday."
+    assert said("budget.html") == ["read budget.html as windows-1252 (declared iso-8859-1)"]
+    http_equiv = PAGE.replace('<meta charset="iso-8859-1">',
+                              '<meta http-equiv="Content-Type" content="text/html; charset=US-ASCII">')
+    assert decoded(http_equiv.encode("cp1252"), None, html=True) == (
+        http_equiv, ["read f as windows-1252 (declared US-ASCII)"])
+
+
+def test_encoding_labels_map_through_the_whatwg_table():
+    data = TWO_LINES.encode("cp1252")
+    assert decoded(data, "latin-1") == (TWO_LINES, ["read f as windows-1252 (given as latin-1)"])
+    assert decoded(data, "cp1252") == (TWO_LINES, ["read f as cp1252"])
+    assert decoded("Türkiye’de enflasyon yüzde 48’e düştü, İstanbul’da fiyatlar artıyor.".encode("cp1254"),
+                   "iso-8859-9")[0] == "Türkiye’de enflasyon yüzde 48’e düştü, İstanbul’da fiyatlar artıyor."
+    assert decoded("日本政府は新しい対策を発表した。".encode("cp932"), "x-sjis")[0] == "日本政府は新しい対策を発表した。"
+    assert decoded("政府宣布了新的措施。".encode("gb18030"), "gb2312")[0] == "政府宣布了新的措施。"
+    assert check_encoding("L1") == "L1"
+    with pytest.raises(ValueError) as err:
+        check_encoding("iso-2022-kr")
+    assert str(err.value) == ("'iso-2022-kr', an encoding browsers refuse to decode (the WHATWG Encoding Standard "
+                              "maps it to 'replacement'); convert the file to UTF-8 first")
+
+
+def test_a_replacement_label_is_refused_in_one_line(tmp_path, db_path):
+    (tmp_path / "a.txt").write_text("A sentence.\n")
+    result = run("import", tmp_path / "a.txt", "--encoding", "hz-gb-2312", "--db", db_path)
+    assert result.exit_code == 1 and result.output == (
+        "Error: --encoding: 'hz-gb-2312', an encoding browsers refuse to decode (the WHATWG Encoding Standard "
+        "maps it to 'replacement'); convert the file to UTF-8 first\n")
+    page = tmp_path / "kr.html"
+    page.write_bytes(b'<html><head><meta charset="iso-2022-kr"></head><body><p>Hi there.</p></body></html>')
+    result = run("import", page, "--db", db_path)
+    assert f"error: {page}: declares 'iso-2022-kr', an encoding browsers refuse to decode" in result.output
+
+
+def test_c1_control_characters_are_a_wrong_decoding():
+    data = TWO_LINES.encode("cp1252")
+    with pytest.raises(InputError) as err:
+        decoded(data, "iso-8859-15")
+    assert str(err.value) == ("f: read as iso-8859-15 it holds a C1 control character (U+0093 at character 18), "
+                              "which text never holds: it is in another encoding; try --encoding auto")
+    # a page whose label leaves C1 characters is read, with auto, as its bytes read best
+    page = PAGE.replace("iso-8859-1", "iso-8859-2")
+    text, lines = decoded(page.encode("cp1252"), "auto", html=True)
+    assert "The council’s budget – “final”" in text
+    assert lines == ["read f as windows-1252 (declared iso-8859-2, which leaves C1 control characters)"]
+
+
+def test_import_says_how_each_legacy_file_was_read(tmp_path, db_path):
+    folder = tmp_path / "legacy"
+    folder.mkdir()
+    (folder / "de.txt").write_bytes("Die Straße nach Köln wurde für den Verkehr gesperrt.\n".encode("cp1252"))
+    (folder / "ru.txt").write_bytes("Правительство объявило о новых мерах поддержки.\n".encode("koi8-r"))
+    (folder / "page.html").write_bytes(PAGE.encode("cp1252"))
+    result = run("import", folder, "--encoding", "auto", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("read ")] == [
+        f"read {folder / 'de.txt'} as windows-1252",
+        f"read {folder / 'page.html'} as windows-1252 (declared iso-8859-1)",
+        f"read {folder / 'ru.txt'} as KOI8-R"]
+    assert [text for (text,) in Store(db_path).query("SELECT text FROM sentences ORDER BY id")] == [
+        "Die Straße nach Köln wurde für den Verkehr gesperrt.",
+        "The council’s budget – “final” at last – was passed on Monday.",
+        "Правительство объявило о новых мерах поддержки."]
+
+
+MANGLED = "SÃ£o TomÃ© raised fuel prices by â‚¬4.5, the minister said: â€œenoughâ€\x9d.\n"
+
+
+def test_mojibake_is_reported_and_repaired_only_when_asked(tmp_path, db_path):
+    (tmp_path / "mangled.txt").write_text(MANGLED, encoding="utf-8")
+    result = run("import", tmp_path / "mangled.txt", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert (f"{tmp_path / 'mangled.txt'}: 5 passages look like mojibake (Ã£ for ã); imported as written; "
+            "import --fix-mojibake repairs them") in result.output.splitlines()
+    assert Store(db_path).document(1)[2] == MANGLED
+    result = run("import", tmp_path / "mangled.txt", "--fix-mojibake", "--replace", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert f"{tmp_path / 'mangled.txt'}: repaired 5 passages of mojibake (Ã£ to ã)" in result.output.splitlines()
+    assert Store(db_path).document(1)[2] == "São Tomé raised fuel prices by €4.5, the minister said: “enough”.\n"
+
+
+def test_text_that_only_looks_odd_is_no_mojibake():
+    for text in ("O preço Ã vista subiu.", "Ça coûte 5 € à Paris.", "Ärger über die Ölpreise."):
+        assert decoded(text.encode("utf-8"), None) == (text, [])
