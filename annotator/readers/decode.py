@@ -13,6 +13,8 @@ from annotator.model import InputError
 # the encoding `import --encoding` asked for (None: strict UTF-8), and what decode() chose under it
 _ASKED: contextvars.ContextVar[str | None] = contextvars.ContextVar("encoding", default=None)
 chosen: contextvars.ContextVar[str | None] = contextvars.ContextVar("chosen", default=None)
+# the charset the transport declared (an HTTP Content-Type's): it wins over <meta charset>, as in a browser
+_DECLARED: contextvars.ContextVar[str | None] = contextvars.ContextVar("declared", default=None)
 
 
 def check_encoding(name: str) -> str:
@@ -29,14 +31,16 @@ def check_encoding(name: str) -> str:
 
 
 @contextmanager
-def decode_as(encoding: str | None):
-    """Read files in this encoding ("auto": detected per file) while the block runs."""
-    token = _ASKED.set(encoding)
+def decode_as(encoding: str | None, declared: str | None = None):
+    """Read files in this encoding ("auto": detected per file) while the block runs; `declared`: the
+    charset an HTTP Content-Type gives, taken as a page's own declaration."""
+    token, told = _ASKED.set(encoding), _DECLARED.set(declared)
     chosen.set(None)
     try:
         yield
     finally:
         _ASKED.reset(token)
+        _DECLARED.reset(told)
 
 
 def _detect(data: bytes, path: str) -> str:
@@ -84,11 +88,14 @@ def decode(data: bytes, path: str, *, html: bool = False) -> str:
         if asked in (None, "auto") and b"\x00" in data[:8192]:
             raise InputError(path, "binary file (contains NUL bytes), not text")
         encoding = asked if asked not in (None, "auto") else "utf-8"
-        declared = _META_CHARSET.search(data[:4096]) if html and asked in (None, "auto") else None
+        declared = _DECLARED.get() if asked in (None, "auto") else None
+        if declared is None and html and asked in (None, "auto"):
+            meta = _META_CHARSET.search(data[:4096])
+            declared = meta.group(1).decode("ascii") if meta else None
         if asked == "auto" and not declared:
             encoding = _detect(data, path)
         if declared:
-                encoding = declared.group(1).decode("ascii").lower()
+                encoding = declared.lower()
                 try:
                     known = codecs.lookup(encoding)
                 except LookupError:
