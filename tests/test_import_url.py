@@ -3,6 +3,7 @@ the fetch rules (timeout, size cap, http(s) only, no private address unless allo
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -256,7 +257,8 @@ def test_atom_file(db_path, tmp_path):
 
 def test_feed_declaring_entities_is_refused(db_path, tmp_path):
     feed = tmp_path / "lol.rss"
-    feed.write_text('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;">'
+    padding = "<!--" + "x" * 70_000 + "-->"  # the declarations need not come first
+    feed.write_text('<?xml version="1.0"?>' + padding + '<!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;">'
                     '<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>t</title>'
                     '<item><title>&b; &x;</title><description>&b;</description></item></channel></rss>')
     result = run("import", feed, "--db", db_path)
@@ -322,3 +324,58 @@ def test_a_file_read_better_is_replaced_keeping_the_labels_of_unchanged_sentence
     assert sentences(db_path, "minister.txt") == ["The port reopened on Monday.",
                                                   "The minister said “prices will fall” by €5."]
     assert labels(db_path) == [("The port reopened on Monday.", "fact")]
+
+
+def test_dns_tls_and_connection_failures_are_one_line_each(site, db_path, monkeypatch):
+    resolve = web._resolve
+
+    def resolver(host, port):  # the test's own DNS: one name that does not exist
+        if host == "nachrichten.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return resolve(host, port)
+
+    monkeypatch.setattr(web, "_resolve", resolver)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: the connection is refused
+    port = closed.getsockname()[1]
+    tls = site.base.replace("http://", "https://") + "/hafen"  # a TLS handshake with a plain HTTP server
+    result = run("import", "https://nachrichten.invalid/artikel", tls, f"http://127.0.0.1:{port}/",
+                 "--allow-private", "--db", db_path)
+    closed.close()
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:3] == [
+        "error: https://nachrichten.invalid/artikel: cannot resolve the host nachrichten.invalid",
+        f"error: {tls}: TLS error (wrong version number)",
+        f"error: http://127.0.0.1:{port}/: cannot fetch (Connection refused)",
+    ]
+
+
+def test_the_content_type_chooses_the_reader(site, db_path):
+    site.routes["/meldung.txt"] = (200, [("Content-Type", "text/plain; charset=koi8-r")],
+                                   "Правительство объявило о новых мерах поддержки.\n".encode("koi8-r"))
+    site.routes["/bild"] = 200, [("Content-Type", "image/png")], b"\x89PNG\r\n\x1a\n"
+    site.routes["/bericht"] = 200, [("Content-Type", "application/pdf")], b"%PDF-1.7\n"
+    site.routes["/daten"] = 200, [("Content-Type", "application/xml")], b"<?xml version='1.0'?><daten/>"
+    base = site.base
+    result = run("import", f"{base}/meldung.txt", f"{base}/bild", f"{base}/daten", "--allow-private", "--db", db_path)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
+        f"error: {base}/bild: not a page, a feed, text or a PDF (Content-Type image/png)",
+        f"error: {base}/daten: XML that is not an RSS or Atom feed (application/xml)",
+    ]
+    assert sentences(db_path, f"{base}/meldung.txt") == ["Правительство объявило о новых мерах поддержки."]
+    from annotator import readers
+
+    if "pdf" not in readers.READERS:  # the pdf extra's reader, where it is installed, reads it
+        pdf = run("import", f"{base}/bericht", "--allow-private", "--db", db_path)
+        assert pdf.output.splitlines()[0] == (f"error: {base}/bericht: is a PDF; PDF import needs the pdf extra: "
+                                              "pip install 'annotator[pdf]'")
+
+
+def test_a_fragment_names_no_other_document(site, db_path):
+    site.routes["/hafen"] = html(PAGE.format(middle=WAGES))
+    url = f"{site.base}/hafen"
+    assert run("import", f"{url}#kommentare", "--allow-private", "--db", db_path).exit_code == 0
+    again = run("import", url, "--allow-private", "--db", db_path)
+    assert again.output.splitlines()[0] == f"unchanged {url}: already imported"
+    assert [row[0] for row in documents(db_path)] == [url]

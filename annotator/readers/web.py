@@ -11,7 +11,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from annotator.model import Document, InputError
 
@@ -41,7 +41,8 @@ class Rules:
 
 @dataclass
 class Page:
-    """A fetched body: the URL asked for, the URL it came from after redirects, its media type
+    """A fetched body: the URL asked for, the URL it came from after redirects (both without a
+    #fragment, which names a place in the page, not another page), its media type
     ("text/html"), its declared charset (None when the header gives none) and its bytes."""
 
     asked: str
@@ -124,7 +125,8 @@ def fetch(url: str, rules: Rules = Rules()) -> Page:
         except (TimeoutError, socket.timeout):
             raise InputError(shown, f"timed out after {rules.timeout:g} s (raise it with --timeout)") from None
         except ssl.SSLError as err:
-            raise InputError(shown, f"TLS error ({getattr(err, 'verify_message', None) or err.reason or err})") from None
+            problem = getattr(err, "verify_message", None) or (err.reason or str(err)).lower().replace("_", " ")
+            raise InputError(shown, f"TLS error ({problem})") from None
         except (OSError, http.client.HTTPException) as err:
             raise InputError(shown, f"cannot fetch ({getattr(err, 'strerror', None) or type(err).__name__})") from None
         if status in _REDIRECTS and headers.get("location"):
@@ -133,7 +135,7 @@ def fetch(url: str, rules: Rules = Rules()) -> Page:
         if status != 200:
             raise InputError(shown, f"HTTP {status} {reason}".rstrip())
         media_type, charset = content_type(headers.get("content-type", ""))
-        return Page(asked=url, url=current, media_type=media_type, charset=charset, body=body)
+        return Page(asked=urldefrag(url).url, url=urldefrag(current).url, media_type=media_type, charset=charset, body=body)
     raise InputError(shown, f"more than {MAX_REDIRECTS} redirects")
 
 
