@@ -388,7 +388,8 @@ def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, r
                 source: str | None = None, *, offset: int = 0, seen: set[str] | None = None,
                 hidden: bool = False, rows: list[list] | None = None, language: str | None = None,
                 origin: str | None = None) -> None:
-    """Store one file's documents (`origin`: the URL they were fetched from, for a web import). Sentences are found before any write; a small file is one
+    """Store one file's documents (`origin`: the URL they were fetched from, for a web import).
+    Sentences are found before any write; a small file is one
     transaction, a large one is written in short transactions while hidden and then published at
     once, so other writers (annotators labeling) get in between and nobody sees half a file."""
     added = sentences = unchanged = 0

@@ -191,9 +191,10 @@ def test_a_slow_server_times_out(site, db_path):
     assert result.output.splitlines()[0] == f"error: {url}: timed out after 0.3 s (raise it with --timeout)"
 
 
-def test_feed_url_imports_its_items(site, db_path):
+@pytest.mark.parametrize("media", ["application/rss+xml", "text/xml; charset=utf-8"])
+def test_feed_url_imports_its_items(site, db_path, media):
     base = site.base
-    site.routes["/rss"] = 200, [("Content-Type", "application/rss+xml")], RSS.format(base=base).encode()
+    site.routes["/rss"] = 200, [("Content-Type", media)], RSS.format(base=base).encode()
     result = run("import", f"{base}/rss", "--allow-private", "--db", db_path)
     assert result.exit_code == 0, result.output
     assert f"imported {base}/rss: 3 documents, 4 sentences" in result.output

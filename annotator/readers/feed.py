@@ -16,6 +16,7 @@ from annotator.timestamps import to_utc
 _ATOM = "http://www.w3.org/2005/Atom"
 _CONTENT = "http://purl.org/rss/1.0/modules/content/"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
            "table", "tr", "section", "article", "figure", "figcaption", "hr", "dd", "dt"}
 
@@ -116,7 +117,7 @@ def _rss(root) -> Feed:
         items.append(Item(title=_text(_child(node, "title")), link=_text(_child(node, "link")),
                           published=to_utc(_text(date) or ""),
                           html=_text(encoded) or _text(_child(node, "description")),
-                          guid=_text(_child(node, "guid")) or node.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")))
+                          guid=_text(_child(node, "guid")) or node.get(_RDF_ABOUT)))
     head = channel if channel is not None else root
     return Feed(title=_text(_child(head, "title")), language=_text(_child(head, "language")), items=items)
 
@@ -165,8 +166,8 @@ def fragment_text(html: str) -> str:
         return _paragraphs(html)
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return _paragraphs(html)
+    except (etree.ParserError, ValueError):  # nothing a parser can hold: its tags are no text
+        return _paragraphs(re.sub(r"<[^>]*>", " ", html))
     parts: list[str] = []
 
     def walk(node) -> None:
@@ -214,7 +215,8 @@ def documents(feed: Feed, path: str, name: str) -> list[Document]:
             text = title or ""
         if not text.strip():
             continue
-        docs.append(Document(name=item.link or f"{name}#{item.guid or position}", text=text, title=title, url=item.link, source=feed.title,
+        docs.append(Document(name=item.link or f"{name}#{item.guid or position}", text=text, title=title,
+                             url=item.link, source=feed.title,
                              published=item.published, language=language,
                              language_from="field" if language else None))
     if not docs:

@@ -96,10 +96,15 @@ def _guarded_connect(shown: str, rules: Rules, deadline: float):
 
 
 def _left(deadline: float, shown: str, rules: Rules) -> float:
+    """Seconds left before the deadline; InputError once it has passed."""
     left = deadline - time.monotonic()
     if left <= 0:
-        raise InputError(shown, f"timed out after {rules.timeout:g} s (raise it with --timeout)")
+        raise _timed_out(shown, rules)
     return left
+
+
+def _timed_out(shown: str, rules: Rules) -> InputError:
+    return InputError(shown, f"timed out after {rules.timeout:g} s (raise it with --timeout)")
 
 
 def fetch(url: str, rules: Rules = Rules()) -> Page:
@@ -123,7 +128,7 @@ def fetch(url: str, rules: Rules = Rules()) -> Page:
         except InputError:
             raise
         except (TimeoutError, socket.timeout):
-            raise InputError(shown, f"timed out after {rules.timeout:g} s (raise it with --timeout)") from None
+            raise _timed_out(shown, rules) from None
         except ssl.SSLError as err:
             problem = getattr(err, "verify_message", None) or (err.reason or str(err)).lower().replace("_", " ")
             raise InputError(shown, f"TLS error ({problem})") from None
@@ -132,10 +137,11 @@ def fetch(url: str, rules: Rules = Rules()) -> Page:
         if status in _REDIRECTS and headers.get("location"):
             current = urljoin(current, headers["location"].strip())
             continue
-        if status != 200:
+        if not 200 <= status < 300:
             raise InputError(shown, f"HTTP {status} {reason}".rstrip())
         media_type, charset = content_type(headers.get("content-type", ""))
-        return Page(asked=urldefrag(url).url, url=urldefrag(current).url, media_type=media_type, charset=charset, body=body)
+        return Page(asked=urldefrag(url).url, url=urldefrag(current).url, media_type=media_type, charset=charset,
+                    body=body)
     raise InputError(shown, f"more than {MAX_REDIRECTS} redirects")
 
 
@@ -155,7 +161,7 @@ def _get(parts, shown: str, rules: Rules, deadline: float):
                                                        "application/atom+xml, application/xml;q=0.9, */*;q=0.8"})
         response = conn.getresponse()
         headers = {name.lower(): value for name, value in response.getheaders()}
-        if response.status in _REDIRECTS or response.status != 200:
+        if not 200 <= response.status < 300:  # a redirect or an error: its body is not read
             return response.status, response.reason, headers, b""
         if headers.get("content-encoding", "identity").strip().lower() not in ("identity", ""):
             raise InputError(shown, f"the server sent it compressed ({headers['content-encoding']}), "
@@ -280,8 +286,9 @@ def read_page(page: Page, fmt: str | None = None, encoding: str | None = None) -
 def read_url(url: str, rules: Rules = Rules(), *, fmt: str | None = None, encoding: str | None = None,
              follow: bool = False) -> tuple[list[Document], list[str]]:
     """The documents at a URL: a page's one, or a feed's items. With `follow`, each item that has a
-    link is its linked page's main text instead (an item without one keeps its own text) (fetched under the same rules), named by the link
-    and keeping the item's title and time where the page gives none.
+    link is its linked page's main text instead (fetched under the same rules), named by the link
+    and keeping the item's title and time where the page gives none; an item without a link keeps
+    its own text.
 
     Returns (documents, one-line errors of items whose page could not be read: they are left out).
     Raises InputError when the URL itself cannot be fetched or read."""
