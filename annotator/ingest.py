@@ -201,7 +201,7 @@ def _store_urls(store: Store, urls: list[str], report: ImportReport, rules: web.
             continue
         report.errors.extend(failed)
         if docs:
-            _store_file(store, Path(url), docs, replace, report, source, language=language, origin=url)
+            _store_file(store, Path(url), docs, replace, report, source, language=language, fetched_from=url)
 
 
 def pending_grouping(store: Store) -> int:
@@ -387,19 +387,19 @@ def _database_files(store: Store) -> set[Path]:
 def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, report: ImportReport,
                 source: str | None = None, *, offset: int = 0, seen: set[str] | None = None,
                 hidden: bool = False, rows: list[list] | None = None, language: str | None = None,
-                origin: str | None = None) -> None:
-    """Store one file's documents (`origin`: the URL they were fetched from, for a web import).
-    Sentences are found before any write; a small file is one
-    transaction, a large one is written in short transactions while hidden and then published at
-    once, so other writers (annotators labeling) get in between and nobody sees half a file."""
+                fetched_from: str | None = None) -> None:
+    """Store one file's documents (`fetched_from`: the URL they were fetched from, for a web import).
+    Sentences are found before any write; a small file is one transaction, a large one is written in
+    short transactions while hidden and then published at once, so other writers (annotators
+    labeling) get in between and nobody sees half a file."""
     added = sentences = unchanged = 0
     notes = []
     seen = set() if seen is None else seen
-    source_file = origin or str(_resolved(path) or path)
-    shown = readers.shown_path(origin or path)
+    source_file = fetched_from or str(_resolved(path) or path)
+    shown = readers.shown_path(fetched_from or path)
     new_docs, changed, relanguaged = [], [], []
     for position, doc in enumerate(docs):
-        doc.source = outlet(doc, path, source, origin)
+        doc.source = outlet(doc, path, source, fetched_from)
         digest = content_hash(doc)
         if doc.name in seen:
             report.errors.append(f"{shown}: document name {doc.name!r} appears twice; the second is skipped")
@@ -499,12 +499,12 @@ def domain(url: str | None) -> str | None:
     return host or None
 
 
-def outlet(doc: Document, path: Path, given: str | None, origin: str | None = None) -> str | None:
+def outlet(doc: Document, path: Path, given: str | None, fetched_from: str | None = None) -> str | None:
     """Who published a document: `import --source`, else the file's own word (a `source` field,
     og:site_name), else the domain of its URL, else the folder the file was imported from (the
-    domain of the URL it was fetched from, `origin`)."""
+    domain of the URL it was fetched from, `fetched_from`)."""
     return (given or doc.source or domain(doc.url)
-            or (domain(origin) if origin else folder_of(str(_resolved(path) or path))))
+            or (domain(fetched_from) if fetched_from else folder_of(str(_resolved(path) or path))))
 
 
 def _store_in_batches(store: Store, new_docs: list) -> None:
