@@ -121,8 +121,13 @@ def _db_defaults(group: click.Group, db_path: str) -> dict:
               show_default=True, help="Refuse a file holding a document longer than this.")
 @click.option("--language", help="The language of every document (an ISO 639 code: en, de, pt-BR); by default "
                                  "a document's `language`/`lang` field or <html lang>, else identified from its text.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=20.0, show_default=True,
+              help="Seconds a URL's fetch may take, redirects included.")
+@click.option("--allow-private", is_flag=True,
+              help="Let URLs reach this machine and private networks (loopback, 10.x, 192.168.x, link-local).")
+@click.option("--follow", is_flag=True, help="For a feed, import the page each item links to instead of the item's own text.")
 def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, fix_mojibake, max_file_mb,
-               max_document_chars, language):
+               max_document_chars, language, timeout, allow_private, follow):
     """Import documents from files or folders (walked recursively, in sorted order).
 
     Formats by extension: .txt, .md, .html/.htm, .jsonl (one document per line, `text`
@@ -131,8 +136,14 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, fix_mo
     `text` column, same optional columns) and .parquet (the same columns, read a row group at a
     time); .jsonl.gz, .jsonl.zst, .csv.gz and .csv.zst are uncompressed as they are read. A document's source (outlet) is --source, else its
     `source` field (og:site_name in HTML), else its URL's domain, else the file's folder. Files that cannot be read are reported and skipped; the exit status is then 1.
+
+    An http or https URL is fetched and read as its Content-Type says: a page (its main text), an
+    RSS or Atom feed (each item a document; .rss, .atom and .xml files too), plain text; it is
+    named by its URL, so importing it again is the same document.
     """
-    if not any(Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to import: no database either
+    from annotator.readers.web import is_url
+
+    if not any(is_url(p) or Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to import: no database either
         for p in paths:
             click.echo(f"error: {readers.shown_path(p)}: no such file or folder", err=True)
         sys.exit(1)
@@ -164,7 +175,8 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, fix_mo
         report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
                               source=source.strip() if source else None, encoding=encoding, progress=shown,
                               limits=limits, on_wait=lambda message: click.echo(message, err=True),
-                              language=language)
+                              language=language, timeout=timeout,
+                              allow_private=allow_private, follow=follow)
     if shown:
         shown.done()
     if report.stopped:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from annotator import dedup, readers, segment
 from annotator.segment.identify import contradiction, identify
 from annotator.model import Document, InputError
+from annotator.readers import web
 from annotator.processes import can_fork, forked_map, identity, identity_alive, process_running
 from annotator.store import Store, StoreError
 from annotator.store.connection import folder_of
@@ -122,6 +123,9 @@ def import_paths(
     limits: readers.Limits = readers.LIMITS,
     on_wait: Callable[[str], None] | None = None,
     language: str | None = None,
+    timeout: float = web.Rules.timeout,
+    allow_private: bool = False,
+    follow: bool = False,
 ) -> ImportReport:
     """Import files and folders; bad files are reported and skipped, the rest are stored and grouped.
 
@@ -132,7 +136,10 @@ def import_paths(
     stored stays, a file half-written is removed, and the grouping is left pending
     (pending_grouping; the next import or the annotation screen finishes it).
     `language`: the ISO 639-1 code of every document; None to take each document's from its file
-    (a `language` field, `<html lang>`) or else identify it from its text."""
+    (a `language` field, `<html lang>`) or else identify it from its text.
+    A target that is a URL is fetched (web.fetch: http and https only, at most `timeout` seconds and
+    limits.file_bytes, no private address unless `allow_private`) after the files are stored; a
+    feed's items are its documents, or with `follow` the pages they link to."""
     report = ImportReport()
     if remove_abandoned_imports(store):
         report.messages.append("removed the documents of an import that was stopped half-way")
@@ -140,12 +147,16 @@ def import_paths(
         with store.transaction():
             store.set_setting("threshold", str(threshold))
     files: list[tuple[Path, str]] = []
+    urls: list[str] = []
     own = _database_files(store)
 
     def skipped(found: Path, what: str) -> None:
         report.messages.append(f"skipped {readers.shown_path(found)}: {what}, not a regular file")
 
     for target in targets:
+        if web.is_url(target):
+            urls.append(target)
+            continue
         path = Path(target)
         if not path.exists() and not path.is_symlink():
             report.errors.append(f"{readers.shown_path(target)}: no such file or folder")
@@ -160,6 +171,8 @@ def import_paths(
     store.mark_import(me, True)  # what it stores stays pending until its grouping: others can tell why
     try:
         _store_files(store, files, sizes, report, fmt, replace, progress, source, encoding, limits, language)
+        rules = web.Rules(timeout=timeout, max_bytes=limits.file_bytes, allow_private=allow_private)
+        _store_urls(store, urls, report, rules, follow, fmt, replace, source, encoding, limits, language)
         if group:
             report.grouping = dedup.group_pending(store, threshold, on_wait=on_wait)
     except KeyboardInterrupt:
@@ -170,6 +183,25 @@ def import_paths(
         except StoreError:
             pass  # a full disk or a busy file: the mark of a process that has ended counts for nothing
     return report
+
+
+def _store_urls(store: Store, urls: list[str], report: ImportReport, rules: web.Rules, follow: bool,
+                fmt: str | None, replace: bool, source: str | None, encoding: str | None,
+                limits: readers.Limits, language: str | None) -> None:
+    """Fetch and store each URL's documents as a file's are stored: a URL that cannot be fetched or
+    read is one error line and the others go on."""
+    for url in urls:
+        shown = readers.shown_path(url)
+        try:
+            with _as_input_error(url):
+                docs, failed = web.read_url(url, rules, fmt=fmt, encoding=encoding, follow=follow)
+                docs = readers.check_documents(docs, shown, limits)
+        except InputError as err:
+            report.errors.append(str(err))
+            continue
+        report.errors.extend(failed)
+        if docs:
+            _store_file(store, Path(url), docs, replace, report, source, language=language, fetched_from=url)
 
 
 def pending_grouping(store: Store) -> int:
@@ -351,18 +383,20 @@ def _database_files(store: Store) -> set[Path]:
 
 def _store_file(store: Store, path: Path, docs: list[Document], replace: bool, report: ImportReport,
                 source: str | None = None, *, offset: int = 0, seen: set[str] | None = None,
-                hidden: bool = False, rows: list[list] | None = None, language: str | None = None) -> None:
-    """Store one file's documents. Sentences are found before any write; a small file is one
-    transaction, a large one is written in short transactions while hidden and then published at
-    once, so other writers (annotators labeling) get in between and nobody sees half a file."""
+                hidden: bool = False, rows: list[list] | None = None, language: str | None = None,
+                fetched_from: str | None = None) -> None:
+    """Store one file's documents (`fetched_from`: the URL they were fetched from, for a web import).
+    Sentences are found before any write; a small file is one transaction, a large one is written in
+    short transactions while hidden and then published at once, so other writers (annotators
+    labeling) get in between and nobody sees half a file."""
     added = sentences = unchanged = 0
     notes = []
     seen = set() if seen is None else seen
-    source_file = str(_resolved(path) or path)
-    shown = readers.shown_path(path)
+    source_file = fetched_from or str(_resolved(path) or path)
+    shown = readers.shown_path(fetched_from or path)
     new_docs, changed, relanguaged = [], [], []
     for position, doc in enumerate(docs):
-        doc.source = outlet(doc, path, source)
+        doc.source = outlet(doc, path, source, fetched_from)
         digest = content_hash(doc)
         if doc.name in seen:
             report.errors.append(f"{shown}: document name {doc.name!r} appears twice; the second is skipped")
@@ -462,10 +496,12 @@ def domain(url: str | None) -> str | None:
     return host or None
 
 
-def outlet(doc: Document, path: Path, given: str | None) -> str | None:
+def outlet(doc: Document, path: Path, given: str | None, fetched_from: str | None = None) -> str | None:
     """Who published a document: `import --source`, else the file's own word (a `source` field,
-    og:site_name), else the domain of its URL, else the folder the file was imported from."""
-    return given or doc.source or domain(doc.url) or folder_of(str(_resolved(path) or path))
+    og:site_name), else the domain of its URL, else the folder the file was imported from (the
+    domain of the URL it was fetched from, `fetched_from`)."""
+    return (given or doc.source or domain(doc.url)
+            or (domain(fetched_from) if fetched_from else folder_of(str(_resolved(path) or path))))
 
 
 def _store_in_batches(store: Store, new_docs: list) -> None:

@@ -73,7 +73,7 @@ def test_csv_with_embedded_newlines_and_quotes(tmp_path):
         ("surrogate.jsonl", b'{"text": "bad \\ud800 here"}\n', "surrogate.jsonl:1: text holds a lone surrogate (U+D800) at character 4"),
         ("notext.csv", b"body,title\nx,y\n", "notext.csv: CSV has no 'text' column (found 'body', 'title'; separated by , ; tab or |)"),
         ("script.html", b"<html><body><script>var a = 1;</script></body></html>", "script.html: no main text found in the HTML"),
-        ("data.bin", b"abc", "data.bin: unknown format '.bin'; use --format (txt, md, html, jsonl, csv, parquet)"),
+        ("data.bin", b"abc", "data.bin: unknown format '.bin'; use --format (txt, md, html, jsonl, csv, feed, parquet)"),
     ],
 )
 def test_bad_input_messages(tmp_path, name, data, message):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.model import Document, InputError
-from annotator.readers import html, markdown, plain, records
+from annotator.readers import feed, html, markdown, plain, records
 from annotator.readers.decode import decode_as
 
 Reader = Callable[[bytes, str, str], list[Document]]
@@ -22,10 +22,12 @@ READERS: dict[str, Reader] = {
     "html": html.read,
     "jsonl": records.read_jsonl,
     "csv": records.read_csv,
+    "feed": feed.read,
 }
 EXTENSIONS: dict[str, str] = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
     ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
+    ".rss": "feed", ".atom": "feed", ".xml": "feed",
 }
 FORMATS = (*READERS, "parquet")
 COMPRESSED = {".gz": "gzip", ".zst": "zstd"}  # JSON Lines (and CSV) may come compressed

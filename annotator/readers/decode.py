@@ -51,6 +51,10 @@ def whatwg(label: str) -> tuple[str, str] | None:
     return name, PYTHON_CODECS[name]
 
 
+# the charset the transport declared (an HTTP Content-Type's): it wins over <meta charset>, as in a browser
+_DECLARED: contextvars.ContextVar[str | None] = contextvars.ContextVar("declared", default=None)
+
+
 def check_encoding(name: str) -> str:
     """A usable --encoding, as given: "auto", a label of the WHATWG Encoding Standard ("latin1", read
     as windows-1252 as browsers do) or another name Python knows ("cp775").
@@ -75,15 +79,17 @@ def _codec(name: str) -> str:
 
 
 @contextmanager
-def decode_as(encoding: str | None):
-    """Read files in this encoding ("auto": detected per file) while the block runs."""
-    token = _ASKED.set(encoding)
+def decode_as(encoding: str | None, declared: str | None = None):
+    """Read files in this encoding ("auto": detected per file) while the block runs; `declared`: the
+    charset an HTTP Content-Type gives, taken as a page's own declaration."""
+    token, told = _ASKED.set(encoding), _DECLARED.set(declared)
     chosen.set(None)
     notes.set(())
     try:
         yield
     finally:
         _ASKED.reset(token)
+        _DECLARED.reset(told)
 
 
 _C1 = re.compile("[\x80-\x9f]")
@@ -220,11 +226,14 @@ def _decode_legacy(data: bytes, path: str, html: bool) -> str:
     if asked in (None, "auto") and b"\x00" in data[:8192]:
         raise InputError(path, "binary file (contains NUL bytes), not text")
     name, said_as = "utf-8", None
-    declared = _META_CHARSET.search(data[:4096]) if html and asked in (None, "auto") else None
+    declared = _DECLARED.get() if asked in (None, "auto") else None  # an HTTP Content-Type's charset first
+    if declared is None and html and asked in (None, "auto"):
+        meta = _META_CHARSET.search(data[:4096])
+        declared = meta.group(1).decode("ascii") if meta else None
     if asked not in (None, "auto"):
         name, said_as = _named(asked, "given as")
     elif declared:
-        label = declared.group(1).decode("ascii")
+        label = declared
         try:
             name, said_as = _named(label, "declared")
         except ValueError as err:
@@ -241,7 +250,7 @@ def _decode_legacy(data: bytes, path: str, html: bool) -> str:
     if c1 and declared and asked == "auto":  # a page's wrong label: what the bytes read best as wins
         name = _detect(data, path)
         text = data.decode(_codec(name))
-        said_as = f"{name} (declared {declared.group(1).decode('ascii')}, which leaves C1 control characters)"
+        said_as = f"{name} (declared {declared}, which leaves C1 control characters)"
     elif c1:
         raise InputError(path, f"read as {said_as or name} it holds a C1 control character (U+{ord(c1.group()):04X} "
                                f"at character {c1.start()}), which text never holds: it is in another encoding; "

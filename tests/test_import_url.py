@@ -1,0 +1,382 @@
+"""`annotator import URL`: pages and feeds fetched from a local HTTP server the tests start, under
+the fetch rules (timeout, size cap, http(s) only, no private address unless allowed)."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.readers import web
+from annotator.store import Store
+
+PAGE = """<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Hafen Hamburg</title></head>
+<body><nav><a href="/">Startseite</a> <a href="/archiv">Archiv</a></nav>
+<article><h1>Streik im Hamburger Hafen beendet</h1>
+<p>Die Hafenarbeiter in Hamburg haben ihren Streik nach drei Tagen beendet.</p>
+<p>{middle}</p>
+<p>Die Gewerkschaft Verdi nannte die Einigung einen Erfolg für alle Beschäftigten.</p>
+</article><footer>Hafenblatt</footer></body></html>"""
+PRICES = "„Die Preise werden fallen“, sagte der Minister, und nannte 5 € pro Container."
+WAGES = "Der Lohn steigt ab Juli um 4,5 Prozent, teilte der Hafenbetreiber mit."
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Хроника дня</title><link>{base}/</link><language>ru</language>
+<item><title>Шторм обрушился на побережье</title><link>{base}/news/1</link>
+<pubDate>Mon, 02 Jun 2025 10:00:00 +0300</pubDate>
+<content:encoded><![CDATA[<p>Шторм обрушился на побережье Крыма в понедельник.</p><p>Спасатели эвакуировали 120 человек.</p>]]></content:encoded></item>
+<item><title>Цены на хлеб выросли</title><link>{base}/news/2</link>
+<pubDate>Tue, 03 Jun 2025 08:30:00 GMT</pubDate>
+<description>Цены на хлеб выросли на 7 процентов за месяц.</description></item>
+<item><title>Парламент принял бюджет на 2026 год</title><link>{base}/news/3</link>
+<pubDate>Wed, 04 Jun 2025 23:15:00 +0000</pubDate></item>
+</channel></rss>"""
+
+
+class Site(BaseHTTPRequestHandler):
+    """Serves the test's routes: path -> (status, headers, body), or a function given the handler."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        route = self.server.routes.get(self.path)
+        if callable(route):
+            route(self)
+            return
+        status, headers, body = route or (404, [("Content-Type", "text/plain")], b"not here")
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a client that hangs up on a body over its cap is what the tests want, not a fault
+
+
+@pytest.fixture
+def site():
+    """A local server: `site.routes` to fill, `site.base` its address, `site.release` what a slow
+    route waits for (set when the test ends, so the server's thread ends too)."""
+    server = Server(("127.0.0.1", 0), Site)
+    server.routes = {}
+    server.base = f"http://127.0.0.1:{server.server_address[1]}"
+    server.release = threading.Event()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+def html(text: str, charset: str = "utf-8") -> tuple:
+    return 200, [("Content-Type", f"text/html; charset={charset}")], text.encode(charset)
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def sentences(db, name: str) -> list[str]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT s.text FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE d.name = ? "
+                        "ORDER BY s.idx", (name,)).fetchall()
+    conn.close()
+    return [text for (text,) in rows]
+
+
+def documents(db) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT name, title, url, published, source, language FROM documents ORDER BY id").fetchall()
+    conn.close()
+    return rows
+
+
+def test_page_is_read_with_the_charset_of_its_content_type(site, db_path):
+    # windows-1252 bytes in a page whose <meta> says utf-8: the HTTP header wins, as in a browser
+    site.routes["/hafen"] = html(PAGE.format(middle=PRICES), "windows-1252")
+    url = f"{site.base}/hafen"
+    result = run("import", url, "--allow-private", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert f"imported {url}: 1 document, 4 sentences" in result.output
+    assert sentences(db_path, url) == [
+        "Streik im Hamburger Hafen beendet", "Die Hafenarbeiter in Hamburg haben ihren Streik nach drei Tagen beendet.", PRICES,
+        "Die Gewerkschaft Verdi nannte die Einigung einen Erfolg für alle Beschäftigten."]
+    assert documents(db_path) == [(url, "Streik im Hamburger Hafen beendet", url, None, "127.0.0.1", "de")]
+
+
+def test_private_address_is_refused_without_allow_private(site, db_path):
+    site.routes["/hafen"] = html(PAGE.format(middle=WAGES))
+    url = f"{site.base}/hafen"
+    result = run("import", url, "--db", db_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"error: {url}: refused: 127.0.0.1 is a private address (use --allow-private)"
+    assert documents(db_path) == []
+
+
+def test_redirect_to_a_private_address_is_refused(site, db_path, monkeypatch):
+    # the local server stands in for a site on the internet; the redirect points at the cloud
+    # metadata address, which must never be fetched
+    internet = web.public
+    monkeypatch.setattr(web, "public", lambda address: address == "127.0.0.1" or internet(address))
+    site.routes["/moved"] = (302, [("Location", "http://169.254.169.254/latest/meta-data/")], b"")
+    site.routes["/local"] = (301, [("Location", "file:///etc/passwd")], b"")
+    moved, local = f"{site.base}/moved", f"{site.base}/local"
+    result = run("import", moved, local, "--db", db_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        f"error: {moved}: refused: 169.254.169.254 is a private address (use --allow-private)",
+        f"error: {local}: refused: redirect to a file: URL",
+    ]
+    assert documents(db_path) == []
+
+
+def test_http_errors_are_one_line_each_and_the_other_inputs_go_on(site, db_path, tmp_path):
+    site.routes["/hafen"] = html(PAGE.format(middle=WAGES))
+    note = tmp_path / "notiz.txt"
+    note.write_text("Der Hafen bleibt am Sonntag geschlossen.\n", encoding="utf-8")
+    missing, page = f"{site.base}/fehlt", f"{site.base}/hafen"
+    result = run("import", missing, note, page, "ftp://example.org/a.txt", "--allow-private", "--db", db_path)
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: {missing}: HTTP 404 Not Found",
+                      "error: ftp://example.org/a.txt: refused: only http and https URLs are imported"]
+    assert [row[0] for row in documents(db_path)] == ["notiz.txt", page]
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["content-length", "no-length"])
+def test_a_body_over_the_cap_is_refused(site, db_path, announced):
+    body = b"<html><body><p>" + "Ряд. ".encode() * 200_000 + b"</p></body></html>"  # 1.6 MB
+
+    def unannounced(handler):  # no Content-Length: the body ends when the connection closes
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(body)
+        handler.close_connection = True
+
+    site.routes["/gross"] = html(body.decode()) if announced else unannounced
+    url = f"{site.base}/gross"
+    result = run("import", url, "--allow-private", "--max-file-mb", 1, "--db", db_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (f"error: {url}: it is larger than 1 MB, the cap on one file's size "
+                                             "(raise it with --max-file-mb)")
+    assert documents(db_path) == []
+
+
+def test_a_slow_server_times_out(site, db_path):
+    def slow(handler):
+        site.release.wait(30)  # until the test ends
+
+    site.routes["/langsam"] = slow
+    url = f"{site.base}/langsam"
+    result = run("import", url, "--allow-private", "--timeout", 0.3, "--db", db_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == f"error: {url}: timed out after 0.3 s (raise it with --timeout)"
+
+
+@pytest.mark.parametrize("media", ["application/rss+xml", "text/xml; charset=utf-8"])
+def test_feed_url_imports_its_items(site, db_path, media):
+    base = site.base
+    site.routes["/rss"] = 200, [("Content-Type", media)], RSS.format(base=base).encode()
+    result = run("import", f"{base}/rss", "--allow-private", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert f"imported {base}/rss: 3 documents, 4 sentences" in result.output
+    assert documents(db_path) == [
+        (f"{base}/news/1", "Шторм обрушился на побережье", f"{base}/news/1", "2025-06-02T07:00:00.000Z", "Хроника дня", "ru"),
+        (f"{base}/news/2", "Цены на хлеб выросли", f"{base}/news/2", "2025-06-03T08:30:00.000Z", "Хроника дня", "ru"),
+        (f"{base}/news/3", "Парламент принял бюджет на 2026 год", f"{base}/news/3", "2025-06-04T23:15:00.000Z",
+         "Хроника дня", "ru"),
+    ]
+    assert sentences(db_path, f"{base}/news/1") == ["Шторм обрушился на побережье Крыма в понедельник.",
+                                                    "Спасатели эвакуировали 120 человек."]
+    assert sentences(db_path, f"{base}/news/2") == ["Цены на хлеб выросли на 7 процентов за месяц."]
+    # an item with no text of its own: its headline is what there is to label
+    assert sentences(db_path, f"{base}/news/3") == ["Парламент принял бюджет на 2026 год"]
+
+
+def test_follow_imports_the_pages_the_items_link_to(site, db_path):
+    base = site.base
+    site.routes["/rss"] = 200, [("Content-Type", "application/rss+xml")], RSS.format(base=base).encode()
+    site.routes["/news/1"] = html(PAGE.format(middle=WAGES))
+    site.routes["/news/2"] = (301, [("Location", "/news/1")], b"")  # the same story moved
+    result = run("import", f"{base}/rss", "--follow", "--allow-private", "--db", db_path)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
+        f"error: {base}/news/3: HTTP 404 Not Found"]
+    rows = documents(db_path)
+    assert [(name, title, url) for name, title, url, *_ in rows] == [
+        (f"{base}/news/1", "Streik im Hamburger Hafen beendet", f"{base}/news/1"),
+        (f"{base}/news/2", "Streik im Hamburger Hafen beendet", f"{base}/news/1"),
+    ]
+    assert rows[0][3] == "2025-06-02T07:00:00.000Z"  # the page gives no time: the item's is kept
+    assert sentences(db_path, f"{base}/news/1") == [
+        "Streik im Hamburger Hafen beendet", "Die Hafenarbeiter in Hamburg haben ihren Streik nach drei Tagen beendet.", WAGES,
+        "Die Gewerkschaft Verdi nannte die Einigung einen Erfolg für alle Beschäftigten."]
+
+
+def test_atom_file(db_path, tmp_path):
+    feed = tmp_path / "meldungen.atom"
+    feed.write_text("""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="pl"><title>Wiadomości</title>
+<id>urn:uuid:60a76c80-d399-11d9-b93C-0003939e0af6</id><updated>2025-06-05T12:00:00Z</updated>
+<entry><title>Sejm przyjął ustawę</title><link rel="alternate" href="https://example.pl/sejm"/>
+<id>urn:uuid:1</id><published>2025-06-05T09:00:00+02:00</published><updated>2025-06-05T10:00:00+02:00</updated>
+<content type="html">&lt;p&gt;Sejm przyjął w piątek ustawę o mediach publicznych.&lt;/p&gt;&lt;p&gt;Za głosowało 240 posłów.&lt;/p&gt;</content></entry>
+<entry><title>Ceny paliw spadły</title><link href="https://example.pl/paliwa"/><id>urn:uuid:2</id>
+<updated>2025-06-04T08:00:00Z</updated>
+<summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Ceny paliw spadły o 3 procent w maju.</p></div></summary></entry>
+</feed>""", encoding="utf-8")
+    result = run("import", feed, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert documents(db_path) == [
+        ("https://example.pl/sejm", "Sejm przyjął ustawę", "https://example.pl/sejm", "2025-06-05T07:00:00.000Z",
+         "Wiadomości", "pl"),
+        ("https://example.pl/paliwa", "Ceny paliw spadły", "https://example.pl/paliwa", "2025-06-04T08:00:00.000Z",
+         "Wiadomości", "pl"),
+    ]
+    assert sentences(db_path, "https://example.pl/sejm") == ["Sejm przyjął w piątek ustawę o mediach publicznych.",
+                                                             "Za głosowało 240 posłów."]
+    assert sentences(db_path, "https://example.pl/paliwa") == ["Ceny paliw spadły o 3 procent w maju."]
+
+
+def test_feed_declaring_entities_is_refused(db_path, tmp_path):
+    feed = tmp_path / "lol.rss"
+    padding = "<!--" + "x" * 70_000 + "-->"  # the declarations need not come first
+    feed.write_text('<?xml version="1.0"?>' + padding + '<!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;">'
+                    '<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>t</title>'
+                    '<item><title>&b; &x;</title><description>&b;</description></item></channel></rss>')
+    result = run("import", feed, "--db", db_path)
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (f"error: {feed}: the feed declares XML entities, which are not "
+                                             "expanded (a feed never needs them)")
+
+
+def test_the_same_url_twice_is_the_same_document(site, db_path):
+    site.routes["/hafen"] = html(PAGE.format(middle=WAGES))
+    url = f"{site.base}/hafen"
+    assert run("import", url, "--allow-private", "--db", db_path).exit_code == 0
+    again = run("import", url, "--allow-private", "--db", db_path)
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines() == [f"unchanged {url}: already imported",
+                                         "0 documents and 0 sentences added, 1 unchanged; 0 sentences joined a duplicate group"]
+
+
+def label(db_path, name: str, index: int, value: str) -> int:
+    store = Store(db_path)
+    sentence = store.sentence_at(name, index)
+    store.add_event(sentence.id, "label", "ann", value)
+    store.close()
+    return sentence.id
+
+
+def labels(db_path) -> list[tuple]:
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute("SELECT s.text, e.label FROM events e JOIN sentences s ON s.id = e.sentence_id "
+                        "ORDER BY e.id").fetchall()
+    conn.close()
+    return rows
+
+
+def test_a_changed_page_is_replaced_keeping_the_labels_of_unchanged_sentences(site, db_path):
+    site.routes["/hafen"] = html(PAGE.format(middle=WAGES))
+    url = f"{site.base}/hafen"
+    assert run("import", url, "--allow-private", "--db", db_path).exit_code == 0
+    first = label(db_path, url, 1, "fact")
+    site.routes["/hafen"] = html(PAGE.format(middle=PRICES))  # the page was corrected
+    conflict = run("import", url, "--allow-private", "--db", db_path)
+    assert conflict.exit_code == 1
+    assert (f"error: {url}: conflict: document '{url}' differs from the stored one; left as it was (use --replace "
+            "to update it)") in conflict.output
+    replaced = run("import", url, "--allow-private", "--replace", "--db", db_path)
+    assert replaced.exit_code == 0, replaced.output
+    assert f"replaced {url}: 3 sentences kept, 1 new" in replaced.output
+    assert sentences(db_path, url)[2] == PRICES
+    assert labels(db_path) == [("Die Hafenarbeiter in Hamburg haben ihren Streik nach drei Tagen beendet.", "fact")]
+    assert Store(db_path).sentence_at(url, 1).id == first
+
+
+def test_a_file_read_better_is_replaced_keeping_the_labels_of_unchanged_sentences(db_path, tmp_path):
+    # read first as windows-1251, the French letters of windows-1252 become Cyrillic; read again right
+    doc = tmp_path / "minister.txt"
+    doc.write_bytes("The port reopened on Monday.\nThe minister said the café would reopen.\n".encode("cp1252"))
+    assert run("import", doc, "--encoding", "cp1251", "--db", db_path).exit_code == 0
+    assert sentences(db_path, "minister.txt")[1] == "The minister said the cafй would reopen."
+    label(db_path, "minister.txt", 0, "fact")
+    replaced = run("import", doc, "--encoding", "cp1252", "--replace", "--db", db_path)
+    assert replaced.exit_code == 0, replaced.output
+    assert "replaced minister.txt: 1 sentence kept, 1 new" in replaced.output
+    assert sentences(db_path, "minister.txt") == ["The port reopened on Monday.",
+                                                  "The minister said the café would reopen."]
+    assert labels(db_path) == [("The port reopened on Monday.", "fact")]
+
+
+def test_dns_tls_and_connection_failures_are_one_line_each(site, db_path, monkeypatch):
+    resolve = web._resolve
+
+    def resolver(host, port):  # the test's own DNS: one name that does not exist
+        if host == "nachrichten.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return resolve(host, port)
+
+    monkeypatch.setattr(web, "_resolve", resolver)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: the connection is refused
+    port = closed.getsockname()[1]
+    tls = site.base.replace("http://", "https://") + "/hafen"  # a TLS handshake with a plain HTTP server
+    result = run("import", "https://nachrichten.invalid/artikel", tls, f"http://127.0.0.1:{port}/",
+                 "--allow-private", "--db", db_path)
+    closed.close()
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:3] == [
+        "error: https://nachrichten.invalid/artikel: cannot resolve the host nachrichten.invalid",
+        f"error: {tls}: TLS error (wrong version number)",
+        f"error: http://127.0.0.1:{port}/: cannot fetch (Connection refused)",
+    ]
+
+
+def test_the_content_type_chooses_the_reader(site, db_path):
+    site.routes["/meldung.txt"] = (200, [("Content-Type", "text/plain; charset=koi8-r")],
+                                   "Правительство объявило о новых мерах поддержки.\n".encode("koi8-r"))
+    site.routes["/bild"] = 200, [("Content-Type", "image/png")], b"\x89PNG\r\n\x1a\n"
+    site.routes["/bericht"] = 200, [("Content-Type", "application/pdf")], b"%PDF-1.7\n"
+    site.routes["/daten"] = 200, [("Content-Type", "application/xml")], b"<?xml version='1.0'?><daten/>"
+    base = site.base
+    result = run("import", f"{base}/meldung.txt", f"{base}/bild", f"{base}/daten", "--allow-private", "--db", db_path)
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
+        f"error: {base}/bild: not a page, a feed, text or a PDF (Content-Type image/png)",
+        f"error: {base}/daten: XML that is not an RSS or Atom feed (application/xml)",
+    ]
+    assert sentences(db_path, f"{base}/meldung.txt") == ["Правительство объявило о новых мерах поддержки."]
+    from annotator import readers
+
+    if "pdf" not in readers.READERS:  # the pdf extra's reader, where it is installed, reads it
+        pdf = run("import", f"{base}/bericht", "--allow-private", "--db", db_path)
+        assert pdf.output.splitlines()[0] == (f"error: {base}/bericht: is a PDF; PDF import needs the pdf extra: "
+                                              "pip install 'annotator[pdf]'")
+
+
+def test_a_fragment_names_no_other_document(site, db_path):
+    site.routes["/hafen"] = html(PAGE.format(middle=WAGES))
+    url = f"{site.base}/hafen"
+    assert run("import", f"{url}#kommentare", "--allow-private", "--db", db_path).exit_code == 0
+    again = run("import", url, "--allow-private", "--db", db_path)
+    assert again.output.splitlines()[0] == f"unchanged {url}: already imported"
+    assert [row[0] for row in documents(db_path)] == [url]
