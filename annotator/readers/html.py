@@ -10,8 +10,6 @@ from annotator.readers.decode import decode
 from annotator.segment.identify import identify
 from annotator.timestamps import EARLIEST, dateline, latest_label_time, to_utc
 
-_TABLE_ROW = re.compile(r"^\|(.*)\|\s*$")
-
 
 def _field(doc, key: str):
     return doc.get(key) if isinstance(doc, dict) else getattr(doc, key, None)
@@ -106,14 +104,7 @@ def to_text(html: str) -> tuple[str, str | None]:
     if doc is None:
         return "", None
     text, title = _field(doc, "text"), _field(doc, "title")
-    blocks = []
-    for line in (text or "").split("\n"):
-        row = _TABLE_ROW.match(line.strip())
-        if row:  # trafilatura renders a table row as "| a | b |", a "|" inside a cell as "\|"
-            cells = (cell.replace("\\|", "|").strip() for cell in _CELL_BORDER.split(row.group(1)))
-            line = " | ".join(cell for cell in cells if cell)
-        if line.strip():
-            blocks.append(line.strip())
+    blocks = [line.strip() for line in (text or "").split("\n") if line.strip()]
     # the headline often sits outside the element the extractor takes for the story (a header block
     # above it); when it is the page's title it is the first line of the main text
     if title in headlines and blocks and not any(title in block for block in blocks):
@@ -127,7 +118,6 @@ def _headlines(tree) -> list[str]:
             if not any(urlsplit(link.get("href") or "").path in ("", "/") for link in h1.iter("a"))]
 
 
-_CELL_BORDER = re.compile(r"(?<!\\)\|")
 _NAVIGATION = "//nav | //*[@role='navigation' or @role='menubar' or @role='menu']"
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {"div", "td", "th", "ul", "ol", "li", "p", "section", "dl", "dd", "center", "header"}
@@ -148,12 +138,37 @@ def prune(tree) -> None:
             element.drop_tree()
     for table in reversed(tree.xpath("//table")):  # inner tables first: an outer one may hold them
         if _is_layout(table):
-            for part in [table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th")]:
+            for part in _own_parts(table):
                 part.tag = "div"
+            table.tag = "div"
+        else:
+            _rows_as_paragraphs(table)
     # a headline is so often a link to the article itself that extractors take it for a link list
     for link in tree.xpath("//h1//a | //h2//a | //h3//a | //h4//a | //h5//a | //h6//a"):
         link.drop_tag()
     _drop_link_blocks(tree)
+
+
+def _own_parts(table) -> list:
+    """The rows and cells of this table, not those of a table inside one of its cells."""
+    return [part for part in table.iter("tbody", "thead", "tfoot", "tr", "td", "th")
+            if next(part.iterancestors("table")) is table]
+
+
+def _rows_as_paragraphs(table) -> None:
+    """A data table as one paragraph per row, its cells apart ("Old mill | 3.2 m"): one record is one
+    line whatever the extractor makes of tables (rows run together, cells one per line)."""
+    rows = []
+    for row in (part for part in _own_parts(table) if part.tag == "tr"):
+        cells = [" ".join(" ".join(cell.itertext()).split()) for cell in row if cell.tag in ("td", "th")]
+        if any(cells):
+            rows.append(" | ".join(cell for cell in cells if cell))
+    table.clear(keep_tail=True)
+    table.tag = "div"
+    for text in rows:
+        paragraph = table.makeelement("p")
+        paragraph.text = text
+        table.append(paragraph)
 
 
 def _is_layout(table) -> bool:
