@@ -118,7 +118,12 @@ def _headlines(tree) -> list[str]:
             if not any(urlsplit(link.get("href") or "").path in ("", "/") for link in h1.iter("a"))]
 
 
-_NAVIGATION = "//nav | //*[@role='navigation' or @role='menubar' or @role='menu']"
+_NAVIGATION = "//nav | //*[@role='navigation' or @role='menubar' or @role='menu' or @role='contentinfo']"
+# a copyright line, marked as such or opening with its sign, whatever the language of its words
+_COPYRIGHT = ("//*[contains(translate(@class, 'COPYRIGHT', 'copyright'), 'copyright') or "
+              "contains(translate(@id, 'COPYRIGHT', 'copyright'), 'copyright')] | "
+              "//*[self::p or self::div or self::small or self::span][not(*[self::p or self::div])]"
+              "[starts-with(normalize-space(), '©') or starts-with(normalize-space(), 'Copyright ')]")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {"div", "td", "th", "ul", "ol", "li", "p", "section", "dl", "dd", "center", "header"}
 # a block of two links or more whose letters are this much link text is a menu, a share bar or a link
@@ -128,13 +133,14 @@ _LAYOUT_CELL = 200  # letters: a cell this long holds running text, not a datum
 
 
 def prune(tree) -> None:
-    """Ready an lxml page tree for main-text extraction, in place: <nav> and role=navigation dropped,
+    """Ready an lxml page tree for main-text extraction, in place: <nav>, role=navigation, role=
+    contentinfo and copyright lines dropped,
     layout tables (cells holding paragraphs, headings, nested tables or long text) turned into plain
     blocks so each cell is a block of its own, the links inside headings opened (their text kept as
     the heading's), and link-only blocks (a menu, a share bar, a list of related links: two links or
     more, letters mostly link text) dropped unless they hold a heading."""
-    for element in tree.xpath(_NAVIGATION):
-        if element.getparent() is not None:
+    for element in tree.xpath(_NAVIGATION) + tree.xpath(_COPYRIGHT):
+        if element.getparent() is not None and element.getparent().tag != "html":
             element.drop_tree()
     for table in reversed(tree.xpath("//table")):  # inner tables first: an outer one may hold them
         if _is_layout(table):
