@@ -134,13 +134,13 @@ _LAYOUT_CELL = 200  # letters: a cell this long holds running text, not a datum
 
 def prune(tree) -> None:
     """Ready an lxml page tree for main-text extraction, in place: <nav>, role=navigation, role=
-    contentinfo and copyright lines dropped,
-    layout tables (cells holding paragraphs, headings, nested tables or long text) turned into plain
-    blocks so each cell is a block of its own, the links inside headings opened (their text kept as
+    contentinfo and copyright lines dropped, layout tables (cells holding paragraphs, headings,
+    nested tables or long text) turned into plain blocks so each cell is a block of its own, data
+    tables into a paragraph per row, the links inside headings opened (their text kept as
     the heading's), and link-only blocks (a menu, a share bar, a list of related links: two links or
     more, letters mostly link text) dropped unless they hold a heading."""
     for element in tree.xpath(_NAVIGATION) + tree.xpath(_COPYRIGHT):
-        if element.getparent() is not None and element.getparent().tag != "html":
+        if element.tag not in ("html", "body") and element.getparent() is not None:  # not one dropped
             element.drop_tree()
     for table in reversed(tree.xpath("//table")):  # inner tables first: an outer one may hold them
         if _is_layout(table):
@@ -178,24 +178,26 @@ def _rows_as_paragraphs(table) -> None:
 
 
 def _is_layout(table) -> bool:
+    """Whether a table lays out a page rather than holding data: a cell holds paragraphs, headings,
+    another table or running text."""
     for cell in table.iter("td", "th"):
-        if cell.find(".//p") is not None or cell.find(".//table") is not None or cell.find(".//div") is not None:
-            return True
-        if any(cell.find(f".//{h}") is not None for h in _HEADINGS):
+        if next(cell.iter("p", "table", *_HEADINGS), cell) is not cell:
             return True
         if _letters(" ".join(cell.itertext())) >= _LAYOUT_CELL:
             return True
     return False
 
 
-def _drop_link_blocks(element) -> None:
-    for child in list(element):
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag in _BLOCKS and _is_link_block(child):
-            child.drop_tree()
-        else:
-            _drop_link_blocks(child)
+def _drop_link_blocks(root) -> None:
+    waiting = [root]  # not recursion: a page may nest blocks deeper than Python's stack allows
+    while waiting:
+        for child in list(waiting.pop()):
+            if not isinstance(child.tag, str):  # comments, processing instructions
+                continue
+            if child.tag in _BLOCKS and _is_link_block(child):
+                child.drop_tree()
+            else:
+                waiting.append(child)
 
 
 def _is_link_block(block) -> bool:
