@@ -98,8 +98,10 @@ def to_text(html: str) -> tuple[str, str | None]:
         return "", None
     headlines = _headlines(tree)
     prune(tree)
+    # favor_recall: a sentence lost cannot be checked, an extra one is skipped; no_fallback: its
+    # fallbacks (readability, jusText) brought back boilerplate (benchmarks/RESULTS.md, Issue 28: html)
     doc = trafilatura.bare_extraction(
-        tree, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
+        tree, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True, no_fallback=True
     )
     if doc is None:
         return "", None
