@@ -17,15 +17,15 @@ def _field(doc, key: str):
 
 
 def metadata(html: str) -> dict:
-    """The page's outlet (og:site_name), canonical URL (trafilatura finds both) and publication time
-    (`published_time`), as {"site", "url", "date"}; missing ones are absent."""
+    """The page's title, outlet (og:site_name), canonical URL (trafilatura finds these) and
+    publication time (`published_time`), as {"title", "site", "url", "date"}; missing ones are absent."""
     import trafilatura
     from trafilatura.utils import load_html
 
     # not trafilatura's date: its guesser (htmldate) takes a footer's "Last modified" or copyright year
     found = trafilatura.extract_metadata(html, extensive=False)
-    out = {"site": _field(found, "sitename"), "url": _field(found, "url")} if found is not None else {}
-    tree = load_html(html)
+    out = {key: _field(found, field) for key, field in (("title", "title"), ("site", "sitename"), ("url", "url"))}
+    tree = load_html(html)  # its own: trafilatura's metadata search may change the tree it is given
     out["date"] = published_time(tree, out.get("url")) if tree is not None else None
     return {k: v for k, v in out.items() if v}
 
@@ -84,29 +84,30 @@ def _changed_or_aside(element) -> bool:
     return False
 
 
-def to_text(html: str) -> tuple[str, str | None]:
+def to_text(html: str, about: dict | None = None) -> tuple[str, str | None]:
     """(main text, title) of a page: trafilatura's main-content extraction on the page tree after
     `prune` (navigation and link-only blocks dropped, layout tables opened up). Blocks (headings,
     paragraphs, list items, the cells of a layout table) are paragraphs of the text, separated by a
     blank line, so that no two of them run into one sentence; a row of a data table is one paragraph,
     its cells kept apart by " | " (one record: "Population | 12,000"); the title is None when the
-    page has none."""
+    page has none. `about` is the page's `metadata`, when the caller has it already."""
     import trafilatura  # imported here: it costs half a second and only HTML needs it
     from trafilatura.utils import load_html
 
     tree = load_html(html)
     if tree is None:
         return "", None
+    title = (metadata(html) if about is None else about).get("title")
     headlines = _headlines(tree)
     prune(tree)
     # favor_recall: a sentence lost cannot be checked, an extra one is skipped (its balanced setting
     # measures 0.005 more precise on the benchmark, but loses the text of old table-layout pages);
     # no_fallback: its fallbacks (readability, jusText) brought back boilerplate (benchmarks/RESULTS.md)
-    doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False, include_tables=True,
-                                      favor_recall=True, **_without_fallbacks(trafilatura.bare_extraction))
+    doc = trafilatura.bare_extraction(tree, include_comments=False, include_tables=True, favor_recall=True,
+                                      **_without_fallbacks(trafilatura.bare_extraction))
     if doc is None:
-        return "", None
-    text, title = _field(doc, "text"), _field(doc, "title")
+        return "", title
+    text = _field(doc, "text")
     blocks = [line.strip() for line in (text or "").split("\n") if line.strip()]
     # the headline often sits outside the element the extractor takes for the story (a header block
     # above it); when it is the page's title it is the first line of the main text
@@ -225,10 +226,10 @@ def _letters(text: str) -> int:
 
 def read(data: bytes, path: str, name: str) -> list[Document]:
     page = decode(data, path, html=True)
-    text, title = to_text(page)
+    found = metadata(page)
+    text, title = to_text(page, found)
     if not text.strip():
         raise InputError(path, "no main text found in the HTML")
-    found = metadata(page)
     language, ignored = page_language(page)
     # a story without a stated time may open with a dateline ("BERLIN, March 3, 2025 (Reuters) -")
     published = found.get("date") or dateline(text, language or identify(text))
