@@ -101,37 +101,28 @@ ARABIC = """<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"
 <div class="haqq">© 2025 جميع الحقوق محفوظة</div></body></html>"""
 
 
-def test_a_german_page_its_heading_in_a_link_kept_and_its_time_from_the_metadata(tmp_path):
-    doc = read_page(tmp_path, GERMAN)
-    assert sentences_of(doc) == [
-        "Bundestag beschließt Heizungsgesetz",
-        "Der Bundestag hat am Montag das umstrittene Heizungsgesetz mit knapper Mehrheit beschlossen.",
-        "Für den Entwurf stimmten 367 Abgeordnete, dagegen 294.",
-        "Die Opposition kündigte eine Klage in Karlsruhe an.",
-    ]
-    assert (doc.language, doc.published) == ("de", "2025-03-03T08:15:00.000Z")  # published, not modified
-
-
-def test_a_russian_page_dated_by_its_time_element_not_the_footers(tmp_path):
-    doc = read_page(tmp_path, RUSSIAN)
-    assert sentences_of(doc) == [
-        "Госдума приняла бюджет на следующий год",
-        "Государственная дума приняла в третьем чтении федеральный бюджет на следующий год.",
-        "За документ проголосовали 325 депутатов.",
-        "Дефицит бюджета составит 1,2 трлн руб.",
-    ]
-    assert doc.published == "2025-03-03T09:30:00.000Z"
-
-
-def test_an_arabic_page_dated_by_its_json_ld(tmp_path):
-    doc = read_page(tmp_path, ARABIC)
-    assert sentences_of(doc) == [
-        "البرلمان يقر الموازنة العامة",
-        "أقر البرلمان يوم الاثنين الموازنة العامة للدولة بأغلبية كبيرة.",
-        "وصوت لصالح القانون مئة وعشرون نائبا.",
-        "وقال وزير المالية إن العجز سينخفض هذا العام.",
-    ]
-    assert doc.published == "2025-03-03T08:00:00.000Z"
+@pytest.mark.parametrize("page, language, expected, published", [
+    # a heading inside a link kept; published, not modified
+    (GERMAN, "de", ["Bundestag beschließt Heizungsgesetz",
+                    "Der Bundestag hat am Montag das umstrittene Heizungsgesetz mit knapper Mehrheit beschlossen.",
+                    "Für den Entwurf stimmten 367 Abgeordnete, dagegen 294.",
+                    "Die Opposition kündigte eine Klage in Karlsruhe an."], "2025-03-03T08:15:00.000Z"),
+    # dated by its <time>, not the footer's
+    (RUSSIAN, "ru", ["Госдума приняла бюджет на следующий год",
+                     "Государственная дума приняла в третьем чтении федеральный бюджет на следующий год.",
+                     "За документ проголосовали 325 депутатов.",
+                     "Дефицит бюджета составит 1,2 трлн руб."], "2025-03-03T09:30:00.000Z"),
+    # dated by its JSON-LD's datePublished, not its dateModified
+    (ARABIC, "ar", ["البرلمان يقر الموازنة العامة",
+                    "أقر البرلمان يوم الاثنين الموازنة العامة للدولة بأغلبية كبيرة.",
+                    "وصوت لصالح القانون مئة وعشرون نائبا.",
+                    "وقال وزير المالية إن العجز سينخفض هذا العام."], "2025-03-03T08:00:00.000Z"),
+], ids=["de", "ru", "ar"])
+def test_pages_in_german_russian_arabic_their_menus_and_footers_dropped_their_time_from_the_metadata(
+        tmp_path, page, language, expected, published):
+    doc = read_page(tmp_path, page)
+    assert sentences_of(doc) == expected
+    assert (doc.language, doc.published) == (language, published)
 
 
 @pytest.mark.parametrize("head", [
