@@ -2,7 +2,8 @@
 
 One fixed width for every event (a 4-digit year, always), so times compare as text in SQL and as
 strings in Python alike; offsets are turned into UTC. A label time is one from 1970-01-01 to a day
-from now: anything else (not a time, a year near 1 or 9999) is refused by `label_time`.
+from now: anything else (not a time, a year near 1 or 9999) is refused by `label_time`. `dateline`
+reads the day a story's opening dateline gives ("BERLIN, March 3, 2025 (Reuters) -").
 """
 
 from __future__ import annotations
@@ -131,8 +132,8 @@ def seconds(text: str) -> float | None:
     return moment.timestamp() if moment is not None else None
 
 
-_DASH = r"\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]\s"  # the dash that ends a dateline, after "(Reuters)" or "(AFP)"
 _PLACE = r"(?:[^\W\d][^,\n\d]{0,40},\s*)?"  # "BERLIN, ", "МОСКВА, ", "Rio de Janeiro, "
+_DASH = r"\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]\s"  # the dash ending a dateline, after "(Reuters)", "(AFP)"
 
 
 def dateline(text: str, language: str | None = None) -> str | None:
@@ -146,7 +147,10 @@ def dateline(text: str, language: str | None = None) -> str | None:
         found = pattern.match(opening)
         if found:
             parts = found.groupdict()
-            month = int(parts["month"]) if "month" in parts else _month_numbers(language or "en")[_month_key(parts["name"])]
+            if "name" in parts:
+                month = _month_numbers(language or "en")[_month_key(parts["name"])]
+            else:
+                month = int(parts["month"])
             try:
                 return format_utc(datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=timezone.utc))
             except ValueError:  # the 31st of April
@@ -186,10 +190,8 @@ def _dateline_patterns(language: str) -> list[re.Pattern]:
     dates = [
         rf"{day}\.\s?{month}\.\s?{year}",  # 03.03.2025
         rf"{year}-{month}-{day}",  # 2025-03-03
-        # 3. März 2025, 3 mars 2025; "year" after it abbreviated: 3 марта 2025 г., 3 marca 2025 r., 3 березня 2025 р.
+        # 3. März 2025, 3 mars 2025; "year" abbreviated after it: 3 марта 2025 г., 3 marca 2025 r.
         rf"{day}\.?\s+{name}\s+{year}(?:\s*[гrр]\.)?",
         rf"{name}\s+{day},?\s+{year}",  # March 3, 2025
     ]
-    # "BERLIN, " before it; after it "(Reuters)" and the dash that ends a dateline
-    return [re.compile(rf"(?:[^\W\d][^,\n\d]{{0,40}},\s*)?{date}\s*(?:\([^()\n]{{1,40}}\)\s*)?[-–—]\s",
-                       re.IGNORECASE) for date in dates]
+    return [re.compile(_PLACE + date + _DASH, re.IGNORECASE) for date in dates]
