@@ -106,7 +106,7 @@ def to_text(html: str, about: dict | None = None) -> tuple[str, str | None]:
     prune(tree)
     # favor_recall: a sentence lost cannot be checked, an extra one is skipped (its balanced setting
     # measures 0.005 more precise on the benchmark, but loses the text of old table-layout pages);
-    # no_fallback: its fallbacks (readability, jusText) brought back boilerplate (benchmarks/RESULTS.md)
+    # its fallbacks (readability, jusText) off: they brought back boilerplate (benchmarks/RESULTS.md)
     doc = trafilatura.bare_extraction(tree, include_comments=False, include_tables=True, favor_recall=True,
                                       **_without_fallbacks(trafilatura.bare_extraction))
     if doc is None:
