@@ -2,11 +2,13 @@
 
 One fixed width for every event (a 4-digit year, always), so times compare as text in SQL and as
 strings in Python alike; offsets are turned into UTC. A label time is one from 1970-01-01 to a day
-from now: anything else (not a time, a year near 1 or 9999) is refused by `label_time`.
+from now: anything else (not a time, a year near 1 or 9999) is refused by `label_time`. `dateline`
+reads the day a story's opening dateline gives ("BERLIN, March 3, 2025 (Reuters) -").
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from datetime import datetime, timedelta, timezone
@@ -128,3 +130,68 @@ def seconds(text: str) -> float | None:
     what is not a time."""
     moment = parse(text)
     return moment.timestamp() if moment is not None else None
+
+
+_PLACE = r"(?:[^\W\d][^,\n\d]{0,40},\s*)?"  # "BERLIN, ", "МОСКВА, ", "Rio de Janeiro, "
+_DASH = r"\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]\s"  # the dash ending a dateline, after "(Reuters)", "(AFP)"
+
+
+def dateline(text: str, language: str | None = None) -> str | None:
+    """The day a clear dateline at the very start of a story gives, in the stored form (midnight
+    UTC): "BERLIN, March 3, 2025 (Reuters) - ...", "03.03.2025 – ...", "PARIS, 3 mars 2025 (AFP) -
+    ...", "МОСКВА, 3 марта 2025 г. — ..."; month names are those of `language` (ISO 639-1, CLDR's
+    names through babel) and English. None when the text opens with no dateline, or with one without
+    its year ("OSLO, May 2 -": the year would be a guess), or with no such day."""
+    opening = text.lstrip()[:120]
+    for pattern in _dateline_patterns(language or "en"):
+        found = pattern.match(opening)
+        if found:
+            parts = found.groupdict()
+            if "name" in parts:
+                month = _month_numbers(language or "en")[_month_key(parts["name"])]
+            else:
+                month = int(parts["month"])
+            try:
+                return format_utc(datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=timezone.utc))
+            except ValueError:  # the 31st of April
+                return None
+    return None
+
+
+def _month_key(name: str) -> str:
+    return name.casefold().rstrip(".")
+
+
+@functools.lru_cache(maxsize=64)
+def _month_numbers(language: str) -> dict[str, int]:
+    """Month names, wide and abbreviated, as written in a date ("марта") and alone ("март"), of the
+    language and of English, casefolded, to their numbers."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_month_names
+
+    names: dict[str, int] = {}
+    for code in dict.fromkeys([language, "en"]):
+        try:
+            locale = Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            continue
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale).items():
+                    names.setdefault(_month_key(name), number)
+    return names
+
+
+@functools.lru_cache(maxsize=64)
+def _dateline_patterns(language: str) -> list[re.Pattern]:
+    months = "|".join(re.escape(name) for name in sorted(_month_numbers(language), key=len, reverse=True))
+    day, month, year = r"(?P<day>\d{1,2})", r"(?P<month>\d{1,2})", r"(?P<year>\d{4})"
+    name = rf"(?P<name>(?:{months})\.?)"
+    dates = [
+        rf"{day}\.\s?{month}\.\s?{year}",  # 03.03.2025
+        rf"{year}-{month}-{day}",  # 2025-03-03
+        # 3. März 2025, 3 mars 2025; "year" abbreviated after it: 3 марта 2025 г., 3 marca 2025 r.
+        rf"{day}\.?\s+{name}\s+{year}(?:\s*[гrр]\.)?",
+        rf"{name}\s+{day},?\s+{year}",  # March 3, 2025
+    ]
+    return [re.compile(_PLACE + date + _DASH, re.IGNORECASE) for date in dates]
