@@ -1,0 +1,278 @@
+"""PDF: the text a PDF viewer shows, in reading order, as paragraphs a reader would copy out.
+
+Read with pdfminer.six (the `pdf` extra), whose layout analysis groups characters into lines and
+lines into blocks by their position on the page, and orders the blocks in columns: what a report or a
+press release set in two columns needs, and what a reader in content-stream order (pypdf) gets wrong
+whenever the producer wrote the page out of order. From its blocks this module drops the running
+heads and feet (lines at the top or bottom of most pages, page numbers), undoes the hyphenation at
+line ends, and unwraps each block's lines by the sentences' hard-wrap rule (segment.shapes).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from annotator.model import Document, InputError
+from annotator.readers.decode import clean_text
+from annotator.readers.plain import headline
+from annotator.segment import shapes
+
+MISSING = "PDF import needs the pdf extra: pip install 'annotator[pdf]'"
+
+# a page number alone on its line: "3", "- 3 -", "Page 3 of 10", "Seite 3 von 10", "3/10", "iv"
+_PAGE_NUMBER = re.compile(
+    r"[-\u2013\u2014]?\s*(?:(?:page|p\.|seite|s\.|strona|str\.|стр\.?|страница|σελίδα|página|pagina|sayfa|صفحة)\s*)?"
+    r"(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|von|z|из|από|de|di|/)\s*\d{1,4})?\s*[-\u2013\u2014]?", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+# of a page's lines, how many at its top and bottom may be a running head or foot
+_EDGE_LINES = 2
+# ... and only within this share of the page's height from its edge
+_EDGE_BAND = 0.15
+# a block this share of the width of the blocks beside it or wider spans the columns (a heading, a foot)
+_WIDE = 0.6
+_GUTTER = 6  # points: narrower is a gap between words that the layout analysis left apart
+_ENDS_SENTENCE = ".!?:;\u2026\"'\u201d\u00bb\u3002\uff01\uff1f\u0964\u06d4\u061f"
+_HYPHENS = "-\u00ad\u2010"  # a hyphen, a soft hyphen, Unicode's hyphen
+_WORD_END = re.compile(r"(\w+)[" + _HYPHENS + r"]$")
+_WORD_START = re.compile(r"^(\w+)")
+# a name of the producer's, not a title: "Microsoft Word - Bericht.docx", "untitled", "report.pdf"
+_NO_TITLE = re.compile(r"^(?:microsoft \w+ - |untitled\b)|\.(?:docx?|odt|pdf|rtf|indd|tex)$", re.IGNORECASE)
+
+
+@dataclass(eq=False)
+class Line:
+    """A line of text where it sits on its page, in points from the page's lower left corner."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    block: int  # the block (a paragraph or a few, by the layout analysis) it belongs to
+    right: float  # the right edge of its block
+    size: int  # the lines of its block
+
+
+def _pdfminer(path: str):
+    """pdfminer.six's modules, or InputError saying how to install the extra."""
+    try:
+        from pdfminer import layout, pdfdocument, pdfinterp, pdfpage, pdfparser, psparser
+        from pdfminer.converter import PDFPageAggregator
+    except ImportError:
+        raise InputError(path, MISSING) from None
+    return layout, pdfdocument, pdfinterp, pdfpage, pdfparser, psparser, PDFPageAggregator
+
+
+def available() -> bool:
+    """Can PDFs be read here (is the pdf extra installed)?"""
+    import importlib.util
+
+    return importlib.util.find_spec("pdfminer") is not None
+
+
+def read(data: bytes, path: str, name: str) -> list[Document]:
+    """One Document of the PDF's text: blocks apart by a blank line, in reading order; running heads
+    and feet and page numbers dropped; line-end hyphens undone ("Regie-/rung": "Regierung", but
+    "Nord-/Süd-Dialog" keeps its hyphen). Raises InputError (one line): the extra is missing, the
+    file is no readable PDF, it needs a password, or it has no text layer (a scan)."""
+    pages, title = _pages(data, path)
+    if not any(pages):
+        raise InputError(path, "no text layer: run OCR first")
+    running = _running_lines(pages)
+    blocks: list[list[Line]] = []
+    for lines in pages:
+        at = None
+        for line in lines:
+            if _key(line.text) in running or (_edge(line, lines) and _PAGE_NUMBER.fullmatch(line.text)):
+                continue
+            if line.block != at:
+                blocks.append([])
+                at = line.block
+            blocks[-1].append(line)
+    text = clean_text("\n\n".join(_paragraphs(blocks)))
+    if not text.strip():
+        raise InputError(path, "no text but page numbers and running heads")
+    if text.count("(cid:") * 20 > len(text.split()):
+        raise InputError(path, "its fonts have no Unicode map, so its text cannot be read: run OCR first")
+    return [Document(name=name, text=text, title=title or headline(text))]
+
+
+def _pages(data: bytes, path: str) -> tuple[list[list[Line]], str | None]:
+    """Each page's lines in reading order (empty for a page without text), and the title in the
+    file's metadata (None when it has none, or only a file name)."""
+    layout, pdfdocument, pdfinterp, pdfpage, pdfparser, psparser, aggregator = _pdfminer(path)
+    try:
+        document = pdfdocument.PDFDocument(pdfparser.PDFParser(io.BytesIO(data)))
+    except pdfdocument.PDFPasswordIncorrect:
+        raise InputError(path, "encrypted with a password: decrypt it first (qpdf --decrypt "
+                               "--password=PASSWORD IN OUT)") from None
+    except pdfdocument.PDFEncryptionError as err:
+        raise InputError(path, f"encrypted in a way that cannot be read ({err})") from None
+    except (psparser.PSException, pdfparser.PDFSyntaxError, ValueError, KeyError, TypeError) as err:
+        raise InputError(path, f"not a readable PDF ({type(err).__name__}: {str(err)[:120]})") from None
+    resources = pdfinterp.PDFResourceManager()
+    device = aggregator(resources, laparams=layout.LAParams())
+    interpreter = pdfinterp.PDFPageInterpreter(resources, device)
+    pages: list[list[Line]] = []
+    block = 0
+    for page in pdfpage.PDFPage.create_pages(document):
+        interpreter.process_page(page)
+        lines = []
+        for element in reading_order([box for box in device.get_result() if isinstance(box, layout.LTTextBox)]):
+            block += 1
+            found = [(" ".join(line.get_text().split()), line) for line in element]
+            found = [(text, line) for text, line in found if text]
+            for text, line in found:
+                lines.append(Line(text, line.x0, line.x1, line.y1, line.y0, block, element.x1, len(found)))
+        pages.append(lines)
+    return pages, _title(document)
+
+
+def reading_order(boxes: list) -> list:
+    """A page's text blocks (objects with x0, x1, y0, y1 in points) in the order they are read:
+    columns left to right, each top to bottom; a block as wide as the columns together (a heading
+    over them, a foot under them) between the bands of columns it divides. Where the page has no
+    columns, top to bottom and left to right."""
+    if len(boxes) <= 1:
+        return list(boxes)
+    gutter = _gutter(boxes)
+    if gutter is not None:
+        return (reading_order([box for box in boxes if box.x1 <= gutter])
+                + reading_order([box for box in boxes if box.x1 > gutter]))
+    left, right = min(box.x0 for box in boxes), max(box.x1 for box in boxes)
+    wide = [box for box in boxes if box.x1 - box.x0 >= _WIDE * (right - left)]
+    if not wide or len(wide) == len(boxes):
+        return sorted(boxes, key=lambda box: (-box.y1, box.x0))
+    ordered, band = [], []
+    for box in sorted(boxes, key=lambda box: -box.y1):
+        if box in wide:
+            ordered += reading_order(band) + [box]
+            band = []
+        else:
+            band.append(box)
+    return ordered + reading_order(band)
+
+
+def _gutter(boxes: list) -> float | None:
+    """The x of the first gap between columns no block crosses (at least _GUTTER points wide), or None."""
+    spans = sorted((box.x0, box.x1) for box in boxes)
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= _GUTTER:
+            return reach
+        reach = max(reach, x1)
+    return None
+
+
+def _title(document) -> str | None:
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    for info in document.info:
+        value = resolve1(info.get("Title"))
+        if isinstance(value, bytes):
+            value = decode_text(value)
+        if isinstance(value, str):
+            value = " ".join(value.split())
+            if value and not _NO_TITLE.search(value):
+                return value
+    return None
+
+
+def _key(text: str) -> str:
+    """A line as compared across pages: its numbers made one ("Report 2025 - page 3" on every page)."""
+    return _DIGITS.sub("#", text.casefold())
+
+
+def _edge(line: Line, lines: list[Line]) -> bool:
+    """Is the line among the few at the top or the bottom of its page, near the edge, in a block of
+    its own or of two lines (a running head; not the first line of the text's paragraph)?"""
+    if line.size > _EDGE_LINES:
+        return False
+    ordered = sorted(lines, key=lambda other: -other.top)
+    top, foot = ordered[0].top, ordered[-1].bottom
+    band = (top - foot) * _EDGE_BAND
+    return ((line in ordered[:_EDGE_LINES] and line.top >= top - band)
+            or (line in ordered[-_EDGE_LINES:] and line.bottom <= foot + band))
+
+
+def _running_lines(pages: list[list[Line]]) -> set[str]:
+    """The keys of the running heads and feet: lines at a page's top or bottom found so on most pages
+    (more than half of them, and at least two)."""
+    if len(pages) < 2:
+        return set()
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        seen.update({_key(line.text) for line in lines if _edge(line, lines)})
+    most = max(2, math.floor(len(pages) / 2) + 1)
+    return {key for key, count in seen.items() if count >= most}
+
+
+def _paragraphs(blocks: list[list[Line]]) -> list[str]:
+    """The blocks' text: lines joined where a hyphen splits a word, each block unwrapped, and a block
+    that goes on from the one before (a paragraph across a column or a page) joined to it."""
+    text = "\n".join(line.text for lines in blocks for line in lines)
+    words = Counter(w.casefold() for w in re.findall(r"\w+(?:-\w+)*", text))
+    out: list[str] = []
+    for lines in blocks:
+        joined = lines[0].text
+        soft = []  # offsets of the line breaks the line's width says are wraps
+        for line, after in zip(lines, lines[1:]):
+            if _full(line, after.text):
+                soft.append(len(joined))
+            joined = _joined(joined, after.text, "\n", words)
+        paragraph = _unwrapped(joined, soft)
+        if out and _goes_on(out[-1], paragraph):
+            out[-1] = _joined(out[-1], paragraph, " ", words)
+        else:
+            out.append(paragraph)
+    return out
+
+
+def _full(line: Line, after: str) -> bool:
+    """Is the line full: would the next line's first word, at this line's mean width of a character,
+    have passed its block's right edge? The hard-wrap rule of segment.shapes, in points: it measures
+    lines in characters, which a proportional font's lines are not, and only from 40 on (a column
+    of a two-column page is narrower)."""
+    width = (line.x1 - line.x0) / max(len(line.text), 1)
+    return line.x1 + width * (1 + len(after.split(" ", 1)[0])) > line.right + width / 2
+
+
+def _unwrapped(text: str, soft: list[int]) -> str:
+    """The block's text with its wrapped line breaks made spaces: those its lines' widths say
+    (`soft`, offsets of line breaks; a break the hyphen rule removed is gone), and those the
+    sentences' hard-wrap rule finds (shapes.unwrapped)."""
+    text = shapes.unwrapped(text)
+    chars = list(text)
+    for at in soft:
+        if at < len(chars) and chars[at] == "\n":
+            chars[at] = " "
+    return "".join(chars)
+
+
+def _goes_on(before: str, after: str) -> bool:
+    """Does `after` go on with the sentence `before` leaves open (it opens in lower case, or `before`
+    ends in a hyphen after a word)?"""
+    if _WORD_END.search(before) and after[0].isalpha():
+        return True  # "Nord-" at a column's foot, "Süd-Dialog" at the next one's head
+    return before[-1] not in _ENDS_SENTENCE and after[0].islower()
+
+
+def _joined(before: str, after: str, gap: str, words: Counter[str]) -> str:
+    """Two lines as one text: a word split by a hyphen at the line's end made whole ("Regie-/rung"),
+    unless the part after opens with a capital ("Nord-/Süd-Dialog") or the document writes the word
+    with its hyphen elsewhere ("well-/known" where "well-known" is found) and not without it."""
+    end, start = _WORD_END.search(before), _WORD_START.match(after)
+    if end is None or start is None or not after[0].isalpha():
+        return before + gap + after
+    if after[0].isupper():
+        return before + after  # a compound's hyphen: "Nord-Süd-Dialog", "Baden-Württemberg"
+    first, second = end.group(1), start.group(1)
+    hyphenated, whole = f"{first}-{second}".casefold(), (first + second).casefold()
+    if before[-1] == "-" and words[hyphenated] > words[whole]:
+        return before + after
+    return before[:-1] + after
