@@ -83,6 +83,18 @@ def test_two_columns_read_in_order_without_running_heads_and_page_numbers(db_pat
     ]
 
 
+def test_columns_of_several_paragraphs_are_read_column_by_column(tmp_path):
+    left = ["Warsaw adopted its budget for 2026", "after the councillors voted through", "the night.", "",
+            "Warsaw will appeal.", "The governor has a month to decide."]
+    right = ["Die Stadt Krakau plant eine neue", "Straßenbahnlinie. Der Bau soll im", "Mai beginnen.", "",
+             "Anwohner fürchten Lärm.", "Die Kosten sind noch offen."]
+    doc, = read_file(make_pdf(tmp_path / "spalten.pdf", [left + right], columns=2), "spalten.pdf")
+    assert doc.text == ("Warsaw adopted its budget for 2026 after the councillors voted through the night.\n\n"
+                        "Warsaw will appeal.\nThe governor has a month to decide.\n\n"
+                        "Die Stadt Krakau plant eine neue Straßenbahnlinie. Der Bau soll im Mai beginnen.\n\n"
+                        "Anwohner fürchten Lärm.\nDie Kosten sind noch offen.")
+
+
 @pytest.mark.parametrize("footer", ["{i}", "- {i} -", "Page {i} of {n}", "{i}/{n}"])
 def test_page_numbers_are_dropped_in_every_form(tmp_path, footer):
     pages = [["Der Stadtrat tagte am Dienstag."], ["Er beschloss den Haushalt einstimmig."]]

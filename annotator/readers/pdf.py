@@ -34,6 +34,7 @@ _EDGE_LINES = 2
 _EDGE_BAND = 0.15
 # a block this share of the width of the blocks beside it or wider spans the columns (a heading, a foot)
 _WIDE = 0.6
+_SAME_COLUMN = 12  # points: blocks whose left edges are this close stand in one column
 _GUTTER = 6  # points: narrower is a gap between words that the layout analysis left apart
 _ENDS_SENTENCE = ".!?:;\u2026\"'\u201d\u00bb\u3002\uff01\uff1f\u0964\u06d4\u061f"
 _HYPHENS = "-\u00ad\u2010"  # a hyphen, a soft hyphen, Unicode's hyphen
@@ -53,7 +54,7 @@ class Line:
     top: float
     bottom: float
     block: int  # the block (a paragraph or a few, by the layout analysis) it belongs to
-    right: float  # the right edge of its block
+    right: float  # the right edge of its block's column
     size: int  # the lines of its block
 
 
@@ -122,12 +123,15 @@ def _pages(data: bytes, path: str) -> tuple[list[list[Line]], str | None]:
     for page in pdfpage.PDFPage.create_pages(document):
         interpreter.process_page(page)
         lines = []
-        for element in reading_order([box for box in device.get_result() if isinstance(box, layout.LTTextBox)]):
+        boxes = [box for box in device.get_result() if isinstance(box, layout.LTTextBox)]
+        for element in reading_order(boxes):
             block += 1
             found = [(" ".join(line.get_text().split()), line) for line in element]
             found = [(text, line) for text, line in found if text]
+            # a column's right edge, not the block's: a block of two short lines is as wide as they are
+            right = max(box.x1 for box in boxes if abs(box.x0 - element.x0) <= _SAME_COLUMN and box.x1 > element.x0)
             for text, line in found:
-                lines.append(Line(text, line.x0, line.x1, line.y1, line.y0, block, element.x1, len(found)))
+                lines.append(Line(text, line.x0, line.x1, line.y1, line.y0, block, right, len(found)))
         pages.append(lines)
     return pages, _title(document)
 
@@ -235,7 +239,7 @@ def _paragraphs(blocks: list[list[Line]]) -> list[str]:
 
 def _full(line: Line, after: str) -> bool:
     """Is the line full: would the next line's first word, at this line's mean width of a character,
-    have passed its block's right edge? The hard-wrap rule of segment.shapes, in points: it measures
+    have passed its column's right edge? The hard-wrap rule of segment.shapes, in points: it measures
     lines in characters, which a proportional font's lines are not, and only from 40 on (a column
     of a two-column page is narrower)."""
     width = (line.x1 - line.x0) / max(len(line.text), 1)
