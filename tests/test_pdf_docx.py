@@ -122,6 +122,13 @@ def test_a_russian_pdf_with_its_hyphenation_undone(db_path, tmp_path):
     ]
 
 
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs the DejaVu Sans font to write ligatures")
+def test_typeset_ligatures_read_as_their_letters(tmp_path):
+    path = make_pdf(tmp_path / "fi.pdf", [["The \ufb01nal \ufb01gures were published at the of\ufb01ce."]], font=DEJAVU)
+    doc, = read_file(path, "fi.pdf")
+    assert doc.text == "The final figures were published at the office."
+
+
 def test_a_scanned_pdf_without_a_text_layer_is_refused_in_one_line(tmp_path):
     from fpdf import FPDF
     from PIL import Image

@@ -11,8 +11,10 @@ line ends, and unwraps each block's lines by the sentences' hard-wrap rule (segm
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -28,12 +30,13 @@ _PAGE_NUMBER = re.compile(
     r"[-\u2013\u2014]?\s*(?:(?:page|p\.|seite|s\.|strona|str\.|стр\.?|страница|σελίδα|página|pagina|sayfa|صفحة)\s*)?"
     r"(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|von|z|из|από|de|di|/)\s*\d{1,4})?\s*[-\u2013\u2014]?", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
+# typesetting's ligatures ("ﬁnal"), which a reader sees as their letters and a search must find so
+_LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
+_UNMAPPED = re.compile(r"\(cid:\d+\)")  # how pdfminer writes a glyph its font maps to no character
 # of a page's lines, how many at its top and bottom may be a running head or foot
 _EDGE_LINES = 2
 # ... and only within this share of the page's height from its edge
 _EDGE_BAND = 0.15
-# a block this share of the width of the blocks beside it or wider spans the columns (a heading, a foot)
-_WIDE = 0.6
 _SAME_COLUMN = 12  # points: blocks whose left edges are this close stand in one column
 _GUTTER = 6  # points: narrower is a gap between words that the layout analysis left apart
 _ENDS_SENTENCE = ".!?:;\u2026\"'\u201d\u00bb\u3002\uff01\uff1f\u0964\u06d4\u061f"
@@ -97,8 +100,11 @@ def read(data: bytes, path: str, name: str) -> list[Document]:
     text = clean_text("\n\n".join(_paragraphs(blocks)))
     if not text.strip():
         raise InputError(path, "no text but page numbers and running heads")
-    if text.count("(cid:") * 20 > len(text.split()):
+    unmapped = len(_UNMAPPED.findall(text))
+    if unmapped * 2 > len(text.split()):
         raise InputError(path, "its fonts have no Unicode map, so its text cannot be read: run OCR first")
+    text = _UNMAPPED.sub("\ufffd", text)  # a glyph without a character (a maths minus): shown as missing
+    text = text.translate(_LIGATURES)
     return [Document(name=name, text=text, title=title or headline(text))]
 
 
@@ -106,6 +112,8 @@ def _pages(data: bytes, path: str) -> tuple[list[list[Line]], str | None]:
     """Each page's lines in reading order (empty for a page without text), and the title in the
     file's metadata (None when it has none, or only a file name)."""
     layout, pdfdocument, pdfinterp, pdfpage, pdfparser, psparser, aggregator = _pdfminer(path)
+    # pdfminer logs each flaw of a font it works around ("Could not get FontBBox"): not the user's concern
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         document = pdfdocument.PDFDocument(pdfparser.PDFParser(io.BytesIO(data)))
     except pdfdocument.PDFPasswordIncorrect:
@@ -116,7 +124,9 @@ def _pages(data: bytes, path: str) -> tuple[list[list[Line]], str | None]:
     except (psparser.PSException, pdfparser.PDFSyntaxError, ValueError, KeyError, TypeError) as err:
         raise InputError(path, f"not a readable PDF ({type(err).__name__}: {str(err)[:120]})") from None
     resources = pdfinterp.PDFResourceManager()
-    device = aggregator(resources, laparams=layout.LAParams())
+    # boxes_flow=None: no hierarchical grouping of the blocks for their order (a quarter of the
+    # time), as reading_order orders them
+    device = aggregator(resources, laparams=layout.LAParams(boxes_flow=None))
     interpreter = pdfinterp.PDFPageInterpreter(resources, device)
     pages: list[list[Line]] = []
     block = 0
@@ -126,48 +136,72 @@ def _pages(data: bytes, path: str) -> tuple[list[list[Line]], str | None]:
         boxes = [box for box in device.get_result() if isinstance(box, layout.LTTextBox)]
         for element in reading_order(boxes):
             block += 1
-            found = [(" ".join(line.get_text().split()), line) for line in element]
-            found = [(text, line) for text, line in found if text]
+            found = _rows(element)
             # a column's right edge, not the block's: a block of two short lines is as wide as they are
             right = max(box.x1 for box in boxes if abs(box.x0 - element.x0) <= _SAME_COLUMN and box.x1 > element.x0)
-            for text, line in found:
-                lines.append(Line(text, line.x0, line.x1, line.y1, line.y0, block, right, len(found)))
+            for text, x0, x1, top, bottom in found:
+                lines.append(Line(text, x0, x1, top, bottom, block, right, len(found)))
         pages.append(lines)
     return pages, _title(document)
 
 
+def _rows(block) -> list[tuple[str, float, float, float, float]]:
+    """A block's lines as (text, x0, x1, top, bottom), top to bottom: the pieces of one line that
+    the layout analysis split at a wide space of justified text ("magna." and "Integer non enim.")
+    joined left to right."""
+    rows: list[list] = []
+    for line in sorted((line for line in block if line.get_text().strip()), key=lambda line: -line.y1):
+        if rows and abs(rows[-1][0].y1 - line.y1) < (line.y1 - line.y0) / 2:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    out = []
+    for pieces in rows:
+        pieces.sort(key=lambda line: line.x0)
+        text = " ".join(" ".join(piece.get_text().split()) for piece in pieces)
+        out.append((text, pieces[0].x0, pieces[-1].x1, max(p.y1 for p in pieces), min(p.y0 for p in pieces)))
+    return out
+
+
 def reading_order(boxes: list) -> list:
-    """A page's text blocks (objects with x0, x1, y0, y1 in points) in the order they are read:
-    columns left to right, each top to bottom; a block as wide as the columns together (a heading
-    over them, a foot under them) between the bands of columns it divides. Where the page has no
-    columns, top to bottom and left to right."""
+    """A page's text blocks (pdfminer's, with x0, x1, y0, y1 in points and their lines as items) in
+    the order they are read: columns left to right, each top to bottom; a block across the gap
+    between the columns (a title over them, a page number under them) between the bands of columns
+    it divides. The gap is found among the blocks of two lines or more: a short line (a name, a
+    date) centred over the columns does not hide it. Without columns: top to bottom, left to right."""
     if len(boxes) <= 1:
         return list(boxes)
-    gutter = _gutter(boxes)
-    if gutter is not None:
-        return (reading_order([box for box in boxes if box.x1 <= gutter])
-                + reading_order([box for box in boxes if box.x1 > gutter]))
-    left, right = min(box.x0 for box in boxes), max(box.x1 for box in boxes)
-    wide = [box for box in boxes if box.x1 - box.x0 >= _WIDE * (right - left)]
-    if not wide or len(wide) == len(boxes):
+    gap = _gutter([box for box in boxes if len(box) >= 2]) or _gutter(boxes)
+    if gap is None:
         return sorted(boxes, key=lambda box: (-box.y1, box.x0))
+    start, end = gap
     ordered, band = [], []
     for box in sorted(boxes, key=lambda box: -box.y1):
-        if box in wide:
-            ordered += reading_order(band) + [box]
+        if box.x0 < end and box.x1 > start:  # across the gap
+            ordered += _columns(band, start) + [box]
             band = []
         else:
             band.append(box)
-    return ordered + reading_order(band)
+    return ordered + _columns(band, start)
 
 
-def _gutter(boxes: list) -> float | None:
-    """The x of the first gap between columns no block crosses (at least _GUTTER points wide), or None."""
+def _columns(band: list, gap: float) -> list:
+    """A band's blocks: those left of the gap, then those right of it, each side in reading order."""
+    left = [box for box in band if box.x1 <= gap]
+    right = [box for box in band if box.x1 > gap]
+    return reading_order(left) + reading_order(right)
+
+
+def _gutter(boxes: list) -> tuple[float, float] | None:
+    """The first gap between columns that no block crosses, at least _GUTTER points wide, as (its
+    left edge, its right edge), or None."""
     spans = sorted((box.x0, box.x1) for box in boxes)
+    if not spans:
+        return None
     reach = spans[0][1]
     for x0, x1 in spans[1:]:
         if x0 - reach >= _GUTTER:
-            return reach
+            return reach, x0
         reach = max(reach, x1)
     return None
 
