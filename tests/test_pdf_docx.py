@@ -18,9 +18,11 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 def make_pdf(path: Path, pages: list[list[str]], *, header: str | None = None, footer: str | None = None,
-             columns: int = 1, font: Path | None = None, title: str | None = None, password: str | None = None) -> Path:
+             columns: int = 1, font: Path | None = None, title: str | None = None, password: str | None = None,
+             centred: str | None = None) -> Path:
     """A PDF of A4 pages, each line of `pages[i]` set at its own place (a column's lines split in two
-    halves when `columns` is 2); `header` and `footer` ("Seite {i} von {n}") on every page."""
+    halves when `columns` is 2); `header` and `footer` ("Seite {i} von {n}") on every page, `centred`
+    a short line over the middle of the first page's columns."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4", unit="pt")
@@ -40,6 +42,8 @@ def make_pdf(path: Path, pages: list[list[str]], *, header: str | None = None, f
         if footer:
             pdf.text(280, 810, footer.format(i=number, n=len(pages)))
         pdf.set_font(face, size=11)
+        if centred and number == 1:
+            pdf.text(250, 65, centred)
         half = (len(lines) + 1) // 2 if columns == 2 else len(lines)
         for at, line in enumerate(lines[:half]):
             pdf.text(72, 90 + 15 * at, line)
@@ -88,8 +92,9 @@ def test_columns_of_several_paragraphs_are_read_column_by_column(tmp_path):
             "Warsaw will appeal.", "The governor has a month to decide."]
     right = ["Die Stadt Krakau plant eine neue", "Straßenbahnlinie. Der Bau soll im", "Mai beginnen.", "",
              "Anwohner fürchten Lärm.", "Die Kosten sind noch offen."]
-    doc, = read_file(make_pdf(tmp_path / "spalten.pdf", [left + right], columns=2), "spalten.pdf")
-    assert doc.text == ("Warsaw adopted its budget for 2026 after the councillors voted through the night.\n\n"
+    path = make_pdf(tmp_path / "spalten.pdf", [left + right], columns=2, centred="Two cities, two budgets")
+    doc, = read_file(path, "spalten.pdf")
+    assert doc.text == ("Two cities, two budgets\n\nWarsaw adopted its budget for 2026 after the councillors voted through the night.\n\n"
                         "Warsaw will appeal.\nThe governor has a month to decide.\n\n"
                         "Die Stadt Krakau plant eine neue Straßenbahnlinie. Der Bau soll im Mai beginnen.\n\n"
                         "Anwohner fürchten Lärm.\nDie Kosten sind noch offen.")
