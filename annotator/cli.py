@@ -125,7 +125,8 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_fi
     required; `id`, `title`, `url`, `source`, `date` or `published`, `language` or `lang`, `meta`
     optional), .csv (a
     `text` column, same optional columns) and .parquet (the same columns, read a row group at a
-    time); .jsonl.gz, .jsonl.zst, .csv.gz and .csv.zst are uncompressed as they are read. A document's source (outlet) is --source, else its
+    time); .jsonl.gz, .jsonl.zst, .csv.gz and .csv.zst are uncompressed as they are read; .pdf and
+    .docx with the pdf and docx extras. A folder's files of no format read here are listed by type. A document's source (outlet) is --source, else its
     `source` field (og:site_name in HTML), else its URL's domain, else the file's folder. Files that cannot be read are reported and skipped; the exit status is then 1.
     """
     if not any(Path(p).exists() or Path(p).is_symlink() for p in paths):  # nothing to import: no database either
