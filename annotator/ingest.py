@@ -156,7 +156,7 @@ def import_paths(
                 report.messages.append(f"skipped {readers.shown_path(found)}: it is the database being imported into")
             else:
                 files.append((found, name))
-    if summary := readers.skipped_summary(unread):
+    if summary := readers.skipped_summary([found for found in unread if _resolved(found) not in own]):
         report.messages.append(summary)
     sizes = [_size(path) for path, _name in files]
     me = identity()

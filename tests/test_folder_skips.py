@@ -76,3 +76,13 @@ def test_format_txt_on_a_binary_file_is_refused_and_stores_nothing(db_path, fold
     store = Store(db_path)
     assert store.query("SELECT count(*) FROM sentences")[0][0] == 0
     store.close()
+
+
+def test_the_database_in_the_folder_is_not_listed_as_skipped(tmp_path):
+    folder = tmp_path / "projekt"
+    folder.mkdir()
+    (folder / "meldung.txt").write_text("Der Landtag hat das Gesetz am Donnerstag beschlossen.\n")
+    (folder / "foto.png").write_bytes(PNG)
+    result = run("import", folder, "--db", folder / "labels.db")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "skipped 1 file: 1 .png (not text)"
