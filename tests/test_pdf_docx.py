@@ -100,6 +100,14 @@ def test_columns_of_several_paragraphs_are_read_column_by_column(tmp_path):
                         "Anwohner fürchten Lärm.\nDie Kosten sind noch offen.")
 
 
+def test_the_running_head_s_words_in_the_body_are_kept(tmp_path):
+    pages = [["Der Bericht beginnt hier."],
+             ["Die Bilanz wurde geprüft.", "", "Stadtwerke Nord", "", "Der Vorstand dankt allen."]]
+    doc, = read_file(make_pdf(tmp_path / "kopf.pdf", pages, header="Stadtwerke Nord"), "kopf.pdf")
+    assert doc.text == ("Der Bericht beginnt hier.\n\nDie Bilanz wurde geprüft.\n\nStadtwerke Nord\n\n"
+                        "Der Vorstand dankt allen.")
+
+
 @pytest.mark.parametrize("footer", ["{i}", "- {i} -", "Page {i} of {n}", "{i}/{n}"])
 def test_page_numbers_are_dropped_in_every_form(tmp_path, footer):
     pages = [["Der Stadtrat tagte am Dienstag."], ["Er beschloss den Haushalt einstimmig."]]

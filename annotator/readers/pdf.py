@@ -90,8 +90,9 @@ def read(data: bytes, path: str, name: str) -> list[Document]:
     blocks: list[list[Line]] = []
     for lines in pages:
         at = None
+        edges = _edges(lines)
         for line in lines:
-            if _key(line.text) in running or (_edge(line, lines) and _PAGE_NUMBER.fullmatch(line.text)):
+            if line in edges and (_key(line.text) in running or _PAGE_NUMBER.fullmatch(line.text)):
                 continue
             if line.block != at:
                 blocks.append([])
@@ -226,16 +227,17 @@ def _key(text: str) -> str:
     return _DIGITS.sub("#", text.casefold())
 
 
-def _edge(line: Line, lines: list[Line]) -> bool:
-    """Is the line among the few at the top or the bottom of its page, near the edge, in a block of
-    its own or of two lines (a running head; not the first line of the text's paragraph)?"""
-    if line.size > _EDGE_LINES:
-        return False
-    ordered = sorted(lines, key=lambda other: -other.top)
+def _edges(lines: list[Line]) -> set[Line]:
+    """The lines that may be a running head or foot: the few at the top or the bottom of their page,
+    near its edge, in a block of their own or of two lines (not the first line of a paragraph)."""
+    if not lines:
+        return set()
+    ordered = sorted(lines, key=lambda line: -line.top)
     top, foot = ordered[0].top, ordered[-1].bottom
     band = (top - foot) * _EDGE_BAND
-    return ((line in ordered[:_EDGE_LINES] and line.top >= top - band)
-            or (line in ordered[-_EDGE_LINES:] and line.bottom <= foot + band))
+    heads = [line for line in ordered[:_EDGE_LINES] if line.top >= top - band]
+    feet = [line for line in ordered[-_EDGE_LINES:] if line.bottom <= foot + band]
+    return {line for line in heads + feet if line.size <= _EDGE_LINES}
 
 
 def _running_lines(pages: list[list[Line]]) -> set[str]:
@@ -245,7 +247,7 @@ def _running_lines(pages: list[list[Line]]) -> set[str]:
         return set()
     seen: Counter[str] = Counter()
     for lines in pages:
-        seen.update({_key(line.text) for line in lines if _edge(line, lines)})
+        seen.update({_key(line.text) for line in _edges(lines)})
     most = max(2, math.floor(len(pages) / 2) + 1)
     return {key for key, count in seen.items() if count >= most}
 
