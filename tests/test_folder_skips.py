@@ -86,3 +86,11 @@ def test_the_database_in_the_folder_is_not_listed_as_skipped(tmp_path):
     result = run("import", folder, "--db", folder / "labels.db")
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "skipped 1 file: 1 .png (not text)"
+
+
+def test_a_text_that_opens_like_a_magic_number_is_still_text(db_path, tmp_path):
+    path = tmp_path / "mz.txt"
+    path.write_text("MZ Mazowsze zatwierdziło nowy rozkład jazdy.\n", encoding="utf-8")
+    result = run("import", path, "--db", db_path)
+    assert result.exit_code == 0
+    assert "1 document and 1 sentence added" in result.output

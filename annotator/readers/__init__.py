@@ -53,6 +53,8 @@ _MAGIC = (
     (b"\x7fELF", "a program"),
     (b"MZ", "a program"),
 )
+# magic numbers a text may open with too: these mark a binary file only with a NUL byte near them
+_WORDLIKE = frozenset({b"GIF8", b"PAR1", b"Rar!", b"ID3", b"MZ"})
 # in a ZIP archive's first entries, what the archive is
 _ZIPPED = ((b"word/", "a Word document"), (b"xl/", "an Excel workbook"), (b"ppt/", "a PowerPoint file"),
            (b"application/vnd.oasis.opendocument", "an OpenDocument file"), (b"application/epub", "an EPUB book"))
@@ -295,6 +297,8 @@ def looks_like(data: bytes) -> str | None:
     document"), else None: text, or a binary kind not told here."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
+            if magic in _WORDLIKE and b"\x00" not in data[:1024]:
+                continue  # "MZ Mazowsze …", "ID3 tags …": a text may open with these letters
             return kind
     if data.startswith(b"PK\x03\x04"):
         head = data[:4096]
