@@ -115,6 +115,12 @@ def test_page_numbers_are_dropped_in_every_form(tmp_path, footer):
     assert doc.text == "Der Stadtrat tagte am Dienstag.\n\nEr beschloss den Haushalt einstimmig."
 
 
+def test_a_word_made_of_roman_numeral_letters_at_a_page_s_top_is_kept(tmp_path):
+    pages = [["Civil", "", "The civil court sat on Monday."], ["Page two ends the report."]]
+    doc, = read_file(make_pdf(tmp_path / "civil.pdf", pages, footer="{i}"), "civil.pdf")
+    assert doc.text == "Civil\n\nThe civil court sat on Monday.\n\nPage two ends the report."
+
+
 def test_a_page_number_on_a_single_page_is_dropped_and_the_title_comes_from_the_metadata(tmp_path):
     path = make_pdf(tmp_path / "press.pdf", [["The port reopened on Monday after a", "two-week strike."]],
                     footer="- 1 -", title="Port strike ends")

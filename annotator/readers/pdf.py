@@ -28,7 +28,7 @@ MISSING = "PDF import needs the pdf extra: pip install 'annotator[pdf]'"
 # a page number alone on its line: "3", "- 3 -", "Page 3 of 10", "Seite 3 von 10", "3/10", "iv"
 _PAGE_NUMBER = re.compile(
     r"[-\u2013\u2014]?\s*(?:(?:page|p\.|seite|s\.|strona|str\.|стр\.?|страница|σελίδα|página|pagina|sayfa|صفحة)\s*)?"
-    r"(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|von|z|из|από|de|di|/)\s*\d{1,4})?\s*[-\u2013\u2014]?", re.IGNORECASE)
+    r"(?:\d{1,4}|(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))(?:\s*(?:of|von|z|из|από|de|di|/)\s*\d{1,4})?\s*[-\u2013\u2014]?", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 # typesetting's ligatures ("ﬁnal"), which a reader sees as their letters and a search must find so
 _LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
