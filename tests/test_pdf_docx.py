@@ -251,6 +251,24 @@ def test_a_docx_language_comes_from_w_lang_only_when_the_text_does_not_decide(tm
     assert (german.language, german.language_from) == (None, None)  # the import identifies it: German
 
 
+def test_a_docx_paragraph_reads_its_links_and_tracked_changes_as_word_shows_them_accepted(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Rada Miasta przyjęła ")
+    for xml in ('<w:hyperlink {} r:id="rId99"><w:r><w:t>budżet</w:t></w:r></w:hyperlink>',
+                '<w:r {}><w:t xml:space="preserve"> na rok </w:t></w:r>',
+                '<w:del {} w:id="1" w:author="Redakcja"><w:r><w:delText>2025</w:delText></w:r></w:del>',
+                '<w:ins {} w:id="2" w:author="Redakcja"><w:r><w:t>2026</w:t></w:r></w:ins>',
+                '<w:r {}><w:t>.</w:t></w:r>'):
+        paragraph._p.append(parse_xml(xml.format(nsdecls("w", "r"))))
+    document.save(str(tmp_path / "rada.docx"))
+    doc, = read_file(tmp_path / "rada.docx", "rada.docx")
+    assert doc.text == "Rada Miasta przyjęła budżet na rok 2026."
+
+
 def test_an_old_doc_or_encrypted_docx_is_refused_in_one_line(tmp_path):
     path = tmp_path / "alt.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500)

@@ -15,6 +15,9 @@ from annotator.segment.identify import given, identify
 MISSING = "DOCX import needs the docx extra: pip install 'annotator[docx]'"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: a Word 97-2003 .doc, or an encrypted .docx
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# what holds runs a reader of the paragraph does not see there: deleted and moved-away text, text boxes
+_NOT_SHOWN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent",
+                        "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"})
 
 
 def available() -> bool:
@@ -70,9 +73,27 @@ def _blocks(container, seen: set | None = None):
                     seen.add(cell._tc)
                     yield from _blocks(cell, seen)
             continue
-        text = item.text.strip()
+        text = _text(item).strip()
         if text:
             yield text, _is_heading(item)
+
+
+def _text(paragraph) -> str:
+    """A paragraph's text as Word shows it with its tracked changes accepted: its runs, in links and
+    insertions too (python-docx's Paragraph.text leaves insertions out), not in deletions, nor in
+    text boxes anchored to it (drawn apart from the paragraph, and stored twice for older readers)."""
+    from docx.text.run import Run
+
+    parts = []
+    for run in paragraph._p.iter(f"{_W}r"):
+        ancestor = run.getparent()
+        while ancestor is not None and ancestor is not paragraph._p:
+            if ancestor.tag in _NOT_SHOWN:
+                break
+            ancestor = ancestor.getparent()
+        else:
+            parts.append(Run(run, paragraph).text)
+    return "".join(parts)
 
 
 def _is_heading(paragraph) -> bool:
