@@ -269,6 +269,25 @@ def test_a_docx_paragraph_reads_its_links_and_tracked_changes_as_word_shows_them
     assert doc.text == "Rada Miasta przyjęła budżet na rok 2026."
 
 
+def test_a_docx_text_box_is_a_block_of_its_own_after_its_paragraph_and_read_once(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Der Bürgermeister sprach von einem Erfolg.")
+    box = ('<w:r><w:txbxContent><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:txbxContent></w:r>')
+    paragraph._p.append(parse_xml(
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f'<mc:Choice Requires="wps">{box.format("Die Stadt zählt 48.000 Einwohner.")}</mc:Choice>'
+        f'<mc:Fallback>{box.format("Die Stadt zählt 48.000 Einwohner.")}</mc:Fallback></mc:AlternateContent>'))
+    document.add_paragraph("Die Opposition widersprach.")
+    document.save(str(tmp_path / "kasten.docx"))
+    doc, = read_file(tmp_path / "kasten.docx", "kasten.docx")
+    assert doc.text == ("Der Bürgermeister sprach von einem Erfolg.\n\nDie Stadt zählt 48.000 Einwohner.\n\n"
+                        "Die Opposition widersprach.")
+
+
 def test_an_old_doc_or_encrypted_docx_is_refused_in_one_line(tmp_path):
     path = tmp_path / "alt.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500)

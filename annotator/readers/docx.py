@@ -15,9 +15,10 @@ from annotator.segment.identify import given, identify
 MISSING = "DOCX import needs the docx extra: pip install 'annotator[docx]'"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: a Word 97-2003 .doc, or an encrypted .docx
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# what holds runs a reader of the paragraph does not see there: deleted and moved-away text, text boxes
-_NOT_SHOWN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent",
-                        "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"})
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# what holds runs a reader of the paragraph does not see in it: deleted and moved-away text, text
+# boxes (read as blocks of their own, once)
+_NOT_SHOWN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", _FALLBACK})
 
 
 def available() -> bool:
@@ -76,12 +77,27 @@ def _blocks(container, seen: set | None = None):
         text = _text(item).strip()
         if text:
             yield text, _is_heading(item)
+        yield from _text_boxes(item)
+
+
+def _text_boxes(paragraph):
+    """(text, False) of each paragraph of the text boxes anchored to a paragraph (a quote set apart,
+    a fact box), after it; the copy stored for older readers (mc:Fallback) is skipped."""
+    from docx.text.paragraph import Paragraph
+
+    for box in paragraph._p.iter(f"{_W}txbxContent"):
+        if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+            continue
+        for inner in box.iter(f"{_W}p"):
+            text = _text(Paragraph(inner, paragraph._parent)).strip()
+            if text:
+                yield text, False
 
 
 def _text(paragraph) -> str:
     """A paragraph's text as Word shows it with its tracked changes accepted: its runs, in links and
     insertions too (python-docx's Paragraph.text leaves insertions out), not in deletions, nor in
-    text boxes anchored to it (drawn apart from the paragraph, and stored twice for older readers)."""
+    text boxes anchored to it (drawn apart from the paragraph: _text_boxes)."""
     from docx.text.run import Run
 
     parts = []
