@@ -53,6 +53,7 @@ _MAGIC = (
     (b"\x7fELF", "a program"),
     (b"MZ", "a program"),
 )
+_READ_AS = {"a PDF": "pdf", "a Word document": "docx"}  # binary kinds a reader here takes, and its format
 # magic numbers a text may open with too: these mark a binary file only with a NUL byte near them
 _WORDLIKE = frozenset({b"GIF8", b"PAR1", b"Rar!", b"ID3", b"MZ"})
 # in a ZIP archive's first entries, what the archive is
@@ -277,7 +278,7 @@ def read_file(path: Path, name: str, forced: str | None = None, encoding: str | 
         return [doc for batch in stream_file(path, name, forced, limits=limits) for doc in batch]
     data = _uncompress(_read_bytes(path, shown, limits), path, limits)
     if fmt in _TEXT_FORMATS and (kind := looks_like(data)):
-        known = next((f for f, what in (("pdf", "a PDF"), ("docx", "a Word document")) if what == kind), None)
+        known = _READ_AS.get(kind)
         hint = f" (give it a .{known} name, or --format {known})" if known else ""
         raise InputError(shown, f"looks like {kind}, not text{hint}")
     with decode_as(encoding):
