@@ -134,7 +134,8 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, fix_mo
     required; `id`, `title`, `url`, `source`, `date` or `published`, `language` or `lang`, `meta`
     optional), .csv (separated by , ; tab or |, found from the header; a
     `text` column, same optional columns) and .parquet (the same columns, read a row group at a
-    time); .jsonl.gz, .jsonl.zst, .csv.gz and .csv.zst are uncompressed as they are read. A document's source (outlet) is --source, else its
+    time); .jsonl.gz, .jsonl.zst, .csv.gz and .csv.zst are uncompressed as they are read; .pdf and
+    .docx with the pdf and docx extras. A folder's files of no format read here are listed by type. A document's source (outlet) is --source, else its
     `source` field (og:site_name in HTML), else its URL's domain, else the file's folder. Files that cannot be read are reported and skipped; the exit status is then 1.
 
     An http or https URL is fetched and read as its Content-Type says: a page (its main text), an

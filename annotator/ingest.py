@@ -153,6 +153,7 @@ def import_paths(
     def skipped(found: Path, what: str) -> None:
         report.messages.append(f"skipped {readers.shown_path(found)}: {what}, not a regular file")
 
+    unread: list[Path] = []  # a folder's files no reader here takes, said by type once all are walked
     for target in targets:
         if web.is_url(target):
             urls.append(target)
@@ -161,11 +162,13 @@ def import_paths(
         if not path.exists() and not path.is_symlink():
             report.errors.append(f"{readers.shown_path(target)}: no such file or folder")
             continue
-        for found, name in readers.walk(path, fmt, skipped):
+        for found, name in readers.walk(path, fmt, skipped, unread=unread.append):
             if _resolved(found) in own:
                 report.messages.append(f"skipped {readers.shown_path(found)}: it is the database being imported into")
             else:
                 files.append((found, name))
+    if summary := readers.skipped_summary([found for found in unread if _resolved(found) not in own]):
+        report.messages.append(summary)
     sizes = [_size(path) for path, _name in files]
     me = identity()
     store.mark_import(me, True)  # what it stores stays pending until its grouping: others can tell why

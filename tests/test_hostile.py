@@ -120,7 +120,7 @@ def test_symlink_loop_and_vanishing_file(db_path, tmp_path, monkeypatch):
     (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
     walked = list(readers.walk(folder))
 
-    def vanishing_walk(target, forced=None, skipped=None):
+    def vanishing_walk(target, forced=None, skipped=None, unread=None):
         for path, name in walked:
             if path.name == "b.txt":
                 path.unlink()  # deleted between the listing and the read

@@ -63,7 +63,7 @@ def test_csv_with_embedded_newlines_and_quotes(tmp_path):
 @pytest.mark.parametrize(
     "name, data, message",
     [
-        ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "bin.txt: binary file (contains NUL bytes), not text"),
+        ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "bin.txt: looks like a PNG image, not text"),
         ("latin.txt", "caf\xe9 au lait".encode("latin-1"), "latin.txt: not valid UTF-8 (byte 0xe9 at offset 3)"),
         ("empty.txt", b"", "empty.txt: file is empty"),
         ("blank.md", b"  \n\n ", "blank.md: file is empty"),
@@ -73,7 +73,7 @@ def test_csv_with_embedded_newlines_and_quotes(tmp_path):
         ("surrogate.jsonl", b'{"text": "bad \\ud800 here"}\n', "surrogate.jsonl:1: text holds a lone surrogate (U+D800) at character 4"),
         ("notext.csv", b"body,title\nx,y\n", "notext.csv: CSV has no 'text' column (found 'body', 'title'; separated by , ; tab or |)"),
         ("script.html", b"<html><body><script>var a = 1;</script></body></html>", "script.html: no main text found in the HTML"),
-        ("data.bin", b"abc", "data.bin: unknown format '.bin'; use --format (txt, md, html, jsonl, csv, feed, parquet)"),
+        ("data.bin", b"abc", "data.bin: unknown format '.bin' (not text)"),
     ],
 )
 def test_bad_input_messages(tmp_path, name, data, message):

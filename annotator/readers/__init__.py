@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from annotator.model import Document, InputError
-from annotator.readers import feed, html, markdown, plain, records
+from annotator.readers import docx, feed, html, markdown, pdf, plain, records
 from annotator.readers.decode import decode_as
+from annotator.wording import plural
 
 Reader = Callable[[bytes, str, str], list[Document]]
 
@@ -23,13 +24,52 @@ READERS: dict[str, Reader] = {
     "jsonl": records.read_jsonl,
     "csv": records.read_csv,
     "feed": feed.read,
+    "pdf": pdf.read,
+    "docx": docx.read,
 }
 EXTENSIONS: dict[str, str] = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
     ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
-    ".rss": "feed", ".atom": "feed", ".xml": "feed",
+    ".rss": "feed", ".atom": "feed", ".xml": "feed", ".pdf": "pdf", ".docx": "docx",
 }
 FORMATS = (*READERS, "parquet")
+# the formats read through an optional extra: (can it be read here, the extra's name)
+EXTRAS: dict[str, tuple[Callable[[], bool], str]] = {"pdf": (pdf.available, "pdf"), "docx": (docx.available, "docx")}
+_TEXT_FORMATS = frozenset({"txt", "md", "html", "jsonl", "csv", "feed"})
+# the first bytes of the binary files users have beside their texts, and what they are
+_MAGIC = (
+    (b"%PDF-", "a PDF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word 97-2003 or Excel file (or an encrypted one)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"PAR1", "a Parquet file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"ID3", "an MP3 file"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a program"),
+)
+_READ_AS = {"a PDF": "pdf", "a Word document": "docx"}  # binary kinds a reader here takes, and its format
+# magic numbers a text may open with too: these mark a binary file only with a NUL byte near them
+_WORDLIKE = frozenset({b"GIF8", b"PAR1", b"Rar!", b"ID3", b"MZ"})
+# in a ZIP archive's first entries, what the archive is
+_ZIPPED = ((b"word/", "a Word document"), (b"xl/", "an Excel workbook"), (b"ppt/", "a PowerPoint file"),
+           (b"application/vnd.oasis.opendocument", "an OpenDocument file"), (b"application/epub", "an EPUB book"))
+# what a folder's files of these kinds are, when no reader takes them
+_NOT_TEXT = frozenset(
+    ".png .jpg .jpeg .gif .webp .tif .tiff .bmp .heic .svg .ico .mp3 .wav .ogg .m4a .mp4 .mov .avi .mkv .webm "
+    ".zip .7z .rar .tar .gz .bz2 .xz .exe .dll .so .dylib .bin .iso .dmg .woff .woff2 .ttf .otf .sqlite .db".split())
+_SAVE_AS = {
+    ".doc": "Word 97-2003: save it as .docx", ".rtf": "save it as .docx", ".odt": "save it as .docx",
+    ".xls": "a spreadsheet: save it as CSV", ".xlsx": "a spreadsheet: save it as CSV",
+    ".ods": "a spreadsheet: save it as CSV", ".json": "only JSON Lines is read: one object a line, as .jsonl",
+    ".pptx": "a presentation: save it as PDF", ".epub": "save it as .txt or .html",
+}
 COMPRESSED = {".gz": "gzip", ".zst": "zstd"}  # JSON Lines (and CSV) may come compressed
 
 
@@ -180,12 +220,15 @@ def stream_file(path: Path, name: str, forced: str | None = None, encoding: str 
 
 
 def walk(target: Path, forced: str | None = None,
-         skipped: Callable[[Path, str], None] | None = None) -> Iterator[tuple[Path, str]]:
+         skipped: Callable[[Path, str], None] | None = None, *,
+         unread: Callable[[Path], None] | None = None) -> Iterator[tuple[Path, str]]:
     """Yield (file, name) for a file or, recursively and in sorted order, a folder's readable files.
 
     A folder's files are named by their path inside it, prefixed with the folder's own name.
     Symlinked folders are followed once: a loop is not walked twice. What is neither a folder nor a
-    regular file (a named pipe, a socket, a device) is passed to `skipped(path, what it is)`.
+    regular file (a named pipe, a socket, a device) is passed to `skipped(path, what it is)`; a
+    folder's file of a format no reader here takes (none at all, or one whose extra is not
+    installed) to `unread(path)` (skipped_summary says why, by type).
     """
     if not target.is_dir():
         yield target, target.name
@@ -211,8 +254,9 @@ def walk(target: Path, forced: str | None = None,
                 continue
             if is_dir:
                 yield from visit(path)
-            elif not format_of(path, forced):
-                continue
+            elif not readable(format_of(path, forced)):
+                if unread is not None:
+                    unread(path)
             elif is_file or entry.is_symlink() and not path.exists():  # a dangling link: "no such file"
                 yield path, f"{prefix}/{path.relative_to(target).as_posix()}"
             elif skipped is not None:
@@ -227,9 +271,71 @@ def read_file(path: Path, name: str, forced: str | None = None, encoding: str | 
     fmt = format_of(path, forced)
     shown = shown_path(path)
     if fmt is None:
-        raise InputError(shown, f"unknown format {path.suffix or '(no extension)'!r}; use --format ({', '.join(FORMATS)})")
+        reason = _unread_reason(path)
+        if reason is None:
+            raise InputError(shown, f"unknown format {path.suffix or '(no extension)'!r}; use --format ({', '.join(FORMATS)})")
+        raise InputError(shown, f"unknown format {path.suffix or '(no extension)'!r} ({reason})")
     if fmt == "parquet":
         return [doc for batch in stream_file(path, name, forced, limits=limits) for doc in batch]
     data = _uncompress(_read_bytes(path, shown, limits), path, limits)
+    if fmt in _TEXT_FORMATS and (kind := looks_like(data)):
+        known = _READ_AS.get(kind)
+        hint = f" (give it a .{known} name, or --format {known})" if known else ""
+        raise InputError(shown, f"looks like {kind}, not text{hint}")
     with decode_as(encoding):
         return check_documents(READERS[fmt](data, shown, name), shown, limits)
+
+
+def readable(fmt: str | None) -> bool:
+    """Is there a reader here for the format (it is known, and its extra, if it needs one, is installed)?"""
+    if fmt is None:
+        return False
+    extra = EXTRAS.get(fmt)
+    return extra is None or extra[0]()
+
+
+def looks_like(data: bytes) -> str | None:
+    """What a file's first bytes say it is when it is a binary file ("a PDF", "a PNG image", "a Word
+    document"), else None: text, or a binary kind not told here."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            if magic in _WORDLIKE and b"\x00" not in data[:1024]:
+                continue  # "MZ Mazowsze …", "ID3 tags …": a text may open with these letters
+            return kind
+    if data.startswith(b"PK\x03\x04"):
+        head = data[:4096]
+        return next((kind for mark, kind in _ZIPPED if mark in head), "a ZIP archive")
+    return None
+
+
+def _unread_reason(path: Path) -> str | None:
+    """Why a file of no readable format is not read, as a skip report says it: the extra to install,
+    "not text", what to save it as; None when nothing is known of its kind."""
+    suffix = path.suffix.lower()
+    fmt = EXTENSIONS.get(suffix)
+    if fmt in EXTRAS:
+        return f"install annotator[{EXTRAS[fmt][1]}] to read them"
+    if suffix in _SAVE_AS:
+        return _SAVE_AS[suffix]
+    if suffix in _NOT_TEXT:
+        return "not text"
+    try:
+        with open(path, "rb") as handle:
+            kind = looks_like(handle.read(4096))
+    except OSError:
+        kind = None
+    return f"{kind}, not text" if kind else None
+
+
+def skipped_summary(paths: list[Path]) -> str | None:
+    """One line of what a folder's import skipped, by type with a count, most first: "skipped 3
+    files: 2 .pdf (install annotator[pdf] to read them), 1 .png (not text)"; None for none."""
+    if not paths:
+        return None
+    kinds: dict[tuple[str, str], int] = {}
+    for path in paths:
+        kind = (path.suffix.lower() or "(no extension)", _unread_reason(path) or "no reader for this format")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    parts = [f"{count} {suffix} ({reason})"
+             for (suffix, reason), count in sorted(kinds.items(), key=lambda item: (-item[1], item[0]))]
+    return f"skipped {plural(len(paths), 'file')}: {', '.join(parts)}"
