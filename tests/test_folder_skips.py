@@ -51,7 +51,7 @@ def test_a_folder_says_which_extra_reads_what_it_skipped(db_path, folder, monkey
 
 @pytest.mark.parametrize("name, data, problem", [
     ("foto.png", PNG, "unknown format '.png' (not text)"),
-    ("scan.jp2", b"\x00\x00\x00\x0cjP  \r\n\x87\n", "unknown format '.jp2'; use --format (txt, md, html, jsonl, csv, "
+    ("scan.jp2", b"\x00\x00\x00\x0cjP  \r\n\x87\n", "unknown format '.jp2'; use --format (txt, md, html, jsonl, csv, feed, "
                                                     "pdf, docx, parquet)"),
     ("daten", b"%PDF-1.4\n", "unknown format '(no extension)' (a PDF, not text)"),
     ("tabelle.xlsx", b"PK\x03\x04xl/", "unknown format '.xlsx' (a spreadsheet: save it as CSV)"),
