@@ -11,7 +11,11 @@ the language's two most frequent auxiliary lemmas (be and have: "has said" / "sa
 are not: "will", "could", "may" change what a sentence states (the Chinese aspect particles 了 过 着
 and the Japanese polite endings まし ます です でし and the copula だ are, as a copy adds or drops them freely). Articles are also listed apart: they are
 the only function words that may replace one another ("a" / "the"). Forms the treebank marks
-Polarity=Neg ("not", "inte", "tidak", "ei") are listed as negations, never as function words. The
+Polarity=Neg ("not", "inte", "tidak", "ei") are listed as negations, never as function words. Each
+auxiliary's tense, mood, person and number (its features, where 80% of its occurrences agree: "is"
+Pres 3 Sing, "was" Past 3 Sing, "würde" Past Sub 3 Sing) are listed under "tenses": two forms of
+one auxiliary with the same features are one ("бе" / "беше"); "is" / "was" (tense) and "was" /
+"were" ("the hostage was" / "the hostages were": how many) are another fact. The
 language is the part of the file name before "_" (de_pud-ud-test.conllu).
 
 Sources: the treebanks named in the README's Duplicates section (Universal Dependencies 2.x,
@@ -34,8 +38,19 @@ def fold(form: str) -> str:
     return form.casefold().replace("'", "").replace("\u2019", "")
 
 
+def _tense(feats: str) -> str:
+    """An auxiliary's tense, mood, person and number as its features give them ("Past 3 Sing",
+    "Pres Sub 3 Plur"; "" without a tense)."""
+    found = dict(f.split("=", 1) for f in feats.split("|") if "=" in f)
+    mood = found.get("Mood", "Ind")
+    if not found.get("Tense"):
+        return ""
+    return " ".join(v for v in (found["Tense"], "" if mood == "Ind" else mood, found.get("Person", ""),
+                                found.get("Number", "")) if v)
+
+
 def read(path: Path, total: Counter, closed: Counter, articles: Counter, negative: Counter, code: str,
-         auxiliaries: Counter) -> None:
+         auxiliaries: Counter, tenses: Counter) -> None:
     parts_left, surface, all_closed, all_articles = 0, "", True, True
     for line in path.open(encoding="utf-8"):
         if not line.strip() or line.startswith("#"):
@@ -52,6 +67,7 @@ def read(path: Path, total: Counter, closed: Counter, articles: Counter, negativ
         is_closed = upos in CLOSED or article or (upos == "AUX" and fold(cols[1]) in PARTICLES.get(code, ()))
         if upos == "AUX" and not parts_left:
             auxiliaries[(fold(cols[1]), cols[2].casefold())] += 1
+            tenses[(fold(cols[1]), _tense(feats))] += 1
         if "Polarity=Neg" in feats and upos in ("PART", "AUX", "ADV", "DET", "PRON", "INTJ"):
             negative[fold(cols[1])] += 1
         if parts_left:
@@ -75,10 +91,10 @@ def main() -> None:
     for name in sys.argv[1:]:
         path = Path(name)
         code = path.name.split("_", 1)[0]
-        counters = by_language.setdefault(code, (Counter(), Counter(), Counter(), Counter(), Counter()))
-        read(path, *counters[:4], code, counters[4])
+        counters = by_language.setdefault(code, (Counter(), Counter(), Counter(), Counter(), Counter(), Counter()))
+        read(path, *counters[:4], code, counters[4], counters[5])
     out = {}
-    for code, (total, closed, articles, negative, auxiliaries) in sorted(by_language.items()):
+    for code, (total, closed, articles, negative, auxiliaries, tenses) in sorted(by_language.items()):
         lemmas = Counter()
         for (form, lemma), n in auxiliaries.items():
             lemmas[lemma] += n
@@ -90,7 +106,13 @@ def main() -> None:
         words = sorted(w for w, n in total.items() if closed[w] >= MIN_COUNT and closed[w] >= SHARE * n
                        and w not in negative)
         arts = sorted(w for w, n in total.items() if articles[w] >= MIN_COUNT and articles[w] >= SHARE * n)
-        out[code] = {"function_words": words, "articles": arts, "negations": negations}
+        # an auxiliary form's tense and mood, where the treebank gives one at least 80% of the time
+        by_form: dict[str, Counter] = {}
+        for (form, tense), n in tenses.items():
+            by_form.setdefault(form, Counter())[tense] += n
+        aux_tenses = {form: tense for form, seen in sorted(by_form.items()) if form in words
+                      for tense, n in [seen.most_common(1)[0]] if tense and n >= SHARE * sum(seen.values())}
+        out[code] = {"function_words": words, "articles": arts, "negations": negations, "tenses": aux_tenses}
     json.dump(out, sys.stdout, ensure_ascii=False, indent=0, sort_keys=True)
     sys.stdout.write("\n")
 

@@ -476,10 +476,7 @@ def _pair(x: Token, y: Token, known: Knowledge) -> Difference | None:
     if frozenset(lemmas) in known.antonyms or frozenset((x.key, y.key)) in known.antonyms:
         return Difference("antonym", x.text, y.text)
     if lemmas[0] == lemmas[1]:
-        # "is" / "was", "wird" / "wurde", "est" / "était": an auxiliary's form is all it says (its tense)
-        if known.tense(x.key) != known.tense(y.key) or (
-                (x.key in known.function_words or y.key in known.function_words)
-                and not (x.key in known.articles and y.key in known.articles)):  # "den" / "die" is one article
+        if known.tense(x.key) != known.tense(y.key) or _auxiliary_tenses_differ(x.key, y.key, known):
             return Difference("tense", x.text, y.text)
         return None
     if x.key in known.dates or y.key in known.dates or lemmas[0] in known.dates or lemmas[1] in known.dates:
@@ -495,6 +492,18 @@ def _pair(x: Token, y: Token, known: Knowledge) -> Difference | None:
     if x.key in known.articles and y.key in known.articles:
         return None
     return Difference("word", x.text, y.text)
+
+
+def _auxiliary_tenses_differ(x: str, y: str, known: Knowledge) -> bool:
+    """Two function words of one lemma: an auxiliary's form says its tense and its subject's number
+    ("is" / "was", "wird" / "wurde", "est" / "était", "the hostage was" / "the hostages were": another
+    fact) unless the treebank gives both forms the same Tense, Mood, Person and Number ("бе" /
+    "беше"); a form it does not cover counts as another. One article for another ("den" / "die") is
+    no difference."""
+    if not (x in known.function_words or y in known.function_words) or (x in known.articles and y in known.articles):
+        return False
+    tense = known.aux_tenses.get(x)
+    return tense is None or tense != known.aux_tenses.get(y)
 
 
 def _single(token: Token, known: Knowledge) -> Difference | None:

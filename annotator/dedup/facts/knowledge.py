@@ -69,6 +69,7 @@ class Knowledge:
     magnitudes: dict[str, int] = field(default_factory=dict)
     function_words: frozenset[str] = frozenset()
     articles: frozenset[str] = frozenset()
+    aux_tenses: dict[str, str] = field(default_factory=dict)  # "was" -> "Past": the treebank's Tense and Mood
     number_words: bool = False
     numerals: dict[str, int] = field(default_factory=dict)  # a number written as one word -> its value
     percent_words: tuple[str, ...] = ()
@@ -129,6 +130,7 @@ def knowledge(code: str | None) -> Knowledge:
         magnitudes=_magnitudes(code),
         function_words=frozenset(functions.get("function_words", [])) - frozenset(fold(w) for w in own.get("modals", [])),
         articles=frozenset(functions.get("articles", [])),
+        aux_tenses=functions.get("tenses", {}),
         number_words=code in NUMBER_WORD_LANGUAGES,
         numerals=_numerals(code, own.get("numerals", {})),
         percent_words=tuple(own.get("percent", [])),
