@@ -33,6 +33,11 @@ ROLE_COOKIE = "annotator_role"
 MAX_NAME = 64
 MAX_COLUMNS, MAX_ROWS = 500, 200  # a session's screen is kept in memory cell by cell: a browser may not ask for more
 REFUSED_ORIGIN = "403: this page may only be used from the address the server serves\n"
+WEB = Path(__file__).resolve().parent / "web"  # the screen's page, its script and style, served at /assets/
+# every page, script, style, font and socket comes from this server: nothing is fetched from another
+# host (the page works offline, and no third party learns who annotates when); no page may frame it
+CONTENT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                  "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
 class ServeError(ValueError):
@@ -201,22 +206,24 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
 
         @staticmethod
         async def no_referrer(request, response) -> None:
-            """Every response: no Referer leaves with the address, and no other page may frame the
+            """Every response: no Referer leaves with the address, no other page may frame the
             screen (a page on another local port is the same site: the cookie would go along, and
-            clicks in a hidden frame would label under the annotator's name)."""
+            clicks in a hidden frame would label under the annotator's name), and the browser loads
+            nothing from another host (CONTENT_POLICY)."""
             response.headers["Referrer-Policy"] = "no-referrer"
             response.headers["X-Frame-Options"] = "DENY"
-            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+            response.headers["Content-Security-Policy"] = CONTENT_POLICY
 
         async def _make_app(self):
             app = web.Application(middlewares=[self.guard])
-            aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+            aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(WEB))
             app.add_routes([
                 web.get("/", self.handle_index, name="index"),
                 web.get("/ws", self.handle_websocket, name="websocket"),
                 web.get("/download/{key}", self.handle_download, name="download"),
                 web.get("/sessions", self.handle_sessions, name="sessions"),
                 web.static("/static", self.statics_path, name="static"),
+                web.static("/assets", WEB, name="assets"),
             ])
             app.on_response_prepare.append(self.no_referrer)
             app.on_startup.append(self.on_startup)
@@ -241,9 +248,9 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
             font_size = to_int(request.query.get("fontsize", "16"), 16)
             websocket = ("wss:" if origin.startswith("https") else "ws:") + origin.split(":", 1)[1] + "/ws"
             context = {"font_size": font_size, "app_websocket_url": websocket,
-                       "config": {"static": {"url": origin + "/static/"}},
+                       "config": {"static": {"url": origin + "/static/"}}, "own_static_url": origin + "/assets/",
                        "application": {"name": f"annotator: {name}" + (" (review)" if review else "")}}
-            response = aiohttp_jinja2.render_template("app_index.html", request, context)
+            response = aiohttp_jinja2.render_template("screen.html", request, context)
             response.set_cookie(NAME_COOKIE, name, httponly=True, samesite="Strict")
             response.set_cookie(ROLE_COOKIE, "1" if review else "0", httponly=True, samesite="Strict")
             return response
