@@ -492,7 +492,7 @@ def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
     """Serve the annotation screen (and, with the start page's review box, the review screen) to
     browsers. Every browser session runs its own annotator process on the database. The token is
     the only access control: put the server behind a TLS reverse proxy to use it beyond this machine."""
-    from annotator.serve import ServeError, choose_token, require_textual_serve
+    from annotator.serve import ServeError, choose_token, listen, require_textual_serve
     from annotator.serve import serve as run_server
 
     try:
@@ -505,12 +505,16 @@ def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
     if not store.document_ids():
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
     store.close()
+    try:
+        sock = listen(host, port)  # before anything is announced: a taken port is the only line said
+    except ServeError as err:
+        raise click.ClickException(str(err)) from None
+    port = sock.getsockname()[1]  # --port 0: the one the system gave
     shown = public_url or f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
     click.echo(f"annotator serving {db_path} on {host}:{port}" + (" (token made for this run)" if made else ""))
     click.echo(f"open {shown.rstrip('/')}/?token={chosen}")
     click.echo("Ctrl+C stops it.", err=True)
-    run_server(db_path, chosen, host=host, port=port, max_sessions=max_sessions, idle_s=idle_minutes * 60,
-               public_url=public_url)
+    run_server(db_path, chosen, sock=sock, max_sessions=max_sessions, idle_s=idle_minutes * 60, public_url=public_url)
 
 
 @main.command()

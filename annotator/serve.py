@@ -20,8 +20,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import html
+import errno
 import secrets
 import shlex
+import socket
 import sys
 import time
 from dataclasses import dataclass, field
@@ -361,13 +363,39 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
     return AnnotatorServer()
 
 
-def serve(db_path: str, token: str, *, host: str, port: int, max_sessions: int, idle_s: float,
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to (host, port), taken before the server is announced, so a port already in
+    use is told in one line rather than after "serving". Port 0 takes a free one (getsockname()
+    tells which). Raises ServeError naming the address."""
+    where = f"{host}:{port}"
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                                 flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as err:
+        raise ServeError(f"{where}: no such address to listen on ({err.strerror})") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        # as aiohttp would: a port left in TIME_WAIT by the last run is free again
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as err:
+        sock.close()
+        raise ServeError(f"{where}: " + {
+            errno.EADDRINUSE: "the port is taken (by another server?); choose another with --port",
+            errno.EACCES: "not allowed to listen there (ports below 1024 need root); choose another with --port",
+            errno.EADDRNOTAVAIL: "not an address of this machine; give one of its own with --host",
+        }.get(err.errno, f"cannot listen there ({err.strerror})")) from None
+    return sock
+
+
+def serve(db_path: str, token: str, *, sock: socket.socket, max_sessions: int, idle_s: float,
           public_url: str | None = None) -> None:
-    """Run the server until interrupted."""
+    """Run the server on `sock` (from listen()) until interrupted."""
     from aiohttp import web
 
+    host, port = sock.getsockname()[:2]
     server = make_server(db_path, token, host=host, port=port, max_sessions=max_sessions, idle_s=idle_s,
                          public_url=public_url)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    web.run_app(server._make_app(), host=host, port=port, loop=loop, print=lambda *args: None)
+    web.run_app(server._make_app(), sock=sock, loop=loop, print=lambda *args: None)
