@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import shlex
 import sqlite3
 import sys
 from pathlib import Path
@@ -41,6 +42,29 @@ def annotator_option(f):
         "--annotator", "annotator_name", default=None,
         help="Your name in the label history (default: $ANNOTATOR_NAME, else your login name).",
     )(f)
+
+
+def screen_options(f):
+    """--annotator, --doc and --sample: what opens the annotation screen, with `annotate` or no command."""
+    f = click.option("--sample", is_flag=True,
+                     help="Import the bundled sample corpus into a database that has no documents.")(f)
+    f = click.option("--doc", "doc_name", help="Start at this document (its name as stored).")(f)
+    return annotator_option(f)
+
+
+def interactive() -> bool:
+    """A person at a terminal, who can answer a question."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def open_or_create(db_path: str) -> Store:
+    """The database at db_path, made first if no file is there: said with its full path, so
+    a new database made by starting in another folder does not go unnoticed."""
+    new = not Path(db_path).exists()
+    store = Store(db_path)
+    if new:
+        click.echo(f"created a new database at {Path(db_path).resolve()}")
+    return store
 
 
 def resolve_annotator(given: str | None) -> str:
@@ -81,18 +105,25 @@ class Commands(click.Group):
 @click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="annotator")
 @click.option("--db", "db_path", type=click.Path(), help="SQLite database file, for any command.")
+@screen_options
 @click.pass_context
-def main(ctx: click.Context, db_path: str | None) -> None:
+def main(ctx: click.Context, db_path: str | None, annotator_name: str | None, doc_name: str | None,
+         sample: bool) -> None:
     """Label news and web text sentence by sentence: fact, claim, opinion or advert.
 
-    With no command, opens the annotation screen on the default database (annotations.db,
-    or $ANNOTATOR_DB), importing the bundled sample corpus first if it holds no documents yet.
+    With no command, opens the annotation screen (as `annotate` does, with its options) on the
+    default database (annotations.db, or $ANNOTATOR_DB), importing the bundled sample corpus first if
+    it holds no documents yet.
     """
     connection.on_upgrade = lambda message: click.echo(message, err=True)
     if db_path:
         ctx.default_map = _db_defaults(main, db_path)  # becomes every command's own --db default
     if ctx.invoked_subcommand is None:
-        ctx.invoke(annotate, db_path=db_path or default_path())
+        ctx.invoke(annotate, db_path=db_path or default_path(), annotator_name=annotator_name, doc_name=doc_name,
+                   sample=sample)
+    elif annotator_name is not None or doc_name is not None or sample:
+        raise click.UsageError("--annotator, --doc and --sample open the annotation screen: give them with no "
+                               "command, or after the command's name")
 
 
 def _db_defaults(group: click.Group, db_path: str) -> dict:
@@ -151,7 +182,7 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, max_fi
             language = given(language)  # `und`, `mul`: None, each document's own or identified
         except ValueError as err:
             raise click.ClickException(f"--language: {err}") from None
-    store = Store(db_path)
+    store = open_or_create(db_path)
     shown = ImportProgress() if sys.stderr.isatty() else None
     limits = readers.Limits(file_bytes=max_file_mb << 20, document_chars=max_document_chars)
     report = import_paths(store, paths, fmt=fmt, replace=replace, threshold=threshold,
@@ -446,30 +477,35 @@ def ensure_documents(store: Store) -> None:
 
 @main.command()
 @db_option
-@annotator_option
-@click.option("--doc", "doc_name", help="Start at this document (its name as stored).")
-@click.option("--sample", is_flag=True, help="Import the bundled sample corpus into a database that has no documents.")
+@screen_options
 def annotate(db_path, annotator_name, doc_name, sample):
     """Label sentences in the terminal: f fact, c claim, o opinion, a advert; ? for help.
 
-    The default database gets the bundled sample corpus on first use; any other only with
-    --sample. A --db path that does not exist is created only after you confirm it.
+    The default database gets the bundled sample corpus on first use; any other one without
+    documents is offered it (or takes it with --sample). A --db path that does not exist is created
+    only after you confirm it.
     """
     from annotator.tui.app import AnnotatorApp
 
     is_default = Path(db_path).resolve() == Path(default_path()).resolve()
     if not is_default and not Path(db_path).exists():
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if not interactive():
             raise click.ClickException(f"{db_path}: no such database; create it with `annotator import PATH "
                                        f"--db {db_path}`, or run this in a terminal to confirm creating it")
         if not click.confirm(f"{db_path} does not exist. Create a new database there?", default=False):
             raise click.ClickException(f"{db_path}: not created")
-    store = Store(db_path)
+    store = open_or_create(db_path)
     store.require_writable("labeling")
     if not store.document_ids():
+        how = f"annotator import PATH --db {shlex.quote(db_path)}"
         if not (is_default or sample):
-            raise click.ClickException(f"{db_path}: no documents yet; import some (annotator import PATH --db "
-                                       f"{db_path}) or add --sample for the sample corpus")
+            if not interactive():
+                raise click.ClickException(f"{db_path}: no documents yet; import some ({how}) "
+                                           "or add --sample for the sample corpus")
+            if not click.confirm(f"{db_path} has no documents yet. Import the sample corpus to try the tool?",
+                                 default=True):
+                click.echo(f"no documents yet: import yours with `{how}`, then open the screen again")
+                return
         ensure_documents(store)
     if doc_name is not None and store.document_id(doc_name) is None:
         raise click.ClickException(f"{db_path}: no document named {doc_name!r}")
