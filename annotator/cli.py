@@ -263,10 +263,14 @@ def stats(db_path, as_json):
     click.echo(f"sentences   {counts['sentences']}")
     click.echo(f"groups      {counts['groups']}  (distinct units to label)")
     click.echo(f"labeled     {counts['labeled']}  (groups with a label)")
+    # each annotator's current label counts: a unit two people labeled is two labels, so these add up
+    # to labels given, not to labeled units
+    click.echo(f"labels      {sum(counts['labels'].values())}  (one per annotator per unit: a unit labeled by "
+               "two people counts twice)")
     for label, n in sorted(counts["labels"].items()):
         click.echo(f"  {label:<9} {n}")
     if counts["annotators"]:
-        click.echo("annotators")
+        click.echo("annotators  (labels each)")
         for name, n in sorted(counts["annotators"].items()):
             click.echo(f"  {name:<9} {n}")
     click.echo(f"decisions   {counts['decisions']}")
@@ -586,12 +590,15 @@ def disagreements(db_path, as_json, include_single):
 
     store = Store(db_path, create=False)
     units = [load_unit(store, g) for g in units_to_review(store, include_single)]
+    comments = {u.group: store.decision_comment(u.group) for u in units if u.decision}
     if as_json:
         emit_json([
             {"group": u.group, "text": u.text, "doc": u.members[0][0], "index": u.members[0][1], "docs": u.documents,
              "labels": {v.annotator: v.label for v in u.votes},
              "notes": {v.annotator: v.note for v in u.votes if v.note},
-             "decision": u.decision[0] if u.decision else None}
+             "decision": u.decision[0] if u.decision else None,
+             "decided_by": u.decision[1] if u.decision else None,
+             "decision_comment": comments.get(u.group)}
             for u in units
         ])
         return
@@ -601,7 +608,8 @@ def disagreements(db_path, as_json, include_single):
         for v in u.votes:
             click.echo(f"  {v.annotator:<12} {v.label}" + (f"  note: {v.note}" if v.note else ""))
         if u.decision:
-            click.echo(f"  decided: {u.decision[0]} by {u.decision[1]}")
+            comment = comments.get(u.group)
+            click.echo(f"  decided: {u.decision[0]} by {u.decision[1]}" + (f"  comment: {comment}" if comment else ""))
     click.echo(plural(len(units), "unit"))
 
 
@@ -891,7 +899,8 @@ def import_labels_cmd(path, db_path):
 
 
 @main.command("export")
-@click.option("--out", "out_path", required=True, type=click.Path(), help="Output file (.jsonl, .csv or .parquet).")
+@click.option("--out", "out_path", required=True, type=click.Path(allow_dash=True),
+              help="Output file (.jsonl, .csv or .parquet); - for standard output (JSON Lines unless --format csv).")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), help="Default: from the file extension.")
 @click.option("--mode", type=click.Choice(["gold", "majority", "all"]), default="gold", show_default=True,
@@ -915,14 +924,23 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
     gold exports and counted on stderr.
     """
-    from annotator.export import ExportError, check_outputs, datacard, export, output_paths
+    from annotator.export import (ExportError, check_outputs, datacard, export, output_paths, stdout_format,
+                                  to_stdout, with_card)
 
     out = Path(out_path)
     card_path = out.with_name("datacard.md")
+    # the rows on standard output: what the command says goes to stderr, and no card is written
+    # (there is no folder to write it to; --card would print it among the rows)
+    say = (lambda message: click.echo(message, err=True)) if to_stdout(out) else click.echo
     if not card and any(path.resolve() == card_path.resolve() for path in output_paths(out, split)):
         raise click.ClickException(f"{out}: is where the data card goes ({card_path}); choose another name or use --card")
     try:
-        check_outputs(output_paths(out, split) + ([] if card else [card_path]), db_path, force)
+        if to_stdout(out):
+            stdout_format(fmt, split)
+            if card:
+                raise ExportError("--out - and --card: both would go to standard output; give --out a file name")
+        else:
+            check_outputs(output_paths(out, split) + ([] if card else [card_path]), db_path, force)
         store = Store(db_path, create=False)
         _say_pending_grouping(store)
         if min_annotators is None:
@@ -944,10 +962,13 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
                         force=force, language=language)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
+    except BrokenPipeError:  # `--out - | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error as Python exits
+        sys.exit(1)
     except OSError as err:  # the output cannot be written: a full disk, no permission
         raise click.ClickException(f"{err.filename or out}: cannot write ({err.strerror})") from None
     for (_split, rows), path in zip(report.rows.items(), report.files):
-        click.echo(f"wrote {plural(rows, 'row')} to {shown_path(path)}")
+        say(f"wrote {plural(rows, 'row')} to " + ("standard output" if to_stdout(path) else shown_path(path)))
     for reason, n in sorted(report.left_out.items()):
         click.echo(f"left out: {plural(n, 'unit')} {reason}", err=True)
     if sum(report.rows.values()) == 0:
@@ -962,11 +983,14 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
                          figures=report.votes.figures(), language=language)
     if card:
         click.echo(card_text)
+    elif to_stdout(out):
+        say("no data card written for --out - (give --out a file name to have one beside the data)")
     else:
         try:
-            card_path.write_text(card_text, encoding="utf-8")
-        except OSError as err:
-            raise click.ClickException(f"{card_path}: cannot write ({err.strerror})") from None
+            existing = card_path.read_text(encoding="utf-8") if card_path.is_file() else None
+            card_path.write_text(with_card(existing, card_text), encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise click.ClickException(f"{card_path}: cannot write ({getattr(err, 'strerror', None) or err})") from None
         click.echo(f"wrote {card_path}")
 
 
