@@ -73,3 +73,12 @@ def test_an_import_says_where_it_created_the_database(tmp_path, monkeypatch):
     assert result.stdout.splitlines()[0] == f"created a new database at {tmp_path / 'fresh.db'}"
     again = run("import", CORPUS / "op-ed-transit.md", "--db", "fresh.db")  # said once, when it is made
     assert "created" not in again.output
+
+
+def test_starting_in_another_folder_says_where_the_new_database_is(tmp_path, opened, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    result = answer("--annotator", "Νίκος", typed="")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"created a new database at {tmp_path / 'annotations.db'}\n"
+    assert [app.annotator for app in opened] == ["Νίκος"]
