@@ -972,13 +972,14 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     for reason, n in sorted(report.left_out.items()):
         click.echo(f"left out: {plural(n, 'unit')} {reason}", err=True)
     if sum(report.rows.values()) == 0:
+        empty = "nothing was written" if to_stdout(out) else "the file is empty"
         if language is None:
-            click.echo("note: no labeled units to export; the file is empty", err=True)
+            click.echo(f"note: no labeled units to export; {empty}", err=True)
         elif not store.documents_in_language(language):
             click.echo(f"note: no documents in language {language} (annotator stats lists the languages); "
-                       "the file is empty", err=True)
+                       f"{empty}", err=True)
         else:
-            click.echo(f"note: no labeled units in language {language} to export; the file is empty", err=True)
+            click.echo(f"note: no labeled units in language {language} to export; {empty}", err=True)
     card_text = datacard(report, mode=mode, db_path=db_path, split=split, seed=seed,
                          figures=report.votes.figures(), language=language)
     if card:
