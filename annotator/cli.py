@@ -63,7 +63,7 @@ def open_or_create(db_path: str) -> Store:
     new = not Path(db_path).exists()
     store = Store(db_path)
     if new:
-        click.echo(f"created a new database at {Path(db_path).resolve()}")
+        click.echo(f"created a new database at {shown_path(str(Path(db_path).resolve()))}")
     return store
 
 

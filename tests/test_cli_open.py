@@ -82,3 +82,10 @@ def test_starting_in_another_folder_says_where_the_new_database_is(tmp_path, ope
     assert result.exit_code == 0, result.output
     assert result.stdout == f"created a new database at {tmp_path / 'annotations.db'}\n"
     assert [app.annotator for app in opened] == ["Νίκος"]
+
+
+def test_a_database_name_with_a_line_break_is_quoted_when_created(tmp_path):
+    db = tmp_path / "neu\nimported forged.txt"
+    result = run("import", CORPUS / "wire-port-strike.txt", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == f"created a new database at {str(db)!r}"
