@@ -7,6 +7,7 @@ and split) are held for a train/dev/test split, so memory stays flat for any siz
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import os
@@ -322,7 +323,9 @@ class _Writer:
         self.count = 0
         self.stdout = to_stdout(path)
         if self.stdout:
-            self.handle = sys.stdout
+            # UTF-8 as in a file, whatever the locale of the terminal or pipe
+            sys.stdout.flush()
+            self.handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         elif fmt == "parquet":
             try:
                 import pyarrow  # noqa: F401
@@ -377,7 +380,8 @@ class _Writer:
 
     def close(self) -> None:
         if self.stdout:
-            self.handle.flush()  # standard output stays open for what the command says next
+            self.handle.flush()
+            self.handle.detach()  # standard output stays open for what the command says next
         elif self.fmt == "parquet":
             if self.batch or self.parquet is None:
                 self._flush()

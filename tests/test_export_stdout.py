@@ -64,3 +64,23 @@ def test_the_card_says_how_many_rows_come_from_review_decisions_and_who_decided(
             "are units without a decision whose annotators agree.") in card.splitlines()
     assert run("export", "--out", tmp_path / "all.jsonl", "--mode", "all", "--db", built).exit_code == 0
     assert "review decision" not in (tmp_path / "datacard.md").read_text(encoding="utf-8").split("- files: `all.jsonl`")[1]
+
+
+def test_out_dash_writes_utf8_whatever_the_locale(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    db = tmp_path / "ru.db"
+    text = "Госдума приняла закон о платформах в третьем чтении."
+    (tmp_path / "ru.jsonl").write_text(json.dumps({"id": "ria-1", "text": text}, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+    assert run("import", tmp_path / "ru.jsonl", "--db", db).exit_code == 0
+    store = Store(db)
+    store.add_event(store.sentence_at("ria-1", 0).id, "label", "Ольга", "fact")
+    result = CliRunner(charset="latin-1").invoke(main, ["export", "--out", "-", "--mode", "all", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(line) for line in result.stdout_bytes.decode("utf-8").splitlines()]
+    assert (row["text"], row["annotator"], row["label"]) == (text, "Ольга", "fact")
