@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import shlex
 import sqlite3
 import sys
 from pathlib import Path
@@ -41,6 +42,29 @@ def annotator_option(f):
         "--annotator", "annotator_name", default=None,
         help="Your name in the label history (default: $ANNOTATOR_NAME, else your login name).",
     )(f)
+
+
+def screen_options(f):
+    """--annotator, --doc and --sample: what opens the annotation screen, with `annotate` or no command."""
+    f = click.option("--sample", is_flag=True,
+                     help="Import the bundled sample corpus into a database that has no documents.")(f)
+    f = click.option("--doc", "doc_name", help="Start at this document (its name as stored).")(f)
+    return annotator_option(f)
+
+
+def interactive() -> bool:
+    """A person at a terminal, who can answer a question."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def open_or_create(db_path: str) -> Store:
+    """The database at db_path, made first if no file is there: said with its full path, so
+    a new database made by starting in another folder does not go unnoticed."""
+    new = not Path(db_path).exists()
+    store = Store(db_path)
+    if new:
+        click.echo(f"created a new database at {shown_path(str(Path(db_path).resolve()))}")
+    return store
 
 
 def resolve_annotator(given: str | None) -> str:
@@ -81,18 +105,25 @@ class Commands(click.Group):
 @click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="annotator")
 @click.option("--db", "db_path", type=click.Path(), help="SQLite database file, for any command.")
+@screen_options
 @click.pass_context
-def main(ctx: click.Context, db_path: str | None) -> None:
+def main(ctx: click.Context, db_path: str | None, annotator_name: str | None, doc_name: str | None,
+         sample: bool) -> None:
     """Label news and web text sentence by sentence: fact, claim, opinion or advert.
 
-    With no command, opens the annotation screen on the default database (annotations.db,
-    or $ANNOTATOR_DB), importing the bundled sample corpus first if it holds no documents yet.
+    With no command, opens the annotation screen (as `annotate` does, with its options) on the
+    default database (annotations.db, or $ANNOTATOR_DB), importing the bundled sample corpus first if
+    it holds no documents yet.
     """
     connection.on_upgrade = lambda message: click.echo(message, err=True)
     if db_path:
         ctx.default_map = _db_defaults(main, db_path)  # becomes every command's own --db default
     if ctx.invoked_subcommand is None:
-        ctx.invoke(annotate, db_path=db_path or default_path())
+        ctx.invoke(annotate, db_path=db_path or default_path(), annotator_name=annotator_name, doc_name=doc_name,
+                   sample=sample)
+    elif annotator_name is not None or doc_name is not None or sample:
+        raise click.UsageError("--annotator, --doc and --sample open the annotation screen: give them with no "
+                               "command, or after the command's name")
 
 
 def _db_defaults(group: click.Group, db_path: str) -> dict:
@@ -167,7 +198,7 @@ def import_cmd(paths, db_path, fmt, replace, threshold, source, encoding, fix_mo
             language = given(language)  # `und`, `mul`: None, each document's own or identified
         except ValueError as err:
             raise click.ClickException(f"--language: {err}") from None
-    store = Store(db_path)
+    store = open_or_create(db_path)
     shown = ImportProgress() if sys.stderr.isatty() else None
     limits = readers.Limits(file_bytes=max_file_mb << 20, document_chars=max_document_chars)
     from annotator.readers.decode import mojibake_repaired
@@ -252,10 +283,14 @@ def stats(db_path, as_json):
     click.echo(f"sentences   {counts['sentences']}")
     click.echo(f"groups      {counts['groups']}  (distinct units to label)")
     click.echo(f"labeled     {counts['labeled']}  (groups with a label)")
+    # each annotator's current label counts: a unit two people labeled is two labels, so these add up
+    # to labels given, not to labeled units
+    click.echo(f"labels      {sum(counts['labels'].values())}  (one per annotator per unit: a unit labeled by "
+               "two people counts twice)")
     for label, n in sorted(counts["labels"].items()):
         click.echo(f"  {label:<9} {n}")
     if counts["annotators"]:
-        click.echo("annotators")
+        click.echo("annotators  (labels each)")
         for name, n in sorted(counts["annotators"].items()):
             click.echo(f"  {name:<9} {n}")
     click.echo(f"decisions   {counts['decisions']}")
@@ -466,30 +501,35 @@ def ensure_documents(store: Store) -> None:
 
 @main.command()
 @db_option
-@annotator_option
-@click.option("--doc", "doc_name", help="Start at this document (its name as stored).")
-@click.option("--sample", is_flag=True, help="Import the bundled sample corpus into a database that has no documents.")
+@screen_options
 def annotate(db_path, annotator_name, doc_name, sample):
     """Label sentences in the terminal: f fact, c claim, o opinion, a advert; ? for help.
 
-    The default database gets the bundled sample corpus on first use; any other only with
-    --sample. A --db path that does not exist is created only after you confirm it.
+    The default database gets the bundled sample corpus on first use; any other one without
+    documents is offered it (or takes it with --sample). A --db path that does not exist is created
+    only after you confirm it.
     """
     from annotator.tui.app import AnnotatorApp
 
     is_default = Path(db_path).resolve() == Path(default_path()).resolve()
     if not is_default and not Path(db_path).exists():
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        if not interactive():
             raise click.ClickException(f"{db_path}: no such database; create it with `annotator import PATH "
                                        f"--db {db_path}`, or run this in a terminal to confirm creating it")
         if not click.confirm(f"{db_path} does not exist. Create a new database there?", default=False):
             raise click.ClickException(f"{db_path}: not created")
-    store = Store(db_path)
+    store = open_or_create(db_path)
     store.require_writable("labeling")
     if not store.document_ids():
+        how = f"annotator import PATH --db {shlex.quote(db_path)}"
         if not (is_default or sample):
-            raise click.ClickException(f"{db_path}: no documents yet; import some (annotator import PATH --db "
-                                       f"{db_path}) or add --sample for the sample corpus")
+            if not interactive():
+                raise click.ClickException(f"{db_path}: no documents yet; import some ({how}) "
+                                           "or add --sample for the sample corpus")
+            if not click.confirm(f"{db_path} has no documents yet. Import the sample corpus to try the tool?",
+                                 default=True):
+                click.echo(f"no documents yet: import yours with `{how}`, then open the screen again")
+                return
         ensure_documents(store)
     if doc_name is not None and store.document_id(doc_name) is None:
         raise click.ClickException(f"{db_path}: no document named {doc_name!r}")
@@ -512,7 +552,7 @@ def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
     """Serve the annotation screen (and, with the start page's review box, the review screen) to
     browsers. Every browser session runs its own annotator process on the database. The token is
     the only access control: put the server behind a TLS reverse proxy to use it beyond this machine."""
-    from annotator.serve import ServeError, choose_token, require_textual_serve
+    from annotator.serve import ServeError, choose_token, listen, require_textual_serve
     from annotator.serve import serve as run_server
 
     try:
@@ -525,12 +565,16 @@ def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
     if not store.document_ids():
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
     store.close()
+    try:
+        sock = listen(host, port)  # before anything is announced: a taken port is the only line said
+    except ServeError as err:
+        raise click.ClickException(str(err)) from None
+    port = sock.getsockname()[1]  # --port 0: the one the system gave
     shown = public_url or f"http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{port}"
     click.echo(f"annotator serving {db_path} on {host}:{port}" + (" (token made for this run)" if made else ""))
     click.echo(f"open {shown.rstrip('/')}/?token={chosen}")
     click.echo("Ctrl+C stops it.", err=True)
-    run_server(db_path, chosen, host=host, port=port, max_sessions=max_sessions, idle_s=idle_minutes * 60,
-               public_url=public_url)
+    run_server(db_path, chosen, sock=sock, max_sessions=max_sessions, idle_s=idle_minutes * 60, public_url=public_url)
 
 
 @main.command()
@@ -566,12 +610,15 @@ def disagreements(db_path, as_json, include_single):
 
     store = Store(db_path, create=False)
     units = [load_unit(store, g) for g in units_to_review(store, include_single)]
+    comments = {u.group: store.decision_comment(u.group) for u in units if u.decision}
     if as_json:
         emit_json([
             {"group": u.group, "text": u.text, "doc": u.members[0][0], "index": u.members[0][1], "docs": u.documents,
              "labels": {v.annotator: v.label for v in u.votes},
              "notes": {v.annotator: v.note for v in u.votes if v.note},
-             "decision": u.decision[0] if u.decision else None}
+             "decision": u.decision[0] if u.decision else None,
+             "decided_by": u.decision[1] if u.decision else None,
+             "decision_comment": comments.get(u.group)}
             for u in units
         ])
         return
@@ -581,7 +628,8 @@ def disagreements(db_path, as_json, include_single):
         for v in u.votes:
             click.echo(f"  {v.annotator:<12} {v.label}" + (f"  note: {v.note}" if v.note else ""))
         if u.decision:
-            click.echo(f"  decided: {u.decision[0]} by {u.decision[1]}")
+            comment = comments.get(u.group)
+            click.echo(f"  decided: {u.decision[0]} by {u.decision[1]}" + (f"  comment: {comment}" if comment else ""))
     click.echo(plural(len(units), "unit"))
 
 
@@ -871,7 +919,8 @@ def import_labels_cmd(path, db_path):
 
 
 @main.command("export")
-@click.option("--out", "out_path", required=True, type=click.Path(), help="Output file (.jsonl, .csv or .parquet).")
+@click.option("--out", "out_path", required=True, type=click.Path(allow_dash=True),
+              help="Output file (.jsonl, .csv or .parquet); - for standard output (JSON Lines unless --format csv).")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), help="Default: from the file extension.")
 @click.option("--mode", type=click.Choice(["gold", "majority", "all"]), default="gold", show_default=True,
@@ -896,14 +945,23 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
     gold exports and counted on stderr.
     """
-    from annotator.export import ExportError, check_outputs, datacard, export, output_paths
+    from annotator.export import (ExportError, check_outputs, datacard, export, output_paths, stdout_format,
+                                  to_stdout, with_card)
 
     out = Path(out_path)
     card_path = out.with_name("datacard.md")
+    # the rows on standard output: what the command says goes to stderr, and no card is written
+    # (there is no folder to write it to; --card would print it among the rows)
+    say = (lambda message: click.echo(message, err=True)) if to_stdout(out) else click.echo
     if not card and any(path.resolve() == card_path.resolve() for path in output_paths(out, split)):
         raise click.ClickException(f"{out}: is where the data card goes ({card_path}); choose another name or use --card")
     try:
-        check_outputs(output_paths(out, split) + ([] if card else [card_path]), db_path, force)
+        if to_stdout(out):
+            stdout_format(fmt, split)
+            if card:
+                raise ExportError("--out - and --card: both would go to standard output; give --out a file name")
+        else:
+            check_outputs(output_paths(out, split) + ([] if card else [card_path]), db_path, force)
         store = Store(db_path, create=False)
         _say_pending_grouping(store)
         if min_annotators is None:
@@ -925,29 +983,36 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
                         force=force, language=language, excel=excel)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
+    except BrokenPipeError:  # `--out - | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error as Python exits
+        sys.exit(1)
     except OSError as err:  # the output cannot be written: a full disk, no permission
         raise click.ClickException(f"{err.filename or out}: cannot write ({err.strerror})") from None
     for (_split, rows), path in zip(report.rows.items(), report.files):
-        click.echo(f"wrote {plural(rows, 'row')} to {shown_path(path)}")
+        say(f"wrote {plural(rows, 'row')} to " + ("standard output" if to_stdout(path) else shown_path(path)))
     for reason, n in sorted(report.left_out.items()):
         click.echo(f"left out: {plural(n, 'unit')} {reason}", err=True)
     if sum(report.rows.values()) == 0:
+        empty = "nothing was written" if to_stdout(out) else "the file is empty"
         if language is None:
-            click.echo("note: no labeled units to export; the file is empty", err=True)
+            click.echo(f"note: no labeled units to export; {empty}", err=True)
         elif not store.documents_in_language(language):
             click.echo(f"note: no documents in language {language} (annotator stats lists the languages); "
-                       "the file is empty", err=True)
+                       f"{empty}", err=True)
         else:
-            click.echo(f"note: no labeled units in language {language} to export; the file is empty", err=True)
+            click.echo(f"note: no labeled units in language {language} to export; {empty}", err=True)
     card_text = datacard(report, mode=mode, db_path=db_path, split=split, seed=seed,
                          figures=report.votes.figures(), language=language)
     if card:
         click.echo(card_text)
+    elif to_stdout(out):
+        say("no data card written for --out - (give --out a file name to have one beside the data)")
     else:
         try:
-            card_path.write_text(card_text, encoding="utf-8")
-        except OSError as err:
-            raise click.ClickException(f"{card_path}: cannot write ({err.strerror})") from None
+            existing = card_path.read_text(encoding="utf-8") if card_path.is_file() else None
+            card_path.write_text(with_card(existing, card_text), encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise click.ClickException(f"{card_path}: cannot write ({getattr(err, 'strerror', None) or err})") from None
         click.echo(f"wrote {card_path}")
 
 

@@ -7,10 +7,12 @@ and split) are held for a train/dev/test split, so memory stays flat for any siz
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import os
 import random
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -36,6 +38,24 @@ class ExportError(Exception):
     """Told to the user in one line."""
 
 
+STDOUT = "-"  # --out -: the rows go to standard output
+
+
+def to_stdout(out: Path | str) -> bool:
+    return str(out) == STDOUT
+
+
+def stdout_format(fmt: str | None, split: str | None) -> str:
+    """The format of an export to standard output (JSON Lines unless told); raises ExportError for
+    what cannot go there: Parquet (binary) and a split (three files)."""
+    fmt = fmt or "jsonl"
+    if fmt == "parquet":
+        raise ExportError("--out -: Parquet is binary and does not go to standard output; give a file name")
+    if split:
+        raise ExportError("--out -: --split writes three files; give a file name")
+    return fmt
+
+
 @dataclass
 class ExportReport:
     rows: dict[str, int] = field(default_factory=dict)  # split (or "all") -> rows written
@@ -48,6 +68,7 @@ class ExportReport:
     by_source: dict = field(default_factory=dict)  # source -> Counter of labels exported
     source_split: dict = field(default_factory=dict)  # with --split-by source: source -> split name
     copies_across: int = 0  # units with a copy in a source of another split
+    decided: Counter = field(default_factory=Counter)  # reviewer -> gold rows whose label is their decision
 
 
 GOLD_FIELDS = UNIT_FIELDS + ["decided_by"]
@@ -300,7 +321,12 @@ class _Writer:
         self.path, self.fmt, self.fields = path, fmt, fields
         self.csv_raw = csv_raw
         self.count = 0
-        if fmt == "parquet":
+        self.stdout = to_stdout(path)
+        if self.stdout:
+            # UTF-8 as in a file, whatever the locale of the terminal or pipe
+            sys.stdout.flush()
+            self.handle = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        elif fmt == "parquet":
             try:
                 import pyarrow  # noqa: F401
             except ImportError:
@@ -311,6 +337,7 @@ class _Writer:
             # Excel reads a CSV without a byte-order mark in the machine's legacy code page (São Tomé
             # shows as SÃ£o TomÃ©): with one it reads UTF-8; the csv module's rows end in CRLF already
             self.handle = open(path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="", buffering=1 << 20)
+        if fmt != "parquet":
             self.encode = json.JSONEncoder(ensure_ascii=False).encode
             if fmt == "csv":
                 self.csv = csv.DictWriter(self.handle, fieldnames=fields, extrasaction="ignore")
@@ -354,7 +381,10 @@ class _Writer:
         self.batch = []
 
     def close(self) -> None:
-        if self.fmt == "parquet":
+        if self.stdout:
+            self.handle.flush()
+            self.handle.detach()  # standard output stays open for what the command says next
+        elif self.fmt == "parquet":
             if self.batch or self.parquet is None:
                 self._flush()
             self.parquet.close()
@@ -373,18 +403,21 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
 
     Raises ExportError, before writing anything, for an unknown format or mode, a missing folder, or
     an output check_outputs refuses (`force` lets it overwrite another SQLite file)."""
+    if to_stdout(out):
+        fmt = stdout_format(fmt, split)
     fmt = fmt or out.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
         raise ExportError(f"{out}: unknown format {fmt!r}; use --format ({', '.join(FORMATS)})")
     if excel and fmt != "csv":
         raise ExportError(f"{out}: --excel writes CSV for Excel, not {fmt}; give a .csv file or --format csv")
-    if not out.parent.is_dir():
-        raise ExportError(f"{out}: {out.parent} is not a folder" if out.parent.exists()
-                          else f"{out}: folder {out.parent} does not exist")
-    for path in output_paths(out, split):
-        if path.is_dir():
-            raise ExportError(f"{path}: is a folder")
-    check_outputs(output_paths(out, split), store.path, force)
+    if not to_stdout(out):
+        if not out.parent.is_dir():
+            raise ExportError(f"{out}: {out.parent} is not a folder" if out.parent.exists()
+                              else f"{out}: folder {out.parent} does not exist")
+        for path in output_paths(out, split):
+            if path.is_dir():
+                raise ExportError(f"{path}: is a folder")
+        check_outputs(output_paths(out, split), store.path, force)
     fields = fields_for(mode)
     report = ExportReport()
     report.votes = Tally()
@@ -462,6 +495,8 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 def _tally(report: ExportReport, row, group: int, label: str, suggested: set[int], mode: str) -> None:
     """What the data card counts of each exported row."""
     report.suggested += group in suggested
+    if mode == "gold" and row["decided_by"] is not None:
+        report.decided[row["decided_by"]] += 1
     if mode != "all":
         report.coverage[row["annotators"]] += 1
         per_source = report.by_source.get(row["source"])
@@ -514,6 +549,16 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
         if report.source_split:
             lines += ["", f"Split by source: train, dev and test outlets are disjoint. "
                       f"{plural(report.copies_across, 'unit')} also appear (copied) in a source of another split."]
+    if mode == "gold":
+        from annotator.review import CONSENSUS
+
+        decided = sum(report.decided.values())
+        by = ", ".join(f"{who} {n}" for who, n in sorted(report.decided.items(), key=lambda kv: (-kv[1], kv[0])))
+        lines += ["", f"{plural(decided, 'row')} ({decided / max(1, sum(report.rows.values())):.1%}) take their label "
+                  "from a review decision" + (f", decided by: {by}" if by else "")
+                  + (f" ('{CONSENSUS}': recorded by `annotator review --auto-accept` because every annotator agreed)"
+                     if CONSENSUS in report.decided else "")
+                  + "; the others are units without a decision whose annotators agree."]
     if mode != "all":
         lines += ["", f"{plural(report.suggested, 'row')} ({report.suggested / max(1, sum(report.rows.values())):.1%}) "
                   "carry a label someone gave by accepting a model or rule suggestion (see annotator agreement "
@@ -534,3 +579,25 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
     ]
     lines += [f"- **{label}**: {text}" for label, text in GUIDELINES.items()]
     return "\n".join(lines) + "\n"
+
+
+CARD_HEADING = "# Data card"
+
+
+def with_card(existing: str | None, card: str) -> str:
+    """The data card file of a folder after one more export: every card it held (a card per export,
+    so exports of several formats or modes into one folder each keep theirs), less one for the same
+    data files, which this export replaced, and then this export's card."""
+    def files_line(text: str) -> str | None:
+        return next((line for line in text.splitlines() if line.startswith("- files: ")), None)
+
+    cards, current = [], []
+    for line in (existing or "").splitlines(keepends=True):
+        if line.startswith(CARD_HEADING) and current:
+            cards.append("".join(current))
+            current = []
+        current.append(line)
+    if "".join(current).strip():
+        cards.append("".join(current))
+    kept = [c.rstrip("\n") + "\n" for c in cards if files_line(c) != files_line(card)]
+    return "\n".join(kept + [card])

@@ -20,8 +20,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import html
+import errno
 import secrets
 import shlex
+import socket
 import sys
 import time
 from dataclasses import dataclass, field
@@ -33,6 +35,11 @@ ROLE_COOKIE = "annotator_role"
 MAX_NAME = 64
 MAX_COLUMNS, MAX_ROWS = 500, 200  # a session's screen is kept in memory cell by cell: a browser may not ask for more
 REFUSED_ORIGIN = "403: this page may only be used from the address the server serves\n"
+WEB = Path(__file__).resolve().parent / "web"  # the screen's page, its script and style, served at /assets/
+# every page, script, style, font and socket comes from this server: nothing is fetched from another
+# host (the page works offline, and no third party learns who annotates when); no page may frame it
+CONTENT_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                  "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
 class ServeError(ValueError):
@@ -201,22 +208,24 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
 
         @staticmethod
         async def no_referrer(request, response) -> None:
-            """Every response: no Referer leaves with the address, and no other page may frame the
+            """Every response: no Referer leaves with the address, no other page may frame the
             screen (a page on another local port is the same site: the cookie would go along, and
-            clicks in a hidden frame would label under the annotator's name)."""
+            clicks in a hidden frame would label under the annotator's name), and the browser loads
+            nothing from another host (CONTENT_POLICY)."""
             response.headers["Referrer-Policy"] = "no-referrer"
             response.headers["X-Frame-Options"] = "DENY"
-            response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+            response.headers["Content-Security-Policy"] = CONTENT_POLICY
 
         async def _make_app(self):
             app = web.Application(middlewares=[self.guard])
-            aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+            aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(WEB))
             app.add_routes([
                 web.get("/", self.handle_index, name="index"),
                 web.get("/ws", self.handle_websocket, name="websocket"),
                 web.get("/download/{key}", self.handle_download, name="download"),
                 web.get("/sessions", self.handle_sessions, name="sessions"),
                 web.static("/static", self.statics_path, name="static"),
+                web.static("/assets", WEB, name="assets"),
             ])
             app.on_response_prepare.append(self.no_referrer)
             app.on_startup.append(self.on_startup)
@@ -241,9 +250,9 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
             font_size = to_int(request.query.get("fontsize", "16"), 16)
             websocket = ("wss:" if origin.startswith("https") else "ws:") + origin.split(":", 1)[1] + "/ws"
             context = {"font_size": font_size, "app_websocket_url": websocket,
-                       "config": {"static": {"url": origin + "/static/"}},
+                       "config": {"static": {"url": origin + "/static/"}}, "own_static_url": origin + "/assets/",
                        "application": {"name": f"annotator: {name}" + (" (review)" if review else "")}}
-            response = aiohttp_jinja2.render_template("app_index.html", request, context)
+            response = aiohttp_jinja2.render_template("screen.html", request, context)
             response.set_cookie(NAME_COOKIE, name, httponly=True, samesite="Strict")
             response.set_cookie(ROLE_COOKIE, "1" if review else "0", httponly=True, samesite="Strict")
             return response
@@ -354,13 +363,39 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
     return AnnotatorServer()
 
 
-def serve(db_path: str, token: str, *, host: str, port: int, max_sessions: int, idle_s: float,
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to (host, port), taken before the server is announced, so a port already in
+    use is told in one line rather than after "serving". Port 0 takes a free one (getsockname()
+    tells which). Raises ServeError naming the address."""
+    where = f"{host}:{port}"
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                                 flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as err:
+        raise ServeError(f"{where}: no such address to listen on ({err.strerror})") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        # as aiohttp would: a port left in TIME_WAIT by the last run is free again
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as err:
+        sock.close()
+        raise ServeError(f"{where}: " + {
+            errno.EADDRINUSE: "the port is taken (by another server?); choose another with --port",
+            errno.EACCES: "not allowed to listen there (ports below 1024 need root); choose another with --port",
+            errno.EADDRNOTAVAIL: "not an address of this machine; give one of its own with --host",
+        }.get(err.errno, f"cannot listen there ({err.strerror})")) from None
+    return sock
+
+
+def serve(db_path: str, token: str, *, sock: socket.socket, max_sessions: int, idle_s: float,
           public_url: str | None = None) -> None:
-    """Run the server until interrupted."""
+    """Run the server on `sock` (from listen()) until interrupted."""
     from aiohttp import web
 
+    host, port = sock.getsockname()[:2]
     server = make_server(db_path, token, host=host, port=port, max_sessions=max_sessions, idle_s=idle_s,
                          public_url=public_url)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    web.run_app(server._make_app(), host=host, port=port, loop=loop, print=lambda *args: None)
+    web.run_app(server._make_app(), sock=sock, loop=loop, print=lambda *args: None)

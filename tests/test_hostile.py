@@ -334,6 +334,7 @@ def test_a_file_name_with_line_breaks_cannot_forge_lines_of_the_output(db_path, 
     result = CliRunner().invoke(main, ["import", str(folder), "--db", str(db_path)])
     quoted = repr(f"{folder}/{forged}")
     assert result.stdout.splitlines() == [
+        f"created a new database at {db_path}",
         f"imported {quoted}: 1 document, 1 sentence",
         "1 document and 1 sentence added, 0 unchanged; 0 sentences joined a duplicate group",
     ]

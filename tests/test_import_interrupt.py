@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -44,6 +45,7 @@ def interrupted_import(where, folder, db_path):
     child = subprocess.Popen([sys.executable, "-c", CHILD, where, str(folder), "--db", str(db_path)],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              start_new_session=True)
+    assert child.stdout.readline() == f"created a new database at {Path(db_path).resolve()}\n"
     assert child.stdout.readline() == "reached\n"
     os.killpg(child.pid, signal.SIGINT)
     out, err = child.communicate(timeout=120)
