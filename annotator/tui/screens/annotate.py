@@ -76,6 +76,7 @@ class AnnotateScreen(Screen):
         self.pool: list[Static] = []
         self.para_members: list[list[int]] = []
         self.shown_labels: dict[int, str] = {}
+        self.shown_view: str | None = None  # the view the document was last rendered in
         self.panel_doc: int | None = None
         self._told_past_overlap = 0  # labels of this session said to have landed past the overlap
 
@@ -166,6 +167,7 @@ class AnnotateScreen(Screen):
         if new_widgets:
             view.mount_all(new_widgets)
         self.shown_labels = dict(session.labels)
+        self.shown_view = session.view
         if self.para_of.get(session.index, 0) < 3:
             view.scroll_home(animate=False)  # no need to wait for the layout: saves a repaint
         else:
@@ -196,7 +198,8 @@ class AnnotateScreen(Screen):
         old_doc, old_index = previous
         session = self.session
         lo, hi = self.window
-        if session.view is not None or old_doc != session.doc_id or not (lo <= session.index < hi) or (
+        # a filtered view hides sentences and whole paragraphs: leaving or changing it rebuilds them all
+        if session.view is not None or session.view != self.shown_view or old_doc != session.doc_id or not (lo <= session.index < hi) or (
             (session.index - lo < 3 and lo > 0) or (hi - session.index < 15 and hi < len(session.sentences))
         ):
             self.render_document()
