@@ -351,6 +351,8 @@ class Session:
             if routed and store.is_over_overlap(uid):
                 self.over_overlap.append(s.group_id)
 
+        if previous is None:  # counted before the write: an immediate writer has stored it on return
+            self._count_team(s.group_id, 1)
         self._write(s.id, store_label, s.group_id)
         self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label))
         self._count(previous, label)
@@ -379,6 +381,8 @@ class Session:
         if not self.undo_stack:
             return False
         entry = self.undo_stack.pop()
+        if entry.kind == "label" and entry.previous is None:
+            self._count_team(entry.group_id, -1)
         self._write(entry.sentence_id, lambda store: store.undo_event(entry.uid))
         if entry.kind == "label":
             self._count(entry.label, entry.previous)
@@ -422,6 +426,17 @@ class Session:
             self.labels.pop(index, None)
         else:
             self.labels[index] = label
+
+    def _count_team(self, group_id: int, step: int) -> None:
+        """This annotator's share of the team's count, kept up to date label by label (the whole count
+        is read again by `refresh`): a unit nobody else labeled is one more, or one less, for the team,
+        and their first label makes them one more person."""
+        units, people = self.team
+        if not self.store.group_labelers(group_id) - {self.annotator}:
+            units += step
+        if self.progress().labeled == (0 if step > 0 else 1):  # counted before this label or undo is
+            people += step
+        self.team = (max(0, units), max(0, people))
 
     def _count(self, removed: str | None, added: str | None) -> None:
         if self._per_label is None:

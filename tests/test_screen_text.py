@@ -130,7 +130,7 @@ async def test_the_narrow_status_line_shows_the_document_as_written(store):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "[F] " + SIGNED in document_text(app.screen)
-        assert shown(app.screen.query_one("#status")) == "2/4 · doc 1/2 · labeled 1/5 · yours: none · in 2 documents"
+        assert shown(app.screen.query_one("#status")) == "2/4 · doc 1/2 · yours: none · labeled 1/5 · in 2 documents"
 
 
 async def test_the_review_screen_shows_every_text_as_written(store):

@@ -171,6 +171,8 @@ async def test_group_label_shows_in_the_other_document(store):
         assert session.doc_name == "corpus/syndicated-port-strike.txt"
         assert session.labels == {3: "claim"}
         await pilot.press("j", "j", "j")
+        wait_all(10)  # landed, so the panel no longer says "saving"
+        await pilot.pause()
         info = str(pilot.app.screen.query_one("#sentence-info").render())
         assert info == "your label: claim\nalso in 1 other document: corpus/wire-port-strike.txt"
 
@@ -302,7 +304,7 @@ async def test_each_screen_s_help_shows_its_own_keys(store, built_review_db):
     async with review.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         text = pilot.app.screen.text
-        assert "mark the unit ambiguous" in text and "`x`" in text and "`t`" in text and "`k` `↑`" in text
+        assert "mark the unit ambiguous" in text and "`x`" in text and "`t`" in text and "`k`/`↑`" in text
         assert "note" not in text and "`g`" not in text and "find a sentence" not in text
 
 
