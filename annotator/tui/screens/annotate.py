@@ -15,7 +15,9 @@ from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import FindScreen, NoteScreen, NumberScreen, shorten
 from annotator.tui.screens.team import ProgressScreen
 from annotator.tui.widgets.key_footer import KeyFooter
-from annotator.tui.widgets.side_panel import SidePanel, status_line, tail_of
+from annotator.tui.widgets import names
+from annotator.tui.widgets.names import tail_of
+from annotator.tui.widgets.side_panel import SidePanel, status_line
 from annotator.wording import plural
 
 
@@ -66,7 +68,7 @@ class AnnotateScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield DocumentView(id="document")
-            yield SidePanel(str(self.session.store.path), id="side")
+            yield SidePanel(names.database_path(self.session.store.path), id="side")
         yield Static(id="status")  # the side panel folded into one line, on narrow terminals
         yield KeyFooter(compact=True)
 
@@ -158,7 +160,7 @@ class AnnotateScreen(Screen):
         if self.has_class("narrow") != narrow:
             self.set_class(narrow, "narrow")
             # the side panel's title names the database; without the panel, the document's border does
-            database = str(self.session.store.path)
+            database = names.database_path(self.session.store.path)
             self.query_one("#document").border_subtitle = Content(tail_of(database, 60)) if narrow else None
             self.status_length = 0
             self.update_panel()
@@ -324,16 +326,16 @@ class AnnotateScreen(Screen):
 
     def action_view(self) -> None:
         view = self._act(self.session.cycle_view)
-        names = {None: "every sentence", "unlabeled": "only sentences you have not labeled"}
-        self.notify(f"Showing {names.get(view, f'only your {view} labels')}.", timeout=3)
+        shown = {None: "every sentence", "unlabeled": "only sentences you have not labeled"}
+        self.notify(f"Showing {shown.get(view, f'only your {view} labels')}.", timeout=3)
 
     def action_find(self) -> None:
         def go(hit: tuple[int, int] | None) -> None:
             if hit is not None:
                 self._act(lambda: self.session.jump(*hit))
 
-        names = dict(self.session.docs)
-        self.app.push_screen(FindScreen(self.session.find, lambda doc_id: names.get(doc_id, "?")), go)
+        doc_names = dict(self.session.docs)
+        self.app.push_screen(FindScreen(self.session.find, lambda doc_id: doc_names.get(doc_id, "?")), go)
 
     def write_landed(self, sentence_id: int) -> None:
         """A write committed: show its sentence (and any other that was waiting) as stored, and say

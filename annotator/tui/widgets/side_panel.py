@@ -4,8 +4,6 @@ folded into one status line under the text on narrow terminals."""
 
 from __future__ import annotations
 
-import re
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -14,37 +12,13 @@ from textual.widgets import ProgressBar, Static
 from annotator.model import LABELS
 from annotator.session import Session
 from annotator.tui.bindings import LABEL_STYLE
+from annotator.tui.widgets.names import fold_name, tail_of
 from annotator.wording import plural, sentence_ref
 from annotator.writer import disk_full_notice
 
 PANEL_TEXT = 32  # columns of text inside the panel (its width, less border and padding)
 
 _PIECE_STYLE = {"same": "", "changed": "reverse", "missing": "dim strike"}
-# a file name folds after these, never inside a word
-_NAME_BREAKS = re.compile(r"(?<=[/\\_.\- ])")
-
-
-def fold_name(name: str, width: int = PANEL_TEXT) -> str:
-    """A file name or path in lines of at most `width` columns, each ending at a separator (/ _ . -
-    or a space); a part longer than a line is the only thing cut."""
-    lines = [""]
-    for part in _NAME_BREAKS.split(name):
-        while len(part) > width:  # one part longer than a line: no separator to fold at
-            if lines[-1]:
-                lines.append("")
-            lines[-1], part = part[:width], part[width:]
-            lines.append("")
-        if len(lines[-1]) + len(part) > width and lines[-1]:
-            lines.append("")
-        lines[-1] += part
-    return "\n".join(line for line in lines if line)
-
-
-def tail_of(path: str, width: int) -> str:
-    """The end of a path in at most `width` columns, an ellipsis where its start was cut."""
-    return path if len(path) <= width else "\u2026" + path[-(width - 1):]
-
-
 def variant_lines(found, total: int) -> list[Content]:
     """The differently worded copies the current label also covers, their differing words marked."""
     if not total:
@@ -97,7 +71,7 @@ class SidePanel(Vertical):
             where = (source or "(no source)") + (f" · {published[:10]}" if published else " · undated")
             where += f" · {session.doc_language}" if session.doc_language else ""
             self.query_one("#doc-info", Static).update(Content("\n").join([
-                Content.styled(fold_name(session.doc_name), "b"), title, Content.styled(where, "dim"),
+                Content.styled(fold_name(session.doc_name, PANEL_TEXT), "b"), title, Content.styled(where, "dim"),
                 Content.assemble("annotator: ", (session.annotator, "b"))]))
         self.query_one("#position", Static).update(
             Content(f"sentence {session.index + 1 if s else 0} of {len(session.sentences)}\n"
