@@ -7,24 +7,31 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
-# a file name folds after these, never inside a word
-_NAME_BREAKS = re.compile(r"(?<=[/\\_.\- ])")
+# a file name folds after these, never inside a word nor before its extension
+_NAME_BREAKS = re.compile(r"(?<=[/\\_\- ])")
 
 
 def fold_name(name: str, width: int) -> str:
-    """A file name or path in lines of at most `width` columns (as the terminal counts them), each
-    ending at a separator (/ _ . - or a space); a part longer than a line is the only thing cut."""
+    """A file name or path in lines of at most `width` columns (as the terminal counts them: a CJK
+    character takes two), each ending at a separator (/ _ - or a space); a part longer than a line
+    is the only thing cut."""
     lines = [""]
     for part in _NAME_BREAKS.split(name):
-        while len(part) > width:  # one part longer than a line: no separator to fold at
-            if lines[-1]:
+        for piece in _cut(part, width):
+            if lines[-1] and cell_len(lines[-1]) + cell_len(piece) > width:
                 lines.append("")
-            lines[-1], part = part[:width], part[width:]
-            lines.append("")
-        if cell_len(lines[-1]) + cell_len(part) > width and lines[-1]:
-            lines.append("")
-        lines[-1] += part
-    return "\n".join(line for line in lines if line)
+            lines[-1] += piece
+    return "\n".join(lines)
+
+
+def _cut(part: str, width: int) -> list[str]:
+    """`part` in pieces of at most `width` columns."""
+    pieces = [""]
+    for char in part:
+        if pieces[-1] and cell_len(pieces[-1] + char) > width:
+            pieces.append("")
+        pieces[-1] += char
+    return pieces
 
 
 def tail_of(path: str, width: int) -> str:
