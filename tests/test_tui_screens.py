@@ -1,41 +1,15 @@
 """Issue 29, the screens: the view filter, a label on its copy after a quick document change, the side
 panel's counts, narrow terminals, the database shown, one numbering for people, help and palette."""
 
-import shutil
-
 import pytest
 
-from annotator.ingest import import_paths
 from annotator.store import Store
 from annotator.tui.app import AnnotatorApp
-from conftest import CORPUS
+from test_tui import corpus_db, fixed_clock, store  # noqa: F401 (fixtures: the corpus, a copy, 14:02)
 
 IRAQ = "corpus/iraq-battleground.txt"
 WIRE = "corpus/wire-port-strike.txt"
 SYNDICATED = "corpus/syndicated-port-strike.txt"
-
-
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "corpus.db"
-    store = Store(path)
-    import_paths(store, [CORPUS])
-    store.close()
-    return path
-
-
-@pytest.fixture
-def store(corpus_db, tmp_path):
-    path = tmp_path / "tui.db"
-    shutil.copy(corpus_db, path)
-    s = Store(path)
-    yield s
-    s.close()
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr("annotator.session.clock", lambda: "14:02")
 
 
 class HeldWriter:
