@@ -271,3 +271,17 @@ def test_the_commands_take_and_print_sentence_numbers_as_the_screen_shows_them(s
     assert "expected DOC:N" in run("dupes", "split", f"{WIRE}:0").output
     assert run("dupes", "split", f"{WIRE}:2").output.startswith(f"{WIRE}:2 is now a group of its own")
     assert Store(store.path).sentence_at(WIRE, 1).group_id != second.group_id
+
+
+async def test_back_to_every_sentence_the_current_one_is_near_the_top_not_a_stale_scroll(store):
+    app = AnnotatorApp(store, "alice", doc_name=SYNDICATED)
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.press("j", "j", "j", "c")  # sentence 4 labeled; on to 5
+        screen = app.screen
+        await pilot.press(*["v"] * 6)  # each view once (the claim view goes back to 4), then every sentence
+        await pilot.pause()
+        await pilot.pause()
+        assert (screen.session.view, screen.session.index) == (None, 3)
+        document = screen.query_one("#document")
+        widget = screen.para_widgets[screen.para_of[3]]
+        assert document.scroll_y == widget.virtual_region.y - 3

@@ -61,7 +61,8 @@ class AnnotateScreen(Screen):
         self.pool: list[Static] = []
         self.para_members: list[list[int]] = []
         self.shown_labels: dict[int, str] = {}
-        self.shown_view: str | None = None  # the view the document was last rendered in
+        self.shown_doc: int | None = None  # the document and view last rendered
+        self.shown_view: str | None = None
         self.status_length = 0  # of the status line last shown
         self._told_past_overlap = 0  # labels of this session said to have landed past the overlap
 
@@ -147,11 +148,13 @@ class AnnotateScreen(Screen):
         if new_widgets:
             view.mount_all(new_widgets)
         self.shown_labels = dict(session.labels)
-        self.shown_view = session.view
+        # another document, or another view of it: the old scroll offset means nothing in the new text
+        relaid = (session.doc_id, session.view) != (self.shown_doc, self.shown_view)
+        self.shown_doc, self.shown_view = session.doc_id, session.view
         if self.para_of.get(session.index, 0) < 3:
             view.scroll_home(animate=False)  # no need to wait for the layout: saves a repaint
         else:
-            self.call_after_refresh(self.scroll_to_current)
+            self.call_after_refresh(self.scroll_to_current, relaid)
 
     def on_resize(self) -> None:
         """A new terminal size rewraps the text: bring the current sentence back into view. Below
@@ -166,15 +169,16 @@ class AnnotateScreen(Screen):
             self.update_panel()
         self.call_after_refresh(self.scroll_to_current)
 
-    def scroll_to_current(self) -> None:
+    def scroll_to_current(self, anew: bool = False) -> None:
         """Keep the current sentence in view, scrolling a screenful at a time: a scroll repaints the
-        whole view, so it should happen once a page, not on every keypress."""
+        whole view, so it should happen once a page, not on every keypress. `anew`: the text was laid
+        out afresh, so its paragraph goes near the top whether or not it is in view."""
         p = self.para_of.get(self.session.index)
         if p is None:
             return
         view = self.query_one("#document", VerticalScroll)
         widget = self.para_widgets[p]
-        if not view.can_view_entire(widget):
+        if anew or not view.can_view_entire(widget):
             view.scroll_to(y=max(0, widget.virtual_region.y - 3), animate=False)
 
     def redraw(self, previous: tuple[int, int]) -> None:

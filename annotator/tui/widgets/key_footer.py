@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 
-def key_width(key: FooterKey) -> int:
-    """Columns of a compact footer key: its key, a space, its description, a space between keys."""
+def key_width(key: Widget) -> int:
+    """Columns of a compact footer key (Textual's FooterKey): its key, a space, its description, and
+    the space between keys."""
     return len(key.key_display) + (1 + len(key.description) if key.description else 0) + 1
 
 
