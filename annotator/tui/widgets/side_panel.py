@@ -63,6 +63,7 @@ class SidePanel(Vertical):
         self.tooltip = f"database: {self.database}"
 
     def show(self, session: Session) -> None:
+        """Show where `session` is: the document's box only when the document changed."""
         s = session.sentence
         if self.shown_doc != session.doc_id:
             self.shown_doc = session.doc_id
@@ -101,6 +102,7 @@ class SidePanel(Vertical):
         self.counts_shape = shape
 
     def sentence_lines(self, session: Session) -> list[Content]:
+        """The current sentence's box: the view, saving, your label, the suggestion, copies, note, wordings."""
         s = session.sentence
         lines: list[Content] = []
         if session.view is not None:
