@@ -16,7 +16,7 @@ from annotator import dedup, readers
 from annotator.ingest import import_paths
 from annotator.readers import shown_path
 from annotator.store import Store, StoreError, connection, default_path
-from annotator.wording import plural
+from annotator.wording import plural, sentence_ref
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 # batch writes (import-labels, merge, review decisions) wait this long for a database another
@@ -327,14 +327,16 @@ def _say_pending_grouping(store: Store) -> None:
 
 
 def resolve_sentence(store: Store, ref: str):
-    """A sentence reference: DOC:INDEX (the document name as stored) or #ID."""
+    """A sentence reference: DOC:N (the document name as stored, and the sentence's number counting
+    from 1, as the screen and find show it) or #ID."""
     if ref.startswith("#") and ref[1:].isdigit():
         sentence = store.sentence(int(ref[1:]))
-    elif ":" in ref and ref.rsplit(":", 1)[1].isdigit():
-        doc, index = ref.rsplit(":", 1)
-        sentence = store.sentence_at(doc, int(index))
+    elif ":" in ref and ref.rsplit(":", 1)[1].isdigit() and int(ref.rsplit(":", 1)[1]) > 0:
+        doc, number = ref.rsplit(":", 1)
+        sentence = store.sentence_at(doc, int(number) - 1)
     else:
-        raise click.BadParameter(f"{ref!r}: expected DOC:INDEX (e.g. corpus/op-ed.txt:3) or #SENTENCE_ID")
+        raise click.BadParameter(f"{ref!r}: expected DOC:N, N the sentence's number from 1 as the screen shows it "
+                                 "(e.g. corpus/op-ed.txt:3), or #SENTENCE_ID")
     if sentence is None:
         raise click.ClickException(f"{ref}: no such sentence")
     return sentence
@@ -375,7 +377,8 @@ def dupes(ctx, db_path, as_json, min_size):
     for entry in listing:
         click.echo(f"group {entry['group']} ({plural(entry['size'], 'sentence')}, lowest ratio to the first {entry['min_ratio']:g})")
         for m in entry["members"]:
-            click.echo(f"{'*' if m['representative'] else ' '} {shown_path(m['doc'])}:{m['index']}  {m['text']}")
+            click.echo(f"{'*' if m['representative'] else ' '} {sentence_ref(shown_path(m['doc']), m['index'])}  "
+                       f"{m['text']}")
     click.echo(f"{plural(len(listing), 'group')} with at least {plural(min_size, 'member')}")
 
 
@@ -383,7 +386,7 @@ def dupes(ctx, db_path, as_json, min_size):
 @click.argument("ref")
 @db_option
 def dupes_split(ref, db_path):
-    """Move one sentence (DOC:INDEX or #ID) out of its group; its own labels go with it."""
+    """Move one sentence (DOC:N or #ID) out of its group; its own labels go with it."""
     store = Store(db_path, create=False)
     sentence = resolve_sentence(store, ref)
     with store.transaction():
@@ -396,7 +399,7 @@ def dupes_split(ref, db_path):
 @click.argument("second")
 @db_option
 def dupes_join(first, second, db_path):
-    """Merge the groups of two sentences (DOC:INDEX or #ID)."""
+    """Merge the groups of two sentences (DOC:N or #ID)."""
     store = Store(db_path, create=False)
     a, b = resolve_sentence(store, first), resolve_sentence(store, second)
     with store.transaction():
@@ -410,7 +413,7 @@ def dupes_join(first, second, db_path):
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def dupes_why(first, second, db_path, as_json):
-    """Say why two sentences (DOC:INDEX or #ID) are, or are not, one unit: their similarity against the
+    """Say why two sentences (DOC:N or #ID) are, or are not, one unit: their similarity against the
     threshold and what the same-fact guard finds between them (a number, a negation, a name, a date,
     an antonym, a tense, another word)."""
     store = Store(db_path, create=False)
@@ -834,7 +837,7 @@ def suggestions_cmd(db_path, as_json, limit, order):
                    for d, i, t, label, p, source, _margin in rows])
         return
     for d, i, t, label, p, source, _margin in rows:
-        click.echo(f"{label:<8} {p:.2f}  {d}:{i}  {t}" + ("  (rule)" if source.startswith("rule:") else ""))
+        click.echo(f"{label:<8} {p:.2f}  {sentence_ref(d, i)}  {t}" + ("  (rule)" if source.startswith("rule:") else ""))
     click.echo(plural(len(rows), "suggestion"))
 
 

@@ -12,6 +12,7 @@ from annotator.model import LABELS, InputError
 from annotator.readers.decode import decode
 from annotator.store import Store
 from annotator.timestamps import label_time, latest_label_time
+from annotator.wording import sentence_ref
 
 
 @dataclass
@@ -21,7 +22,7 @@ class LabelImport:
     over_overlap: int = 0  # labels that took their unit past the project's overlap, marked so
     errors: list[str] = field(default_factory=list)
     # one annotator gave one unit (a duplicate group) different labels: only the last one counts;
-    # each entry names the unit's rows as DOC:INDEX and the annotator
+    # each entry names the unit's rows as DOC:N and the annotator
     collapsed: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
@@ -48,7 +49,7 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
     docs = {name: doc_id for doc_id, name in store.document_ids()}
     latest = latest_label_time()
     rows = []
-    given: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (annotator, group) -> [(DOC:INDEX, label)]
+    given: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (annotator, group) -> [(DOC:N, label)]
     for number, line in _lines(data, shown):
         try:
             if isinstance(line, UnicodeDecodeError):
@@ -58,7 +59,8 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
             row = _parse(line)
             checked, group = _check(store, docs, row, latest)
             rows.append(checked)
-            given.setdefault((row["annotator"], group), []).append((f"{row['doc']}:{row['index']}", row["label"]))
+            given.setdefault((row["annotator"], group), []).append((sentence_ref(row["doc"], row["index"]),
+                                                                    row["label"]))
         except ValueError as err:
             result.errors.append(f"{shown}:{number}: {err}")
     for (annotator, _group), labels in given.items():
@@ -134,9 +136,9 @@ def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
         raise ValueError(f"unknown document {doc!r}")
     sentence = store.sentence_at(doc, index) if 0 <= index < 2**63 else None
     if sentence is None:
-        raise ValueError(f"document {doc!r} has no sentence {index}")
+        raise ValueError(f"document {doc!r} has no sentence at index {index}")
     if "text" in row and row["text"] is not None and row["text"] != sentence.text:
-        raise ValueError(f"text does not match sentence {index} of {doc!r} (stored: {sentence.text[:60]!r})")
+        raise ValueError(f"text does not match the sentence at index {index} of {doc!r} (stored: {sentence.text[:60]!r})")
     note = row.get("note")
     if note is not None and not isinstance(note, str):
         raise ValueError(f"'note' must be a string, not {type(note).__name__}")

@@ -53,6 +53,9 @@ class Session:
         self.writer = writer or ImmediateWriter(store)
         self.saving: set[int] = set()  # sentence ids with writes not landed yet
         self.unsaved_groups: set[int] = set()  # groups labeled here whose label has not landed yet
+        # group -> the label given here (None: undone) whose write has not landed: a document opened
+        # meanwhile reads the store, which does not have it yet, so these are laid over what it reads
+        self.unsaved_labels: dict[int, str | None] = {}
         self.just_labeled: SentenceRow | None = None  # set by a label, cleared by the screen's next action
         self.view: str | None = None  # None: every sentence; "unlabeled", or a label: only those
         self.annotator = annotator
@@ -109,6 +112,10 @@ class Session:
     def refresh_labels(self) -> None:
         """Re-read this annotator's labels of the current document (others may label the same groups)."""
         self.labels: dict[int, str] = self.store.doc_labels(self.doc_id, self.annotator)
+        if self.unsaved_labels:
+            for i, s in enumerate(self.sentences):
+                if s.group_id in self.unsaved_labels:
+                    self._set_label(i, self.unsaved_labels[s.group_id])
 
     def refresh(self) -> None:
         """See what other annotators and imports changed: documents, groups, labels."""
@@ -344,6 +351,8 @@ class Session:
             if routed and store.is_over_overlap(uid):
                 self.over_overlap.append(s.group_id)
 
+        if previous is None:  # counted before the write: an immediate writer has stored it on return
+            self._count_team(s.group_id, 1)
         self._write(s.id, store_label, s.group_id)
         self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label))
         self._count(previous, label)
@@ -372,6 +381,8 @@ class Session:
         if not self.undo_stack:
             return False
         entry = self.undo_stack.pop()
+        if entry.kind == "label" and entry.previous is None:
+            self._count_team(entry.group_id, -1)
         self._write(entry.sentence_id, lambda store: store.undo_event(entry.uid))
         if entry.kind == "label":
             self._count(entry.label, entry.previous)
@@ -399,16 +410,33 @@ class Session:
         if not self.writer.pending:
             self.saving.clear()
             self.unsaved_groups.clear()
+            self.unsaved_labels.clear()
         else:
             self.saving.discard(sentence_id)
 
     def _show_group_label(self, group_id: int, label: str | None) -> None:
+        if self.writer.pending:  # still on its way: a document opened before it lands shows it too
+            self.unsaved_labels[group_id] = label
         for i, other in enumerate(self.sentences):  # the label is the group's: every copy here shows it
             if other.group_id == group_id:
-                if label is None:
-                    self.labels.pop(i, None)
-                else:
-                    self.labels[i] = label
+                self._set_label(i, label)
+
+    def _set_label(self, index: int, label: str | None) -> None:
+        if label is None:
+            self.labels.pop(index, None)
+        else:
+            self.labels[index] = label
+
+    def _count_team(self, group_id: int, step: int) -> None:
+        """This annotator's share of the team's count, kept up to date label by label (the whole count
+        is read again by `refresh`): a unit nobody else labeled is one more, or one less, for the team,
+        and their first label makes them one more person."""
+        units, people = self.team
+        if not self.store.group_labelers(group_id) - {self.annotator}:
+            units += step
+        if self.progress().labeled == (0 if step > 0 else 1):  # counted before this label or undo is
+            people += step
+        self.team = (max(0, units), max(0, people))
 
     def _count(self, removed: str | None, added: str | None) -> None:
         if self._per_label is None:

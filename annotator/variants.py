@@ -1,7 +1,7 @@
 """What one label covers: the members of a sentence's group whose text differs from it, word by word.
 
 A group is labeled once, so an annotator should see every wording the label will be given to;
-`annotator dupes split DOC:INDEX` takes a member out when the wording changes the fact.
+`annotator dupes split DOC:N` takes a member out when the wording changes the fact.
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+
+from annotator.wording import sentence_ref
 
 _TOKEN = re.compile(r"\S+")
 
@@ -22,7 +24,8 @@ class Variant:
 
     @property
     def ref(self) -> str:
-        return f"{self.doc}:{self.index}"
+        """DOC:N, N counting from 1 as the screen does."""
+        return sentence_ref(self.doc, self.index)
 
 
 def word_diff(base: str, other: str) -> list[tuple[str, str]]:

@@ -68,7 +68,7 @@ def test_a_name_with_a_line_break_is_quoted_in_every_listing(db_path, tmp_path):
                                     + json.dumps({"id": "b", "text": text, "source": "wire"}) + "\n")
     assert run("import", folder, "--db", db_path).exit_code == 0
     shown = repr(forged)
-    assert f"{shown}:0  {text}" in run("dupes", "--db", db_path).output
+    assert f"{shown}:1  {text}" in run("dupes", "--db", db_path).output
     assert shown in run("sources", "wire", "--db", db_path).output
     out = tmp_path / "n\nx.jsonl"
     assert run("export", "--out", out, "--db", db_path).output.startswith(f"wrote 0 rows to {repr(str(out))}")

@@ -84,8 +84,8 @@ def test_split_and_join_survive_reimport(db_path, tmp_path):
     assert [members(e) for e in groups_json(db_path)] == [[("a.txt", 0), ("b.txt", 0)]]
     store = Store(db_path)
     store.add_event(store.sentence_at("b.txt", 0).id, "label", "ann", "claim")
-    assert run("dupes", "split", "b.txt:0", "--db", db_path).exit_code == 0
-    assert run("dupes", "join", "a.txt:1", "b.txt:1", "--db", db_path).exit_code == 0
+    assert run("dupes", "split", "b.txt:1", "--db", db_path).exit_code == 0
+    assert run("dupes", "join", "a.txt:2", "b.txt:2", "--db", db_path).exit_code == 0
     expected = [[("a.txt", 1), ("b.txt", 1)]]
     assert [members(e) for e in groups_json(db_path)] == expected
     # the split sentence kept its own label; its old group has none
@@ -114,7 +114,9 @@ def test_split_and_join_survive_reimport(db_path, tmp_path):
 def test_bad_sentence_reference(db_path):
     run("import", CORPUS / "wire-port-strike.txt", "--db", db_path)
     assert run("dupes", "split", "nope.txt:3", "--db", db_path).output == "Error: nope.txt:3: no such sentence\n"
-    assert "expected DOC:INDEX" in run("dupes", "split", "what", "--db", db_path).output
+    assert "expected DOC:N, N the sentence's number from 1" in run("dupes", "split", "what", "--db", db_path).output
+    # numbers count from 1, as the screen shows them: 0 is no sentence number
+    assert "expected DOC:N" in run("dupes", "split", "corpus/wire-port-strike.txt:0", "--db", db_path).output
 
 
 def test_bucket_pairs_finds_shared_keys():
@@ -129,9 +131,9 @@ def test_a_split_after_a_join_wins_on_reimport(db_path, tmp_path):
     a.write_text("Ships queued for days outside the harbour.\n")
     b.write_text("Vessels waited offshore for a whole week.\n")
     run("import", a, b, "--db", db_path)
-    run("dupes", "join", "a.txt:0", "b.txt:0", "--db", db_path)
+    run("dupes", "join", "a.txt:1", "b.txt:1", "--db", db_path)
     assert [members(e) for e in groups_json(db_path)] == [[("a.txt", 0), ("b.txt", 0)]]
-    run("dupes", "split", "b.txt:0", "--db", db_path)
+    run("dupes", "split", "b.txt:1", "--db", db_path)
     c = tmp_path / "c.txt"
     c.write_text("Something else entirely happened on Tuesday.\n")
     run("import", c, "--db", db_path)  # grouping runs again and replays the recorded edits
@@ -228,7 +230,7 @@ def test_regroup_splits_what_an_earlier_release_grouped_and_keeps_labels_with_th
     assert up.group_id != down.group_id
     with store.transaction():  # what the first release did: one group for two facts
         store.conn.execute("UPDATE sentences SET group_id = ? WHERE id = ?", (up.id, down.id))
-    assert run("dupes", "join", "doc0.txt:2", "doc1.txt:2", "--db", db_path).exit_code == 0
+    assert run("dupes", "join", "doc0.txt:3", "doc1.txt:3", "--db", db_path).exit_code == 0
     store.add_event(up.id, "label", "ann", "fact")
     store.add_event(store.sentence_at("doc1.txt", 1).id, "label", "bob", "claim")
     events_before = store.query("SELECT * FROM events ORDER BY id")
@@ -237,7 +239,7 @@ def test_regroup_splits_what_an_earlier_release_grouped_and_keeps_labels_with_th
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "regrouped 6 sentences: 3 groups before, 4 after; 1 split",
-        "1 sentence left a labeled group and is now unlabeled: doc1.txt:0",
+        "1 sentence left a labeled group and is now unlabeled: doc1.txt:1",
     ]
     assert group_sets(db_path) == [
         [("doc0.txt", 1), ("doc1.txt", 1)],

@@ -188,14 +188,14 @@ def test_dupes_why_says_what_keeps_two_sentences_apart(tmp_path):
     (tmp_path / "a.txt").write_text("Fire crews contained the blaze near Graz late on Sunday.\n")
     (tmp_path / "b.txt").write_text("Fire crews contained the blaze near Gaza late on Sunday.\n")
     CliRunner().invoke(main, ["import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--db", db])
-    out = CliRunner().invoke(main, ["dupes", "why", "a.txt:0", "b.txt:0", "--db", db]).output.splitlines()
+    out = CliRunner().invoke(main, ["dupes", "why", "a.txt:1", "b.txt:1", "--db", db]).output.splitlines()
     assert out[2:] == ["apart: similarity 98.2 reaches 90, but the same-fact guard keeps them apart: name: Graz / Gaza",
                        "now: two units"]
-    why = json.loads(CliRunner().invoke(main, ["dupes", "why", "a.txt:0", "b.txt:0", "--json", "--db", db]).output)
+    why = json.loads(CliRunner().invoke(main, ["dupes", "why", "a.txt:1", "b.txt:1", "--json", "--db", db]).output)
     assert (why["one_unit"], why["joins"], why["differences"]) == (False, False, [{"kind": "name", "a": "Graz", "b": "Gaza"}])
     # joined by hand, the two are one unit against the rule, and it says so
-    CliRunner().invoke(main, ["dupes", "join", "a.txt:0", "b.txt:0", "--db", db])
-    out = CliRunner().invoke(main, ["dupes", "why", "a.txt:0", "b.txt:0", "--db", db]).output.splitlines()
+    CliRunner().invoke(main, ["dupes", "join", "a.txt:1", "b.txt:1", "--db", db])
+    out = CliRunner().invoke(main, ["dupes", "why", "a.txt:1", "b.txt:1", "--db", db]).output.splitlines()
     assert out[-1].startswith("now: one unit, not by the rule: joined by hand")
 
 

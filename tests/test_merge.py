@@ -44,7 +44,7 @@ def test_a_split_made_offline_is_carried_so_no_label_is_lost(db_path, tmp_path):
     write(folder / "b.txt", "The mayor opened the new bridge across the river on Sunday morning!")
     run("import", folder / "a.txt", folder / "b.txt", "--db", db_path)
     offline = copy_of(db_path, tmp_path / "offline.db")
-    assert run("dupes", "split", "b.txt:0", "--db", offline).exit_code == 0
+    assert run("dupes", "split", "b.txt:1", "--db", offline).exit_code == 0
     store = Store(offline)
     store.add_event(store.sentence_at("a.txt", 0).id, "label", "ann", "fact", created_at="2025-01-01T00:00:00.000Z")
     store.add_event(store.sentence_at("b.txt", 0).id, "label", "ann", "claim", created_at="2025-01-01T00:00:01.000Z")

@@ -64,10 +64,10 @@ def test_import_labels_reports_bad_rows_and_stores_the_rest(db_path, tmp_path):
     result = run("import-labels", bad, "--db", db_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"error: {bad}:2: text does not match sentence 1 of '{WIRE}' (stored: 'HALDEN, March 14 (Newswire) - Dockworkers at the Port of Hal')",
+        f"error: {bad}:2: text does not match the sentence at index 1 of '{WIRE}' (stored: 'HALDEN, March 14 (Newswire) - Dockworkers at the Port of Hal')",
         f"error: {bad}:3: unknown document 'nope.txt'",
         f"error: {bad}:4: unknown label 'rumour' (expected one of fact, claim, opinion, advert)",
-        f"error: {bad}:5: document '{WIRE}' has no sentence 99",
+        f"error: {bad}:5: document '{WIRE}' has no sentence at index 99",
         f"error: {bad}:6: bad JSON (Expecting property name enclosed in double quotes at column 2)",
         f"error: {bad}:7: 'index' must be an integer, not str",
     ]
@@ -106,7 +106,8 @@ async def test_review_screen_keys(built):
     assert units_to_review(store) == units_to_review(store, False)
 
 
-def test_snapshot_review_summary(built, snap_compare):
+def test_snapshot_review_summary(built, snap_compare, monkeypatch):
+    monkeypatch.setattr("annotator.tui.widgets.names.database_path", lambda path: "/home/ana/newsroom.db")
     assert snap_compare(AnnotatorApp(Store(built), "lead", mode="review"), press=["t"], terminal_size=(100, 30))
 
 
@@ -120,7 +121,7 @@ def test_import_labels_says_when_two_labels_of_one_annotator_collapse_into_one_u
     assert result.output.splitlines() == [
         "0 labels added, 6 already present, 0 rows skipped",
         f"2 units got different labels from one annotator (copies of one sentence are one unit); the latest label "
-        f"counts: {WIRE}:3 {SYND}:3 (ann); {WIRE}:5 {WIRE}:5 (ann)",
+        f"counts: {WIRE}:4 {SYND}:4 (ann); {WIRE}:6 {WIRE}:6 (ann)",
     ]
     out = tmp_path / "all.jsonl"
     assert run("export", "--out", out, "--mode", "all", "--db", db_path).exit_code == 0

@@ -73,7 +73,7 @@ async def test_the_annotation_screen_shows_every_text_as_written(store):
         assert screen.session.index == 1  # the first one not labeled: it has a copy worded differently
         info = shown(screen.query_one("#sentence-info"))
         assert f"also in 1 other document: {COPY}" in info
-        assert f"{COPY}:0\nIt was stored in E:\\Data\\ on Monday by the clerks of the district court." in info
+        assert f"{COPY}:1\nIt was stored in E:\\Data\\ on Monday by the clerks of the district court." in info
         # the highlight covers the current sentence and nothing after it
         p = screen.para_of[1]
         content = screen.para_content(p)
@@ -99,7 +99,7 @@ async def test_the_annotation_screen_shows_every_text_as_written(store):
         assert isinstance(app.screen, FindScreen)
         results = app.screen.query_one(OptionList)
         assert [plain(results.get_option_at_index(i).prompt) for i in range(results.option_count)] == [
-            f"{DOC}:0  {SIGNED}"]
+            f"{DOC}:1  {SIGNED}"]
         await pilot.press("escape", "S")
         assert isinstance(app.screen, SourcesScreen)
         options = app.screen.query_one(OptionList)
@@ -130,7 +130,7 @@ async def test_the_narrow_status_line_shows_the_document_as_written(store):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "[F] " + SIGNED in document_text(app.screen)
-        assert shown(app.screen.query_one("#status")) == "2/4 · doc 1/2 · labeled 1/5 · yours: none · in 2 documents"
+        assert shown(app.screen.query_one("#status")) == "2/4 · doc 1/2 · yours: none · labeled 1/5 · in 2 documents"
 
 
 async def test_the_review_screen_shows_every_text_as_written(store):

@@ -107,7 +107,7 @@ def test_a_decision_stays_with_the_members_whose_votes_it_decided(db_path, tmp_p
     review = Review(store, "lead")
     assert [m[:2] for m in review.current.members] == [(SYND, 1), (WIRE, 1)]
     review.decide("claim")
-    assert run("dupes", "split", f"{SYND}:1", "--db", db_path).exit_code == 0
+    assert run("dupes", "split", f"{SYND}:2", "--db", db_path).exit_code == 0
     group = store.sentence_at(WIRE, 1).group_id
     assert store.group_decision(group) == ("claim", "lead")
     out = tmp_path / "gold.jsonl"

@@ -38,6 +38,12 @@ def fixed_clock(monkeypatch):
     monkeypatch.setattr("annotator.session.clock", lambda: "14:02")
 
 
+@pytest.fixture(autouse=True)
+def fixed_database_path(monkeypatch):
+    """Snapshots show the database's path, wherever the test's temporary folder is."""
+    monkeypatch.setattr("annotator.tui.widgets.names.database_path", lambda path: "/home/ana/newsroom.db")
+
+
 @pytest.fixture
 def built_review_db(tmp_path):
     from helpers import build
@@ -171,6 +177,8 @@ async def test_group_label_shows_in_the_other_document(store):
         assert session.doc_name == "corpus/syndicated-port-strike.txt"
         assert session.labels == {3: "claim"}
         await pilot.press("j", "j", "j")
+        wait_all(10)  # landed, so the panel no longer says "saving"
+        await pilot.pause()
         info = str(pilot.app.screen.query_one("#sentence-info").render())
         assert info == "your label: claim\nalso in 1 other document: corpus/wire-port-strike.txt"
 
@@ -265,7 +273,7 @@ async def test_side_panel_lists_the_other_wordings_a_label_covers(store):
         await pilot.press("j")  # the dateline sentence; the syndicated copy has no dateline and says "percent"
         panel = str(pilot.app.screen.query_one("#sentence-info").render())
         assert "your label also covers 1 other wording:" in panel
-        assert "corpus/syndicated-port-strike.txt:1" in panel
+        assert "corpus/syndicated-port-strike.txt:2" in panel
         assert "dupes split" in panel
         variant, = screen(pilot).session.variants()[0]
         changed = [words for words, kind in variant.pieces if kind != "same"]
@@ -302,7 +310,7 @@ async def test_each_screen_s_help_shows_its_own_keys(store, built_review_db):
     async with review.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         text = pilot.app.screen.text
-        assert "mark the unit ambiguous" in text and "`x`" in text and "`t`" in text and "`k` `↑`" in text
+        assert "mark the unit ambiguous" in text and "`x`" in text and "`t`" in text and "`k`/`↑`" in text
         assert "note" not in text and "`g`" not in text and "find a sentence" not in text
 
 
@@ -312,7 +320,7 @@ async def test_find_moves_in_the_results_from_the_input(store):
         await pilot.press("slash", *"Iranian Singles")
         options = pilot.app.screen.query_one("#find-results")
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
-        assert labels == [f"{IRAQ}:59  Meet Iranian Singles", f"{IRAQ}:60  Iranian Singles"]
+        assert labels == [f"{IRAQ}:60  Meet Iranian Singles", f"{IRAQ}:61  Iranian Singles"]  # numbered from 1
         await pilot.press("down", "enter")
         assert (screen(pilot).session.doc_name, screen(pilot).session.index) == (IRAQ, 60)
         await pilot.press("slash", *"zzzz no such words")

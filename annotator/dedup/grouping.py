@@ -501,7 +501,7 @@ class RegroupReport:
     groups_before: int
     groups_after: int
     split: int  # groups whose members no longer all share one group
-    uncovered: list[str]  # DOC:INDEX of sentences whose group had a label and whose new group has none
+    uncovered: list[str]  # DOC:N (N from 1) of sentences whose group had a label and whose new group has none
 
 
 def regroup(store, threshold: float | None = None) -> RegroupReport:

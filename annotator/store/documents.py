@@ -10,6 +10,7 @@ from annotator.segment import rejoin, stored_text
 from annotator.store.connection import chunks
 from annotator.timestamps import now
 from annotator.store.rows import DocumentRow, SentenceRow
+from annotator.wording import sentence_ref
 
 
 class Documents:
@@ -250,11 +251,11 @@ class Documents:
         return SentenceRow(*row) if row else None
 
     def sentence_ref(self, sentence_id: int) -> str:
-        """DOC:INDEX of a sentence, the reference the commands take."""
+        """DOC:N of a sentence, the reference the commands take (N counts from 1, as the screen does)."""
         name, index = self.conn.execute(
             "SELECT d.name, s.idx FROM sentences s JOIN documents d ON d.id = s.doc_id WHERE s.id = ?", (sentence_id,)
         ).fetchone()
-        return f"{name}:{index}"
+        return sentence_ref(name, index)
 
     def sentences_by_doc_index(self, doc_ids: Sequence[int]) -> dict[tuple[int, int], tuple[int, str]]:
         """(doc_id, index) -> (sentence id, text), for the given documents."""

@@ -83,6 +83,11 @@ class Queries:
         """(groups labeled by anyone, annotators who labeled): what the whole team has done."""
         return self.conn.execute(f"SELECT ({LABELED_UNITS}), ({_ANNOTATORS})").fetchone()
 
+    def group_labelers(self, group_id: int) -> set[str]:
+        """The annotators with a live label on this unit (its primary key: one row per annotator)."""
+        return {row[0] for row in self.conn.execute("SELECT annotator FROM current_labels WHERE group_id = ?",
+                                                    (group_id,))}
+
     def labeled_groups(self) -> set[int]:
         """Groups with a live label from anyone."""
         return {row[0] for row in self.conn.execute("SELECT DISTINCT group_id FROM current_labels")}

@@ -42,6 +42,14 @@ class AnnotatorApp(App):
         kwargs = {} if timeout is None else {"timeout": timeout}
         super().notify(message, title=title, severity=severity, markup=False, **kwargs)
 
+    def get_system_commands(self, screen):
+        """The palette offers the screen's own commands first. Textual's "Quit" is left out: it quits
+        at once, while `q` (listed among the screen's) waits for the writes still landing."""
+        from annotator.tui.bindings import screen_commands
+
+        yield from screen_commands(screen)
+        yield from (command for command in super().get_system_commands(screen) if command.title != "Quit")
+
     def _start_writer(self):
         """Writes go to a thread of their own: the screen never waits for the database."""
         if self.store.path == ":memory:":

@@ -1,5 +1,8 @@
 """Every key of the annotation and review screens, in one place so they can be listed and shown."""
 
+from functools import partial
+
+from textual.app import SystemCommand
 from textual.binding import Binding
 
 LABEL_KEYS = {"f": "fact", "c": "claim", "o": "opinion", "a": "advert", "1": "fact", "2": "claim", "3": "opinion", "4": "advert"}
@@ -32,7 +35,7 @@ def screen_bindings(action: str, doing: str, saved: str) -> list[Binding]:
 
 ANNOTATE = screen_bindings("label", "label the sentence, then go to the next one you have not labeled:", "labels") + [
     Binding("u", "undo", "undo", tooltip="undo your last label or note, again and again"),
-    Binding("enter", "accept", "accept", show=False, tooltip="accept the suggested label (shown beside the sentence)"),
+    Binding("enter", "accept", "accept", show=False, tooltip="accept the suggested label (the side panel shows it; a narrow screen, the status line)"),
     Binding("space,s", "skip", "skip", tooltip="skip to the next sentence"),
     Binding("n", "note", "note", tooltip="add or edit a note on the sentence"),
     Binding("j,down", "move(1)", "next", show=False, tooltip="next sentence"),
@@ -70,5 +73,20 @@ def key_table(bindings: list[Binding]) -> str:
     for binding in bindings:
         rows.setdefault(binding.tooltip, []).extend(f"`{_KEY_NAMES.get(k, k)}`" for k in binding.key.split(","))
     lines = ["| key | what it does |", "|---|---|"]
-    lines += [f"| {' '.join(keys)} | {text} |" for text, keys in rows.items()]
+    # keys joined without a space: a narrow key column wraps at spaces, which left a key on a row of its own
+    lines += [f"| {'/'.join(keys)} | {text} |" for text, keys in rows.items()]
     return "\n".join(lines)
+
+
+def screen_commands(screen) -> list[SystemCommand]:
+    """The command palette's entries for a screen's own keys (ctrl+p, then type "go to", "view",
+    "sources"...): each runs what its key runs, and names the key for next time."""
+    commands, seen = [], set()
+    for binding in getattr(screen, "BINDINGS", ()):
+        if not isinstance(binding, Binding) or binding.action in seen or not binding.tooltip:
+            continue
+        seen.add(binding.action)
+        keys = "/".join(_KEY_NAMES.get(k, k) for k in binding.key.split(","))
+        commands.append(SystemCommand(f"{binding.description} ({keys})", binding.tooltip,
+                                      partial(screen.run_action, binding.action)))
+    return commands

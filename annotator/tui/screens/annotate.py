@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Static
 
-from annotator.model import LABELS
 from annotator.session import Session
 from annotator.store import StoreError
 from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import FindScreen, NoteScreen, NumberScreen, shorten
 from annotator.tui.screens.team import ProgressScreen
+from annotator.tui.widgets.key_footer import KeyFooter
+from annotator.tui.widgets import names
+from annotator.tui.widgets.names import tail_of
+from annotator.tui.widgets.side_panel import SidePanel, status_line
 from annotator.wording import plural
-from annotator.writer import disk_full_notice
 
 
 def past_overlap_notice(n: int) -> str:
@@ -43,23 +45,6 @@ def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], 
     return out
 
 
-_PIECE_STYLE = {"same": "", "changed": "reverse", "missing": "dim strike"}
-
-
-def variant_lines(found, total: int) -> list[Content]:
-    """The differently worded copies the current label also covers, their differing words marked."""
-    if not total:
-        return []
-    lines = [Content(""), Content.styled(f"your label also covers {plural(total, 'other wording')}:", "b")]
-    for variant in found:
-        lines.append(Content.styled(variant.ref, "dim"))
-        lines.append(Content(" ").join(Content.styled(words, _PIECE_STYLE[kind]) for words, kind in variant.pieces))
-    if total > len(found):
-        lines.append(Content.styled(f"and {total - len(found)} more (annotator dupes lists them)", "dim"))
-    lines.append(Content.styled("wrong? annotator dupes split DOC:INDEX", "dim"))
-    return lines
-
-
 class DocumentView(VerticalScroll, can_focus=False):
     """The document text; not focusable, so arrows and space reach the screen's bindings."""
 
@@ -76,20 +61,17 @@ class AnnotateScreen(Screen):
         self.pool: list[Static] = []
         self.para_members: list[list[int]] = []
         self.shown_labels: dict[int, str] = {}
-        self.panel_doc: int | None = None
+        self.shown_doc: int | None = None  # the document and view last rendered
+        self.shown_view: str | None = None
+        self.status_length = 0  # of the status line last shown
         self._told_past_overlap = 0  # labels of this session said to have landed past the overlap
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield DocumentView(id="document")
-            with Vertical(id="side"):
-                yield Static(id="doc-info", classes="section")
-                yield Static(id="position", classes="section")
-                yield ProgressBar(id="progress", show_eta=False)
-                yield Static(id="counts", classes="section")
-                yield Static(id="sentence-info", classes="section")
+            yield SidePanel(names.database_path(self.session.store.path), id="side")
         yield Static(id="status")  # the side panel folded into one line, on narrow terminals
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.render_document()
@@ -166,10 +148,13 @@ class AnnotateScreen(Screen):
         if new_widgets:
             view.mount_all(new_widgets)
         self.shown_labels = dict(session.labels)
+        # another document, or another view of it: the old scroll offset means nothing in the new text
+        relaid = (session.doc_id, session.view) != (self.shown_doc, self.shown_view)
+        self.shown_doc, self.shown_view = session.doc_id, session.view
         if self.para_of.get(session.index, 0) < 3:
             view.scroll_home(animate=False)  # no need to wait for the layout: saves a repaint
         else:
-            self.call_after_refresh(self.scroll_to_current)
+            self.call_after_refresh(self.scroll_to_current, relaid)
 
     def on_resize(self) -> None:
         """A new terminal size rewraps the text: bring the current sentence back into view. Below
@@ -177,18 +162,23 @@ class AnnotateScreen(Screen):
         narrow = self.size.width < NARROW
         if self.has_class("narrow") != narrow:
             self.set_class(narrow, "narrow")
+            # the side panel's title names the database; without the panel, the document's border does
+            database = names.database_path(self.session.store.path)
+            self.query_one("#document").border_subtitle = Content(tail_of(database, 60)) if narrow else None
+            self.status_length = 0
             self.update_panel()
         self.call_after_refresh(self.scroll_to_current)
 
-    def scroll_to_current(self) -> None:
+    def scroll_to_current(self, anew: bool = False) -> None:
         """Keep the current sentence in view, scrolling a screenful at a time: a scroll repaints the
-        whole view, so it should happen once a page, not on every keypress."""
+        whole view, so it should happen once a page, not on every keypress. `anew`: the text was laid
+        out afresh, so its paragraph goes near the top whether or not it is in view."""
         p = self.para_of.get(self.session.index)
         if p is None:
             return
         view = self.query_one("#document", VerticalScroll)
         widget = self.para_widgets[p]
-        if not view.can_view_entire(widget):
+        if anew or not view.can_view_entire(widget):
             view.scroll_to(y=max(0, widget.virtual_region.y - 3), animate=False)
 
     def redraw(self, previous: tuple[int, int]) -> None:
@@ -196,7 +186,8 @@ class AnnotateScreen(Screen):
         old_doc, old_index = previous
         session = self.session
         lo, hi = self.window
-        if session.view is not None or old_doc != session.doc_id or not (lo <= session.index < hi) or (
+        # a filtered view hides sentences and whole paragraphs: leaving or changing it rebuilds them all
+        if session.view is not None or session.view != self.shown_view or old_doc != session.doc_id or not (lo <= session.index < hi) or (
             (session.index - lo < 3 and lo > 0) or (hi - session.index < 15 and hi < len(session.sentences))
         ):
             self.render_document()
@@ -211,74 +202,14 @@ class AnnotateScreen(Screen):
         self.update_panel()
 
     def update_panel(self) -> None:
-        """The side panel; its boxes have fixed heights, so updating them needs no new layout."""
-        session = self.session
-        s = session.sentence
-        if self.panel_doc != session.doc_id:
-            self.panel_doc = session.doc_id
-            title = Content(session.doc_title) if session.doc_title else Content.styled("(no title)", "dim")
-            source, published = session.doc_source
-            where = (source or "(no source)") + (f" · {published[:10]}" if published else " · undated")
-            where += f" · {session.doc_language}" if session.doc_language else ""
-            self.query_one("#doc-info", Static).update(Content("\n").join([
-                Content.styled(session.doc_name, "b"), title, Content.styled(where, "dim"),
-                Content.assemble("annotator: ", (session.annotator, "b"))]))
-        self.query_one("#position", Static).update(
-            Content(f"sentence {session.index + 1 if s else 0} of {len(session.sentences)}\n"
-                    f"document {session.doc_pos + 1} of {len(session.docs)}"),
-            layout=False,
-        )
-        progress = session.progress()
-        self.query_one("#progress", ProgressBar).update(total=max(1, progress.groups), progress=progress.labeled)
-        team_groups, team_people = session.team
-        mine = "in your queue" if session.overlap is not None else ""
-        counts = [Content(f"labeled {progress.labeled} of {plural(progress.groups, 'group')} {mine}".rstrip())
-                  if not session.queue_empty else Content.styled("your queue is empty", "b"),
-                  Content.styled(f"team: {plural(team_groups, 'unit')} labeled by "
-                                 f"{plural(team_people, 'person', 'people')} (refreshed {session.team_at})", "dim")]
-        for label in LABELS:
-            counts.append(Content.assemble((f" {label[0].upper()} ", LABEL_STYLE[label]),
-                                           f" {label:<8} {progress.per_label.get(label, 0)}"))
-        self.query_one("#counts", Static).update(Content("\n").join(counts), layout=False)
-        lines: list[Content] = []
-        if session.view is not None:
-            lines.append(Content.assemble((f"view: {session.view}", "b"), " (v for more)"))
-        if session.writer.full:
-            lines.append(Content.styled(disk_full_notice(session.writer.pending), "bold $error"))
-        elif session.saving:
-            lines.append(Content.styled(f"saving {plural(len(session.saving), 'sentence')}...", "i"))
-        if s is not None:
-            label = session.labels.get(session.index)
-            lines.append(Content.assemble("your label: ", (label, "b") if label else ("none", "dim")))
-            suggested = session.suggestion()
-            if suggested is not None:
-                what, p, source = suggested
-                by = "rule" if source.startswith("rule:") else "model"
-                lines.append(Content.assemble(f"suggested ({by}): ", (f" {what} {p:.2f} ", LABEL_STYLE[what]),
-                                              " enter accepts").stylize_before("dim"))
-            others = session.other_documents()
-            if others:
-                names = session.other_document_names()
-                more = f" and {others - len(names)} more" if others > len(names) else ""
-                lines.append(Content(f"also in {plural(others, 'other document')}: {', '.join(names)}{more}"))
-            note = session.note()
-            if note:
-                lines.append(Content(f"note: {note}"))
-            lines.extend(variant_lines(*session.variants()))
-        self.query_one("#sentence-info", Static).update(Content("\n").join(lines), layout=False)
+        """The side panel, or on narrow terminals the status line that stands for it."""
         if self.has_class("narrow"):
-            label = session.labels.get(session.index) if s is not None else None
-            status = [f"{session.index + 1 if s else 0}/{len(session.sentences)}",
-                      f"doc {session.doc_pos + 1}/{len(session.docs)}",
-                      f"labeled {progress.labeled}/{progress.groups}",
-                      f"yours: {label or 'none'}"]
-            if s is not None and session.other_documents():
-                status.append(f"in {plural(session.other_documents() + 1, 'document')}")
-            if session.writer.full:
-                status.append(Content.styled(f"disk full: {session.writer.pending} not saved", "bold $error"))
-            elif session.saving:
-                status.append(Content.styled("saving...", "i"))
-            self.query_one("#status", Static).update(Content(" · ").join(status), layout=False)
+            status = status_line(self.session)
+            # the line wraps when it is longer than the screen: a new layout only when its length changed
+            self.query_one("#status", Static).update(status, layout=status.cell_length != self.status_length)
+            self.status_length = status.cell_length
+        else:
+            self.query_one(SidePanel).show(self.session)
 
     # -- actions -------------------------------------------------------------------------
 
@@ -399,16 +330,16 @@ class AnnotateScreen(Screen):
 
     def action_view(self) -> None:
         view = self._act(self.session.cycle_view)
-        names = {None: "every sentence", "unlabeled": "only sentences you have not labeled"}
-        self.notify(f"Showing {names.get(view, f'only your {view} labels')}.", timeout=3)
+        shown = {None: "every sentence", "unlabeled": "only sentences you have not labeled"}
+        self.notify(f"Showing {shown.get(view, f'only your {view} labels')}.", timeout=3)
 
     def action_find(self) -> None:
         def go(hit: tuple[int, int] | None) -> None:
             if hit is not None:
                 self._act(lambda: self.session.jump(*hit))
 
-        names = dict(self.session.docs)
-        self.app.push_screen(FindScreen(self.session.find, lambda doc_id: names.get(doc_id, "?")), go)
+        doc_names = dict(self.session.docs)
+        self.app.push_screen(FindScreen(self.session.find, lambda doc_id: doc_names.get(doc_id, "?")), go)
 
     def write_landed(self, sentence_id: int) -> None:
         """A write committed: show its sentence (and any other that was waiting) as stored, and say

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from annotator.tui.screens.dialog import Dialog
+from annotator.wording import sentence_ref
 
 
 class NoteScreen(Dialog[str | None]):
@@ -65,7 +66,8 @@ class NumberScreen(Dialog[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Go to sentence (1-{self.count}), enter to go, escape to cancel")
+            yield Label(f"Go to sentence number (1-{self.count}, as the side panel counts), enter to go, "
+                        "escape to cancel")
             yield Input(id="number-input", type="integer")
 
     @on(Input.Submitted)
@@ -95,7 +97,8 @@ class FindScreen(Dialog[tuple[int, int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Find a sentence: type, arrows to choose, enter to open")
+            yield Label("Find a sentence: type, arrows to choose, enter to open (DOC:N, N its number as the "
+                        "side panel counts, from 1)")
             yield Input(id="find-input")
             yield OptionList(id="find-results")
 
@@ -106,7 +109,7 @@ class FindScreen(Dialog[tuple[int, int] | None]):
         results.clear_options()
         if self.hits:
             results.add_options([
-                Option(Content(f"{self.name_of(doc_id)}:{index}  {shorten(text, 100)}"), id=str(i))
+                Option(Content(f"{sentence_ref(self.name_of(doc_id), index)}  {shorten(text, 100)}"), id=str(i))
                 for i, (doc_id, index, text) in enumerate(self.hits)
             ])
             results.highlighted = 0

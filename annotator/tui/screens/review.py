@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotator import agreement
 from annotator.review import Review, agreement_figures
@@ -16,6 +16,9 @@ from annotator.tui.bindings import LABEL_STYLE, REVIEW
 from annotator.tui.screens.dialog import Dialog
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import ConfirmScreen, NoteScreen
+from annotator.tui.widgets.key_footer import KeyFooter
+from annotator.tui.widgets import names
+from annotator.tui.widgets.names import tail_of
 from annotator.wording import plural
 from annotator.writer import disk_full_notice
 
@@ -69,9 +72,11 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield VerticalScroll(Static(id="context-text"), id="review-context")
         yield VerticalScroll(Static(id="votes-text"), id="review-votes")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
+        votes = self.query_one("#review-votes")
+        votes.border_title = Content(tail_of(names.database_path(self.review.store.path), 60))  # which database
         self.show()
 
     def show(self) -> None:

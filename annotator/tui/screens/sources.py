@@ -1,5 +1,5 @@
-"""The sources screen (`S`): each source's label mix as a stacked bar, its originality, whom it copies;
-enter opens that source's documents for annotation."""
+"""The sources screen (`S`): each source's label mix as a stacked bar, the share of its units it
+published first, whom it copied; enter opens that source's documents for annotation."""
 
 from __future__ import annotations
 
@@ -8,27 +8,44 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotator.model import LABELS
 from annotator.sources import bar
 from annotator.tui.bindings import LABEL_STYLE
 from annotator.tui.screens.dialog import Dialog
+from annotator.wording import plural
 
 EVERY = "\x00every"  # the option that opens every source's documents again
+NAME = 22  # columns of a source's name in the table
+
+
+def bar_width(screen_width: int) -> int:
+    """Cells of the label-mix bar: 20, fewer on a narrow screen, so a source stays on one line (the
+    dialog is 96% of the screen; its borders, paddings and the other columns take 53 columns)."""
+    return max(6, min(20, screen_width * 96 // 100 - 53))
+
+
+def column_heads(width: int = 20) -> Content:
+    """The heading of the table's columns, aligned with `source_line`."""
+    return Content.styled(f"{'source':<{NAME}} {'units':>6} {'labeled':>7}  {'label mix':<{width}}  first", "b")
 
 
 def source_line(row: dict, width: int = 20) -> Content:
-    """One source: name, units, the label mix as a bar in the label colours, originality."""
+    """One source: name, units, labeled units, the label mix as a bar in the label colours, the share
+    of its units it published first; under it, whom it copied and how many units."""
     cells = [(label[0].upper() * n, LABEL_STYLE[label]) for label, n in bar(row["labels"], width)
              if label in LABEL_STYLE]
     cells = cells or [("·" * width, "dim")]
-    original = "   -" if row["originality"] is None else f"{100 * row['originality']:3.0f}%"
-    copies = ", ".join(f"{c['source'] or '(none)'} {c['units']}" for c in row["copies_from"][:2])
-    name = (row["source"] or "(none)")[:22]
-    return Content.assemble(f"{name:<22} {row['units']:>6} units {row['labeled_units']:>6} labeled  ", *cells,
-                            f"  own {original}", *((f"  copies {copies}", "dim"),) if copies else ())
+    first = "   -" if row["originality"] is None else f"{100 * row['originality']:3.0f}%"
+    name = row["source"] or "(none)"
+    name = name if len(name) <= NAME else name[: NAME - 1] + "\u2026"
+    line = Content.assemble(f"{name:<{NAME}} {row['units']:>6} {row['labeled_units']:>7}  ", *cells, f"  {first}")
+    copied = ", ".join(f"{c['source'] or '(none)'} ({plural(c['units'], 'unit')})" for c in row["copies_from"][:2])
+    if copied:
+        line = Content("\n").join([line, Content.styled(f"  copied from {copied}", "dim")])
+    return line
 
 
 class SourcesScreen(Dialog[str | None]):
@@ -41,12 +58,16 @@ class SourcesScreen(Dialog[str | None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
+        width = bar_width(self.app.size.width)
         with Vertical(classes="dialog", id="sources"):
-            yield Label("Sources by units: label mix (" + " ".join(f"{l[0].upper()} {l}" for l in LABELS)
-                        + "), share published first, whom they copy. Enter opens a source's documents.")
+            yield Static(Content(
+                "Each source (outlet): its units, how many are labeled, its label mix ("
+                + ", ".join(f"{label[0].upper()} {label}" for label in LABELS)
+                + "), the share of its units it published first, and whom it copied. "
+                "Enter opens a source's documents; escape closes."), id="sources-about")
+            yield Static(column_heads(width), id="sources-heads")
             options = [Option("every source (all documents)", id=EVERY)]
-            options += [Option(source_line(row), id=row["source"] or "")
-                        for row in self.rows]
+            options += [Option(source_line(row, width), id=row["source"] or "") for row in self.rows]
             yield OptionList(*options, id="source-list")
             if not self.rows:
                 yield Static(Content.styled("no documents", "dim"))

@@ -1,0 +1,34 @@
+"""The footer of keys, showing only the keys that fit whole: a narrow terminal loses the last keys
+(help lists them all), never half a word."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+
+
+def key_width(key: Widget) -> int:
+    """Columns of a compact footer key (Textual's FooterKey): its key, a space, its description, and
+    the space between keys."""
+    return len(key.key_display) + (1 + len(key.description) if key.description else 0) + 1
+
+
+class KeyFooter(Footer):
+    """Textual's footer, with the keys that would be cut left out (the palette key stays, at the right)."""
+
+    def compose(self) -> ComposeResult:
+        keys = list(super().compose())
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        room = self.app.size.width - sum(key_width(key) + 1 for key in palette)  # + its bar
+        for key in keys:
+            if key in palette:
+                continue
+            room -= key_width(key)
+            if room < 0:
+                break
+            yield key
+        yield from palette
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.recompose)

@@ -1,0 +1,155 @@
+"""The annotation screen's side panel: the database open, the document, where you are, the counts, and
+what the current sentence carries (your label, the suggestion, its copies, your note, other wordings);
+folded into one status line under the text on narrow terminals."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import ProgressBar, Static
+
+from annotator.model import LABELS
+from annotator.session import Session
+from annotator.tui.bindings import LABEL_STYLE
+from annotator.tui.widgets.names import fold_name, tail_of
+from annotator.wording import plural, sentence_ref
+from annotator.writer import disk_full_notice
+
+PANEL_TEXT = 32  # columns of text inside the panel (its width, less border and padding)
+
+_PIECE_STYLE = {"same": "", "changed": "reverse", "missing": "dim strike"}
+def variant_lines(found, total: int) -> list[Content]:
+    """The differently worded copies the current label also covers, their differing words marked."""
+    if not total:
+        return []
+    lines = [Content(""), Content.styled(f"your label also covers {plural(total, 'other wording')}:", "b")]
+    for variant in found:
+        lines.append(Content.styled(variant.ref, "dim"))
+        lines.append(Content(" ").join(Content.styled(words, _PIECE_STYLE[kind]) for words, kind in variant.pieces))
+    if total > len(found):
+        lines.append(Content.styled(f"and {total - len(found)} more (annotator dupes lists them)", "dim"))
+    lines.append(Content.styled("wrong? annotator dupes split DOC:N", "dim"))
+    return lines
+
+
+def suggestion_words(session: Session) -> tuple[str, float, str] | None:
+    """(label, probability, "rule" or "model") suggested for the current sentence, or None."""
+    suggested = session.suggestion() if session.sentence is not None else None
+    if suggested is None:
+        return None
+    what, p, source = suggested
+    return what, p, "rule" if source.startswith("rule:") else "model"
+
+
+class SidePanel(Vertical):
+    """Its boxes are updated in place: only the counts box changes height, and only when its lines do."""
+
+    def __init__(self, database: str, **kwargs):
+        super().__init__(**kwargs)
+        self.database = database
+        self.shown_doc: int | None = None
+        self.counts_shape: tuple[int, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="doc-info", classes="section")
+        yield Static(id="position", classes="section")
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Static(id="counts", classes="section")
+        yield Static(id="sentence-info", classes="section")
+
+    def on_mount(self) -> None:
+        self.border_title = Content(tail_of(self.database, PANEL_TEXT - 2))
+        self.tooltip = f"database: {self.database}"
+
+    def show(self, session: Session) -> None:
+        """Show where `session` is: the document's box only when the document changed."""
+        s = session.sentence
+        if self.shown_doc != session.doc_id:
+            self.shown_doc = session.doc_id
+            title = Content(session.doc_title) if session.doc_title else Content.styled("(no title)", "dim")
+            source, published = session.doc_source
+            where = (source or "(no source)") + (f" · {published[:10]}" if published else " · undated")
+            where += f" · {session.doc_language}" if session.doc_language else ""
+            self.query_one("#doc-info", Static).update(Content("\n").join([
+                Content.styled(fold_name(session.doc_name, PANEL_TEXT), "b"), title, Content.styled(where, "dim"),
+                Content.assemble("annotator: ", (session.annotator, "b"))]))
+        self.query_one("#position", Static).update(
+            Content(f"sentence {session.index + 1 if s else 0} of {len(session.sentences)}\n"
+                    f"document {session.doc_pos + 1} of {len(session.docs)}"),
+            layout=False,
+        )
+        progress = session.progress()
+        self.query_one("#progress", ProgressBar).update(total=max(1, progress.groups), progress=progress.labeled)
+        self.show_counts(session, progress)
+        self.query_one("#sentence-info", Static).update(Content("\n").join(self.sentence_lines(session)),
+                                                        layout=False)
+
+    def show_counts(self, session: Session, progress) -> None:
+        """Every label's count, always: the box grows when a line wraps (a longer number, a queue)."""
+        team_groups, team_people = session.team
+        mine = " in your queue" if session.overlap is not None else ""
+        counts = [Content(f"labeled {progress.labeled} of {plural(progress.groups, 'unit')}{mine}")
+                  if not session.queue_empty else Content.styled("your queue is empty", "b"),
+                  Content.styled(f"team: {plural(team_groups, 'unit')} labeled by "
+                                 f"{plural(team_people, 'person', 'people')} (refreshed {session.team_at})", "dim")]
+        for label in LABELS:
+            counts.append(Content.assemble((f" {label[0].upper()} ", LABEL_STYLE[label]),
+                                           f" {label:<8} {progress.per_label.get(label, 0)}"))
+        shape = tuple(line.cell_length for line in counts)
+        # a new layout costs a repaint of the panel: only when a line may have wrapped differently
+        self.query_one("#counts", Static).update(Content("\n").join(counts), layout=shape != self.counts_shape)
+        self.counts_shape = shape
+
+    def sentence_lines(self, session: Session) -> list[Content]:
+        """The current sentence's box: the view, saving, your label, the suggestion, copies, note, wordings."""
+        s = session.sentence
+        lines: list[Content] = []
+        if session.view is not None:
+            lines.append(Content.assemble((f"view: {session.view}", "b"), " (v for more)"))
+        if session.writer.full:
+            lines.append(Content.styled(disk_full_notice(session.writer.pending), "bold $error"))
+        elif session.saving:
+            lines.append(Content.styled(f"saving {plural(len(session.saving), 'sentence')}...", "i"))
+        if s is None:
+            return lines
+        label = session.labels.get(session.index)
+        lines.append(Content.assemble("your label: ", (label, "b") if label else ("none", "dim")))
+        suggested = suggestion_words(session)
+        if suggested is not None:
+            what, p, by = suggested
+            lines.append(Content.assemble(f"suggested ({by}): ", (f" {what} {p:.2f} ", LABEL_STYLE[what]),
+                                          " enter accepts").stylize_before("dim"))
+        others = session.other_documents()
+        if others:
+            names = session.other_document_names()
+            more = f" and {others - len(names)} more" if others > len(names) else ""
+            lines.append(Content(f"also in {plural(others, 'other document')}: {', '.join(names)}{more}"))
+        note = session.note()
+        if note:
+            lines.append(Content(f"note: {note}"))
+        lines.extend(variant_lines(*session.variants()))
+        return lines
+
+
+def status_line(session: Session) -> Content:
+    """The side panel in one line, for terminals too narrow for it: what `enter` would accept included."""
+    s = session.sentence
+    progress = session.progress()
+    label = session.labels.get(session.index) if s is not None else None
+    # what `enter` would accept comes early: a narrow line wraps, and it must never be out of sight
+    status = [Content(f"{session.index + 1 if s else 0}/{len(session.sentences)}"),
+              Content(f"doc {session.doc_pos + 1}/{len(session.docs)}"),
+              Content(f"yours: {label or 'none'}")]
+    suggested = suggestion_words(session)
+    if suggested is not None:
+        what, p, _by = suggested
+        status.append(Content.assemble("enter accepts ", (f" {what} {p:.2f} ", LABEL_STYLE[what])))
+    if session.writer.full:
+        status.append(Content.styled(f"disk full: {session.writer.pending} not saved", "bold $error"))
+    elif session.saving:
+        status.append(Content.styled("saving...", "i"))
+    status.append(Content(f"labeled {progress.labeled}/{progress.groups}"))
+    if s is not None and session.other_documents():
+        status.append(Content(f"in {plural(session.other_documents() + 1, 'document')}"))
+    return Content(" · ").join(status)
