@@ -280,7 +280,12 @@ def read_file(path: Path, name: str, forced: str | None = None, encoding: str | 
     data = _uncompress(_read_bytes(path, shown, limits), path, limits)
     if fmt in _TEXT_FORMATS and (kind := looks_like(data)):
         known = _READ_AS.get(kind)
-        hint = f" (give it a .{known} name, or --format {known})" if known else ""
+        if not known:
+            hint = ""
+        elif forced and path.suffix.lower() == f".{known}":  # its name says so already: only the --format stands in the way
+            hint = f" (import it without --format {forced}, or with --format {known})"
+        else:
+            hint = f" (give it a .{known} name, or --format {known})"
         raise InputError(shown, f"looks like {kind}, not text{hint}")
     with decode_as(encoding):
         return check_documents(READERS[fmt](data, shown, name), shown, limits)
