@@ -294,3 +294,22 @@ def test_an_old_doc_or_encrypted_docx_is_refused_in_one_line(tmp_path):
     with pytest.raises(InputError) as err:
         read_file(path, "alt.docx")
     assert str(err.value) == f"{path}: encrypted, or a Word 97-2003 document: save it as an unprotected .docx"
+
+
+def test_a_docx_manual_line_break_inside_a_sentence_is_a_space(tmp_path):
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("Ein Satz mit")
+    paragraph.add_run().add_break()
+    paragraph.add_run("manuellem Zeilenumbruch bleibt ein Satz. Адрес редакции:")
+    paragraph.add_run().add_break()
+    paragraph.add_run("ул. Тверская, 7")
+    paragraph.add_run().add_break()
+    paragraph.add_run("• Rada Miasta przyjęła budżet.")
+    document.add_heading("Hafen nach Streik", level=1).add_run().add_break()
+    document.paragraphs[-1].add_run("wieder offen")
+    document.save(str(tmp_path / "umbruch.docx"))
+    doc, = read_file(tmp_path / "umbruch.docx", "umbruch.docx")
+    assert doc.text == ("Ein Satz mit manuellem Zeilenumbruch bleibt ein Satz. Адрес редакции:\nул. Тверская, 7"
+                        "\n\u2022 Rada Miasta przyjęła budżet.\n\nHafen nach Streik wieder offen")

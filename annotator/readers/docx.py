@@ -19,6 +19,8 @@ _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallba
 # what holds runs a reader of the paragraph does not see in it: deleted and moved-away text, text
 # boxes (read as blocks of their own, once)
 _NOT_SHOWN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", _FALLBACK})
+# what ends a sentence at a manual line break, so that the break stays one (an address, a list)
+_ENDS_SENTENCE = ".!?:;\u2026\"'\u201d\u00bb\u3002\uff01\uff1f\u0964\u06d4\u061f"
 
 
 def available() -> bool:
@@ -109,7 +111,23 @@ def _text(paragraph) -> str:
             ancestor = ancestor.getparent()
         else:
             parts.append(Run(run, paragraph).text)
-    return "".join(parts)
+    return _unbroken("".join(parts))
+
+
+def _unbroken(text: str) -> str:
+    """The paragraph with its manual line breaks (Shift+Enter, read as "\n") inside a sentence made
+    spaces: Word's writers set them to shape a line, not to end a sentence ("Ein Satz mit" /
+    "manuellem Zeilenumbruch"). One after a sentence's end, or before a line that opens with no
+    letter or digit (a bullet, a dash), stays a line break."""
+    lines = text.split("\n")
+    out = lines[0]
+    for line in lines[1:]:
+        before, after = out.rstrip(), line.lstrip()
+        if not before or not after or before[-1] in _ENDS_SENTENCE or not after[0].isalnum():
+            out += "\n" + line
+        else:
+            out = before + " " + after
+    return out
 
 
 def _is_heading(paragraph) -> bool:
