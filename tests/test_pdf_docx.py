@@ -19,10 +19,10 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 def make_pdf(path: Path, pages: list[list[str]], *, header: str | None = None, footer: str | None = None,
              columns: int = 1, font: Path | None = None, title: str | None = None, password: str | None = None,
-             centred: str | None = None) -> Path:
-    """A PDF of A4 pages, each line of `pages[i]` set at its own place (a column's lines split in two
-    halves when `columns` is 2); `header` and `footer` ("Seite {i} von {n}") on every page, `centred`
-    a short line over the middle of the first page's columns."""
+             centred: str | None = None, leading: float = 15) -> Path:
+    """A PDF of A4 pages, each line of `pages[i]` set at its own place, `leading` points below the one
+    before (a column's lines split in two halves when `columns` is 2); `header` and `footer` ("Seite
+    {i} von {n}") on every page, `centred` a short line over the middle of the first page's columns."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4", unit="pt")
@@ -46,9 +46,9 @@ def make_pdf(path: Path, pages: list[list[str]], *, header: str | None = None, f
             pdf.text(250, 65, centred)
         half = (len(lines) + 1) // 2 if columns == 2 else len(lines)
         for at, line in enumerate(lines[:half]):
-            pdf.text(72, 90 + 15 * at, line)
+            pdf.text(72, 90 + leading * at, line)
         for at, line in enumerate(lines[half:]):
-            pdf.text(310, 90 + 15 * at, line)
+            pdf.text(310, 90 + leading * at, line)
     pdf.output(str(path))
     return path
 
@@ -313,3 +313,103 @@ def test_a_docx_manual_line_break_inside_a_sentence_is_a_space(tmp_path):
     doc, = read_file(tmp_path / "umbruch.docx", "umbruch.docx")
     assert doc.text == ("Ein Satz mit manuellem Zeilenumbruch bleibt ein Satz. Адрес редакции:\nул. Тверская, 7"
                         "\n\u2022 Rada Miasta przyjęła budżet.\n\nHafen nach Streik wieder offen")
+
+
+def justified(path: Path, columns: list[list[str]], *, heads: tuple[str, str] | None = None) -> Path:
+    """A PDF set as word processors and report generators set it: paragraphs justified in columns
+    of 85 mm side by side (one column: the page's width), with DejaVu Sans (whose justified lines
+    pdfminer splits at their widest spaces); `heads` the running head of odd and of even pages,
+    "– n –" at each page's foot."""
+    from fpdf import FPDF
+
+    class Report(FPDF):
+        def header(self):
+            if heads:
+                self.set_font("Body", size=8)
+                odd = self.page_no() % 2
+                self.cell(0, 6, heads[0] if odd else heads[1], align="R" if odd else "L")
+                self.ln(10)
+
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("Body", size=8)
+            self.cell(0, 6, f"\u2013 {self.page_no()} \u2013", align="C")
+
+    pdf = Report()
+    pdf.add_font("Body", fname=str(DEJAVU))
+    pdf.add_page()
+    pdf.set_font("Body", size=11)
+    top = pdf.get_y()
+    for number, paragraphs in enumerate(columns):
+        pdf.set_xy(10 + 100 * number, top)
+        for paragraph in paragraphs:
+            pdf.set_x(10 + 100 * number)
+            pdf.multi_cell(85 if len(columns) > 1 else 0, 6, paragraph, align="J")
+            pdf.ln(3)
+    pdf.output(str(path))
+    return path
+
+
+# real sentences of a government's report, the same few of them in a different order each paragraph
+HAUSHALT = [
+    "Die Bundesregierung hat im vergangenen Jahr umfangreiche Maßnahmen zur Stabilisierung der "
+    "Energieversorgung ergriffen.",
+    "Dabei wurden erhebliche finanzielle Mittel aus dem Wirtschaftsstabilisierungsfonds bereitgestellt.",
+    "Die Ausgaben des Bundes stiegen gegenüber dem Vorjahr um zwölf Prozent.",
+    "Der Bundesrechnungshof mahnte, die Schuldenbremse im kommenden Haushalt wieder einzuhalten.",
+    "Länder und Kommunen erhielten zusätzliche Zuweisungen für die Unterbringung von Geflüchteten.",
+    "Die Steuereinnahmen lagen trotz der schwachen Konjunktur über den Erwartungen der Schätzer.",
+]
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs the DejaVu Sans font")
+def test_running_heads_that_alternate_between_odd_and_even_pages_are_dropped(db_path, tmp_path):
+    paragraphs = [" ".join(HAUSHALT[k % 6:] + HAUSHALT[:k % 6]) for k in range(24)]
+    path = justified(tmp_path / "bericht.pdf", [paragraphs],
+                     heads=("Bericht der Bundesregierung 2023", "Kapitel 2: Haushalt"))
+    assert sentences(db_path, path) == [s for k in range(24) for s in HAUSHALT[k % 6:] + HAUSHALT[:k % 6]]
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs the DejaVu Sans font")
+def test_justified_columns_keep_every_word_of_a_line_split_at_its_wide_spaces(tmp_path):
+    left = ["Left column starts here and talks about taxes that were raised in spring by the government of "
+            "the country. The minister defended the increase in a long speech to parliament on Monday. Critics "
+            "said the measure would hurt small businesses and families with children across the region."]
+    right = ["Right column discusses spending on schools, which grew by three percent this year according to "
+             "official figures. Teachers welcomed the decision but unions demanded more money for salaries. "
+             "The opposition called the budget a missed opportunity for real reform of education."]
+    doc, = read_file(justified(tmp_path / "spalten.pdf", [left, right]), "spalten.pdf")
+    assert doc.text == left[0] + "\n\n" + right[0]
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs the DejaVu Sans font to write Polish")
+def test_columns_set_with_loose_leading_are_read_column_by_column_under_a_running_head(tmp_path):
+    lines = ["Left column starts here and talks about", "taxes that were raised in spring. The mini-",
+             "ster defended the increase.",
+             "Prawa kolumna opisuje wydatki na szkoły,", "które wzrosły o trzy procent. Nauczyciele",
+             "przyjęli decyzję z zadowoleniem."]
+    path = make_pdf(tmp_path / "raport.pdf", [lines, ["Koniec raportu."]], columns=2, leading=17, font=DEJAVU,
+                    header="Annual Report 2023 \u2014 Ministry of Finance", footer="Page {i} of {n}")
+    doc, = read_file(path, "raport.pdf")
+    assert doc.text == ("Left column starts here and talks about taxes that were raised in spring. The minister "
+                        "defended the increase.\n\nPrawa kolumna opisuje wydatki na szkoły, które wzrosły o trzy "
+                        "procent. Nauczyciele przyjęli decyzję z zadowoleniem.\n\nKoniec raportu.")
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs the DejaVu Sans font to write Württemberg")
+def test_line_end_hyphens_of_numbers_and_compounds_are_kept_and_a_wrapped_sentence_stays_one(db_path, tmp_path):
+    lines = ["The number of infections with COVID-", "19 rose sharply between the years 1990-",
+             "2000 and again later, said the anti-", "EU party in a statement on Monday and",
+             "the so-called well-", "known expert. Prices fell by 5 per-", "cent in the Baden-",
+             "Württemberg region, a self-", "employed worker told the paper. The government spent",
+             "4.5 billion euros in 2023, the highest figure since the", "North-",
+             "South corridor was opened. The gov-", "ernment was pleased."]
+    path = make_pdf(tmp_path / "hyph.pdf", [lines], leading=17, font=DEJAVU)
+    assert sentences(db_path, path) == [
+        "The number of infections with COVID-19 rose sharply between the years 1990-2000 and again later, said "
+        "the anti-EU party in a statement on Monday and the so-called well-known expert.",
+        "Prices fell by 5 percent in the Baden-Württemberg region, a self-employed worker told the paper.",
+        "The government spent 4.5 billion euros in 2023, the highest figure since the North-South corridor was "
+        "opened.",
+        "The government was pleased.",
+    ]
