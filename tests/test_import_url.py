@@ -15,6 +15,11 @@ from annotator.cli import main
 from annotator.readers import web
 from annotator.store import Store
 
+
+def _lines(result) -> list[str]:
+    """The command's output lines without the one that says a new database was created."""
+    return [line for line in result.output.splitlines() if not line.startswith("created a new database at ")]
+
 PAGE = """<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Hafen Hamburg</title></head>
 <body><nav><a href="/">Startseite</a> <a href="/archiv">Archiv</a></nav>
 <article><h1>Streik im Hamburger Hafen beendet</h1>
@@ -125,7 +130,7 @@ def test_private_address_is_refused_without_allow_private(site, db_path):
     url = f"{site.base}/hafen"
     result = run("import", url, "--db", db_path)
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == f"error: {url}: refused: 127.0.0.1 is a private address (use --allow-private)"
+    assert _lines(result)[0] == f"error: {url}: refused: 127.0.0.1 is a private address (use --allow-private)"
     assert documents(db_path) == []
 
 
@@ -139,7 +144,7 @@ def test_redirect_to_a_private_address_is_refused(site, db_path, monkeypatch):
     moved, local = f"{site.base}/moved", f"{site.base}/local"
     result = run("import", moved, local, "--db", db_path)
     assert result.exit_code == 1
-    assert result.output.splitlines()[:2] == [
+    assert _lines(result)[:2] == [
         f"error: {moved}: refused: 169.254.169.254 is a private address (use --allow-private)",
         f"error: {local}: refused: redirect to a file: URL",
     ]
@@ -153,7 +158,7 @@ def test_http_errors_are_one_line_each_and_the_other_inputs_go_on(site, db_path,
     missing, page = f"{site.base}/fehlt", f"{site.base}/hafen"
     result = run("import", missing, note, page, "ftp://example.org/a.txt", "--allow-private", "--db", db_path)
     assert result.exit_code == 1
-    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    errors = [line for line in _lines(result) if line.startswith("error:")]
     assert errors == [f"error: {missing}: HTTP 404 Not Found",
                       "error: ftp://example.org/a.txt: refused: only http and https URLs are imported"]
     assert [row[0] for row in documents(db_path)] == ["notiz.txt", page]
@@ -175,7 +180,7 @@ def test_a_body_over_the_cap_is_refused(site, db_path, announced):
     url = f"{site.base}/gross"
     result = run("import", url, "--allow-private", "--max-file-mb", 1, "--db", db_path)
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == (f"error: {url}: it is larger than 1 MB, the cap on one file's size "
+    assert _lines(result)[0] == (f"error: {url}: it is larger than 1 MB, the cap on one file's size "
                                              "(raise it with --max-file-mb)")
     assert documents(db_path) == []
 
@@ -188,7 +193,7 @@ def test_a_slow_server_times_out(site, db_path):
     url = f"{site.base}/langsam"
     result = run("import", url, "--allow-private", "--timeout", 0.3, "--db", db_path)
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == f"error: {url}: timed out after 0.3 s (raise it with --timeout)"
+    assert _lines(result)[0] == f"error: {url}: timed out after 0.3 s (raise it with --timeout)"
 
 
 @pytest.mark.parametrize("media", ["application/rss+xml", "text/xml; charset=utf-8"])
@@ -218,7 +223,7 @@ def test_follow_imports_the_pages_the_items_link_to(site, db_path):
     site.routes["/news/2"] = (301, [("Location", "/news/1")], b"")  # the same story moved
     result = run("import", f"{base}/rss", "--follow", "--allow-private", "--db", db_path)
     assert result.exit_code == 1
-    assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
+    assert [line for line in _lines(result) if line.startswith("error:")] == [
         f"error: {base}/news/3: HTTP 404 Not Found"]
     rows = documents(db_path)
     assert [(name, title, url) for name, title, url, *_ in rows] == [
@@ -264,7 +269,7 @@ def test_feed_declaring_entities_is_refused(db_path, tmp_path):
                     '<item><title>&b; &x;</title><description>&b;</description></item></channel></rss>')
     result = run("import", feed, "--db", db_path)
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == (f"error: {feed}: the feed declares XML entities, which are not "
+    assert _lines(result)[0] == (f"error: {feed}: the feed declares XML entities, which are not "
                                              "expanded (a feed never needs them)")
 
 
@@ -344,7 +349,7 @@ def test_dns_tls_and_connection_failures_are_one_line_each(site, db_path, monkey
                  "--allow-private", "--db", db_path)
     closed.close()
     assert result.exit_code == 1
-    assert result.output.splitlines()[:3] == [
+    assert _lines(result)[:3] == [
         "error: https://nachrichten.invalid/artikel: cannot resolve the host nachrichten.invalid",
         f"error: {tls}: TLS error (wrong version number)",
         f"error: http://127.0.0.1:{port}/: cannot fetch (Connection refused)",
@@ -360,7 +365,7 @@ def test_the_content_type_chooses_the_reader(site, db_path):
     base = site.base
     result = run("import", f"{base}/meldung.txt", f"{base}/bild", f"{base}/daten", "--allow-private", "--db", db_path)
     assert result.exit_code == 1
-    assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
+    assert [line for line in _lines(result) if line.startswith("error:")] == [
         f"error: {base}/bild: not a page, a feed, text or a PDF (Content-Type image/png)",
         f"error: {base}/daten: XML that is not an RSS or Atom feed (application/xml)",
     ]
