@@ -134,6 +134,105 @@ def test_private_address_is_refused_without_allow_private(site, db_path):
     assert documents(db_path) == []
 
 
+@pytest.mark.parametrize("address, public", [
+    ("64:ff9b::7f00:1", False),  # NAT64's well-known prefix: 127.0.0.1
+    ("64:ff9b::a9fe:a9fe", False),  # the cloud metadata address, through NAT64
+    ("64:ff9b::808:808", True),  # 8.8.8.8
+    ("64:ff9b:1::808:808", False),  # NAT64's local-use prefix (RFC 8215): a network's own
+    ("::127.0.0.1", False),  # IPv4-compatible
+    ("::8.8.8.8", True),
+    ("::ffff:10.0.0.1", False),  # IPv4-mapped
+    ("::ffff:8.8.8.8", True),
+    ("::ffff:0:7f00:1", False),  # IPv4-translated (SIIT)
+    ("2002:7f00:1::", False),  # 6to4 of 127.0.0.1
+    ("2002:c0a8:101::1", False),  # 6to4 of 192.168.1.1
+    ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),  # Teredo
+    ("::1", False), ("::", False), ("::2", False), ("fe80::1%eth0", False), ("fd00::1", False),
+    ("ff0e::1", False), ("2606:4700:4700::1111", True), ("8.8.8.8", True), ("100.64.0.1", False),
+])
+def test_an_ipv6_address_is_judged_with_the_ipv4_address_it_carries(address, public):
+    assert web.public(address) is public
+
+
+def test_ipv6_forms_of_private_ipv4_addresses_are_refused(db_path):
+    urls = ["http://[64:ff9b::7f00:1]:8765/", "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+            "http://[64:ff9b:1::a00:1]/", "http://[::127.0.0.1]:8765/", "http://[::ffff:0:a00:1]/",
+            "http://[2002:7f00:1::]:8765/", "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/"]
+    result = run("import", *urls, "--db", db_path)
+    assert result.exit_code == 1
+    assert said(result) == [
+        "error: http://[64:ff9b::7f00:1]:8765/: refused: 64:ff9b::7f00:1 (which carries 127.0.0.1) is a private "
+        "address (use --allow-private)",
+        "error: http://[64:ff9b::a9fe:a9fe]/latest/meta-data/: refused: 64:ff9b::a9fe:a9fe (which carries "
+        "169.254.169.254) is a private address (use --allow-private)",
+        "error: http://[64:ff9b:1::a00:1]/: refused: 64:ff9b:1::a00:1 is a private address (use --allow-private)",
+        "error: http://[::127.0.0.1]:8765/: refused: ::127.0.0.1 is a private address (use --allow-private)",
+        "error: http://[::ffff:0:a00:1]/: refused: ::ffff:0:a00:1 (which carries 10.0.0.1) is a private address "
+        "(use --allow-private)",
+        "error: http://[2002:7f00:1::]:8765/: refused: 2002:7f00:1:: (which carries 127.0.0.1) is a private "
+        "address (use --allow-private)",
+        "error: http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/: refused: 2001:0:4136:e378:8000:63bf:3fff:fdd2 "
+        "(which carries 65.54.227.120, 192.0.2.45) is a private address (use --allow-private)",
+        "0 documents and 0 sentences added, 0 unchanged; 0 sentences joined a duplicate group",
+    ]
+
+
+def test_an_ipv6_address_without_a_port_and_a_broken_url(site, db_path, monkeypatch):
+    result = run("import", "http://[::1]/", "http://[fd00::1]/", "http://[::ffff:a9fe:a9fe]/",
+                 "http://example.org:80a/", "http://[::1/", "--db", db_path)
+    assert result.exit_code == 1
+    assert said(result)[:5] == [
+        "error: http://[::1]/: refused: ::1 is a private address (use --allow-private)",
+        "error: http://[fd00::1]/: refused: fd00::1 is a private address (use --allow-private)",
+        "error: http://[::ffff:a9fe:a9fe]/: refused: ::ffff:169.254.169.254 is a private address (use --allow-private)",
+        "error: http://example.org:80a/: not a valid URL: http://example.org:80a/ (Port could not be cast to "
+        "integer value as '80a')",
+        "error: http://[::1/: not a valid URL: http://[::1/ (Invalid IPv6 URL)",
+    ]
+    # allowed, [::1] is asked for on port 80 (the test's resolver sends it on to the local server)
+    resolve, asked = web._resolve, []
+
+    def resolver(host, port):
+        asked.append((host, port))
+        return resolve("127.0.0.1", int(site.base.rsplit(":", 1)[1]))
+
+    monkeypatch.setattr(web, "_resolve", resolver)
+    site.routes["/"] = html(PAGE.format(middle=WAGES))
+    fetched = run("import", "http://[::1]/", "--allow-private", "--db", db_path)
+    assert fetched.exit_code == 0, fetched.output
+    assert asked == [("::1", 80)]
+    assert [row[0] for row in documents(db_path)] == ["http://[::1]/"]
+
+
+def test_a_redirect_and_other_spellings_of_a_page_are_the_same_document(site, db_path):
+    site.routes["/seite"] = site.routes["/seite?"] = site.routes["/seite?utm_source=rss&utm_medium=feed"] = \
+        html(PAGE.format(middle=WAGES))
+    site.routes["/alt"] = (301, [("Location", "/seite")], b"")
+    base, port = site.base, site.base.rsplit(":", 1)[1]
+    first = run("import", f"{base}/alt", "--allow-private", "--db", db_path)
+    assert first.exit_code == 0, first.output
+    assert f"imported {base}/alt: 1 document, 4 sentences" in first.output
+    again = run("import", f"{base}/seite", f"{base}/seite?", f"HTTP://127.0.0.1:{port}/seite#oben",
+                f"{base}/seite?utm_source=rss&utm_medium=feed", f"{base}/alt", "--allow-private", "--db", db_path)
+    assert again.exit_code == 0, again.output
+    assert said(again) == [f"unchanged {base}/seite: already imported", f"unchanged {base}/seite?: already imported",
+                           f"unchanged HTTP://127.0.0.1:{port}/seite#oben: already imported",
+                           f"unchanged {base}/seite?utm_source=rss&utm_medium=feed: already imported",
+                           f"unchanged {base}/alt: already imported",
+                           "0 documents and 0 sentences added, 5 unchanged; 0 sentences joined a duplicate group"]
+    assert [(name, url) for name, _, url, *_ in documents(db_path)] == [(f"{base}/seite", f"{base}/seite")]
+
+
+@pytest.mark.parametrize("url, name", [
+    ("HTTP://Example.ORG:80/a%7eb/%c3%a4?utm_source=rss#top", "http://example.org/a~b/%C3%A4"),
+    ("https://example.org:443", "https://example.org/"),
+    ("https://user:secret@example.org:8443/p?id=7&fbclid=x&b", "https://example.org:8443/p?id=7&b"),
+    ("http://[::1]:80/?", "http://[::1]/"),
+])
+def test_the_canonical_form_that_names_a_page(url, name):
+    assert web.canonical(url) == name
+
+
 def test_redirect_to_a_private_address_is_refused(site, db_path, monkeypatch):
     # the local server stands in for a site on the internet; the redirect points at the cloud
     # metadata address, which must never be fetched
@@ -226,9 +325,9 @@ def test_follow_imports_the_pages_the_items_link_to(site, db_path):
     assert [line for line in result.output.splitlines() if line.startswith("error:")] == [
         f"error: {base}/news/3: HTTP 404 Not Found"]
     rows = documents(db_path)
+    # news/2 moved to news/1: one page, one document
     assert [(name, title, url) for name, title, url, *_ in rows] == [
         (f"{base}/news/1", "Streik im Hamburger Hafen beendet", f"{base}/news/1"),
-        (f"{base}/news/2", "Streik im Hamburger Hafen beendet", f"{base}/news/1"),
     ]
     assert rows[0][3] == "2025-06-02T07:00:00.000Z"  # the page gives no time: the item's is kept
     assert sentences(db_path, f"{base}/news/1") == [
