@@ -132,29 +132,35 @@ def seconds(text: str) -> float | None:
     return moment.timestamp() if moment is not None else None
 
 
-_PLACE = r"(?:[^\W\d][^,\n\d]{0,40},\s*)?"  # "BERLIN, ", "МОСКВА, ", "Rio de Janeiro, "
-_DASH = r"\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]\s"  # the dash ending a dateline, after "(Reuters)", "(AFP)"
+_PLACE = r"(?:[^\W\d][^,\n\d]{0,40},\s*){0,3}"  # "BERLIN, ", "МОСКВА, ", "COLUMBUS, Ohio, "
+# the dash ending a dateline ("--" too), after "(Reuters)", "(AFP)" or a wire's "/PRNewswire/"
+_DASH = r"\s*(?:\([^()\n]{1,40}\)\s*|/[^/\n]{1,40}/\s*)?(?:--|[-–—])\s"
+# month names tried after the text's language and English: a dateline keeps the wire's language
+# ("PARIS, 3 mars 2025 (AFP) -" atop a story in English); the first language they match wins
+_DATELINE_LANGUAGES = ("fr", "de", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "bg", "el", "tr", "sv", "da")
 
 
 def dateline(text: str, language: str | None = None) -> str | None:
     """The day a clear dateline at the very start of a story gives, in the stored form (midnight
     UTC): "BERLIN, March 3, 2025 (Reuters) - ...", "03.03.2025 – ...", "PARIS, 3 mars 2025 (AFP) -
-    ...", "МОСКВА, 3 марта 2025 г. — ..."; month names are those of `language` (ISO 639-1, CLDR's
-    names through babel) and English. None when the text opens with no dateline, or with one without
+    ...", "МОСКВА, 3 марта 2025 г. — ...", "COLUMBUS, Ohio, June 3, 2024 /PRNewswire/ -- ..."; month
+    names are those of `language` (ISO 639-1, CLDR's names through babel) and English, then those of
+    the wires' other languages (_DATELINE_LANGUAGES). None when the text opens with no dateline, or with one without
     its year ("OSLO, May 2 -": the year would be a guess), or with no such day."""
-    opening = text.lstrip()[:120]
-    for pattern in _dateline_patterns(language or "en"):
-        found = pattern.match(opening)
-        if found:
-            parts = found.groupdict()
-            if "name" in parts:
-                month = _month_numbers(language or "en")[_month_key(parts["name"])]
-            else:
-                month = int(parts["month"])
-            try:
-                return format_utc(datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=timezone.utc))
-            except ValueError:  # the 31st of April
-                return None
+    opening = text.lstrip()[:160]
+    for names in dict.fromkeys([language or "en", *_DATELINE_LANGUAGES]):
+        for pattern in _dateline_patterns(names):
+            found = pattern.match(opening)
+            if found:
+                parts = found.groupdict()
+                if parts.get("name"):
+                    month = _month_numbers(names)[_month_key(parts["name"])]
+                else:
+                    month = int(parts["month"])
+                try:
+                    return format_utc(datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=timezone.utc))
+                except ValueError:  # the 31st of April
+                    return None
     return None
 
 

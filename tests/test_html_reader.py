@@ -169,6 +169,11 @@ def test_the_bundled_press_release_has_no_date_its_footer_year_is_none(tmp_path)
     ("WARSZAWA, 3 marca 2025 r. – Sejm przyjął budżet.", "pl", "2025-03-03"),
     ("ΑΘΗΝΑ, 3 Μαρτίου 2025 – Η Βουλή ψήφισε τον προϋπολογισμό.", "el", "2025-03-03"),
     ("2025-03-03 — Parliament passed the budget.", None, "2025-03-03"),
+    ("COLUMBUS, Ohio, June 3, 2024 /PRNewswire/ -- ACME Corp. today opened a plant.", "en", "2024-06-03"),
+    ("WASHINGTON, Jan. 5, 2024 (AP) — Congress passed the bill.", "en", "2024-01-05"),
+    # the wire's language, not the story's: French and Russian month names atop an English story
+    ("PARIS, 3 mars 2025 (AFP) - Parliament passed the budget on Monday.", "en", "2025-03-03"),
+    ("МОСКВА, 3 марта 2025 г. — The Duma passed the budget on Monday.", "en", "2025-03-03"),
     ("OSLO, May 2 - Brightfield Energy today opened its solar park.", "en", None),  # no year: a guess
     ("The minister said on 3 March 2025 - a Monday - that prices would fall.", "en", None),  # not a dateline
     ("31.04.2025 – Der Bundestag tagte.", "de", None),  # no such day
@@ -183,3 +188,31 @@ def test_a_page_without_a_stated_time_is_dated_by_its_dateline(tmp_path):
             "Der Bundestag hat am Montag den Haushalt beschlossen.</p><p>Die Opposition stimmte geschlossen "
             "dagegen.</p></article><footer>© 2026 Nordkurier</footer></body></html>")
     assert read_page(tmp_path, page).published == "2025-03-03T00:00:00.000Z"
+
+
+@pytest.mark.parametrize("lead, day", [
+    ("BERLIN, March 3, 2025 (Reuters) - The company announced results that beat expectations.", "2025-03-03"),
+    ("COLUMBUS, Ohio, June 3, 2024 /PRNewswire/ -- The company announced results that beat expectations.",
+     "2024-06-03"),
+    ("PARIS, 3 mars 2025 (AFP) - The company announced results that beat expectations on Tuesday.", "2025-03-03"),
+    ("03.03.2025 – Das Unternehmen legte am Dienstag Zahlen vor, die die Erwartungen übertrafen.", "2025-03-03"),
+])
+@pytest.mark.parametrize("above", ["<h1>Headline here</h1>", "<h1>Headline here</h1><p>By Jane Doe</p>"])
+def test_a_dateline_dates_the_story_under_its_headline_and_byline(tmp_path, lead, day, above):
+    page = (f"<html><head><title>T</title></head><body>{above}<p>{lead}</p><p>Analysts said shares could rise "
+            "further this year.</p></body></html>")
+    assert read_page(tmp_path, page).published == f"{day}T00:00:00.000Z"
+
+
+def test_a_dateline_is_looked_for_in_the_lead_paragraph_only(tmp_path):
+    lead = ("The company announced results that beat expectations on Tuesday, sending its shares up by nearly "
+            "ten percent in early trading in Frankfurt and leaving analysts to revise their forecasts for the year.")
+    page = (f"<html><head><title>T</title></head><body><h1>Headline</h1><p>{lead}</p>"
+            "<p>03.03.2025 – the date of the next meeting, the chairman said.</p></body></html>")
+    assert read_page(tmp_path, page).published is None
+
+
+def test_a_page_dated_by_its_meta_date(tmp_path):
+    page = ('<html><head><title>T</title><meta name="date" content="2021-07-09"></head><body><h1>Head</h1><p>The '
+            "company announced results that beat expectations on Tuesday.</p><footer>© 2025</footer></body></html>")
+    assert read_page(tmp_path, page).published == "2021-07-09T00:00:00.000Z"

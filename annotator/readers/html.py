@@ -39,7 +39,8 @@ def metadata(html: str) -> dict:
 _PUBLISHED_META = ("article:published_time", "og:article:published_time", "og:published_time",
                    "datepublished", "dc.date.issued", "dc.date", "dcterms.issued", "dcterms.created",
                    "dcterms.date", "parsely-pub-date", "sailthru.date", "pubdate", "publishdate",
-                   "publish-date", "publication_date", "citation_publication_date", "article.published")
+                   "publish-date", "publication_date", "citation_publication_date", "article.published",
+                   "date")
 _URL_DAY = re.compile(r"/((?:19|20)\d\d)[/-](\d\d)[/-](\d\d)(?:/|$|[-_])")
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 # a <time> in these is some other story's, or the time the page was changed
@@ -235,11 +236,23 @@ def read(data: bytes, path: str, name: str) -> list[Document]:
     if not text.strip():
         raise InputError(path, "no main text found in the HTML")
     language, ignored = page_language(page)
-    # a story without a stated time may open with a dateline ("BERLIN, March 3, 2025 (Reuters) -")
-    published = found.get("date") or dateline(text, language or identify(text))
+    published = found.get("date") or _dateline(text, language or identify(text))
     return [Document(name=name, text=text, title=title, url=found.get("url"), source=found.get("site"),
                      published=published, language=language, language_from="page" if language else None,
                      page_lang_ignored=ignored)]
+
+
+_LEAD_WORDS = 30  # a block this long is the story's lead: a dateline opens it or none is given
+
+
+def _dateline(text: str, language: str | None) -> str | None:
+    """The day a story without a stated time gives in its dateline ("BERLIN, March 3, 2025 (Reuters)
+    -"), which opens its lead paragraph, after the headline, a deck or a byline above it."""
+    for block in text.split("\n\n")[:4]:
+        found = dateline(block, language)
+        if found or len(block.split()) > _LEAD_WORDS:
+            return found
+    return None
 
 
 _HTML_LANG = re.compile(r"""<html\b[^>]*?(?<![\w-])lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
