@@ -201,3 +201,23 @@ def _dateline_patterns(language: str) -> list[re.Pattern]:
         rf"{name}\s+{day},?\s+{year}",  # March 3, 2025
     ]
     return [re.compile(_PLACE + date + _DASH, re.IGNORECASE) for date in dates]
+
+
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LOCAL_RFC_2822 = re.compile(r"(?:[^\W\d]+\.?,?\s+)?(\d{1,2})\.?\s+([^\W\d]+)\.?,?\s+(\d{4})\b(.*)", re.DOTALL)
+
+
+def to_utc_in(text: str, language: str | None = None) -> str | None:
+    """`to_utc`, also of an RFC 2822 time written with the day and month names of `language` (ISO
+    639-1), as feeds of other languages write them ("Di, 17 Okt 2023 08:30:00 +0200"); None for what
+    is still no time."""
+    found = to_utc(text)
+    if found is not None or not language:
+        return found
+    local = _LOCAL_RFC_2822.fullmatch(text.strip())
+    if not local:
+        return None
+    month = _month_numbers(language).get(_month_key(local.group(2)))
+    if month is None:
+        return None
+    return to_utc(f"{local.group(1)} {_ENGLISH_MONTHS[month - 1]} {local.group(3)}{local.group(4)}")

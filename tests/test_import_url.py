@@ -484,3 +484,84 @@ def test_a_fragment_names_no_other_document(site, db_path):
     again = run("import", url, "--allow-private", "--db", db_path)
     assert again.output.splitlines()[0] == f"unchanged {url}: already imported"
     assert [row[0] for row in documents(db_path)] == [url]
+
+
+def test_feed_captions_and_the_wordpress_footer_are_no_sentences(db_path, tmp_path):
+    feed = tmp_path / "wetter.rss"
+    feed.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Küstenbote</title>
+<link>https://kuestenbote.de/</link><language>de-DE</language>
+<item><title>Sturm</title><link>https://kuestenbote.de/sturm/</link><pubDate>Di, 17 Okt 2023 08:30:00 +0200</pubDate>
+<content:encoded><![CDATA[<p>Der Wetterdienst warnt vor Sturm an der Ostsee.</p><figure><img src="sturm.jpg">
+<figcaption>Foto: dpa</figcaption></figure><p>Die Fähren nach Dänemark fallen aus.</p>
+<p>Der Beitrag <a href="https://kuestenbote.de/sturm/">Sturm</a> erschien zuerst auf <a href="https://kuestenbote.de">Küstenbote</a>.</p>]]></content:encoded></item>
+<item><title>Storm</title><link>https://kuestenbote.de/en/storm/</link><pubDate>Tue, 17 Oct 2023 08:30:00 +0200</pubDate>
+<description><![CDATA[<p>Ferries to Denmark are cancelled.</p><p>The post <a href="https://kuestenbote.de/en/storm/">Storm</a> appeared first on <a href="https://kuestenbote.de">Küstenbote</a>.</p>]]></description></item>
+</channel></rss>""", encoding="utf-8")
+    result = run("import", feed, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert sentences(db_path, "https://kuestenbote.de/sturm/") == ["Der Wetterdienst warnt vor Sturm an der Ostsee.",
+                                                                  "Die Fähren nach Dänemark fallen aus."]
+    assert sentences(db_path, "https://kuestenbote.de/en/storm/") == ["Ferries to Denmark are cancelled."]
+    # a German pubDate ("Di, 17 Okt") read in the feed's language
+    assert [row[3] for row in documents(db_path)] == ["2023-10-17T06:30:00.000Z", "2023-10-17T06:30:00.000Z"]
+
+
+ATOM_LINKS = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="ru"><title>Новости</title>{site}
+<entry><title>Первая</title><link href="https://ex.org/1"/><updated>2024-03-01T10:00:00Z</updated>
+<summary>Правительство повысило налоги.</summary></entry>
+<entry><title>Повтор</title><link href="https://ex.org/1"/><updated>2024-03-01T10:00:00Z</updated>
+<summary>Правительство повысило налоги.</summary></entry>
+<entry><title>Дубль</title><link href="https://EX.org:443/1"/><summary>Другой текст той же ссылки.</summary></entry>
+<entry><title>Без даты</title><link href="https://ex.org/3"/><published>вчера</published><summary>Цены выросли.</summary></entry>
+<entry><title>Относительная</title><link href="/relative/4"/><summary>Банк снизил ставку.</summary></entry>
+<entry xml:base="https://archiv.ex.org/2024/"><title>База</title><link href="5.html"/><summary>Рубль укрепился.</summary></entry>
+</feed>"""
+
+
+def test_feed_links_made_absolute_repeats_and_bad_times_said(db_path, tmp_path):
+    feed = tmp_path / "novosti.atom"
+    feed.write_text(ATOM_LINKS.format(site=""), encoding="utf-8")
+    notes = [f"{feed}: item 3 links to https://ex.org/1 as an earlier item does, with another text; named novosti.atom#3",
+             f"{feed}: item 4's time 'вчера' is not a time; left undated",
+             f"{feed}: item 5's link '/relative/4' is relative and the feed gives no address to read it against; "
+             "named novosti.atom#5"]
+    first = run("import", feed, "--db", db_path)
+    assert first.exit_code == 0, first.output
+    assert said(first) == [f"imported {feed}: 5 documents, 5 sentences", *notes,
+                           "5 documents and 5 sentences added, 0 unchanged; 0 sentences joined a duplicate group"]
+    assert [(name, url, published) for name, _, url, published, *_ in documents(db_path)] == [
+        ("https://ex.org/1", "https://ex.org/1", "2024-03-01T10:00:00.000Z"),  # its repeat (item 2) left out
+        ("novosti.atom#3", "https://ex.org/1", None),
+        ("https://ex.org/3", "https://ex.org/3", None),
+        ("novosti.atom#5", None, None),
+        ("https://archiv.ex.org/2024/5.html", "https://archiv.ex.org/2024/5.html", None),  # its xml:base
+    ]
+    again = run("import", feed, "--db", db_path)
+    assert again.exit_code == 0, again.output
+    assert said(again) == [f"unchanged {feed}: already imported", *notes,
+                           "0 documents and 0 sentences added, 5 unchanged; 0 sentences joined a duplicate group"]
+
+
+def test_a_relative_link_is_read_against_the_site_or_the_feeds_url(site, db_path, tmp_path):
+    feed = tmp_path / "novosti.atom"
+    feed.write_text(ATOM_LINKS.format(site='<link rel="alternate" href="https://ex.org/ru/"/>'), encoding="utf-8")
+    assert run("import", feed, "--db", db_path).exit_code == 0
+    assert "https://ex.org/relative/4" in [row[0] for row in documents(db_path)]
+    site.routes["/lenta"] = 200, [("Content-Type", "application/atom+xml")], ATOM_LINKS.format(site="").encode()
+    fetched = run("import", f"{site.base}/lenta", "--allow-private", "--db", db_path)
+    assert fetched.exit_code == 0, fetched.output
+    assert f"{site.base}/relative/4" in [row[0] for row in documents(db_path)]
+    assert f"{site.base}/lenta: item 4's time 'вчера' is not a time; left undated" in said(fetched)  # said for a URL too
+
+
+def test_a_billion_laughs_is_refused_as_a_feed_declaring_entities(db_path, tmp_path):
+    feed = tmp_path / "lol.rss"
+    levels = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+    feed.write_text(f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{levels}]><rss version="2.0"><channel>'
+                    "<title>t</title><item><title>&l9;</title></item></channel></rss>")
+    result = run("import", feed, "--db", db_path)
+    assert result.exit_code == 1
+    assert said(result)[0] == (f"error: {feed}: the feed declares XML entities, which are not expanded (a feed "
+                               "never needs them)")
