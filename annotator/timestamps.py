@@ -188,19 +188,51 @@ def _month_numbers(language: str) -> dict[str, int]:
     return names
 
 
-@functools.lru_cache(maxsize=64)
-def _dateline_patterns(language: str) -> list[re.Pattern]:
+def _dates(language: str) -> list[str]:
+    """The written forms of a day with its year, as patterns with the groups day, month or name, year."""
     months = "|".join(re.escape(name) for name in sorted(_month_numbers(language), key=len, reverse=True))
     day, month, year = r"(?P<day>\d{1,2})", r"(?P<month>\d{1,2})", r"(?P<year>\d{4})"
     name = rf"(?P<name>(?:{months})\.?)"
-    dates = [
+    return [
         rf"{day}\.\s?{month}\.\s?{year}",  # 03.03.2025
         rf"{year}-{month}-{day}",  # 2025-03-03
         # 3. März 2025, 3 mars 2025; "year" abbreviated after it: 3 марта 2025 г., 3 marca 2025 r.
         rf"{day}\.?\s+{name}\s+{year}(?:\s*[гrр]\.)?",
         rf"{name}\s+{day},?\s+{year}",  # March 3, 2025
     ]
-    return [re.compile(_PLACE + date + _DASH, re.IGNORECASE) for date in dates]
+
+
+@functools.lru_cache(maxsize=64)
+def _dateline_patterns(language: str) -> list[re.Pattern]:
+    return [re.compile(_PLACE + date + _DASH, re.IGNORECASE) for date in _dates(language)]
+
+
+@functools.lru_cache(maxsize=64)
+def _date_line_patterns(language: str) -> list[re.Pattern]:
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_day_names
+
+    names = set()
+    for code in dict.fromkeys([language, "en"]):
+        try:
+            locale = Locale.parse(code)
+        except (ValueError, UnknownLocaleError):
+            continue
+        for width in ("wide", "abbreviated"):
+            names.update(get_day_names(width, "format", locale).values())
+    weekday = "|".join(re.escape(name.rstrip(".")) for name in sorted(names, key=len, reverse=True))
+    clock = r"(?:\s*[,|–—-]?\s*\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+    return [re.compile(rf"\s*(?:(?:{weekday})\.?,?\s+)?{date}{clock}\s*\.?\s*", re.IGNORECASE)
+            for date in _dates(language)]
+
+
+def is_date_line(text: str, language: str | None = None) -> bool:
+    """Is a line nothing but a day ("Thursday, March 5, 2009", "Do., 5. März 2009 10:45", "05.03.2009"),
+    as a site's masthead or a story's head show it? Month and weekday names as `dateline` reads them."""
+    if len(text) > 80:
+        return False
+    return any(pattern.fullmatch(text) for names in dict.fromkeys([language or "en", *_DATELINE_LANGUAGES])
+               for pattern in _date_line_patterns(names))
 
 
 _ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -216,3 +216,55 @@ def test_a_page_dated_by_its_meta_date(tmp_path):
     page = ('<html><head><title>T</title><meta name="date" content="2021-07-09"></head><body><h1>Head</h1><p>The '
             "company announced results that beat expectations on Tuesday.</p><footer>© 2025</footer></body></html>")
     assert read_page(tmp_path, page).published == "2021-07-09T00:00:00.000Z"
+
+
+GAZETTE = """<html><head><title>City council approves budget - The Daily Gazette</title></head><body>
+<table width="100%"><tr><td colspan="2"><img src="logo.gif"> <font size="1">Thursday, March 5, 2009</font></td></tr>
+<tr><td width="150"><a href="/">Home</a><br><a href="/news">News</a><br><a href="/sports">Sports</a></td>
+<td><font size="4"><b>City council approves budget</b></font><br><br>
+The city council voted 5-2 on Wednesday to approve a $12 million budget for the coming fiscal year.<br><br>
+Council member Bob Lee, who voted against it, called the plan "a recipe for disaster."<br><br>
+<table border="1"><tr><th>Department</th><th>2009</th></tr><tr><td>Police</td><td>$4.1m</td></tr></table></td></tr>
+<tr><td colspan="2" align="center"><font size="1">Copyright &copy; 1998-2009 The Daily Gazette. All rights reserved.
+| <a href="/privacy">Privacy</a> | <a href="/contact">Contact us</a></font></td></tr></table></body></html>"""
+
+TAGEBLATT = """<html lang="de"><head><title>Sturm</title></head><body><table>
+<tr><td><a href="/">Start</a> <a href="/archiv">Archiv</a> <a href="/wetter">Wetter</a></td></tr>
+<tr><td><p>Der Wetterdienst hat am Dienstag eine Sturmwarnung für die gesamte Nordseeküste herausgegeben.</p>
+<p>Das Urheberrecht der Fotos liegt bei den Lesern, teilte die Redaktion mit.</p>
+<p>Copyright law in Germany was last reformed in 2021, the ministry said.</p></td></tr>
+<tr><td>Copyright 2021 Tageblatt</td></tr><tr><td>Alle Rechte vorbehalten.</td></tr>
+<tr><td><font size="1">Do., 5. März 2009</font></td></tr></table></body></html>"""
+
+
+def test_an_old_table_layout_site_keeps_no_footer_copyright_nor_masthead_day(tmp_path):
+    assert sentences_of(read_page(tmp_path, GAZETTE), "en") == [
+        "City council approves budget",
+        "The city council voted 5-2 on Wednesday to approve a $12 million budget for the coming fiscal year.",
+        'Council member Bob Lee, who voted against it, called the plan "a recipe for disaster."',
+        "Department | 2009",
+        "Police | $4.1m",
+    ]
+    # a copyright notice in a cell, "all rights reserved" in German, a day at the foot: gone; a
+    # paragraph about copyright law stays
+    assert sentences_of(read_page(tmp_path, TAGEBLATT)) == [
+        "Der Wetterdienst hat am Dienstag eine Sturmwarnung für die gesamte Nordseeküste herausgegeben.",
+        "Das Urheberrecht der Fotos liegt bei den Lesern, teilte die Redaktion mit.",
+        "Copyright law in Germany was last reformed in 2021, the ministry said.",
+    ]
+
+
+def test_a_day_inside_the_story_stays(tmp_path):
+    page = ("<html lang='en'><head><title>Timeline</title></head><body><article><h1>Timeline of the strike</h1>"
+            "<p>The dockers walked out after talks with the port authority collapsed.</p><h2>March 5, 2009</h2>"
+            "<p>The union called a strike at all northern ports.</p></article></body></html>")
+    assert sentences_of(read_page(tmp_path, page)) == [
+        "Timeline of the strike", "The dockers walked out after talks with the port authority collapsed.",
+        "March 5, 2009", "The union called a strike at all northern ports."]
+
+
+def test_a_bare_meta_date_yields_to_what_says_published(tmp_path):
+    page = ('<html><head><title>T</title><meta name="date" content="2021-07-09T10:00:00Z"><script '
+            'type="application/ld+json">{"datePublished": "2021-07-08T08:00:00Z"}</script></head><body><p>The '
+            "company announced results that beat expectations on Tuesday.</p></body></html>")
+    assert read_page(tmp_path, page).published == "2021-07-08T08:00:00.000Z"
