@@ -172,20 +172,28 @@ def _month_key(name: str) -> str:
 def _month_numbers(language: str) -> dict[str, int]:
     """Month names, wide and abbreviated, as written in a date ("марта") and alone ("март"), of the
     language and of English, casefolded, to their numbers."""
-    from babel import Locale, UnknownLocaleError
     from babel.dates import get_month_names
 
     names: dict[str, int] = {}
-    for code in dict.fromkeys([language, "en"]):
-        try:
-            locale = Locale.parse(code)
-        except (ValueError, UnknownLocaleError):
-            continue
+    for locale in _locales(language):
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for number, name in get_month_names(width, context, locale).items():
                     names.setdefault(_month_key(name), number)
     return names
+
+
+def _locales(language: str) -> list:
+    """CLDR's locales (babel) of the language and of English, those babel knows."""
+    from babel import Locale, UnknownLocaleError
+
+    found = []
+    for code in dict.fromkeys([language, "en"]):
+        try:
+            found.append(Locale.parse(code))
+        except (ValueError, UnknownLocaleError):
+            continue
+    return found
 
 
 def _dates(language: str) -> list[str]:
@@ -209,15 +217,10 @@ def _dateline_patterns(language: str) -> list[re.Pattern]:
 
 @functools.lru_cache(maxsize=64)
 def _date_line_patterns(language: str) -> list[re.Pattern]:
-    from babel import Locale, UnknownLocaleError
     from babel.dates import get_day_names
 
     names = set()
-    for code in dict.fromkeys([language, "en"]):
-        try:
-            locale = Locale.parse(code)
-        except (ValueError, UnknownLocaleError):
-            continue
+    for locale in _locales(language):
         for width in ("wide", "abbreviated"):
             names.update(get_day_names(width, "format", locale).values())
     weekday = "|".join(re.escape(name.rstrip(".")) for name in sorted(names, key=len, reverse=True))
