@@ -565,3 +565,13 @@ def test_a_billion_laughs_is_refused_as_a_feed_declaring_entities(db_path, tmp_p
     assert result.exit_code == 1
     assert said(result)[0] == (f"error: {feed}: the feed declares XML entities, which are not expanded (a feed "
                                "never needs them)")
+
+
+def test_an_atom_entry_is_named_by_its_alternate_link_not_its_first(db_path, tmp_path):
+    feed = tmp_path / "podcast.atom"
+    feed.write_text("""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="el">
+<title>Ειδήσεις</title><entry><title>Βουλή</title><link rel="enclosure" href="https://ex.gr/vouli.mp3"/>
+<link rel="alternate" href="https://ex.gr/vouli"/><summary>Η Βουλή ψήφισε τον προϋπολογισμό.</summary></entry></feed>""",
+                    encoding="utf-8")
+    assert run("import", feed, "--db", db_path).exit_code == 0
+    assert [row[:3] for row in documents(db_path)] == [("https://ex.gr/vouli", "Βουλή", "https://ex.gr/vouli")]

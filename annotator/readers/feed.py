@@ -150,10 +150,8 @@ def _rss(root) -> Feed:
 def _atom_link(entry) -> tuple[str | None, str | None]:
     """(the entry's or feed's alternate link, the xml:base it is read against)."""
     links = [link for link in entry if _local(link.tag) == "link" and link.get("href")]
-    for link in links + links[:1]:
-        if link.get("rel", "alternate") == "alternate" or link is links[0]:
-            return link.get("href").strip(), link.base
-    return None, None
+    chosen = next((link for link in links if link.get("rel", "alternate") == "alternate"), links[0] if links else None)
+    return (chosen.get("href").strip(), chosen.base) if chosen is not None else (None, None)
 
 
 def _atom(root) -> Feed:
