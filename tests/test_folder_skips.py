@@ -13,6 +13,11 @@ from annotator.store import Store
 from helpers import run
 from test_pdf_docx import make_docx, make_pdf
 
+
+def _lines(result) -> list[str]:
+    """The command's output lines without the one that says a new database was created."""
+    return [line for line in result.output.splitlines() if not line.startswith("created a new database at ")]
+
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 
 
@@ -44,7 +49,7 @@ def test_a_folder_says_which_extra_reads_what_it_skipped(db_path, folder, monkey
     monkeypatch.setitem(sys.modules, "pdfminer", None)  # as if the pdf extra were not installed
     result = run("import", folder, "--db", db_path)
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == ("skipped 4 files: 2 .pdf (install annotator[pdf] to read them), "
+    assert _lines(result)[0] == ("skipped 4 files: 2 .pdf (install annotator[pdf] to read them), "
                                              "1 .json (only JSON Lines is read: one object a line, as .jsonl), "
                                              "1 .png (not text)")
 
@@ -61,7 +66,7 @@ def test_a_single_unknown_file_says_what_it_is_in_one_line(db_path, tmp_path, na
     path.write_bytes(data)
     result = run("import", path, "--db", db_path)
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == f"error: {path}: {problem}"
+    assert _lines(result)[0] == f"error: {path}: {problem}"
 
 
 @pytest.mark.parametrize("name, problem", [
@@ -72,7 +77,7 @@ def test_a_single_unknown_file_says_what_it_is_in_one_line(db_path, tmp_path, na
 def test_format_txt_on_a_binary_file_is_refused_and_stores_nothing(db_path, folder, name, problem):
     result = run("import", folder / name, "--format", "txt", "--db", db_path)
     assert result.exit_code == 1
-    assert result.output.splitlines()[0] == f"error: {folder / name}: {problem}"
+    assert _lines(result)[0] == f"error: {folder / name}: {problem}"
     store = Store(db_path)
     assert store.query("SELECT count(*) FROM sentences")[0][0] == 0
     store.close()
@@ -85,7 +90,7 @@ def test_the_database_in_the_folder_is_not_listed_as_skipped(tmp_path):
     (folder / "foto.png").write_bytes(PNG)
     result = run("import", folder, "--db", folder / "labels.db")
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == "skipped 1 file: 1 .png (not text)"
+    assert _lines(result)[0] == "skipped 1 file: 1 .png (not text)"
 
 
 def test_a_text_that_opens_like_a_magic_number_is_still_text(db_path, tmp_path):
