@@ -360,16 +360,25 @@ def test_atom_file(db_path, tmp_path):
     assert sentences(db_path, "https://example.pl/paliwa") == ["Ceny paliw spadły o 3 procent w maju."]
 
 
-def test_feed_declaring_entities_is_refused(db_path, tmp_path):
+_LAUGHS = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
+
+
+@pytest.mark.parametrize("feed_text", [
+    # the declarations need not come first
+    '<?xml version="1.0"?><!--' + "x" * 70_000 + '--><!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;">'
+    '<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>t</title>'
+    '<item><title>&b; &x;</title><description>&b;</description></item></channel></rss>',
+    # a billion laughs, which libxml2 gives up on before the declarations are looked at
+    f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{_LAUGHS}]><rss version="2.0"><channel>'
+    "<title>t</title><item><title>&l9;</title></item></channel></rss>",
+], ids=["entities", "billion-laughs"])
+def test_feed_declaring_entities_is_refused(db_path, tmp_path, feed_text):
     feed = tmp_path / "lol.rss"
-    padding = "<!--" + "x" * 70_000 + "-->"  # the declarations need not come first
-    feed.write_text('<?xml version="1.0"?>' + padding + '<!DOCTYPE rss [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;">'
-                    '<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>t</title>'
-                    '<item><title>&b; &x;</title><description>&b;</description></item></channel></rss>')
+    feed.write_text(feed_text)
     result = run("import", feed, "--db", db_path)
     assert result.exit_code == 1
     assert _lines(result)[0] == (f"error: {feed}: the feed declares XML entities, which are not "
-                                             "expanded (a feed never needs them)")
+                                 "expanded (a feed never needs them)")
 
 
 def test_the_same_url_twice_is_the_same_document(site, db_path):
@@ -554,17 +563,6 @@ def test_a_relative_link_is_read_against_the_site_or_the_feeds_url(site, db_path
     assert fetched.exit_code == 0, fetched.output
     assert f"{site.base}/relative/4" in [row[0] for row in documents(db_path)]
     assert f"{site.base}/lenta: item 4's time 'вчера' is not a time; left undated" in _lines(fetched)  # said for a URL too
-
-
-def test_a_billion_laughs_is_refused_as_a_feed_declaring_entities(db_path, tmp_path):
-    feed = tmp_path / "lol.rss"
-    levels = "".join(f'<!ENTITY l{n} "{f"&l{n - 1};" * 10}">' for n in range(1, 10))
-    feed.write_text(f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{levels}]><rss version="2.0"><channel>'
-                    "<title>t</title><item><title>&l9;</title></item></channel></rss>")
-    result = run("import", feed, "--db", db_path)
-    assert result.exit_code == 1
-    assert _lines(result)[0] == (f"error: {feed}: the feed declares XML entities, which are not expanded (a feed "
-                               "never needs them)")
 
 
 def test_an_atom_entry_is_named_by_its_alternate_link_not_its_first(db_path, tmp_path):
