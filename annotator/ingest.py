@@ -205,6 +205,7 @@ def _store_urls(store: Store, urls: list[str], report: ImportReport, rules: web.
         report.errors.extend(failed)
         if docs:
             _store_file(store, Path(url), docs, replace, report, source, language=language, fetched_from=url)
+        report.messages.extend(readers.decode.said(shown))  # as a file's: its encoding, its reader's notes
 
 
 def pending_grouping(store: Store) -> int:

@@ -132,29 +132,35 @@ def seconds(text: str) -> float | None:
     return moment.timestamp() if moment is not None else None
 
 
-_PLACE = r"(?:[^\W\d][^,\n\d]{0,40},\s*)?"  # "BERLIN, ", "МОСКВА, ", "Rio de Janeiro, "
-_DASH = r"\s*(?:\([^()\n]{1,40}\)\s*)?[-–—]\s"  # the dash ending a dateline, after "(Reuters)", "(AFP)"
+_PLACE = r"(?:[^\W\d][^,\n\d]{0,40},\s*){0,3}"  # "BERLIN, ", "МОСКВА, ", "COLUMBUS, Ohio, "
+# the dash ending a dateline ("--" too), after "(Reuters)", "(AFP)" or a wire's "/PRNewswire/"
+_DASH = r"\s*(?:\([^()\n]{1,40}\)\s*|/[^/\n]{1,40}/\s*)?(?:--|[-–—])\s"
+# month names tried after the text's language and English: a dateline keeps the wire's language
+# ("PARIS, 3 mars 2025 (AFP) -" atop a story in English); the first language they match wins
+_DATELINE_LANGUAGES = ("fr", "de", "es", "it", "pt", "nl", "pl", "cs", "ru", "uk", "bg", "el", "tr", "sv", "da")
 
 
 def dateline(text: str, language: str | None = None) -> str | None:
     """The day a clear dateline at the very start of a story gives, in the stored form (midnight
     UTC): "BERLIN, March 3, 2025 (Reuters) - ...", "03.03.2025 – ...", "PARIS, 3 mars 2025 (AFP) -
-    ...", "МОСКВА, 3 марта 2025 г. — ..."; month names are those of `language` (ISO 639-1, CLDR's
-    names through babel) and English. None when the text opens with no dateline, or with one without
+    ...", "МОСКВА, 3 марта 2025 г. — ...", "COLUMBUS, Ohio, June 3, 2024 /PRNewswire/ -- ..."; month
+    names are those of `language` (ISO 639-1, CLDR's names through babel) and English, then those of
+    the wires' other languages (_DATELINE_LANGUAGES). None when the text opens with no dateline, or with one without
     its year ("OSLO, May 2 -": the year would be a guess), or with no such day."""
-    opening = text.lstrip()[:120]
-    for pattern in _dateline_patterns(language or "en"):
-        found = pattern.match(opening)
-        if found:
-            parts = found.groupdict()
-            if "name" in parts:
-                month = _month_numbers(language or "en")[_month_key(parts["name"])]
-            else:
-                month = int(parts["month"])
-            try:
-                return format_utc(datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=timezone.utc))
-            except ValueError:  # the 31st of April
-                return None
+    opening = text.lstrip()[:160]
+    for names in dict.fromkeys([language or "en", *_DATELINE_LANGUAGES]):
+        for pattern in _dateline_patterns(names):
+            found = pattern.match(opening)
+            if found:
+                parts = found.groupdict()
+                if parts.get("name"):
+                    month = _month_numbers(names)[_month_key(parts["name"])]
+                else:
+                    month = int(parts["month"])
+                try:
+                    return format_utc(datetime(int(parts["year"]), month, int(parts["day"]), tzinfo=timezone.utc))
+                except ValueError:  # the 31st of April
+                    return None
     return None
 
 
@@ -166,15 +172,10 @@ def _month_key(name: str) -> str:
 def _month_numbers(language: str) -> dict[str, int]:
     """Month names, wide and abbreviated, as written in a date ("марта") and alone ("март"), of the
     language and of English, casefolded, to their numbers."""
-    from babel import Locale, UnknownLocaleError
     from babel.dates import get_month_names
 
     names: dict[str, int] = {}
-    for code in dict.fromkeys([language, "en"]):
-        try:
-            locale = Locale.parse(code)
-        except (ValueError, UnknownLocaleError):
-            continue
+    for locale in _locales(language):
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
                 for number, name in get_month_names(width, context, locale).items():
@@ -182,16 +183,76 @@ def _month_numbers(language: str) -> dict[str, int]:
     return names
 
 
-@functools.lru_cache(maxsize=64)
-def _dateline_patterns(language: str) -> list[re.Pattern]:
+def _locales(language: str) -> list:
+    """CLDR's locales (babel) of the language and of English, those babel knows."""
+    from babel import Locale, UnknownLocaleError
+
+    found = []
+    for code in dict.fromkeys([language, "en"]):
+        try:
+            found.append(Locale.parse(code))
+        except (ValueError, UnknownLocaleError):
+            continue
+    return found
+
+
+def _dates(language: str) -> list[str]:
+    """The written forms of a day with its year, as patterns with the groups day, month or name, year."""
     months = "|".join(re.escape(name) for name in sorted(_month_numbers(language), key=len, reverse=True))
     day, month, year = r"(?P<day>\d{1,2})", r"(?P<month>\d{1,2})", r"(?P<year>\d{4})"
     name = rf"(?P<name>(?:{months})\.?)"
-    dates = [
+    return [
         rf"{day}\.\s?{month}\.\s?{year}",  # 03.03.2025
         rf"{year}-{month}-{day}",  # 2025-03-03
         # 3. März 2025, 3 mars 2025; "year" abbreviated after it: 3 марта 2025 г., 3 marca 2025 r.
         rf"{day}\.?\s+{name}\s+{year}(?:\s*[гrр]\.)?",
         rf"{name}\s+{day},?\s+{year}",  # March 3, 2025
     ]
-    return [re.compile(_PLACE + date + _DASH, re.IGNORECASE) for date in dates]
+
+
+@functools.lru_cache(maxsize=64)
+def _dateline_patterns(language: str) -> list[re.Pattern]:
+    return [re.compile(_PLACE + date + _DASH, re.IGNORECASE) for date in _dates(language)]
+
+
+@functools.lru_cache(maxsize=64)
+def _date_line_patterns(language: str) -> list[re.Pattern]:
+    from babel.dates import get_day_names
+
+    names = set()
+    for locale in _locales(language):
+        for width in ("wide", "abbreviated"):
+            names.update(get_day_names(width, "format", locale).values())
+    weekday = "|".join(re.escape(name.rstrip(".")) for name in sorted(names, key=len, reverse=True))
+    clock = r"(?:\s*[,|–—-]?\s*\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+    return [re.compile(rf"\s*(?:(?:{weekday})\.?,?\s+)?{date}{clock}\s*\.?\s*", re.IGNORECASE)
+            for date in _dates(language)]
+
+
+def is_date_line(text: str, language: str | None = None) -> bool:
+    """Is a line nothing but a day ("Thursday, March 5, 2009", "Do., 5. März 2009 10:45", "05.03.2009"),
+    as a site's masthead or a story's head show it? Month and weekday names as `dateline` reads them."""
+    if len(text) > 80:
+        return False
+    return any(pattern.fullmatch(text) for names in dict.fromkeys([language or "en", *_DATELINE_LANGUAGES])
+               for pattern in _date_line_patterns(names))
+
+
+_ENGLISH_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_LOCAL_RFC_2822 = re.compile(r"(?:[^\W\d]+\.?,?\s+)?(\d{1,2})\.?\s+([^\W\d]+)\.?,?\s+(\d{4})\b(.*)", re.DOTALL)
+
+
+def to_utc_in(text: str, language: str | None = None) -> str | None:
+    """`to_utc`, also of an RFC 2822 time written with the day and month names of `language` (ISO
+    639-1), as feeds of other languages write them ("Di, 17 Okt 2023 08:30:00 +0200"); None for what
+    is still no time."""
+    found = to_utc(text)
+    if found is not None or not language:
+        return found
+    local = _LOCAL_RFC_2822.fullmatch(text.strip())
+    if not local:
+        return None
+    month = _month_numbers(language).get(_month_key(local.group(2)))
+    if month is None:
+        return None
+    return to_utc(f"{local.group(1)} {_ENGLISH_MONTHS[month - 1]} {local.group(3)}{local.group(4)}")

@@ -169,6 +169,11 @@ def test_the_bundled_press_release_has_no_date_its_footer_year_is_none(tmp_path)
     ("WARSZAWA, 3 marca 2025 r. – Sejm przyjął budżet.", "pl", "2025-03-03"),
     ("ΑΘΗΝΑ, 3 Μαρτίου 2025 – Η Βουλή ψήφισε τον προϋπολογισμό.", "el", "2025-03-03"),
     ("2025-03-03 — Parliament passed the budget.", None, "2025-03-03"),
+    ("COLUMBUS, Ohio, June 3, 2024 /PRNewswire/ -- ACME Corp. today opened a plant.", "en", "2024-06-03"),
+    ("WASHINGTON, Jan. 5, 2024 (AP) — Congress passed the bill.", "en", "2024-01-05"),
+    # the wire's language, not the story's: French and Russian month names atop an English story
+    ("PARIS, 3 mars 2025 (AFP) - Parliament passed the budget on Monday.", "en", "2025-03-03"),
+    ("МОСКВА, 3 марта 2025 г. — The Duma passed the budget on Monday.", "en", "2025-03-03"),
     ("OSLO, May 2 - Brightfield Energy today opened its solar park.", "en", None),  # no year: a guess
     ("The minister said on 3 March 2025 - a Monday - that prices would fall.", "en", None),  # not a dateline
     ("31.04.2025 – Der Bundestag tagte.", "de", None),  # no such day
@@ -183,3 +188,83 @@ def test_a_page_without_a_stated_time_is_dated_by_its_dateline(tmp_path):
             "Der Bundestag hat am Montag den Haushalt beschlossen.</p><p>Die Opposition stimmte geschlossen "
             "dagegen.</p></article><footer>© 2026 Nordkurier</footer></body></html>")
     assert read_page(tmp_path, page).published == "2025-03-03T00:00:00.000Z"
+
+
+@pytest.mark.parametrize("lead, day", [
+    ("BERLIN, March 3, 2025 (Reuters) - The company announced results that beat expectations.", "2025-03-03"),
+    ("COLUMBUS, Ohio, June 3, 2024 /PRNewswire/ -- The company announced results that beat expectations.",
+     "2024-06-03"),
+    ("PARIS, 3 mars 2025 (AFP) - The company announced results that beat expectations on Tuesday.", "2025-03-03"),
+    ("03.03.2025 – Das Unternehmen legte am Dienstag Zahlen vor, die die Erwartungen übertrafen.", "2025-03-03"),
+])
+@pytest.mark.parametrize("above", ["<h1>Headline here</h1>", "<h1>Headline here</h1><p>By Jane Doe</p>"])
+def test_a_dateline_dates_the_story_under_its_headline_and_byline(tmp_path, lead, day, above):
+    page = (f"<html><head><title>T</title></head><body>{above}<p>{lead}</p><p>Analysts said shares could rise "
+            "further this year.</p></body></html>")
+    assert read_page(tmp_path, page).published == f"{day}T00:00:00.000Z"
+
+
+def test_a_dateline_is_looked_for_in_the_lead_paragraph_only(tmp_path):
+    lead = ("The company announced results that beat expectations on Tuesday, sending its shares up by nearly "
+            "ten percent in early trading in Frankfurt and leaving analysts to revise their forecasts for the year.")
+    page = (f"<html><head><title>T</title></head><body><h1>Headline</h1><p>{lead}</p>"
+            "<p>03.03.2025 – the date of the next meeting, the chairman said.</p></body></html>")
+    assert read_page(tmp_path, page).published is None
+
+
+def test_a_page_dated_by_its_meta_date(tmp_path):
+    page = ('<html><head><title>T</title><meta name="date" content="2021-07-09"></head><body><h1>Head</h1><p>The '
+            "company announced results that beat expectations on Tuesday.</p><footer>© 2025</footer></body></html>")
+    assert read_page(tmp_path, page).published == "2021-07-09T00:00:00.000Z"
+
+
+GAZETTE = """<html><head><title>City council approves budget - The Daily Gazette</title></head><body>
+<table width="100%"><tr><td colspan="2"><img src="logo.gif"> <font size="1">Thursday, March 5, 2009</font></td></tr>
+<tr><td width="150"><a href="/">Home</a><br><a href="/news">News</a><br><a href="/sports">Sports</a></td>
+<td><font size="4"><b>City council approves budget</b></font><br><br>
+The city council voted 5-2 on Wednesday to approve a $12 million budget for the coming fiscal year.<br><br>
+Council member Bob Lee, who voted against it, called the plan "a recipe for disaster."<br><br>
+<table border="1"><tr><th>Department</th><th>2009</th></tr><tr><td>Police</td><td>$4.1m</td></tr></table></td></tr>
+<tr><td colspan="2" align="center"><font size="1">Copyright &copy; 1998-2009 The Daily Gazette. All rights reserved.
+| <a href="/privacy">Privacy</a> | <a href="/contact">Contact us</a></font></td></tr></table></body></html>"""
+
+TAGEBLATT = """<html lang="de"><head><title>Sturm</title></head><body><table>
+<tr><td><a href="/">Start</a> <a href="/archiv">Archiv</a> <a href="/wetter">Wetter</a></td></tr>
+<tr><td><p>Der Wetterdienst hat am Dienstag eine Sturmwarnung für die gesamte Nordseeküste herausgegeben.</p>
+<p>Das Urheberrecht der Fotos liegt bei den Lesern, teilte die Redaktion mit.</p>
+<p>Copyright law in Germany was last reformed in 2021, the ministry said.</p></td></tr>
+<tr><td>Copyright 2021 Tageblatt</td></tr><tr><td>Alle Rechte vorbehalten.</td></tr>
+<tr><td><font size="1">Do., 5. März 2009</font></td></tr></table></body></html>"""
+
+
+def test_an_old_table_layout_site_keeps_no_footer_copyright_nor_masthead_day(tmp_path):
+    assert sentences_of(read_page(tmp_path, GAZETTE), "en") == [
+        "City council approves budget",
+        "The city council voted 5-2 on Wednesday to approve a $12 million budget for the coming fiscal year.",
+        'Council member Bob Lee, who voted against it, called the plan "a recipe for disaster."',
+        "Department | 2009",
+        "Police | $4.1m",
+    ]
+    # a copyright notice in a cell, "all rights reserved" in German, a day at the foot: gone; a
+    # paragraph about copyright law stays
+    assert sentences_of(read_page(tmp_path, TAGEBLATT)) == [
+        "Der Wetterdienst hat am Dienstag eine Sturmwarnung für die gesamte Nordseeküste herausgegeben.",
+        "Das Urheberrecht der Fotos liegt bei den Lesern, teilte die Redaktion mit.",
+        "Copyright law in Germany was last reformed in 2021, the ministry said.",
+    ]
+
+
+def test_a_day_inside_the_story_stays(tmp_path):
+    page = ("<html lang='en'><head><title>Timeline</title></head><body><article><h1>Timeline of the strike</h1>"
+            "<p>The dockers walked out after talks with the port authority collapsed.</p><h2>March 5, 2009</h2>"
+            "<p>The union called a strike at all northern ports.</p></article></body></html>")
+    assert sentences_of(read_page(tmp_path, page)) == [
+        "Timeline of the strike", "The dockers walked out after talks with the port authority collapsed.",
+        "March 5, 2009", "The union called a strike at all northern ports."]
+
+
+def test_a_bare_meta_date_yields_to_what_says_published(tmp_path):
+    page = ('<html><head><title>T</title><meta name="date" content="2021-07-09T10:00:00Z"><script '
+            'type="application/ld+json">{"datePublished": "2021-07-08T08:00:00Z"}</script></head><body><p>The '
+            "company announced results that beat expectations on Tuesday.</p></body></html>")
+    assert read_page(tmp_path, page).published == "2021-07-08T08:00:00.000Z"

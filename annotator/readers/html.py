@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from annotator.model import Document, InputError
 from annotator.readers.decode import decode
 from annotator.segment.identify import identify
-from annotator.timestamps import EARLIEST, dateline, latest_label_time, to_utc
+from annotator.timestamps import EARLIEST, dateline, is_date_line, latest_label_time, to_utc
 
 
 def _field(doc, key: str):
@@ -40,6 +40,7 @@ _PUBLISHED_META = ("article:published_time", "og:article:published_time", "og:pu
                    "datepublished", "dc.date.issued", "dc.date", "dcterms.issued", "dcterms.created",
                    "dcterms.date", "parsely-pub-date", "sailthru.date", "pubdate", "publishdate",
                    "publish-date", "publication_date", "citation_publication_date", "article.published")
+# a bare "date" is as often the day a page was changed: taken when nothing else says
 _URL_DAY = re.compile(r"/((?:19|20)\d\d)[/-](\d\d)[/-](\d\d)(?:/|$|[-_])")
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
 # a <time> in these is some other story's, or the time the page was changed
@@ -49,14 +50,14 @@ _NOT_PUBLISHED = re.compile(r"modif|updat|edit|footer|related|comment", re.IGNOR
 def published_time(tree, url: str | None = None) -> str | None:
     """When the page says it was first published, in the stored time form: its meta tags (in the
     order of _PUBLISHED_META), schema.org's datePublished (JSON-LD or microdata), the first <time
-    datetime> that is not in a footer, an aside or a navigation, nor marked as a change, else the
-    day in its canonical `url` (".../2019/11/18/..."); None when it states none. Never the footer's
+    datetime> that is not in a footer, an aside or a navigation, nor marked as a change, a bare
+    <meta name="date">, else the day in its canonical `url` (".../2019/11/18/..."); None when it states none. Never the footer's
     copyright year, never "last modified"; never a placeholder (1970-01-01, the year 1) or a time
     more than a day ahead."""
     values = {}
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
-        if key in _PUBLISHED_META and meta.get("content"):
+        if (key in _PUBLISHED_META or key == "date") and meta.get("content"):
             values.setdefault(key, meta.get("content"))
     candidates = [values[key] for key in _PUBLISHED_META if key in values]
     for script in tree.xpath("//script[@type='application/ld+json']"):
@@ -67,6 +68,8 @@ def published_time(tree, url: str | None = None) -> str | None:
         if time.get("datetime") and not _changed_or_aside(time):
             candidates.append(time.get("datetime"))
             break
+    if "date" in values:
+        candidates.append(values["date"])
     day = _URL_DAY.search(urlsplit(url or "").path)
     if day:
         candidates.append("-".join(day.groups()))
@@ -113,6 +116,12 @@ def to_text(html: str, about: dict | None = None) -> tuple[str, str | None]:
         return "", title
     text = _field(doc, "text")
     blocks = [line.strip() for line in (text or "").split("\n") if line.strip()]
+    # a masthead's day ("Thursday, March 5, 2009") above the story or a day left below it: no sentence
+    language = page_language(html)[0]
+    while blocks and is_date_line(blocks[0], language):
+        blocks.pop(0)
+    while blocks and is_date_line(blocks[-1], language):
+        blocks.pop()
     # the headline often sits outside the element the extractor takes for the story (a header block
     # above it); when it is the page's title it is the first line of the main text
     if title in headlines and blocks and not any(title in block for block in blocks):
@@ -132,11 +141,17 @@ def _headlines(tree) -> list[str]:
 
 
 _NAVIGATION = "//nav | //*[@role='navigation' or @role='menubar' or @role='menu' or @role='contentinfo']"
-# a copyright line, marked as such or opening with its sign, whatever the language of its words
+# a copyright line marked as such
 _COPYRIGHT = ("//*[contains(translate(@class, 'COPYRIGHT', 'copyright'), 'copyright') or "
-              "contains(translate(@id, 'COPYRIGHT', 'copyright'), 'copyright')] | "
-              "//*[self::p or self::div or self::small or self::span][not(*[self::p or self::div])]"
-              "[starts-with(normalize-space(), '©') or starts-with(normalize-space(), 'Copyright ')]")
+              "contains(translate(@id, 'COPYRIGHT', 'copyright'), 'copyright')]")
+# or one that opens with its sign, "Copyright" and a year, or "all rights reserved" in a user's
+# language, whatever element holds it (a <font> or <td> of an old site too)
+_COPYRIGHT_LINE = re.compile(r"[©ⓒ]|\(c\)\s|copyright\s*(?:[©ⓒ]|\(c\)|\d{4})|all rights reserved|alle rechte vorbehalten|"
+                             r"tous droits réservés|todos los derechos reservados|tutti i diritti riservati|"
+                             r"wszelkie prawa zastrzeżone|все права защищены", re.IGNORECASE)
+_COPYRIGHT_LETTERS = 300  # a notice is a line or two; an element this long holds more than one
+_HOLDS_TEXT = ("p", "div", "table", "tr", "li", "ul", "ol", "section", "article", "blockquote", "h1", "h2", "h3",
+               "h4", "h5", "h6", "main")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {"div", "td", "th", "ul", "ol", "li", "p", "section", "dl", "dd", "center", "header"}
 # a block of two links or more whose letters are this much link text is a menu, a share bar or a link
@@ -152,7 +167,7 @@ def prune(tree) -> None:
     tables into a paragraph per row, the links inside headings opened (their text kept as
     the heading's), and link-only blocks (a menu, a share bar, a list of related links: two links or
     more, letters mostly link text) dropped unless they hold a heading."""
-    for element in tree.xpath(_NAVIGATION) + tree.xpath(_COPYRIGHT):
+    for element in tree.xpath(_NAVIGATION) + tree.xpath(_COPYRIGHT) + _copyright_lines(tree):
         if element.tag not in ("html", "body") and element.getparent() is not None:  # not one dropped
             element.drop_tree()
     for table in reversed(tree.xpath("//table")):  # inner tables first: an outer one may hold them
@@ -166,6 +181,30 @@ def prune(tree) -> None:
     for link in tree.xpath("//h1//a | //h2//a | //h3//a | //h4//a | //h5//a | //h6//a"):
         link.drop_tag()
     _drop_link_blocks(tree)
+
+
+def _copyright_lines(tree) -> list:
+    """The elements holding a copyright notice and nothing else: no paragraph, list or table inside,
+    their text short and opening with it ("© 2025 Nordkurier", "Copyright 1998-2009 The Daily
+    Gazette. All rights reserved. | Privacy")."""
+    found = []
+    # from the text that opens a notice up to the largest element it opens (not each element's text:
+    # a page's thousands of elements would each be read whole)
+    for piece in tree.xpath("//text()"):
+        if not _COPYRIGHT_LINE.match(piece.lstrip()):
+            continue
+        element, holder = piece.getparent(), None
+        if piece.is_tail:  # the text after an element is its parent's
+            element = element.getparent()
+        while element is not None and isinstance(element.tag, str) and element.tag not in ("html", "body", "head"):
+            text = " ".join(" ".join(element.itertext()).split())
+            if (len(text) > _COPYRIGHT_LETTERS or not _COPYRIGHT_LINE.match(text)
+                    or next(element.iterdescendants(*_HOLDS_TEXT), None) is not None):
+                break
+            holder, element = element, element.getparent()
+        if holder is not None:
+            found.append(holder)
+    return found
 
 
 def _own_parts(table) -> list:
@@ -235,11 +274,23 @@ def read(data: bytes, path: str, name: str) -> list[Document]:
     if not text.strip():
         raise InputError(path, "no main text found in the HTML")
     language, ignored = page_language(page)
-    # a story without a stated time may open with a dateline ("BERLIN, March 3, 2025 (Reuters) -")
-    published = found.get("date") or dateline(text, language or identify(text))
+    published = found.get("date") or _dateline(text, language or identify(text))
     return [Document(name=name, text=text, title=title, url=found.get("url"), source=found.get("site"),
                      published=published, language=language, language_from="page" if language else None,
                      page_lang_ignored=ignored)]
+
+
+_LEAD_WORDS = 30  # a block this long is the story's lead: a dateline opens it or none is given
+
+
+def _dateline(text: str, language: str | None) -> str | None:
+    """The day a story without a stated time gives in its dateline ("BERLIN, March 3, 2025 (Reuters)
+    -"), which opens its lead paragraph, after the headline, a deck or a byline above it."""
+    for block in text.split("\n\n")[:4]:
+        found = dateline(block, language)
+        if found or len(block.split()) > _LEAD_WORDS:
+            return found
+    return None
 
 
 _HTML_LANG = re.compile(r"""<html\b[^>]*?(?<![\w-])lang\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)

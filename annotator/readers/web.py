@@ -11,7 +11,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from annotator.model import Document, InputError
 
@@ -52,13 +52,47 @@ class Page:
     body: bytes
 
 
+# IPv6 forms that carry an IPv4 address, the packets going on to that address: IPv4-compatible
+# (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) and NAT64's well-known prefix (64:ff9b::a.b.c.d),
+# each in the last 32 bits; IPv4-mapped, 6to4 and Teredo have ipaddress's own properties
+_LAST_32_BITS = tuple(ipaddress.ip_network(net) for net in ("::/96", "::ffff:0:0:0/96", "64:ff9b::/96"))
+# not globally reachable (IANA's special-purpose registry) though Python before 3.12.4 calls them
+# global: NAT64's local-use prefix (RFC 8215, whatever IPv4 address it carries) and the documentation one
+_NOT_GLOBAL = tuple(ipaddress.ip_network(net) for net in ("64:ff9b:1::/48", "3fff::/20"))
+
+
 def public(address: str) -> bool:
     """Is an IP address one of the internet's (not loopback, private, link-local, shared, multicast
-    or reserved)? An IPv4 address written as IPv6 (::ffff:10.0.0.1) is judged as IPv4."""
+    or reserved)? An IPv6 address that carries an IPv4 one (::ffff:10.0.0.1, ::127.0.0.1, NAT64's
+    64:ff9b::7f00:1, 6to4's 2002:7f00:1::, a Teredo address) is public only when what it carries is
+    too. Raises ValueError for what is no IP address."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    return all(one.is_global and not one.is_multicast for one in [ip, *embedded_ipv4(ip)]) and \
+        not any(ip in net for net in _NOT_GLOBAL if ip.version == net.version)
+
+
+def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (a Teredo address two: its server and its client),
+    [] for one that carries none and for an IPv4 address."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    if ip.ipv4_mapped is not None:
+        return [ip.ipv4_mapped]
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    if ip.teredo is not None:
+        return list(ip.teredo)
+    if int(ip) > 1 and any(ip in net for net in _LAST_32_BITS):  # :: and ::1 are themselves
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
+
+
+def _refused(address: str) -> str:
+    """Why a private address is refused, naming the IPv4 address an IPv6 one carries."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    carried = ", ".join(str(one) for one in embedded_ipv4(ip) if str(one) not in address)
+    what = f"{address} (which carries {carried})" if carried else address
+    return f"refused: {what} is a private address (use --allow-private)"
 
 
 def _resolve(host: str, port: int) -> list[tuple]:
@@ -79,7 +113,7 @@ def _guarded_connect(shown: str, rules: Rules, deadline: float):
         if not rules.allow_private:
             for *_, sockaddr in found:
                 if not public(sockaddr[0]):
-                    raise InputError(shown, f"refused: {sockaddr[0]} is a private address (use --allow-private)")
+                    raise InputError(shown, _refused(sockaddr[0]))
         error = None
         for family, kind, proto, _name, sockaddr in found:
             sock = socket.socket(family, kind, proto)
@@ -117,14 +151,9 @@ def fetch(url: str, rules: Rules = Rules()) -> Page:
     deadline = time.monotonic() + rules.timeout
     current = url
     for _ in range(MAX_REDIRECTS + 1):
-        parts = urlsplit(current)
-        if parts.scheme.lower() not in ("http", "https"):
-            what = "only http and https URLs are imported" if current == url else f"redirect to a {parts.scheme}: URL"
-            raise InputError(shown, f"refused: {what}")
-        if not parts.hostname:
-            raise InputError(shown, f"no host in {_shown(current)}")
+        where = _where(current, shown, redirected=current != url)
         try:
-            status, reason, headers, body = _get(parts, shown, rules, deadline)
+            status, reason, headers, body = _get(where, shown, rules, deadline)
         except InputError:
             raise
         except (TimeoutError, socket.timeout):
@@ -145,18 +174,40 @@ def fetch(url: str, rules: Rules = Rules()) -> Page:
     raise InputError(shown, f"more than {MAX_REDIRECTS} redirects")
 
 
-def _get(parts, shown: str, rules: Rules, deadline: float):
+@dataclass(frozen=True)
+class _Where:
+    secure: bool
+    host: str  # an IPv6 address without its brackets
+    port: int | None  # None: the scheme's own (80, 443)
+    target: str  # the path and query asked for
+
+
+def _where(url: str, shown: str, redirected: bool = False) -> _Where:
+    """Where a GET of `url` goes. Raises InputError for another scheme than http or https, no host,
+    a port that is no number from 0 to 65535 and a broken IPv6 literal ("http://[::1/")."""
+    try:
+        parts = urlsplit(url)
+        scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
+    except ValueError as err:
+        raise InputError(shown, f"not a valid URL: {_shown(url)} ({err})") from None
+    if scheme not in ("http", "https"):
+        raise InputError(shown, f"refused: {f'redirect to a {scheme}: URL' if redirected else 'only http and https URLs are imported'}")
+    if not host:
+        raise InputError(shown, f"no host in {_shown(url)}")
+    return _Where(scheme == "https", host, port, (parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
+
+
+def _get(where: _Where, shown: str, rules: Rules, deadline: float):
     """One GET: (status, reason, headers with lower-case names, body; empty for a redirect)."""
-    secure = parts.scheme.lower() == "https"
     timeout = _left(deadline, shown, rules)
-    if secure:
-        conn = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout, context=_tls())
+    # the port always given: without one, http.client takes what follows an IPv6 address's last colon
+    if where.secure:
+        conn = http.client.HTTPSConnection(where.host, where.port or 443, timeout=timeout, context=_tls())
     else:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        conn = http.client.HTTPConnection(where.host, where.port or 80, timeout=timeout)
     conn._create_connection = _guarded_connect(shown, rules, deadline)
     try:
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        conn.request("GET", target, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
+        conn.request("GET", where.target, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity",
                                              "Accept": "text/html, application/xhtml+xml, application/rss+xml, "
                                                        "application/atom+xml, application/xml;q=0.9, */*;q=0.8"})
         response = conn.getresponse()
@@ -212,6 +263,41 @@ def content_type(value: str) -> tuple[str, str | None]:
     return media.strip().lower(), charset
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# parameters that say how a reader came to a page (a newsletter, a feed, an ad), never what it says
+_TRACKING = re.compile(r"utm_[a-z_]+|fbclid|gclid", re.IGNORECASE)
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def canonical(url: str, keep_fragment: bool = False) -> str:
+    """The form of an http(s) URL that names its document, so that one page reached by several
+    spellings is one document (RFC 3986's normalisation, and a little more): scheme and host in lower
+    case, the scheme's own port, user and password, an empty query ("page.html?"), tracking parameters
+    (utm_*, fbclid, gclid) and, unless `keep_fragment`, the #fragment left out; an empty path is "/";
+    percent-escapes in upper case, those of letters, digits and "-._~" decoded.
+    "HTTP://Example.org:80/a%7eb?utm_source=rss#top" -> "http://example.org/a~b". Raises ValueError
+    for a URL whose port or IPv6 address is broken."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
+        host += f":{parts.port}"
+    query = "&".join(pair for pair in parts.query.split("&") if pair and not _TRACKING.fullmatch(pair.split("=")[0]))
+    fragment = _escapes(parts.fragment) if keep_fragment else ""
+    return urlunsplit((scheme, host, _escapes(parts.path) or "/", _escapes(query), fragment))
+
+
+def _escapes(part: str) -> str:
+    def one(found: re.Match) -> str:
+        char = chr(int(found.group(1), 16))
+        return char if char in _UNRESERVED else f"%{found.group(1).upper()}"
+
+    return _ESCAPE.sub(one, part)
+
+
 def _shown(url: str) -> str:
     """A URL as printed: control characters quoted, as a path's are."""
     from annotator.readers import shown_path
@@ -257,8 +343,8 @@ def kind_of(page: Page) -> str:
 
 def read_page(page: Page, fmt: str | None = None, encoding: str | None = None) -> list[Document]:
     """The documents of a fetched body, read by the reader its Content-Type names (or `fmt`, as
-    `import --format` forces): each named by the URL asked for and keeping the URL it came from.
-    The Content-Type's charset is the declared encoding (it wins over <meta charset>, as in a
+    `import --format` forces): a page named by the URL it came from after redirects, in its
+    `canonical` form, which is also its URL; a feed's items by their links. The Content-Type's charset is the declared encoding (it wins over <meta charset>, as in a
     browser); `encoding` is `import --encoding`'s, which wins over both. Raises InputError."""
     from annotator import readers
     from annotator.readers import decode
@@ -275,20 +361,22 @@ def read_page(page: Page, fmt: str | None = None, encoding: str | None = None) -
         raise InputError(shown, "is a PDF; PDF import needs the pdf extra: pip install 'annotator[pdf]'")
     else:
         raise InputError(shown, f"--format {kind} cannot read a page")
+    # a redirect's target, and the same page spelt another way ("page.html?"), is the same document
+    name = canonical(page.url)
     with decode.decode_as(encoding, declared=page.charset):
-        docs = read(page.body, shown, page.asked)
+        docs = read(page.body, shown, name)
     for doc in docs:
         if kind != "feed":  # a feed's items keep their own links
-            doc.url = page.url
+            doc.url = name
     return docs
 
 
 def read_url(url: str, rules: Rules = Rules(), *, fmt: str | None = None, encoding: str | None = None,
              follow: bool = False) -> tuple[list[Document], list[str]]:
     """The documents at a URL: a page's one, or a feed's items. With `follow`, each item that has a
-    link is its linked page's main text instead (fetched under the same rules), named by the link
-    and keeping the item's title and time where the page gives none; an item without a link keeps
-    its own text.
+    link is its linked page's main text instead (fetched under the same rules), named as a page is
+    (two items whose links lead to one page give it once) and keeping the item's title and time
+    where the page gives none; an item without a link keeps its own text.
 
     Returns (documents, one-line errors of items whose page could not be read: they are left out).
     Raises InputError when the URL itself cannot be fetched or read."""
@@ -297,7 +385,7 @@ def read_url(url: str, rules: Rules = Rules(), *, fmt: str | None = None, encodi
     docs = read_page(page, kind, encoding)
     if kind != "feed" or not follow:
         return docs, []
-    followed, errors = [], []
+    followed, errors, pages = [], [], set()
     for item in docs:
         if not item.url:  # nothing to follow: the feed's own text is all there is
             followed.append(item)
@@ -310,7 +398,9 @@ def read_url(url: str, rules: Rules = Rules(), *, fmt: str | None = None, encodi
         except InputError as err:
             errors.append(str(err))
             continue
-        own.name, own.url = item.name, linked.url
+        if own.name in pages:
+            continue
+        pages.add(own.name)
         own.title = own.title or item.title
         own.published = own.published or item.published
         own.source = own.source or item.source
