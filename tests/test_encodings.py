@@ -191,3 +191,21 @@ def test_iso_2022_jp_is_read_with_auto_and_refused_as_utf8():
             decoded(data, encoding)
         assert "it holds ISO-2022-JP escape sequences (the first at byte 0): it is Japanese in ISO-2022-JP; " \
                "give --encoding iso-2022-jp or --encoding auto" in str(err.value)
+
+
+def test_labels_of_sentences_read_better_are_not_said_present(tmp_path, db_path):
+    old = tmp_path / "old.txt"
+    old.write_bytes("Der Bürgermeister sagte, die Straße wird gesperrt.\nDie Kosten betragen 5 €.\n"
+                    "Das ist kein Satz.\nSão Tomé hat gewählt.\n".encode("cp1252"))
+    assert run("import", old, "--encoding", "cp1251", "--db", db_path).exit_code == 0
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(f'{{"doc": "old.txt", "index": {i}, "label": "claim", "annotator": "ann"}}\n'
+                              for i in range(4)))
+    assert run("import-labels", labels, "--db", db_path).output.endswith("4 labels added, 0 already present, 0 rows skipped\n")
+    result = run("import", old, "--encoding", "auto", "--replace", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    # three sentences read better are new sentences: their labels were set aside by --replace
+    result = run("import-labels", labels, "--db", db_path)
+    assert result.output.endswith(
+        "0 labels added, 1 already present, 3 given for sentences whose text has changed since (set aside by "
+        "import --replace, not added again), 0 rows skipped\n")
