@@ -908,7 +908,10 @@ def import_labels_cmd(path, db_path):
         raise click.ClickException(str(err)) from None
     for line in result.errors:
         click.echo(f"error: {line}", err=True)
-    click.echo(f"{plural(result.added, 'label')} added, {result.already} already present, {plural(len(result.errors), 'row')} skipped")
+    replaced = (f", {result.replaced} given for sentences whose text has changed since (set aside by import "
+                "--replace, not added again)" if result.replaced else "")
+    click.echo(f"{plural(result.added, 'label')} added, {result.already} already present{replaced}, "
+               f"{plural(len(result.errors), 'row')} skipped")
     if result.over_overlap:
         click.echo(f"{plural(result.over_overlap, 'label')} took a unit past the project's overlap: kept and marked "
                    "(agreement and exports leave them out unless --over-overlap)")

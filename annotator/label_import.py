@@ -19,6 +19,9 @@ from annotator.wording import sentence_ref
 class LabelImport:
     added: int = 0
     already: int = 0
+    # rows stored before on a sentence that import --replace has since replaced (its text changed):
+    # neither present on the sentence the row names now nor added again
+    replaced: int = 0
     over_overlap: int = 0  # labels that took their unit past the project's overlap, marked so
     errors: list[str] = field(default_factory=list)
     # one annotator gave one unit (a duplicate group) different labels: only the last one counts;
@@ -72,7 +75,9 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
         result.added = store.insert_events(rows)
         # labels loaded from `annotator next` work elsewhere are routed labels: past the overlap, marked
         result.over_overlap = store.mark_past_overlap_since(last) if result.added else 0
-    result.already = before - result.added
+    stored = store.event_sentences([row[-1] for row in rows])
+    result.replaced = sum(1 for row in rows if row[-1] in stored and stored[row[-1]] != row[0])
+    result.already = before - result.added - result.replaced
     return result
 
 
@@ -82,7 +87,7 @@ def _lines(data: bytes, shown: str) -> Iterator[tuple[int, str | UnicodeDecodeEr
     try:
         text = decode(data, shown)
     except InputError as err:
-        if not err.problem.startswith("not valid UTF-8 ("):
+        if not err.problem.startswith(("not valid UTF-8 (", "mixes encodings")):
             raise  # empty, binary, or another encoding's byte-order mark: the file is what is wrong
         for number, raw in enumerate(data.split(b"\n"), start=1):
             try:

@@ -33,10 +33,11 @@ _PAGES = {
 }
 
 
-def _legacy_files(ud: Path, short_n: int = 40, long_n: int = 8) -> list[tuple[str, str, str, str]]:
-    """(language, code page, "short" or "long", text): sentences of the UD treebanks in `ud` (their
-    "# text =" lines) that the page encodes and that hold a letter beyond ASCII; short files are one
-    sentence of 40-140 bytes, long ones ~5 KB of consecutive sentences."""
+def _legacy_files(ud: Path, short_n: int = 40, long_n: int = 8, tiny_n: int = 20) -> list[tuple[str, str, str, str]]:
+    """(language, code page, "tiny", "short" or "long", text): sentences of the UD treebanks in `ud`
+    (their "# text =" lines) that the page encodes and that hold a letter beyond ASCII; tiny files are
+    one sentence under 40 bytes, short ones one of 40-140 bytes, long ones ~5 KB of consecutive
+    sentences."""
     rnd, files = random.Random(1), []
     for lang, pages in _PAGES.items():
         sentences = [line[9:].strip() for path in sorted(ud.glob(f"{lang}_*.conllu"))
@@ -44,6 +45,7 @@ def _legacy_files(ud: Path, short_n: int = 40, long_n: int = 8) -> list[tuple[st
         for page in pages:
             fit = [s for s in sentences if _encodes(s, page) and not s.isascii()]
             rnd.shuffle(fit)
+            files += [(lang, page, "tiny", s) for s in [s for s in fit if len(s.encode(page)) < 40][:tiny_n]]
             files += [(lang, page, "short", s) for s in [s for s in fit if 40 <= len(s.encode(page)) <= 140][:short_n]]
             for i in range(long_n if sentences else 0):
                 chunk, size = [], 0
@@ -93,25 +95,33 @@ def encodings(args: list[str]) -> None:
     if not files:
         raise SystemExit(f"no UD treebanks (*.conllu) in {ud}")
     right = {name: collections.Counter() for name in ("charset-normalizer", "annotator")}
+    refused = {name: collections.Counter() for name in right}
     seconds, count = collections.Counter(), collections.Counter()
     for lang, page, length, text in files:
         data = text.encode(page)
         count[page, length] += 1
         for name, detect in (("charset-normalizer", _charset_normalizer), ("annotator", _ours)):
             start = time.perf_counter()
-            right[name][page, length] += detect(data) == text
+            got = detect(data)
+            right[name][page, length] += got == text
+            refused[name][page, length] += got is None
             seconds[name] += time.perf_counter() - start
-    print(f"{len(files)} files from {ud}: decoded text equals the original")
-    print(f"{'code page':<12} {'length':<6} {'files':>5} {'charset-normalizer':>19} {'annotator':>10}")
-    for key in count:
+    print(f"{len(files)} files from {ud}: decoded text equals the original (refused: said so, nothing stored)")
+    print(f"{'code page':<12} {'length':<6} {'files':>5} {'charset-normalizer':>19} {'annotator':>10} {'refused':>8}")
+    for key in sorted(count, key=lambda k: (list(_PAGE_ORDER).index(k[0]), ("tiny", "short", "long").index(k[1]))):
         print(f"{key[0]:<12} {key[1]:<6} {count[key]:>5} " + " ".join(
-            f"{right[name][key] / count[key]:>{w}.0%}" for name, w in (("charset-normalizer", 19), ("annotator", 10))))
-    for length in ("short", "long"):
+            f"{right[name][key] / count[key]:>{w}.0%}" for name, w in (("charset-normalizer", 19), ("annotator", 10)))
+            + f" {refused['annotator'][key] / count[key]:>8.0%}")
+    for length in ("tiny", "short", "long"):
         n = sum(v for k, v in count.items() if k[1] == length)
         print(f"{'all':<12} {length:<6} {n:>5} " + " ".join(
             f"{sum(v for k, v in right[name].items() if k[1] == length) / n:>{w}.1%}"
-            for name, w in (("charset-normalizer", 19), ("annotator", 10))))
+            for name, w in (("charset-normalizer", 19), ("annotator", 10)))
+            + f" {sum(v for k, v in refused['annotator'].items() if k[1] == length) / n:>8.1%}")
     print("ms per file: " + ", ".join(f"{name} {seconds[name] / len(files) * 1000:.1f}" for name in right))
+
+
+_PAGE_ORDER = dict.fromkeys(page for pages in _PAGES.values() for page in pages)
 
 
 def html(args: list[str]) -> None:

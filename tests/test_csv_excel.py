@@ -8,6 +8,7 @@ import pytest
 from annotator.model import InputError
 from annotator.readers import read_file
 from annotator.readers.decode import said
+from annotator.store import Store
 from helpers import run
 
 
@@ -79,3 +80,23 @@ def test_excel_export_is_csv_only(tmp_path, labeled):
     assert result.exit_code == 1
     assert result.output == f"Error: {out}: --excel writes CSV for Excel, not jsonl; give a .csv file or --format csv\n"
     assert not out.exists()
+
+
+def test_excels_sep_line_names_the_delimiter(tmp_path):
+    # Excel writes and honours a first line "sep=;"; the rows keep their line numbers in the file
+    data = "sep=;\r\ntext;wert\r\nDie Preise stiegen um 1,5 Prozent.;1,5\r\nZweiter Satz, mit Komma.;2,5\r\n"
+    (tmp_path / "excel.csv").write_bytes(data.encode("utf-8"))
+    docs = read_file(tmp_path / "excel.csv", "excel.csv")
+    assert [(d.name, d.text) for d in docs] == [
+        ("excel.csv:3", "Die Preise stiegen um 1,5 Prozent."), ("excel.csv:4", "Zweiter Satz, mit Komma.")]
+    assert said("excel.csv") == ["excel.csv: read as ;-separated"]
+
+
+def test_a_folders_tsv_is_read_as_tab_separated(tmp_path, db_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "t.tsv").write_text("id\ttext\nru-1\tЦены на хлеб выросли на 5 процентов.\n", encoding="utf-8")
+    result = run("import", folder, "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert f"{folder / 't.tsv'}: read as tab-separated" in result.output.splitlines()
+    assert [d.name for d in Store(db_path).documents()] == ["ru-1"]

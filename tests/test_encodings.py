@@ -127,3 +127,85 @@ def test_mojibake_is_reported_and_repaired_only_when_asked(tmp_path, db_path):
 def test_text_that_only_looks_odd_is_no_mojibake():
     for text in ("O preço Ã vista subiu.", "Ça coûte 5 € à Paris.", "Ärger über die Ölpreise."):
         assert decoded(text.encode("utf-8"), None) == (text, [])
+
+
+@pytest.mark.parametrize("text, page, read_as", [
+    # the tester's one-sentence files, read as Greek, Thai or Chinese before
+    ("В среду прошли выборы в парламент.\n", "cp1251", "windows-1251"),
+    ("Правительство повысило налоги.\n", "koi8-r", "KOI8-R"),
+    ("Банк снизил ключевую ставку.\n", "cp1251", "windows-1251"),
+    ("Банк снизил ключевую ставку.\n", "koi8-r", "KOI8-R"),
+    ("Банк снизил ключевую ставку.\n", "iso-8859-5", "ISO-8859-5"),
+    ("Спасибо.\n", "cp866", "IBM866"),
+    ("Да.\n", "cp1251", "windows-1251"),
+    ("Ναι.\n", "cp1253", "windows-1253"),
+    ("İstanbul'da trafik durdu.\n", "cp1254", "windows-1254"),  # Ýstanbul before: İ was no Turkish letter
+    # DOS German: "fЃr das n„chste" as windows-1251 before
+    ("Die Regierung hat den Haushalt für das nächste Jahr beschlossen.\n", "cp850", "IBM850"),
+])
+def test_auto_reads_the_shortest_files(text, page, read_as):
+    assert decoded(text.encode(page)) == (text, [f"read f as {read_as}"])
+
+
+def test_a_short_file_that_reads_as_well_in_two_scripts_is_refused():
+    # "Нет." in windows-1251 is "Νες." in windows-1253: both words a dictionary knows
+    with pytest.raises(InputError) as err:
+        decoded("Нет.\n".encode("cp1251"))
+    assert str(err.value) == ("f: could not tell its encoding for sure: windows-1253 or windows-1251; "
+                              "give one with --encoding")
+    assert decoded("Нет.\n".encode("cp1251"), "cp1251") == ("Нет.\n", ["read f as cp1251"])
+
+
+GERMAN = "Der Bürgermeister eröffnete die neue Straße über den Fluss.\n" * 5
+
+
+def test_a_file_that_mixes_encodings_is_refused_at_its_bad_byte(tmp_path, db_path):
+    data = GERMAN.encode("utf-8") + "Nachtrag: Kosten 5 €.\n".encode("cp1252")
+    message = ("mixes encodings: it is UTF-8 but for 1 byte (the first 0x80 at offset 339, line 6); "
+               "convert that part to UTF-8, or give the one encoding with --encoding")
+    for encoding in ("auto", None):
+        with pytest.raises(InputError) as err:
+            decoded(data, encoding)
+        assert str(err.value) == f"f: {message}"
+    (tmp_path / "mixed.txt").write_bytes(data)
+    result = run("import", tmp_path / "mixed.txt", "--encoding", "auto", "--db", db_path)
+    assert result.exit_code == 1 and result.stderr == f"error: {tmp_path / 'mixed.txt'}: {message}\n"
+    assert Store(db_path).query("SELECT count(*) FROM sentences") == [(0,)]
+
+
+def test_a_legacy_file_not_read_as_utf8_hints_at_auto(tmp_path):
+    with pytest.raises(InputError) as err:
+        decoded("Titel;Text\nBrücke;Die Brücke kostet 5 €.\n".encode("cp1252"), None)
+    assert str(err.value) == ("f: not valid UTF-8 (byte 0xfc at offset 13); try --encoding auto, or give its "
+                              "encoding with --encoding NAME")
+
+
+JAPANESE = "政府は水曜日、来年度の予算案を承認した。\n"
+
+
+def test_iso_2022_jp_is_read_with_auto_and_refused_as_utf8():
+    data = JAPANESE.encode("iso2022_jp")
+    assert decoded(data) == (JAPANESE, ["read f as ISO-2022-JP"])
+    for encoding in (None, "utf-8", "cp1252"):
+        with pytest.raises(InputError) as err:
+            decoded(data, encoding)
+        assert "it holds ISO-2022-JP escape sequences (the first at byte 0): it is Japanese in ISO-2022-JP; " \
+               "give --encoding iso-2022-jp or --encoding auto" in str(err.value)
+
+
+def test_labels_of_sentences_read_better_are_not_said_present(tmp_path, db_path):
+    old = tmp_path / "old.txt"
+    old.write_bytes("Der Bürgermeister sagte, die Straße wird gesperrt.\nDie Kosten betragen 5 €.\n"
+                    "Das ist kein Satz.\nSão Tomé hat gewählt.\n".encode("cp1252"))
+    assert run("import", old, "--encoding", "cp1251", "--db", db_path).exit_code == 0
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(f'{{"doc": "old.txt", "index": {i}, "label": "claim", "annotator": "ann"}}\n'
+                              for i in range(4)))
+    assert run("import-labels", labels, "--db", db_path).output.endswith("4 labels added, 0 already present, 0 rows skipped\n")
+    result = run("import", old, "--encoding", "auto", "--replace", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    # three sentences read better are new sentences: their labels were set aside by --replace
+    result = run("import-labels", labels, "--db", db_path)
+    assert result.output.endswith(
+        "0 labels added, 1 already present, 3 given for sentences whose text has changed since (set aside by "
+        "import --replace, not added again), 0 rows skipped\n")

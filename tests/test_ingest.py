@@ -98,7 +98,8 @@ def test_bad_files_are_refused_others_imported(db_path, tmp_path):
     assert result.stderr.splitlines() == [
         f"error: {folder}/b-bad.jsonl:2: bad JSON (Expecting property name enclosed in double quotes at column 2)",
         f"error: {folder}/c-empty.md: file is empty",
-        f"error: {folder}/d-latin.txt: not valid UTF-8 (byte 0xe9 at offset 3)",
+        f"error: {folder}/d-latin.txt: not valid UTF-8 (byte 0xe9 at offset 3); "
+        "try --encoding auto, or give its encoding with --encoding NAME",
     ]
     assert [d.name for d in Store(db_path).documents()] == ["in/a-good.txt", "in/e-good.csv:2"]
 

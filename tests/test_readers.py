@@ -64,7 +64,7 @@ def test_csv_with_embedded_newlines_and_quotes(tmp_path):
     "name, data, message",
     [
         ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "bin.txt: looks like a PNG image, not text"),
-        ("latin.txt", "caf\xe9 au lait".encode("latin-1"), "latin.txt: not valid UTF-8 (byte 0xe9 at offset 3)"),
+        ("latin.txt", "caf\xe9 au lait".encode("latin-1"), "latin.txt: not valid UTF-8 (byte 0xe9 at offset 3); try --encoding auto, or give its encoding with --encoding NAME"),
         ("empty.txt", b"", "empty.txt: file is empty"),
         ("blank.md", b"  \n\n ", "blank.md: file is empty"),
         ("bad.jsonl", b'{"text": "ok"}\n{"text": "broken"\n', "bad.jsonl:2: bad JSON (Expecting ',' delimiter at column 18)"),

@@ -29,7 +29,7 @@ READERS: dict[str, Reader] = {
 }
 EXTENSIONS: dict[str, str] = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".html": "html",
-    ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
+    ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".tsv": "csv", ".parquet": "parquet",
     ".rss": "feed", ".atom": "feed", ".xml": "feed", ".pdf": "pdf", ".docx": "docx",
 }
 FORMATS = (*READERS, "parquet")

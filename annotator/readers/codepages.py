@@ -72,7 +72,7 @@ WHATWG_LABELS: dict[str, tuple[str, ...]] = {
 PYTHON_CODECS: dict[str, str] = {
     "UTF-8": "utf-8", "IBM866": "cp866", "ISO-8859-8-I": "iso8859-8", "KOI8-R": "koi8-r", "KOI8-U": "koi8-u",
     "macintosh": "mac-roman", "windows-874": "cp874", "x-mac-cyrillic": "mac-cyrillic", "GBK": "gb18030",
-    "gb18030": "gb18030", "Big5": "big5hkscs", "EUC-JP": "euc-jp", "ISO-2022-JP": "iso2022-jp",
+    "gb18030": "gb18030", "IBM850": "cp850", "Big5": "big5hkscs", "EUC-JP": "euc-jp", "ISO-2022-JP": "iso2022-jp",
     "Shift_JIS": "cp932", "EUC-KR": "cp949", "UTF-16BE": "utf-16-be", "UTF-16LE": "utf-16-le",
     **{f"ISO-8859-{n}": f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)},
     **{f"windows-{n}": f"cp{n}" for n in range(1250, 1259)},
@@ -99,6 +99,7 @@ LEGACY_PAGES: dict[str, tuple[str, ...]] = {
     "ISO-8859-5": ("ru", "bg", "sr", "mk", "uk"),
     "ISO-8859-7": ("el",),
     "windows-874": ("th",),
+    "IBM850": ("de", "fr", "es", "pt", "it", "nl", "sv", "da", "no", "fi", "is", "en"),  # DOS files of Western Europe
     "macintosh": ("en", "de", "fr", "es", "pt", "it", "nl", "sv", "da", "no", "fi", "is"),
     "Shift_JIS": ("ja",),
     "EUC-JP": ("ja",),
@@ -107,9 +108,18 @@ LEGACY_PAGES: dict[str, tuple[str, ...]] = {
     "EUC-KR": ("ko",),
 }
 
+LEGACY_PAGES_ORDER = {page: order for order, page in enumerate(LEGACY_PAGES)}
+
+# the languages simplemma (a core dependency) has a dictionary of word forms of: `--encoding auto`
+# tells readings apart by how many of their words it knows
+DICTIONARIES = frozenset(
+    "ast bg ca cs cy da de el en enm es et fa fi fr ga gd gl gv hbs hi hu hy id is it ka la lb lt lv mk ms nb nl "
+    "nn pl pt ro ru se sk sl sq sv sw tl tr uk".split())
+
 _RU = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 
-# The letters each language writes beyond ASCII (lower case; CLDR's main exemplar characters), or
+# The letters each language writes beyond ASCII (lower case, as str.lower() gives them: Turkish "İ"
+# is "i" and a combining dot above; CLDR's main exemplar characters), or
 # for the languages of one script, that script by name (every letter of it).
 LETTERS: dict[str, str] = {
     "en": "éèêëïöüçñæœ",  # loanwords: café, naïve, façade, Señor
@@ -118,7 +128,7 @@ LETTERS: dict[str, str] = {
     "ca": "àçèéíïòóúü", "eu": "ñ", "ga": "áéíóú",
     "pl": "ąćęłńóśźż", "cs": "áčďéěíňóřšťúůýž", "sk": "áäčďéíĺľňóôŕšťúýž", "hu": "áéíóöőúüű", "sl": "čšž",
     "hr": "čćđšž", "bs": "čćđšž", "ro": "ăâîșțşţ", "sq": "çë",
-    "tr": "çğıöşüâîû", "et": "äöõüšž", "lv": "āčēģīķļņšūž", "lt": "ąčęėįšųūž",
+    "tr": "çğıöşüâîûi\u0307", "et": "äöõüšž", "lv": "āčēģīķļņšūž", "lt": "ąčęėįšųūž",
     "ru": _RU, "bg": _RU.replace("ё", "").replace("ы", "").replace("э", ""),
     "uk": _RU.replace("ё", "").replace("ъ", "").replace("ы", "").replace("э", "") + "ґєії",
     "be": _RU.replace("и", "").replace("щ", "").replace("ъ", "") + "іў",

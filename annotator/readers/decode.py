@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from annotator.invisible import imported_text
 from annotator.model import InputError
-from annotator.readers.codepages import LEGACY_PAGES, LETTERS, PUNCTUATION, PYTHON_CODECS, WHATWG
+from annotator.readers.codepages import DICTIONARIES, LEGACY_PAGES, LEGACY_PAGES_ORDER, LETTERS, PUNCTUATION, PYTHON_CODECS, WHATWG
 
 # the encoding `import --encoding` asked for (None: strict UTF-8), what decode() read the file as
 # ("cp1252", "windows-1252 (declared iso-8859-1)": said when asked for or not UTF-8), and the other
@@ -104,35 +104,128 @@ def _detect(data: bytes, path: str) -> str:
     else the legacy code page (codepages.LEGACY_PAGES) whose decoding of its opening reads most like
     text of a language written in that page: fewest characters that no such language writes, words
     mixing scripts or with a capital after a small letter ("пРАВИТЕЛЬСТВО": KOI8-R read as
-    windows-1251); ties (German reads alike in windows-1252 and -1250) go to the page whose languages
-    py3langid finds likelier, then to charset-normalizer's mess ratio, then to the more used page.
-    A decoding holding C1 control characters (U+0080-U+009F) is never taken. Right on 98.2% of short
-    and 99.3% of long files in 22 pages, where charset-normalizer alone was on 72.4% and 75.3%
-    (benchmarks/readers.py encodings). Raises InputError when no page decodes the bytes."""
+    windows-1251). Decodings that tie (Russian in windows-1251 also reads as Greek letters in
+    windows-1253, as Thai in windows-874) are told apart by the share of their words that simplemma's
+    dictionary of the page's language knows; a short file that still ties is refused rather than
+    stored as garbage, a long one goes to the page whose languages py3langid finds likelier, then to
+    charset-normalizer's mess ratio, then to the more used page. A decoding holding C1 control
+    characters (U+0080-U+009F) is never taken. See benchmarks/readers.py encodings for how often it
+    is right. Raises InputError when no page decodes the bytes, when the bytes are UTF-8 but for a
+    few (a file that mixes encodings) and when a short file reads as well in two pages."""
+    if _ISO_2022_JP.search(data) and max(data) < 0x80:
+        return "ISO-2022-JP"
     try:
         data.decode("utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        _refuse_mixed(data, path, err)
     sample, whole = data[:_SAMPLE], len(data) <= _SAMPLE
-    found = []
+    readings: dict[str, list] = {}  # pages that read the bytes alike are one reading, of all their languages
     for order, page in enumerate(LEGACY_PAGES):
         try:  # a cut multibyte character at the sample's end is no error
             text = codecs.getincrementaldecoder(_codec(page))().decode(sample, final=whole)
         except UnicodeDecodeError:
             continue
         if not _C1.search(text):
-            found.append((_oddness(text, page), order, page, text))
-    if not found:
+            readings.setdefault(text, []).append(page)
+    if not readings:
         raise InputError(path, "could not tell its encoding; give one with --encoding NAME")
+    found = [(min(_oddness(text, page) for page in pages), LEGACY_PAGES_ORDER[pages[0]], pages, text)
+             for text, pages in readings.items()]
     least = min(found)[0]
-    tied = [(order, page, text) for odd, order, page, text in found if odd == least]
+    tied = sorted((order, pages, text) for odd, order, pages, text in found if odd == least)
     if len(tied) == 1:
-        return tied[0][1]
+        return tied[0][1][0]
+    known = [(_known(text, pages), order, pages, text) for order, pages, text in tied]
+    best = max(known)[0]
+    rivals = sorted((t for t in known if t[0] > best - _KNOWN_MARGIN), reverse=True)
+    if len(rivals) == 1:
+        return rivals[0][2][0]
+    fits = sorted(((_fit(text[:_TIE_SAMPLE], pages), order, pages, text) for _, order, pages, text in rivals),
+                  reverse=True)
+    # py3langid tells apart readings in one script (Japanese from Chinese, Polish from Czech) but
+    # not across scripts: a Greek or Thai reading is Greek or Thai to it, however garbled; where a
+    # dictionary could have told but did not, a short text is refused
+    top, second = fits[0], fits[1]
+    if any(_dictionary(f[2]) for f in (top, second)) and sum(
+            1 for word in _WORD.findall(tied[0][2]) if not word.isascii()) < _SHORT_WORDS and (
+            _main_script(top[3]) != _main_script(second[3])):
+        raise InputError(path, f"could not tell its encoding for sure: {top[2][0]} or {second[2][0]}; "
+                               "give one with --encoding")
     from charset_normalizer.md import mess_ratio
 
-    return min((-_fit(text[:_TIE_SAMPLE], page), mess_ratio(text[:_TIE_SAMPLE], 1.0), order, page)
-               for order, page, text in tied)[-1]
+    return min((-fit, mess_ratio(text[:_TIE_SAMPLE], 1.0), order, pages[0])
+               for fit, order, pages, text in fits)[-1]
+
+
+# a reading is clearly the text when no other comes within this share of words (beyond ASCII) that
+# the language's dictionary knows (benchmarks/readers.py encodings)
+_KNOWN_MARGIN = 0.3
+_SHORT_WORDS = 8
+_LOOKED_UP = 4  # the languages of a reading whose dictionaries are looked in, likeliest first (each loads in ~0.5 s)  # fewer words beyond ASCII than this: too short for a tie to be broken by likelihood
+_ISO_2022_JP = re.compile(rb"\x1b\$[@B]|\x1b\(J")  # its escapes into JIS X 0208 and JIS X 0201 Roman
+
+
+def _refuse_mixed(data: bytes, path: str, err: UnicodeDecodeError) -> None:
+    """Raise InputError when bytes that are not UTF-8 mostly are (more characters beyond ASCII that
+    UTF-8 reads than bytes it cannot): one legacy byte amid UTF-8 text, which no single encoding
+    reads right."""
+    text = data.decode("utf-8", "surrogateescape")
+    bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
+    good = sum(1 for c in text if ord(c) > 127) - bad
+    if good > bad:
+        raise InputError(path, mixed(data, err.start, bad))
+
+
+def mixed(data: bytes, start: int, bad: int) -> str:
+    """The one line that says a file is UTF-8 but for `bad` bytes, the first at `start`."""
+    line = data.count(b"\n", 0, start) + 1
+    return (f"mixes encodings: it is UTF-8 but for {bad} byte{'s' if bad != 1 else ''} "
+            f"(the first 0x{data[start]:02x} at offset {start}, line {line}); "
+            "convert that part to UTF-8, or give the one encoding with --encoding")
+
+
+def _known(text: str, pages: list[str]) -> float:
+    """The share of the decoding's letters beyond ASCII that stand in words simplemma's dictionary
+    of a language of the pages knows (of the few py3langid finds likeliest); 0 for pages whose
+    languages have no dictionary (Thai, Chinese) and for a text of no such word: a dictionary only
+    speaks for a reading, its silence (a name, a rare word) never against one. Words of one letter are
+    left out: "в", "η", "ا" are words in any Cyrillic, Greek or Arabic reading."""
+    languages = [lang for lang in _likeliest(text[:_TIE_SAMPLE], pages) if lang in DICTIONARIES][:_LOOKED_UP]
+    words = [w for w in _WORD.findall(text[:_TIE_SAMPLE]) if len(w) > 1 and not w.isascii()]
+    if not languages or not words:
+        return 0.0
+    total = sum(len(w) for w in words)
+    return max(sum(len(w) for w in words if _is_word(lang, w)) / total for lang in languages)
+
+
+def _main_script(text: str) -> str:
+    """The script most of the text's letters are in (an English text with one "Ђ" for "€" is Latin)."""
+    scripts = Counter(_script(c) for c in text if c.isalpha())
+    return scripts.most_common(1)[0][0] if scripts else "LATIN"
+
+
+def _dictionary(pages: list[str]) -> bool:
+    return any(lang in DICTIONARIES for page in pages for lang in LEGACY_PAGES[page])
+
+
+def _likeliest(text: str, pages: list[str]) -> list[str]:
+    """The languages written in the pages, likeliest first for py3langid."""
+    from annotator.segment.identify import _identifier
+
+    languages = list(dict.fromkeys(lang for page in pages for lang in LEGACY_PAGES[page]))
+    ranked = [lang for lang, p in _identifier().rank(text) if lang in languages]
+    return ranked + [lang for lang in languages if lang not in ranked]
+
+
+@functools.lru_cache(maxsize=20_000)
+def _is_word(lang: str, word: str) -> bool:
+    """Is the word, as written or (a capitalised or upper-case word) in small letters, in
+    simplemma's dictionary of the language?"""
+    import simplemma
+
+    forms = [word] + ([word.lower()] if word.istitle() or word.isupper() else [])
+    return any(simplemma.is_known(form, lang=lang) for form in forms)
 
 
 def _oddness(text: str, page: str) -> int:
@@ -174,12 +267,12 @@ def _script(c: str) -> str:
     return "CJK" if script in ("HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "IDEOGRAPHIC") else script
 
 
-def _fit(text: str, page: str) -> float:
-    """py3langid's probability of the likeliest of the languages written in the page (the likeliest,
+def _fit(text: str, pages: list[str]) -> float:
+    """py3langid's probability of the likeliest of the languages written in the pages (the likeliest,
     not their sum: a page that serves more languages is no likelier for it)."""
     from annotator.segment.identify import _identifier
 
-    languages = set(LEGACY_PAGES[page])
+    languages = {lang for page in pages for lang in LEGACY_PAGES[page]}
     return max((p for lang, p in _identifier().rank(text) if lang in languages), default=0.0)
 
 _BOMS = (
@@ -245,7 +338,16 @@ def _decode_legacy(data: bytes, path: str, html: bool) -> str:
         text = data.decode(codec)
     except UnicodeDecodeError as err:
         shown = "UTF-8" if codec == "utf-8" else said_as or name
+        if codec == "utf-8" and asked is None:
+            _refuse_mixed(data, path, err)
+            raise InputError(path, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "
+                                   "try --encoding auto, or give its encoding with --encoding NAME") from None
         raise InputError(path, f"not valid {shown} (byte 0x{data[err.start]:02x} at offset {err.start})") from None
+    escape = _ISO_2022_JP.search(data) if codec != "iso2022-jp" else None
+    if escape:  # 7-bit bytes every page decodes, left holding the ESC control character
+        raise InputError(path, f"read as {said_as or name} it holds ISO-2022-JP escape sequences (the first at "
+                               f"byte {escape.start()}): it is Japanese in ISO-2022-JP; give --encoding iso-2022-jp "
+                               "or --encoding auto")
     c1 = _C1.search(text) if codec != "utf-8" else None
     if c1 and declared and asked == "auto":  # a page's wrong label: what the bytes read best as wins
         name = _detect(data, path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from annotator.model import Document, InputError
 from annotator.readers.decode import check_encodable, clean_text, decode, note
@@ -132,14 +133,20 @@ def _header(line: str) -> list[str]:
     return [f.strip().lstrip("\ufeff").strip().lower() for f in line]
 
 
-def _delimiter(source: str, path: str) -> str:
-    """The delimiter whose header row has a `text` column: csv.Sniffer's guess among DELIMITERS
-    first, then each in turn. Raises InputError naming the columns found when none gives one."""
+# Excel's own first line naming the delimiter ("sep=;"), which it writes and honours in any locale
+_SEP_LINE = re.compile(r'\ufeff?"?sep=(.)"?[^\n]*\n', re.I)
+
+
+def _delimiter(source: str, path: str, declared: str | None = None) -> str:
+    """The delimiter whose header row has a `text` column: the one a `sep=` line declared, then
+    csv.Sniffer's guess among DELIMITERS, then each in turn. Raises InputError naming the columns
+    found when none gives one."""
     first = source[:65536]
     try:
         guessed = [csv.Sniffer().sniff(first, delimiters="".join(DELIMITERS)).delimiter]
     except csv.Error:
         guessed = []
+    guessed = ([declared] if declared else []) + guessed
     found = []
     for delimiter in dict.fromkeys(guessed + list(DELIMITERS)):
         names = _header(next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter), []))
@@ -151,10 +158,14 @@ def _delimiter(source: str, path: str) -> str:
 
 
 def read_csv(data: bytes, path: str, name: str) -> list[Document]:
-    """One document per row of a CSV with a `text` column; its delimiter (`,` `;` tab `|`) is
-    found, and said when it is not a comma. Raises InputError (one line)."""
+    """One document per row of a CSV with a `text` column; its delimiter (`,` `;` tab `|`, or the
+    one Excel's `sep=;` first line names) is found, and said when it is not a comma. Raises
+    InputError (one line)."""
     source = decode(data, path)
-    delimiter = _delimiter(source, path)
+    sep = _SEP_LINE.match(source)
+    skipped = 1 if sep else 0  # rows keep the line numbers of the file
+    source = source[sep.end():] if sep else source
+    delimiter = _delimiter(source, path, sep.group(1) if sep else None)
     if delimiter != ",":
         note(f"read as {_SHOWN[delimiter]}-separated")
     reader = csv.DictReader(io.StringIO(source, newline=""), delimiter=delimiter)
@@ -162,14 +173,14 @@ def read_csv(data: bytes, path: str, name: str) -> list[Document]:
     docs = []
     try:
         for row in reader:
-            line = reader.line_num
+            line = reader.line_num + skipped
             if None in row:
                 raise InputError(path, "row has more fields than the header", line)
             if not any((v or "").strip() for v in row.values()):
                 continue
             docs.append(_document(row, path, f"{name}:{line}", line))
     except csv.Error as err:
-        raise InputError(path, f"malformed CSV ({err})", reader.line_num) from None
+        raise InputError(path, f"malformed CSV ({err})", reader.line_num + skipped) from None
     if not docs:
         raise InputError(path, "CSV has a header but no rows")
     return docs

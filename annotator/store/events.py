@@ -48,6 +48,15 @@ class Events:
         with self.transaction():
             return self.insert_events(rows)
 
+    def event_sentences(self, uids: list[str]) -> dict[str, int]:
+        """{uid: the sentence id its event is stored on} for those of the uids that are stored."""
+        found = {}
+        for start in range(0, len(uids), 500):  # SQLite's limit on bound values
+            chunk = uids[start:start + 500]
+            found.update(self.conn.execute(
+                f"SELECT uid, sentence_id FROM events WHERE uid IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        return found
+
     def last_event_id(self) -> int:
         """The id of the latest event stored (0 when there is none): what a bulk load adds comes after."""
         return self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
