@@ -648,7 +648,7 @@ def disagreements(db_path, as_json, include_single):
 def review(db_path, annotator_name, include_single, auto_accept):
     """Step through disagreements, most split first, and decide the gold label: f c o a, x ambiguous,
     n comment, t agreement. The queue starts at the first unit not decided yet."""
-    from annotator.review import accept_consensus, units_to_review
+    from annotator.review import accept_consensus, nothing_to_review, units_to_review
     from annotator.tui.app import AnnotatorApp
 
     store = Store(db_path, create=False)
@@ -658,7 +658,7 @@ def review(db_path, annotator_name, include_single, auto_accept):
         accepted = accept_consensus(store, store.project()["overlap"] or 2)
         click.echo(f"{plural(accepted, 'unit')} all annotators agree on recorded as decided by consensus")
     if not units_to_review(store, include_single):
-        click.echo("nothing to review: no units with disagreeing labels" + ("" if include_single else " (try --all)"))
+        click.echo(nothing_to_review(include_single))
         return
     store.patience = PATIENCE_S
     run_app(AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single))
