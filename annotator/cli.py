@@ -68,7 +68,7 @@ def open_or_create(db_path: str) -> Store:
 
 
 def resolve_annotator(given: str | None) -> str:
-    if given:
+    if given is not None:  # an empty --annotator is refused, not quietly replaced by the login name
         from annotator.label_import import check_annotator
 
         try:
@@ -402,6 +402,8 @@ def dupes_join(first, second, db_path):
     """Merge the groups of two sentences (DOC:N or #ID)."""
     store = Store(db_path, create=False)
     a, b = resolve_sentence(store, first), resolve_sentence(store, second)
+    if a.id == b.id:
+        raise click.ClickException(f"{first} and {second} are the same sentence: give two to join")
     with store.transaction():
         group = store.join_groups(a, b, record=True)
     click.echo(f"joined: {first} and {second} are now group {group}")
@@ -626,7 +628,8 @@ def disagreements(db_path, as_json, include_single):
         ])
         return
     for u in units:
-        click.echo(f"group {u.group}  {shown_path(u.members[0][0])}:{u.members[0][1]}  ({plural(u.documents, 'document')})")
+        click.echo(f"group {u.group}  {sentence_ref(shown_path(u.members[0][0]), u.members[0][1])}  "
+                   f"({plural(u.documents, 'document')})")
         click.echo(f"  {u.text}")
         for v in u.votes:
             click.echo(f"  {v.annotator:<12} {v.label}" + (f"  note: {v.note}" if v.note else ""))
@@ -645,7 +648,7 @@ def disagreements(db_path, as_json, include_single):
 def review(db_path, annotator_name, include_single, auto_accept):
     """Step through disagreements, most split first, and decide the gold label: f c o a, x ambiguous,
     n comment, t agreement. The queue starts at the first unit not decided yet."""
-    from annotator.review import accept_consensus, units_to_review
+    from annotator.review import accept_consensus, nothing_to_review, units_to_review
     from annotator.tui.app import AnnotatorApp
 
     store = Store(db_path, create=False)
@@ -655,7 +658,7 @@ def review(db_path, annotator_name, include_single, auto_accept):
         accepted = accept_consensus(store, store.project()["overlap"] or 2)
         click.echo(f"{plural(accepted, 'unit')} all annotators agree on recorded as decided by consensus")
     if not units_to_review(store, include_single):
-        click.echo("nothing to review: no units with disagreeing labels" + ("" if include_single else " (try --all)"))
+        click.echo(nothing_to_review(include_single))
         return
     store.patience = PATIENCE_S
     run_app(AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single))
@@ -713,9 +716,10 @@ def next_cmd(db_path, annotator_name, as_json):
     elif found is None:
         click.echo("your queue is empty: every unit has the annotators it needs")
     else:
-        click.echo(f"{shown_path(found['doc'])}: {plural(found['units'], 'unit')} for you")
+        click.echo(f"{shown_path(found['doc'])}: {plural(found['units'], 'unit')} for you "
+                   "(sentence numbers count from 1, as the screen and DOC:N do)")
         for s in found["sentences"]:
-            click.echo(f"  {s['index']:>4}  {s['text']}")
+            click.echo(f"  {s['index'] + 1:>4}  {s['text']}")
 
 
 @main.command("progress")

@@ -81,6 +81,13 @@ def units_to_review(store: Store, include_single: bool = False) -> list[int]:
     ]
 
 
+def nothing_to_review(include_single: bool = False) -> str:
+    """What the lead is told when units_to_review() finds none, in the terminal and the browser alike."""
+    if include_single:
+        return "nothing to review: no labeled units"
+    return "nothing to review: no units with disagreeing labels (try --all)"
+
+
 def load_unit(store: Store, group: int) -> Unit:
     members = store.group_members(group)
     votes = unit_votes_of(store, group)

@@ -108,7 +108,8 @@ NAME_PAGE = """<!doctype html>
 <form method="get" action="/">
 <p><label>Your name, as it goes into the label history:<br>
 <input name="name" autofocus required maxlength="64" value="{name}"></label></p>
-<p><label><input type="checkbox" name="review" value="1"> review disagreements (for the lead)</label></p>
+<p><label><input type="checkbox" name="review" value="1"> review disagreements (for the lead)</label><br>
+<label><input type="checkbox" name="all" value="1"> with it, every labeled unit, also those one annotator labeled (--all)</label></p>
 <p><button type="submit">Start</button></p>{error}
 </form></body></html>"""
 
@@ -118,6 +119,7 @@ class BrowserSession:
     name: str
     review: bool
     websocket: object
+    review_all: bool = False
     service: object = None
     last_active: float = field(default_factory=time.monotonic)
 
@@ -242,10 +244,18 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
             asked = query.get("name")
             name = clean_name(asked) or clean_name(request.cookies.get(NAME_COOKIE))
             if name is None:
-                error = "" if asked is None else "<p style='color:#b00'>Give a name of up to 64 printable characters.</p>"
-                return web.Response(text=NAME_PAGE.format(name=html.escape(asked or ""), error=error),
-                                    content_type="text/html")
-            review = query.get("review", request.cookies.get(ROLE_COOKIE, "")) == "1"
+                return self._name_page(asked, "" if asked is None else "Give a name of up to 64 printable characters.")
+            role = query.get("review", request.cookies.get(ROLE_COOKIE, ""))
+            if role == "1" and query.get("all") == "1":
+                role = "all"
+            review = role in ("1", "all")
+            if review and not self._anything_to_review(role == "all"):
+                # `annotator review` would say so and end, which textual-serve only shows as a splash
+                # that never goes: the first page says it instead, and offers --all
+                from annotator.review import nothing_to_review
+
+                return self._name_page(name, nothing_to_review(role == "all").replace(
+                    "(try --all)", "(tick “every labeled unit” to review with --all)"))
             origin = self.explicit_public_url or self._origin(request)
             font_size = to_int(request.query.get("fontsize", "16"), 16)
             websocket = ("wss:" if origin.startswith("https") else "ws:") + origin.split(":", 1)[1] + "/ws"
@@ -254,8 +264,24 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
                        "application": {"name": f"annotator: {name}" + (" (review)" if review else "")}}
             response = aiohttp_jinja2.render_template("screen.html", request, context)
             response.set_cookie(NAME_COOKIE, name, httponly=True, samesite="Strict")
-            response.set_cookie(ROLE_COOKIE, "1" if review else "0", httponly=True, samesite="Strict")
+            response.set_cookie(ROLE_COOKIE, role if review else "0", httponly=True, samesite="Strict")
             return response
+
+        @staticmethod
+        def _name_page(name: str | None, error: str):
+            error = f"<p style='color:#b00'>{html.escape(error)}</p>" if error else ""
+            return web.Response(text=NAME_PAGE.format(name=html.escape(name or ""), error=error),
+                                content_type="text/html")
+
+        def _anything_to_review(self, include_single: bool) -> bool:
+            from annotator.review import units_to_review
+            from annotator.store import Store
+
+            store = Store(self.db_path, create=False)
+            try:
+                return bool(units_to_review(store, include_single))
+            finally:
+                store.close()
 
         def _origin(self, request) -> str:
             scheme = request.headers.get("X-Forwarded-Proto", request.scheme)
@@ -272,8 +298,8 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
 
         # -- sessions ---------------------------------------------------------------------------
 
-        def session_command(self, name: str, review: bool) -> str:
-            what = ["review"] if review else ["annotate"]
+        def session_command(self, name: str, review: bool, review_all: bool = False) -> str:
+            what = (["review", "--all"] if review_all else ["review"]) if review else ["annotate"]
             return shlex.join([sys.executable, "-m", "annotator.cli", *what, "--db", self.db_path, "--annotator", name])
 
         async def handle_websocket(self, request):
@@ -283,15 +309,16 @@ def make_server(db_path: str, token: str, *, host: str = "127.0.0.1", port: int 
             if len(self.sessions) >= self.max_sessions:
                 return web.Response(status=503, text=f"503: the server has its {self.max_sessions} sessions; "
                                                      "try again when someone leaves\n")
-            review = request.cookies.get(ROLE_COOKIE) == "1"
+            role = request.cookies.get(ROLE_COOKIE)
+            review = role in ("1", "all")
             websocket = web.WebSocketResponse(heartbeat=15)  # a browser that went away is noticed
-            session = BrowserSession(name, review, websocket)
+            session = BrowserSession(name, review, websocket, review_all=role == "all")
             key = id(session)
             self.sessions[key] = session
             width, height = terminal_size(request.query.get("width"), request.query.get("height"))
             try:
                 await websocket.prepare(request)
-                session.service = AppService(self.session_command(name, review), write_bytes=websocket.send_bytes,
+                session.service = AppService(self.session_command(name, review, session.review_all), write_bytes=websocket.send_bytes,
                                              write_str=websocket.send_str, close=websocket.close,
                                              download_manager=self.download_manager, debug=self.debug)
                 await session.service.start(width, height)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import socket
 import sqlite3
@@ -401,5 +402,31 @@ async def test_a_link_from_a_sibling_site_cannot_rename_the_annotator(corpus_db)
             assert client.session.cookie_jar.filter_cookies(client.make_url("/"))["annotator_role"].value == "0"
         typed = await client.get("/?name=bob", headers={"Sec-Fetch-Site": "none"})
         assert "annotator: bob" in await typed.text()
+    finally:
+        await client.close()
+
+
+async def test_review_with_nothing_to_review_says_so_on_the_first_page_and_offers_all(corpus_db):
+    client = await client_for(corpus_db)
+    try:
+        page = await client.get(f"/?token={TOKEN}&name=Ελένη&review=1")
+        text = await page.text()
+        assert page.status == 200 and 'name="all"' in text and 'value="Ελένη"' in text
+        assert ("<p style='color:#b00'>nothing to review: no units with disagreeing labels "
+                "(tick “every labeled unit” to review with --all)</p>") in text
+        assert "annotator_role" not in client.session.cookie_jar.filter_cookies(client.make_url("/"))
+        # nothing labeled at all: --all has nothing either
+        page = await client.get("/?name=Ελένη&review=1&all=1")
+        assert "<p style='color:#b00'>nothing to review: no labeled units</p>" in await page.text()
+
+        rows = corpus_db.parent / "labels.jsonl"
+        rows.write_text('{"doc": "corpus/iraq-battleground.txt", "index": 0, "annotator": "Ελένη", "label": "claim"}\n')
+        assert run("import-labels", rows, "--db", corpus_db).exit_code == 0
+        page = await client.get("/?name=Ελένη&review=1&all=1")
+        assert "annotator: Ελένη (review)" in await page.text()
+        assert client.session.cookie_jar.filter_cookies(client.make_url("/"))["annotator_role"].value == "all"
+        server = client.annotator_server
+        assert shlex.split(server.session_command("Ελένη", True, True))[-6:] == [
+            "review", "--all", "--db", server.db_path, "--annotator", "Ελένη"]
     finally:
         await client.close()
