@@ -285,3 +285,35 @@ async def test_back_to_every_sentence_the_current_one_is_near_the_top_not_a_stal
         document = screen.query_one("#document")
         widget = screen.para_widgets[screen.para_of[3]]
         assert document.scroll_y == widget.virtual_region.y - 3
+
+
+@pytest.mark.parametrize("size", [(140, 24), (120, 20), (100, 24)])
+async def test_a_short_screen_folds_the_side_panel_so_the_suggestion_enter_accepts_is_seen(store, size):
+    from annotator.suggest import add_rule
+
+    store.set_project("overlap", "2")
+    add_rule(store, "Iraq", "claim")
+    app = AnnotatorApp(store, "lena")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#side").display
+        status = app.screen.query_one("#status")
+        assert "enter accepts  claim 1.00 " in "\n".join(visible_lines(status))
+        await pilot.press("enter")
+        assert app.screen.session.labels == {0: "claim"}
+
+
+async def test_at_the_shortest_height_for_the_side_panel_every_count_and_the_suggestion_show(store):
+    from annotator.suggest import add_rule
+
+    store.set_project("overlap", "2")
+    add_rule(store, "Iraq", "claim")
+    app = AnnotatorApp(store, "lena")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("v")  # a view line in the sentence's box as well
+        await pilot.pause()
+        assert app.screen.query_one("#side").display and not app.screen.query_one("#status").display
+        counts = visible_lines(app.screen.query_one("#counts"))
+        assert counts[-4:] == [" F  fact     0", " C  claim    0", " O  opinion  0", " A  advert   0"]
+        info = "\n".join(visible_lines(app.screen.query_one("#sentence-info")))
+        assert "your label: none" in info and "suggested (rule):  claim 1.00\nenter accepts" in info

@@ -31,6 +31,9 @@ def past_overlap_notice(n: int) -> str:
 # labeling moves forward, the window reaches further ahead, so it is rebuilt seldom
 BEHIND, AHEAD = 10, 50
 NARROW = 100  # columns: below this the side panel folds into one status line
+# rows: below this the side panel's boxes (document, position, counts, your label, the suggestion) do
+# not all fit, so it folds into the status line too: `enter` must never accept a suggestion out of sight
+SHORT = 30
 
 
 def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], bool]]:
@@ -158,8 +161,8 @@ class AnnotateScreen(Screen):
 
     def on_resize(self) -> None:
         """A new terminal size rewraps the text: bring the current sentence back into view. Below
-        NARROW columns the side panel folds into a status line under the text."""
-        narrow = self.size.width < NARROW
+        NARROW columns or SHORT rows the side panel folds into a status line under the text."""
+        narrow = self.size.width < NARROW or self.size.height < SHORT
         if self.has_class("narrow") != narrow:
             self.set_class(narrow, "narrow")
             # the side panel's title names the database; without the panel, the document's border does
