@@ -317,3 +317,23 @@ async def test_at_the_shortest_height_for_the_side_panel_every_count_and_the_sug
         assert counts[-4:] == [" F  fact     0", " C  claim    0", " O  opinion  0", " A  advert   0"]
         info = "\n".join(visible_lines(app.screen.query_one("#sentence-info")))
         assert "your label: none" in info and "suggested (rule):  claim 1.00\nenter accepts" in info
+
+
+@pytest.mark.parametrize("labels, views", [("fco", 5), ("", 5)])
+async def test_an_empty_view_shows_no_sentence_and_label_keys_do_nothing(store, labels, views):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.press(*labels)
+        await pilot.press(*["v"] * views)  # unlabeled, fact, claim, opinion, advert: none are adverts
+        await pilot.pause()
+        screen = app.screen
+        session = screen.session
+        assert session.view == "advert"
+        shown = [str(w.render()) for w in screen.para_widgets if w.display]
+        assert shown == ["(no advert labels: v shows more)"]
+        before = dict(session.labels)
+        await pilot.press("f", "a", "enter")
+        await pilot.pause()
+        assert session.labels == before
+        assert store.db.execute("select count(*) from events where kind = 'label'").fetchone()[0] == len(labels)
+        assert [n.message for n in app._notifications][-1] == "This view has no advert labels: v shows more."
