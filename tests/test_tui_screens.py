@@ -337,3 +337,24 @@ async def test_an_empty_view_shows_no_sentence_and_label_keys_do_nothing(store, 
         assert session.labels == before
         assert store.db.execute("select count(*) from events where kind = 'label'").fetchone()[0] == len(labels)
         assert [n.message for n in app._notifications][-1] == "This view has no advert labels: v shows more."
+
+
+@pytest.mark.parametrize("size", [(70, 20), (80, 24), (120, 40)])
+@pytest.mark.parametrize("key, prompt", [
+    ("slash", "Find a sentence: type, arrows to choose, enter to open (DOC:N, N its number as the side panel "
+              "counts, from 1)"),
+    ("colon", "Go to sentence number (1-65, as the side panel counts), enter to go, escape to cancel"),
+    ("n", "Note on sentence 1: After Missiles Fly, Iraq Becomes the Battleground\n"
+          "(enter saves, an empty note clears it, escape cancels)"),
+])
+async def test_a_dialog_s_prompt_wraps_and_is_never_cut(store, size, key, prompt):
+    from textual.widgets import Label
+
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        label = app.screen.query_one(Label)
+        shown = visible_lines(label)
+        assert " ".join(" ".join(shown).split()) == " ".join(prompt.split())
+        assert label.region.right <= app.screen.query_one(".dialog").region.right
