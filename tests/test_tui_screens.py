@@ -148,6 +148,19 @@ async def test_the_footer_shows_whole_keys_only(store, width, keys):
         assert [key.description for key in footer.children if key.has_class("-command-palette")] == ["palette"]
 
 
+@pytest.mark.parametrize("width", [34, 40, 45])
+async def test_a_very_narrow_footer_keeps_every_label_key_before_the_palette(store, width):
+    from textual.widgets import Footer
+
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=(width, 20)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert [key.description for key in footer.children][:4] == ["fact", "claim", "opinion", "advert"]
+        assert "palette" not in [key.description for key in footer.children]
+        assert all(key.region.right <= width for key in footer.children) and footer.max_scroll_x == 0
+
+
 async def test_the_screen_names_the_database_it_opened(store):
     from pathlib import Path
 
