@@ -371,3 +371,24 @@ async def test_a_dialog_s_prompt_wraps_and_is_never_cut(store, size, key, prompt
         shown = visible_lines(label)
         assert " ".join(" ".join(shown).split()) == " ".join(prompt.split())
         assert label.region.right <= app.screen.query_one(".dialog").region.right
+
+
+async def test_toasts_never_cover_the_status_line_and_a_gone_toast_leaves_nothing_drawn(store):
+    from textual.widgets._toast import Toast, ToastRack
+
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=(70, 20), notifications=True) as pilot:
+        await pilot.press("v", "f", "c", "o", "v", "v", "v", "v", "v")
+        await pilot.pause()
+        status = app.screen.query_one("#status").region
+        toasts = list(app.screen.query(Toast))
+        assert [str(toast.render()) for toast in toasts] == [
+            "Showing only your advert labels: this document has no advert labels (v shows more).",
+            "Showing every sentence."]
+        assert all(not toast.region.overlaps(status) for toast in toasts)
+        assert all(toast.region.y >= 1 for toast in toasts)  # below the document's border title
+        for toast in toasts:
+            await pilot.click(toast)  # a click dismisses a toast as its timeout does: no waiting
+            await pilot.pause()
+        await pilot.pause()
+        assert not app.screen.query(Toast) and not app.screen.query_one(ToastRack).display
