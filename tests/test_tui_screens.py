@@ -269,6 +269,29 @@ async def test_the_sources_screen_shows_its_whole_header_at_120_columns(store):
         assert visible_lines(heads) == ["  source                  units labeled  label mix             first"]
 
 
+async def test_the_sources_screen_keeps_each_source_on_one_line_at_70_columns_and_after_a_resize(store):
+    from textual.widgets import OptionList
+
+    def table(app):
+        heads = visible_lines(app.screen.query_one("#sources-heads"))
+        lines = [line.strip("▊▎▌ ▁▔").rstrip() for line in visible_lines(app.screen.query_one(OptionList))]
+        return heads, [line for line in lines if line]
+
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        heads, lines = table(app)
+        assert heads == ["  source                  units labeled  label mix     first"]
+        assert lines[1].startswith("corpus ") and lines[1].endswith("   99%")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        heads, lines = table(app)
+        assert heads == ["  source                  units labeled  label mix             first"]
+        assert lines[1].endswith("····················   99%") and lines[2] == "copied from example.org (1 unit)"
+
+
 def test_the_commands_take_and_print_sentence_numbers_as_the_screen_shows_them(store):
     from click.testing import CliRunner
 
