@@ -415,3 +415,18 @@ async def test_toasts_never_cover_the_status_line_and_a_gone_toast_leaves_nothin
             await pilot.pause()
         await pilot.pause()
         assert not app.screen.query(Toast) and not app.screen.query_one(ToastRack).display
+
+
+async def test_the_review_screen_names_the_unit_and_its_copies_as_doc_n(store):
+    sentence = store.sentence_at(WIRE, 3)
+    store.add_event(sentence.id, "label", "alice", "claim")
+    store.add_event(sentence.id, "label", "bob", "fact")
+    app = AnnotatorApp(store, "lead", mode="review")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        unit = app.screen.review.current
+        first, other = sorted([f"{WIRE}:4", f"{SYNDICATED}:4"], key=lambda ref: ref != f"{unit.members[0][0]}:4")
+        assert app.screen.query_one("#review-context")._border_title.plain == (
+            f"unit 1 of 1  ·  decided 0 of 1  ·  {first}")
+        assert visible_lines(app.screen.query_one("#votes-text"))[0] == (
+            f"in 2 documents (2 copies), also {other}")
