@@ -139,7 +139,7 @@ async def test_the_review_screen_shows_every_text_as_written(store):
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         assert shown(screen.query_one("#context-text")) == f"{SIGNED}\n\n{STORED}\n\n{OFFER}"
-        assert screen.query_one("#review-context")._border_title.plain == f"unit 1 of 1  ·  decided 0 of 1  ·  {DOC}"
+        assert screen.query_one("#review-context")._border_title.plain == f"unit 1 of 1  ·  decided 0 of 1  ·  {DOC}:1"
         await pilot.press("n", *COMMENT, "enter", "o")
         wait_all(10)
         await pilot.pause()

@@ -148,6 +148,19 @@ async def test_the_footer_shows_whole_keys_only(store, width, keys):
         assert [key.description for key in footer.children if key.has_class("-command-palette")] == ["palette"]
 
 
+@pytest.mark.parametrize("width", [34, 40, 45])
+async def test_a_very_narrow_footer_keeps_every_label_key_before_the_palette(store, width):
+    from textual.widgets import Footer
+
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=(width, 20)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        assert [key.description for key in footer.children][:4] == ["fact", "claim", "opinion", "advert"]
+        assert "palette" not in [key.description for key in footer.children]
+        assert all(key.region.right <= width for key in footer.children) and footer.max_scroll_x == 0
+
+
 async def test_the_screen_names_the_database_it_opened(store):
     from pathlib import Path
 
@@ -256,6 +269,29 @@ async def test_the_sources_screen_shows_its_whole_header_at_120_columns(store):
         assert visible_lines(heads) == ["  source                  units labeled  label mix             first"]
 
 
+async def test_the_sources_screen_keeps_each_source_on_one_line_at_70_columns_and_after_a_resize(store):
+    from textual.widgets import OptionList
+
+    def table(app):
+        heads = visible_lines(app.screen.query_one("#sources-heads"))
+        lines = [line.strip("▊▎▌ ▁▔").rstrip() for line in visible_lines(app.screen.query_one(OptionList))]
+        return heads, [line for line in lines if line]
+
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.press("S")
+        await pilot.pause()
+        heads, lines = table(app)
+        assert heads == ["  source                  units labeled  label mix     first"]
+        assert lines[1].startswith("corpus ") and lines[1].endswith("   99%")
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        heads, lines = table(app)
+        assert heads == ["  source                  units labeled  label mix             first"]
+        assert lines[1].endswith("····················   99%") and lines[2] == "copied from example.org (1 unit)"
+
+
 def test_the_commands_take_and_print_sentence_numbers_as_the_screen_shows_them(store):
     from click.testing import CliRunner
 
@@ -285,3 +321,112 @@ async def test_back_to_every_sentence_the_current_one_is_near_the_top_not_a_stal
         document = screen.query_one("#document")
         widget = screen.para_widgets[screen.para_of[3]]
         assert document.scroll_y == widget.virtual_region.y - 3
+
+
+@pytest.mark.parametrize("size", [(140, 24), (120, 20), (100, 24)])
+async def test_a_short_screen_folds_the_side_panel_so_the_suggestion_enter_accepts_is_seen(store, size):
+    from annotator.suggest import add_rule
+
+    store.set_project("overlap", "2")
+    add_rule(store, "Iraq", "claim")
+    app = AnnotatorApp(store, "lena")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#side").display
+        status = app.screen.query_one("#status")
+        assert "enter accepts  claim 1.00 " in "\n".join(visible_lines(status))
+        await pilot.press("enter")
+        assert app.screen.session.labels == {0: "claim"}
+
+
+async def test_at_the_shortest_height_for_the_side_panel_every_count_and_the_suggestion_show(store):
+    from annotator.suggest import add_rule
+
+    store.set_project("overlap", "2")
+    add_rule(store, "Iraq", "claim")
+    app = AnnotatorApp(store, "lena")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("v")  # a view line in the sentence's box as well
+        await pilot.pause()
+        assert app.screen.query_one("#side").display and not app.screen.query_one("#status").display
+        counts = visible_lines(app.screen.query_one("#counts"))
+        assert counts[-4:] == [" F  fact     0", " C  claim    0", " O  opinion  0", " A  advert   0"]
+        info = "\n".join(visible_lines(app.screen.query_one("#sentence-info")))
+        assert "your label: none" in info and "suggested (rule):  claim 1.00\nenter accepts" in info
+
+
+@pytest.mark.parametrize("labels, views", [("fco", 5), ("", 5)])
+async def test_an_empty_view_shows_no_sentence_and_label_keys_do_nothing(store, labels, views):
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.press(*labels)
+        await pilot.press(*["v"] * views)  # unlabeled, fact, claim, opinion, advert: none are adverts
+        await pilot.pause()
+        screen = app.screen
+        session = screen.session
+        assert session.view == "advert"
+        shown = [str(w.render()) for w in screen.para_widgets if w.display]
+        assert shown == ["(no advert labels: v shows more)"]
+        before = dict(session.labels)
+        await pilot.press("f", "a", "enter")
+        await pilot.pause()
+        assert session.labels == before
+        assert store.db.execute("select count(*) from events where kind = 'label'").fetchone()[0] == len(labels)
+        assert [n.message for n in app._notifications][-1] == "This view has no advert labels: v shows more."
+
+
+@pytest.mark.parametrize("size", [(70, 20), (80, 24), (120, 40)])
+@pytest.mark.parametrize("key, prompt", [
+    ("slash", "Find a sentence: type, arrows to choose, enter to open (DOC:N, N its number as the side panel "
+              "counts, from 1)"),
+    ("colon", "Go to sentence number (1-65, as the side panel counts), enter to go, escape to cancel"),
+    ("n", "Note on sentence 1: After Missiles Fly, Iraq Becomes the Battleground\n"
+          "(enter saves, an empty note clears it, escape cancels)"),
+])
+async def test_a_dialog_s_prompt_wraps_and_is_never_cut(store, size, key, prompt):
+    from textual.widgets import Label
+
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        label = app.screen.query_one(Label)
+        shown = visible_lines(label)
+        assert " ".join(" ".join(shown).split()) == " ".join(prompt.split())
+        assert label.region.right <= app.screen.query_one(".dialog").region.right
+
+
+async def test_toasts_never_cover_the_status_line_and_a_gone_toast_leaves_nothing_drawn(store):
+    from textual.widgets._toast import Toast, ToastRack
+
+    app = AnnotatorApp(store, "alice")
+    async with app.run_test(size=(70, 20), notifications=True) as pilot:
+        await pilot.press("v", "f", "c", "o", "v", "v", "v", "v", "v")
+        await pilot.pause()
+        status = app.screen.query_one("#status").region
+        toasts = list(app.screen.query(Toast))
+        assert [str(toast.render()) for toast in toasts] == [
+            "Showing only your advert labels: this document has no advert labels (v shows more).",
+            "Showing every sentence."]
+        assert all(not toast.region.overlaps(status) for toast in toasts)
+        assert all(toast.region.y >= 1 for toast in toasts)  # below the document's border title
+        for toast in toasts:
+            await pilot.click(toast)  # a click dismisses a toast as its timeout does: no waiting
+            await pilot.pause()
+        await pilot.pause()
+        assert not app.screen.query(Toast) and not app.screen.query_one(ToastRack).display
+
+
+async def test_the_review_screen_names_the_unit_and_its_copies_as_doc_n(store):
+    sentence = store.sentence_at(WIRE, 3)
+    store.add_event(sentence.id, "label", "alice", "claim")
+    store.add_event(sentence.id, "label", "bob", "fact")
+    app = AnnotatorApp(store, "lead", mode="review")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        unit = app.screen.review.current
+        first, other = sorted([f"{WIRE}:4", f"{SYNDICATED}:4"], key=lambda ref: ref != f"{unit.members[0][0]}:4")
+        assert app.screen.query_one("#review-context")._border_title.plain == (
+            f"unit 1 of 1  ·  decided 0 of 1  ·  {first}")
+        assert visible_lines(app.screen.query_one("#votes-text"))[0] == (
+            f"in 2 documents (2 copies), also {other}")

@@ -40,7 +40,18 @@ class AnnotatorApp(App):
         """Every toast is plain text, whatever the caller asks: toasts carry sentences, names, sources
         and error messages, and a `[` in them must show as written."""
         kwargs = {} if timeout is None else {"timeout": timeout}
+        # a burst of keys (v v v) stacked toasts down over the status line: of the passing news only
+        # the latest stays beside the new one; warnings and errors stay their time
+        passing = [n for n in self._notifications if n.severity == "information"]
+        for stale in passing[:-1]:
+            del self._notifications[stale]
         super().notify(message, title=title, severity=severity, markup=False, **kwargs)
+
+    def _unnotify(self, notification, refresh: bool = True) -> None:
+        """A toast went: Textual left its cells drawn over the text until a line beneath was redrawn,
+        so the rack is refreshed (it hides when empty) and the screen repainted once the toast is gone."""
+        super()._unnotify(notification, refresh=True)
+        self.call_after_refresh(self.screen.refresh)
 
     def get_system_commands(self, screen):
         """The palette offers the screen's own commands first. Textual's "Quit" is left out: it quits

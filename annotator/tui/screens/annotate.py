@@ -31,6 +31,9 @@ def past_overlap_notice(n: int) -> str:
 # labeling moves forward, the window reaches further ahead, so it is rebuilt seldom
 BEHIND, AHEAD = 10, 50
 NARROW = 100  # columns: below this the side panel folds into one status line
+# rows: below this the side panel's boxes (document, position, counts, your label, the suggestion) do
+# not all fit, so it folds into the status line too: `enter` must never accept a suggestion out of sight
+SHORT = 30
 
 
 def paragraphs(text: str, sentences, lo: int, hi: int) -> list[tuple[list[int], bool]]:
@@ -127,6 +130,10 @@ class AnnotateScreen(Screen):
             contents.append(self.para_content(p))
         if not blocks:
             blocks, contents = [([], False)], [Content("(this document has no sentences)")]
+        elif self.view_is_empty():  # the current sentence must not stand in for a view that matches none
+            self.para_of.clear()
+            self.para_members = [[]]
+            blocks, contents = [([], False)], [Content.styled(f"({self.view_words()}: v shows more)", "dim")]
         # paragraph widgets are reused from document to document: mounting new ones is what costs
         new_widgets = []
         for p, ((_members, gap), content) in enumerate(zip(blocks, contents)):
@@ -158,8 +165,8 @@ class AnnotateScreen(Screen):
 
     def on_resize(self) -> None:
         """A new terminal size rewraps the text: bring the current sentence back into view. Below
-        NARROW columns the side panel folds into a status line under the text."""
-        narrow = self.size.width < NARROW
+        NARROW columns or SHORT rows the side panel folds into a status line under the text."""
+        narrow = self.size.width < NARROW or self.size.height < SHORT
         if self.has_class("narrow") != narrow:
             self.set_class(narrow, "narrow")
             # the side panel's title names the database; without the panel, the document's border does
@@ -168,6 +175,16 @@ class AnnotateScreen(Screen):
             self.status_length = 0
             self.update_panel()
         self.call_after_refresh(self.scroll_to_current)
+
+    def view_is_empty(self) -> bool:
+        """Does the view filter match no sentence of the open document? Then nothing is current."""
+        session = self.session
+        return session.view is not None and not any(session.shown(i) for i in range(len(session.sentences)))
+
+    def view_words(self) -> str:
+        """What an empty view lacks, as the screen says it: "no advert labels"."""
+        view = self.session.view
+        return "no unlabeled sentences" if view == "unlabeled" else f"no {view} labels"
 
     def scroll_to_current(self, anew: bool = False) -> None:
         """Keep the current sentence in view, scrolling a screenful at a time: a scroll repaints the
@@ -229,6 +246,9 @@ class AnnotateScreen(Screen):
         return result
 
     def action_label(self, label: str) -> None:
+        if self.view_is_empty():  # no sentence is shown, so none is there to label
+            self.notify(f"This view has {self.view_words()}: v shows more.", timeout=3)
+            return
         if self._act(lambda: self.session.label(label), keeps_last_label=True) is False:
             self.notify(self.queue_empty_message() if self.session.overlap is not None
                         else "Every sentence has your label. Well done.", timeout=4)
@@ -240,6 +260,9 @@ class AnnotateScreen(Screen):
         self.update_panel()
 
     def action_accept(self) -> None:
+        if self.view_is_empty():
+            self.notify(f"This view has {self.view_words()}: v shows more.", timeout=3)
+            return
         result = self._act(self.session.accept_suggestion, keeps_last_label=True)
         if result is None:
             self.notify("No suggestion for this sentence.", timeout=3)
@@ -304,7 +327,7 @@ class AnnotateScreen(Screen):
 
     def action_note(self) -> None:
         target = self.session.note_target()
-        if target is None:
+        if target is None or (self.view_is_empty() and self.session.just_labeled is None):
             return
         if self.session.just_labeled is not None:
             subject = f"the sentence you just labeled ({target.index + 1}): {shorten(target.text, 60)}"
@@ -331,7 +354,8 @@ class AnnotateScreen(Screen):
     def action_view(self) -> None:
         view = self._act(self.session.cycle_view)
         shown = {None: "every sentence", "unlabeled": "only sentences you have not labeled"}
-        self.notify(f"Showing {shown.get(view, f'only your {view} labels')}.", timeout=3)
+        empty = f": this document has {self.view_words()} (v shows more)" if self.view_is_empty() else ""
+        self.notify(f"Showing {shown.get(view, f'only your {view} labels')}{empty}.", timeout=3)
 
     def action_find(self) -> None:
         def go(hit: tuple[int, int] | None) -> None:

@@ -19,7 +19,7 @@ from annotator.tui.screens.prompt import ConfirmScreen, NoteScreen
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets import names
 from annotator.tui.widgets.names import tail_of
-from annotator.wording import plural
+from annotator.wording import plural, sentence_ref
 from annotator.writer import disk_full_notice
 
 # heat map shades from no confusion to the most frequent cell
@@ -90,11 +90,16 @@ class ReviewScreen(Screen):
             return
         doc, before, text, after = review.context()
         context.border_title = Content(f"unit {review.pos + 1} of {len(review.units)}  ·  decided "
-                                       f"{len(review.decided)} of {len(review.units)}  ·  {doc}")
+                                       f"{len(review.decided)} of {len(review.units)}  ·  "
+                                       f"{sentence_ref(doc, unit.members[0][1])}")
         parts = ([Content.styled(s, "dim") for s in before] + [Content.styled(text, "b reverse")]
                  + [Content.styled(s, "dim") for s in after])
         self.query_one("#context-text", Static).update(Content("\n\n").join(parts))
-        lines = [Content(f"in {plural(unit.documents, 'document')} ({plural(len(unit.members), 'copy', 'copies')})")]
+        where = f"in {plural(unit.documents, 'document')} ({plural(len(unit.members), 'copy', 'copies')})"
+        others = [sentence_ref(name, index) for name, index, _text, _id in unit.members[1:4]]
+        if others:  # where else the unit stands, as DOC:N that `dupes` and find take
+            where += f", also {', '.join(others)}" + (" and more" if len(unit.members) > 4 else "")
+        lines = [Content(where)]
         for vote in unit.votes:
             note = ("  ", (f"note: {vote.note}", "i")) if vote.note else ()
             lines.append(Content.assemble(f"{vote.annotator:<16} ", (f" {vote.label} ", LABEL_STYLE.get(vote.label, "")),

@@ -23,8 +23,9 @@ NAME = 22  # columns of a source's name in the table
 
 def bar_width(screen_width: int) -> int:
     """Cells of the label-mix bar: 20, fewer on a narrow screen, so a source stays on one line (the
-    dialog is 96% of the screen; its borders, paddings and the other columns take 53 columns)."""
-    return max(6, min(20, screen_width * 96 // 100 - 53))
+    dialog is 96% of the screen; its borders and paddings, the list's border, the option's padding,
+    a scrollbar and the other columns take 55 columns)."""
+    return max(6, min(20, screen_width * 96 // 100 - 55))
 
 
 def column_heads(width: int = 20) -> Content:
@@ -56,9 +57,10 @@ class SourcesScreen(Dialog[str | None]):
     def __init__(self, rows: list[dict]):
         super().__init__()
         self.rows = rows
+        self.width = 0  # of the bars shown
 
     def compose(self) -> ComposeResult:
-        width = bar_width(self.app.size.width)
+        width = self.width = bar_width(self.app.size.width)
         with Vertical(classes="dialog", id="sources"):
             yield Static(Content(
                 "Each source (outlet): its units, how many are labeled, its label mix ("
@@ -71,6 +73,19 @@ class SourcesScreen(Dialog[str | None]):
             yield OptionList(*options, id="source-list")
             if not self.rows:
                 yield Static(Content.styled("no documents", "dim"))
+
+    def on_resize(self, event) -> None:
+        """A new terminal size: the bars and the heading are laid out again for it, the highlight kept."""
+        width = bar_width(event.size.width)
+        if width == self.width:
+            return
+        self.width = width
+        self.query_one("#sources-heads", Static).update(column_heads(width))
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        for i, row in enumerate(self.rows, start=1):
+            options.replace_option_prompt_at_index(i, source_line(row, width))
+        options.highlighted = highlighted
 
     @on(OptionList.OptionSelected)
     def pick(self, event: OptionList.OptionSelected) -> None:

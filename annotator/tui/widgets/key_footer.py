@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from annotator.tui.bindings import LABEL_KEYS
+
 
 def key_width(key: Widget) -> int:
     """Columns of a compact footer key (Textual's FooterKey): its key, a space, its description, and
@@ -15,11 +17,16 @@ def key_width(key: Widget) -> int:
 
 
 class KeyFooter(Footer):
-    """Textual's footer, with the keys that would be cut left out (the palette key stays, at the right)."""
+    """Textual's footer, with the keys that would be cut left out (the palette key stays, at the right,
+    unless the label keys need its room: a label key is never left out for it)."""
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
         palette = [key for key in keys if key.has_class("-command-palette")]
+        labels = sum(key_width(key) for key in keys if key.key in LABEL_KEYS and key not in palette)
+        if labels + sum(key_width(key) + 1 for key in palette) > self.app.size.width:
+            palette = []
+            keys = [key for key in keys if not key.has_class("-command-palette")]
         room = self.app.size.width - sum(key_width(key) + 1 for key in palette)  # + its bar
         for key in keys:
             if key in palette:
