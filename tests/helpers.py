@@ -84,3 +84,8 @@ def build(db_path: Path, tmp_path: Path, labels=LABELS) -> Path:
         result = run("import-labels", store_rows, "--db", db_path)
         assert result.exit_code == 0, result.output
     return store_rows
+
+
+def output_lines(result) -> list[str]:
+    """A command's output lines without the one that says a new database was created."""
+    return [line for line in result.output.splitlines() if not line.startswith("created a new database at ")]

@@ -10,13 +10,9 @@ import pytest
 from annotator.ingest import import_paths
 from annotator.store import Store
 
-from helpers import run
+from helpers import output_lines, run
 from test_pdf_docx import make_docx, make_pdf
 
-
-def _lines(result) -> list[str]:
-    """The command's output lines without the one that says a new database was created."""
-    return [line for line in result.output.splitlines() if not line.startswith("created a new database at ")]
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
 
@@ -49,7 +45,7 @@ def test_a_folder_says_which_extra_reads_what_it_skipped(db_path, folder, monkey
     monkeypatch.setitem(sys.modules, "pdfminer", None)  # as if the pdf extra were not installed
     result = run("import", folder, "--db", db_path)
     assert result.exit_code == 0
-    assert _lines(result)[0] == ("skipped 4 files: 2 .pdf (install annotator[pdf] to read them), "
+    assert output_lines(result)[0] == ("skipped 4 files: 2 .pdf (install annotator[pdf] to read them), "
                                              "1 .json (only JSON Lines is read: one object a line, as .jsonl), "
                                              "1 .png (not text)")
 
@@ -66,7 +62,7 @@ def test_a_single_unknown_file_says_what_it_is_in_one_line(db_path, tmp_path, na
     path.write_bytes(data)
     result = run("import", path, "--db", db_path)
     assert result.exit_code == 1
-    assert _lines(result)[0] == f"error: {path}: {problem}"
+    assert output_lines(result)[0] == f"error: {path}: {problem}"
 
 
 @pytest.mark.parametrize("name, problem", [
@@ -77,7 +73,7 @@ def test_a_single_unknown_file_says_what_it_is_in_one_line(db_path, tmp_path, na
 def test_format_txt_on_a_binary_file_is_refused_and_stores_nothing(db_path, folder, name, problem):
     result = run("import", folder / name, "--format", "txt", "--db", db_path)
     assert result.exit_code == 1
-    assert _lines(result)[0] == f"error: {folder / name}: {problem}"
+    assert output_lines(result)[0] == f"error: {folder / name}: {problem}"
     store = Store(db_path)
     assert store.query("SELECT count(*) FROM sentences")[0][0] == 0
     store.close()
@@ -90,7 +86,7 @@ def test_the_database_in_the_folder_is_not_listed_as_skipped(tmp_path):
     (folder / "foto.png").write_bytes(PNG)
     result = run("import", folder, "--db", folder / "labels.db")
     assert result.exit_code == 0
-    assert _lines(result)[0] == "skipped 1 file: 1 .png (not text)"
+    assert output_lines(result)[0] == "skipped 1 file: 1 .png (not text)"
 
 
 def test_a_text_that_opens_like_a_magic_number_is_still_text(db_path, tmp_path):
@@ -105,4 +101,4 @@ def test_a_pdf_under_a_text_name_is_told_to_take_a_pdf_name(db_path, tmp_path):
     path = make_pdf(tmp_path / "bericht.txt", [["Die Arbeitslosigkeit sank im Mai auf 5,8 Prozent."]])
     result = run("import", path, "--db", db_path)
     assert result.exit_code == 1
-    assert _lines(result)[0] == f"error: {path}: looks like a PDF, not text (give it a .pdf name, or --format pdf)"
+    assert output_lines(result)[0] == f"error: {path}: looks like a PDF, not text (give it a .pdf name, or --format pdf)"

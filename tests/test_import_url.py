@@ -14,11 +14,8 @@ from click.testing import CliRunner
 from annotator.cli import main
 from annotator.readers import web
 from annotator.store import Store
+from helpers import output_lines
 
-
-def _lines(result) -> list[str]:
-    """The command's output lines without the one that says a new database was created."""
-    return [line for line in result.output.splitlines() if not line.startswith("created a new database at ")]
 
 PAGE = """<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Hafen Hamburg</title></head>
 <body><nav><a href="/">Startseite</a> <a href="/archiv">Archiv</a></nav>
@@ -130,7 +127,7 @@ def test_private_address_is_refused_without_allow_private(site, db_path):
     url = f"{site.base}/hafen"
     result = run("import", url, "--db", db_path)
     assert result.exit_code == 1
-    assert _lines(result)[0] == f"error: {url}: refused: 127.0.0.1 is a private address (use --allow-private)"
+    assert output_lines(result)[0] == f"error: {url}: refused: 127.0.0.1 is a private address (use --allow-private)"
     assert documents(db_path) == []
 
 
@@ -160,7 +157,7 @@ def test_ipv6_forms_of_private_ipv4_addresses_are_refused(db_path):
             "http://[2002:7f00:1::]:8765/", "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/"]
     result = run("import", *urls, "--db", db_path)
     assert result.exit_code == 1
-    assert _lines(result) == [
+    assert output_lines(result) == [
         "error: http://[64:ff9b::7f00:1]:8765/: refused: 64:ff9b::7f00:1 (which carries 127.0.0.1) is a private "
         "address (use --allow-private)",
         "error: http://[64:ff9b::a9fe:a9fe]/latest/meta-data/: refused: 64:ff9b::a9fe:a9fe (which carries "
@@ -181,7 +178,7 @@ def test_an_ipv6_address_without_a_port_and_a_broken_url(site, db_path, monkeypa
     result = run("import", "http://[::1]/", "http://[fd00::1]/", "http://[::ffff:a9fe:a9fe]/",
                  "http://example.org:80a/", "http://[::1/", "--db", db_path)
     assert result.exit_code == 1
-    assert _lines(result)[:5] == [
+    assert output_lines(result)[:5] == [
         "error: http://[::1]/: refused: ::1 is a private address (use --allow-private)",
         "error: http://[fd00::1]/: refused: fd00::1 is a private address (use --allow-private)",
         "error: http://[::ffff:a9fe:a9fe]/: refused: ::ffff:169.254.169.254 is a private address (use --allow-private)",
@@ -215,7 +212,7 @@ def test_a_redirect_and_other_spellings_of_a_page_are_the_same_document(site, db
     again = run("import", f"{base}/seite", f"{base}/seite?", f"HTTP://127.0.0.1:{port}/seite#oben",
                 f"{base}/seite?utm_source=rss&utm_medium=feed", f"{base}/alt", "--allow-private", "--db", db_path)
     assert again.exit_code == 0, again.output
-    assert _lines(again) == [f"unchanged {base}/seite: already imported", f"unchanged {base}/seite?: already imported",
+    assert output_lines(again) == [f"unchanged {base}/seite: already imported", f"unchanged {base}/seite?: already imported",
                            f"unchanged HTTP://127.0.0.1:{port}/seite#oben: already imported",
                            f"unchanged {base}/seite?utm_source=rss&utm_medium=feed: already imported",
                            f"unchanged {base}/alt: already imported",
@@ -243,7 +240,7 @@ def test_redirect_to_a_private_address_is_refused(site, db_path, monkeypatch):
     moved, local = f"{site.base}/moved", f"{site.base}/local"
     result = run("import", moved, local, "--db", db_path)
     assert result.exit_code == 1
-    assert _lines(result)[:2] == [
+    assert output_lines(result)[:2] == [
         f"error: {moved}: refused: 169.254.169.254 is a private address (use --allow-private)",
         f"error: {local}: refused: redirect to a file: URL",
     ]
@@ -257,7 +254,7 @@ def test_http_errors_are_one_line_each_and_the_other_inputs_go_on(site, db_path,
     missing, page = f"{site.base}/fehlt", f"{site.base}/hafen"
     result = run("import", missing, note, page, "ftp://example.org/a.txt", "--allow-private", "--db", db_path)
     assert result.exit_code == 1
-    errors = [line for line in _lines(result) if line.startswith("error:")]
+    errors = [line for line in output_lines(result) if line.startswith("error:")]
     assert errors == [f"error: {missing}: HTTP 404 Not Found",
                       "error: ftp://example.org/a.txt: refused: only http and https URLs are imported"]
     assert [row[0] for row in documents(db_path)] == ["notiz.txt", page]
@@ -279,7 +276,7 @@ def test_a_body_over_the_cap_is_refused(site, db_path, announced):
     url = f"{site.base}/gross"
     result = run("import", url, "--allow-private", "--max-file-mb", 1, "--db", db_path)
     assert result.exit_code == 1
-    assert _lines(result)[0] == (f"error: {url}: it is larger than 1 MB, the cap on one file's size "
+    assert output_lines(result)[0] == (f"error: {url}: it is larger than 1 MB, the cap on one file's size "
                                              "(raise it with --max-file-mb)")
     assert documents(db_path) == []
 
@@ -292,7 +289,7 @@ def test_a_slow_server_times_out(site, db_path):
     url = f"{site.base}/langsam"
     result = run("import", url, "--allow-private", "--timeout", 0.3, "--db", db_path)
     assert result.exit_code == 1
-    assert _lines(result)[0] == f"error: {url}: timed out after 0.3 s (raise it with --timeout)"
+    assert output_lines(result)[0] == f"error: {url}: timed out after 0.3 s (raise it with --timeout)"
 
 
 @pytest.mark.parametrize("media", ["application/rss+xml", "text/xml; charset=utf-8"])
@@ -322,7 +319,7 @@ def test_follow_imports_the_pages_the_items_link_to(site, db_path):
     site.routes["/news/2"] = (301, [("Location", "/news/1")], b"")  # the same story moved
     result = run("import", f"{base}/rss", "--follow", "--allow-private", "--db", db_path)
     assert result.exit_code == 1
-    assert [line for line in _lines(result) if line.startswith("error:")] == [
+    assert [line for line in output_lines(result) if line.startswith("error:")] == [
         f"error: {base}/news/3: HTTP 404 Not Found"]
     rows = documents(db_path)
     # news/2 moved to news/1: one page, one document
@@ -377,7 +374,7 @@ def test_feed_declaring_entities_is_refused(db_path, tmp_path, feed_text):
     feed.write_text(feed_text)
     result = run("import", feed, "--db", db_path)
     assert result.exit_code == 1
-    assert _lines(result)[0] == (f"error: {feed}: the feed declares XML entities, which are not "
+    assert output_lines(result)[0] == (f"error: {feed}: the feed declares XML entities, which are not "
                                  "expanded (a feed never needs them)")
 
 
@@ -457,7 +454,7 @@ def test_dns_tls_and_connection_failures_are_one_line_each(site, db_path, monkey
                  "--allow-private", "--db", db_path)
     closed.close()
     assert result.exit_code == 1
-    assert _lines(result)[:3] == [
+    assert output_lines(result)[:3] == [
         "error: https://nachrichten.invalid/artikel: cannot resolve the host nachrichten.invalid",
         f"error: {tls}: TLS error (wrong version number)",
         f"error: http://127.0.0.1:{port}/: cannot fetch (Connection refused)",
@@ -473,7 +470,7 @@ def test_the_content_type_chooses_the_reader(site, db_path):
     base = site.base
     result = run("import", f"{base}/meldung.txt", f"{base}/bild", f"{base}/daten", "--allow-private", "--db", db_path)
     assert result.exit_code == 1
-    assert [line for line in _lines(result) if line.startswith("error:")] == [
+    assert [line for line in output_lines(result) if line.startswith("error:")] == [
         f"error: {base}/bild: not a page, a feed, text or a PDF (Content-Type image/png)",
         f"error: {base}/daten: XML that is not an RSS or Atom feed (application/xml)",
     ]
@@ -538,7 +535,7 @@ def test_feed_links_made_absolute_repeats_and_bad_times_said(db_path, tmp_path):
              "named novosti.atom#5"]
     first = run("import", feed, "--db", db_path)
     assert first.exit_code == 0, first.output
-    assert _lines(first) == [f"imported {feed}: 5 documents, 5 sentences", *notes,
+    assert output_lines(first) == [f"imported {feed}: 5 documents, 5 sentences", *notes,
                            "5 documents and 5 sentences added, 0 unchanged; 0 sentences joined a duplicate group"]
     assert [(name, url, published) for name, _, url, published, *_ in documents(db_path)] == [
         ("https://ex.org/1", "https://ex.org/1", "2024-03-01T10:00:00.000Z"),  # its repeat (item 2) left out
@@ -549,7 +546,7 @@ def test_feed_links_made_absolute_repeats_and_bad_times_said(db_path, tmp_path):
     ]
     again = run("import", feed, "--db", db_path)
     assert again.exit_code == 0, again.output
-    assert _lines(again) == [f"unchanged {feed}: already imported", *notes,
+    assert output_lines(again) == [f"unchanged {feed}: already imported", *notes,
                            "0 documents and 0 sentences added, 5 unchanged; 0 sentences joined a duplicate group"]
 
 
@@ -562,7 +559,7 @@ def test_a_relative_link_is_read_against_the_site_or_the_feeds_url(site, db_path
     fetched = run("import", f"{site.base}/lenta", "--allow-private", "--db", db_path)
     assert fetched.exit_code == 0, fetched.output
     assert f"{site.base}/relative/4" in [row[0] for row in documents(db_path)]
-    assert f"{site.base}/lenta: item 4's time 'вчера' is not a time; left undated" in _lines(fetched)  # said for a URL too
+    assert f"{site.base}/lenta: item 4's time 'вчера' is not a time; left undated" in output_lines(fetched)  # said for a URL too
 
 
 def test_an_atom_entry_is_named_by_its_alternate_link_not_its_first(db_path, tmp_path):
