@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.ingest import import_paths
-from annotator.store import Store
+from annotator.store import SCHEMA_VERSION, Store
 from conftest import CORPUS, dump
 
 
@@ -151,7 +151,7 @@ def test_newer_schema_and_foreign_files_are_refused(tmp_path):
     conn.commit()
     conn.close()
     result = run("stats", "--db", newer)
-    assert result.output == f"Error: {newer}: database schema version 99 is newer than this annotator understands (7); upgrade annotator\n"
+    assert result.output == f"Error: {newer}: database schema version 99 is newer than this annotator understands ({SCHEMA_VERSION}); upgrade annotator\n"
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not sqlite at all" * 100)
     assert run("stats", "--db", junk).output.startswith(f"Error: {junk}: not an annotator database")

@@ -108,7 +108,7 @@ def test_the_other_file_is_read_only_and_checked(db_path, tmp_path):
     assert run("merge", junk, "--db", db_path).output.startswith(f"Error: {junk}: not an annotator database")
     newer = altered_copy(db_path, tmp_path / "newer.db", "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     assert run("merge", newer, "--db", db_path).output == (
-        f"Error: {newer}: annotator schema version 99 is not one this annotator reads (1, 2, 3, 4, 5, 6, 7)\n")
+        f"Error: {newer}: annotator schema version 99 is not one this annotator reads (1, 2, 3, 4, 5, 6, 7, 8)\n")
 
 
 

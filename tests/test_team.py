@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from annotator.session import Session
-from annotator.store import Store
+from annotator.store import SCHEMA_VERSION, Store
 from annotator.team import active_rate, next_document, progress
 from annotator.timestamps import now, shift
 from helpers import as_version, run, upgrade_notice
@@ -435,7 +435,7 @@ def test_a_version_5_database_gains_the_over_overlap_mark(project, tmp_path):
     assert result.stderr == upgrade_notice(project, 5)
     assert json.loads(result.stdout) == expected
     store = Store(project)
-    assert store.setting("schema_version") == "7" and store.query("SELECT * FROM over_overlap") == []
+    assert store.setting("schema_version") == str(SCHEMA_VERSION) and store.query("SELECT * FROM over_overlap") == []
     lapse(store, "bob")
     ann = Session(store, "ann")
     ann.jump(store.document_id("doc00"), 0)

@@ -5,7 +5,7 @@ import sqlite3
 
 from annotator.review import Review
 from annotator.session import Session
-from annotator.store import Store
+from annotator.store import SCHEMA_VERSION, Store
 from helpers import SYND, V1_SCHEMA, WIRE, as_version, build, run, upgrade_notice
 
 
@@ -129,7 +129,7 @@ def test_a_version_1_database_is_migrated_with_its_events(tmp_path):
     conn.close()
     store = Store(old)
     assert store.query("SELECT id, uid, created_at FROM events") == [(7, "u1", "2025-06-02T10:00:00.000Z")]
-    assert store.setting("schema_version") == "7"
+    assert store.setting("schema_version") == str(SCHEMA_VERSION)
     store.add_event(1, "label", "bob", "claim")
     assert [i for (i,) in store.query("SELECT id FROM events ORDER BY id")] == [7, 8]
     # the current labels are derived from the old events, then kept as new ones come
@@ -162,7 +162,7 @@ def test_a_version_3_database_keeps_its_texts_and_its_band_keys(tmp_path):
     conn.commit()
     conn.close()
     store = Store(db)
-    assert store.setting("schema_version") == "7"
+    assert store.setting("schema_version") == str(SCHEMA_VERSION)
     assert store.query("SELECT text, spliced FROM documents") == [("\n\n    \n", 1)]  # the gaps, leading and trailing spaces kept
     assert store.document(1)[2] == text
     assert store.query("SELECT key, sentence_id FROM bands ORDER BY 1, 2") == bands

@@ -23,6 +23,7 @@ from annotator.store.events import Events
 from annotator.store.groups import Groups
 from annotator.store.queries import LABEL_ROW_FIELDS, Queries
 from annotator.store.reports import Reports
+from annotator.store.quality import Accuracy, Aggregates, ControlItems
 from annotator.store.routing import Routing
 from annotator.store.suggestions import Suggestions
 from annotator.store.rows import DocumentRow, Event, SentenceRow
@@ -34,5 +35,6 @@ __all__ = [
 ]
 
 
-class Store(Connection, Documents, Groups, Events, Queries, Reports, Routing, Suggestions):
+class Store(Connection, Documents, Groups, Events, Queries, Reports, Routing, Suggestions, ControlItems, Accuracy,
+            Aggregates):
     """One annotator database: the connection with every part's reads and writes."""

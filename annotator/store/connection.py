@@ -16,7 +16,7 @@ import sqlite_utils
 from annotator.segment import stored_text
 from annotator.timestamps import to_utc
 
-SCHEMA_VERSION = 7  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
+SCHEMA_VERSION = 8  # 2: events keep their identity (AUTOINCREMENT) and outlive their sentence; UTC times
 # 3: routing documents to annotators (routing, leases, claims), model suggestions and rules, and the
 #    source of a label event (NULL: typed; "suggestion:MODEL" or "rule:ID": an accepted suggestion)
 # 4: a document keeps only the text between its sentences (spliced = 1), and band keys are 32 bits:
@@ -25,6 +25,9 @@ SCHEMA_VERSION = 7  # 2: events keep their identity (AUTOINCREMENT) and outlive 
 # 6: a label that took its unit past the overlap (its giver's lease had lapsed and others hold the unit)
 #    is kept and marked (over_overlap), so agreement, review and exports can count the overlap's own
 # 7: a document keeps its language (ISO 639-1: given on import, by its file, or identified)
+# 8: quality control: control items and the label events that answered them, the seconds a sentence was
+#    on screen before its label (events.seconds), a unit flagged as unsure (a note event whose source is
+#    'flag'), and the aggregated label of each unit with each annotator's estimated reliability
 # Told, before an older database is upgraded, what is about to happen (the command line shows it on
 # stderr): deriving the current labels of a file with millions of label events takes a while.
 on_upgrade: Callable[[str], None] | None = None
@@ -48,7 +51,8 @@ CREATE TABLE IF NOT EXISTS {name} (
     undone INTEGER NOT NULL DEFAULT 0,
     detached_doc TEXT,
     detached_hash INTEGER,
-    source TEXT
+    source TEXT,
+    seconds REAL
 )"""
 
 # The normalised hashes of grouped sentences, where a new sentence looks for its exact copies. Written
@@ -127,6 +131,42 @@ _CURRENT_TRIGGERS = {
         + " GROUP BY e.annotator) WHERE true" + _UPSERT + "; END"
     ),
 }
+
+# Quality control (schema 8). A control item is a unit (the group of `sentence_id`) whose right label is
+# known: from a file or from a review decision. A label event given on a control unit after the item was
+# added is a control answer: it counts for its annotator's accuracy and never as a vote. `aggregates` holds
+# the last `annotator aggregate` run: per unit its label and posterior, per annotator the estimated
+# reliability (the accuracy, and the confusion matrix as JSON rows in scheme order).
+_QUALITY = """
+CREATE TABLE IF NOT EXISTS control_items (
+    id INTEGER PRIMARY KEY,
+    sentence_id INTEGER NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    reason TEXT,
+    origin TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS control_answers (
+    event_id INTEGER PRIMARY KEY,
+    control_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS control_answers_item ON control_answers(control_id);
+CREATE TABLE IF NOT EXISTS aggregates (
+    group_id INTEGER PRIMARY KEY,
+    label TEXT NOT NULL,
+    p REAL NOT NULL,
+    model TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS aggregates_p ON aggregates(p);
+CREATE TABLE IF NOT EXISTS aggregate_annotators (
+    annotator TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    accuracy REAL NOT NULL,
+    confusion TEXT,
+    units INTEGER NOT NULL
+);
+"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -215,6 +255,7 @@ CREATE TABLE IF NOT EXISTS rules (
     label TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+{QUALITY}
 CREATE TABLE IF NOT EXISTS suggestions (
     group_id INTEGER PRIMARY KEY,
     label TEXT NOT NULL,
@@ -224,7 +265,8 @@ CREATE TABLE IF NOT EXISTS suggestions (
     model TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
-""".replace("{HASHES}", _HASHES.strip()).replace("{CURRENT}", _CURRENT.strip()) % _EVENTS.format(name="events").strip()
+""".replace("{HASHES}", _HASHES.strip()).replace("{CURRENT}", _CURRENT.strip()).replace(
+    "{QUALITY}", _QUALITY.strip()) % _EVENTS.format(name="events").strip()
 
 
 def folder_of(path: str | None) -> str | None:
@@ -428,6 +470,10 @@ class Connection:
             # documents: their language (unknown for those imported before: NULL); a file taken back
             # to an older version by hand may still have the column
             self.conn.execute("ALTER TABLE documents ADD COLUMN language TEXT")
+        if "seconds" not in {row[1] for row in self.conn.execute("PRAGMA table_info(events)")}:
+            # events: the seconds a sentence was on screen before its label (NULL: not measured); the
+            # quality tables come with the schema (CREATE IF NOT EXISTS)
+            self.conn.execute("ALTER TABLE events ADD COLUMN seconds REAL")
 
     def _current_triggers(self, on: bool) -> None:
         """Create (or drop) the triggers that keep current_labels, inside the caller's transaction."""

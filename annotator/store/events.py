@@ -17,21 +17,26 @@ class Events:
     def add_event(
         self, sentence_id: int, kind: str, annotator: str, label: str | None = None, note: str | None = None,
         created_at: str | None = None, uid: str | None = None, touch_lease: bool = False, source: str | None = None,
+        seconds: float | None = None,
     ) -> str:
         """Append one event and commit it before returning: a crash after this loses nothing.
         With `touch_lease` (a routed label), the annotator's lease on their document is renewed in the
         same commit, and a label past its unit's overlap is marked so (see Routing.past_overlap);
-        `source` says a label is an accepted suggestion ("suggestion:MODEL", "rule:ID").
+        `source` says a label is an accepted suggestion ("suggestion:MODEL", "rule:ID"), or a note is a
+        flag ("flag": the unit is unsure, ask the lead); `seconds` is how long the sentence was on screen
+        before the label. A label on a control unit is marked a control answer (store/quality.py).
         Returns its uid, the event's identity in every copy of the database. Raises ValueError for a
         `created_at` that is no label time (see timestamps.label_time)."""
         uid, at = uid or uuid.uuid4().hex, label_time(created_at) if created_at else now()
         with self.transaction():
             over = touch_lease and kind == "label" and label is not None and self.past_overlap(sentence_id, annotator, at)
             event_id = self.conn.execute(
-                "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source) "
-                "VALUES (?,?,?,?,?,?,?,?)",
-                (uid, sentence_id, kind, annotator, label, note, at, source),
+                "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source, seconds) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                (uid, sentence_id, kind, annotator, label, note, at, source, seconds),
             ).lastrowid
+            if kind == "label" and label is not None:
+                self.mark_control_answer(event_id, sentence_id)
             if over:
                 self.mark_over_overlap(event_id)
             if touch_lease:

@@ -1,0 +1,75 @@
+"""Quality control's SQL: control items and their answers, accuracy and timing reads, aggregates.
+
+A control item is a unit whose right label is known (`control_items`, one row per item on the sentence
+it was given for; the unit is that sentence's group). A live label event given on a control unit after
+its item was added is a *control answer* (`control_answers`): it counts for the annotator's accuracy and
+is left out wherever labels count as votes (agreement, review's disagreements, exports).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from annotator.timestamps import now
+
+# label events that answered a control item: never a vote
+CONTROL_ANSWERS = "(SELECT event_id FROM control_answers)"
+
+
+class ControlItems:
+    """Control items: adding, listing, removing them, and marking the label events that answer them."""
+
+    conn: sqlite3.Connection
+
+    def add_control_item(self, sentence_id: int, label: str, reason: str | None, origin: str,
+                         at: str | None = None) -> bool:
+        """Make the unit of a sentence a control item with its right label (inside the caller's
+        transaction). `origin` is "file" or "review". Returns False when the sentence already is one
+        (its label and reason are then replaced)."""
+        known = self.conn.execute("SELECT 1 FROM control_items WHERE sentence_id = ?", (sentence_id,)).fetchone()
+        self.conn.execute(
+            "INSERT INTO control_items(sentence_id, label, reason, origin, created_at) VALUES (?,?,?,?,?) "
+            "ON CONFLICT(sentence_id) DO UPDATE SET label = excluded.label, reason = excluded.reason",
+            (sentence_id, label, reason, origin, at or now()))
+        return known is None
+
+    def control_item_of(self, sentence_id: int) -> int | None:
+        """The id of the control item on this sentence's unit, None when the unit is none."""
+        row = self.conn.execute(
+            "SELECT c.id FROM sentences s JOIN sentences m ON m.group_id = s.group_id "
+            "JOIN control_items c ON c.sentence_id = m.id WHERE s.id = ? ORDER BY c.id LIMIT 1", (sentence_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def mark_control_answer(self, event_id: int, sentence_id: int) -> bool:
+        """Inside the caller's transaction: mark a label event just stored as a control answer when its
+        sentence's unit is a control item. Returns whether it was."""
+        control = self.control_item_of(sentence_id)
+        if control is not None:
+            self.conn.execute("INSERT OR IGNORE INTO control_answers(event_id, control_id) VALUES (?, ?)",
+                              (event_id, control))
+        return control is not None
+
+    def mark_control_answers_since(self, last_event_id: int) -> int:
+        """Mark the label events added after `last_event_id` (a bulk load) on control units, given after
+        their item was added, as control answers (inside the caller's transaction). Returns how many."""
+        before = self.conn.total_changes
+        self.conn.execute(
+            "INSERT OR IGNORE INTO control_answers(event_id, control_id) "
+            "SELECT e.id, min(c.id) FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            "JOIN sentences m ON m.group_id = s.group_id JOIN control_items c ON c.sentence_id = m.id "
+            "WHERE e.id > ? AND e.kind = 'label' AND e.created_at >= c.created_at GROUP BY e.id",
+            (last_event_id,))
+        return self.conn.total_changes - before
+
+
+class Accuracy:
+    """Reads for accuracy and timing: control answers and decisions against each annotator's labels."""
+
+    conn: sqlite3.Connection
+
+
+class Aggregates:
+    """The stored aggregate: each unit's aggregated label and posterior, each annotator's reliability."""
+
+    conn: sqlite3.Connection
