@@ -27,7 +27,9 @@ SCHEMA_VERSION = 8  # 2: events keep their identity (AUTOINCREMENT) and outlive 
 # 7: a document keeps its language (ISO 639-1: given on import, by its file, or identified)
 # 8: quality control: control items and the label events that answered them, the seconds a sentence was
 #    on screen before its label (events.seconds), a unit flagged as unsure (a note event whose source is
-#    'flag'), and the aggregated label of each unit with each annotator's estimated reliability
+#    'flag'), and the aggregated label of each unit with each annotator's estimated reliability; the
+#    project's label scheme (meta 'scheme'), its guidelines by version (guidelines), and per label event
+#    the answer to the scheme's second question (events.detail) and the guidelines version it was given under
 # Told, before an older database is upgraded, what is about to happen (the command line shows it on
 # stderr): deriving the current labels of a file with millions of label events takes a while.
 on_upgrade: Callable[[str], None] | None = None
@@ -52,7 +54,9 @@ CREATE TABLE IF NOT EXISTS {name} (
     detached_doc TEXT,
     detached_hash INTEGER,
     source TEXT,
-    seconds REAL
+    seconds REAL,
+    detail TEXT,
+    guidelines INTEGER
 )"""
 
 # The normalised hashes of grouped sentences, where a new sentence looks for its exact copies. Written
@@ -159,6 +163,11 @@ CREATE TABLE IF NOT EXISTS aggregates (
     created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS aggregates_p ON aggregates(p);
+CREATE TABLE IF NOT EXISTS guidelines (
+    version INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS aggregate_annotators (
     annotator TEXT PRIMARY KEY,
     model TEXT NOT NULL,
@@ -470,10 +479,13 @@ class Connection:
             # documents: their language (unknown for those imported before: NULL); a file taken back
             # to an older version by hand may still have the column
             self.conn.execute("ALTER TABLE documents ADD COLUMN language TEXT")
-        if "seconds" not in {row[1] for row in self.conn.execute("PRAGMA table_info(events)")}:
-            # events: the seconds a sentence was on screen before its label (NULL: not measured); the
-            # quality tables come with the schema (CREATE IF NOT EXISTS)
-            self.conn.execute("ALTER TABLE events ADD COLUMN seconds REAL")
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(events)")}
+        # events: the seconds a sentence was on screen before its label, the answer to the scheme's second
+        # question, the guidelines version (NULL: not measured, none, before guidelines); the new tables
+        # come with the schema (CREATE IF NOT EXISTS)
+        for column, kind in (("seconds", "REAL"), ("detail", "TEXT"), ("guidelines", "INTEGER")):
+            if column not in columns:
+                self.conn.execute(f"ALTER TABLE events ADD COLUMN {column} {kind}")
 
     def _current_triggers(self, on: bool) -> None:
         """Create (or drop) the triggers that keep current_labels, inside the caller's transaction."""

@@ -18,7 +18,7 @@ KNOWN_VERSIONS = (1, 2, 3, 4, 5, 6, 7, 8)
 _TABLES = {"meta", "documents", "sentences", "bands", "events", "dedup_edits"}
 # kept by this version, not read by a merge (routing and suggestions are the receiving project's own)
 _OPTIONAL = {"routing", "leases", "claims", "suggestions", "rules", "hashes", "current_labels", "over_overlap",
-             "control_items", "control_answers", "aggregates", "aggregate_annotators"}
+             "control_items", "control_answers", "aggregates", "aggregate_annotators", "guidelines"}
 _INDEXES = {"sentences_doc_idx", "sentences_group", "sentences_norm", "sentences_pending", "events_sentence",
             "events_kind", "events_detached", "documents_origin",
             "documents_importing", "documents_source", "events_suggested", "routing_open", "leases_touched", "claims_annotator",
