@@ -700,6 +700,98 @@ def project_show(db_path, as_json):
             click.echo(f"{key:<14} {value}")
 
 
+@project.group("labels", invoke_without_command=True)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def project_labels(ctx, db_path, as_json):
+    """Show the project's label scheme: each label's name, key, colour, definition and examples, and the
+    second question if it has one. `project labels set FILE` changes it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from annotator import scheme
+
+    current = scheme.get(Store(db_path, create=False))
+    if as_json:
+        emit_json(json.loads(current.to_json()))
+        return
+    click.echo(f"scheme {current.name}: {plural(len(current.labels), 'label')}")
+    for label in current.labels:
+        click.echo(f"  {label.key}  {label.name:<12} {label.colour:<16} {label.definition}")
+        for example in label.examples:
+            click.echo(f"       e.g. {example}")
+    if current.second:
+        answers = ", ".join(f"{a.key} {a.name}" for a in current.second.answers)
+        click.echo(f"second question after {', '.join(current.second.when)}: {current.second.question} ({answers})")
+
+
+@project_labels.command("set")
+@click.argument("path", type=click.Path())
+@db_option
+@click.option("--map", "mapping", help="old=new,...: what the labels the new scheme drops become where they were given.")
+def project_labels_set(path, db_path, mapping):
+    """Set the project's label scheme from a TOML file (YAML too when PyYAML is installed): [[labels]]
+    with name, key, colour, definition, examples; an optional [second] question. Adding labels is free;
+    labels in use that the new scheme drops need --map, applied as new label events and decisions."""
+    from annotator import scheme
+
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    try:
+        new = scheme.load(path)
+        mapped = scheme.set_scheme(store, new, scheme.parse_map(mapping))
+    except scheme.SchemeError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"scheme {new.shown()} set")
+    for old, n in mapped.items():
+        click.echo(f"mapped {old} -> {scheme.parse_map(mapping)[old]}: {plural(n, 'label')} (as new events)")
+
+
+@main.group()
+def guidelines():
+    """The project's guidelines, a Markdown document kept in versions; each label records the version
+    it was given under."""
+
+
+@guidelines.command("set")
+@click.argument("path", type=click.Path())
+@db_option
+def guidelines_set(path, db_path):
+    """Store FILE.md as the guidelines' next version: labels given from now on record it."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise click.ClickException(f"{path}: cannot read ({getattr(err, 'strerror', None) or err})") from None
+    if not text.strip():
+        raise click.ClickException(f"{path}: empty; the guidelines need some text")
+    version = Store(db_path, create=False, patience=PATIENCE_S).add_guidelines(text)
+    click.echo(f"guidelines version {version} set from {path}")
+
+
+@guidelines.command("show")
+@db_option
+@click.option("--version", "version", type=click.IntRange(1), help="That version (default: the current).")
+def guidelines_show(db_path, version):
+    """Print the guidelines (the current version, or --version N)."""
+    found = Store(db_path, create=False).guidelines_text(version)
+    if found is None:
+        raise click.ClickException(f"{db_path}: no guidelines version {version}" if version else
+                                   f"{db_path}: no guidelines yet (annotator guidelines set FILE.md)")
+    click.echo(found[1].rstrip("\n"))
+
+
+@guidelines.command("list")
+@db_option
+def guidelines_list(db_path):
+    """List the guidelines' versions: when each was set, its size, the current labels given under it."""
+    store = Store(db_path, create=False)
+    given = store.labels_per_guidelines()
+    for version, created_at, chars in store.guidelines_versions():
+        click.echo(f"version {version}  {created_at}  {plural(chars, 'character')}  "
+                   f"{plural(given.get(version, 0), 'label')} given under it")
+    if given.get(None):
+        click.echo(f"before any guidelines: {plural(given[None], 'label')}")
+
+
 @main.command("next")
 @db_option
 @annotator_option
