@@ -592,17 +592,24 @@ def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
 def agreement(db_path, as_json, annotators, typed_only, over_overlap):
     """Agreement over units labeled by at least two annotators: Krippendorff's alpha, Fleiss' and
     Cohen's kappa, observed and per-label agreement, confusion matrices."""
+    from annotator import scheme
     from annotator.agreement import format_text
-    from annotator.review import agreement_figures
+    from annotator.review import agreement_figures, second_question_figures
 
     store = Store(db_path, create=False)
     _say_pending_grouping(store)
     only = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
     result = agreement_figures(store, only, typed_only, over_overlap)
+    second = second_question_figures(store, only)
     if as_json:
-        emit_json({**result.as_json(), "typed_only": typed_only})
+        emit_json({**result.as_json(), "typed_only": typed_only,
+                   **({"second_question": second.as_json()} if second else {})})
     else:
         click.echo(format_text(result))
+        if second:
+            question = scheme.second(store)
+            click.echo(f"\nsecond question ({question.question}, after {', '.join(question.when)}):")
+            click.echo(format_text(second))
 
 
 @main.command()
@@ -740,7 +747,8 @@ def project_labels_set(path, db_path, mapping):
         new = scheme.load(path)
         mapped = scheme.set_scheme(store, new, scheme.parse_map(mapping))
     except scheme.SchemeError as err:
-        raise click.ClickException(str(err)) from None
+        shown = str(err)
+        raise click.ClickException(shown if shown.startswith(f"{path}: ") else f"{path}: {shown}") from None
     click.echo(f"scheme {new.shown()} set")
     for old, n in mapped.items():
         click.echo(f"mapped {old} -> {scheme.parse_map(mapping)[old]}: {plural(n, 'label')} (as new events)")
@@ -989,7 +997,8 @@ def rules_remove(rule_id, db_path):
 @click.argument("path", type=click.Path())
 @db_option
 def import_labels_cmd(path, db_path):
-    """Load labels from a JSONL file: rows with doc, index, label, annotator (text, note, created_at optional).
+    """Load labels from a JSONL file: rows with doc, index, label, annotator (text, note, created_at optional;
+    detail: the answer to the scheme's second question).
 
     A row whose document, sentence or label is unknown, or whose text does not match the stored
     sentence, is reported with its line number and skipped; the other rows are stored.
@@ -1040,8 +1049,9 @@ def import_labels_cmd(path, db_path):
 @click.option("--over-overlap", is_flag=True,
               help="Also export labels given past a unit's overlap (a lapsed lease); left out by default.")
 @click.option("--force", is_flag=True, help="Overwrite an existing SQLite file (never the database exported).")
+@click.option("--map", "mapping", help="a=b,...: write the project's label a as b (another project's labels).")
 def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, over_overlap,
-               force, language, excel):
+               force, language, excel, mapping):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
@@ -1049,6 +1059,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     """
     from annotator.export import (ExportError, check_outputs, datacard, export, output_paths, stdout_format,
                                   to_stdout, with_card)
+    from annotator.scheme import SchemeError, parse_map
 
     out = Path(out_path)
     card_path = out.with_name("datacard.md")
@@ -1082,8 +1093,8 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
             language = code
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
                         min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap,
-                        force=force, language=language, excel=excel)
-    except ExportError as err:
+                        force=force, language=language, excel=excel, mapping=parse_map(mapping))
+    except (ExportError, SchemeError) as err:
         raise click.ClickException(str(err)) from None
     except BrokenPipeError:  # `--out - | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error as Python exits

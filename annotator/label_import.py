@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.model import LABELS, InputError
+from annotator import scheme
+from annotator.model import InputError
 from annotator.readers.decode import decode
 from annotator.store import Store
 from annotator.timestamps import label_time, latest_label_time
@@ -50,6 +51,7 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
     except OSError as err:
         raise InputError(shown, f"cannot read ({err.strerror})") from None
     docs = {name: doc_id for doc_id, name in store.document_ids()}
+    project = scheme.get(store)
     latest = latest_label_time()
     rows = []
     given: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (annotator, group) -> [(DOC:N, label)]
@@ -60,7 +62,7 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
             if not line.strip():
                 continue
             row = _parse(line)
-            checked, group = _check(store, docs, row, latest)
+            checked, group = _check(store, docs, row, latest, project)
             rows.append(checked)
             given.setdefault((row["annotator"], group), []).append((sentence_ref(row["doc"], row["index"]),
                                                                     row["label"]))
@@ -120,13 +122,26 @@ def check_annotator(annotator) -> None:
         raise ValueError(f"'annotator' must be printable, without spaces at either end: {annotator!r}")
 
 
-def check_label(label, allowed: tuple[str, ...] = LABELS) -> None:
-    """Raises ValueError unless `label` is one of the scheme's labels (`allowed`)."""
-    if not isinstance(label, str) or label not in allowed:
-        raise ValueError(f"unknown label {label!r} (expected one of {', '.join(allowed)})")
+def check_label(label, project: scheme.Scheme = scheme.DEFAULT, extra: tuple[str, ...] = ()) -> None:
+    """Raises ValueError, naming the scheme, unless `label` is one of the project's labels (or of `extra`)."""
+    if not isinstance(label, str) or label not in project.names() + extra:
+        nor = f", nor {' or '.join(extra)}" if extra else ""
+        raise ValueError(f"unknown label {label!r}: not in the project's scheme {project.shown()}{nor}")
 
 
-def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
+def check_detail(label: str, detail, project: scheme.Scheme) -> None:
+    """Raises ValueError unless `detail` is None or an answer of the scheme's second question asked after `label`."""
+    if detail is None:
+        return
+    question = project.second
+    if question is None or label not in question.when:
+        raise ValueError(f"'detail' {detail!r} given for {label!r}, which {project.shown()} asks no second question after")
+    if detail not in question.answer_names():
+        raise ValueError(f"'detail' {detail!r} is no answer to {question.question!r} "
+                         f"({', '.join(question.answer_names())})")
+
+
+def _check(store: Store, docs: dict[str, int], row: dict, latest: str, project: scheme.Scheme) -> tuple:
     for key in ("doc", "index", "label", "annotator"):
         if key not in row:
             raise ValueError(f"missing {key!r}")
@@ -136,7 +151,9 @@ def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
     if not isinstance(index, int) or isinstance(index, bool):
         raise ValueError(f"'index' must be an integer, not {type(index).__name__}")
     check_annotator(annotator)
-    check_label(label)
+    check_label(label, project)
+    detail = row.get("detail")
+    check_detail(label, detail, project)
     if doc not in docs:
         raise ValueError(f"unknown document {doc!r}")
     sentence = store.sentence_at(doc, index) if 0 <= index < 2**63 else None
@@ -155,4 +172,4 @@ def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
             created = label_time(created, latest)
         except ValueError as err:
             raise ValueError(f"'created_at' {err}") from None
-    return (sentence.id, "label", annotator, label, note, created, _uid(row)), sentence.group_id
+    return (sentence.id, "label", annotator, label, note, created, _uid(row), None, detail), sentence.group_id

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from annotator.agreement import Agreement, alpha_by_part, compute
-from annotator.model import AMBIGUOUS, LABELS
+from annotator import scheme
+from annotator.model import AMBIGUOUS
 from annotator.store import Event, Store
 from annotator.timestamps import now
 from annotator.writer import ImmediateWriter
@@ -40,9 +41,18 @@ def agreement_figures(store: Store, only: list[str] | None = None, typed_only: b
     """Agreement over the current labels of every unit (duplicate group), with each document's alpha;
     with `typed_only`, leaving out labels that are accepted suggestions (anchoring shows as the gap);
     labels given past a unit's overlap (a lapsed lease) count only with `over_overlap`."""
-    result = compute(store.votes(typed_only, over_overlap), only)
+    result = compute(store.votes(typed_only, over_overlap), only, scheme.labels(store))
     result.documents = document_alphas(store, result)
     return result
+
+
+def second_question_figures(store: Store, only: list[str] | None = None) -> Agreement | None:
+    """Agreement on the scheme's second question: over the answers given with the labels it follows
+    (units where two or more annotators answered); None when the scheme asks none."""
+    question = scheme.second(store)
+    if question is None:
+        return None
+    return compute(store.second_votes(question.when), only, question.answer_names())
 
 
 def document_alphas(store: Store, result: Agreement) -> list[dict]:
@@ -197,7 +207,7 @@ class Review:
 
     def decide(self, label: str) -> None:
         """Store the decision (a label, or 'ambiguous') as the unit's gold label, then go on."""
-        if label not in LABELS and label != AMBIGUOUS:
+        if label not in scheme.labels(self.store) and label != AMBIGUOUS:
             raise ValueError(f"unknown decision {label!r}")
         if self.current is None:
             return

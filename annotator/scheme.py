@@ -165,19 +165,6 @@ def check(label: str, store=None) -> None:
         raise ValueError(f"unknown label {label!r}: the project's labels are {', '.join(labels(store))}")
 
 
-def check_detail(label: str, detail: str | None, store=None) -> None:
-    """Raise ValueError when `detail` is no answer of the second question, or is given for a label the
-    question is not asked after."""
-    question = second(store)
-    if detail is None:
-        return
-    if question is None or label not in question.when:
-        raise ValueError(f"detail {detail!r} given for label {label!r}, which the scheme asks no second question after")
-    if detail not in question.answer_names():
-        raise ValueError(f"unknown answer {detail!r} to {question.question!r}: "
-                         f"the answers are {', '.join(question.answer_names())}")
-
-
 # -- reading and checking a scheme file -----------------------------------------------------------
 
 def load(path: str | Path) -> Scheme:

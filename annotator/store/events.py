@@ -50,8 +50,9 @@ class Events:
 
     def add_events(self, rows: Iterable[tuple]) -> int:
         """Append many events in one transaction: rows of (sentence_id, kind, annotator, label, note,
-        created_at, uid), or with an eighth value, the label's `source` as add_event takes it, and a ninth,
-        its `detail` (the second question's answer). Labels record the current guidelines version.
+        created_at, uid), or with an eighth value, the label's `source` as add_event takes it, a ninth, its
+        `detail` (the second question's answer), and a tenth, the guidelines version it was given under
+        (a merged copy's own; without it, labels record the current version).
 
         Events whose uid is already stored are skipped. Returns how many were added. Raises ValueError
         for a time that is no label time, and then adds none.
@@ -80,11 +81,11 @@ class Events:
             sid, kind, who, label, note, created_at, uid, *more = row
             # every stored time one fixed width, so "latest" sorting as text is the latest in time
             at = label_time(created_at, latest) if created_at else now()
-            source, detail = (more + [None, None])[:2]
+            source, detail, given = (list(more) + [None, None, version][len(more):])[:3]
             return (uid or uuid.uuid4().hex, sid, kind, who, label, note, at, source, detail,
-                    version if kind == "label" else None)
+                    given if kind == "label" else None)
 
-        version = self.conn.execute(_GUIDELINES).fetchone()[0]
+        version = self.conn.execute("SELECT " + _GUIDELINES).fetchone()[0]
         with self.triggers_off(added_only=True):
             return self.conn.executemany(
                 "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 
 from annotator.timestamps import now
 
@@ -115,3 +116,18 @@ class Schemes:
         return dict(self.conn.execute(
             "SELECT e.guidelines, count(*) FROM current_labels c JOIN events e ON e.id = c.event_id "
             "GROUP BY e.guidelines ORDER BY e.guidelines"))
+
+    def current_details(self) -> Iterator[tuple[int, str, str, str]]:
+        """(group, annotator, label, answer) of every current label that carries an answer to the second
+        question, by group then annotator."""
+        return self.conn.execute(
+            "SELECT c.group_id, c.annotator, c.label, e.detail FROM current_labels c JOIN events e ON e.id = c.event_id "
+            "WHERE e.detail IS NOT NULL ORDER BY c.group_id, c.annotator")
+
+    def second_votes(self, when: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
+        """(group, annotator, answer) of the current labels in `when` that carry an answer to the second
+        question, by group then annotator: the votes of its agreement."""
+        marks = ",".join("?" * len(when))
+        return self.conn.execute(
+            "SELECT c.group_id, c.annotator, e.detail FROM current_labels c JOIN events e ON e.id = c.event_id "
+            f"WHERE c.label IN ({marks}) AND e.detail IS NOT NULL ORDER BY c.group_id, c.annotator", when)
