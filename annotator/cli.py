@@ -844,15 +844,19 @@ def progress_cmd(db_path, as_json):
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--min-units", default=0, type=click.IntRange(0), help="Leave out sources with fewer units.")
-@click.option("--sort", type=click.Choice(["units", "claim", "opinion", "advert", "fact", "originality"]),
-              default="units", show_default=True, help="Largest first by this.")
+@click.option("--sort", default="units", show_default=True,
+              help="Largest first by this: units, originality, or the share of one of the scheme's labels.")
 def sources_cmd(source, db_path, as_json, min_units, sort):
     """Per source (outlet): documents, sentences, units, labeled units, the share of each label (gold
     where decided, else the majority), originality (the share of its units it published first),
     the sources it copies from most, and agreement over its units. With SOURCE: its documents."""
+    from annotator import scheme
     from annotator.sources import source_documents, source_table
 
     store = Store(db_path, create=False)
+    if sort not in ("units", "originality", *scheme.labels(store)):
+        raise click.ClickException(f"--sort {sort}: give units, originality or a label of the project's scheme "
+                                   f"{scheme.get(store).shown()}")
     _say_pending_grouping(store)
     if source is not None:
         docs = source_documents(store, source)
@@ -952,7 +956,7 @@ def rules():
 
 @rules.command("add")
 @click.argument("pattern")
-@click.option("--label", required=True, type=click.Choice(["fact", "claim", "opinion", "advert"]))
+@click.option("--label", required=True, help="One of the project's labels (annotator project labels).")
 @click.option("--regex", is_flag=True, help="PATTERN is a regular expression (else a phrase).")
 @db_option
 def rules_add(pattern, label, regex, db_path):
