@@ -750,8 +750,10 @@ def project_labels_set(path, db_path, mapping):
         shown = str(err)
         raise click.ClickException(shown if shown.startswith(f"{path}: ") else f"{path}: {shown}") from None
     click.echo(f"scheme {new.shown()} set")
-    for old, n in mapped.items():
-        click.echo(f"mapped {old} -> {scheme.parse_map(mapping)[old]}: {plural(n, 'label')} (as new events)")
+    pairs = scheme.parse_map(mapping)
+    for old, (labels, decisions) in mapped.items():
+        click.echo(f"mapped {old} -> {pairs[old]}: {plural(labels, 'label')}, {plural(decisions, 'decision')} "
+                   "(as new events)")
 
 
 @main.group()

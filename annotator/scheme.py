@@ -333,10 +333,10 @@ def parse_map(text: str | None) -> dict[str, str]:
     return mapping
 
 
-def set_scheme(store, new: Scheme, mapping: dict[str, str]) -> dict[str, int]:
+def set_scheme(store, new: Scheme, mapping: dict[str, str]) -> dict[str, tuple[int, int]]:
     """Make `new` the project's scheme. Labels it drops that are in use (given, decided, in rules,
     suggestions or control items) must each be mapped to one of its labels; they are mapped by new
-    events (see Store.save_scheme). Returns {old label: labels and decisions mapped}. Raises
+    events (see Store.save_scheme). Returns {old label: (labels, decisions) mapped}. Raises
     SchemeError naming the labels in use without a mapping, or a mapping that does not fit."""
     old = get(store)
     kept = set(new.names())

@@ -216,8 +216,8 @@ def test_a_rename_with_map_adds_new_events_and_keeps_history(db_path, tmp_path):
     result = run("project", "labels", "set", tmp_path / "three.toml", "--map", "opinion=satire,advert=fact",
                  "--db", db_path)
     assert result.output == ("scheme three (fact, claim, satire) set\n"
-                             "mapped opinion -> satire: 4 labels (as new events)\n"
-                             "mapped advert -> fact: 1 label (as new events)\n")
+                             "mapped opinion -> satire: 3 labels, 1 decision (as new events)\n"
+                             "mapped advert -> fact: 1 label, 0 decisions (as new events)\n")
     assert store.query("SELECT id, uid, label, undone FROM events ORDER BY id")[:len(before)] == before
     added = store.query(f"SELECT kind, annotator, label, note FROM events WHERE id > {before[-1][0]} ORDER BY id")
     assert added == [("label", "anna", "satire", None), ("label", "boris", "satire", None),

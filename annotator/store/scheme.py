@@ -45,13 +45,13 @@ class Schemes:
                 used[label] += n
         return used
 
-    def save_scheme(self, scheme_json: str, mapping: dict[str, str]) -> dict[str, int]:
+    def save_scheme(self, scheme_json: str, mapping: dict[str, str]) -> dict[str, tuple[int, int]]:
         """Store a new scheme and, in the same transaction, map the labels it drops: each current label
         `old` of `mapping` becomes a new label event `mapping[old]` on the same sentence by the same
         annotator (its source, answer and guidelines version kept: the judgement is the same), each live
         decision a new decision by the same reviewer; rules, suggestions, control items and aggregates
-        are updated in place (they are no history). Returns {old: labels and decisions mapped}."""
-        mapped: dict[str, int] = {}
+        are updated in place (they are no history). Returns {old: (labels mapped, decisions mapped)}."""
+        mapped: dict[str, tuple[int, int]] = {}
         at = now()
         with self.transaction():
             for old, new in mapping.items():
@@ -81,7 +81,7 @@ class Schemes:
                     "VALUES (?,?,'decision',?,?,?,?)", rows)
                 for table in ("rules", "suggestions", "control_items", "aggregates"):
                     self.conn.execute(f"UPDATE {table} SET label = ? WHERE label = ?", (new, old))
-                mapped[old] = len(labels) + len(decisions)
+                mapped[old] = (len(labels), len({uid.rsplit('-', 1)[0] for uid, *_ in decisions}))
             self.set_setting(SCHEME_KEY, scheme_json)
             self.set_setting(SCHEME_VERSION_KEY, str(self.scheme_version() + 1))
         return mapped
