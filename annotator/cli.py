@@ -673,7 +673,7 @@ def review(db_path, annotator_name, include_single, auto_accept):
 
 @main.group()
 def project():
-    """The team project's settings: overlap, order of documents."""
+    """The team project's settings: overlap, order of documents, the label scheme."""
 
 
 @project.command("set")
