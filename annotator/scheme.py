@@ -354,7 +354,3 @@ def set_scheme(store, new: Scheme, mapping: dict[str, str]) -> dict[str, tuple[i
                           f"(e.g. --map {unmapped[0]}={new.names()[0]})")
     return store.save_scheme(new.to_json(), {s: t for s, t in mapping.items() if in_use.get(s)})
 
-
-def remap(label: str, mapping: dict[str, str]) -> str:
-    """The label another project's scheme calls it (export --map); unmapped labels stay as they are."""
-    return mapping.get(label, label)
