@@ -934,7 +934,8 @@ def import_labels_cmd(path, db_path):
         click.echo(f"error: {line}", err=True)
     replaced = (f", {result.replaced} given for sentences whose text has changed since (set aside by import "
                 "--replace, not added again)" if result.replaced else "")
-    click.echo(f"{plural(result.added, 'label')} added, {result.already} already present{replaced}, "
+    flagged = f", {plural(result.flags, 'unit')} flagged as unsure" if result.flags else ""
+    click.echo(f"{plural(result.added, 'label')} added{flagged}, {result.already} already present{replaced}, "
                f"{plural(len(result.errors), 'row')} skipped")
     if result.over_overlap:
         click.echo(f"{plural(result.over_overlap, 'label')} took a unit past the project's overlap: kept and marked "

@@ -357,3 +357,52 @@ async def test_team_screen_shows_accuracy(judged):
         await pilot.pause()
         shown = str(app.screen.query_one("#team-progress").render())
         assert "control accuracy" in shown and "66.7% [20.8-93.9] of 3" in shown
+
+
+# -- merge and import-labels carry flags and seconds ---------------------------------------------------
+
+def test_merge_carries_flags_their_undoing_and_seconds_on_screen(news, db_path, tmp_path):
+    import sqlite3
+
+    store, names = news
+    offline = tmp_path / "offline.db"
+    source, copy = sqlite3.connect(db_path), sqlite3.connect(offline)
+    source.backup(copy)
+    source.close()
+    copy.close()
+    other = Store(offline)
+    session = Session(other, "αλέξης", names["de.txt"], clock=Clock())
+    session.clock.tick(2.5)
+    session.label("claim")
+    session.flag("Ποια είναι η πηγή;")
+    session.select(0)
+    session.flag("")
+    session.unflag()
+    other.close()
+    result = run("merge", offline, "--db", db_path)
+    assert result.output == f"merged {offline}: added 1 label, 2 notes; 1 event marked undone; 0 splits and joins carried\n"
+    assert store.query("SELECT s.idx, e.kind, e.label, e.note, e.source, e.seconds, e.undone FROM events e "
+                       "JOIN sentences s ON s.id = e.sentence_id ORDER BY e.id") == [
+        (0, "label", "claim", None, None, 2.5, 0), (1, "note", None, "Ποια είναι η πηγή;", "flag", None, 0),
+        (0, "note", None, "", "flag", None, 1)]
+    assert store.group_flags(store.sentence_at(names["de.txt"], 1).group_id) == [("αλέξης", "Ποια είναι η πηγή;")]
+
+
+def test_import_labels_carries_a_flag_with_its_note(news, db_path, tmp_path):
+    store, names = news
+    rows = tmp_path / "labels.jsonl"
+    rows.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in [
+        {"doc": names["ru.txt"], "index": 1, "annotator": "борис", "label": "claim", "flag": "Кто источник?"},
+        {"doc": names["ru.txt"], "index": 2, "annotator": "борис", "label": "opinion", "flag": ""},
+        {"doc": names["de.txt"], "index": 0, "annotator": "anna", "label": "fact"},
+        {"doc": names["de.txt"], "index": 1, "annotator": "anna", "label": "opinion", "flag": True},
+    ]) + "\n", encoding="utf-8")
+    result = run("import-labels", rows, "--db", db_path)
+    assert result.output == ("error: " + f"{rows}:4: 'flag' must be a string, not bool\n"
+                             "3 labels added, 2 units flagged as unsure, 0 already present, 1 row skipped\n")
+    assert store.query("SELECT s.idx, e.kind, e.annotator, e.label, e.note, e.source FROM events e "
+                       "JOIN sentences s ON s.id = e.sentence_id WHERE e.kind = 'note' ORDER BY e.id") == [
+        (1, "note", "борис", None, "Кто источник?", "flag"), (2, "note", "борис", None, "", "flag")]
+    assert store.group_flags(store.sentence_at(names["ru.txt"], 2).group_id) == [("борис", None)]
+    again = run("import-labels", rows, "--db", db_path)  # the same file twice adds nothing
+    assert again.output.splitlines()[-1] == "0 labels added, 3 already present, 1 row skipped"

@@ -45,7 +45,8 @@ class Events:
 
     def add_events(self, rows: Iterable[tuple]) -> int:
         """Append many events in one transaction: rows of (sentence_id, kind, annotator, label, note,
-        created_at, uid), or with an eighth value, the label's `source` as add_event takes it.
+        created_at, uid), or with an eighth value, the label's `source` as add_event takes it (or a
+        note's: "flag"), and a ninth, the label's seconds on screen.
 
         Events whose uid is already stored are skipped. Returns how many were added. Raises ValueError
         for a time that is no label time, and then adds none.
@@ -71,15 +72,16 @@ class Events:
         latest = latest_label_time()
 
         def values(row: tuple) -> tuple:
-            sid, kind, who, label, note, created_at, uid, *source = row
+            sid, kind, who, label, note, created_at, uid, *more = row
             # every stored time one fixed width, so "latest" sorting as text is the latest in time
             at = label_time(created_at, latest) if created_at else now()
-            return uid or uuid.uuid4().hex, sid, kind, who, label, note, at, source[0] if source else None
+            source, seconds = (more + [None, None])[:2]
+            return uid or uuid.uuid4().hex, sid, kind, who, label, note, at, source, seconds
 
         with self.triggers_off(added_only=True):
             return self.conn.executemany(
-                "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source) "
-                "VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source, "
+                "seconds) VALUES (?,?,?,?,?,?,?,?,?)",
                 map(values, rows),
             ).rowcount
 

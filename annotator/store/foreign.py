@@ -66,6 +66,8 @@ class ForeignDatabase:
         # labels record whether they were accepted suggestions since version 4; before, all were typed
         self._has_source = any(col[1] == "source" for col in self.conn.execute("PRAGMA table_info(events)"))
         self._has_over = "over_overlap" in found  # since version 6
+        # labels record their seconds on screen since version 8
+        self._has_seconds = any(col[1] == "seconds" for col in self.conn.execute("PRAGMA table_info(events)"))
 
     def over_overlap_uids(self) -> set[str]:
         """Uids of the label events given past their unit's overlap in this copy (none before version 6).
@@ -80,11 +82,11 @@ class ForeignDatabase:
 
     def events(self) -> Iterator[tuple]:
         """(row id, uid, doc name, sentence index, sentence text, kind, annotator, label, note, created_at,
-        undone, source) of every event on a sentence, in the order they were stored there, as the file
+        undone, source, seconds) of every event on a sentence, in the order they were stored there, as the file
         holds them (unchecked). Raises StoreError naming this file when it cannot be read."""
         return self._rows(
             "SELECT e.id, e.uid, d.name, s.idx, s.text, e.kind, e.annotator, e.label, e.note, e.created_at, e.undone, "
-            + ("e.source " if self._has_source else "NULL ")
+            + ("e.source, " if self._has_source else "NULL, ") + ("e.seconds " if self._has_seconds else "NULL ")
             + "FROM events e JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY e.id"
         )
 
