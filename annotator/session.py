@@ -52,10 +52,10 @@ class Session:
     `saving` holds the sentences whose writes have not landed yet."""
 
     def __init__(self, store: Store, annotator: str, doc_name: str | None = None, writer=None,
-                 clock: Callable[[], float] = time.monotonic):
+                 timer: Callable[[], float] = time.monotonic):
         self.store = store
         # seconds, never going back: how long a sentence was on screen before its label (tests give their own)
-        self.clock = clock
+        self.timer = timer
         self._shown: tuple[int | None, float] = (None, 0.0)  # (sentence id, when it was selected)
         self._index = 0
         # group -> this annotator's live flag on it as this session knows it ((uid, note), None: not
@@ -157,12 +157,12 @@ class Session:
         self._index = value
         s = self.sentence
         if s is not None and s.id != self._shown[0]:  # another sentence on screen: its time starts now
-            self._shown = (s.id, self.clock())
+            self._shown = (s.id, self.timer())
 
     def seconds_on_screen(self) -> float | None:
         """Seconds since the current sentence was last selected."""
         s = self.sentence
-        return self.clock() - self._shown[1] if s is not None and s.id == self._shown[0] else None
+        return self.timer() - self._shown[1] if s is not None and s.id == self._shown[0] else None
 
     @property
     def sentence(self) -> SentenceRow | None:

@@ -100,7 +100,7 @@ def test_quality_with_no_rows_says_none():
 def test_a_label_records_its_seconds_on_screen_from_the_last_selection(news):
     store, names = news
     clock = Clock()
-    session = Session(store, "anna", names["de.txt"], clock=clock)
+    session = Session(store, "anna", names["de.txt"], timer=clock)
     clock.tick(4.0)
     session.label("fact")  # moves on to sentence 2: its time starts now
     clock.tick(1.5)
@@ -118,6 +118,15 @@ def test_a_label_records_its_seconds_on_screen_from_the_last_selection(news):
         (2, "advert", None, "suggestion:tfidf-1")]
 
 
+def test_the_timer_is_not_the_time_of_day_the_panel_shows(news, monkeypatch):
+    store, names = news
+    monkeypatch.setattr("annotator.session.clock", lambda: "14:02")
+    session = Session(store, "anna", names["de.txt"], timer=Clock())
+    assert session.team_at == "14:02"
+    session.refresh()
+    assert session.team_at == "14:02"
+
+
 def test_labels_loaded_in_bulk_have_no_seconds(news, tmp_path, db_path):
     _store, names = news
     rows = tmp_path / "labels.jsonl"
@@ -129,7 +138,7 @@ def test_labels_loaded_in_bulk_have_no_seconds(news, tmp_path, db_path):
 async def test_time_on_screen_in_the_screen_with_an_injected_clock(news):
     store, names = news
     clock = Clock()
-    app = AnnotatorApp(store, "anna", doc_name=names["ru.txt"], clock=clock)
+    app = AnnotatorApp(store, "anna", doc_name=names["ru.txt"], timer=clock)
     async with app.run_test(size=(100, 30)) as pilot:
         clock.tick(3.0)
         await pilot.press("f")
@@ -371,8 +380,8 @@ def test_merge_carries_flags_their_undoing_and_seconds_on_screen(news, db_path, 
     source.close()
     copy.close()
     other = Store(offline)
-    session = Session(other, "αλέξης", names["de.txt"], clock=Clock())
-    session.clock.tick(2.5)
+    session = Session(other, "αλέξης", names["de.txt"], timer=Clock())
+    session.timer.tick(2.5)
     session.label("claim")
     session.flag("Ποια είναι η πηγή;")
     session.select(0)
