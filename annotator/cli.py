@@ -617,8 +617,9 @@ def agreement(db_path, as_json, annotators, typed_only, over_overlap):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.option("--all", "include_single", is_flag=True, help="Also units labeled by one annotator only.")
 def disagreements(db_path, as_json, include_single):
-    """List units whose annotators gave different labels, with every label, note and decision."""
-    from annotator.review import load_unit, units_to_review
+    """List units whose annotators gave different labels, and units flagged as unsure not yet decided,
+    with every label, note, flag and decision."""
+    from annotator.review import flag_words, load_unit, units_to_review
 
     store = Store(db_path, create=False)
     units = [load_unit(store, g) for g in units_to_review(store, include_single)]
@@ -628,6 +629,7 @@ def disagreements(db_path, as_json, include_single):
             {"group": u.group, "text": u.text, "doc": u.members[0][0], "index": u.members[0][1], "docs": u.documents,
              "labels": {v.annotator: v.label for v in u.votes},
              "notes": {v.annotator: v.note for v in u.votes if v.note},
+             "flags": {who: note for who, note in u.flags},
              "decision": u.decision[0] if u.decision else None,
              "decided_by": u.decision[1] if u.decision else None,
              "decision_comment": comments.get(u.group)}
@@ -640,6 +642,8 @@ def disagreements(db_path, as_json, include_single):
         click.echo(f"  {u.text}")
         for v in u.votes:
             click.echo(f"  {v.annotator:<12} {v.label}" + (f"  note: {v.note}" if v.note else ""))
+        for who, note in u.flags:
+            click.echo(f"  {flag_words(who, note)}")
         if u.decision:
             comment = comments.get(u.group)
             click.echo(f"  decided: {u.decision[0]} by {u.decision[1]}" + (f"  comment: {comment}" if comment else ""))
@@ -841,6 +845,22 @@ def progress_cmd(db_path, as_json):
         click.echo(format_progress(report))
 
 
+@main.command("quality")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def quality_cmd(db_path, as_json):
+    """Each annotator's accuracy against control items and against review decisions (95% Wilson
+    interval, confusion matrix: rows expected, columns given), median seconds on screen per label and
+    the share of labels given faster than reading allows; then the whole team."""
+    from annotator.quality.accuracy import format_quality, quality_report
+
+    report = quality_report(Store(db_path, create=False))
+    if as_json:
+        emit_json(report)
+    else:
+        click.echo(format_quality(report))
+
+
 @main.command("sources")
 @click.argument("source", required=False)
 @db_option
@@ -1021,7 +1041,8 @@ def import_labels_cmd(path, db_path):
         click.echo(f"error: {line}", err=True)
     replaced = (f", {result.replaced} given for sentences whose text has changed since (set aside by import "
                 "--replace, not added again)" if result.replaced else "")
-    click.echo(f"{plural(result.added, 'label')} added, {result.already} already present{replaced}, "
+    flagged = f", {plural(result.flags, 'unit')} flagged as unsure" if result.flags else ""
+    click.echo(f"{plural(result.added, 'label')} added{flagged}, {result.already} already present{replaced}, "
                f"{plural(len(result.errors), 'row')} skipped")
     if result.over_overlap:
         click.echo(f"{plural(result.over_overlap, 'label')} took a unit past the project's overlap: kept and marked "

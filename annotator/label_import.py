@@ -12,6 +12,7 @@ from annotator import scheme
 from annotator.model import InputError
 from annotator.readers.decode import decode
 from annotator.store import Store
+from annotator.store.quality import FLAG
 from annotator.timestamps import label_time, latest_label_time
 from annotator.wording import sentence_ref
 
@@ -24,6 +25,7 @@ class LabelImport:
     # neither present on the sentence the row names now nor added again
     replaced: int = 0
     over_overlap: int = 0  # labels that took their unit past the project's overlap, marked so
+    flags: int = 0  # units flagged as unsure by a row's `flag`, newly stored
     errors: list[str] = field(default_factory=list)
     # one annotator gave one unit (a duplicate group) different labels: only the last one counts;
     # each entry names the unit's rows as DOC:N and the annotator
@@ -53,7 +55,7 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
     docs = {name: doc_id for doc_id, name in store.document_ids()}
     project = scheme.get(store)
     latest = latest_label_time()
-    rows = []
+    rows, flags = [], []
     given: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (annotator, group) -> [(DOC:N, label)]
     for number, line in _lines(data, shown):
         try:
@@ -64,6 +66,9 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
             row = _parse(line)
             checked, group = _check(store, docs, row, latest, project)
             rows.append(checked)
+            if row.get("flag") is not None:  # the unit flagged as unsure, with a note for the lead ("" none)
+                sentence_id, _kind, annotator, _label, _note, created, uid, *_more = checked
+                flags.append((sentence_id, "note", annotator, None, row["flag"], created, uid + "-flag", FLAG))
             given.setdefault((row["annotator"], group), []).append((sentence_ref(row["doc"], row["index"]),
                                                                     row["label"]))
         except ValueError as err:
@@ -75,6 +80,7 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
     with store.transaction():
         last = store.last_event_id()
         result.added = store.insert_events(rows)
+        result.flags = store.insert_events(flags) if flags else 0
         # labels loaded from `annotator next` work elsewhere are routed labels: past the overlap, marked
         result.over_overlap = store.mark_past_overlap_since(last) if result.added else 0
     stored = store.event_sentences([row[6] for row in rows])  # (sentence id, ..., uid, source, detail)
@@ -161,9 +167,10 @@ def _check(store: Store, docs: dict[str, int], row: dict, latest: str, project: 
         raise ValueError(f"document {doc!r} has no sentence at index {index}")
     if "text" in row and row["text"] is not None and row["text"] != sentence.text:
         raise ValueError(f"text does not match the sentence at index {index} of {doc!r} (stored: {sentence.text[:60]!r})")
+    for key in ("note", "flag"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            raise ValueError(f"{key!r} must be a string, not {type(row[key]).__name__}")
     note = row.get("note")
-    if note is not None and not isinstance(note, str):
-        raise ValueError(f"'note' must be a string, not {type(note).__name__}")
     created = row.get("created_at")
     if created is not None:
         if not isinstance(created, str):

@@ -12,6 +12,7 @@ from annotator.label_import import check_annotator, check_detail, check_label
 from annotator.model import AMBIGUOUS
 from annotator.store import Store, StoreError
 from annotator.store.foreign import ForeignDatabase
+from annotator.store.quality import FLAG
 from annotator.timestamps import label_time, latest_label_time
 
 KINDS = ("label", "note", "decision")
@@ -50,10 +51,11 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
         by_text.setdefault((doc_id, text), []).append((index, sid))
     rows, kinds, undone = [], [], []
     for (row_id, uid, doc, index, text, kind, annotator, label, note, created_at, was_undone, source, detail,
-         version) in other.events():
+         version, seconds) in other.events():
         with _naming(other, "events", row_id):
             created_at = _check_event(uid, kind, annotator, label, note, created_at, was_undone, source, latest,
                                       project, detail)
+            _check_seconds(kind, seconds)
         doc_id = docs.get(doc)
         if doc_id is None:
             report.skipped["on documents this database does not have"] += 1
@@ -66,7 +68,7 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
         else:
             report.skipped["on sentences this database does not have"] += 1
             continue
-        rows.append((sentence_id, kind, annotator, label, note, created_at, uid, source, detail, version))
+        rows.append((sentence_id, kind, annotator, label, note, created_at, uid, source, detail, version, seconds))
         kinds.append((uid, kind))
         if was_undone:
             undone.append(uid)
@@ -141,9 +143,22 @@ def _check_event(uid, kind, annotator, label, note, created_at, undone, source, 
         raise ValueError(f"'note' must be a string, not {type(note).__name__}")
     if undone not in (0, 1):
         raise ValueError(f"'undone' must be 0 or 1, not {undone!r}")
-    if source is not None and (kind != "label" or not isinstance(source, str) or not source.startswith(SOURCES)):
+    if kind == "note" and source is not None and source != FLAG:
+        raise ValueError(f"unknown note source {source!r} (expected {FLAG!r}: the unit flagged as unsure)")
+    if kind != "note" and source is not None and (
+            kind != "label" or not isinstance(source, str) or not source.startswith(SOURCES)):
         raise ValueError(f"unknown label source {source!r} (expected suggestion:MODEL or rule:ID on a label)")
     return _time(created_at, latest)
+
+
+def _check_seconds(kind, seconds) -> None:
+    """A label's seconds on screen: a number, not negative; nothing on other events."""
+    if seconds is None:
+        return
+    if kind != "label":
+        raise ValueError(f"a {kind} has no seconds on screen, not {seconds!r}")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds < float("inf"):
+        raise ValueError(f"'seconds' must be a number of seconds, not {seconds!r}")
 
 
 def _check_edit(kind, a_doc, a_hash, b_doc, b_hash, created_at, latest: str) -> str:

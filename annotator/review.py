@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -34,6 +34,7 @@ class Unit:
     votes: list[Vote]
     decision: tuple[str, str] | None  # (label, decided by)
     documents: int
+    flags: list[tuple[str, str | None]] = field(default_factory=list)  # (annotator, note) flagging it unsure
 
 
 def agreement_figures(store: Store, only: list[str] | None = None, typed_only: bool = False,
@@ -84,11 +85,18 @@ def unit_votes(store: Store) -> dict[int, dict[str, str]]:
 
 
 def units_to_review(store: Store, include_single: bool = False) -> list[int]:
-    """Groups whose current labels differ (and, if asked, groups labeled by one annotator only)."""
-    return [
-        group for group, votes in sorted(unit_votes(store).items())
+    """Groups whose current labels differ, groups flagged as unsure that nobody decided yet (even when
+    every label agrees), and, if asked, groups labeled by one annotator only."""
+    flagged = store.flagged_groups() - store.decided_groups()
+    return sorted(flagged | {
+        group for group, votes in unit_votes(store).items()
         if len(set(votes.values())) > 1 or (include_single and len(votes) == 1)
-    ]
+    })
+
+
+def flag_words(annotator: str, note: str | None) -> str:
+    """A flag as review and `disagreements` say it: "flagged by anna: unsure of the date"."""
+    return f"flagged by {annotator}" + (f": {note}" if note else "")
 
 
 def nothing_to_review(include_single: bool = False) -> str:
@@ -103,7 +111,7 @@ def load_unit(store: Store, group: int) -> Unit:
     votes = unit_votes_of(store, group)
     decision = store.group_decision(group)
     return Unit(group=group, text=members[0][2] if members else "", members=members, votes=votes,
-                decision=decision, documents=len({m[0] for m in members}))
+                decision=decision, documents=len({m[0] for m in members}), flags=store.group_flags(group))
 
 
 def unit_votes_of(store: Store, group: int, over_overlap: bool = False) -> list[Vote]:

@@ -50,9 +50,10 @@ class Events:
 
     def add_events(self, rows: Iterable[tuple]) -> int:
         """Append many events in one transaction: rows of (sentence_id, kind, annotator, label, note,
-        created_at, uid), or with an eighth value, the label's `source` as add_event takes it, a ninth, its
-        `detail` (the second question's answer), and a tenth, the guidelines version it was given under
-        (a merged copy's own; without it, labels record the current version).
+        created_at, uid), or with an eighth value, the label's `source` as add_event takes it (or a note's:
+        "flag"), a ninth, its `detail` (the second question's answer), a tenth, the guidelines version it
+        was given under (a merged copy's own; without it, labels record the current version), and an
+        eleventh, the label's seconds on screen.
 
         Events whose uid is already stored are skipped. Returns how many were added. Raises ValueError
         for a time that is no label time, and then adds none.
@@ -81,15 +82,15 @@ class Events:
             sid, kind, who, label, note, created_at, uid, *more = row
             # every stored time one fixed width, so "latest" sorting as text is the latest in time
             at = label_time(created_at, latest) if created_at else now()
-            source, detail, given = (list(more) + [None, None, version][len(more):])[:3]
+            source, detail, given, seconds = (list(more) + [None, None, version, None][len(more):])[:4]
             return (uid or uuid.uuid4().hex, sid, kind, who, label, note, at, source, detail,
-                    given if kind == "label" else None)
+                    given if kind == "label" else None, seconds)
 
         version = self.conn.execute("SELECT " + _GUIDELINES).fetchone()[0]
         with self.triggers_off(added_only=True):
             return self.conn.executemany(
                 "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source, "
-                "detail, guidelines) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "detail, guidelines, seconds) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 map(values, rows),
             ).rowcount
 
