@@ -75,6 +75,8 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
         result.added = store.insert_events(rows)
         # labels loaded from `annotator next` work elsewhere are routed labels: past the overlap, marked
         result.over_overlap = store.mark_past_overlap_since(last) if result.added else 0
+        if result.added:
+            store.mark_control_answers_since(last)  # answers to control items are no votes
     stored = store.event_sentences([row[-1] for row in rows])
     result.replaced = sum(1 for row in rows if row[-1] in stored and stored[row[-1]] != row[0])
     result.already = before - result.added - result.replaced
