@@ -849,12 +849,21 @@ def control_lift(name, db_path):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (null when the queue is empty).")
 def next_cmd(db_path, annotator_name, as_json):
     """Lease your next document (the one the annotation screen would open) and print its units to label."""
+    from annotator.quality.control import pause_message
     from annotator.team import next_document
 
     store = Store(db_path, create=False, patience=PATIENCE_S)
     _finish_pending_grouping(store)  # the units handed out are whole groups: copies joined first
-    found = next_document(store, resolve_annotator(annotator_name))
-    if as_json:
+    name = resolve_annotator(annotator_name)
+    found = next_document(store, name)
+    paused = store.routing_pause(name) if found is None else None
+    if paused is not None:
+        answered, right = paused
+        if as_json:
+            emit_json({"paused": True, "control_answers": answered, "right": right})
+        else:
+            click.echo(pause_message(answered, right))
+    elif as_json:
         emit_json(found)
     elif found is None:
         click.echo("your queue is empty: every unit has the annotators it needs")

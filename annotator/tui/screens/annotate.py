@@ -17,6 +17,7 @@ from annotator.tui.screens.team import ProgressScreen
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets import names
 from annotator.tui.widgets.names import tail_of
+from annotator.quality.control import pause_message
 from annotator.tui.widgets.side_panel import SidePanel, status_line
 from annotator.wording import plural
 
@@ -83,6 +84,8 @@ class AnnotateScreen(Screen):
             self.notify(self.queue_empty_message(), timeout=8)
 
     def queue_empty_message(self) -> str:
+        if self.session.paused is not None:
+            return pause_message(*self.session.paused)
         return (f"Your queue is empty: every unit has its {plural(self.session.overlap, 'annotator')} "
                 "or is held by someone now. You can still open any document with ] [ or /.")
 

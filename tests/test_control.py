@@ -1,0 +1,244 @@
+"""Control items: adding and listing them, their answers never votes, the control rate in routing,
+the pause on low accuracy, and training."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from annotator.quality.control import control_turn, training_order
+from annotator.review import unit_votes_of, units_to_review
+from annotator.store import Store
+from annotator.team import next_document
+from annotator.timestamps import shift
+from conftest import dump
+from helpers import run
+
+T0 = "2026-11-30T09:00:00.000Z"
+# real news sentences in the languages the desk works in, one document each
+NEWS = {
+    "de-bahn": ["Die Deutsche Bahn hat am Montag 1.200 Züge gestrichen.",
+                "Der Streik ist ein Skandal für das ganze Land.",
+                "Jetzt die neue BahnCard 25 zum halben Preis sichern!"],
+    "ru-moscow": ["В Москве в понедельник выпало 30 сантиметров снега.",
+                  "Мэрия утверждает, что город полностью готов к зиме.",
+                  "По-моему, это худшая зима за десять лет."],
+    "ar-cairo": ["افتتحت الحكومة المصرية يوم الأحد محطة جديدة لمترو القاهرة.",
+                 "يقول الوزير إن المحطة ستخدم مليون راكب يوميا.",
+                 "احجز رحلتك الآن واحصل على خصم عشرين بالمئة!"],
+    "zh-rail": ["中国国家铁路集团周一宣布开通一条新的高速铁路。",
+                "官员声称这条线路将把旅行时间缩短一半。",
+                "我认为这是今年最重要的交通项目。"],
+    "pl-sejm": ["Sejm uchwalił w piątek nową ustawę o mediach publicznych.",
+                "Opozycja twierdzi, że ustawa narusza konstytucję.",
+                "To najgorsza ustawa tej kadencji."],
+    "el-port": ["Το λιμάνι του Πειραιά διακίνησε πέρυσι πέντε εκατομμύρια εμπορευματοκιβώτια.",
+                "Ο υπουργός ισχυρίζεται ότι η επένδυση θα δημιουργήσει χίλιες θέσεις εργασίας.",
+                "Κατά τη γνώμη μου, το λιμάνι πουλήθηκε πολύ φθηνά."],
+}
+
+
+def write_news(folder, docs=NEWS):
+    path = folder / "news.jsonl"
+    with open(path, "w", encoding="utf-8") as out:
+        for name, sentences in docs.items():
+            out.write(json.dumps({"id": name, "text": " ".join(sentences)}, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.fixture
+def news(tmp_path, db_path):
+    assert run("import", write_news(tmp_path), "--db", db_path).exit_code == 0
+    return db_path
+
+
+def write_rows(path, rows):
+    path.write_text("".join((row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n"
+                            for row in rows), encoding="utf-8")
+    return path
+
+
+def rows(db_path, sql):
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def label(store: Store, doc: str, index: int, who: str, value: str, at: str = T0, source=None) -> str:
+    return store.add_event(store.sentence_at(doc, index).id, "label", who, value, created_at=at, source=source)
+
+
+# -- control add, list, remove, from-review ------------------------------------------------------------
+
+def test_control_add_stores_every_row_and_lists_them(news, tmp_path):
+    path = write_rows(tmp_path / "control.jsonl", [
+        {"doc": "de-bahn", "index": 0, "label": "fact", "reason": "Zahl und Tag, nachprüfbar"},
+        {"doc": "ru-moscow", "index": 1, "label": "claim", "reason": "слова мэрии, не проверено"},
+        {"doc": "ar-cairo", "index": 2, "label": "advert"},
+    ])
+    result = run("control", "add", path, "--db", news)
+    assert (result.exit_code, result.output) == (0, f"added 3 control items from {path}\n")
+    assert rows(news, "SELECT d.name, s.idx, c.label, c.reason, c.origin FROM control_items c "
+                      "JOIN sentences s ON s.id = c.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY c.id") == [
+        ("de-bahn", 0, "fact", "Zahl und Tag, nachprüfbar", "file"),
+        ("ru-moscow", 1, "claim", "слова мэрии, не проверено", "file"),
+        ("ar-cairo", 2, "advert", None, "file"),
+    ]
+    store = Store(news)
+    label(store, "de-bahn", 0, "ann", "fact")
+    label(store, "de-bahn", 0, "bob", "claim")
+    label(store, "ru-moscow", 1, "ann", "claim")
+    assert run("control", "list", "--db", news).output == (
+        "ar-cairo:3  index 2  advert  0/0 right  file\n"
+        "de-bahn:1  index 0  fact  1/2 right  file  Zahl und Tag, nachprüfbar\n"
+        "ru-moscow:2  index 1  claim  1/1 right  file  слова мэрии, не проверено\n")
+    listed = json.loads(run("control", "list", "--json", "--db", news).output)
+    assert listed[1] == {"doc": "de-bahn", "index": 0, "ref": "de-bahn:1", "label": "fact",
+                         "reason": "Zahl und Tag, nachprüfbar", "origin": "file", "answers": 2, "right": 1}
+    again = run("control", "add", write_rows(tmp_path / "again.jsonl", [
+        {"doc": "ar-cairo", "index": 2, "label": "advert", "reason": "دعوة للشراء"}]), "--db", news)
+    assert again.output == f"added 0 control items from {tmp_path / 'again.jsonl'} (1 already were: label and reason replaced)\n"
+
+
+def test_control_add_refuses_the_whole_file_for_any_bad_row(news, tmp_path):
+    path = write_rows(tmp_path / "control.jsonl", [
+        {"doc": "pl-sejm", "index": 0, "label": "fact"},
+        {"doc": "pl-sejm", "index": 7, "label": "fact"},
+        {"doc": "fr-paris", "index": 0, "label": "fact"},
+        {"doc": "zh-rail", "index": 1, "label": "rumour"},
+        {"doc": "zh-rail", "index": -1, "label": "claim"},
+        "{not json",
+        {"doc": "el-port", "label": "claim"},
+        {"doc": "pl-sejm", "index": 0, "label": "claim"},
+    ])
+    before = dump(news)
+    result = run("control", "add", path, "--db", news)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"error: {path}:2: document 'pl-sejm' has no sentence at index 7",
+        f"error: {path}:3: unknown document 'fr-paris'",
+        f"error: {path}:4: label 'rumour' is not in the project's scheme (fact, claim, opinion, advert)",
+        f"error: {path}:5: 'index' counts from 0, not -1",
+        f"error: {path}:6: bad JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"error: {path}:7: missing 'index'",
+        f"error: {path}:8: the same unit as line 1",
+        f"Error: {path}: 7 bad rows; no control item stored",
+    ]
+    assert dump(news) == before
+    missing = run("control", "add", tmp_path / "none.jsonl", "--db", news)
+    assert missing.output == f"Error: {tmp_path / 'none.jsonl'}: no such file\n"
+
+
+def test_control_from_review_takes_live_decisions_but_ambiguous(news):
+    store = Store(news)
+    for doc in ("de-bahn", "ru-moscow", "pl-sejm"):
+        label(store, doc, 1, "ann", "claim")
+        label(store, doc, 1, "bob", "opinion")
+    store.decide(store.sentence_at("de-bahn", 1).group_id, "lead", "opinion", comment="Wertung, keine Tatsache")
+    store.decide(store.sentence_at("ru-moscow", 1).group_id, "lead", "ambiguous")
+    uids = store.decide(store.sentence_at("pl-sejm", 1).group_id, "lead", "fact")
+    store.undo_decision(uids[0].rsplit("-", 1)[0])
+    result = run("control", "from-review", "--db", news)
+    assert result.output == "added 1 control item from review decisions\n"
+    assert rows(news, "SELECT s.idx, d.name, c.label, c.reason, c.origin FROM control_items c JOIN sentences s "
+                      "ON s.id = c.sentence_id JOIN documents d ON d.id = s.doc_id") == [
+        (1, "de-bahn", "opinion", "Wertung, keine Tatsache", "review")]
+    # the labels given before the unit became a control item stay votes
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(0,)]
+
+
+def test_control_remove_one_or_all(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "el-port", "index": 0, "label": "fact"}, {"doc": "el-port", "index": 2, "label": "opinion"}]),
+        "--db", news)
+    store = Store(news)
+    label(store, "el-port", 2, "ann", "opinion", at=None)
+    assert run("control", "remove", "el-port:1", "--db", news).output == "removed 1 control item\n"
+    assert run("control", "remove", "el-port:1", "--db", news).output == "Error: el-port:1: not a control item\n"
+    assert run("control", "remove", "--db", news).output.endswith("Error: give one control item as DOC:N, or --all\n")
+    assert run("control", "remove", "--all", "--db", news).output == (
+        "removed 1 control item; 1 answer to them now count as votes\n")
+    assert rows(news, "SELECT count(*) FROM control_items") == [(0,)]
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(0,)]
+    assert run("control", "list", "--db", news).output == (
+        "no control items (add them: annotator control add FILE.jsonl, or control from-review)\n")
+
+
+# -- control answers are never votes -----------------------------------------------------------------------
+
+def test_control_and_training_answers_count_nowhere_as_votes(news, tmp_path):
+    store = Store(news)
+    # real work: ann and bob agree on the Greek port figure, disagree on the minister's claim
+    label(store, "el-port", 0, "ann", "fact")
+    label(store, "el-port", 0, "bob", "fact")
+    label(store, "el-port", 1, "ann", "claim")
+    label(store, "el-port", 1, "bob", "opinion")
+    votes_before = sorted(store.votes())
+    export_before = run("export", "--out", "-", "--mode", "all", "--db", news).output
+    majority_before = run("export", "--out", "-", "--mode", "majority", "--db", news).output
+    stats_before = json.loads(run("stats", "--json", "--db", news).output)
+    team_before = store.team_progress()
+    review_before = units_to_review(store, True)
+    agreement_before = run("agreement", "--json", "--db", news).output
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "zh-rail", "index": 0, "label": "fact"}, {"doc": "zh-rail", "index": 1, "label": "claim"}]),
+        "--db", news)
+    # answers to control items (ann and bob disagree on one) and a training answer by a newcomer
+    later = None  # after the items were added: now
+    label(store, "zh-rail", 0, "ann", "fact", at=later)
+    label(store, "zh-rail", 0, "bob", "claim", at=later)
+    label(store, "zh-rail", 1, "ann", "opinion", at=later)
+    label(store, "zh-rail", 1, "cy", "claim", at=later, source="training")
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(3,)]
+    assert sorted(store.votes()) == votes_before
+    assert sorted(store.votes(typed_only=True)) == votes_before
+    assert run("export", "--out", "-", "--mode", "all", "--db", news).output == export_before
+    assert run("export", "--out", "-", "--mode", "majority", "--db", news).output == majority_before
+    stats = json.loads(run("stats", "--json", "--db", news).output)
+    assert (stats["labels"], stats["annotators"]) == (stats_before["labels"], stats_before["annotators"])
+    assert store.team_progress() == team_before
+    assert units_to_review(store, True) == review_before
+    assert run("agreement", "--json", "--db", news).output == agreement_before
+    unit = store.sentence_at("zh-rail", 0).group_id
+    assert unit_votes_of(store, unit) == []
+
+
+def test_bulk_loads_mark_control_answers(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "pl-sejm", "index": 1, "label": "claim"}]),
+        "--db", news)
+    path = write_rows(tmp_path / "labels.jsonl", [
+        {"doc": "pl-sejm", "index": 1, "annotator": "ann", "label": "claim"},
+        {"doc": "pl-sejm", "index": 0, "annotator": "ann", "label": "fact"},
+    ])
+    assert run("import-labels", path, "--db", news).exit_code == 0
+    assert rows(news, "SELECT e.label, e.annotator FROM control_answers a JOIN events e ON e.id = a.event_id") == [
+        ("claim", "ann")]
+    assert Store(news).control_tally("ann") == (1, 1)
+    # a copy labeled offline: its answer to the control item is marked on merge
+    copy = tmp_path / "copy.db"
+    assert run("import", write_news(tmp_path), "--db", copy).exit_code == 0
+    other = Store(copy)
+    label(other, "pl-sejm", 1, "bob", "opinion", at=None)
+    other.close()
+    assert run("merge", copy, "--db", news).exit_code == 0
+    assert rows(news, "SELECT e.label, e.annotator FROM control_answers a JOIN events e ON e.id = a.event_id "
+                      "ORDER BY e.id") == [("claim", "ann"), ("opinion", "bob")]
+    assert Store(news).control_tally("bob") == (1, 0)
+
+
+def test_control_settings(news):
+    assert run("project", "set", "control-rate", "0.1", "--db", news).output == (
+        "control-rate 0.1: that share of each annotator's units are control units\n")
+    assert run("project", "set", "control-rate", "0.6", "--db", news).output == (
+        "Error: control-rate: must be between 0 and 0.5\n")
+    assert run("project", "set", "min-accuracy", "nan", "--db", news).output == (
+        "Error: min-accuracy: must be between 0 and 1\n")
+    assert run("project", "set", "min-control-answers", "0", "--db", news).output == (
+        "Error: min-control-answers: must be at least 1 answer\n")
+    assert run("project", "set", "min-accuracy", "0.8", "--db", news).exit_code == 0
+    project = Store(news).project()
+    assert (project["control_rate"], project["min_accuracy"], project["min_control_answers"]) == (0.1, 0.8, 10)
