@@ -242,3 +242,125 @@ def test_control_settings(news):
     assert run("project", "set", "min-accuracy", "0.8", "--db", news).exit_code == 0
     project = Store(news).project()
     assert (project["control_rate"], project["min_accuracy"], project["min_control_answers"]) == (0.1, 0.8, 10)
+
+
+# -- the control rate in routing -----------------------------------------------------------------------------
+
+WORDS = ("harbour", "Hafen", "порт", "ميناء", "港口", "port", "λιμάνι", "quay")
+
+
+def synthetic(folder, docs: int, per_doc: int = 3):
+    """JSONL documents whose sentences are all different units."""
+    path = folder / "synthetic.jsonl"
+    with open(path, "w", encoding="utf-8") as out:
+        for d in range(docs):
+            text = " ".join(f"Report {d} counts {d * 10 + i} ships at the {WORDS[(d + i) % len(WORDS)]} "
+                            f"number {d * 7 + i * 13}." for i in range(per_doc))
+            out.write(json.dumps({"id": f"r{d:04d}", "text": text}, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_control_rate_share_over_a_thousand_units_per_annotator(tmp_path, db_path):
+    assert run("import", synthetic(tmp_path, 420), "--db", db_path).exit_code == 0
+    # the first sentence of two documents in seven is a control item: 120 of them, a few more than the
+    # rate takes over 1,000 units, so they run out before the work does
+    items = [{"doc": f"r{d:04d}", "index": 0, "label": "fact"} for d in range(420) if d % 7 in (0, 3)]
+    assert run("control", "add", write_rows(tmp_path / "c.jsonl", items), "--db", db_path).exit_code == 0
+    assert run("project", "set", "overlap", "3", "--db", db_path).exit_code == 0
+    assert run("project", "set", "control-rate", "0.1", "--db", db_path).exit_code == 0
+    store = Store(db_path)
+    store.conn.execute("UPDATE meta SET value = 'fixed seed' WHERE key = 'control.secret'")
+    store.conn.commit()
+    control_units = {store.sentence_at(i["doc"], 0).group_id for i in items}
+    handed = {who: [] for who in ("anna", "борис", "李")}  # per annotator, per unit handed: was it control?
+    answered = {who: set() for who in handed}
+    at = shift(store.conn.execute("SELECT max(created_at) FROM control_items").fetchone()[0], 1)
+    while any(len(units) < 1000 for units in handed.values()):
+        for who, units in handed.items():
+            if len(units) >= 1000:
+                continue
+            doc = store.route_next(who, at)
+            assert doc is not None
+            name = store.document(doc)[0]
+            held = [store.sentence_at(name, i) for i in store.leased_indices(who, doc)]
+            kinds = {s.group_id in control_units for s in held}
+            assert len(kinds) == 1  # a control unit's lease claims its control units only
+            for s in held:
+                assert s.group_id not in answered[who]
+                answered[who].add(s.group_id)
+                units.append(s.group_id in control_units)
+                store.add_event(s.id, "label", who, "fact", created_at=at, touch_lease=True)
+    for who, units in handed.items():
+        share = sum(units[:1000]) / 1000
+        assert abs(share - 0.1) <= 0.02, (who, share)
+        # no fixed period: the gaps between control units vary
+        places = [i for i, control in enumerate(units) if control]
+        assert len({b - a for a, b in zip(places, places[1:])}) > 3
+    # on to the end: each gets every control item once, and when those run out, the work goes on
+    for who in handed:
+        while (doc := store.route_next(who, at)) is not None:
+            name = store.document(doc)[0]
+            for i in store.leased_indices(who, doc):
+                s = store.sentence_at(name, i)
+                assert s.group_id not in answered[who]
+                answered[who].add(s.group_id)
+                store.add_event(s.id, "label", who, "fact", created_at=at, touch_lease=True)
+        assert control_units <= answered[who]
+        assert len(answered[who]) == 420 * 3
+
+
+def test_control_turn_follows_the_deficit():
+    assert not control_turn(0.0, 0.0, 100, 0)  # no rate, no control
+    assert control_turn(0.99, 0.1, 100, 0)  # ten behind: certain
+    assert not control_turn(0.01, 0.1, 100, 20)  # ten ahead: never
+    assert control_turn(0.05, 0.1, 10, 1) and not control_turn(0.15, 0.1, 10, 1)  # on the rate: the rate
+
+
+def test_training_order_is_each_annotators_own():
+    items = list(range(1, 21))
+    assert sorted(training_order("anna", items)) == items
+    assert training_order("anna", items) == training_order("anna", items)
+    assert training_order("anna", items) != training_order("борис", items)
+
+
+# -- the pause on low accuracy -------------------------------------------------------------------------------
+
+def test_min_accuracy_pauses_routing_until_the_lead_lifts_it(news, tmp_path):
+    items = [{"doc": doc, "index": i, "label": "fact" if i == 0 else "claim"}
+             for doc in ("de-bahn", "ru-moscow", "ar-cairo") for i in (0, 1)]
+    run("control", "add", write_rows(tmp_path / "c.jsonl", items), "--db", news)
+    for key, value in (("overlap", "1"), ("min-accuracy", "0.7"), ("min-control-answers", "3")):
+        assert run("project", "set", key, value, "--db", news).exit_code == 0
+    store = Store(news)
+    # two wrong of two: too few answers to judge
+    label(store, "de-bahn", 0, "ann", "opinion", at=None)
+    label(store, "de-bahn", 1, "ann", "opinion", at=None)
+    assert store.routing_pause("ann") is None
+    assert run("next", "--annotator", "ann", "--db", news).output.startswith("de-bahn: 1 unit for you")
+    label(store, "ru-moscow", 0, "ann", "fact", at=None)
+    assert store.control_tally("ann") == (3, 1)
+    assert store.routing_pause("ann") == (3, 1)
+    assert store.route_next("ann", shift(store.conn.execute("SELECT max(created_at) FROM events").fetchone()[0], 1)) is None
+    assert rows(news, "SELECT count(*) FROM claims WHERE annotator = 'ann'") == [(0,)]  # what ann held went back
+    paused = ("Routing is paused for you by the quality check: 33% right on 3 control answers. "
+              "Ask your lead to look at your work and lift the pause.\n")
+    assert run("next", "--annotator", "ann", "--db", news).output == paused
+    assert json.loads(run("next", "--annotator", "ann", "--json", "--db", news).output) == {
+        "paused": True, "control_answers": 3, "right": 1}
+    # bob, who answers right, works on
+    label(store, "de-bahn", 0, "bob", "fact", at=None)
+    label(store, "de-bahn", 1, "bob", "claim", at=None)
+    label(store, "ru-moscow", 0, "bob", "fact", at=None)
+    assert store.routing_pause("bob") is None
+    assert run("control", "lift", "ann", "--db", news).output == (
+        "lifted the pause on ann (1/3 control answers were right); only their answers from now on count toward "
+        "a new pause\n")
+    assert store.routing_pause("ann") is None
+    assert run("next", "--annotator", "ann", "--db", news).output.startswith("de-bahn: 1 unit for you")
+    assert store.control_tally("ann") == (3, 1)  # all answers still count for accuracy
+    assert run("control", "lift", "bob", "--db", news).output == (
+        "bob was not paused; their control answers from now on count toward a pause\n")
+    # three more wrong answers after the lift pause ann again
+    for doc, i in (("ru-moscow", 1), ("ar-cairo", 0), ("ar-cairo", 1)):
+        label(store, doc, i, "ann", "advert", at=shift(store.setting("control.lifted.ann"), 1))
+    assert store.routing_pause("ann") == (3, 0)
