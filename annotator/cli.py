@@ -45,10 +45,12 @@ def annotator_option(f):
 
 
 def screen_options(f):
-    """--annotator, --doc and --sample: what opens the annotation screen, with `annotate` or no command."""
+    """--annotator, --doc, --training and --sample: what opens the annotation screen, with `annotate` or no command."""
     f = click.option("--sample", is_flag=True,
                      help="Import the bundled sample corpus into a database that has no documents.")(f)
     f = click.option("--doc", "doc_name", help="Start at this document (its name as stored).")(f)
+    f = click.option("--training", is_flag=True,
+                     help="Practise on the control items only; after each answer, see the expected label and why.")(f)
     return annotator_option(f)
 
 
@@ -108,7 +110,7 @@ class Commands(click.Group):
 @screen_options
 @click.pass_context
 def main(ctx: click.Context, db_path: str | None, annotator_name: str | None, doc_name: str | None,
-         sample: bool) -> None:
+         training: bool, sample: bool) -> None:
     """Label news and web text sentence by sentence: fact, claim, opinion or advert.
 
     With no command, opens the annotation screen (as `annotate` does, with its options) on the
@@ -120,10 +122,10 @@ def main(ctx: click.Context, db_path: str | None, annotator_name: str | None, do
         ctx.default_map = _db_defaults(main, db_path)  # becomes every command's own --db default
     if ctx.invoked_subcommand is None:
         ctx.invoke(annotate, db_path=db_path or default_path(), annotator_name=annotator_name, doc_name=doc_name,
-                   sample=sample)
-    elif annotator_name is not None or doc_name is not None or sample:
-        raise click.UsageError("--annotator, --doc and --sample open the annotation screen: give them with no "
-                               "command, or after the command's name")
+                   training=training, sample=sample)
+    elif annotator_name is not None or doc_name is not None or sample or training:
+        raise click.UsageError("--annotator, --doc, --training and --sample open the annotation screen: give them "
+                               "with no command, or after the command's name")
 
 
 def _db_defaults(group: click.Group, db_path: str) -> dict:
@@ -507,7 +509,7 @@ def ensure_documents(store: Store) -> None:
 @main.command()
 @db_option
 @screen_options
-def annotate(db_path, annotator_name, doc_name, sample):
+def annotate(db_path, annotator_name, doc_name, training, sample):
     """Label sentences in the terminal: f fact, c claim, o opinion, a advert; ? for help.
 
     The default database gets the bundled sample corpus on first use; any other one without
@@ -541,7 +543,10 @@ def annotate(db_path, annotator_name, doc_name, sample):
     if not store.document_ids():
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
     _finish_pending_grouping(store)
-    run_app(AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name))
+    if training and not store.control_units():
+        raise click.ClickException(f"{db_path}: no control items to train on; add them with `annotator control add "
+                                   "FILE.jsonl` or `annotator control from-review`")
+    run_app(AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name, training=training))
 
 
 @main.command()

@@ -4,6 +4,7 @@ the pause on low accuracy, and training."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -364,3 +365,80 @@ def test_min_accuracy_pauses_routing_until_the_lead_lifts_it(news, tmp_path):
     for doc, i in (("ru-moscow", 1), ("ar-cairo", 0), ("ar-cairo", 1)):
         label(store, doc, i, "ann", "advert", at=shift(store.setting("control.lifted.ann"), 1))
     assert store.routing_pause("ann") == (3, 0)
+
+
+# -- on the screen: control units look like work; training --------------------------------------------------
+
+HEADLINE = {"bericht": ["Die Regierung behauptet, die Inflation sei im Oktober auf zwei Prozent gefallen."]}
+
+
+async def screen_of(db_path, folder, control: bool) -> str:
+    """What the screen shows the annotator handed the headline: as work, or as a control unit."""
+    from annotator.tui.app import AnnotatorApp
+
+    assert run("import", write_news(folder, HEADLINE), "--db", db_path).exit_code == 0
+    run("project", "set", "overlap", "1", "--db", db_path)
+    if control:
+        run("control", "add", write_rows(folder / "c.jsonl", [{"doc": "bericht", "index": 0, "label": "claim"}]),
+            "--db", db_path)
+        run("project", "set", "control-rate", "0.5", "--db", db_path)
+    store = Store(db_path)
+    store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('control.handed.ann', '10 0')")  # due a control
+    store.conn.commit()
+    app = AnnotatorApp(store, "ann")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.session.queue == {0}
+        # the SVG's class names are a hash of the export: the same screen, the same names once they are named alike
+        return re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
+
+
+async def test_a_control_unit_is_shown_exactly_as_work(tmp_path, monkeypatch):
+    monkeypatch.setattr("annotator.session.clock", lambda: "14:02")
+    monkeypatch.setattr("annotator.tui.widgets.names.database_path", lambda path: "/home/ana/newsroom.db")
+    for run_ in ("work", "control"):  # each file in a folder of the same name: the same source
+        (tmp_path / run_ / "desk").mkdir(parents=True)
+    work = await screen_of(tmp_path / "work" / "a.db", tmp_path / "work" / "desk", control=False)
+    control = await screen_of(tmp_path / "control" / "a.db", tmp_path / "control" / "desk", control=True)
+    assert rows(tmp_path / "control" / "a.db", "SELECT count(*) FROM claims c JOIN control_items i "
+                                               "ON i.sentence_id = c.group_id") == [(1,)]
+    assert control == work
+
+
+async def test_training_serves_control_items_and_tells_the_expected_label(news, tmp_path):
+    from annotator.tui.app import AnnotatorApp
+    from annotator.writer import wait_all
+
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "ru-moscow", "index": 1, "label": "claim", "reason": "слова мэрии, не проверено"},
+        {"doc": "zh-rail", "index": 0, "label": "fact"},
+    ]), "--db", news)
+    run("project", "set", "overlap", "1", "--db", news)
+    store = Store(news)
+    expected = {("ru-moscow", 1): ("claim", "c", "claim: слова мэрии, не проверено"),
+                ("zh-rail", 0): ("fact", "f", "fact")}
+    app = AnnotatorApp(store, "新人", training=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = app.screen.session
+        first = (store.document(session.doc_id)[0], session.index)
+        await pilot.press("o")  # wrong for either
+        told = [n.message for n in app._notifications]
+        second = (store.document(session.doc_id)[0], session.index)
+        await pilot.press(expected[second][1])  # right
+        told += [n.message for n in app._notifications if n.message not in told]
+        wait_all(10)
+    assert {first, second} == set(expected)
+    assert told == [f"Expected {expected[first][2]} (0/1 right)", f"Right, {expected[second][2]} (1/2 right)",
+                    "Training done: 1 of 2 answers right. Start again with annotate --training, or begin real "
+                    "work with annotate."]
+    assert rows(news, "SELECT d.name, s.idx, e.label, e.source FROM events e JOIN sentences s ON s.id = e.sentence_id "
+                      "JOIN documents d ON d.id = s.doc_id ORDER BY e.id") == [
+        (*first, "opinion", "training"), (*second, expected[second][0], "training")]
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(0,)]
+    assert rows(news, "SELECT count(*) FROM claims") == [(0,)]  # no lease taken
+
+
+def test_training_without_control_items_says_how_to_add_them(news):
+    result = run("annotate", "--training", "--db", news)
+    assert result.output == (f"Error: {news}: no control items to train on; add them with `annotator control add "
+                             "FILE.jsonl` or `annotator control from-review`\n")

@@ -98,6 +98,6 @@ class TrainingScore:
         """Count one answer; the line that tells the trainee the expected label, its reason and the score."""
         self.total += 1
         self.right += given == expected
-        verdict = "Right" if given == expected else f"Expected {expected}"
+        verdict = f"Right, {expected}" if given == expected else f"Expected {expected}"
         why = f": {reason}" if reason else ""
         return f"{verdict}{why} ({self.right}/{self.total} right)"

@@ -21,8 +21,9 @@ class AnnotatorApp(App):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, store: Store, annotator: str, *, doc_name: str | None = None, mode: str = "annotate",
-                 review_all: bool = False):
+                 review_all: bool = False, training: bool = False):
         super().__init__()
+        self.training = training
         self.store = store
         self.annotator = annotator
         self.doc_name = doc_name
@@ -191,7 +192,13 @@ class AnnotatorApp(App):
             from annotator.retrain import Retrainer
 
             self.writer = self._start_writer()
-            self.push_screen(AnnotateScreen(Session(self.store, self.annotator, self.doc_name, writer=self.writer)))
+            if self.training:
+                from annotator.training import TrainingSession
+
+                session = TrainingSession(self.store, self.annotator, writer=self.writer)
+            else:
+                session = Session(self.store, self.annotator, self.doc_name, writer=self.writer)
+            self.push_screen(AnnotateScreen(session))
             if self.store.path != ":memory:":
                 self.retrainer = Retrainer(self.store.path, self.store.project()["retrain_every"])
                 self.set_interval(2.0, self._check_retrain)
