@@ -442,3 +442,21 @@ def test_training_without_control_items_says_how_to_add_them(news):
     result = run("annotate", "--training", "--db", news)
     assert result.output == (f"Error: {news}: no control items to train on; add them with `annotator control add "
                              "FILE.jsonl` or `annotator control from-review`\n")
+
+
+async def test_the_screen_says_routing_is_paused(news, tmp_path):
+    from annotator.tui.app import AnnotatorApp
+
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "el-port", "index": i, "label": "claim"} for i in range(3)]), "--db", news)
+    for key, value in (("overlap", "2"), ("min-accuracy", "0.5"), ("min-control-answers", "3")):
+        run("project", "set", key, value, "--db", news)
+    store = Store(news)
+    for i in range(3):
+        label(store, "el-port", i, "Ζωή", "fact", at=None)
+    app = AnnotatorApp(store, "Ζωή")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [
+            "Routing is paused for you by the quality check: 0% right on 3 control answers. Ask your lead to "
+            "look at your work and lift the pause."]
