@@ -715,28 +715,18 @@ def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
     """(sentence id, label, reason) of every row of a control file; every bad row is said on a line of
     its own (FILE:LINE: problem), and then the whole file is refused."""
     from annotator import scheme
-    from annotator.label_import import _lines, _parse
+    from annotator.label_import import jsonl_rows
     from annotator.model import InputError
     from annotator.quality.control import check_row
 
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise click.ClickException(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise click.ClickException(f"{path}: is a folder; give a JSON Lines file") from None
-    except OSError as err:
-        raise click.ClickException(f"{path}: cannot read ({err.strerror})") from None
     labels = scheme.labels(store)
     rows, errors, seen = [], [], {}
     try:
-        for number, line in _lines(data, path):
+        for number, row in jsonl_rows(path):
             try:
-                if isinstance(line, UnicodeDecodeError):
-                    raise ValueError(f"not valid UTF-8 ({line.reason} at column {line.start + 1})")
-                if not line.strip():
-                    continue
-                doc, index, label, reason = check_row(_parse(line), labels)
+                if isinstance(row, ValueError):
+                    raise row
+                doc, index, label, reason = check_row(row, labels)
                 sentence = store.sentence_at(doc, index) if index < 2**63 else None
                 if sentence is None:
                     raise ValueError(f"unknown document {doc!r}" if store.document_id(doc) is None
