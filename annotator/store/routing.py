@@ -176,12 +176,10 @@ class Routing:
         draw = random.Random(f"{self.setting('control.secret', '')}\x1f{annotator}\x1f{handed}\x1f{controls}")
         if not control_turn(draw.random(), rate, handed, controls):
             return None
-        answered = self.control_units_answered(annotator)
-        waiting = [(group, doc) for _item, group, doc in self.control_units() if group not in answered]
-        if not waiting:
+        found = self.unanswered_control(annotator, draw.random())
+        if found is None:
             return None
-        _group, doc = draw.choice(waiting)
-        units = sorted({group for group, d in waiting if d == doc})
+        doc, units = found
         self.conn.executemany("INSERT OR REPLACE INTO claims(group_id, annotator, doc_id) VALUES (?, ?, ?)",
                               [(g, annotator, doc) for g in units])
         self._count_handed(annotator, len(units))
