@@ -664,6 +664,44 @@ def review(db_path, annotator_name, include_single, auto_accept):
     run_app(AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single))
 
 
+@main.command("aggregate")
+@db_option
+@click.option("--model", type=click.Choice(["ds", "one-coin", "majority"]), default="ds", show_default=True,
+              help="ds: Dawid-Skene, a confusion matrix per annotator; one-coin: one accuracy per annotator; "
+                   "majority: each unit's label shares.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def aggregate_cmd(db_path, model, as_json):
+    """Aggregate the current labels, weighing each annotator by their estimated reliability, and store
+    each unit's label and posterior in place of the previous run. Control items and review decisions
+    (other than ambiguous) are fixed at their label; labels past a unit's overlap are left out."""
+    from annotator.quality.aggregate_run import NothingToAggregate, run_aggregation
+    from annotator.quality.aggregation import MODEL_NAMES
+
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    store.require_writable("aggregate")
+    try:
+        run = run_aggregation(store, model)
+    except NothingToAggregate as err:
+        raise click.ClickException(str(err)) from None
+    if as_json:
+        emit_json({"model": run.model, "units": run.units, "fixed_control_items": run.fixed_control,
+                   "fixed_decisions": run.fixed_decisions, "mean_confidence": run.mean_confidence,
+                   "iterations": run.iterations, "seconds": run.seconds,
+                   "annotators": [{"annotator": name, "accuracy": accuracy, "labels": n, "confusion": confusion}
+                                  for name, accuracy, n, confusion in run.annotators]})
+        return
+    rounds = f", {plural(run.iterations, 'EM round')}" if model != "majority" else ""
+    click.echo(f"model: {MODEL_NAMES[model]}{rounds}")
+    click.echo(f"units: {run.units} ({plural(run.fixed_control, 'control item')} and "
+               f"{plural(run.fixed_decisions, 'review decision')} fixed at their label)")
+    click.echo(f"mean confidence: {run.mean_confidence:.3f}")
+    click.echo("estimated accuracy per annotator:")
+    width = max(len(name) for name, *_ in run.annotators)
+    for name, accuracy, n, _confusion in run.annotators:
+        click.echo(f"  {name:<{width}}  {accuracy:.3f}  ({plural(n, 'label')})")
+    click.echo(f"took {run.seconds:.2f} s")
+
+
 @main.group()
 def project():
     """The team project's settings: overlap, order of documents."""
