@@ -971,8 +971,11 @@ def import_labels_cmd(path, db_path):
               help="Output file (.jsonl, .csv or .parquet); - for standard output (JSON Lines unless --format csv).")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), help="Default: from the file extension.")
-@click.option("--mode", type=click.Choice(["gold", "majority", "all"]), default="gold", show_default=True,
-              help="gold: decided or unanimous units; majority: the majority label with votes; all: every current label.")
+@click.option("--mode", type=click.Choice(["gold", "majority", "all", "aggregated"]), default="gold", show_default=True,
+              help="gold: decided or unanimous units; majority: the majority label with votes; all: every current label; "
+                   "aggregated: the label and confidence of the last `annotator aggregate`.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), metavar="P",
+              help="aggregated: leave out units whose aggregated label has a posterior below P (0 to 1).")
 @click.option("--split", help="Train/dev/test shares, e.g. 80/10/10: writes PATH.train/.dev/.test, stratified by label.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split.")
 @click.option("--split-by", type=click.Choice(["unit", "source"]), default="unit", show_default=True,
@@ -987,7 +990,7 @@ def import_labels_cmd(path, db_path):
               help="Also export labels given past a unit's overlap (a lapsed lease); left out by default.")
 @click.option("--force", is_flag=True, help="Overwrite an existing SQLite file (never the database exported).")
 def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, over_overlap,
-               force, language, excel):
+               force, language, excel, min_confidence):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
@@ -1028,7 +1031,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
             language = code
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
                         min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap,
-                        force=force, language=language, excel=excel)
+                        force=force, language=language, excel=excel, min_confidence=min_confidence)
     except ExportError as err:
         raise click.ClickException(str(err)) from None
     except BrokenPipeError:  # `--out - | head`: the reader has what it wanted
