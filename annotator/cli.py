@@ -645,23 +645,29 @@ def disagreements(db_path, as_json, include_single):
 @click.option("--all", "include_single", is_flag=True, help="Also review units labeled by one annotator only.")
 @click.option("--auto-accept", is_flag=True,
               help="First record every unit all its annotators (two or more) agree on as decided by consensus.")
-def review(db_path, annotator_name, include_single, auto_accept):
+@click.option("--order", type=click.Choice(["split", "uncertain"]), default="split", show_default=True,
+              help="split: the most split votes first; uncertain: also every unit the last `annotator aggregate` "
+                   "is not sure of, the lowest posterior first.")
+def review(db_path, annotator_name, include_single, auto_accept, order):
     """Step through disagreements, most split first, and decide the gold label: f c o a, x ambiguous,
     n comment, t agreement. The queue starts at the first unit not decided yet."""
-    from annotator.review import accept_consensus, nothing_to_review, units_to_review
+    from annotator.review import accept_consensus, nothing_to_review, review_queue
     from annotator.tui.app import AnnotatorApp
 
     store = Store(db_path, create=False)
     store.require_writable("review")
+    if order == "uncertain" and store.aggregate_summary() is None:
+        raise click.ClickException(f"{db_path}: no aggregate to order by; run `annotator aggregate` first")
     if auto_accept:
         store.patience = PATIENCE_S
         accepted = accept_consensus(store, store.project()["overlap"] or 2)
         click.echo(f"{plural(accepted, 'unit')} all annotators agree on recorded as decided by consensus")
-    if not units_to_review(store, include_single):
+    if not review_queue(store, include_single, order):
         click.echo(nothing_to_review(include_single))
         return
     store.patience = PATIENCE_S
-    run_app(AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single))
+    run_app(AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single,
+                         review_order=order))
 
 
 @main.command("aggregate")

@@ -300,3 +300,106 @@ def test_aggregate_with_no_labels_says_so_and_keeps_the_previous_run(project):
     assert result.exit_code == 1
     assert result.output == "Error: nothing to aggregate: no unit has a label yet\n"
     assert stored(project) == before
+
+
+# --- export --mode aggregated ------------------------------------------------------------------------------
+
+def test_export_aggregated_without_a_run_is_refused_in_one_line(project, tmp_path):
+    out = tmp_path / "out" 
+    out.mkdir()
+    result = run("export", "--mode", "aggregated", "--out", out / "data.jsonl", "--db", project)
+    assert result.exit_code == 1
+    assert result.output == f"Error: {project}: no aggregate to export; run `annotator aggregate` first\n"
+    assert list(out.iterdir()) == []
+    result = run("export", "--min-confidence", "0.5", "--out", out / "data.jsonl", "--db", project)
+    assert (result.exit_code, result.output) == (1, "Error: --min-confidence needs --mode aggregated\n")
+
+
+def test_export_aggregated_writes_label_and_confidence_with_its_card(project, tmp_path):
+    assert run("aggregate", "--model", "majority", "--db", project).exit_code == 0
+    out = tmp_path / "data.jsonl"
+    result = run("export", "--mode", "aggregated", "--min-confidence", "0.6", "--out", out, "--db", project)
+    assert result.exit_code == 0, result.output
+    assert "left out: 2 units below the minimum confidence" in result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["index"], r["text"], r["label"], r["confidence"], r["model"], r["votes"]) for r in rows] == [
+        (0, SENTENCES[0], "fact", 0.666667, "majority", {"advert": 1, "fact": 2}),
+        (2, SENTENCES[2], "advert", 0.666667, "majority", {"advert": 2, "opinion": 1}),
+        (3, SENTENCES[3], "claim", 1.0, "majority", {"claim": 3}),
+        (4, SENTENCES[4], "fact", 0.666667, "majority", {"claim": 1, "fact": 2}),
+        (5, SENTENCES[5], "opinion", 0.666667, "majority", {"advert": 1, "opinion": 2}),
+    ]
+    card = (tmp_path / "datacard.md").read_text(encoding="utf-8")
+    section = card[card.index("## Aggregation"):].split("\n\n")
+    assert section[1].splitlines()[0].startswith("- model: majority vote (`annotator aggregate --model majority`), run 20")
+    assert section[1].splitlines()[1:4] == [
+        "- units aggregated: 7, mean confidence 0.643",
+        "- rows exported: 5, mean confidence 0.733",
+        "- left out under --min-confidence 0.6: 2 units",
+    ]
+    assert section[3].splitlines() == ["- anna: 0.643 over 7 labels", "- boris: 0.611 over 6 labels",
+                                       "- chen: 0.500 over 7 labels"]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_export_aggregated_in_every_format(project, tmp_path, suffix):
+    assert run("aggregate", "--model", "majority", "--db", project).exit_code == 0
+    out = tmp_path / f"data.{suffix}"
+    result = run("export", "--mode", "aggregated", "--out", out, "--db", project)
+    assert result.exit_code == 0, result.output
+    if suffix == "csv":
+        with open(out, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        got = [(r["text"], r["label"], float(r["confidence"])) for r in rows]
+    else:
+        pq = pytest.importorskip("pyarrow.parquet")
+        got = [(r["text"], r["label"], r["confidence"]) for r in pq.read_table(out).to_pylist()]
+    assert got == [(SENTENCES[i], label, p) for i, label, p in [
+        (0, "fact", 0.666667), (1, "fact", 0.333333), (2, "advert", 0.666667), (3, "claim", 1.0),
+        (4, "fact", 0.666667), (5, "opinion", 0.666667), (6, "fact", 0.5)]]
+
+
+# --- review --order uncertain ------------------------------------------------------------------------------
+
+def test_review_order_uncertain_takes_the_least_sure_first(project):
+    from annotator.review import Review, review_queue
+
+    result = run("review", "--order", "uncertain", "--db", project)
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {project}: no aggregate to order by; run `annotator aggregate` first\n")
+    assert run("aggregate", "--model", "majority", "--db", project).exit_code == 0
+    store = Store(project)
+    group = {i: group_of(store, i) for i in range(7)}
+    conn = sqlite3.connect(project)  # the Polish opinion as if labeled after the run: no aggregate
+    conn.execute("DELETE FROM aggregates WHERE group_id = ?", (group[5],))
+    conn.commit()
+    conn.close()
+    # 1/3 (the Russian three-way split), 1/2, then 2/3 by unit, then the unit without an aggregate; the
+    # Arabic claim all three agree on (posterior 1) is not in the queue
+    expected = [group[i] for i in (1, 6, 0, 2, 4, 5)]
+    assert review_queue(store, order="uncertain") == expected
+    assert Review(store, "lead", order="uncertain").units == expected
+    assert review_queue(store) == [group[i] for i in (1, 6, 0, 2, 4, 5)]  # split order: the aggregate unread
+    conn = sqlite3.connect(project)
+    conn.execute("UPDATE aggregates SET p = 0.9 WHERE group_id = ?", (group[1],))
+    conn.commit()
+    conn.close()
+    assert review_queue(store, order="uncertain") == [group[i] for i in (6, 0, 2, 4, 1, 5)]
+    assert review_queue(store) == [group[i] for i in (1, 6, 0, 2, 4, 5)]
+    store.close()
+
+
+def test_review_order_uncertain_adds_units_the_annotators_agree_on_but_the_model_doubts(project):
+    from annotator.review import review_queue
+
+    assert run("aggregate", "--model", "majority", "--db", project).exit_code == 0
+    store = Store(project)
+    arabic = group_of(store, 3)
+    assert arabic not in review_queue(store, order="uncertain")  # all three agree: posterior 1
+    conn = sqlite3.connect(project)  # as a model that weighs the three by their reliability might
+    conn.execute("UPDATE aggregates SET p = 0.4 WHERE group_id = ?", (arabic,))
+    conn.commit()
+    conn.close()
+    assert review_queue(store, order="uncertain")[:2] == [group_of(store, 1), arabic]
+    assert arabic not in review_queue(store)  # not a disagreement
+    store.close()

@@ -129,6 +129,10 @@ class Aggregates:
         """{group: (aggregated label, its posterior)} of the stored run."""
         return {group: (label, p) for group, label, p in self.conn.execute("SELECT group_id, label, p FROM aggregates")}
 
+    def unsure_groups(self) -> set[int]:
+        """The units of the stored run whose aggregated label has a posterior below 1."""
+        return {row[0] for row in self.conn.execute("SELECT group_id FROM aggregates WHERE p < 1")}
+
     def groups_by_confidence(self, groups: Iterable[int]) -> list[int]:
         """`groups` with the least sure aggregate first (lowest posterior, then by group); those without
         an aggregate after them, in group order."""
