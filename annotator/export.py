@@ -98,19 +98,26 @@ def stored_aggregate(store: Store, min_confidence: float | None) -> dict:
     return summary
 
 
+def _units_read(store: Store, collect: Tally | None, over_overlap: bool, language: str | None) -> Iterator[tuple]:
+    """store.units_with_votes of the units in `language` (all without it), each unit's votes added to
+    `collect` for the data card's agreement."""
+    for unit in store.units_with_votes(over_overlap):
+        if language is not None and unit[-1] != language:
+            continue
+        if collect is not None:
+            for who, label in unit[1]:
+                collect.add(unit[0], who, label)
+        yield unit
+
+
 def aggregated_rows(store: Store, aggregate: dict, left_out: Counter, collect: Tally | None = None,
                     over_overlap: bool = False, language: str | None = None) -> Iterator[dict]:
     """One row per unit with its aggregated label and that label's posterior (`confidence`), from the
     stored run `aggregate` (stored_aggregate()); units below its min_confidence are left out and counted,
     and so are units labeled after the run (no aggregate yet)."""
     labels, floor = aggregate["labels"], aggregate["min_confidence"]
-    for unit in store.units_with_votes(over_overlap):
+    for unit in _units_read(store, collect, over_overlap, language):
         group, votes, _decision, first_doc, first_index, text, docs, source, published, copies, unit_language = unit
-        if language is not None and unit_language != language:
-            continue
-        if collect is not None:
-            for who, label in votes:
-                collect.add(group, who, label)
         if group not in labels:
             left_out["labeled after the last `annotator aggregate`"] += 1
             continue
@@ -133,13 +140,8 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None 
     decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement.
     Labels given past a unit's overlap count only with `over_overlap`. With `language`, only the units
     whose original document is in it are read (and counted, left out or collected)."""
-    for unit in store.units_with_votes(over_overlap):
+    for unit in _units_read(store, collect, over_overlap, language):
         group, votes, decision, first_doc, first_index, text, docs, source, published, copies, unit_language = unit
-        if language is not None and unit_language != language:
-            continue
-        if collect is not None:
-            for who, label in votes:
-                collect.add(group, who, label)
         total = len(votes)  # one current label per annotator
         if mode == "gold" and total == 1 and decision is None and min_annotators <= 1:
             # the common case of a large export, without the counting below
