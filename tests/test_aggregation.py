@@ -403,3 +403,18 @@ def test_review_order_uncertain_adds_units_the_annotators_agree_on_but_the_model
     assert review_queue(store, order="uncertain")[:2] == [group_of(store, 1), arabic]
     assert arabic not in review_queue(store)  # not a disagreement
     store.close()
+
+
+def test_a_write_that_fails_halfway_keeps_the_previous_run(project):
+    assert run("aggregate", "--model", "majority", "--db", project).exit_code == 0
+    before = stored(project)
+
+    def units():
+        yield from [(1, "fact", 0.9), (2, "claim", 0.8)]
+        raise OSError("disk gone")
+
+    store = Store(project)
+    with pytest.raises(OSError):
+        store.replace_aggregate("ds", units(), [("anna", 0.9, None, 7)])
+    store.close()
+    assert stored(project) == before
