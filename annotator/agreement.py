@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from annotator.model import LABELS
+from annotator import scheme
 from annotator.wording import plural
 
 
@@ -152,7 +152,7 @@ class Agreement:
     per_label: dict[str, float | None]
     confusion: dict[str, dict]
     disagreements: int
-    labels: list[str] = field(default_factory=lambda: list(LABELS))
+    labels: list[str] = field(default_factory=lambda: list(scheme.labels()))
     labeled_by: dict[str, int] = field(default_factory=dict)  # units each annotator labeled, shared or not
     # the units labeled by two or more and their label counts, for figures over parts of them
     unit_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
@@ -181,15 +181,16 @@ class Votes:
     """(unit, annotator, label) triples collected compactly: a few bytes each, not Python objects,
     so an export can gather them while it streams and the data card needs no second pass."""
 
-    def __init__(self, labels: Sequence[str] = LABELS):
-        self.codes: dict[str, int] = {label: i for i, label in enumerate(labels)}
+    def __init__(self, labels: Sequence[str] | None = None):
+        """`labels`: the scheme's labels (default: the default scheme's), their codes in its order."""
+        self.codes: dict[str, int] = {label: i for i, label in enumerate(scheme.labels() if labels is None else labels)}
         self.people: dict[str, int] = {}
         self.units, self.annotators, self.labels = array("q"), array("h"), array("h")
 
     def add(self, unit: int, annotator: str, label: str) -> None:
         self.units.append(unit)
         self.annotators.append(self.people.setdefault(annotator, len(self.people)))
-        self.labels.append(self.codes.setdefault(label, len(self.codes)))  # unknown labels count too, after the four
+        self.labels.append(self.codes.setdefault(label, len(self.codes)))  # unknown labels count too, after the scheme's
 
     def extend(self, rows: Iterable[tuple[int, str, str]], batch: int = 100_000) -> None:
         """add() for many rows, a batch at a time: the same result, several times faster."""
@@ -208,7 +209,7 @@ class Tally:
     that come unit by unit, as an export streams them. Each slice of `batch` votes is reduced to
     sums and let go, so memory stays flat however many labels there are."""
 
-    def __init__(self, labels: Sequence[str] = LABELS, batch: int = 200_000):
+    def __init__(self, labels: Sequence[str] | None = None, batch: int = 200_000):
         self.votes = Votes(labels)
         self.batch = batch
         self.last: int | None = None
@@ -294,8 +295,9 @@ def _grown(values: np.ndarray, size: int) -> np.ndarray:
 
 
 def compute(rows: Iterable[tuple[int, str, str]], only: Sequence[str] | None = None,
-            labels: Sequence[str] = LABELS) -> Agreement:
+            labels: Sequence[str] | None = None) -> Agreement:
     """Agreement over (unit, annotator, label) rows: one current label per unit and annotator.
+    `labels` is the scheme's vocabulary (default: the default scheme's): its size is AC1's q.
 
     Only units labeled by at least two of the (selected) annotators count.
     """

@@ -592,17 +592,24 @@ def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
 def agreement(db_path, as_json, annotators, typed_only, over_overlap):
     """Agreement over units labeled by at least two annotators: Krippendorff's alpha, Fleiss' and
     Cohen's kappa, observed and per-label agreement, confusion matrices."""
+    from annotator import scheme
     from annotator.agreement import format_text
-    from annotator.review import agreement_figures
+    from annotator.review import agreement_figures, second_question_figures
 
     store = Store(db_path, create=False)
     _say_pending_grouping(store)
     only = [a.strip() for a in annotators.split(",") if a.strip()] if annotators else None
     result = agreement_figures(store, only, typed_only, over_overlap)
+    second = second_question_figures(store, only)
     if as_json:
-        emit_json({**result.as_json(), "typed_only": typed_only})
+        emit_json({**result.as_json(), "typed_only": typed_only,
+                   **({"second_question": second.as_json()} if second else {})})
     else:
         click.echo(format_text(result))
+        if second:
+            question = scheme.second(store)
+            click.echo(f"\nsecond question ({question.question}, after {', '.join(question.when)}):")
+            click.echo(format_text(second))
 
 
 @main.command()
@@ -610,8 +617,9 @@ def agreement(db_path, as_json, annotators, typed_only, over_overlap):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @click.option("--all", "include_single", is_flag=True, help="Also units labeled by one annotator only.")
 def disagreements(db_path, as_json, include_single):
-    """List units whose annotators gave different labels, with every label, note and decision."""
-    from annotator.review import load_unit, units_to_review
+    """List units whose annotators gave different labels, and units flagged as unsure not yet decided,
+    with every label, note, flag and decision."""
+    from annotator.review import flag_words, load_unit, units_to_review
 
     store = Store(db_path, create=False)
     units = [load_unit(store, g) for g in units_to_review(store, include_single)]
@@ -621,6 +629,7 @@ def disagreements(db_path, as_json, include_single):
             {"group": u.group, "text": u.text, "doc": u.members[0][0], "index": u.members[0][1], "docs": u.documents,
              "labels": {v.annotator: v.label for v in u.votes},
              "notes": {v.annotator: v.note for v in u.votes if v.note},
+             "flags": {who: note for who, note in u.flags},
              "decision": u.decision[0] if u.decision else None,
              "decided_by": u.decision[1] if u.decision else None,
              "decision_comment": comments.get(u.group)}
@@ -633,6 +642,8 @@ def disagreements(db_path, as_json, include_single):
         click.echo(f"  {u.text}")
         for v in u.votes:
             click.echo(f"  {v.annotator:<12} {v.label}" + (f"  note: {v.note}" if v.note else ""))
+        for who, note in u.flags:
+            click.echo(f"  {flag_words(who, note)}")
         if u.decision:
             comment = comments.get(u.group)
             click.echo(f"  decided: {u.decision[0]} by {u.decision[1]}" + (f"  comment: {comment}" if comment else ""))
@@ -710,7 +721,7 @@ def aggregate_cmd(db_path, model, as_json):
 
 @main.group()
 def project():
-    """The team project's settings: overlap, order of documents."""
+    """The team project's settings: overlap, order of documents, the label scheme."""
 
 
 @project.command("set")
@@ -742,6 +753,101 @@ def project_show(db_path, as_json):
     else:
         for key, value in view.items():
             click.echo(f"{key:<14} {value}")
+
+
+@project.group("labels", invoke_without_command=True)
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def project_labels(ctx, db_path, as_json):
+    """Show the project's label scheme: each label's name, key, colour, definition and examples, and the
+    second question if it has one. `project labels set FILE` changes it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from annotator import scheme
+
+    current = scheme.get(Store(db_path, create=False))
+    if as_json:
+        emit_json(json.loads(current.to_json()))
+        return
+    click.echo(f"scheme {current.name}: {plural(len(current.labels), 'label')}")
+    for label in current.labels:
+        click.echo(f"  {label.key}  {label.name:<12} {label.colour:<16} {label.definition}")
+        for example in label.examples:
+            click.echo(f"       e.g. {example}")
+    if current.second:
+        answers = ", ".join(f"{a.key} {a.name}" for a in current.second.answers)
+        click.echo(f"second question after {', '.join(current.second.when)}: {current.second.question} ({answers})")
+
+
+@project_labels.command("set")
+@click.argument("path", type=click.Path())
+@db_option
+@click.option("--map", "mapping", help="old=new,...: what the labels the new scheme drops become where they were given.")
+def project_labels_set(path, db_path, mapping):
+    """Set the project's label scheme from a TOML file (YAML too when PyYAML is installed): [[labels]]
+    with name, key, colour, definition, examples; an optional [second] question. Adding labels is free;
+    labels in use that the new scheme drops need --map, applied as new label events and decisions."""
+    from annotator import scheme
+
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    try:
+        new = scheme.load(path)
+        mapped = scheme.set_scheme(store, new, scheme.parse_map(mapping))
+    except scheme.SchemeError as err:
+        shown = str(err)
+        raise click.ClickException(shown if shown.startswith(f"{path}: ") else f"{path}: {shown}") from None
+    click.echo(f"scheme {new.shown()} set")
+    pairs = scheme.parse_map(mapping)
+    for old, (labels, decisions) in mapped.items():
+        click.echo(f"mapped {old} -> {pairs[old]}: {plural(labels, 'label')}, {plural(decisions, 'decision')} "
+                   "(as new events)")
+
+
+@main.group()
+def guidelines():
+    """The project's guidelines, a Markdown document kept in versions; each label records the version
+    it was given under."""
+
+
+@guidelines.command("set")
+@click.argument("path", type=click.Path())
+@db_option
+def guidelines_set(path, db_path):
+    """Store FILE.md as the guidelines' next version: labels given from now on record it."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise click.ClickException(f"{path}: cannot read ({getattr(err, 'strerror', None) or err})") from None
+    if not text.strip():
+        raise click.ClickException(f"{path}: empty; the guidelines need some text")
+    version = Store(db_path, create=False, patience=PATIENCE_S).add_guidelines(text)
+    click.echo(f"guidelines version {version} set from {path}")
+
+
+@guidelines.command("show")
+@db_option
+@click.option("--version", "version", type=click.IntRange(1), help="That version (default: the current).")
+def guidelines_show(db_path, version):
+    """Print the guidelines (the current version, or --version N)."""
+    found = Store(db_path, create=False).guidelines_text(version)
+    if found is None:
+        raise click.ClickException(f"{db_path}: no guidelines version {version}" if version else
+                                   f"{db_path}: no guidelines yet (annotator guidelines set FILE.md)")
+    click.echo(found[1].rstrip("\n"))
+
+
+@guidelines.command("list")
+@db_option
+def guidelines_list(db_path):
+    """List the guidelines' versions: when each was set, its size, the current labels given under it."""
+    store = Store(db_path, create=False)
+    given = store.labels_per_guidelines()
+    for version, created_at, chars in store.guidelines_versions():
+        click.echo(f"version {version}  {created_at}  {plural(chars, 'character')}  "
+                   f"{plural(given.get(version, 0), 'label')} given under it")
+    if given.get(None):
+        click.echo(f"before any guidelines: {plural(given[None], 'label')}")
 
 
 @main.command("next")
@@ -783,20 +889,40 @@ def progress_cmd(db_path, as_json):
         click.echo(format_progress(report))
 
 
+@main.command("quality")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def quality_cmd(db_path, as_json):
+    """Each annotator's accuracy against control items and against review decisions (95% Wilson
+    interval, confusion matrix: rows expected, columns given), median seconds on screen per label and
+    the share of labels given faster than reading allows; then the whole team."""
+    from annotator.quality.accuracy import format_quality, quality_report
+
+    report = quality_report(Store(db_path, create=False))
+    if as_json:
+        emit_json(report)
+    else:
+        click.echo(format_quality(report))
+
+
 @main.command("sources")
 @click.argument("source", required=False)
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--min-units", default=0, type=click.IntRange(0), help="Leave out sources with fewer units.")
-@click.option("--sort", type=click.Choice(["units", "claim", "opinion", "advert", "fact", "originality"]),
-              default="units", show_default=True, help="Largest first by this.")
+@click.option("--sort", default="units", show_default=True,
+              help="Largest first by this: units, originality, or the share of one of the scheme's labels.")
 def sources_cmd(source, db_path, as_json, min_units, sort):
     """Per source (outlet): documents, sentences, units, labeled units, the share of each label (gold
     where decided, else the majority), originality (the share of its units it published first),
     the sources it copies from most, and agreement over its units. With SOURCE: its documents."""
+    from annotator import scheme
     from annotator.sources import source_documents, source_table
 
     store = Store(db_path, create=False)
+    if sort not in ("units", "originality", *scheme.labels(store)):
+        raise click.ClickException(f"--sort {sort}: give units, originality or a label of the project's scheme "
+                                   f"{scheme.get(store).shown()}")
     _say_pending_grouping(store)
     if source is not None:
         docs = source_documents(store, source)
@@ -896,7 +1022,7 @@ def rules():
 
 @rules.command("add")
 @click.argument("pattern")
-@click.option("--label", required=True, type=click.Choice(["fact", "claim", "opinion", "advert"]))
+@click.option("--label", required=True, help="One of the project's labels (annotator project labels).")
 @click.option("--regex", is_flag=True, help="PATTERN is a regular expression (else a phrase).")
 @db_option
 def rules_add(pattern, label, regex, db_path):
@@ -941,7 +1067,8 @@ def rules_remove(rule_id, db_path):
 @click.argument("path", type=click.Path())
 @db_option
 def import_labels_cmd(path, db_path):
-    """Load labels from a JSONL file: rows with doc, index, label, annotator (text, note, created_at optional).
+    """Load labels from a JSONL file: rows with doc, index, label, annotator (text, note, created_at optional;
+    detail: the answer to the scheme's second question).
 
     A row whose document, sentence or label is unknown, or whose text does not match the stored
     sentence, is reported with its line number and skipped; the other rows are stored.
@@ -958,7 +1085,8 @@ def import_labels_cmd(path, db_path):
         click.echo(f"error: {line}", err=True)
     replaced = (f", {result.replaced} given for sentences whose text has changed since (set aside by import "
                 "--replace, not added again)" if result.replaced else "")
-    click.echo(f"{plural(result.added, 'label')} added, {result.already} already present{replaced}, "
+    flagged = f", {plural(result.flags, 'unit')} flagged as unsure" if result.flags else ""
+    click.echo(f"{plural(result.added, 'label')} added{flagged}, {result.already} already present{replaced}, "
                f"{plural(len(result.errors), 'row')} skipped")
     if result.over_overlap:
         click.echo(f"{plural(result.over_overlap, 'label')} took a unit past the project's overlap: kept and marked "
@@ -995,8 +1123,9 @@ def import_labels_cmd(path, db_path):
 @click.option("--over-overlap", is_flag=True,
               help="Also export labels given past a unit's overlap (a lapsed lease); left out by default.")
 @click.option("--force", is_flag=True, help="Overwrite an existing SQLite file (never the database exported).")
+@click.option("--map", "mapping", help="a=b,...: write the project's label a as b (another project's labels).")
 def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, over_overlap,
-               force, language, excel, min_confidence):
+               force, language, excel, mapping, min_confidence):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
@@ -1004,6 +1133,7 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
     """
     from annotator.export import (ExportError, check_outputs, datacard, export, output_paths, stdout_format,
                                   to_stdout, with_card)
+    from annotator.scheme import SchemeError, parse_map
 
     out = Path(out_path)
     card_path = out.with_name("datacard.md")
@@ -1037,8 +1167,9 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
             language = code
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
                         min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap,
-                        force=force, language=language, excel=excel, min_confidence=min_confidence)
-    except ExportError as err:
+                        force=force, language=language, excel=excel, mapping=parse_map(mapping),
+                        min_confidence=min_confidence)
+    except (ExportError, SchemeError) as err:
         raise click.ClickException(str(err)) from None
     except BrokenPipeError:  # `--out - | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error as Python exits

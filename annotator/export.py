@@ -21,7 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from annotator.agreement import Tally
-from annotator.model import AMBIGUOUS, GUIDELINES, LABELS
+from annotator import scheme
+from annotator.model import AMBIGUOUS
 from annotator.store import LABEL_ROW_FIELDS, Store
 from annotator.wording import plural
 
@@ -69,6 +70,10 @@ class ExportReport:
     source_split: dict = field(default_factory=dict)  # with --split-by source: source -> split name
     copies_across: int = 0  # units with a copy in a source of another split
     decided: Counter = field(default_factory=Counter)  # reviewer -> gold rows whose label is their decision
+    scheme: scheme.Scheme = scheme.DEFAULT  # the project's, whose labels were exported
+    mapping: dict = field(default_factory=dict)  # export --map: project label -> label written
+    guidelines: int | None = None  # the guidelines version current at the export
+    per_guidelines: dict = field(default_factory=dict)  # guidelines version (None: before any) -> current labels
     # aggregated mode: the stored run (Aggregates.aggregate_summary) with its "annotators" and the
     # "min_confidence" asked for; the exported rows' confidences are summed into "confidence_sum"
     aggregate: dict | None = None
@@ -218,6 +223,52 @@ def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = 
         rows = unit_rows(store, mode, left_out, collect, min_annotators, over_overlap, language)
     for row in rows:
         yield row, row["group"], row["label"]
+
+
+def check_map(project: scheme.Scheme, mapping: dict[str, str]) -> None:
+    """Raise ExportError unless every label `mapping` renames is one of the project's."""
+    for old, new in mapping.items():
+        if old not in project.names():
+            raise ExportError(f"--map {old}={new}: {old} is not a label of the project's scheme {project.shown()}")
+
+
+def following_scheme(store: Store, rows: Iterator[tuple[dict | str, int, str]], mode: str,
+                     mapping: dict[str, str], with_detail: bool) -> Iterator[tuple[dict | str, int, str]]:
+    """The rows with the second question's answer (`detail`: the annotator's on a label row, on a unit
+    row the answer most of the annotators who gave the unit's label gave, none on a tie) and their
+    labels written as `mapping` says (another project's names)."""
+    by_vote: dict[tuple[int, str], str] = {}
+    by_unit: dict[int, Counter] = {}
+    if with_detail:
+        for group, annotator, label, answer in store.current_details():
+            by_vote[(group, annotator)] = answer
+            by_unit.setdefault(group, Counter())[(label, answer)] += 1
+    for row, group, label in rows:
+        if with_detail:
+            if mode == "all":
+                row["detail"] = by_vote.get((group, row["annotator"]))
+            else:
+                answers = [(n, a) for (l, a), n in by_unit.get(group, Counter()).items() if l == label]
+                answers.sort(reverse=True)
+                row["detail"] = answers[0][1] if answers and (len(answers) == 1 or answers[1][0] < answers[0][0]) else None
+        if mapping:
+            label = row["label"] = mapping.get(label, label)
+            if "votes" in row:
+                votes = Counter()
+                for name, n in row["votes"].items():
+                    votes[mapping.get(name, name)] += n
+                row["votes"] = dict(sorted(votes.items()))
+        yield row, group, label
+
+
+class _Mapped:
+    """A Tally fed the labels as export --map writes them, so the card's figures are of the data written."""
+
+    def __init__(self, tally: Tally, mapping: dict[str, str]):
+        self.tally, self.mapping = tally, mapping
+
+    def add(self, group: int, annotator: str, label: str) -> None:
+        self.tally.add(group, annotator, self.mapping.get(label, label))
 
 
 def parse_split(text: str) -> tuple[float, float, float]:
@@ -420,7 +471,7 @@ class _Writer:
                  "group": pa.int64(), "annotators": pa.int64(), "agreement": pa.float64(), "docs": pa.int64(),
                  "decided_by": pa.string(), "votes": pa.map_(pa.string(), pa.int64()), "source": pa.string(),
                  "published": pa.string(), "copies_in": pa.list_(pa.string()), "language": pa.string(),
-                 "confidence": pa.float64(), "model": pa.string()}
+                 "detail": pa.string(), "confidence": pa.float64(), "model": pa.string()}
         return pa.schema([(f, types[f]) for f in self.fields])
 
     def _flush(self) -> None:
@@ -449,9 +500,12 @@ class _Writer:
 def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold", split: str | None = None,
            seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit",
            over_overlap: bool = False, force: bool = False, language: str | None = None,
-           excel: bool = False, min_confidence: float | None = None) -> ExportReport:
+           excel: bool = False, mapping: dict[str, str] | None = None,
+           min_confidence: float | None = None) -> ExportReport:
     """Write the dataset (and its split files), of the documents in `language` (ISO 639-1) only if
     it is given. Reads one consistent snapshot of the database.
+    `mapping` ({project label: label written}) writes another project's labels; a scheme with a second
+    question adds its answer as the column `detail`.
     Each unit counts the overlap's annotators only, unless `over_overlap` adds the labels given past it.
     `excel`: CSV for Excel (UTF-8 with a byte-order mark, CRLF line ends, formulas neutralised).
     Mode "aggregated" writes the stored aggregation run's label and posterior per unit, leaving out
@@ -477,16 +531,23 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
         check_outputs(output_paths(out, split), store.path, force)
     if min_confidence is not None and mode != "aggregated":
         raise ExportError("--min-confidence needs --mode aggregated")
-    fields = fields_for(mode)
-    report = ExportReport()
-    report.votes = Tally()
+    project, mapping = scheme.get(store), mapping or {}
+    check_map(project, mapping)
+    with_detail = project.second is not None
+    fields = fields_for(mode) + (["detail"] if with_detail else [])
+    report = ExportReport(scheme=project, mapping=mapping)
+    report.votes = Tally(list(dict.fromkeys(mapping.get(label, label) for label in project.names())))
+    collect = _Mapped(report.votes, mapping) if mapping else report.votes
     with store.snapshot(cache_mb=8):
         if mode == "aggregated":
             report.aggregate = stored_aggregate(store, min_confidence)
+        report.guidelines, report.per_guidelines = store.guidelines_version(), store.labels_per_guidelines()
         suggested = store.suggested_groups()
-        rows = records(store, mode, report.left_out, report.votes, as_json=fmt == "jsonl",
+        rows = records(store, mode, report.left_out, collect, as_json=fmt == "jsonl" and not (mapping or with_detail),
                        min_annotators=min_annotators, over_overlap=over_overlap, language=language,
                        aggregate=report.aggregate)
+        if mapping or with_detail:
+            rows = following_scheme(store, rows, mode, mapping, with_detail)
         if split:
             # one pass over the database: rows are spooled to a temporary file while the splits are
             # worked out (they need every unit first), then dealt out from it
@@ -588,7 +649,8 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
     splits = list(report.rows)
     lines.append("| label | " + " | ".join(splits) + " |")
     lines.append("|---|" + "---:|" * len(splits))
-    labels = sorted({l for c in report.per_label.values() for l in c}, key=lambda l: (LABELS.index(l) if l in LABELS else 99, l))
+    written = list(dict.fromkeys(report.mapping.get(label, label) for label in report.scheme.names()))
+    labels = sorted({l for c in report.per_label.values() for l in c}, key=lambda l: (written.index(l) if l in written else 99, l))
     for label in labels:
         lines.append(f"| {label} | " + " | ".join(str(report.per_label.get(s, Counter())[label]) for s in splits) + " |")
     lines.append("| **total** | " + " | ".join(str(report.rows[s]) for s in splits) + " |")
@@ -600,12 +662,12 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
     if report.by_source:
         shown = sorted(report.by_source.items(), key=lambda kv: (-sum(kv[1].values()), kv[0] or ""))
         split_col = " split |" if report.source_split else ""
-        lines += ["", "## Sources", "", f"| source |{split_col} units | " + " | ".join(LABELS) + " |",
-                  "|---|" + ("---|" if split_col else "") + "---:|" * (len(LABELS) + 1)]
+        lines += ["", "## Sources", "", f"| source |{split_col} units | " + " | ".join(written) + " |",
+                  "|---|" + ("---|" if split_col else "") + "---:|" * (len(written) + 1)]
         for source, counts in shown[:50]:
             where = f" {report.source_split.get(source, '')} |" if split_col else ""
             lines.append(f"| {source or '(none)'} |{where} {sum(counts.values())} | "
-                         + " | ".join(str(counts[label]) for label in LABELS) + " |")
+                         + " | ".join(str(counts[label]) for label in written) + " |")
         if len(shown) > 50:
             lines.append(f"\n...and {plural(len(shown) - 50, 'more source')} (annotator sources lists them all)")
         if report.source_split:
@@ -639,10 +701,29 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
         f"- Fleiss' kappa: {fmt(figures.fleiss_kappa)} (over {plural(figures.fleiss_units, 'unit')} labeled by all)",
         f"- observed agreement: {fmt(figures.observed_agreement)}",
         f"- units in disagreement: {figures.disagreements}",
-        "", "## Labeling guidelines", "",
     ]
-    lines += [f"- **{label}**: {text}" for label, text in GUIDELINES.items()]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + scheme_lines(report)) + "\n"
+
+
+def scheme_lines(report: ExportReport) -> list[str]:
+    """The data card's label scheme (with what --map wrote each label as), second question and guidelines."""
+    project = report.scheme
+    lines = ["", "## Labeling guidelines", "", f"Label scheme `{project.name}`"
+             + (f", written with another project's labels (--map {', '.join(f'{a}={b}' for a, b in report.mapping.items())})"
+                if report.mapping else "") + ":", ""]
+    for label, text in ((label.name, label.definition) for label in project.labels):
+        shown = report.mapping.get(label, label)
+        lines.append(f"- **{shown}**: {text}")
+    if project.second:
+        second = project.second
+        lines += ["", f"Second question, after {', '.join(report.mapping.get(w, w) for w in second.when)}: "
+                  f"{second.question} ({', '.join(second.answer_names())}); its answer is the column `detail`."]
+    given = "; ".join(f"{'before any guidelines' if v is None else f'version {v}'}: {plural(n, 'label')}"
+                      for v, n in sorted(report.per_guidelines.items(), key=lambda kv: (kv[0] is not None, kv[0] or 0)))
+    lines += ["", (f"Guidelines version {report.guidelines} (annotator guidelines show)" if report.guidelines
+                   else "No guidelines document was set (annotator guidelines set FILE.md)")
+              + (f"; current labels given under each: {given}." if given else ".")]
+    return lines
 
 
 def aggregate_card(report: ExportReport) -> list[str]:

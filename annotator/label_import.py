@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.model import LABELS, InputError
+from annotator import scheme
+from annotator.model import InputError
 from annotator.readers.decode import decode
 from annotator.store import Store
+from annotator.store.quality import FLAG
 from annotator.timestamps import label_time, latest_label_time
 from annotator.wording import sentence_ref
 
@@ -23,6 +25,7 @@ class LabelImport:
     # neither present on the sentence the row names now nor added again
     replaced: int = 0
     over_overlap: int = 0  # labels that took their unit past the project's overlap, marked so
+    flags: int = 0  # units flagged as unsure by a row's `flag`, newly stored
     errors: list[str] = field(default_factory=list)
     # one annotator gave one unit (a duplicate group) different labels: only the last one counts;
     # each entry names the unit's rows as DOC:N and the annotator
@@ -50,8 +53,9 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
     except OSError as err:
         raise InputError(shown, f"cannot read ({err.strerror})") from None
     docs = {name: doc_id for doc_id, name in store.document_ids()}
+    project = scheme.get(store)
     latest = latest_label_time()
-    rows = []
+    rows, flags = [], []
     given: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (annotator, group) -> [(DOC:N, label)]
     for number, line in _lines(data, shown):
         try:
@@ -60,8 +64,11 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
             if not line.strip():
                 continue
             row = _parse(line)
-            checked, group = _check(store, docs, row, latest)
+            checked, group = _check(store, docs, row, latest, project)
             rows.append(checked)
+            if row.get("flag") is not None:  # the unit flagged as unsure, with a note for the lead ("" none)
+                sentence_id, _kind, annotator, _label, _note, created, uid, *_more = checked
+                flags.append((sentence_id, "note", annotator, None, row["flag"], created, uid + "-flag", FLAG))
             given.setdefault((row["annotator"], group), []).append((sentence_ref(row["doc"], row["index"]),
                                                                     row["label"]))
         except ValueError as err:
@@ -73,10 +80,11 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
     with store.transaction():
         last = store.last_event_id()
         result.added = store.insert_events(rows)
+        result.flags = store.insert_events(flags) if flags else 0
         # labels loaded from `annotator next` work elsewhere are routed labels: past the overlap, marked
         result.over_overlap = store.mark_past_overlap_since(last) if result.added else 0
-    stored = store.event_sentences([row[-1] for row in rows])
-    result.replaced = sum(1 for row in rows if row[-1] in stored and stored[row[-1]] != row[0])
+    stored = store.event_sentences([row[6] for row in rows])  # (sentence id, ..., uid, source, detail)
+    result.replaced = sum(1 for row in rows if row[6] in stored and stored[row[6]] != row[0])
     result.already = before - result.added - result.replaced
     return result
 
@@ -120,13 +128,26 @@ def check_annotator(annotator) -> None:
         raise ValueError(f"'annotator' must be printable, without spaces at either end: {annotator!r}")
 
 
-def check_label(label, allowed: tuple[str, ...] = LABELS) -> None:
-    """Raises ValueError unless `label` is one of the scheme's labels (`allowed`)."""
-    if not isinstance(label, str) or label not in allowed:
-        raise ValueError(f"unknown label {label!r} (expected one of {', '.join(allowed)})")
+def check_label(label, project: scheme.Scheme = scheme.DEFAULT, extra: tuple[str, ...] = ()) -> None:
+    """Raises ValueError, naming the scheme, unless `label` is one of the project's labels (or of `extra`)."""
+    if not isinstance(label, str) or label not in project.names() + extra:
+        nor = f", nor {' or '.join(extra)}" if extra else ""
+        raise ValueError(f"unknown label {label!r}: not in the project's scheme {project.shown()}{nor}")
 
 
-def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
+def check_detail(label: str, detail, project: scheme.Scheme) -> None:
+    """Raises ValueError unless `detail` is None or an answer of the scheme's second question asked after `label`."""
+    if detail is None:
+        return
+    question = project.second
+    if question is None or label not in question.when:
+        raise ValueError(f"'detail' {detail!r} given for {label!r}, which {project.shown()} asks no second question after")
+    if detail not in question.answer_names():
+        raise ValueError(f"'detail' {detail!r} is no answer to {question.question!r} "
+                         f"({', '.join(question.answer_names())})")
+
+
+def _check(store: Store, docs: dict[str, int], row: dict, latest: str, project: scheme.Scheme) -> tuple:
     for key in ("doc", "index", "label", "annotator"):
         if key not in row:
             raise ValueError(f"missing {key!r}")
@@ -136,7 +157,9 @@ def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
     if not isinstance(index, int) or isinstance(index, bool):
         raise ValueError(f"'index' must be an integer, not {type(index).__name__}")
     check_annotator(annotator)
-    check_label(label)
+    check_label(label, project)
+    detail = row.get("detail")
+    check_detail(label, detail, project)
     if doc not in docs:
         raise ValueError(f"unknown document {doc!r}")
     sentence = store.sentence_at(doc, index) if 0 <= index < 2**63 else None
@@ -144,9 +167,10 @@ def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
         raise ValueError(f"document {doc!r} has no sentence at index {index}")
     if "text" in row and row["text"] is not None and row["text"] != sentence.text:
         raise ValueError(f"text does not match the sentence at index {index} of {doc!r} (stored: {sentence.text[:60]!r})")
+    for key in ("note", "flag"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            raise ValueError(f"{key!r} must be a string, not {type(row[key]).__name__}")
     note = row.get("note")
-    if note is not None and not isinstance(note, str):
-        raise ValueError(f"'note' must be a string, not {type(note).__name__}")
     created = row.get("created_at")
     if created is not None:
         if not isinstance(created, str):
@@ -155,4 +179,4 @@ def _check(store: Store, docs: dict[str, int], row: dict, latest: str) -> tuple:
             created = label_time(created, latest)
         except ValueError as err:
             raise ValueError(f"'created_at' {err}") from None
-    return (sentence.id, "label", annotator, label, note, created, _uid(row)), sentence.group_id
+    return (sentence.id, "label", annotator, label, note, created, _uid(row), None, detail), sentence.group_id

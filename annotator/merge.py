@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from annotator.label_import import check_annotator, check_label
-from annotator.model import AMBIGUOUS, LABELS
+from annotator import scheme
+from annotator.label_import import check_annotator, check_detail, check_label
+from annotator.model import AMBIGUOUS
 from annotator.store import Store, StoreError
 from annotator.store.foreign import ForeignDatabase
+from annotator.store.quality import FLAG
 from annotator.timestamps import label_time, latest_label_time
 
 KINDS = ("label", "note", "decision")
@@ -39,6 +41,7 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
     to the stored form (older copies stored offsets); the first bad row refuses the whole merge before
     anything is written: StoreError naming the copy, the table and the row.
     """
+    project = _same_scheme(store, other)
     report = MergeReport()
     latest = latest_label_time()
     docs = {name: doc_id for doc_id, name in store.document_ids()}
@@ -47,9 +50,12 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
     for (doc_id, index), (sid, text) in by_index.items():
         by_text.setdefault((doc_id, text), []).append((index, sid))
     rows, kinds, undone = [], [], []
-    for row_id, uid, doc, index, text, kind, annotator, label, note, created_at, was_undone, source in other.events():
+    for (row_id, uid, doc, index, text, kind, annotator, label, note, created_at, was_undone, source, detail,
+         version, seconds) in other.events():
         with _naming(other, "events", row_id):
-            created_at = _check_event(uid, kind, annotator, label, note, created_at, was_undone, source, latest)
+            created_at = _check_event(uid, kind, annotator, label, note, created_at, was_undone, source, latest,
+                                      project, detail)
+            _check_seconds(kind, seconds)
         doc_id = docs.get(doc)
         if doc_id is None:
             report.skipped["on documents this database does not have"] += 1
@@ -62,7 +68,7 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
         else:
             report.skipped["on sentences this database does not have"] += 1
             continue
-        rows.append((sentence_id, kind, annotator, label, note, created_at, uid, source))
+        rows.append((sentence_id, kind, annotator, label, note, created_at, uid, source, detail, version, seconds))
         kinds.append((uid, kind))
         if was_undone:
             undone.append(uid)
@@ -100,7 +106,24 @@ def _naming(other: ForeignDatabase, table: str, row_id) -> Iterator[None]:
         raise StoreError(f"{other.path}: {table} row {row_id}: {err}; nothing merged") from None
 
 
-def _check_event(uid, kind, annotator, label, note, created_at, undone, source, latest: str) -> str:
+def _same_scheme(store: Store, other: ForeignDatabase) -> scheme.Scheme:
+    """The project's scheme, when the copy has the same labels and second question; StoreError naming
+    both schemes otherwise (the copy's labels would mean something else here)."""
+    project = scheme.get(store)
+    text = other.scheme_json()
+    try:
+        theirs = scheme.Scheme.from_json(text) if text else scheme.DEFAULT
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise StoreError(f"{other.path}: its label scheme cannot be read; nothing merged") from None
+    if not project.same_vocabulary(theirs):
+        raise StoreError(f"{other.path}: the copy's label scheme {theirs.shown()} is not this project's "
+                         f"{project.shown()}; set the same scheme on both first (annotator project labels set); "
+                         "nothing merged")
+    return project
+
+
+def _check_event(uid, kind, annotator, label, note, created_at, undone, source, latest: str,
+                 project: scheme.Scheme = scheme.DEFAULT, detail=None) -> str:
     """The event's time in the stored form; ValueError saying what is wrong with the row otherwise."""
     if not isinstance(uid, str) or not uid:
         raise ValueError("'uid' must be a non-empty string")
@@ -111,14 +134,31 @@ def _check_event(uid, kind, annotator, label, note, created_at, undone, source, 
         if label is not None:
             raise ValueError(f"a note carries no label, not {label!r}")
     else:
-        check_label(label, LABELS + (AMBIGUOUS,) if kind == "decision" else LABELS)
+        check_label(label, project, (AMBIGUOUS,) if kind == "decision" else ())
+    if detail is not None:
+        if kind != "label" or not isinstance(detail, str):
+            raise ValueError(f"'detail' {detail!r} on a {kind}: only a label carries the second question's answer")
+        check_detail(label, detail, project)
     if note is not None and not isinstance(note, str):
         raise ValueError(f"'note' must be a string, not {type(note).__name__}")
     if undone not in (0, 1):
         raise ValueError(f"'undone' must be 0 or 1, not {undone!r}")
-    if source is not None and (kind != "label" or not isinstance(source, str) or not source.startswith(SOURCES)):
+    if kind == "note" and source is not None and source != FLAG:
+        raise ValueError(f"unknown note source {source!r} (expected {FLAG!r}: the unit flagged as unsure)")
+    if kind != "note" and source is not None and (
+            kind != "label" or not isinstance(source, str) or not source.startswith(SOURCES)):
         raise ValueError(f"unknown label source {source!r} (expected suggestion:MODEL or rule:ID on a label)")
     return _time(created_at, latest)
+
+
+def _check_seconds(kind, seconds) -> None:
+    """A label's seconds on screen: a number, not negative; nothing on other events."""
+    if seconds is None:
+        return
+    if kind != "label":
+        raise ValueError(f"a {kind} has no seconds on screen, not {seconds!r}")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds < float("inf"):
+        raise ValueError(f"'seconds' must be a number of seconds, not {seconds!r}")
 
 
 def _check_edit(kind, a_doc, a_hash, b_doc, b_hash, created_at, latest: str) -> str:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from annotator.agreement import Agreement, alpha_by_part, compute
-from annotator.model import AMBIGUOUS, LABELS
+from annotator import scheme
+from annotator.model import AMBIGUOUS
 from annotator.store import Event, Store
 from annotator.timestamps import now
 from annotator.writer import ImmediateWriter
@@ -33,6 +34,7 @@ class Unit:
     votes: list[Vote]
     decision: tuple[str, str] | None  # (label, decided by)
     documents: int
+    flags: list[tuple[str, str | None]] = field(default_factory=list)  # (annotator, note) flagging it unsure
 
 
 def agreement_figures(store: Store, only: list[str] | None = None, typed_only: bool = False,
@@ -40,9 +42,18 @@ def agreement_figures(store: Store, only: list[str] | None = None, typed_only: b
     """Agreement over the current labels of every unit (duplicate group), with each document's alpha;
     with `typed_only`, leaving out labels that are accepted suggestions (anchoring shows as the gap);
     labels given past a unit's overlap (a lapsed lease) count only with `over_overlap`."""
-    result = compute(store.votes(typed_only, over_overlap), only)
+    result = compute(store.votes(typed_only, over_overlap), only, scheme.labels(store))
     result.documents = document_alphas(store, result)
     return result
+
+
+def second_question_figures(store: Store, only: list[str] | None = None) -> Agreement | None:
+    """Agreement on the scheme's second question: over the answers given with the labels it follows
+    (units where two or more annotators answered); None when the scheme asks none."""
+    question = scheme.second(store)
+    if question is None:
+        return None
+    return compute(store.second_votes(question.when), only, question.answer_names())
 
 
 def document_alphas(store: Store, result: Agreement) -> list[dict]:
@@ -75,11 +86,19 @@ def unit_votes(store: Store) -> dict[int, dict[str, str]]:
 
 def units_to_review(store: Store, include_single: bool = False,
                     votes: dict[int, dict[str, str]] | None = None) -> list[int]:
-    """Groups whose current labels differ (and, if asked, groups labeled by one annotator only)."""
-    return [
-        group for group, labels in sorted((unit_votes(store) if votes is None else votes).items())
+    """Groups whose current labels differ, groups flagged as unsure that nobody decided yet (even when
+    every label agrees), and, if asked, groups labeled by one annotator only. `votes`: unit_votes(store),
+    when the caller has read them already."""
+    flagged = store.flagged_groups() - store.decided_groups()
+    return sorted(flagged | {
+        group for group, labels in (unit_votes(store) if votes is None else votes).items()
         if len(set(labels.values())) > 1 or (include_single and len(labels) == 1)
-    ]
+    })
+
+
+def flag_words(annotator: str, note: str | None) -> str:
+    """A flag as review and `disagreements` say it: "flagged by anna: unsure of the date"."""
+    return f"flagged by {annotator}" + (f": {note}" if note else "")
 
 
 REVIEW_ORDERS = ("split", "uncertain")
@@ -109,7 +128,7 @@ def load_unit(store: Store, group: int) -> Unit:
     votes = unit_votes_of(store, group)
     decision = store.group_decision(group)
     return Unit(group=group, text=members[0][2] if members else "", members=members, votes=votes,
-                decision=decision, documents=len({m[0] for m in members}))
+                decision=decision, documents=len({m[0] for m in members}), flags=store.group_flags(group))
 
 
 def unit_votes_of(store: Store, group: int, over_overlap: bool = False) -> list[Vote]:
@@ -213,7 +232,7 @@ class Review:
 
     def decide(self, label: str) -> None:
         """Store the decision (a label, or 'ambiguous') as the unit's gold label, then go on."""
-        if label not in LABELS and label != AMBIGUOUS:
+        if label not in scheme.labels(self.store) and label != AMBIGUOUS:
             raise ValueError(f"unknown decision {label!r}")
         if self.current is None:
             return

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from annotator.model import LABELS
 from annotator.store import DiskFull, SentenceRow, Store
+from annotator.store.quality import FLAG
 from annotator.timestamps import now
 from annotator.variants import Variant, variants
 from annotator.writer import ImmediateWriter
@@ -33,6 +35,7 @@ class Undoable:
     group_id: int
     previous: str | None = None
     label: str | None = None
+    note: str | None = None  # of a flag taken back ("unflag"): undoing that flags the unit again with it
 
 
 @dataclass
@@ -48,8 +51,16 @@ class Session:
     keeps what it wrote in memory, so it shows and navigates as if every write had landed, and
     `saving` holds the sentences whose writes have not landed yet."""
 
-    def __init__(self, store: Store, annotator: str, doc_name: str | None = None, writer=None):
+    def __init__(self, store: Store, annotator: str, doc_name: str | None = None, writer=None,
+                 timer: Callable[[], float] = time.monotonic):
         self.store = store
+        # seconds, never going back: how long a sentence was on screen before its label (tests give their own)
+        self.timer = timer
+        self._shown: tuple[int | None, float] = (None, 0.0)  # (sentence id, when it was selected)
+        self._index = 0
+        # group -> this annotator's live flag on it as this session knows it ((uid, note), None: not
+        # flagged): a toggle pressed again before its write landed must see the first press
+        self._my_flags: dict[int, tuple[str, str] | None] = {}
         self.writer = writer or ImmediateWriter(store)
         self.saving: set[int] = set()  # sentence ids with writes not landed yet
         self.unsaved_groups: set[int] = set()  # groups labeled here whose label has not landed yet
@@ -137,8 +148,25 @@ class Session:
         return total
 
     @property
+    def index(self) -> int:
+        """The current (selected) sentence of the open document."""
+        return self._index
+
+    @index.setter
+    def index(self, value: int) -> None:
+        self._index = value
+        s = self.sentence
+        if s is not None and s.id != self._shown[0]:  # another sentence on screen: its time starts now
+            self._shown = (s.id, self.timer())
+
+    def seconds_on_screen(self) -> float | None:
+        """Seconds since the current sentence was last selected."""
+        s = self.sentence
+        return self.timer() - self._shown[1] if s is not None and s.id == self._shown[0] else None
+
+    @property
     def sentence(self) -> SentenceRow | None:
-        return self.sentences[self.index] if self.sentences else None
+        return self.sentences[self._index] if self.sentences and self._index < len(self.sentences) else None
 
     def other_documents(self) -> int:
         """How many other documents hold the current sentence's group."""
@@ -335,7 +363,9 @@ class Session:
         return self.label(label, source=source)
 
     def label(self, label: str, source: str | None = None) -> bool:
-        """Hand the label to the writer, then move to the next unlabeled sentence. False when all are labeled."""
+        """Hand the label to the writer, then move to the next unlabeled sentence. False when all are labeled.
+        A typed label records the seconds its sentence was on screen; an accepted suggestion (`source`)
+        none: accepting is no reading time."""
         if label not in LABELS:
             raise ValueError(f"unknown label {label!r}")
         s = self.sentence
@@ -343,11 +373,13 @@ class Session:
             return False
         previous = self.labels.get(self.index)
         uid, at, who = uuid.uuid4().hex, now(), self.annotator
+        seconds = None if source else self.seconds_on_screen()
         routed = self.overlap is not None
 
         def store_label(store: Store) -> None:
             # with an overlap, a lease lives while its holder labels; a label past the overlap is marked
-            store.add_event(s.id, "label", who, label, created_at=at, uid=uid, touch_lease=routed, source=source)
+            store.add_event(s.id, "label", who, label, created_at=at, uid=uid, touch_lease=routed, source=source,
+                            seconds=seconds)
             if routed and store.is_over_overlap(uid):
                 self.over_overlap.append(s.group_id)
 
@@ -374,16 +406,83 @@ class Session:
             return True
         return False
 
+    # -- flags ---------------------------------------------------------------------------
+
+    def flags(self, sentence: SentenceRow | None = None) -> list[tuple[str, str | None]]:
+        """(annotator, note or None) of every flag on the unit of the sentence (the current one unless
+        given): this annotator's as this session gave or took it back, even before the write landed."""
+        s = sentence or self.sentence
+        if s is None:
+            return []
+        found = [(who, note) for who, note in self.store.group_flags(s.group_id) if who != self.annotator]
+        mine = self._my_flag(s.group_id)
+        if mine is not None:
+            found.append((self.annotator, mine[1] or None))
+        return sorted(found)
+
+    def _my_flag(self, group_id: int) -> tuple[str, str] | None:
+        if group_id not in self._my_flags:
+            uids = self.store.flag_uids(group_id, self.annotator)
+            notes = dict(self.store.group_flags(group_id))
+            self._my_flags[group_id] = (uids[-1], notes.get(self.annotator) or "") if uids else None
+        return self._my_flags[group_id]
+
+    def flagged_by_me(self) -> bool:
+        """Has this annotator flagged the current unit as unsure?"""
+        s = self.sentence
+        return s is not None and self._my_flag(s.group_id) is not None
+
+    def flag(self, note: str = "") -> bool:
+        """Flag the current unit as unsure ("ask the lead"), with an optional note; False when there is
+        no sentence or it is flagged by this annotator already."""
+        s = self.sentence
+        if s is None or self.flagged_by_me():
+            return False
+        self._add_flag(s, note.strip())
+        self.undo_stack.append(Undoable(self._my_flags[s.group_id][0], "flag", s.id, s.doc_id, s.index, s.group_id))
+        return True
+
+    def _add_flag(self, s: SentenceRow, note: str) -> None:
+        uid, at, who = uuid.uuid4().hex, now(), self.annotator
+        self._write(s.id, lambda store: store.add_event(s.id, "note", who, None, note, created_at=at, uid=uid,
+                                                        source=FLAG))
+        self._my_flags[s.group_id] = (uid, note)
+
+    def unflag(self) -> bool:
+        """Take back this annotator's flag on the current unit (its flag event undone); False when there
+        is none. Undoing this flags the unit again with the same note."""
+        s = self.sentence
+        mine = self._my_flag(s.group_id) if s is not None else None
+        if mine is None:
+            return False
+        self._take_back_flag(s.id, s.group_id, mine[0])
+        self.undo_stack.append(Undoable(mine[0], "unflag", s.id, s.doc_id, s.index, s.group_id, note=mine[1]))
+        return True
+
+    def _take_back_flag(self, sentence_id: int, group_id: int, uid: str) -> None:
+        """Undo this annotator's live flag events on the unit: `uid`, and copies merged in from elsewhere."""
+        uids = sorted(set(self.store.flag_uids(group_id, self.annotator)) | {uid})
+        self._write(sentence_id, lambda store: [store.undo_event(each) for each in uids])
+        self._my_flags[group_id] = None
+
     def undo(self) -> bool | str:
-        """Take back the last label or note of this session (by its uid: never anyone else's event) and
-        go back to its sentence. False when there is nothing to undo; a message when the event is
-        undone but its sentence is gone (a re-import removed it)."""
+        """Take back the last label, note, flag or unflag of this session (by its uid: never anyone
+        else's event) and go back to its sentence. False when there is nothing to undo; a message when
+        the event is undone but its sentence is gone (a re-import removed it)."""
         if not self.undo_stack:
             return False
         entry = self.undo_stack.pop()
         if entry.kind == "label" and entry.previous is None:
             self._count_team(entry.group_id, -1)
-        self._write(entry.sentence_id, lambda store: store.undo_event(entry.uid))
+        if entry.kind == "unflag":
+            sentence = self.store.sentence(entry.sentence_id)
+            if sentence is not None:
+                self._add_flag(sentence, entry.note or "")
+        elif entry.kind == "flag":  # the unit's flag may since have been taken back and given again
+            mine = self._my_flags.get(entry.group_id)
+            self._take_back_flag(entry.sentence_id, entry.group_id, mine[0] if mine else entry.uid)
+        else:
+            self._write(entry.sentence_id, lambda store: store.undo_event(entry.uid))
         if entry.kind == "label":
             self._count(entry.label, entry.previous)
         sentence = self.store.sentence(entry.sentence_id)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from annotator.agreement import alpha_by_part
-from annotator.model import AMBIGUOUS, LABELS, UNKNOWN_LANGUAGE
+from annotator import scheme
+from annotator.model import AMBIGUOUS, UNKNOWN_LANGUAGE
 from annotator.store import Store
 
 SORTS = ("units", "claim", "opinion", "advert", "fact", "originality")
@@ -65,7 +66,7 @@ def unit_label_columns(store: Store) -> UnitLabels:
     label most of its annotators gave; ties have none) and vote counts, as columns."""
     from annotator.agreement import Votes
 
-    votes = Votes()
+    votes = Votes(scheme.labels(store))
     votes.extend(store.votes())
     names = list(votes.codes)
     units = np.frombuffer(votes.units, dtype=np.int64) if len(votes.units) else np.zeros(0, dtype=np.int64)
@@ -130,7 +131,8 @@ def source_table(store: Store, min_units: int = 0, sort: str = "units") -> list[
     for (s, o), n in copy_counts.most_common():
         copies_from.setdefault(s, []).append((o, n))
     columns = unit_label_columns(store)
-    names = list(LABELS) + [n for n in columns.names if n not in LABELS]
+    labels = scheme.labels(store)
+    names = list(labels) + [n for n in columns.names if n not in labels]
     remap = np.array([names.index(n) for n in columns.names], dtype=np.int64)
     mix = np.zeros((n_sources, len(names)), dtype=np.int64)
     labeled = columns.label >= 0

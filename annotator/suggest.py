@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from annotator.model import LABELS
+from annotator import scheme
 from annotator.store import Store
 
 MIN_LABELS = 20
@@ -228,8 +228,9 @@ def compile_rule(pattern: str, regex: bool) -> re.Pattern:
 
 def add_rule(store: Store, pattern: str, label: str, regex: bool = False) -> tuple[int, int]:
     """Store a rule and pre-label the units it matches; (rule id, units matched)."""
-    if label not in LABELS:
-        raise SuggestError(f"unknown label {label!r} (one of {', '.join(LABELS)})")
+    project = scheme.get(store)
+    if label not in project.names():
+        raise SuggestError(f"unknown label {label!r}: not in the project's scheme {project.shown()}")
     compiled = compile_rule(pattern, regex)
     rule_id = store.add_rule(pattern, regex, label)
     return rule_id, apply_rules(store, [(rule_id, compiled, label)])

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from annotator import scheme
+from annotator.quality.accuracy import accuracy_words, score, wilson
 from annotator.store import Store
 from annotator.store.routing import LEASE_S, ORDERS
 from annotator import timestamps
@@ -103,7 +105,10 @@ def progress(store: Store, at: str | None = None) -> dict:
     for who, created_at in store.label_times():
         times[who].append(created_at)
     leases = store.leases(at)
-    people = sorted(set(current) | set(leases) | set(times))
+    control: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for who, expected, given in store.control_pairs():
+        control[who].append((expected, given))
+    people = sorted(set(current) | set(leases) | set(times) | set(control))
     annotators = []
     team_rate = 0.0
     for who in people:
@@ -119,6 +124,8 @@ def progress(store: Store, at: str | None = None) -> dict:
             "labels_per_hour": rate,
             "gold_units": len(gold),
             "agrees_with_gold": (sum(gold) / len(gold)) if gold else None,
+            "gold_interval": wilson(sum(gold), len(gold)),
+            "control": score(control[who], scheme.labels(store)).as_json(),
         })
     coverage = store.coverage()
     units = sum(coverage.values())
@@ -143,11 +150,13 @@ def format_progress(report: dict) -> str:
     """The progress report as a text table."""
     pct = lambda x: "n/a" if x is None else f"{100 * x:.1f}%"  # noqa: E731
     rate = lambda x: "n/a" if x is None else f"{x:.0f}"  # noqa: E731
-    lines = [f"{'annotator':<16} {'labeled':>8} {'leased':>7} {'per hour':>9} {'gold agree':>11}"]
+    lines = [f"{'annotator':<16} {'labeled':>8} {'leased':>7} {'per hour':>9} {'gold agree':>26} "
+             f"{'control accuracy':>26}"]
     for a in report["annotators"]:
-        gold = f"{pct(a['agrees_with_gold'])} of {a['gold_units']}" if a["gold_units"] else "n/a"
+        gold = accuracy_words({"answers": a["gold_units"], "accuracy": a["agrees_with_gold"],
+                               "interval": a["gold_interval"]})
         lines.append(f"{a['annotator'][:16]:<16} {a['units_labeled']:>8} {a['units_leased']:>7} "
-                     f"{rate(a['labels_per_hour']):>9} {gold:>11}")
+                     f"{rate(a['labels_per_hour']):>9} {gold:>26} {accuracy_words(a['control']):>26}")
     if not report["annotators"]:
         lines.append("(nobody has labeled yet)")
     hours = report["hours_left"]

@@ -33,7 +33,7 @@ def test_hostile_rows_are_each_refused_and_the_valid_rows_kept(db_path, tmp_path
         f"error: {rows}:4: 'doc' must be a string, not dict\n"
         f"error: {rows}:5: document {WIRE!r} has no sentence at index {2**70}\n"
         f"error: {rows}:6: document {WIRE!r} has no sentence at index -1\n"
-        f"error: {rows}:7: unknown label ['fact'] (expected one of fact, claim, opinion, advert)\n"
+        f"error: {rows}:7: unknown label ['fact']: not in the project's scheme default (fact, claim, opinion, advert)\n"
         f"error: {rows}:8: 'created_at' is not a time: '+10000-01-01' (expected ISO-8601, e.g. 2025-06-02T10:00:00Z)\n"
         f"error: {rows}:9: not valid UTF-8 (invalid start byte at column 67)\n"
         "2 labels added, 0 already present, 8 rows skipped\n")

@@ -164,7 +164,7 @@ def test_every_row_of_the_copy_is_checked_and_the_first_bad_one_refuses_the_merg
     why = "(a label time is from 1970 to a day from now)"
     for change, problem in [
         ("UPDATE events SET label = 'bogus' WHERE id = 2",
-         "unknown label 'bogus' (expected one of fact, claim, opinion, advert)"),
+         "unknown label 'bogus': not in the project's scheme default (fact, claim, opinion, advert)"),
         ("UPDATE events SET annotator = '' WHERE id = 2", "'annotator' must be a non-empty string"),
         ("UPDATE events SET annotator = '  ' WHERE id = 2", "'annotator' must be a non-empty string"),
         ("UPDATE events SET created_at = 'yesterday' WHERE id = 2",
@@ -176,7 +176,7 @@ def test_every_row_of_the_copy_is_checked_and_the_first_bad_one_refuses_the_merg
         ("UPDATE events SET source = 'typed by someone else' WHERE id = 2",
          "unknown label source 'typed by someone else' (expected suggestion:MODEL or rule:ID on a label)"),
         ("UPDATE events SET kind = 'decision', label = 'maybe' WHERE id = 2",
-         "unknown label 'maybe' (expected one of fact, claim, opinion, advert, ambiguous)"),
+         "unknown label 'maybe': not in the project's scheme default (fact, claim, opinion, advert), nor ambiguous"),
         ("UPDATE events SET uid = '' WHERE id = 2", "'uid' must be a non-empty string"),
     ]:
         bad = altered_copy(good, tmp_path / "bad.db", change)

@@ -66,7 +66,7 @@ def test_import_labels_reports_bad_rows_and_stores_the_rest(db_path, tmp_path):
     assert result.stderr.splitlines() == [
         f"error: {bad}:2: text does not match the sentence at index 1 of '{WIRE}' (stored: 'HALDEN, March 14 (Newswire) - Dockworkers at the Port of Hal')",
         f"error: {bad}:3: unknown document 'nope.txt'",
-        f"error: {bad}:4: unknown label 'rumour' (expected one of fact, claim, opinion, advert)",
+        f"error: {bad}:4: unknown label 'rumour': not in the project's scheme default (fact, claim, opinion, advert)",
         f"error: {bad}:5: document '{WIRE}' has no sentence at index 99",
         f"error: {bad}:6: bad JSON (Expecting property name enclosed in double quotes at column 2)",
         f"error: {bad}:7: 'index' must be an integer, not str",

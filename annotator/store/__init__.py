@@ -23,8 +23,9 @@ from annotator.store.events import Events
 from annotator.store.groups import Groups
 from annotator.store.queries import LABEL_ROW_FIELDS, Queries
 from annotator.store.reports import Reports
-from annotator.store.quality import Accuracy, Aggregates, ControlItems
+from annotator.store.quality import Accuracy, Aggregates, ControlItems, Flags
 from annotator.store.routing import Routing
+from annotator.store.scheme import Schemes
 from annotator.store.suggestions import Suggestions
 from annotator.store.rows import DocumentRow, Event, SentenceRow
 from annotator.timestamps import now
@@ -36,5 +37,5 @@ __all__ = [
 
 
 class Store(Connection, Documents, Groups, Events, Queries, Reports, Routing, Suggestions, ControlItems, Accuracy,
-            Aggregates):
+            Aggregates, Flags, Schemes):
     """One annotator database: the connection with every part's reads and writes."""

@@ -10,6 +10,9 @@ from annotator.store.connection import chunks
 from annotator.timestamps import label_time, latest_label_time, now
 from annotator.store.rows import Event
 
+# the guidelines version a label is given under: the latest stored (NULL before any)
+_GUIDELINES = "(SELECT max(version) FROM guidelines)"
+
 
 class Events:
     conn: sqlite3.Connection
@@ -17,23 +20,25 @@ class Events:
     def add_event(
         self, sentence_id: int, kind: str, annotator: str, label: str | None = None, note: str | None = None,
         created_at: str | None = None, uid: str | None = None, touch_lease: bool = False, source: str | None = None,
-        seconds: float | None = None,
+        seconds: float | None = None, detail: str | None = None,
     ) -> str:
         """Append one event and commit it before returning: a crash after this loses nothing.
         With `touch_lease` (a routed label), the annotator's lease on their document is renewed in the
         same commit, and a label past its unit's overlap is marked so (see Routing.past_overlap);
         `source` says a label is an accepted suggestion ("suggestion:MODEL", "rule:ID"), or a note is a
         flag ("flag": the unit is unsure, ask the lead); `seconds` is how long the sentence was on screen
-        before the label. A label on a control unit is marked a control answer (store/quality.py).
+        before the label; `detail` is the answer to the scheme's second question (checked by the caller). A
+        label records the guidelines version current when it is stored. A label on a control unit is marked a control answer (store/quality.py).
         Returns its uid, the event's identity in every copy of the database. Raises ValueError for a
         `created_at` that is no label time (see timestamps.label_time)."""
         uid, at = uid or uuid.uuid4().hex, label_time(created_at) if created_at else now()
         with self.transaction():
             over = touch_lease and kind == "label" and label is not None and self.past_overlap(sentence_id, annotator, at)
             event_id = self.conn.execute(
-                "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source, seconds) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                (uid, sentence_id, kind, annotator, label, note, at, source, seconds),
+                "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source, seconds, "
+                "detail, guidelines) VALUES (?,?,?,?,?,?,?,?,?,?,"
+                f"{_GUIDELINES if kind == 'label' else 'NULL'})",
+                (uid, sentence_id, kind, annotator, label, note, at, source, seconds, detail),
             ).lastrowid
             if kind == "label" and label is not None:
                 self.mark_control_answer(event_id, sentence_id)
@@ -45,7 +50,10 @@ class Events:
 
     def add_events(self, rows: Iterable[tuple]) -> int:
         """Append many events in one transaction: rows of (sentence_id, kind, annotator, label, note,
-        created_at, uid), or with an eighth value, the label's `source` as add_event takes it.
+        created_at, uid), or with an eighth value, the label's `source` as add_event takes it (or a note's:
+        "flag"), a ninth, its `detail` (the second question's answer), a tenth, the guidelines version it
+        was given under (a merged copy's own; without it, labels record the current version), and an
+        eleventh, the label's seconds on screen.
 
         Events whose uid is already stored are skipped. Returns how many were added. Raises ValueError
         for a time that is no label time, and then adds none.
@@ -71,15 +79,18 @@ class Events:
         latest = latest_label_time()
 
         def values(row: tuple) -> tuple:
-            sid, kind, who, label, note, created_at, uid, *source = row
+            sid, kind, who, label, note, created_at, uid, *more = row
             # every stored time one fixed width, so "latest" sorting as text is the latest in time
             at = label_time(created_at, latest) if created_at else now()
-            return uid or uuid.uuid4().hex, sid, kind, who, label, note, at, source[0] if source else None
+            source, detail, given, seconds = (list(more) + [None, None, version, None][len(more):])[:4]
+            return (uid or uuid.uuid4().hex, sid, kind, who, label, note, at, source, detail,
+                    given if kind == "label" else None, seconds)
 
+        version = self.conn.execute("SELECT " + _GUIDELINES).fetchone()[0]
         with self.triggers_off(added_only=True):
             return self.conn.executemany(
-                "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source) "
-                "VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT OR IGNORE INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source, "
+                "detail, guidelines, seconds) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 map(values, rows),
             ).rowcount
 

@@ -66,6 +66,13 @@ class ForeignDatabase:
         # labels record whether they were accepted suggestions since version 4; before, all were typed
         self._has_source = any(col[1] == "source" for col in self.conn.execute("PRAGMA table_info(events)"))
         self._has_over = "over_overlap" in found  # since version 6
+        # the second question's answer, the guidelines version and the seconds on screen of a label: since version 8
+        self._has_detail = any(col[1] == "detail" for col in self.conn.execute("PRAGMA table_info(events)"))
+
+    def scheme_json(self) -> str | None:
+        """The copy's label scheme as JSON text; None when it has the default scheme (or predates schemes)."""
+        row = next(self._rows("SELECT value FROM meta WHERE key = 'scheme'"), None)
+        return row[0] if row else None
 
     def over_overlap_uids(self) -> set[str]:
         """Uids of the label events given past their unit's overlap in this copy (none before version 6).
@@ -80,11 +87,12 @@ class ForeignDatabase:
 
     def events(self) -> Iterator[tuple]:
         """(row id, uid, doc name, sentence index, sentence text, kind, annotator, label, note, created_at,
-        undone, source) of every event on a sentence, in the order they were stored there, as the file
+        undone, source, detail, guidelines, seconds) of every event on a sentence, in the order they were stored there, as the file
         holds them (unchecked). Raises StoreError naming this file when it cannot be read."""
         return self._rows(
             "SELECT e.id, e.uid, d.name, s.idx, s.text, e.kind, e.annotator, e.label, e.note, e.created_at, e.undone, "
-            + ("e.source " if self._has_source else "NULL ")
+            + ("e.source, " if self._has_source else "NULL, ")
+            + ("e.detail, e.guidelines, e.seconds " if self._has_detail else "NULL, NULL, NULL ")
             + "FROM events e JOIN sentences s ON s.id = e.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY e.id"
         )
 

@@ -15,6 +15,8 @@ from annotator.model import AMBIGUOUS
 from annotator.store.queries import _CURRENT_DECISIONS
 from annotator.timestamps import now
 
+FLAG = "flag"  # the source of a note event that flags its unit as unsure
+
 # label events that answered a control item: never a vote
 CONTROL_ANSWERS = "(SELECT event_id FROM control_answers)"
 # the units that are control items now
@@ -72,6 +74,59 @@ class Accuracy:
     """Reads for accuracy and timing: control answers and decisions against each annotator's labels."""
 
     conn: sqlite3.Connection
+
+    def control_pairs(self) -> list[tuple[str, str, str]]:
+        """(annotator, expected label, given label) of each annotator's latest live answer to each control
+        item, by annotator then item."""
+        return self.conn.execute(
+            "SELECT annotator, expected, given FROM (SELECT e.annotator, c.id AS item, c.label AS expected, "
+            "e.label AS given, max(e.created_at || char(31) || e.uid) FROM control_answers a "
+            "JOIN events e ON e.id = a.event_id JOIN control_items c ON c.id = a.control_id "
+            "WHERE e.undone = 0 AND e.label IS NOT NULL GROUP BY e.annotator, c.id) ORDER BY annotator, item"
+        ).fetchall()
+
+    def decision_pairs(self) -> list[tuple[str, str, str]]:
+        """(annotator, decided label, their current label) on every unit whose live review decision is a
+        label (not ambiguous), by annotator then unit."""
+        return self.conn.execute(
+            "SELECT c.annotator, d.label, c.label FROM current_labels c JOIN (" + _CURRENT_DECISIONS + ") d "
+            "ON d.grp = c.group_id WHERE d.label <> ? ORDER BY c.annotator, c.group_id", (AMBIGUOUS,)
+        ).fetchall()
+
+    def timed_labels(self) -> sqlite3.Cursor:
+        """(annotator, seconds on screen, sentence text) of every live label event whose time on screen
+        was measured (accepted suggestions and bulk loads have none), by annotator."""
+        return self.conn.execute(
+            "SELECT e.annotator, e.seconds, s.text FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            "WHERE e.seconds IS NOT NULL AND +e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL "
+            "ORDER BY e.annotator, e.id"
+        )
+
+
+class Flags:
+    """Units flagged as unsure ("ask the lead"): a note event whose source is FLAG; an unflag undoes it."""
+
+    conn: sqlite3.Connection
+
+    def group_flags(self, group_id: int) -> list[tuple[str, str | None]]:
+        """(annotator, note or None) of each annotator's live flag on the unit, by annotator."""
+        return [(who, note or None) for who, note, _latest in self.conn.execute(
+            "SELECT e.annotator, e.note, max(e.created_at || char(31) || e.uid) FROM sentences m "
+            "JOIN events e ON e.sentence_id = m.id WHERE m.group_id = ? AND e.source = ? AND +e.kind = 'note' "
+            "AND e.undone = 0 GROUP BY e.annotator ORDER BY e.annotator", (group_id, FLAG))]
+
+    def flag_uids(self, group_id: int, annotator: str) -> list[str]:
+        """The uids of this annotator's live flags on the unit (one, unless copies were merged)."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT e.uid FROM sentences m JOIN events e ON e.sentence_id = m.id WHERE m.group_id = ? "
+            "AND e.annotator = ? AND e.source = ? AND +e.kind = 'note' AND e.undone = 0 ORDER BY e.id",
+            (group_id, annotator, FLAG))]
+
+    def flagged_groups(self) -> set[int]:
+        """Units with a live flag from anyone."""
+        return {row[0] for row in self.conn.execute(
+            "SELECT DISTINCT s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
+            "WHERE e.source = ? AND e.kind = 'note' AND e.undone = 0", (FLAG,))}
 
 
 class Aggregates:

@@ -51,7 +51,7 @@ class Queries:
         row = self.conn.execute(
             "SELECT e.note FROM sentences m JOIN events e ON e.sentence_id = m.id WHERE m.group_id = ? "
             "AND e.annotator = ? AND e.undone = 0 AND +e.kind IN ('label', 'note') AND e.note IS NOT NULL "
-            "ORDER BY " + LATEST + " LIMIT 1",
+            "AND e.source IS NOT 'flag' ORDER BY " + LATEST + " LIMIT 1",
             (group_id, annotator),
         ).fetchone()
         return (row[0] or None) if row else None  # an empty note clears the one before

@@ -91,7 +91,8 @@ class Reports:
         notes: dict[tuple[int, str], str] = {}
         for group, annotator, note in self.conn.execute(
             "SELECT s.group_id, e.annotator, e.note FROM events e JOIN sentences s ON s.id = e.sentence_id "
-            "WHERE e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL ORDER BY e.created_at, e.uid"
+            "WHERE e.undone = 0 AND e.kind IN ('label', 'note') AND e.note IS NOT NULL AND e.source IS NOT 'flag' "
+            "ORDER BY e.created_at, e.uid"
         ):
             notes[(group, annotator)] = note or None  # the latest note wins; an empty one clears it
         return notes

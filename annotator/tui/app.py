@@ -21,8 +21,11 @@ class AnnotatorApp(App):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, store: Store, annotator: str, *, doc_name: str | None = None, mode: str = "annotate",
-                 review_all: bool = False, review_order: str = "split"):
+                 review_all: bool = False, timer=None,
+                 review_order: str = "split"):
+        """`timer`: the session's monotonic clock in seconds (time.monotonic unless a test gives its own)."""
         super().__init__()
+        self.timer = timer
         self.store = store
         self.annotator = annotator
         self.doc_name = doc_name
@@ -192,7 +195,8 @@ class AnnotatorApp(App):
             from annotator.retrain import Retrainer
 
             self.writer = self._start_writer()
-            self.push_screen(AnnotateScreen(Session(self.store, self.annotator, self.doc_name, writer=self.writer)))
+            self.push_screen(AnnotateScreen(Session(self.store, self.annotator, self.doc_name, writer=self.writer,
+                                                     **({"timer": self.timer} if self.timer else {}))))
             if self.store.path != ":memory:":
                 self.retrainer = Retrainer(self.store.path, self.store.project()["retrain_every"])
                 self.set_interval(2.0, self._check_retrain)

@@ -38,6 +38,8 @@ ANNOTATE = screen_bindings("label", "label the sentence, then go to the next one
     Binding("enter", "accept", "accept", show=False, tooltip="accept the suggested label (the side panel shows it; a narrow screen, the status line)"),
     Binding("space,s", "skip", "skip", tooltip="skip to the next sentence"),
     Binding("n", "note", "note", tooltip="add or edit a note on the sentence"),
+    Binding("exclamation_mark", "flag", "flag", key_display="!", show=False,
+            tooltip="flag the unit as unsure (ask the lead), with an optional note; again takes the flag back"),
     Binding("j,down", "move(1)", "next", show=False, tooltip="next sentence"),
     Binding("k,up", "move(-1)", "prev", show=False, tooltip="previous sentence"),
     Binding("right_square_bracket", "document(1)", "doc", key_display="]", tooltip="next document"),
@@ -63,7 +65,7 @@ REVIEW = screen_bindings("decide", "decide the unit's gold label:", "decisions")
     Binding("t", "summary", "agreement", tooltip="the agreement table and each pair's confusion"),
 ]
 
-_KEY_NAMES = {"enter": "enter", "colon": ":", "space": "space", "down": "↓", "up": "↑", "slash": "/", "question_mark": "?",
+_KEY_NAMES = {"enter": "enter", "colon": ":", "space": "space", "down": "↓", "up": "↑", "slash": "/", "question_mark": "?", "exclamation_mark": "!",
               "right_square_bracket": "]", "left_square_bracket": "["}
 
 

@@ -12,7 +12,7 @@ from annotator.session import Session
 from annotator.store import StoreError
 from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.screens.prompt import FindScreen, NoteScreen, NumberScreen, shorten
+from annotator.tui.screens.prompt import FindScreen, FlagScreen, NoteScreen, NumberScreen, shorten
 from annotator.tui.screens.team import ProgressScreen
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets import names
@@ -343,6 +343,23 @@ class AnnotateScreen(Screen):
                 self.notify(f"Note saved on {subject}", timeout=3)
 
         self.app.push_screen(NoteScreen(self.session.note(target), subject), save)
+
+    def action_flag(self) -> None:
+        """Flag the current unit as unsure (a dialog asks for an optional note); when this annotator has
+        flagged it already, take the flag back (u undoes either)."""
+        target = self.session.sentence
+        if target is None or self.view_is_empty():
+            return
+        if self.session.flagged_by_me():
+            if self._act(self.session.unflag):
+                self.notify("Flag taken back (u undoes).", timeout=3)
+            return
+
+        def save(note: str | None) -> None:
+            if note is not None and self._act(lambda: self.session.flag(note)):
+                self.notify("Flagged as unsure: the lead sees it in review (! again takes it back).", timeout=3)
+
+        self.app.push_screen(FlagScreen(None, f"sentence {target.index + 1}: {shorten(target.text, 60)}"), save)
 
     def action_goto(self) -> None:
         def go(number: int | None) -> None:

@@ -37,6 +37,16 @@ class NoteScreen(Dialog[str | None]):
         self.dismiss(None)
 
 
+class FlagScreen(NoteScreen):
+    """Flag a unit as unsure, with an optional note for the lead: enter flags, escape cancels."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(f"Flag {self.subject} as unsure: the lead sees it in review.\n"
+                        "A note for the lead (optional; enter flags, escape cancels)", markup=False)
+            yield Input(value=self.current, id="note-input")
+
+
 class ConfirmScreen(Dialog[bool]):
     """A yes/no question: y or enter says yes; any other key says no, and goes no further (a key
     meant for the screen below must never act on what the question guards)."""

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from annotator import agreement
-from annotator.review import Review, agreement_figures
+from annotator.review import Review, agreement_figures, flag_words
 from annotator.store import StoreError
 from annotator.tui.bindings import LABEL_STYLE, REVIEW
 from annotator.tui.screens.dialog import Dialog
@@ -110,6 +110,8 @@ class ReviewScreen(Screen):
             lines.append(Content.assemble("\n", decision, " ", (f" {label} ", LABEL_STYLE.get(label, "")), f" by {who}"))
         else:
             lines.append(Content.assemble("\n", decision, " ", ("none yet", "dim")))
+        for who, note in unit.flags:
+            lines.append(Content.styled(flag_words(who, note), "b $warning"))
         comment = review.comment_text
         if comment:
             lines.append(Content.styled(f"comment: {comment}", "i"))

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
 from annotator.model import LABELS
+from annotator.review import flag_words
 from annotator.session import Session
 from annotator.tui.bindings import LABEL_STYLE
 from annotator.tui.widgets.names import fold_name, tail_of
@@ -128,6 +129,7 @@ class SidePanel(Vertical):
         note = session.note()
         if note:
             lines.append(Content(f"note: {note}"))
+        lines.extend(Content.styled(flag_words(who, note), "b $warning") for who, note in session.flags())
         lines.extend(variant_lines(*session.variants()))
         return lines
 
@@ -150,6 +152,8 @@ def status_line(session: Session) -> Content:
     elif session.saving:
         status.append(Content.styled("saving...", "i"))
     status.append(Content(f"labeled {progress.labeled}/{progress.groups}"))
+    if s is not None and session.flags():
+        status.append(Content.styled("flagged", "b $warning"))
     if s is not None and session.other_documents():
         status.append(Content(f"in {plural(session.other_documents() + 1, 'document')}"))
     return Content(" · ").join(status)

@@ -1,0 +1,133 @@
+"""The project's label scheme and guidelines: their SQL.
+
+The scheme is one JSON document in meta ('scheme'), with a counter beside it ('scheme.version') that every
+process reads, one row by primary key, to know whether its cached scheme is still the project's. A change of
+scheme that renames or removes labels maps the labels already given by appending new events: history is never
+rewritten, and current_labels follows the new events through its triggers. Guidelines are versioned Markdown
+documents (table guidelines); each label event records the version current when it was stored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+
+from annotator.timestamps import now
+
+SCHEME_KEY, SCHEME_VERSION_KEY = "scheme", "scheme.version"
+
+
+class Schemes:
+    conn: sqlite3.Connection
+
+    def scheme_version(self) -> int:
+        """How many times the scheme was set (0: never, the default scheme)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (SCHEME_VERSION_KEY,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def scheme_json(self) -> str | None:
+        """The stored scheme as JSON text, None when the project has the default scheme."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (SCHEME_KEY,)).fetchone()
+        return row[0] if row else None
+
+    def labels_in_use(self) -> Counter:
+        """{label: how many current labels, live decisions, rules, suggestions and control items carry it}."""
+        used: Counter = Counter()
+        for sql in ("SELECT label, count(*) FROM current_labels GROUP BY label",
+                    "SELECT label, count(*) FROM events WHERE kind = 'decision' AND undone = 0 AND label IS NOT NULL "
+                    "GROUP BY label",
+                    "SELECT label, count(*) FROM rules GROUP BY label",
+                    "SELECT label, count(*) FROM suggestions GROUP BY label",
+                    "SELECT label, count(*) FROM control_items GROUP BY label"):
+            for label, n in self.conn.execute(sql):
+                used[label] += n
+        return used
+
+    def save_scheme(self, scheme_json: str, mapping: dict[str, str]) -> dict[str, tuple[int, int]]:
+        """Store a new scheme and, in the same transaction, map the labels it drops: each current label
+        `old` of `mapping` becomes a new label event `mapping[old]` on the same sentence by the same
+        annotator (its source, answer and guidelines version kept: the judgement is the same), each live
+        decision a new decision by the same reviewer; rules, suggestions, control items and aggregates
+        are updated in place (they are no history). Returns {old: (labels mapped, decisions mapped)}."""
+        mapped: dict[str, tuple[int, int]] = {}
+        at = now()
+        with self.transaction():
+            for old, new in mapping.items():
+                labels = self.conn.execute(
+                    "SELECT e.id, e.sentence_id, e.annotator, e.source, e.detail, e.guidelines, a.control_id "
+                    "FROM current_labels c JOIN events e ON e.id = c.event_id "
+                    "LEFT JOIN control_answers a ON a.event_id = e.id WHERE c.label = ? ORDER BY e.id", (old,)).fetchall()
+                for _id, sentence_id, annotator, source, detail, version, control in labels:
+                    event_id = self.conn.execute(
+                        "INSERT INTO events(uid, sentence_id, kind, annotator, label, created_at, source, detail, "
+                        "guidelines) VALUES (?,?,'label',?,?,?,?,?,?)",
+                        (uuid.uuid4().hex, sentence_id, annotator, new, at, source, detail, version)).lastrowid
+                    if control is not None:  # still the same answer to the same control item
+                        self.conn.execute("INSERT INTO control_answers(event_id, control_id) VALUES (?,?)",
+                                          (event_id, control))
+                decisions = self.conn.execute(
+                    "SELECT uid, sentence_id, annotator, note FROM events WHERE kind = 'decision' AND undone = 0 "
+                    "AND label = ? ORDER BY id", (old,)).fetchall()
+                # one new decision per old one, its members numbered as decide() does, so undo finds them all
+                bases: dict[str, str] = {}
+                rows = []
+                for uid, sid, who, note in decisions:
+                    base = bases.setdefault(uid.rsplit("-", 1)[0], uuid.uuid4().hex)
+                    rows.append((f"{base}-{sum(r[0].startswith(base) for r in rows)}", sid, who, new, note, at))
+                self.conn.executemany(
+                    "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at) "
+                    "VALUES (?,?,'decision',?,?,?,?)", rows)
+                for table in ("rules", "suggestions", "control_items", "aggregates"):
+                    self.conn.execute(f"UPDATE {table} SET label = ? WHERE label = ?", (new, old))
+                mapped[old] = (len(labels), len({uid.rsplit('-', 1)[0] for uid, *_ in decisions}))
+            self.set_setting(SCHEME_KEY, scheme_json)
+            self.set_setting(SCHEME_VERSION_KEY, str(self.scheme_version() + 1))
+        return mapped
+
+    # -- guidelines ---------------------------------------------------------------------------
+
+    def guidelines_version(self) -> int | None:
+        """The current guidelines version, None before any was set."""
+        return self.conn.execute("SELECT max(version) FROM guidelines").fetchone()[0]
+
+    def add_guidelines(self, text: str) -> int:
+        """Store `text` as the next guidelines version; returns its number (1 for the first)."""
+        with self.transaction():
+            version = (self.guidelines_version() or 0) + 1
+            self.conn.execute("INSERT INTO guidelines(version, text, created_at) VALUES (?,?,?)", (version, text, now()))
+        return version
+
+    def guidelines_text(self, version: int | None = None) -> tuple[int, str, str] | None:
+        """(version, text, created_at) of that version (default the current), None when there is none."""
+        row = self.conn.execute(
+            "SELECT version, text, created_at FROM guidelines WHERE version = coalesce(?, (SELECT max(version) "
+            "FROM guidelines))", (version,)).fetchone()
+        return tuple(row) if row else None
+
+    def guidelines_versions(self) -> list[tuple[int, str, int]]:
+        """(version, created_at, characters) of every version, oldest first."""
+        return [tuple(r) for r in self.conn.execute(
+            "SELECT version, created_at, length(text) FROM guidelines ORDER BY version")]
+
+    def labels_per_guidelines(self) -> dict[int | None, int]:
+        """{guidelines version (None: given before any): current labels given under it}."""
+        return dict(self.conn.execute(
+            "SELECT e.guidelines, count(*) FROM current_labels c JOIN events e ON e.id = c.event_id "
+            "GROUP BY e.guidelines ORDER BY e.guidelines"))
+
+    def current_details(self) -> Iterator[tuple[int, str, str, str]]:
+        """(group, annotator, label, answer) of every current label that carries an answer to the second
+        question, by group then annotator."""
+        return self.conn.execute(
+            "SELECT c.group_id, c.annotator, c.label, e.detail FROM current_labels c JOIN events e ON e.id = c.event_id "
+            "WHERE e.detail IS NOT NULL ORDER BY c.group_id, c.annotator")
+
+    def second_votes(self, when: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
+        """(group, annotator, answer) of the current labels in `when` that carry an answer to the second
+        question, by group then annotator: the votes of its agreement."""
+        marks = ",".join("?" * len(when))
+        return self.conn.execute(
+            "SELECT c.group_id, c.annotator, e.detail FROM current_labels c JOIN events e ON e.id = c.event_id "
+            f"WHERE c.label IN ({marks}) AND e.detail IS NOT NULL ORDER BY c.group_id, c.annotator", when)
