@@ -418,3 +418,49 @@ def test_a_write_that_fails_halfway_keeps_the_previous_run(project):
         store.replace_aggregate("ds", units(), [("anna", 0.9, None, 7)])
     store.close()
     assert stored(project) == before
+
+
+CHECKWORTHY = """
+name = "checkworthy"
+[[labels]]
+name = "nein"
+key = "i"
+colour = "grey"
+definition = "nicht prüfenswert"
+[[labels]]
+name = "vielleicht"
+key = "e"
+colour = "$primary-muted"
+definition = "eine Tatsache, aber unwichtig"
+[[labels]]
+name = "ja"
+key = "c"
+colour = "crimson"
+definition = "prüfenswerte Tatsachenbehauptung"
+"""
+
+
+def test_a_projects_own_labels_are_the_classes(db_path, tmp_path):
+    doc = tmp_path / "meldungen.txt"
+    doc.write_text("\n\n".join(SENTENCES[:4]) + "\n", encoding="utf-8")
+    assert run("import", doc, "--db", db_path).exit_code == 0
+    (tmp_path / "checkworthy.toml").write_text(CHECKWORTHY, encoding="utf-8")
+    assert run("project", "labels", "set", tmp_path / "checkworthy.toml", "--db", db_path).exit_code == 0
+    store = Store(db_path)
+    name = store.query("SELECT name FROM documents")[0][0]
+    store.close()
+    votes = [(0, "anna", "ja"), (0, "boris", "ja"), (1, "anna", "nein"), (1, "boris", "vielleicht"),
+             (2, "anna", "nein"), (2, "boris", "nein"), (3, "anna", "ja"), (3, "boris", "vielleicht")]
+    rows = tmp_path / "labels.jsonl"
+    rows.write_text("".join(json.dumps({"doc": name, "index": i, "annotator": who, "label": label},
+                                       ensure_ascii=False) + "\n" for i, who, label in votes), encoding="utf-8")
+    assert run("import-labels", rows, "--db", db_path).exit_code == 0
+    figures = json.loads(run("aggregate", "--json", "--db", db_path).output)
+    assert list(figures["annotators"][0]["confusion"]) == ["nein", "vielleicht", "ja"]
+    assert list(figures["annotators"][0]["confusion"]["ja"]) == ["nein", "vielleicht", "ja"]
+    units, _people = stored(db_path)
+    assert [(index, label) for index, label, _p, _m in units][:3] == [(0, "ja"), (1, "nein"), (2, "nein")]
+    assert {label for _i, label, _p, _m in units} <= {"nein", "vielleicht", "ja"}
+    assert run("aggregate", "--model", "majority", "--db", db_path).exit_code == 0
+    # a tie goes to the scheme's first label: "nein" before "vielleicht", "vielleicht" before "ja"
+    assert [label for _i, label, _p, _m in stored(db_path)[0]] == ["ja", "nein", "nein", "vielleicht"]
