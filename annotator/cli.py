@@ -284,6 +284,9 @@ def stats(db_path, as_json):
         click.echo("languages   " + ", ".join(f"{code} {n}" for code, n in counts["languages"].items()))
     click.echo(f"sentences   {counts['sentences']}")
     click.echo(f"groups      {counts['groups']}  (distinct units to label)")
+    if counts["control_units"]:
+        click.echo(f"control     {counts['control_units']}  (control units: their answers count for accuracy "
+                   "only, not below)")
     click.echo(f"labeled     {counts['labeled']}  (groups with a label)")
     # each annotator's current label counts: a unit two people labeled is two labels, so these add up
     # to labels given, not to labeled units

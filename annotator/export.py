@@ -15,7 +15,7 @@ import random
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -98,16 +98,27 @@ def stored_aggregate(store: Store, min_confidence: float | None) -> dict:
         raise ExportError(f"{store.path}: no aggregate to export; run `annotator aggregate` first")
     summary["annotators"] = [(name, accuracy, n) for name, accuracy, _confusion, n in store.aggregate_annotators()]
     summary["labels"] = store.aggregated_labels()
+    summary["stale"] = store.groups_voted_since(summary["created_at"])
+    summary["control"] = set(store.aggregation_fixed()[0])
     summary["min_confidence"] = min_confidence
     summary["confidence_sum"] = 0.0
+    summary["accounted"] = Counter()  # what became of the run's units ("exported" and the fates below) -> units
     return summary
 
 
-def _units_read(store: Store, collect: Tally | None, over_overlap: bool, language: str | None) -> Iterator[tuple]:
+# what became of the units of an aggregation run in an aggregated export, in the card's order
+STALE, CONTROL_ONLY, OTHER_LANGUAGE, NO_VOTE = "stale", "control", "language", "no vote"
+AFTER_RUN = "labeled after the last `annotator aggregate`"  # the left_out reason of a unit without a fresh aggregate
+
+
+def _units_read(store: Store, collect: Tally | None, over_overlap: bool, language: str | None,
+                skipped: Callable[[int], None] | None = None) -> Iterator[tuple]:
     """store.units_with_votes of the units in `language` (all without it), each unit's votes added to
-    `collect` for the data card's agreement."""
+    `collect` for the data card's agreement; `skipped` is told the group of each unit of another language."""
     for unit in store.units_with_votes(over_overlap):
         if language is not None and unit[-1] != language:
+            if skipped is not None:
+                skipped(unit[0])
             continue
         if collect is not None:
             for who, label in unit[1]:
@@ -119,12 +130,27 @@ def aggregated_rows(store: Store, aggregate: dict, left_out: Counter, collect: T
                     over_overlap: bool = False, language: str | None = None) -> Iterator[dict]:
     """One row per unit with its aggregated label and that label's posterior (`confidence`), from the
     stored run `aggregate` (stored_aggregate()); units below its min_confidence are left out and counted,
-    and so are units labeled after the run (no aggregate yet)."""
-    labels, floor = aggregate["labels"], aggregate["min_confidence"]
-    for unit in _units_read(store, collect, over_overlap, language):
+    and so are units labeled after the run (no aggregate yet, or a stale one: a vote came after it).
+    Once read, aggregate["accounted"] says what became of the run's units that were not exported and
+    are not below the minimum: stale, control units whose only labels are control answers, units of
+    another language, units without a vote now."""
+    labels, floor, stale, accounted = aggregate["labels"], aggregate["min_confidence"], aggregate["stale"], \
+        aggregate["accounted"]
+    read_control: set[int] = set()  # control units read (they are few): the others had only control answers
+
+    def other_language(group: int) -> None:
+        if group in labels:
+            accounted[OTHER_LANGUAGE] += 1
+            if group in aggregate["control"]:
+                read_control.add(group)  # accounted for here, not as a control unit
+
+    for unit in _units_read(store, collect, over_overlap, language, other_language):
         group, votes, _decision, first_doc, first_index, text, docs, source, published, copies, unit_language = unit
-        if group not in labels:
-            left_out["labeled after the last `annotator aggregate`"] += 1
+        if group in aggregate["control"]:
+            read_control.add(group)
+        if group not in labels or group in stale:
+            left_out[AFTER_RUN] += 1
+            accounted[STALE] += group in labels
             continue
         label, p = labels[group]
         if floor is not None and p < floor:
@@ -137,6 +163,10 @@ def aggregated_rows(store: Store, aggregate: dict, left_out: Counter, collect: T
                "index": first_index, "source": source, "published": published, "copies_in": copies,
                "language": unit_language, "confidence": round(p, 6), "model": aggregate["model"],
                "votes": dict(sorted(counts.items()))}
+        accounted["exported"] += 1
+    accounted[CONTROL_ONLY] = sum(1 for group in aggregate["control"] if group in labels and group not in read_control)
+    accounted[NO_VOTE] = (len(labels) - accounted["exported"] - left_out[BELOW_CONFIDENCE] - accounted[STALE]
+                          - accounted[OTHER_LANGUAGE] - accounted[CONTROL_ONLY])
 
 
 def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
@@ -740,12 +770,23 @@ def aggregate_card(report: ExportReport) -> list[str]:
              f"- units aggregated: {run['units']}, mean confidence {run['mean_confidence']:.3f}",
              f"- rows exported: {written}" + (f", mean confidence {run['confidence_sum'] / written:.3f}" if written else ""),
              f"- left out under --min-confidence {floor:g}: {plural(below, 'unit')}" if floor is not None
-             else "- no minimum confidence: every aggregated unit is exported",
+             else "- no minimum confidence",
+             *aggregate_fates(run["accounted"]),
              "- confidence: the posterior probability of the exported label under the model; control items and "
              "review decisions were fixed at their label (confidence 1)",
              "", "Estimated accuracy of each annotator (the expected share of their labels that are right):", ""]
     lines += [f"- {name}: {accuracy:.3f} over {plural(n, 'label')}" for name, accuracy, n in run["annotators"]]
     return lines
+
+
+def aggregate_fates(accounted: Counter) -> list[str]:
+    """The card's lines on the run's units neither exported nor under the minimum, so that every unit
+    aggregated is accounted for; none when there are none."""
+    said = {STALE: "left out, labeled after the run (their aggregate is stale: run `annotator aggregate` again)",
+            CONTROL_ONLY: "control units whose only labels are control answers, not exported as data",
+            OTHER_LANGUAGE: "of another language than the one exported (--language)",
+            NO_VOTE: "without a vote now (labels undone or given past the overlap since the run)"}
+    return [f"- {what}: {plural(accounted[fate], 'unit')}" for fate, what in said.items() if accounted[fate]]
 
 
 CARD_HEADING = "# Data card"

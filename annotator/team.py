@@ -9,7 +9,7 @@ import math
 from collections import defaultdict
 
 from annotator import scheme
-from annotator.quality.accuracy import accuracy_words, score, wilson
+from annotator.quality.accuracy import accuracy_words, score
 from annotator.quality.control import check_setting
 from annotator.store import Store
 from annotator.store.routing import LEASE_S, ORDERS
@@ -116,7 +116,6 @@ def progress(store: Store, at: str | None = None) -> dict:
     current: dict[str, dict[int, str]] = defaultdict(dict)
     for group, who, label in store.votes():
         current[who][group] = label
-    decisions = {group: label for group, label in store.decisions().items() if label != "ambiguous"}
     times: dict[str, list[str]] = defaultdict(list)
     for who, created_at in store.label_times():
         times[who].append(created_at)
@@ -124,13 +123,17 @@ def progress(store: Store, at: str | None = None) -> dict:
     control: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for who, expected, given in store.control_pairs():
         control[who].append((expected, given))
-    people = sorted(set(current) | set(leases) | set(times) | set(control))
+    decided: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for who, expected, given in store.decision_pairs():  # the one read `quality` scores too
+        decided[who].append((expected, given))
+    people = sorted(set(current) | set(leases) | set(times) | set(control) | set(decided))
+    labels = scheme.labels(store)
     annotators = []
     team_rate = 0.0
     for who in people:
         hours, rate = active_rate(times.get(who, []))
         team_rate += rate or 0.0
-        gold = [label == decisions[group] for group, label in current[who].items() if group in decisions]
+        gold = score(decided[who], labels)
         annotators.append({
             "annotator": who,
             "units_labeled": len(current[who]),
@@ -138,10 +141,10 @@ def progress(store: Store, at: str | None = None) -> dict:
             "leased_document": store.document(leases[who][0])[0] if who in leases else None,
             "active_hours": hours,
             "labels_per_hour": rate,
-            "gold_units": len(gold),
-            "agrees_with_gold": (sum(gold) / len(gold)) if gold else None,
-            "gold_interval": wilson(sum(gold), len(gold)),
-            "control": score(control[who], scheme.labels(store)).as_json(),
+            "gold_units": gold.answers,
+            "agrees_with_gold": gold.accuracy,
+            "gold_interval": gold.interval,
+            "control": score(control[who], labels).as_json(),
         })
     coverage = store.coverage()
     units = sum(coverage.values())

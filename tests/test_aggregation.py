@@ -464,3 +464,84 @@ def test_a_projects_own_labels_are_the_classes(db_path, tmp_path):
     assert run("aggregate", "--model", "majority", "--db", db_path).exit_code == 0
     # a tie goes to the scheme's first label: "nein" before "vielleicht", "vielleicht" before "ja"
     assert [label for _i, label, _p, _m in stored(db_path)[0]] == ["ja", "nein", "nein", "vielleicht"]
+
+
+# --- the figures: stale aggregates, training labels, every aggregated unit accounted for ----------------
+
+def aggregation_section(folder: Path) -> list[str]:
+    card = (folder / "datacard.md").read_text(encoding="utf-8")
+    return card[card.index("## Aggregation"):].split("\n\n")
+
+
+def test_a_unit_voted_on_after_the_run_is_left_out_and_counted(project, tmp_path):
+    assert run("aggregate", "--model", "ds", "--db", project).exit_code == 0
+    store = Store(project)
+    name = store.query("SELECT name FROM documents")[0][0]
+    store.close()
+    late = tmp_path / "late.jsonl"  # w9 labels the German fact after the run
+    late.write_text(json.dumps({"doc": name, "index": 0, "annotator": "w9", "label": "advert"}) + "\n",
+                    encoding="utf-8")
+    assert run("import-labels", late, "--db", project).exit_code == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run("export", "--mode", "aggregated", "--out", out / "data.jsonl", "--db", project)
+    assert result.exit_code == 0, result.output
+    assert "left out: 1 unit labeled after the last `annotator aggregate`" in result.output
+    rows = [json.loads(line) for line in (out / "data.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["index"] for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert aggregation_section(out)[1].splitlines()[2:5] == [
+        "- rows exported: 6" + aggregation_section(out)[1].splitlines()[2][len("- rows exported: 6"):],
+        "- no minimum confidence",
+        "- left out, labeled after the run (their aggregate is stale: run `annotator aggregate` again): 1 unit",
+    ]
+
+
+def test_training_labels_are_no_annotator_of_the_aggregate(project, tmp_path):
+    store = Store(project)
+    third = store.query("SELECT id FROM sentences WHERE idx = 3")[0][0]
+    with store.transaction():
+        store.add_control_item(third, "claim", "قال الوزير: a claim", "file")
+    store.add_event(third, "label", "neu", "fact", source="training")
+    store.add_event(third, "label", "neu", "opinion", source="training")
+    store.close()
+    result = run("aggregate", "--model", "majority", "--db", project)
+    assert result.exit_code == 0, result.output
+    assert "neu" not in result.output
+    _units, people = stored(project)
+    assert [p[0] for p in people] == ["anna", "boris", "chen"]
+    out = tmp_path / "out"
+    out.mkdir()
+    assert run("export", "--mode", "aggregated", "--out", out / "data.jsonl", "--db", project).exit_code == 0
+    assert aggregation_section(out)[3].splitlines() == [
+        "- anna: 0.643 over 7 labels", "- boris: 0.611 over 6 labels", "- chen: 0.500 over 7 labels"]
+
+
+def test_every_aggregated_unit_is_accounted_for_on_the_card(project, tmp_path):
+    store = Store(project)
+    third = store.query("SELECT id FROM sentences WHERE idx = 3")[0][0]
+    fifth = store.query("SELECT id FROM sentences WHERE idx = 5")[0][0]
+    store.query("UPDATE events SET undone = 1 WHERE sentence_id = ?", (third,))
+    with store.transaction():  # the Arabic claim: a control unit with control answers only
+        store.add_control_item(third, "claim", "قال الوزير: a claim", "file")
+    store.add_event(third, "label", "anna", "claim")
+    store.add_event(third, "label", "boris", "claim")
+    store.close()
+    assert run("aggregate", "--model", "majority", "--db", project).exit_code == 0
+    conn = sqlite3.connect(project)  # the Polish opinion's labels are undone after the run
+    conn.execute("UPDATE events SET undone = 1 WHERE sentence_id = ?", (fifth,))
+    conn.commit()
+    conn.close()
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run("export", "--mode", "aggregated", "--min-confidence", "0.6", "--out", out / "data.jsonl",
+                 "--db", project)
+    assert result.exit_code == 0, result.output
+    assert aggregation_section(out)[1].splitlines()[1:] == [
+        "- units aggregated: 7, mean confidence 0.643",
+        "- rows exported: 3, mean confidence 0.667",
+        "- left out under --min-confidence 0.6: 2 units",
+        "- control units whose only labels are control answers, not exported as data: 1 unit",
+        "- without a vote now (labels undone or given past the overlap since the run): 1 unit",
+        "- confidence: the posterior probability of the exported label under the model; control items and "
+        "review decisions were fixed at their label (confidence 1)",
+    ]

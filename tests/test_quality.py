@@ -415,3 +415,95 @@ def test_import_labels_carries_a_flag_with_its_note(news, db_path, tmp_path):
     assert store.group_flags(store.sentence_at(names["ru.txt"], 2).group_id) == [("борис", None)]
     again = run("import-labels", rows, "--db", db_path)  # the same file twice adds nothing
     assert again.output.splitlines()[-1] == "0 labels added, 3 already present, 1 row skipped"
+
+
+# -- the figures: control and training answers are no work, one definition of decision accuracy ---------
+
+def test_wilson_bounds_at_the_ends_are_exactly_0_and_1():
+    for n in range(1, 300):
+        assert wilson(0, n)[0] == 0.0 and wilson(n, n)[1] == 1.0, n
+        low, high = wilson(n // 3, n)
+        assert low == round(low, 12) and high == round(high, 12), n
+
+
+@pytest.fixture
+def german(db_path, tmp_path):
+    """de.txt alone (three units), overlap 2, its first sentence a control item answered by x and y."""
+    doc = tmp_path / "de.txt"
+    doc.write_text(DOCS["de.txt"] + "\n", encoding="utf-8")
+    assert run("import", doc, "--db", db_path).exit_code == 0
+    assert run("project", "set", "overlap", "2", "--db", db_path).exit_code == 0
+    store = Store(db_path)
+    name = store.document_ids()[0][1]
+    first = store.sentence_at(name, 0).id
+    with store.transaction():
+        store.add_control_item(first, "fact", "Beschluss der Regierung: berichtet", "file")
+    store.add_event(first, "label", "x", "fact", seconds=3.0)
+    store.add_event(first, "label", "y", "claim", seconds=3.0)
+    yield store, name
+    store.close()
+
+
+def test_progress_and_stats_leave_control_units_and_answers_out_of_the_work(german, db_path):
+    lines = output_lines(run("progress", "--db", db_path))
+    assert lines[-2:] == ["overlap 2: 0 of 2 units have 2 annotators (0.0%)",
+                          "labels left 4; team pace n/a per hour; time left about n/a (no pace yet)"]
+    assert [line.split()[:2] for line in lines[1:3]] == [["x", "0"], ["y", "0"]]  # no units labeled: answers only
+    report = json.loads(run("progress", "--json", "--db", db_path).output)
+    assert report["coverage"] == {"0": 2} and report["units"] == 2
+    assert (report["annotators"][0]["control"]["answers"], report["annotators"][0]["control"]["correct"]) == (1, 1)
+    stats = output_lines(run("stats", "--db", db_path))
+    assert "control     1  (control units: their answers count for accuracy only, not below)" in stats
+    assert "labeled     0  (groups with a label)" in stats
+    assert any(line.startswith("labels      0  ") for line in stats)
+    counts = json.loads(run("stats", "--json", "--db", db_path).output)
+    assert (counts["control_units"], counts["labeled"], counts["labels"], counts["annotators"]) == (1, 0, {}, {})
+
+
+def test_a_vote_on_a_unit_that_became_a_control_item_is_no_work_either(german, db_path):
+    store, name = german
+    second = store.sentence_at(name, 1).id
+    store.add_event(second, "label", "x", "opinion")  # a vote, then its unit becomes a control item
+    with store.transaction():
+        store.add_control_item(second, "opinion", None, "review")
+    assert json.loads(run("progress", "--json", "--db", db_path).output)["coverage"] == {"0": 1}
+    counts = json.loads(run("stats", "--json", "--db", db_path).output)
+    assert (counts["control_units"], counts["labeled"], counts["labels"]) == (2, 0, {})
+
+
+def test_quality_and_progress_give_the_same_decision_accuracy(news, db_path):
+    store, names = news
+    at = lambda doc, i: sid(store, names, doc, i)  # noqa: E731
+    for doc, index, label in [("de.txt", 1, "opinion"), ("ru.txt", 1, "claim"), ("zh.txt", 1, "opinion")]:
+        store.add_event(at(doc, index), "label", "anna", label if doc != "zh.txt" else "claim")
+        store.decide(store.sentence(at(doc, index)).group_id, "lead", label)
+    with store.transaction():  # the lead makes a decided unit a control item; anna's answer is no vote
+        store.add_control_item(at("de.txt", 2), "advert", "Werbung", "review")
+    store.decide(store.sentence(at("de.txt", 2)).group_id, "lead", "advert")
+    store.add_event(at("de.txt", 2), "label", "anna", "opinion")
+    quality_json = json.loads(run("quality", "--json", "--db", db_path).output)
+    decisions = quality_json["annotators"][0]["decisions"]
+    assert (decisions["answers"], decisions["correct"]) == (3, 2)
+    assert (quality_json["annotators"][0]["control"]["answers"], quality_json["annotators"][0]["control"]["correct"]) \
+        == (1, 0)
+    anna = json.loads(run("progress", "--json", "--db", db_path).output)["annotators"][0]
+    assert (anna["gold_units"], anna["agrees_with_gold"], anna["gold_interval"]) == (
+        3, decisions["accuracy"], decisions["interval"])
+    assert "66.7% [20.8-93.9] of 3" in output_lines(run("quality", "--db", db_path))[1]
+    assert "66.7% [20.8-93.9] of 3" in output_lines(run("progress", "--db", db_path))[1]
+
+
+def test_training_labels_count_nowhere_in_quality(news, db_path):
+    store, names = news
+    at = lambda doc, i: sid(store, names, doc, i)  # noqa: E731
+    with store.transaction():
+        store.add_control_item(at("ru.txt", 0), "fact", "сообщение Госдумы", "review")
+    store.decide(store.sentence(at("ru.txt", 0)).group_id, "lead", "fact")
+    store.add_event(at("ru.txt", 0), "label", "anna", "fact", seconds=4.0)
+    store.add_event(at("ru.txt", 0), "label", "neu", "claim", seconds=0.1, source="training")
+    report = json.loads(run("quality", "--json", "--db", db_path).output)
+    assert [a["annotator"] for a in report["annotators"]] == ["anna"]
+    assert report["team"]["control"]["answers"] == 1 and report["team"]["timing"]["timed"] == 1
+    assert report["team"]["decisions"]["answers"] == 0
+    assert [a["annotator"] for a in json.loads(run("progress", "--json", "--db", db_path).output)["annotators"]] \
+        == ["anna"]

@@ -47,7 +47,9 @@ def wilson(correct: int, n: int, z: float = Z95) -> tuple[float, float] | None:
     centre = p + z * z / (2 * n)
     spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
     denominator = 1 + z * z / n
-    return max(0.0, (centre - spread) / denominator), min(1.0, (centre + spread) / denominator)
+    # floating error leaves 4.9e-17 for 0 and 0.9999999999999999 for 1: twelve places keep every real digit
+    return (min(1.0, max(0.0, round((centre - spread) / denominator, 12))),
+            min(1.0, max(0.0, round((centre + spread) / denominator, 12))))
 
 
 def confusion(pairs: Iterable[tuple[str, str]], labels: Sequence[str]) -> list[list[int]]:

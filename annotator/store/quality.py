@@ -14,10 +14,8 @@ from collections.abc import Iterable
 from annotator.model import AMBIGUOUS
 from annotator.store.queries import _CURRENT_DECISIONS
 from annotator.store.votes import CONTROL_ANSWERS, FLAG, NOT_VOTES, TRAINING  # noqa: F401 (their home for callers)
+from annotator.store.votes import CONTROL_UNITS as _CONTROL_GROUPS
 from annotator.timestamps import now
-
-# the units that are control items now
-_CONTROL_GROUPS = "SELECT s.group_id FROM control_items c JOIN sentences s ON s.id = c.sentence_id"
 
 
 class ControlItems:
@@ -198,18 +196,23 @@ class Accuracy:
 
     def decision_pairs(self) -> list[tuple[str, str, str]]:
         """(annotator, decided label, their current label) on every unit whose live review decision is a
-        label (not ambiguous), by annotator then unit."""
+        label (not ambiguous), by annotator then unit: decision accuracy's one definition, which `quality`,
+        `progress` and the team screen all read. Only votes count: a control answer counts for control
+        accuracy alone, a training answer nowhere."""
+        votes_only = f"AND c.event_id NOT IN {NOT_VOTES} " if self.has_non_votes() else ""
         return self.conn.execute(
             "SELECT c.annotator, d.label, c.label FROM current_labels c JOIN (" + _CURRENT_DECISIONS + ") d "
-            "ON d.grp = c.group_id WHERE d.label <> ? ORDER BY c.annotator, c.group_id", (AMBIGUOUS,)
+            f"ON d.grp = c.group_id WHERE d.label <> ? {votes_only}ORDER BY c.annotator, c.group_id", (AMBIGUOUS,)
         ).fetchall()
 
     def timed_labels(self) -> sqlite3.Cursor:
         """(annotator, seconds on screen, sentence text) of every live label event whose time on screen
-        was measured (accepted suggestions and bulk loads have none), by annotator."""
+        was measured (accepted suggestions and bulk loads have none), by annotator. Training answers are
+        left out: onboarding counts nowhere."""
         return self.conn.execute(
             "SELECT e.annotator, e.seconds, s.text FROM events e JOIN sentences s ON s.id = e.sentence_id "
             "WHERE e.seconds IS NOT NULL AND +e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL "
+            f"AND e.source IS NOT '{TRAINING}' "
             "ORDER BY e.annotator, e.id"
         )
 
@@ -249,10 +252,11 @@ class Aggregates:
         """(group, annotator, label) of every current label the aggregation reads, by group then annotator.
         Labels given past their unit's overlap are left out, and so are control answers, except on a unit
         that is a control item now: there the unit is fixed at its known label, so the answers cannot
-        outvote it and only teach the model how reliable each annotator is."""
+        outvote it and only teach the model how reliable each annotator is. Training answers never count."""
         return self.conn.execute(
             "SELECT group_id, annotator, label FROM current_labels "
             "WHERE event_id NOT IN (SELECT event_id FROM over_overlap) "
+            f"AND event_id NOT IN (SELECT id FROM events INDEXED BY events_suggested WHERE source = '{TRAINING}') "
             f"AND (event_id NOT IN {CONTROL_ANSWERS} OR group_id IN ({_CONTROL_GROUPS})) "
             "ORDER BY group_id, annotator")
 
@@ -294,6 +298,14 @@ class Aggregates:
     def aggregated_labels(self) -> dict[int, tuple[str, float]]:
         """{group: (aggregated label, its posterior)} of the stored run."""
         return {group: (label, p) for group, label, p in self.conn.execute("SELECT group_id, label, p FROM aggregates")}
+
+    def groups_voted_since(self, at: str) -> set[int]:
+        """The units whose latest live vote (no control or training answer) was given after `at` (a stored
+        time, a run's): their stored aggregate is stale."""
+        votes_only = f"AND c.event_id NOT IN {NOT_VOTES} " if self.has_non_votes() else ""
+        return {row[0] for row in self.conn.execute(
+            "SELECT c.group_id FROM current_labels c JOIN events e ON e.id = c.event_id "
+            f"WHERE e.created_at > ? {votes_only}GROUP BY c.group_id", (at,))}
 
     def unsure_groups(self) -> set[int]:
         """The units of the stored run whose aggregated label has a posterior below 1."""

@@ -112,10 +112,12 @@ class Queries:
         return {row[0]: row[2] for row in self.conn.execute(_CURRENT_DECISIONS)}
 
     def label_times(self) -> sqlite3.Cursor:
-        """(annotator, time) of every live label event, by annotator then time."""
+        """(annotator, time) of every live vote (no control or training answer), by annotator then time:
+        the work whose pace `progress` measures."""
+        votes_only = f"AND id NOT IN {NOT_VOTES} " if self.has_non_votes() else ""
         return self.conn.execute(
             "SELECT annotator, created_at FROM events WHERE kind = 'label' AND undone = 0 AND label IS NOT NULL "
-            "ORDER BY annotator, created_at"
+            f"{votes_only}ORDER BY annotator, created_at"
         )
 
     def has_suggestions(self) -> bool:

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 
 from annotator.model import UNKNOWN_LANGUAGE
-from annotator.store.votes import NOT_VOTES
+from annotator.store.votes import CONTROL_UNITS, NOT_VOTES
 from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS, LABELED_UNITS, LATEST
 
 
@@ -138,10 +138,14 @@ class Reports:
         hidden = one("SELECT count(*) FROM sentences WHERE doc_id IN " + _HIDDEN)
         # the two passes over every current label run at once, the first on a connection of its own
         # (SQLite lets go of the interpreter while it reads): ten million labels take half the time
-        votes_only = f"WHERE event_id NOT IN {NOT_VOTES} " if self.has_non_votes() else ""
+        # control units and control and training answers are no work: left out of labeled and labels alike
+        control = one(f"SELECT count(DISTINCT group_id) FROM ({CONTROL_UNITS})")
+        work = " AND ".join(([f"event_id NOT IN {NOT_VOTES}"] if self.has_non_votes() else [])
+                            + ([f"group_id NOT IN ({CONTROL_UNITS})"] if control else []))
+        work = f"WHERE {work} " if work else ""
         per_label = self.aside(lambda own: own.query(
-            f"SELECT annotator, label, count(*) FROM current_labels {votes_only}GROUP BY annotator, label"))
-        labeled = one(LABELED_UNITS)
+            f"SELECT annotator, label, count(*) FROM current_labels {work}GROUP BY annotator, label"))
+        labeled = one(f"SELECT count(DISTINCT group_id) FROM current_labels {work}") if work else one(LABELED_UNITS)
         labels: dict[str, int] = {}
         annotators: dict[str, int] = {}
         for annotator, label, count in per_label():
@@ -158,6 +162,7 @@ class Reports:
             # each a group of their own: both counts are an index count less those hidden sentences
             "sentences": one("SELECT count(*) FROM sentences") - hidden,
             "groups": one("SELECT count(*) FROM sentences WHERE group_id = id") - hidden,
+            "control_units": control,
             "labeled": labeled,
             "labels": labels,
             "annotators": annotators,

@@ -26,6 +26,7 @@ from collections import defaultdict
 
 from annotator.quality.control import DEFAULT_MIN_ANSWERS, control_turn, is_paused
 from annotator.store.connection import chunks
+from annotator.store.votes import CONTROL_UNITS, NOT_VOTES
 from annotator.timestamps import now, shift
 
 LEASE_S = 30 * 60
@@ -341,17 +342,21 @@ class Routing:
     # -- coverage ---------------------------------------------------------------------------------
 
     def coverage(self) -> dict[int, int]:
-        """How many annotators labeled a unit within its overlap -> how many units (0 for units nobody labeled)."""
+        """How many annotators labeled a unit within its overlap -> how many units (0 for units nobody
+        labeled). Work units only: control units are none, and control and training answers no votes."""
         counts: dict[int, int] = defaultdict(int)
         labeled = 0
+        control = self.conn.execute(f"SELECT count(DISTINCT group_id) FROM ({CONTROL_UNITS})").fetchone()[0]
+        work = ((f"AND e.id NOT IN {NOT_VOTES} " if self.has_non_votes() else "")
+                + (f"AND s.group_id NOT IN ({CONTROL_UNITS}) " if control else ""))
         for n, units in self.conn.execute(
             "SELECT n, count(*) FROM (SELECT s.group_id, count(DISTINCT e.annotator) AS n FROM events e "
-            f"JOIN sentences s ON s.id = e.sentence_id WHERE {_LIVE_LABEL} AND e.id NOT IN {OVER} AND s.doc_id NOT IN "
-            "(SELECT id FROM documents WHERE importing IS NOT NULL) GROUP BY s.group_id) GROUP BY n"
+            f"JOIN sentences s ON s.id = e.sentence_id WHERE {_LIVE_LABEL} AND e.id NOT IN {OVER} {work}"
+            "AND s.doc_id NOT IN (SELECT id FROM documents WHERE importing IS NOT NULL) GROUP BY s.group_id) GROUP BY n"
         ):
             counts[n] = units
             labeled += units
-        zero = self.count_groups() - labeled
+        zero = self.count_groups() - control - labeled
         if zero > 0:
             counts[0] = zero
         return dict(sorted(counts.items()))

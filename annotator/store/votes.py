@@ -10,3 +10,5 @@ TRAINING = "training"
 # label events that are no vote: control answers and training answers
 NOT_VOTES = (f"(SELECT event_id FROM control_answers UNION ALL SELECT id FROM events INDEXED BY events_suggested "
              f"WHERE source = '{TRAINING}')")
+# the units that are control items now: no work units (routing hands them out at the control rate only)
+CONTROL_UNITS = "SELECT s.group_id FROM control_items c JOIN sentences s ON s.id = c.sentence_id"
