@@ -545,3 +545,24 @@ def test_every_aggregated_unit_is_accounted_for_on_the_card(project, tmp_path):
         "- confidence: the posterior probability of the exported label under the model; control items and "
         "review decisions were fixed at their label (confidence 1)",
     ]
+
+
+def test_a_vote_given_while_the_run_reads_makes_its_unit_stale(project, tmp_path):
+    from annotator.quality.aggregate_run import run_aggregation
+
+    store = Store(project)
+    read = store.aggregation_votes
+
+    def votes_then_a_new_one():
+        rows = read().fetchall()
+        first = store.query("SELECT id FROM sentences WHERE idx = 0")[0][0]
+        store.add_event(first, "label", "dora", "fact")  # given after the votes were read
+        return rows
+
+    store.aggregation_votes = votes_then_a_new_one
+    run_aggregation(store, "majority")
+    store.close()
+    out = tmp_path / "data.jsonl"
+    result = run("export", "--mode", "aggregated", "--out", out, "--db", project)
+    assert "left out: 1 unit labeled after the last `annotator aggregate`" in result.output
+    assert [json.loads(line)["index"] for line in out.read_text(encoding="utf-8").splitlines()] == [1, 2, 3, 4, 5, 6]

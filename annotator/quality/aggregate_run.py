@@ -40,6 +40,9 @@ def run_aggregation(store, model: str, n_iter: int = 100, tol: float = 1e-5) -> 
     posterior and each annotator's estimated reliability, replacing the previous run in one transaction.
     Raises NothingToAggregate when no unit has a vote; StoreError when the write fails (nothing changes)."""
     started = time.perf_counter()
+    # the run's time is taken before the votes are read: a vote given while it runs is after it, so an
+    # export finds its unit's aggregate stale
+    at = now()
     names = scheme.labels(store)
     index = {label: i for i, label in enumerate(names)}
     # units and annotators numbered as first met (the votes come by group): dicts, not a sort of names
@@ -77,7 +80,7 @@ def run_aggregation(store, model: str, n_iter: int = 100, tol: float = 1e-5) -> 
         ((int(g), names[c], float(p)) for g, c, p in zip(groups, result.labels, confidence)),
         ((name, accuracy, json.dumps(confusion, ensure_ascii=False) if confusion else None, n)
          for name, accuracy, n, confusion in per_annotator),
-        at=now())
+        at=at)
     return AggregateRun(
         model=model, units=len(groups), iterations=result.iterations, mean_confidence=float(confidence.mean()),
         fixed_control=sum(1 for g in control if g in position and control[g] in index),
