@@ -45,10 +45,12 @@ def annotator_option(f):
 
 
 def screen_options(f):
-    """--annotator, --doc and --sample: what opens the annotation screen, with `annotate` or no command."""
+    """--annotator, --doc, --training and --sample: what opens the annotation screen, with `annotate` or no command."""
     f = click.option("--sample", is_flag=True,
                      help="Import the bundled sample corpus into a database that has no documents.")(f)
     f = click.option("--doc", "doc_name", help="Start at this document (its name as stored).")(f)
+    f = click.option("--training", is_flag=True,
+                     help="Practise on the control items only; after each answer, see the expected label and why.")(f)
     return annotator_option(f)
 
 
@@ -108,7 +110,7 @@ class Commands(click.Group):
 @screen_options
 @click.pass_context
 def main(ctx: click.Context, db_path: str | None, annotator_name: str | None, doc_name: str | None,
-         sample: bool) -> None:
+         training: bool, sample: bool) -> None:
     """Label news and web text sentence by sentence: fact, claim, opinion or advert.
 
     With no command, opens the annotation screen (as `annotate` does, with its options) on the
@@ -120,10 +122,10 @@ def main(ctx: click.Context, db_path: str | None, annotator_name: str | None, do
         ctx.default_map = _db_defaults(main, db_path)  # becomes every command's own --db default
     if ctx.invoked_subcommand is None:
         ctx.invoke(annotate, db_path=db_path or default_path(), annotator_name=annotator_name, doc_name=doc_name,
-                   sample=sample)
-    elif annotator_name is not None or doc_name is not None or sample:
-        raise click.UsageError("--annotator, --doc and --sample open the annotation screen: give them with no "
-                               "command, or after the command's name")
+                   training=training, sample=sample)
+    elif annotator_name is not None or doc_name is not None or sample or training:
+        raise click.UsageError("--annotator, --doc, --training and --sample open the annotation screen: give them "
+                               "with no command, or after the command's name")
 
 
 def _db_defaults(group: click.Group, db_path: str) -> dict:
@@ -507,7 +509,7 @@ def ensure_documents(store: Store) -> None:
 @main.command()
 @db_option
 @screen_options
-def annotate(db_path, annotator_name, doc_name, sample):
+def annotate(db_path, annotator_name, doc_name, training, sample):
     """Label sentences in the terminal: f fact, c claim, o opinion, a advert; ? for help.
 
     The default database gets the bundled sample corpus on first use; any other one without
@@ -541,7 +543,10 @@ def annotate(db_path, annotator_name, doc_name, sample):
     if not store.document_ids():
         raise click.ClickException(f"{db_path}: no documents yet; import some first (annotator import PATH)")
     _finish_pending_grouping(store)
-    run_app(AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name))
+    if training and not store.control_units():
+        raise click.ClickException(f"{db_path}: no control items to train on; add them with `annotator control add "
+                                   "FILE.jsonl` or `annotator control from-review`")
+    run_app(AnnotatorApp(store, resolve_annotator(annotator_name), doc_name=doc_name, training=training))
 
 
 @main.command()
@@ -707,8 +712,141 @@ def project_show(db_path, as_json):
     if as_json:
         emit_json(view)
     else:
+        width = max(map(len, view)) + 1
         for key, value in view.items():
-            click.echo(f"{key:<14} {value}")
+            click.echo(f"{key:<{width}} {value}")
+
+
+@main.group()
+def control():
+    """Control items: units whose right label is known, mixed into the work to measure accuracy."""
+
+
+def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
+    """(sentence id, label, reason) of every row of a control file; every bad row is said on a line of
+    its own (FILE:LINE: problem), and then the whole file is refused."""
+    from annotator import scheme
+    from annotator.label_import import jsonl_rows
+    from annotator.model import InputError
+    from annotator.quality.control import check_row
+
+    labels = scheme.labels(store)
+    rows, errors, seen = [], [], {}
+    try:
+        for number, row in jsonl_rows(path):
+            try:
+                if isinstance(row, ValueError):
+                    raise row
+                doc, index, label, reason = check_row(row, labels)
+                sentence = store.sentence_at(doc, index) if index < 2**63 else None
+                if sentence is None:
+                    raise ValueError(f"unknown document {doc!r}" if store.document_id(doc) is None
+                                     else f"document {doc!r} has no sentence at index {index}")
+                if sentence.group_id in seen:
+                    raise ValueError(f"the same unit as line {seen[sentence.group_id]}")
+                seen[sentence.group_id] = number
+                rows.append((sentence.id, label, reason))
+            except ValueError as err:
+                errors.append(f"{path}:{number}: {err}")
+    except InputError as err:
+        raise click.ClickException(str(err)) from None
+    for line in errors:
+        click.echo(f"error: {line}", err=True)
+    if errors:
+        raise click.ClickException(f"{path}: {plural(len(errors), 'bad row')}; no control item stored")
+    if not rows:
+        raise click.ClickException(f"{path}: no rows; expected one JSON object per line with doc, index, label")
+    return rows
+
+
+def _added(added: int, replaced: int, where: str) -> str:
+    told = f"added {plural(added, 'control item')} {where}"
+    return told + (f" ({replaced} already were: label and reason replaced)" if replaced else "")
+
+
+@control.command("add")
+@click.argument("path", metavar="FILE.jsonl", type=click.Path())
+@db_option
+def control_add(path, db_path):
+    """Add control items from a JSON Lines file: one object per line with doc (its name as stored),
+    index (the sentence's, from 0), label and an optional reason. Nothing is stored when any row is bad."""
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    added, replaced = store.add_control_items(_control_rows(store, path), "file")
+    click.echo(_added(added, replaced, f"from {path}"))
+
+
+@control.command("from-review")
+@db_option
+def control_from_review(db_path):
+    """Make every unit with a live review decision (other than ambiguous) a control item: the decision's
+    label, its comment as the reason."""
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    decided = store.decided_units()
+    if not decided:
+        raise click.ClickException(f"{db_path}: no review decisions yet (annotator review)")
+    added, replaced = store.add_control_items(decided, "review")
+    click.echo(_added(added, replaced, "from review decisions"))
+
+
+@control.command("list")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def control_list(db_path, as_json):
+    """List the control items: DOC:N (N from 1), index (from 0), label, answers right of answers given,
+    where each came from (file or review) and its reason."""
+    items = Store(db_path, create=False).control_items()
+    if as_json:
+        emit_json([{"doc": i["doc"], "index": i["index"], "ref": sentence_ref(i["doc"], i["index"]),
+                    "label": i["label"], "reason": i["reason"], "origin": i["origin"], "answers": i["answers"],
+                    "right": i["right"]} for i in items])
+        return
+    if not items:
+        click.echo("no control items (add them: annotator control add FILE.jsonl, or control from-review)")
+        return
+    for i in items:
+        click.echo(f"{sentence_ref(i['doc'], i['index'])}  index {i['index']}  {i['label']}  "
+                   f"{i['right']}/{i['answers']} right  {i['origin']}" + (f"  {i['reason']}" if i["reason"] else ""))
+
+
+@control.command("remove")
+@click.argument("ref", metavar="DOC:N", required=False)
+@click.option("--all", "remove_all", is_flag=True, help="Remove every control item.")
+@db_option
+def control_remove(ref, remove_all, db_path):
+    """Remove one control item (DOC:N, N from 1 as the list shows it) or --all. Its answers become
+    ordinary labels again and count as votes."""
+    if bool(ref) == remove_all:
+        raise click.UsageError("give one control item as DOC:N, or --all")
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    ids = None
+    if ref:
+        sentence = resolve_sentence(store, ref)
+        item = store.control_item_at(store.document(sentence.doc_id)[0], sentence.index)
+        if item is None:
+            raise click.ClickException(f"{ref}: not a control item")
+        ids = [item]
+    removed, released = store.remove_control_items(ids)
+    click.echo(f"removed {plural(removed, 'control item')}"
+               + (f"; {plural(released, 'answer')} to them now count as votes" if released else ""))
+
+
+@control.command("lift")
+@click.argument("name")
+@db_option
+def control_lift(name, db_path):
+    """Lift the quality check's pause on an annotator (the lead's call): only their control answers
+    from now on count toward a new pause."""
+    from annotator.timestamps import now
+
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    paused = store.routing_pause(name)
+    store.lift_pause(name, now())
+    if paused is None:
+        click.echo(f"{name} was not paused; their control answers from now on count toward a pause")
+    else:
+        answered, right = paused
+        click.echo(f"lifted the pause on {name} ({right}/{answered} control answers were right); "
+                   "only their answers from now on count toward a new pause")
 
 
 @project.group("labels", invoke_without_command=True)
@@ -812,12 +950,21 @@ def guidelines_list(db_path):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (null when the queue is empty).")
 def next_cmd(db_path, annotator_name, as_json):
     """Lease your next document (the one the annotation screen would open) and print its units to label."""
+    from annotator.quality.control import pause_message
     from annotator.team import next_document
 
     store = Store(db_path, create=False, patience=PATIENCE_S)
     _finish_pending_grouping(store)  # the units handed out are whole groups: copies joined first
-    found = next_document(store, resolve_annotator(annotator_name))
-    if as_json:
+    name = resolve_annotator(annotator_name)
+    found = next_document(store, name)
+    paused = store.routing_pause(name) if found is None else None
+    if paused is not None:
+        answered, right = paused
+        if as_json:
+            emit_json({"paused": True, "control_answers": answered, "right": right})
+        else:
+            click.echo(pause_message(answered, right))
+    elif as_json:
         emit_json(found)
     elif found is None:
         click.echo("your queue is empty: every unit has the annotators it needs")

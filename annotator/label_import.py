@@ -44,26 +44,15 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
     Raises InputError (one line naming the file) only when the file itself cannot be read."""
     shown = str(path)
     result = LabelImport()
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(shown, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(shown, "is a folder; give a JSON Lines file") from None
-    except OSError as err:
-        raise InputError(shown, f"cannot read ({err.strerror})") from None
     docs = {name: doc_id for doc_id, name in store.document_ids()}
     project = scheme.get(store)
     latest = latest_label_time()
     rows, flags = [], []
     given: dict[tuple[str, int], list[tuple[str, str]]] = {}  # (annotator, group) -> [(DOC:N, label)]
-    for number, line in _lines(data, shown):
+    for number, row in jsonl_rows(path):
         try:
-            if isinstance(line, UnicodeDecodeError):
-                raise ValueError(f"not valid UTF-8 ({line.reason} at column {line.start + 1})")
-            if not line.strip():
-                continue
-            row = _parse(line)
+            if isinstance(row, ValueError):
+                raise row
             checked, group = _check(store, docs, row, latest, project)
             rows.append(checked)
             if row.get("flag") is not None:  # the unit flagged as unsure, with a note for the lead ("" none)
@@ -83,10 +72,35 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
         result.flags = store.insert_events(flags) if flags else 0
         # labels loaded from `annotator next` work elsewhere are routed labels: past the overlap, marked
         result.over_overlap = store.mark_past_overlap_since(last) if result.added else 0
+        if result.added:
+            store.mark_control_answers_since(last)  # answers to control items are no votes
     stored = store.event_sentences([row[6] for row in rows])  # (sentence id, ..., uid, source, detail)
     result.replaced = sum(1 for row in rows if row[6] in stored and stored[row[6]] != row[0])
     result.already = before - result.added - result.replaced
     return result
+
+
+def jsonl_rows(path: str | Path) -> Iterator[tuple[int, dict | ValueError]]:
+    """(line number, its JSON object, or the ValueError saying what is wrong with the line) of each
+    line of a JSON Lines file that is not blank. Raises InputError (one line naming the file) when the
+    file itself cannot be read."""
+    shown = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(shown, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(shown, "is a folder; give a JSON Lines file") from None
+    except OSError as err:
+        raise InputError(shown, f"cannot read ({err.strerror})") from None
+    for number, line in _lines(data, shown):
+        if isinstance(line, UnicodeDecodeError):
+            yield number, ValueError(f"not valid UTF-8 ({line.reason} at column {line.start + 1})")
+        elif line.strip():
+            try:
+                yield number, _parse(line)
+            except ValueError as err:
+                yield number, err
 
 
 def _lines(data: bytes, shown: str) -> Iterator[tuple[int, str | UnicodeDecodeError]]:

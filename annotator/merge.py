@@ -80,7 +80,9 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
     edits.sort(key=lambda edit: edit[5])  # in the order they were made
     with store.transaction():
         known = store.known_uids([uid for uid, _ in kinds])
+        last = store.last_event_id()
         store.insert_events(rows)
+        store.mark_control_answers_since(last)  # answers to this database's control items are no votes
         for uid, kind in kinds:
             if uid not in known:
                 report.added[kind] += 1

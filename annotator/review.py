@@ -118,6 +118,7 @@ def unit_votes_of(store: Store, group: int, over_overlap: bool = False) -> list[
     """Each annotator's current label of a unit, with their note; an annotator whose label was given
     past the unit's overlap only with `over_overlap` (agreement and exports leave it out too)."""
     over = set() if over_overlap else store.over_overlap_events(group)
+    over |= store.non_vote_events(group)  # control and training answers are never votes
     latest: dict[str, Event] = {}
     for event in store.group_events(group):  # oldest first: the last one per annotator stays
         if event.kind == "label" and not event.undone and event.label:

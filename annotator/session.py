@@ -86,6 +86,7 @@ class Session:
         self.overlap: int | None = store.project()["overlap"]
         self.queue: set[int] = set()  # indexes of the open document whose units this annotator holds
         self.queue_empty = False
+        self.paused: tuple[int, int] | None = None  # (control answers, right) when the quality check paused routing
         # units whose label landed past the overlap: the lease had lapsed and others took them, so
         # the queue held in memory is stale (the writer's thread adds, the next move reads)
         self.over_overlap: list[int] = []
@@ -332,6 +333,7 @@ class Session:
                            "the next document is handed out once they are saved")
         doc = self.store.route_next(self.annotator, now(), done_doc=leaving)
         if doc is None:
+            self.paused = self.store.routing_pause(self.annotator)
             return False
         positions = {d: i for i, (d, _) in enumerate(self.docs)}
         if doc not in positions:

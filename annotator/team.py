@@ -10,6 +10,7 @@ from collections import defaultdict
 
 from annotator import scheme
 from annotator.quality.accuracy import accuracy_words, score, wilson
+from annotator.quality.control import check_setting
 from annotator.store import Store
 from annotator.store.routing import LEASE_S, ORDERS
 from annotator import timestamps
@@ -17,6 +18,9 @@ from annotator.timestamps import now
 
 ACTIVE_GAP_S = 5 * 60  # a pause longer than this between two labels is not working time
 MIN_ACTIVE_S = 60  # less work than this gives no rate: a burst of keys is not a pace
+
+
+CONTROL_SETTINGS = ("control-rate", "min-accuracy", "min-control-answers")
 
 
 class SettingError(ValueError):
@@ -56,7 +60,17 @@ def set_setting(store: Store, key: str, value: str) -> str:
             raise SettingError("retrain-every: must be at least 1 label")
         store.set_project(key.replace("-", "_"), str(n))
         return f"{key} {n}"
-    raise SettingError(f"{key}: no such setting (overlap, order, seed, retrain-every)")
+    if key in CONTROL_SETTINGS:
+        try:
+            stored = check_setting(key, value)
+        except ValueError as err:
+            raise SettingError(str(err)) from None
+        store.set_project(key.replace("-", "_"), stored)
+        return f"{key} {stored}: " + {
+            "control-rate": "that share of each annotator's units are control units",
+            "min-accuracy": "routing pauses an annotator whose control accuracy falls below it",
+            "min-control-answers": "control answers before the quality check can pause anyone"}[key]
+    raise SettingError(f"{key}: no such setting (overlap, order, seed, retrain-every, {', '.join(CONTROL_SETTINGS)})")
 
 
 def project_view(store: Store) -> dict:
@@ -64,7 +78,9 @@ def project_view(store: Store) -> dict:
     project = store.project()
     return {"overlap": project["overlap"] if project["overlap"] is not None else "all",
             "order": project["order"], "seed": project["seed"], "retrain_every": project["retrain_every"],
-            "lease_minutes": LEASE_S // 60}
+            "lease_minutes": LEASE_S // 60, "control_rate": project["control_rate"],
+            "min_accuracy": project["min_accuracy"] if project["min_accuracy"] is not None else "none",
+            "min_control_answers": project["min_control_answers"]}
 
 
 def next_document(store: Store, annotator: str, at: str | None = None) -> dict | None:

@@ -62,8 +62,8 @@ def test_declining_the_sample_says_how_to_import(tmp_path, opened):
 def test_the_screen_options_are_refused_before_another_command():
     result = run("--annotator", "Ewa", "stats")
     assert result.exit_code == 2
-    assert result.output.splitlines()[-1] == ("Error: --annotator, --doc and --sample open the annotation screen: "
-                                              "give them with no command, or after the command's name")
+    assert result.output.splitlines()[-1] == ("Error: --annotator, --doc, --training and --sample open the annotation "
+                                              "screen: give them with no command, or after the command's name")
 
 
 def test_an_import_says_where_it_created_the_database(tmp_path, monkeypatch):

@@ -350,7 +350,7 @@ def test_progress_shows_accuracy_with_its_interval(judged, db_path):
     lines = run("progress", "--db", db_path).output.splitlines()
     assert lines[0] == ("annotator         labeled  leased  per hour                 gold agree "
                         "          control accuracy")
-    assert lines[1] == ("anna                    5       0       n/a   100.0% [34.2-100.0] of 2"
+    assert lines[1] == ("anna                    2       0       n/a   100.0% [34.2-100.0] of 2"
                         "     66.7% [20.8-93.9] of 3")
     report = json.loads(run("progress", "--json", "--db", db_path).output)
     boris = report["annotators"][1]

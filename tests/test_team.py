@@ -245,7 +245,8 @@ def test_project_settings_are_checked_and_shown(project):
     assert set_("overlap", "2").output == "overlap 2: each unit is labeled by 2 annotators\n"
     assert set_("order", "random").exit_code == 0
     shown = json.loads(run("project", "show", "--json", "--db", project).output)
-    assert shown == {"overlap": 2, "order": "random", "seed": 0, "retrain_every": 200, "lease_minutes": 30}
+    assert shown == {"overlap": 2, "order": "random", "seed": 0, "retrain_every": 200, "lease_minutes": 30,
+                     "control_rate": 0.0, "min_accuracy": "none", "min_control_answers": 10}
     store = Store(project)
     ranks = [d for (d,) in store.query("SELECT doc_id FROM routing ORDER BY rank")]
     assert sorted(ranks) == list(range(1, 13)) and ranks != sorted(ranks)

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from annotator.store.connection import chunks
+from annotator.store.votes import TRAINING
 from annotator.timestamps import label_time, latest_label_time, now
 from annotator.store.rows import Event
 
@@ -40,7 +41,7 @@ class Events:
                 f"{_GUIDELINES if kind == 'label' else 'NULL'})",
                 (uid, sentence_id, kind, annotator, label, note, at, source, seconds, detail),
             ).lastrowid
-            if kind == "label" and label is not None:
+            if kind == "label" and label is not None and source != TRAINING:  # training answers are no test
                 self.mark_control_answer(event_id, sentence_id)
             if over:
                 self.mark_over_overlap(event_id)

@@ -12,12 +12,8 @@ import sqlite3
 
 from annotator.model import AMBIGUOUS
 from annotator.store.queries import _CURRENT_DECISIONS
+from annotator.store.votes import CONTROL_ANSWERS, FLAG, NOT_VOTES, TRAINING  # noqa: F401 (their home for callers)
 from annotator.timestamps import now
-
-FLAG = "flag"  # the source of a note event that flags its unit as unsure
-
-# label events that answered a control item: never a vote
-CONTROL_ANSWERS = "(SELECT event_id FROM control_answers)"
 
 
 class ControlItems:
@@ -36,6 +32,14 @@ class ControlItems:
             "ON CONFLICT(sentence_id) DO UPDATE SET label = excluded.label, reason = excluded.reason",
             (sentence_id, label, reason, origin, at or now()))
         return known is None
+
+    def add_control_items(self, items: list[tuple[int, str, str | None]], origin: str) -> tuple[int, int]:
+        """Add control items, (sentence id, label, reason) each, in one transaction: all or none.
+        Returns (added, replaced: sentences that were control items already)."""
+        at = now()
+        with self.transaction():
+            added = sum(self.add_control_item(sid, label, reason, origin, at) for sid, label, reason in items)
+        return added, len(items) - added
 
     def control_item_of(self, sentence_id: int) -> int | None:
         """The id of the control item on this sentence's unit, None when the unit is none."""
@@ -62,9 +66,115 @@ class ControlItems:
             "INSERT OR IGNORE INTO control_answers(event_id, control_id) "
             "SELECT e.id, min(c.id) FROM events e JOIN sentences s ON s.id = e.sentence_id "
             "JOIN sentences m ON m.group_id = s.group_id JOIN control_items c ON c.sentence_id = m.id "
-            "WHERE e.id > ? AND e.kind = 'label' AND e.created_at >= c.created_at GROUP BY e.id",
+            "WHERE e.id > ? AND e.kind = 'label' AND e.created_at >= c.created_at "
+            f"AND e.source IS NOT '{TRAINING}' GROUP BY e.id",
             (last_event_id,))
         return self.conn.total_changes - before
+
+    def has_non_votes(self) -> bool:
+        """Are there labels that are no vote (control or training answers)? Most projects have none,
+        and then the reads that count votes need no filter."""
+        return self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM control_answers) OR EXISTS "
+            f"(SELECT 1 FROM events INDEXED BY events_suggested WHERE source = '{TRAINING}')").fetchone()[0] == 1
+
+    def non_vote_events(self, group_id: int) -> set[int]:
+        """Ids of the label events on a unit's members that are no vote (control or training answers)."""
+        return {row[0] for row in self.conn.execute(
+            "SELECT e.id FROM sentences s JOIN events e ON e.sentence_id = s.id WHERE s.group_id = ? "
+            f"AND e.id IN {NOT_VOTES}", (group_id,))}
+
+    def control_items(self) -> list[dict]:
+        """Every control item, in the order of its document and sentence: {id, doc, index (0-based),
+        label, reason, origin, answers (live control answers), right (those giving its label)}."""
+        rows = self.conn.execute(
+            "SELECT c.id, d.name, s.idx, c.label, c.reason, c.origin, count(e.id), "
+            "coalesce(sum(e.label = c.label), 0) FROM control_items c JOIN sentences s ON s.id = c.sentence_id "
+            "JOIN documents d ON d.id = s.doc_id LEFT JOIN control_answers a ON a.control_id = c.id "
+            "LEFT JOIN events e ON e.id = a.event_id AND e.undone = 0 "
+            "GROUP BY c.id ORDER BY d.name, s.idx")
+        keys = ("id", "doc", "index", "label", "reason", "origin", "answers", "right")
+        return [dict(zip(keys, row)) for row in rows]
+
+    def control_item_at(self, doc_name: str, index: int) -> int | None:
+        """The id of the control item given for the sentence at `index` (0-based) of a document."""
+        row = self.conn.execute(
+            "SELECT c.id FROM control_items c JOIN sentences s ON s.id = c.sentence_id "
+            "JOIN documents d ON d.id = s.doc_id WHERE d.name = ? AND s.idx = ?", (doc_name, index)).fetchone()
+        return row[0] if row else None
+
+    def remove_control_items(self, ids: list[int] | None = None) -> tuple[int, int]:
+        """Remove these control items (None: all) in one transaction. Their answers are ordinary labels
+        again, so they count as votes from now on. Returns (items removed, answers released)."""
+        where = "" if ids is None else f"WHERE control_id IN ({','.join('?' * len(ids))})"
+        with self.transaction():
+            released = self.conn.execute(f"DELETE FROM control_answers {where}", ids or ()).rowcount
+            removed = self.conn.execute(f"DELETE FROM control_items {where.replace('control_id', 'id')}",
+                                        ids or ()).rowcount
+            self.reopen_documents()  # their units are work again
+        return removed, released
+
+    def decided_units(self) -> list[tuple[int, str, str | None]]:
+        """(sentence id, label, comment) of every unit's live review decision other than "ambiguous":
+        the sentence is the decision's own (its unit's member that carried a vote), the comment its note."""
+        return self.conn.execute(
+            "SELECT sentence_id, label, note FROM (SELECT e.sentence_id, e.label, e.note, ROW_NUMBER() OVER "
+            "(PARTITION BY s.group_id ORDER BY e.created_at DESC, e.uid DESC, e.sentence_id) AS rn "
+            "FROM events e JOIN sentences s ON s.id = e.sentence_id WHERE e.kind = 'decision' AND e.undone = 0) "
+            "WHERE rn = 1 AND label != 'ambiguous' ORDER BY sentence_id").fetchall()
+
+    def control_tally(self, annotator: str, since: str | None = None) -> tuple[int, int]:
+        """(control items answered, answered right) by this annotator, counting their latest live answer
+        to each item, given at `since` (a stored time) or later when given."""
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(sum(right), 0) FROM (SELECT e.label = c.label AS right, ROW_NUMBER() OVER "
+            "(PARTITION BY a.control_id ORDER BY e.created_at DESC, e.uid DESC) AS rn FROM control_answers a "
+            "JOIN events e ON e.id = a.event_id JOIN control_items c ON c.id = a.control_id "
+            "WHERE e.annotator = ? AND e.undone = 0 AND e.created_at >= ?) WHERE rn = 1",
+            (annotator, since or "")).fetchone()
+        return row[0], row[1]
+
+    def control_units_answered(self, annotator: str) -> set[int]:
+        """The control units (groups) this annotator gave a live label, as work or in training."""
+        return {row[0] for row in self.conn.execute(
+            "SELECT DISTINCT u.group_id FROM control_items c JOIN sentences u ON u.id = c.sentence_id "
+            "JOIN current_labels l ON l.group_id = u.group_id AND l.annotator = ?", (annotator,))}
+
+    def unanswered_control(self, annotator: str, pivot: float) -> tuple[int, list[int]] | None:
+        """(document, its control units this annotator never labeled) for a control item they never
+        answered: the first such item from the place `pivot` (0..1) of the items' ids on, wrapping
+        around; None when they answered every one. Reads the items from the pivot on only, so a
+        request stays short however many items there are."""
+        low, high = self.conn.execute("SELECT min(id), max(id) FROM control_items").fetchone()
+        if low is None:
+            return None
+        start = low + int(pivot * (high - low + 1))
+        never = ("NOT EXISTS (SELECT 1 FROM current_labels l WHERE l.group_id = s.group_id AND l.annotator = ?)")
+        pick = ("SELECT s.doc_id FROM control_items c JOIN sentences s ON s.id = c.sentence_id "
+                "JOIN documents d ON d.id = s.doc_id WHERE c.id {} ? AND d.importing IS NULL AND " + never +
+                " ORDER BY c.id LIMIT 1")
+        row = (self.conn.execute(pick.format(">="), (start, annotator)).fetchone()
+               or self.conn.execute(pick.format("<"), (start, annotator)).fetchone())
+        if row is None:
+            return None
+        units = [g for (g,) in self.conn.execute(
+            "SELECT DISTINCT s.group_id FROM sentences s JOIN sentences m ON m.group_id = s.group_id "
+            f"JOIN control_items c ON c.sentence_id = m.id WHERE s.doc_id = ? AND {never} ORDER BY s.group_id",
+            (row[0], annotator))]
+        return row[0], units
+
+    def control_units(self) -> list[tuple[int, int, int]]:
+        """(item id, its unit (group), the document of its sentence) of every control item, by id."""
+        return self.conn.execute(
+            "SELECT c.id, s.group_id, s.doc_id FROM control_items c JOIN sentences s ON s.id = c.sentence_id "
+            "JOIN documents d ON d.id = s.doc_id WHERE d.importing IS NULL ORDER BY c.id").fetchall()
+
+    def control_expected(self, group_id: int) -> tuple[str, str | None] | None:
+        """(label, reason) of the control item on this unit, None when it is none."""
+        row = self.conn.execute(
+            "SELECT c.label, c.reason FROM sentences s JOIN control_items c ON c.sentence_id = s.id "
+            "WHERE s.group_id = ? ORDER BY c.id LIMIT 1", (group_id,)).fetchone()
+        return (row[0], row[1]) if row else None
 
 
 class Accuracy:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from annotator.store.votes import NOT_VOTES
 from annotator.store.rows import Event
 
 # One order for "latest", everywhere: the time (UTC, one fixed width, so it sorts as text), then the
@@ -80,7 +81,12 @@ class Queries:
         )
 
     def team_progress(self) -> tuple[int, int]:
-        """(groups labeled by anyone, annotators who labeled): what the whole team has done."""
+        """(groups labeled by anyone, annotators who labeled): what the whole team has done. Control and
+        training answers are no votes: they do not count."""
+        if self.has_non_votes():
+            return self.conn.execute(
+                "SELECT count(DISTINCT group_id), count(DISTINCT annotator) FROM current_labels "
+                f"WHERE event_id NOT IN {NOT_VOTES}").fetchone()
         return self.conn.execute(f"SELECT ({LABELED_UNITS}), ({_ANNOTATORS})").fetchone()
 
     def group_labelers(self, group_id: int) -> set[str]:

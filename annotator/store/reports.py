@@ -7,11 +7,13 @@ import sqlite3
 from collections.abc import Iterator
 
 from annotator.model import UNKNOWN_LANGUAGE
+from annotator.store.votes import NOT_VOTES
 from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS, LABELED_UNITS, LATEST
 
 
 _HIDDEN = "(SELECT id FROM documents WHERE importing IS NOT NULL)"  # files still being imported
 _NOT_OVER = "c.event_id NOT IN (SELECT event_id FROM over_overlap)"  # within the unit's overlap
+_VOTE = f"c.event_id NOT IN {NOT_VOTES}"  # no control or training answer
 
 
 class Reports:
@@ -27,6 +29,8 @@ class Reports:
         where = ["e.source IS NULL"] if typed_only else []
         if self._leave_out_over(over_overlap):
             where.append(_NOT_OVER)
+        if self.has_non_votes():
+            where.append(_VOTE)
         return _CURRENT_LABELS + ("WHERE " + " AND ".join(where) + " " if where else "")
 
     def current_labels(self, typed_only: bool = False,
@@ -42,7 +46,9 @@ class Reports:
         event, when `typed_only` does not need it."""
         if typed_only:
             return (row[:3] for row in self.current_labels(typed_only, over_overlap))
-        where = f"WHERE {_NOT_OVER} " if self._leave_out_over(over_overlap) else ""
+        where = " AND ".join(([_NOT_OVER] if self._leave_out_over(over_overlap) else [])
+                             + ([_VOTE] if self.has_non_votes() else []))
+        where = f"WHERE {where} " if where else ""
         return self.conn.execute(f"SELECT group_id, annotator, label FROM current_labels c {where}"
                                  "ORDER BY group_id, annotator")
 
@@ -132,8 +138,9 @@ class Reports:
         hidden = one("SELECT count(*) FROM sentences WHERE doc_id IN " + _HIDDEN)
         # the two passes over every current label run at once, the first on a connection of its own
         # (SQLite lets go of the interpreter while it reads): ten million labels take half the time
-        per_label = self.aside(
-            lambda own: own.query("SELECT annotator, label, count(*) FROM current_labels GROUP BY annotator, label"))
+        votes_only = f"WHERE event_id NOT IN {NOT_VOTES} " if self.has_non_votes() else ""
+        per_label = self.aside(lambda own: own.query(
+            f"SELECT annotator, label, count(*) FROM current_labels {votes_only}GROUP BY annotator, label"))
         labeled = one(LABELED_UNITS)
         labels: dict[str, int] = {}
         annotators: dict[str, int] = {}

@@ -19,9 +19,12 @@ exactly the overlap's annotators. A label on a unit that still needs someone cou
 from __future__ import annotations
 
 import math
+import random
+import secrets
 import sqlite3
 from collections import defaultdict
 
+from annotator.quality.control import DEFAULT_MIN_ANSWERS, control_turn, is_paused
 from annotator.store.connection import chunks
 from annotator.timestamps import now, shift
 
@@ -41,19 +44,27 @@ class Routing:
     # -- settings --------------------------------------------------------------------------
 
     def project(self) -> dict:
-        """overlap (None: everyone labels everything), order, seed of the random order, retrain_every."""
+        """overlap (None: everyone labels everything), order, seed of the random order, retrain_every,
+        control_rate (the share of control units in each queue, 0..0.5), min_accuracy (None: no pause)
+        and min_control_answers (the answers a pause needs)."""
         overlap = self.setting("project.overlap", "all")
+        min_accuracy = self.setting("project.min_accuracy")
         return {
             "overlap": None if overlap == "all" else int(overlap),
             "order": self.setting("project.order", "doc"),
             "seed": int(self.setting("project.seed", "0")),
             "retrain_every": int(self.setting("project.retrain_every", "200")),
+            "control_rate": float(self.setting("project.control_rate", "0")),
+            "min_accuracy": float(min_accuracy) if min_accuracy is not None else None,
+            "min_control_answers": int(self.setting("project.min_control_answers", str(DEFAULT_MIN_ANSWERS))),
         }
 
     def set_project(self, key: str, value: str) -> None:
         """Store one setting (checked by the caller); a new overlap or order applies to every document."""
         with self.transaction():
             self.set_setting(f"project.{key}", value)
+            if key == "control_rate" and self.setting("control.secret") is None:
+                self.set_setting("control.secret", secrets.token_hex(16))  # what makes control positions unforeseeable
             if key in ("order", "seed"):
                 project = self.project()
                 self.conn.execute(f"UPDATE routing SET rank = {self._rank_sql(project, 'routing.doc_id')}")
@@ -95,11 +106,16 @@ class Routing:
 
         Their current lease comes first while it has units they have not labeled. `done_doc` is
         the document they are leaving: what they hold there and did not label goes back."""
-        overlap = self.project()["overlap"]
+        project = self.project()
+        overlap = project["overlap"]
         need = math.inf if overlap is None else overlap
         cutoff = shift(at, -lease_s)
         with self.transaction():
             c = self.conn
+            if self.routing_pause(annotator, project) is not None:  # what they hold goes back to the pool
+                c.execute("DELETE FROM claims WHERE annotator = ?", (annotator,))
+                c.execute("DELETE FROM leases WHERE annotator = ?", (annotator,))
+                return None
             c.execute("DELETE FROM claims WHERE annotator IN (SELECT annotator FROM leases WHERE touched_at < ?)", (cutoff,))
             c.execute("DELETE FROM leases WHERE touched_at < ?", (cutoff,))
             c.execute(
@@ -109,14 +125,65 @@ class Routing:
             )
             row = c.execute("SELECT min(doc_id) FROM claims WHERE annotator = ?", (annotator,)).fetchone()
             doc = row[0]
+            if doc is None and project["control_rate"] > 0:
+                doc = self._claim_control(annotator, project["control_rate"])
             if doc is None:
                 doc = self._claim_next(annotator, need, cutoff, at, done_doc)
+                if doc is not None and project["control_rate"] > 0:
+                    self._count_handed(annotator, 0)
             if doc is None:
                 c.execute("DELETE FROM leases WHERE annotator = ?", (annotator,))
             else:
                 c.execute("INSERT OR REPLACE INTO leases(annotator, doc_id, touched_at) VALUES (?, ?, ?)",
                           (annotator, doc, at))
             return doc
+
+    def routing_pause(self, annotator: str, project: dict | None = None) -> tuple[int, int] | None:
+        """(control answers, right) of an annotator whom the quality check pauses, None when it does not:
+        at least min-control-answers answers since the lead last lifted their pause, and an accuracy
+        below min-accuracy."""
+        project = project or self.project()
+        if project["min_accuracy"] is None:
+            return None
+        answered, right = self.control_tally(annotator, self.setting(f"control.lifted.{annotator}"))
+        paused = is_paused(answered, right, project["min_accuracy"], project["min_control_answers"])
+        return (answered, right) if paused else None
+
+    def lift_pause(self, annotator: str, at: str) -> None:
+        """The lead lifts an annotator's pause: only their control answers from `at` on count again."""
+        with self.transaction():
+            self.set_setting(f"control.lifted.{annotator}", at)
+
+    def _handed(self, annotator: str) -> tuple[int, int]:
+        """(units handed to the annotator since the control rate applies, control units among them)."""
+        handed, controls = self.setting(f"control.handed.{annotator}", "0 0").split()
+        return int(handed), int(controls)
+
+    def _count_handed(self, annotator: str, controls: int) -> None:
+        """Count the units just claimed by the annotator (every claim they hold is new), `controls` of
+        them control units, inside the caller's transaction."""
+        claimed = self.conn.execute("SELECT count(*) FROM claims WHERE annotator = ?", (annotator,)).fetchone()[0]
+        handed, before = self._handed(annotator)
+        self.set_setting(f"control.handed.{annotator}", f"{handed + claimed} {before + controls}")
+
+    def _claim_control(self, annotator: str, rate: float) -> int | None:
+        """At the control rate, lease the annotator the document of a control unit they never answered,
+        with claims on its control units only (not on its other sentences). None when the draw says
+        work, or every control item has their answer."""
+        handed, controls = self._handed(annotator)
+        # a draw of its own per request; seeded by the project's secret and the annotator's counts so a
+        # run can be repeated, which no annotator can foresee without the secret
+        draw = random.Random(f"{self.setting('control.secret', '')}\x1f{annotator}\x1f{handed}\x1f{controls}")
+        if not control_turn(draw.random(), rate, handed, controls):
+            return None
+        found = self.unanswered_control(annotator, draw.random())
+        if found is None:
+            return None
+        doc, units = found
+        self.conn.executemany("INSERT OR REPLACE INTO claims(group_id, annotator, doc_id) VALUES (?, ?, ?)",
+                              [(g, annotator, doc) for g in units])
+        self._count_handed(annotator, len(units))
+        return doc
 
     def _claim_next(self, annotator: str, need: float, cutoff: str, at: str, skip: int | None) -> int | None:
         c = self.conn
@@ -152,12 +219,18 @@ class Routing:
         labelers: dict[int, set[str]] = {g: set() for (g,) in self.conn.execute(
             "SELECT DISTINCT group_id FROM sentences WHERE doc_id = ?", (doc,))}
         mine: set[int] = set()
+        # a control unit is no work: it is handed out at the control rate (_claim_control) only
+        if self.conn.execute("SELECT EXISTS (SELECT 1 FROM control_items)").fetchone()[0]:
+            for (group,) in self.conn.execute(
+                "SELECT DISTINCT s.group_id FROM sentences s JOIN sentences m ON m.group_id = s.group_id "
+                "JOIN control_items c ON c.sentence_id = m.id WHERE s.doc_id = ?", (doc,)):
+                labelers.pop(group, None)
         for group, who, over in self.conn.execute(
             f"SELECT DISTINCT s.group_id, e.annotator, e.id IN {OVER} FROM sentences s JOIN sentences m "
             f"ON m.group_id = s.group_id JOIN events e ON e.sentence_id = m.id WHERE s.doc_id = ? AND {_UNIT_LABEL}",
             (doc,),
         ):
-            if not over:
+            if not over and group in labelers:
                 labelers[group].add(who)
             if who == annotator:
                 mine.add(group)

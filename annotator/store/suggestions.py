@@ -82,7 +82,7 @@ class Suggestions:
         return {g for (g,) in self.conn.execute(
             "SELECT DISTINCT c.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
             "JOIN current_labels c ON c.group_id = s.group_id AND c.annotator = e.annotator AND c.event_id = e.id "
-            "WHERE e.source IS NOT NULL AND e.kind = 'label'")}
+            "WHERE e.source IS NOT NULL AND e.source != 'training' AND e.kind = 'label'")}
 
     # -- rules ------------------------------------------------------------------------------
 

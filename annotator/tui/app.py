@@ -21,9 +21,11 @@ class AnnotatorApp(App):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, store: Store, annotator: str, *, doc_name: str | None = None, mode: str = "annotate",
-                 review_all: bool = False, timer=None):
-        """`timer`: the session's monotonic clock in seconds (time.monotonic unless a test gives its own)."""
+                 review_all: bool = False, training: bool = False, timer=None):
+        """`training`: serve control items only (TrainingSession); `timer`: the session's monotonic clock in
+        seconds (time.monotonic unless a test gives its own)."""
         super().__init__()
+        self.training = training
         self.timer = timer
         self.store = store
         self.annotator = annotator
@@ -199,8 +201,14 @@ class AnnotatorApp(App):
             from annotator.retrain import Retrainer
 
             self.writer = self._start_writer()
-            self.push_screen(AnnotateScreen(Session(self.store, self.annotator, self.doc_name, writer=self.writer,
-                                                     **({"timer": self.timer} if self.timer else {}))))
+            timer = {"timer": self.timer} if self.timer else {}
+            if self.training:
+                from annotator.training import TrainingSession
+
+                session = TrainingSession(self.store, self.annotator, writer=self.writer, **timer)
+            else:
+                session = Session(self.store, self.annotator, self.doc_name, writer=self.writer, **timer)
+            self.push_screen(AnnotateScreen(session))
             if self.store.path != ":memory:":
                 self.retrainer = Retrainer(self.store.path, self.store.project()["retrain_every"])
                 self.set_interval(2.0, self._check_retrain)

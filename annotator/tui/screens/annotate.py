@@ -18,6 +18,8 @@ from annotator.tui.screens.team import ProgressScreen
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets import names
 from annotator.tui.widgets.names import tail_of
+from annotator.quality.control import pause_message
+from annotator.training import TrainingSession
 from annotator.tui.widgets.side_panel import SidePanel, status_line
 from annotator.wording import plural
 
@@ -90,6 +92,8 @@ class AnnotateScreen(Screen):
             self.notify(self.queue_empty_message(), timeout=8)
 
     def queue_empty_message(self) -> str:
+        if self.session.paused is not None:
+            return pause_message(*self.session.paused)
         return (f"Your queue is empty: every unit has its {plural(self.session.overlap, 'annotator')} "
                 "or is held by someone now. You can still open any document with ] [ or /.")
 
@@ -256,7 +260,10 @@ class AnnotateScreen(Screen):
         if self.view_is_empty():  # no sentence is shown, so none is there to label
             self.notify(f"This view has {self.view_words()}: v shows more.", timeout=3)
             return
-        if self._act(lambda: self.session.label(label), keeps_last_label=True) is False:
+        moved = self._act(lambda: self.session.label(label), keeps_last_label=True)
+        if isinstance(self.session, TrainingSession):
+            self.tell_training(moved)
+        elif moved is False:
             self.notify(self.queue_empty_message() if self.session.overlap is not None
                         else "Every sentence has your label. Well done.", timeout=4)
         self.app.labeled()
@@ -277,6 +284,14 @@ class AnnotateScreen(Screen):
 
         self.app.push_screen(SecondScreen(self.second, label, f"sentence {target.index + 1}: {shorten(target.text, 60)}"),
                              answered)
+
+    def tell_training(self, moved: bool | None) -> None:
+        """After a training answer: the expected label and its reason, and the end of the round."""
+        if self.session.feedback:
+            self.notify(self.session.feedback, timeout=10)
+            self.session.feedback = None
+        if moved is False:
+            self.notify(self.session.done_message(), timeout=10)
 
     def suggestions_updated(self) -> None:
         """A retrain finished: show the new suggestions for this document."""

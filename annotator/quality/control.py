@@ -1,0 +1,103 @@
+"""Control items, with no I/O: checking the rows that add them, routing's control rate, the pause on
+low accuracy, and the order and feedback of training.
+
+A control item is a unit whose right label is known. Routing mixes control units into each annotator's
+work at the project's `control-rate`: each request draws at random whether the next thing handed out is
+a control unit, weighted by how far the annotator is behind the rate, so the share holds over time while
+no position can be foreseen (`control_turn`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+MAX_RATE = 0.5  # a queue more than half tests is no longer work
+DEFAULT_MIN_ANSWERS = 10
+# how strongly a deficit of one control unit raises the chance of a control next: large enough that
+# documents of many units do not drown the rate, small enough that one draw is no certainty
+DEFICIT_WEIGHT = 0.5
+
+
+def check_row(row: dict, labels: tuple[str, ...]) -> tuple[str, int, str, str | None]:
+    """(doc, index from 0, label, reason) of one row of a control file; ValueError naming the problem
+    (a label outside the scheme names the scheme's labels)."""
+    for key in ("doc", "index", "label"):
+        if key not in row:
+            raise ValueError(f"missing {key!r}")
+    doc, index, label, reason = row["doc"], row["index"], row["label"], row.get("reason")
+    if not isinstance(doc, str):
+        raise ValueError(f"'doc' must be a string, not {type(doc).__name__}")
+    if not isinstance(index, int) or isinstance(index, bool):
+        raise ValueError(f"'index' must be an integer, not {type(index).__name__}")
+    if index < 0:
+        raise ValueError(f"'index' counts from 0, not {index}")
+    if label not in labels:
+        raise ValueError(f"label {label!r} is not in the project's scheme ({', '.join(labels)})")
+    if reason is not None and not isinstance(reason, str):
+        raise ValueError(f"'reason' must be a string, not {type(reason).__name__}")
+    return doc, index, label, (reason.strip() or None) if reason else None
+
+
+def check_setting(key: str, value: str) -> str:
+    """The stored form of a control setting (control-rate, min-accuracy, min-control-answers);
+    ValueError in one line naming the setting."""
+    if key == "min-control-answers":
+        try:
+            n = int(value)
+        except ValueError:
+            raise ValueError(f"{key}: {value!r} is not a whole number") from None
+        if n < 1:
+            raise ValueError(f"{key}: must be at least 1 answer")
+        return str(n)
+    top = MAX_RATE if key == "control-rate" else 1.0
+    try:
+        x = float(value)
+    except ValueError:
+        raise ValueError(f"{key}: {value!r} is not a number") from None
+    if not 0 <= x <= top:  # also refuses nan
+        raise ValueError(f"{key}: must be between 0 and {top:g}")
+    return f"{x:g}"
+
+
+def control_turn(draw: float, rate: float, handed: int, controls: int) -> bool:
+    """Is the next thing handed out a control unit? `draw` is uniform in [0, 1); `handed` the units
+    handed to the annotator so far (work and control), `controls` the control units among them.
+    The chance is the rate raised by the annotator's deficit against it (lowered by a surplus)."""
+    if rate <= 0:
+        return False
+    deficit = rate * handed - controls
+    return draw < min(1.0, max(0.0, rate + DEFICIT_WEIGHT * deficit))
+
+
+def is_paused(answered: int, right: int, min_accuracy: float | None, min_answers: int) -> bool:
+    """Does the quality check pause this annotator: at least `min_answers` control answers, and an
+    accuracy (right / answered) below `min_accuracy`? Never without a min-accuracy."""
+    return min_accuracy is not None and answered >= min_answers and right < min_accuracy * answered
+
+
+def pause_message(answered: int, right: int) -> str:
+    """The one line an annotator reads when the quality check paused their routing."""
+    return (f"Routing is paused for you by the quality check: {right / answered:.0%} right on "
+            f"{answered} control answers. Ask your lead to look at your work and lift the pause.")
+
+
+def training_order(annotator: str, items: list[int]) -> list[int]:
+    """The order a training session serves control items in: the annotator's own shuffle, the same
+    each time they start (so an interrupted session goes on where it was), unlike anyone else's."""
+    return sorted(items, key=lambda item: hashlib.sha256(f"{annotator}\x1f{item}".encode()).digest())
+
+
+@dataclass
+class TrainingScore:
+    """Answers in this training session and how many gave the expected label."""
+    right: int = 0
+    total: int = 0
+
+    def answer(self, given: str, expected: str, reason: str | None) -> str:
+        """Count one answer; the line that tells the trainee the expected label, its reason and the score."""
+        self.total += 1
+        self.right += given == expected
+        verdict = f"Right, {expected}" if given == expected else f"Expected {expected}"
+        why = f": {reason}" if reason else ""
+        return f"{verdict}{why} ({self.right}/{self.total} right)"

@@ -1,0 +1,462 @@
+"""Control items: adding and listing them, their answers never votes, the control rate in routing,
+the pause on low accuracy, and training."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import pytest
+
+from annotator.quality.control import control_turn, training_order
+from annotator.review import unit_votes_of, units_to_review
+from annotator.store import Store
+from annotator.team import next_document
+from annotator.timestamps import shift
+from conftest import dump
+from helpers import run
+
+T0 = "2026-11-30T09:00:00.000Z"
+# real news sentences in the languages the desk works in, one document each
+NEWS = {
+    "de-bahn": ["Die Deutsche Bahn hat am Montag 1.200 Züge gestrichen.",
+                "Der Streik ist ein Skandal für das ganze Land.",
+                "Jetzt die neue BahnCard 25 zum halben Preis sichern!"],
+    "ru-moscow": ["В Москве в понедельник выпало 30 сантиметров снега.",
+                  "Мэрия утверждает, что город полностью готов к зиме.",
+                  "По-моему, это худшая зима за десять лет."],
+    "ar-cairo": ["افتتحت الحكومة المصرية يوم الأحد محطة جديدة لمترو القاهرة.",
+                 "يقول الوزير إن المحطة ستخدم مليون راكب يوميا.",
+                 "احجز رحلتك الآن واحصل على خصم عشرين بالمئة!"],
+    "zh-rail": ["中国国家铁路集团周一宣布开通一条新的高速铁路。",
+                "官员声称这条线路将把旅行时间缩短一半。",
+                "我认为这是今年最重要的交通项目。"],
+    "pl-sejm": ["Sejm uchwalił w piątek nową ustawę o mediach publicznych.",
+                "Opozycja twierdzi, że ustawa narusza konstytucję.",
+                "To najgorsza ustawa tej kadencji."],
+    "el-port": ["Το λιμάνι του Πειραιά διακίνησε πέρυσι πέντε εκατομμύρια εμπορευματοκιβώτια.",
+                "Ο υπουργός ισχυρίζεται ότι η επένδυση θα δημιουργήσει χίλιες θέσεις εργασίας.",
+                "Κατά τη γνώμη μου, το λιμάνι πουλήθηκε πολύ φθηνά."],
+}
+
+
+def write_news(folder, docs=NEWS):
+    path = folder / "news.jsonl"
+    with open(path, "w", encoding="utf-8") as out:
+        for name, sentences in docs.items():
+            out.write(json.dumps({"id": name, "text": " ".join(sentences)}, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.fixture
+def news(tmp_path, db_path):
+    assert run("import", write_news(tmp_path), "--db", db_path).exit_code == 0
+    return db_path
+
+
+def write_rows(path, rows):
+    path.write_text("".join((row if isinstance(row, str) else json.dumps(row, ensure_ascii=False)) + "\n"
+                            for row in rows), encoding="utf-8")
+    return path
+
+
+def rows(db_path, sql):
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def label(store: Store, doc: str, index: int, who: str, value: str, at: str = T0, source=None) -> str:
+    return store.add_event(store.sentence_at(doc, index).id, "label", who, value, created_at=at, source=source)
+
+
+# -- control add, list, remove, from-review ------------------------------------------------------------
+
+def test_control_add_stores_every_row_and_lists_them(news, tmp_path):
+    path = write_rows(tmp_path / "control.jsonl", [
+        {"doc": "de-bahn", "index": 0, "label": "fact", "reason": "Zahl und Tag, nachprüfbar"},
+        {"doc": "ru-moscow", "index": 1, "label": "claim", "reason": "слова мэрии, не проверено"},
+        {"doc": "ar-cairo", "index": 2, "label": "advert"},
+    ])
+    result = run("control", "add", path, "--db", news)
+    assert (result.exit_code, result.output) == (0, f"added 3 control items from {path}\n")
+    assert rows(news, "SELECT d.name, s.idx, c.label, c.reason, c.origin FROM control_items c "
+                      "JOIN sentences s ON s.id = c.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY c.id") == [
+        ("de-bahn", 0, "fact", "Zahl und Tag, nachprüfbar", "file"),
+        ("ru-moscow", 1, "claim", "слова мэрии, не проверено", "file"),
+        ("ar-cairo", 2, "advert", None, "file"),
+    ]
+    store = Store(news)
+    label(store, "de-bahn", 0, "ann", "fact")
+    label(store, "de-bahn", 0, "bob", "claim")
+    label(store, "ru-moscow", 1, "ann", "claim")
+    assert run("control", "list", "--db", news).output == (
+        "ar-cairo:3  index 2  advert  0/0 right  file\n"
+        "de-bahn:1  index 0  fact  1/2 right  file  Zahl und Tag, nachprüfbar\n"
+        "ru-moscow:2  index 1  claim  1/1 right  file  слова мэрии, не проверено\n")
+    listed = json.loads(run("control", "list", "--json", "--db", news).output)
+    assert listed[1] == {"doc": "de-bahn", "index": 0, "ref": "de-bahn:1", "label": "fact",
+                         "reason": "Zahl und Tag, nachprüfbar", "origin": "file", "answers": 2, "right": 1}
+    again = run("control", "add", write_rows(tmp_path / "again.jsonl", [
+        {"doc": "ar-cairo", "index": 2, "label": "advert", "reason": "دعوة للشراء"}]), "--db", news)
+    assert again.output == f"added 0 control items from {tmp_path / 'again.jsonl'} (1 already were: label and reason replaced)\n"
+
+
+def test_control_add_refuses_the_whole_file_for_any_bad_row(news, tmp_path):
+    path = write_rows(tmp_path / "control.jsonl", [
+        {"doc": "pl-sejm", "index": 0, "label": "fact"},
+        {"doc": "pl-sejm", "index": 7, "label": "fact"},
+        {"doc": "fr-paris", "index": 0, "label": "fact"},
+        {"doc": "zh-rail", "index": 1, "label": "rumour"},
+        {"doc": "zh-rail", "index": -1, "label": "claim"},
+        "{not json",
+        {"doc": "el-port", "label": "claim"},
+        {"doc": "pl-sejm", "index": 0, "label": "claim"},
+    ])
+    before = dump(news)
+    result = run("control", "add", path, "--db", news)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"error: {path}:2: document 'pl-sejm' has no sentence at index 7",
+        f"error: {path}:3: unknown document 'fr-paris'",
+        f"error: {path}:4: label 'rumour' is not in the project's scheme (fact, claim, opinion, advert)",
+        f"error: {path}:5: 'index' counts from 0, not -1",
+        f"error: {path}:6: bad JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"error: {path}:7: missing 'index'",
+        f"error: {path}:8: the same unit as line 1",
+        f"Error: {path}: 7 bad rows; no control item stored",
+    ]
+    assert dump(news) == before
+    missing = run("control", "add", tmp_path / "none.jsonl", "--db", news)
+    assert missing.output == f"Error: {tmp_path / 'none.jsonl'}: no such file\n"
+
+
+def test_control_from_review_takes_live_decisions_but_ambiguous(news):
+    store = Store(news)
+    for doc in ("de-bahn", "ru-moscow", "pl-sejm"):
+        label(store, doc, 1, "ann", "claim")
+        label(store, doc, 1, "bob", "opinion")
+    store.decide(store.sentence_at("de-bahn", 1).group_id, "lead", "opinion", comment="Wertung, keine Tatsache")
+    store.decide(store.sentence_at("ru-moscow", 1).group_id, "lead", "ambiguous")
+    uids = store.decide(store.sentence_at("pl-sejm", 1).group_id, "lead", "fact")
+    store.undo_decision(uids[0].rsplit("-", 1)[0])
+    result = run("control", "from-review", "--db", news)
+    assert result.output == "added 1 control item from review decisions\n"
+    assert rows(news, "SELECT s.idx, d.name, c.label, c.reason, c.origin FROM control_items c JOIN sentences s "
+                      "ON s.id = c.sentence_id JOIN documents d ON d.id = s.doc_id") == [
+        (1, "de-bahn", "opinion", "Wertung, keine Tatsache", "review")]
+    # the labels given before the unit became a control item stay votes
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(0,)]
+
+
+def test_control_remove_one_or_all(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "el-port", "index": 0, "label": "fact"}, {"doc": "el-port", "index": 2, "label": "opinion"}]),
+        "--db", news)
+    store = Store(news)
+    label(store, "el-port", 2, "ann", "opinion", at=None)
+    assert run("control", "remove", "el-port:1", "--db", news).output == "removed 1 control item\n"
+    assert run("control", "remove", "el-port:1", "--db", news).output == "Error: el-port:1: not a control item\n"
+    assert run("control", "remove", "--db", news).output.endswith("Error: give one control item as DOC:N, or --all\n")
+    assert run("control", "remove", "--all", "--db", news).output == (
+        "removed 1 control item; 1 answer to them now count as votes\n")
+    assert rows(news, "SELECT count(*) FROM control_items") == [(0,)]
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(0,)]
+    assert run("control", "list", "--db", news).output == (
+        "no control items (add them: annotator control add FILE.jsonl, or control from-review)\n")
+
+
+# -- control answers are never votes -----------------------------------------------------------------------
+
+def test_control_and_training_answers_count_nowhere_as_votes(news, tmp_path):
+    store = Store(news)
+    # real work: ann and bob agree on the Greek port figure, disagree on the minister's claim
+    label(store, "el-port", 0, "ann", "fact")
+    label(store, "el-port", 0, "bob", "fact")
+    label(store, "el-port", 1, "ann", "claim")
+    label(store, "el-port", 1, "bob", "opinion")
+    votes_before = sorted(store.votes())
+    export_before = run("export", "--out", "-", "--mode", "all", "--db", news).output
+    majority_before = run("export", "--out", "-", "--mode", "majority", "--db", news).output
+    stats_before = json.loads(run("stats", "--json", "--db", news).output)
+    team_before = store.team_progress()
+    review_before = units_to_review(store, True)
+    agreement_before = run("agreement", "--json", "--db", news).output
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "zh-rail", "index": 0, "label": "fact"}, {"doc": "zh-rail", "index": 1, "label": "claim"}]),
+        "--db", news)
+    # answers to control items (ann and bob disagree on one) and a training answer by a newcomer
+    later = None  # after the items were added: now
+    label(store, "zh-rail", 0, "ann", "fact", at=later)
+    label(store, "zh-rail", 0, "bob", "claim", at=later)
+    label(store, "zh-rail", 1, "ann", "opinion", at=later)
+    label(store, "zh-rail", 1, "cy", "claim", at=later, source="training")
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(3,)]
+    assert sorted(store.votes()) == votes_before
+    assert sorted(store.votes(typed_only=True)) == votes_before
+    assert run("export", "--out", "-", "--mode", "all", "--db", news).output == export_before
+    assert run("export", "--out", "-", "--mode", "majority", "--db", news).output == majority_before
+    stats = json.loads(run("stats", "--json", "--db", news).output)
+    assert (stats["labels"], stats["annotators"]) == (stats_before["labels"], stats_before["annotators"])
+    assert store.team_progress() == team_before
+    assert units_to_review(store, True) == review_before
+    assert run("agreement", "--json", "--db", news).output == agreement_before
+    unit = store.sentence_at("zh-rail", 0).group_id
+    assert unit_votes_of(store, unit) == []
+
+
+def test_bulk_loads_mark_control_answers(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "pl-sejm", "index": 1, "label": "claim"}]),
+        "--db", news)
+    path = write_rows(tmp_path / "labels.jsonl", [
+        {"doc": "pl-sejm", "index": 1, "annotator": "ann", "label": "claim"},
+        {"doc": "pl-sejm", "index": 0, "annotator": "ann", "label": "fact"},
+    ])
+    assert run("import-labels", path, "--db", news).exit_code == 0
+    assert rows(news, "SELECT e.label, e.annotator FROM control_answers a JOIN events e ON e.id = a.event_id") == [
+        ("claim", "ann")]
+    assert Store(news).control_tally("ann") == (1, 1)
+    # a copy labeled offline: its answer to the control item is marked on merge
+    copy = tmp_path / "copy.db"
+    assert run("import", write_news(tmp_path), "--db", copy).exit_code == 0
+    other = Store(copy)
+    label(other, "pl-sejm", 1, "bob", "opinion", at=None)
+    other.close()
+    assert run("merge", copy, "--db", news).exit_code == 0
+    assert rows(news, "SELECT e.label, e.annotator FROM control_answers a JOIN events e ON e.id = a.event_id "
+                      "ORDER BY e.id") == [("claim", "ann"), ("opinion", "bob")]
+    assert Store(news).control_tally("bob") == (1, 0)
+
+
+def test_control_settings(news):
+    assert run("project", "set", "control-rate", "0.1", "--db", news).output == (
+        "control-rate 0.1: that share of each annotator's units are control units\n")
+    assert run("project", "set", "control-rate", "0.6", "--db", news).output == (
+        "Error: control-rate: must be between 0 and 0.5\n")
+    assert run("project", "set", "min-accuracy", "nan", "--db", news).output == (
+        "Error: min-accuracy: must be between 0 and 1\n")
+    assert run("project", "set", "min-control-answers", "0", "--db", news).output == (
+        "Error: min-control-answers: must be at least 1 answer\n")
+    assert run("project", "set", "min-accuracy", "0.8", "--db", news).exit_code == 0
+    project = Store(news).project()
+    assert (project["control_rate"], project["min_accuracy"], project["min_control_answers"]) == (0.1, 0.8, 10)
+
+
+# -- the control rate in routing -----------------------------------------------------------------------------
+
+WORDS = ("harbour", "Hafen", "порт", "ميناء", "港口", "port", "λιμάνι", "quay")
+
+
+def synthetic(folder, docs: int, per_doc: int = 3):
+    """JSONL documents whose sentences are all different units."""
+    path = folder / "synthetic.jsonl"
+    with open(path, "w", encoding="utf-8") as out:
+        for d in range(docs):
+            text = " ".join(f"Report {d} counts {d * 10 + i} ships at the {WORDS[(d + i) % len(WORDS)]} "
+                            f"number {d * 7 + i * 13}." for i in range(per_doc))
+            out.write(json.dumps({"id": f"r{d:04d}", "text": text}, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_control_rate_share_over_a_thousand_units_per_annotator(tmp_path, db_path):
+    assert run("import", synthetic(tmp_path, 420), "--db", db_path).exit_code == 0
+    # the first sentence of two documents in seven is a control item: 120 of them, a few more than the
+    # rate takes over 1,000 units, so they run out before the work does
+    items = [{"doc": f"r{d:04d}", "index": 0, "label": "fact"} for d in range(420) if d % 7 in (0, 3)]
+    assert run("control", "add", write_rows(tmp_path / "c.jsonl", items), "--db", db_path).exit_code == 0
+    assert run("project", "set", "overlap", "3", "--db", db_path).exit_code == 0
+    assert run("project", "set", "control-rate", "0.1", "--db", db_path).exit_code == 0
+    store = Store(db_path)
+    store.conn.execute("UPDATE meta SET value = 'fixed seed' WHERE key = 'control.secret'")
+    store.conn.commit()
+    control_units = {store.sentence_at(i["doc"], 0).group_id for i in items}
+    handed = {who: [] for who in ("anna", "борис", "李")}  # per annotator, per unit handed: was it control?
+    answered = {who: set() for who in handed}
+    at = shift(store.conn.execute("SELECT max(created_at) FROM control_items").fetchone()[0], 1)
+    while any(len(units) < 1000 for units in handed.values()):
+        for who, units in handed.items():
+            if len(units) >= 1000:
+                continue
+            doc = store.route_next(who, at)
+            assert doc is not None
+            name = store.document(doc)[0]
+            held = [store.sentence_at(name, i) for i in store.leased_indices(who, doc)]
+            kinds = {s.group_id in control_units for s in held}
+            assert len(kinds) == 1  # a control unit's lease claims its control units only
+            for s in held:
+                assert s.group_id not in answered[who]
+                answered[who].add(s.group_id)
+                units.append(s.group_id in control_units)
+                store.add_event(s.id, "label", who, "fact", created_at=at, touch_lease=True)
+    for who, units in handed.items():
+        share = sum(units[:1000]) / 1000
+        assert abs(share - 0.1) <= 0.02, (who, share)
+        # no fixed period: the gaps between control units vary
+        places = [i for i, control in enumerate(units) if control]
+        assert len({b - a for a, b in zip(places, places[1:])}) > 3
+    # on to the end: each gets every control item once, and when those run out, the work goes on
+    for who in handed:
+        while (doc := store.route_next(who, at)) is not None:
+            name = store.document(doc)[0]
+            for i in store.leased_indices(who, doc):
+                s = store.sentence_at(name, i)
+                assert s.group_id not in answered[who]
+                answered[who].add(s.group_id)
+                store.add_event(s.id, "label", who, "fact", created_at=at, touch_lease=True)
+        assert control_units <= answered[who]
+        assert len(answered[who]) == 420 * 3
+
+
+def test_control_turn_follows_the_deficit():
+    assert not control_turn(0.0, 0.0, 100, 0)  # no rate, no control
+    assert control_turn(0.99, 0.1, 100, 0)  # ten behind: certain
+    assert not control_turn(0.01, 0.1, 100, 20)  # ten ahead: never
+    assert control_turn(0.05, 0.1, 10, 1) and not control_turn(0.15, 0.1, 10, 1)  # on the rate: the rate
+
+
+def test_training_order_is_each_annotators_own():
+    items = list(range(1, 21))
+    assert sorted(training_order("anna", items)) == items
+    assert training_order("anna", items) == training_order("anna", items)
+    assert training_order("anna", items) != training_order("борис", items)
+
+
+# -- the pause on low accuracy -------------------------------------------------------------------------------
+
+def test_min_accuracy_pauses_routing_until_the_lead_lifts_it(news, tmp_path):
+    items = [{"doc": doc, "index": i, "label": "fact" if i == 0 else "claim"}
+             for doc in ("de-bahn", "ru-moscow", "ar-cairo") for i in (0, 1)]
+    run("control", "add", write_rows(tmp_path / "c.jsonl", items), "--db", news)
+    for key, value in (("overlap", "1"), ("min-accuracy", "0.7"), ("min-control-answers", "3")):
+        assert run("project", "set", key, value, "--db", news).exit_code == 0
+    store = Store(news)
+    # two wrong of two: too few answers to judge
+    label(store, "de-bahn", 0, "ann", "opinion", at=None)
+    label(store, "de-bahn", 1, "ann", "opinion", at=None)
+    assert store.routing_pause("ann") is None
+    assert run("next", "--annotator", "ann", "--db", news).output.startswith("de-bahn: 1 unit for you")
+    label(store, "ru-moscow", 0, "ann", "fact", at=None)
+    assert store.control_tally("ann") == (3, 1)
+    assert store.routing_pause("ann") == (3, 1)
+    assert store.route_next("ann", shift(store.conn.execute("SELECT max(created_at) FROM events").fetchone()[0], 1)) is None
+    assert rows(news, "SELECT count(*) FROM claims WHERE annotator = 'ann'") == [(0,)]  # what ann held went back
+    paused = ("Routing is paused for you by the quality check: 33% right on 3 control answers. "
+              "Ask your lead to look at your work and lift the pause.\n")
+    assert run("next", "--annotator", "ann", "--db", news).output == paused
+    assert json.loads(run("next", "--annotator", "ann", "--json", "--db", news).output) == {
+        "paused": True, "control_answers": 3, "right": 1}
+    # bob, who answers right, works on
+    label(store, "de-bahn", 0, "bob", "fact", at=None)
+    label(store, "de-bahn", 1, "bob", "claim", at=None)
+    label(store, "ru-moscow", 0, "bob", "fact", at=None)
+    assert store.routing_pause("bob") is None
+    assert run("control", "lift", "ann", "--db", news).output == (
+        "lifted the pause on ann (1/3 control answers were right); only their answers from now on count toward "
+        "a new pause\n")
+    assert store.routing_pause("ann") is None
+    assert run("next", "--annotator", "ann", "--db", news).output.startswith("de-bahn: 1 unit for you")
+    assert store.control_tally("ann") == (3, 1)  # all answers still count for accuracy
+    assert run("control", "lift", "bob", "--db", news).output == (
+        "bob was not paused; their control answers from now on count toward a pause\n")
+    # three more wrong answers after the lift pause ann again
+    for doc, i in (("ru-moscow", 1), ("ar-cairo", 0), ("ar-cairo", 1)):
+        label(store, doc, i, "ann", "advert", at=shift(store.setting("control.lifted.ann"), 1))
+    assert store.routing_pause("ann") == (3, 0)
+
+
+# -- on the screen: control units look like work; training --------------------------------------------------
+
+HEADLINE = {"bericht": ["Die Regierung behauptet, die Inflation sei im Oktober auf zwei Prozent gefallen."]}
+
+
+async def screen_of(db_path, folder, control: bool) -> str:
+    """What the screen shows the annotator handed the headline: as work, or as a control unit."""
+    from annotator.tui.app import AnnotatorApp
+
+    assert run("import", write_news(folder, HEADLINE), "--db", db_path).exit_code == 0
+    run("project", "set", "overlap", "1", "--db", db_path)
+    if control:
+        run("control", "add", write_rows(folder / "c.jsonl", [{"doc": "bericht", "index": 0, "label": "claim"}]),
+            "--db", db_path)
+        run("project", "set", "control-rate", "0.5", "--db", db_path)
+    store = Store(db_path)
+    store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('control.handed.ann', '10 0')")  # due a control
+    store.conn.commit()
+    app = AnnotatorApp(store, "ann")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.session.queue == {0}
+        # the SVG's class names are a hash of the export: the same screen, the same names once they are named alike
+        return re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
+
+
+async def test_a_control_unit_is_shown_exactly_as_work(tmp_path, monkeypatch):
+    monkeypatch.setattr("annotator.session.clock", lambda: "14:02")
+    monkeypatch.setattr("annotator.tui.widgets.names.database_path", lambda path: "/home/ana/newsroom.db")
+    for run_ in ("work", "control"):  # each file in a folder of the same name: the same source
+        (tmp_path / run_ / "desk").mkdir(parents=True)
+    work = await screen_of(tmp_path / "work" / "a.db", tmp_path / "work" / "desk", control=False)
+    control = await screen_of(tmp_path / "control" / "a.db", tmp_path / "control" / "desk", control=True)
+    assert rows(tmp_path / "control" / "a.db", "SELECT count(*) FROM claims c JOIN control_items i "
+                                               "ON i.sentence_id = c.group_id") == [(1,)]
+    assert control == work
+
+
+async def test_training_serves_control_items_and_tells_the_expected_label(news, tmp_path):
+    from annotator.tui.app import AnnotatorApp
+    from annotator.writer import wait_all
+
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "ru-moscow", "index": 1, "label": "claim", "reason": "слова мэрии, не проверено"},
+        {"doc": "zh-rail", "index": 0, "label": "fact"},
+    ]), "--db", news)
+    run("project", "set", "overlap", "1", "--db", news)
+    store = Store(news)
+    expected = {("ru-moscow", 1): ("claim", "c", "claim: слова мэрии, не проверено"),
+                ("zh-rail", 0): ("fact", "f", "fact")}
+    app = AnnotatorApp(store, "新人", training=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = app.screen.session
+        first = (store.document(session.doc_id)[0], session.index)
+        await pilot.press("o")  # wrong for either
+        told = [n.message for n in app._notifications]
+        second = (store.document(session.doc_id)[0], session.index)
+        await pilot.press(expected[second][1])  # right
+        told += [n.message for n in app._notifications if n.message not in told]
+        wait_all(10)
+    assert {first, second} == set(expected)
+    assert told == [f"Expected {expected[first][2]} (0/1 right)", f"Right, {expected[second][2]} (1/2 right)",
+                    "Training done: 1 of 2 answers right. Start again with annotate --training, or begin real "
+                    "work with annotate."]
+    assert rows(news, "SELECT d.name, s.idx, e.label, e.source FROM events e JOIN sentences s ON s.id = e.sentence_id "
+                      "JOIN documents d ON d.id = s.doc_id ORDER BY e.id") == [
+        (*first, "opinion", "training"), (*second, expected[second][0], "training")]
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(0,)]
+    assert rows(news, "SELECT count(*) FROM claims") == [(0,)]  # no lease taken
+
+
+def test_training_without_control_items_says_how_to_add_them(news):
+    result = run("annotate", "--training", "--db", news)
+    assert result.output == (f"Error: {news}: no control items to train on; add them with `annotator control add "
+                             "FILE.jsonl` or `annotator control from-review`\n")
+
+
+async def test_the_screen_says_routing_is_paused(news, tmp_path):
+    from annotator.tui.app import AnnotatorApp
+
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "el-port", "index": i, "label": "claim"} for i in range(3)]), "--db", news)
+    for key, value in (("overlap", "2"), ("min-accuracy", "0.5"), ("min-control-answers", "3")):
+        run("project", "set", key, value, "--db", news)
+    store = Store(news)
+    for i in range(3):
+        label(store, "el-port", i, "Ζωή", "fact", at=None)
+    app = AnnotatorApp(store, "Ζωή")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [
+            "Routing is paused for you by the quality check: 0% right on 3 control answers. Ask your lead to "
+            "look at your work and lift the pause."]
