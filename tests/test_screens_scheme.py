@@ -18,6 +18,7 @@ from annotator.tui.app import AnnotatorApp
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import SecondScreen
 from annotator.writer import wait_all
+import test_scheme
 from helpers import run
 from test_tui import fixed_clock, fixed_database_path  # noqa: F401  (fixtures: 14:02, one database path)
 
@@ -56,25 +57,8 @@ NEWS = {
                ("Me parece una noticia estupenda.", "NFS")],
 }
 
-CLAIMBUSTER = """
-name = "claimbuster"
-[[labels]]
-name = "NFS"
-key = "i"
-colour = "grey"
-definition = "non-factual sentence: a judgement, a question, a greeting"
-examples = ["Ich finde das einfach großartig.", "Это лучшая новость года."]
-[[labels]]
-name = "UFS"
-key = "e"
-colour = "$primary-muted"
-definition = "unimportant factual sentence"
-[[labels]]
-name = "CFS"
-key = "c"
-colour = "crimson"
-definition = "check-worthy factual sentence"
-"""
+# ClaimBuster's three (keys i, e, c: free of the screens' own), without test_scheme's second question
+CLAIMBUSTER = test_scheme.CLAIMBUSTER.split("[second]")[0]
 
 BINARY = """
 name = "checkthat"
