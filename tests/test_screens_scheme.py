@@ -441,3 +441,20 @@ async def test_a_label_landing_while_a_dialog_is_open_shows_as_stored(db_path, t
         wait_all(10)
         await pilot.pause()
         assert annotate.session.saving == set() and "saving" not in screen_text(app)
+
+
+async def test_an_accepted_suggestion_is_asked_the_second_question_too(db_path, tmp_path):
+    from annotator.suggest import add_rule
+
+    project(tmp_path, db_path, BINARY)
+    store = Store(db_path)
+    add_rule(store, "Arbeitslosigkeit", "worthy")
+    app = AnnotatorApp(store, "anna", doc_name="news/de.txt")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, SecondScreen)
+        await pilot.press("n")
+        wait_all(10)
+        await pilot.pause()
+    assert current(db_path, "anna") == [(0, "worthy", "no")]
+    assert store.query("SELECT source, detail FROM events ORDER BY id") == [("rule:1", None), ("rule:1", "no")]

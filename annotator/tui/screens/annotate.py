@@ -310,6 +310,8 @@ class AnnotateScreen(Screen):
                         else "Every sentence has your label. Well done.", timeout=4)
         else:
             self.app.labeled()
+        if result is not None:  # an accepted label is asked the second question as a typed one is
+            self.ask_second(self.session.undo_stack[-1].label)
 
     def action_undo(self) -> None:
         result = self._act(self.session.undo)
