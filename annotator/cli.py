@@ -661,23 +661,67 @@ def disagreements(db_path, as_json, include_single):
 @click.option("--all", "include_single", is_flag=True, help="Also review units labeled by one annotator only.")
 @click.option("--auto-accept", is_flag=True,
               help="First record every unit all its annotators (two or more) agree on as decided by consensus.")
-def review(db_path, annotator_name, include_single, auto_accept):
+@click.option("--order", type=click.Choice(["split", "uncertain"]), default="split", show_default=True,
+              help="split: the most split votes first; uncertain: also every unit the last `annotator aggregate` "
+                   "is not sure of, the lowest posterior first.")
+def review(db_path, annotator_name, include_single, auto_accept, order):
     """Step through disagreements, most split first, and decide the gold label: f c o a, x ambiguous,
     n comment, t agreement. The queue starts at the first unit not decided yet."""
-    from annotator.review import accept_consensus, nothing_to_review, units_to_review
+    from annotator.review import accept_consensus, nothing_to_review, review_queue
     from annotator.tui.app import AnnotatorApp
 
     store = Store(db_path, create=False)
     store.require_writable("review")
+    if order == "uncertain" and store.aggregate_summary() is None:
+        raise click.ClickException(f"{db_path}: no aggregate to order by; run `annotator aggregate` first")
     if auto_accept:
         store.patience = PATIENCE_S
         accepted = accept_consensus(store, store.project()["overlap"] or 2)
         click.echo(f"{plural(accepted, 'unit')} all annotators agree on recorded as decided by consensus")
-    if not units_to_review(store, include_single):
+    if not review_queue(store, include_single, order):
         click.echo(nothing_to_review(include_single))
         return
     store.patience = PATIENCE_S
-    run_app(AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single))
+    run_app(AnnotatorApp(store, resolve_annotator(annotator_name), mode="review", review_all=include_single,
+                         review_order=order))
+
+
+@main.command("aggregate")
+@db_option
+@click.option("--model", type=click.Choice(["ds", "one-coin", "majority"]), default="ds", show_default=True,
+              help="ds: Dawid-Skene, a confusion matrix per annotator; one-coin: one accuracy per annotator; "
+                   "majority: each unit's label shares.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def aggregate_cmd(db_path, model, as_json):
+    """Aggregate the current labels, weighing each annotator by their estimated reliability, and store
+    each unit's label and posterior in place of the previous run. Control items and review decisions
+    (other than ambiguous) are fixed at their label; labels past a unit's overlap are left out."""
+    from annotator.quality.aggregate_run import NothingToAggregate, run_aggregation
+    from annotator.quality.aggregation import MODEL_NAMES
+
+    store = Store(db_path, create=False, patience=PATIENCE_S)
+    store.require_writable("aggregate")
+    try:
+        run = run_aggregation(store, model)
+    except NothingToAggregate as err:
+        raise click.ClickException(str(err)) from None
+    if as_json:
+        emit_json({"model": run.model, "units": run.units, "fixed_control_items": run.fixed_control,
+                   "fixed_decisions": run.fixed_decisions, "mean_confidence": run.mean_confidence,
+                   "iterations": run.iterations, "seconds": run.seconds,
+                   "annotators": [{"annotator": name, "accuracy": accuracy, "labels": n, "confusion": confusion}
+                                  for name, accuracy, n, confusion in run.annotators]})
+        return
+    rounds = f", {plural(run.iterations, 'EM round')}" if model != "majority" else ""
+    click.echo(f"model: {MODEL_NAMES[model]}{rounds}")
+    click.echo(f"units: {run.units} ({plural(run.fixed_control, 'control item')} and "
+               f"{plural(run.fixed_decisions, 'review decision')} fixed at their label)")
+    click.echo(f"mean confidence: {run.mean_confidence:.3f}")
+    click.echo("estimated accuracy per annotator:")
+    width = max(len(name) for name, *_ in run.annotators)
+    for name, accuracy, n, _confusion in run.annotators:
+        click.echo(f"  {name:<{width}}  {accuracy:.3f}  ({plural(n, 'label')})")
+    click.echo(f"took {run.seconds:.2f} s")
 
 
 @main.group()
@@ -1208,8 +1252,11 @@ def import_labels_cmd(path, db_path):
               help="Output file (.jsonl, .csv or .parquet); - for standard output (JSON Lines unless --format csv).")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), help="Default: from the file extension.")
-@click.option("--mode", type=click.Choice(["gold", "majority", "all"]), default="gold", show_default=True,
-              help="gold: decided or unanimous units; majority: the majority label with votes; all: every current label.")
+@click.option("--mode", type=click.Choice(["gold", "majority", "all", "aggregated"]), default="gold", show_default=True,
+              help="gold: decided or unanimous units; majority: the majority label with votes; all: every current label; "
+                   "aggregated: the label and confidence of the last `annotator aggregate`.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), metavar="P",
+              help="aggregated: leave out units whose aggregated label has a posterior below P (0 to 1).")
 @click.option("--split", help="Train/dev/test shares, e.g. 80/10/10: writes PATH.train/.dev/.test, stratified by label.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split.")
 @click.option("--split-by", type=click.Choice(["unit", "source"]), default="unit", show_default=True,
@@ -1225,7 +1272,7 @@ def import_labels_cmd(path, db_path):
 @click.option("--force", is_flag=True, help="Overwrite an existing SQLite file (never the database exported).")
 @click.option("--map", "mapping", help="a=b,...: write the project's label a as b (another project's labels).")
 def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_raw, min_annotators, over_overlap,
-               force, language, excel, mapping):
+               force, language, excel, mapping, min_confidence):
     """Export the labeled data as a dataset: one row per unit, near-duplicates never twice.
 
     Units in disagreement without a review decision, and units marked ambiguous, are left out of
@@ -1267,7 +1314,8 @@ def export_cmd(out_path, db_path, fmt, mode, split, seed, split_by, card, csv_ra
             language = code
         report = export(store, out, fmt=fmt, mode=mode, split=split, seed=seed, csv_raw=csv_raw,
                         min_annotators=min_annotators, split_by=split_by, over_overlap=over_overlap,
-                        force=force, language=language, excel=excel, mapping=parse_map(mapping))
+                        force=force, language=language, excel=excel, mapping=parse_map(mapping),
+                        min_confidence=min_confidence)
     except (ExportError, SchemeError) as err:
         raise click.ClickException(str(err)) from None
     except BrokenPipeError:  # `--out - | head`: the reader has what it wanted

@@ -26,7 +26,7 @@ from annotator.model import AMBIGUOUS
 from annotator.store import LABEL_ROW_FIELDS, Store
 from annotator.wording import plural
 
-MODES = ("gold", "majority", "all")
+MODES = ("gold", "majority", "all", "aggregated")
 FORMATS = ("jsonl", "csv", "parquet")
 SPLIT_NAMES = ("train", "dev", "test")
 
@@ -74,15 +74,69 @@ class ExportReport:
     mapping: dict = field(default_factory=dict)  # export --map: project label -> label written
     guidelines: int | None = None  # the guidelines version current at the export
     per_guidelines: dict = field(default_factory=dict)  # guidelines version (None: before any) -> current labels
+    # aggregated mode: the stored run (Aggregates.aggregate_summary) with its "annotators" and the
+    # "min_confidence" asked for; the exported rows' confidences are summed into "confidence_sum"
+    aggregate: dict | None = None
 
 
 GOLD_FIELDS = UNIT_FIELDS + ["decided_by"]
 MAJORITY_FIELDS = UNIT_FIELDS + ["votes"]
+AGGREGATED_FIELDS = UNIT_FIELDS + ["confidence", "model", "votes"]
+BELOW_CONFIDENCE = "below the minimum confidence"  # the left_out reason of --min-confidence
 
 
 def fields_for(mode: str) -> list[str]:
     """The columns of each mode, in order; every row generator yields dicts in exactly this order."""
-    return {"all": ALL_FIELDS, "majority": MAJORITY_FIELDS}.get(mode, GOLD_FIELDS)
+    return {"all": ALL_FIELDS, "majority": MAJORITY_FIELDS, "aggregated": AGGREGATED_FIELDS}.get(mode, GOLD_FIELDS)
+
+
+def stored_aggregate(store: Store, min_confidence: float | None) -> dict:
+    """The stored aggregation run for an aggregated export: its summary, "annotators" (name, accuracy,
+    labels given) and "labels" {group: (label, posterior)}. Raises ExportError when none was run."""
+    summary = store.aggregate_summary()
+    if summary is None:
+        raise ExportError(f"{store.path}: no aggregate to export; run `annotator aggregate` first")
+    summary["annotators"] = [(name, accuracy, n) for name, accuracy, _confusion, n in store.aggregate_annotators()]
+    summary["labels"] = store.aggregated_labels()
+    summary["min_confidence"] = min_confidence
+    summary["confidence_sum"] = 0.0
+    return summary
+
+
+def _units_read(store: Store, collect: Tally | None, over_overlap: bool, language: str | None) -> Iterator[tuple]:
+    """store.units_with_votes of the units in `language` (all without it), each unit's votes added to
+    `collect` for the data card's agreement."""
+    for unit in store.units_with_votes(over_overlap):
+        if language is not None and unit[-1] != language:
+            continue
+        if collect is not None:
+            for who, label in unit[1]:
+                collect.add(unit[0], who, label)
+        yield unit
+
+
+def aggregated_rows(store: Store, aggregate: dict, left_out: Counter, collect: Tally | None = None,
+                    over_overlap: bool = False, language: str | None = None) -> Iterator[dict]:
+    """One row per unit with its aggregated label and that label's posterior (`confidence`), from the
+    stored run `aggregate` (stored_aggregate()); units below its min_confidence are left out and counted,
+    and so are units labeled after the run (no aggregate yet)."""
+    labels, floor = aggregate["labels"], aggregate["min_confidence"]
+    for unit in _units_read(store, collect, over_overlap, language):
+        group, votes, _decision, first_doc, first_index, text, docs, source, published, copies, unit_language = unit
+        if group not in labels:
+            left_out["labeled after the last `annotator aggregate`"] += 1
+            continue
+        label, p = labels[group]
+        if floor is not None and p < floor:
+            left_out[BELOW_CONFIDENCE] += 1
+            continue
+        aggregate["confidence_sum"] += p
+        counts = Counter(label for _who, label in votes)
+        yield {"text": text, "label": label, "group": group, "annotators": len(votes),
+               "agreement": round(counts.get(label, 0) / len(votes), 4), "docs": docs, "doc": first_doc,
+               "index": first_index, "source": source, "published": published, "copies_in": copies,
+               "language": unit_language, "confidence": round(p, 6), "model": aggregate["model"],
+               "votes": dict(sorted(counts.items()))}
 
 
 def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
@@ -91,13 +145,8 @@ def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None 
     decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement.
     Labels given past a unit's overlap count only with `over_overlap`. With `language`, only the units
     whose original document is in it are read (and counted, left out or collected)."""
-    for unit in store.units_with_votes(over_overlap):
+    for unit in _units_read(store, collect, over_overlap, language):
         group, votes, decision, first_doc, first_index, text, docs, source, published, copies, unit_language = unit
-        if language is not None and unit_language != language:
-            continue
-        if collect is not None:
-            for who, label in votes:
-                collect.add(group, who, label)
         total = len(votes)  # one current label per annotator
         if mode == "gold" and total == 1 and decision is None and min_annotators <= 1:
             # the common case of a large export, without the counting below
@@ -152,8 +201,8 @@ def label_rows(store: Store, collect: Tally | None = None, over_overlap: bool = 
 
 
 def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
-            as_json: bool = False, min_annotators: int = 1,
-            over_overlap: bool = False, language: str | None = None) -> Iterator[tuple[dict | str, int, str]]:
+            as_json: bool = False, min_annotators: int = 1, over_overlap: bool = False,
+            language: str | None = None, aggregate: dict | None = None) -> Iterator[tuple[dict | str, int, str]]:
     """(row, group, label) of every row to export, of documents in `language` only if it is given (a
     unit's language is its original document's). With as_json (mode all, no language), the row is a
     JSON line built by SQLite itself, several times faster than encoding a million dicts. Labels given
@@ -166,8 +215,12 @@ def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = 
                 collect.add(group, annotator, label)
             yield line, group, label
         return
-    rows = (label_rows(store, collect, over_overlap, language) if mode == "all"
-            else unit_rows(store, mode, left_out, collect, min_annotators, over_overlap, language))
+    if mode == "all":
+        rows = label_rows(store, collect, over_overlap, language)
+    elif mode == "aggregated":
+        rows = aggregated_rows(store, aggregate, left_out, collect, over_overlap, language)
+    else:
+        rows = unit_rows(store, mode, left_out, collect, min_annotators, over_overlap, language)
     for row in rows:
         yield row, row["group"], row["label"]
 
@@ -418,7 +471,7 @@ class _Writer:
                  "group": pa.int64(), "annotators": pa.int64(), "agreement": pa.float64(), "docs": pa.int64(),
                  "decided_by": pa.string(), "votes": pa.map_(pa.string(), pa.int64()), "source": pa.string(),
                  "published": pa.string(), "copies_in": pa.list_(pa.string()), "language": pa.string(),
-                 "detail": pa.string()}
+                 "detail": pa.string(), "confidence": pa.float64(), "model": pa.string()}
         return pa.schema([(f, types[f]) for f in self.fields])
 
     def _flush(self) -> None:
@@ -447,16 +500,20 @@ class _Writer:
 def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold", split: str | None = None,
            seed: int = 0, csv_raw: bool = False, min_annotators: int = 1, split_by: str = "unit",
            over_overlap: bool = False, force: bool = False, language: str | None = None,
-           excel: bool = False, mapping: dict[str, str] | None = None) -> ExportReport:
+           excel: bool = False, mapping: dict[str, str] | None = None,
+           min_confidence: float | None = None) -> ExportReport:
     """Write the dataset (and its split files), of the documents in `language` (ISO 639-1) only if
     it is given. Reads one consistent snapshot of the database.
     `mapping` ({project label: label written}) writes another project's labels; a scheme with a second
     question adds its answer as the column `detail`.
     Each unit counts the overlap's annotators only, unless `over_overlap` adds the labels given past it.
     `excel`: CSV for Excel (UTF-8 with a byte-order mark, CRLF line ends, formulas neutralised).
+    Mode "aggregated" writes the stored aggregation run's label and posterior per unit, leaving out
+    units whose posterior is below `min_confidence` (0 to 1).
 
-    Raises ExportError, before writing anything, for an unknown format or mode, a missing folder, or
-    an output check_outputs refuses (`force` lets it overwrite another SQLite file)."""
+    Raises ExportError, before writing anything, for an unknown format or mode, a missing folder, an
+    output check_outputs refuses (`force` lets it overwrite another SQLite file), or mode aggregated
+    with no aggregation run stored."""
     if to_stdout(out):
         fmt = stdout_format(fmt, split)
     fmt = fmt or out.suffix.lstrip(".").lower()
@@ -472,6 +529,8 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
             if path.is_dir():
                 raise ExportError(f"{path}: is a folder")
         check_outputs(output_paths(out, split), store.path, force)
+    if min_confidence is not None and mode != "aggregated":
+        raise ExportError("--min-confidence needs --mode aggregated")
     project, mapping = scheme.get(store), mapping or {}
     check_map(project, mapping)
     with_detail = project.second is not None
@@ -480,10 +539,13 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
     report.votes = Tally(list(dict.fromkeys(mapping.get(label, label) for label in project.names())))
     collect = _Mapped(report.votes, mapping) if mapping else report.votes
     with store.snapshot(cache_mb=8):
+        if mode == "aggregated":
+            report.aggregate = stored_aggregate(store, min_confidence)
         report.guidelines, report.per_guidelines = store.guidelines_version(), store.labels_per_guidelines()
         suggested = store.suggested_groups()
         rows = records(store, mode, report.left_out, collect, as_json=fmt == "jsonl" and not (mapping or with_detail),
-                       min_annotators=min_annotators, over_overlap=over_overlap, language=language)
+                       min_annotators=min_annotators, over_overlap=over_overlap, language=language,
+                       aggregate=report.aggregate)
         if mapping or with_detail:
             rows = following_scheme(store, rows, mode, mapping, with_detail)
         if split:
@@ -621,6 +683,8 @@ def datacard(report: ExportReport, *, mode: str, db_path: str, split: str | None
                   + (f" ('{CONSENSUS}': recorded by `annotator review --auto-accept` because every annotator agreed)"
                      if CONSENSUS in report.decided else "")
                   + "; the others are units without a decision whose annotators agree."]
+    if report.aggregate is not None:
+        lines += aggregate_card(report)
     if mode != "all":
         lines += ["", f"{plural(report.suggested, 'row')} ({report.suggested / max(1, sum(report.rows.values())):.1%}) "
                   "carry a label someone gave by accepting a model or rule suggestion (see annotator agreement "
@@ -659,6 +723,28 @@ def scheme_lines(report: ExportReport) -> list[str]:
     lines += ["", (f"Guidelines version {report.guidelines} (annotator guidelines show)" if report.guidelines
                    else "No guidelines document was set (annotator guidelines set FILE.md)")
               + (f"; current labels given under each: {given}." if given else ".")]
+    return lines
+
+
+def aggregate_card(report: ExportReport) -> list[str]:
+    """The data card's lines on the aggregation run an aggregated export wrote."""
+    from annotator.quality.aggregation import MODEL_NAMES
+
+    run = report.aggregate
+    written = sum(report.rows.values())
+    below = report.left_out.get(BELOW_CONFIDENCE, 0)
+    floor = run["min_confidence"]
+    lines = ["", "## Aggregation", "",
+             f"- model: {MODEL_NAMES.get(run['model'], run['model'])} (`annotator aggregate --model {run['model']}`), "
+             f"run {run['created_at']}",
+             f"- units aggregated: {run['units']}, mean confidence {run['mean_confidence']:.3f}",
+             f"- rows exported: {written}" + (f", mean confidence {run['confidence_sum'] / written:.3f}" if written else ""),
+             f"- left out under --min-confidence {floor:g}: {plural(below, 'unit')}" if floor is not None
+             else "- no minimum confidence: every aggregated unit is exported",
+             "- confidence: the posterior probability of the exported label under the model; control items and "
+             "review decisions were fixed at their label (confidence 1)",
+             "", "Estimated accuracy of each annotator (the expected share of their labels that are right):", ""]
+    lines += [f"- {name}: {accuracy:.3f} over {plural(n, 'label')}" for name, accuracy, n in run["annotators"]]
     return lines
 
 

@@ -84,19 +84,36 @@ def unit_votes(store: Store) -> dict[int, dict[str, str]]:
     return votes
 
 
-def units_to_review(store: Store, include_single: bool = False) -> list[int]:
+def units_to_review(store: Store, include_single: bool = False,
+                    votes: dict[int, dict[str, str]] | None = None) -> list[int]:
     """Groups whose current labels differ, groups flagged as unsure that nobody decided yet (even when
-    every label agrees), and, if asked, groups labeled by one annotator only."""
+    every label agrees), and, if asked, groups labeled by one annotator only. `votes`: unit_votes(store),
+    when the caller has read them already."""
     flagged = store.flagged_groups() - store.decided_groups()
     return sorted(flagged | {
-        group for group, votes in unit_votes(store).items()
-        if len(set(votes.values())) > 1 or (include_single and len(votes) == 1)
+        group for group, labels in (unit_votes(store) if votes is None else votes).items()
+        if len(set(labels.values())) > 1 or (include_single and len(labels) == 1)
     })
 
 
 def flag_words(annotator: str, note: str | None) -> str:
     """A flag as review and `disagreements` say it: "flagged by anna: unsure of the date"."""
     return f"flagged by {annotator}" + (f": {note}" if note else "")
+
+
+REVIEW_ORDERS = ("split", "uncertain")
+
+
+def review_queue(store: Store, include_single: bool = False, order: str = "split") -> list[int]:
+    """The units to review, in review order. "split": the disagreements (and with `include_single`
+    the units one annotator labeled), most split first. "uncertain": those and every unit the stored
+    aggregate is not sure of (posterior below 1, even where the annotators agree), the least sure
+    first, units without an aggregate after them."""
+    votes = unit_votes(store)
+    units = units_to_review(store, include_single, votes)
+    if order == "uncertain":
+        return store.groups_by_confidence(set(units) | (store.unsure_groups() & votes.keys()))
+    return split_order(votes, units)
 
 
 def nothing_to_review(include_single: bool = False) -> str:
@@ -151,11 +168,11 @@ CONSENSUS = "consensus"  # the reviewer name of decisions recorded because all a
 
 
 class Review:
-    def __init__(self, store: Store, reviewer: str, include_single: bool = False, writer=None):
+    def __init__(self, store: Store, reviewer: str, include_single: bool = False, writer=None, order: str = "split"):
         self.store = store
         self.writer = writer or ImmediateWriter(store)
         self.reviewer = reviewer
-        self.units = split_order(unit_votes(store), units_to_review(store, include_single))
+        self.units = review_queue(store, include_single, order)
         self.decided = store.decided_groups() & set(self.units)
         # start at the first unit nobody decided yet
         self.pos = next((i for i, group in enumerate(self.units) if group not in self.decided), 0)

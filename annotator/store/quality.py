@@ -9,11 +9,15 @@ is left out wherever labels count as votes (agreement, review's disagreements, e
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
 from annotator.model import AMBIGUOUS
 from annotator.store.queries import _CURRENT_DECISIONS
 from annotator.store.votes import CONTROL_ANSWERS, FLAG, NOT_VOTES, TRAINING  # noqa: F401 (their home for callers)
 from annotator.timestamps import now
+
+# the units that are control items now
+_CONTROL_GROUPS = "SELECT s.group_id FROM control_items c JOIN sentences s ON s.id = c.sentence_id"
 
 
 class ControlItems:
@@ -240,3 +244,63 @@ class Aggregates:
     """The stored aggregate: each unit's aggregated label and posterior, each annotator's reliability."""
 
     conn: sqlite3.Connection
+
+    def aggregation_votes(self) -> sqlite3.Cursor:
+        """(group, annotator, label) of every current label the aggregation reads, by group then annotator.
+        Labels given past their unit's overlap are left out, and so are control answers, except on a unit
+        that is a control item now: there the unit is fixed at its known label, so the answers cannot
+        outvote it and only teach the model how reliable each annotator is."""
+        return self.conn.execute(
+            "SELECT group_id, annotator, label FROM current_labels "
+            "WHERE event_id NOT IN (SELECT event_id FROM over_overlap) "
+            f"AND (event_id NOT IN {CONTROL_ANSWERS} OR group_id IN ({_CONTROL_GROUPS})) "
+            "ORDER BY group_id, annotator")
+
+    def aggregation_fixed(self) -> tuple[dict[int, str], dict[int, str]]:
+        """({group: known label} of the control items, {group: label} of the current review decisions other
+        than ambiguous): the units the aggregation fixes at a label."""
+        control = dict(self.conn.execute(
+            "SELECT s.group_id, c.label FROM control_items c JOIN sentences s ON s.id = c.sentence_id ORDER BY c.id"))
+        decided = {group: label for group, _who, label, _at in self.conn.execute(_CURRENT_DECISIONS)
+                   if label != AMBIGUOUS}
+        return control, decided
+
+    def replace_aggregate(self, model: str, units: Iterable[tuple[int, str, float]],
+                          annotators: Iterable[tuple[str, float, str | None, int]], at: str | None = None) -> None:
+        """Store a run in place of the previous one, in one transaction. `units`: (group, label, posterior
+        of that label); `annotators`: (name, estimated accuracy, confusion as JSON or None, labels given)."""
+        at = at or now()
+        with self.transaction():
+            self.conn.execute("DELETE FROM aggregates")
+            self.conn.execute("DELETE FROM aggregate_annotators")
+            self.conn.executemany("INSERT INTO aggregates(group_id, label, p, model, created_at) VALUES (?,?,?,?,?)",
+                                  ((group, label, p, model, at) for group, label, p in units))
+            self.conn.executemany(
+                "INSERT INTO aggregate_annotators(annotator, model, accuracy, confusion, units) VALUES (?,?,?,?,?)",
+                ((name, model, accuracy, confusion, n) for name, accuracy, confusion, n in annotators))
+
+    def aggregate_summary(self) -> dict | None:
+        """{"model", "created_at", "units", "mean_confidence"} of the stored run; None when none was run."""
+        row = self.conn.execute("SELECT min(model), max(created_at), count(*), avg(p) FROM aggregates").fetchone()
+        if not row[2]:
+            return None
+        return {"model": row[0], "created_at": row[1], "units": row[2], "mean_confidence": row[3]}
+
+    def aggregate_annotators(self) -> list[tuple[str, float, str | None, int]]:
+        """(annotator, estimated accuracy, confusion JSON or None, labels given) of the stored run, by name."""
+        return self.conn.execute(
+            "SELECT annotator, accuracy, confusion, units FROM aggregate_annotators ORDER BY annotator").fetchall()
+
+    def aggregated_labels(self) -> dict[int, tuple[str, float]]:
+        """{group: (aggregated label, its posterior)} of the stored run."""
+        return {group: (label, p) for group, label, p in self.conn.execute("SELECT group_id, label, p FROM aggregates")}
+
+    def unsure_groups(self) -> set[int]:
+        """The units of the stored run whose aggregated label has a posterior below 1."""
+        return {row[0] for row in self.conn.execute("SELECT group_id FROM aggregates WHERE p < 1")}
+
+    def groups_by_confidence(self, groups: Iterable[int]) -> list[int]:
+        """`groups` with the least sure aggregate first (lowest posterior, then by group); those without
+        an aggregate after them, in group order."""
+        p = dict(self.conn.execute("SELECT group_id, p FROM aggregates"))
+        return sorted(groups, key=lambda g: (g not in p, p.get(g, 0.0), g))

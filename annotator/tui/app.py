@@ -21,9 +21,9 @@ class AnnotatorApp(App):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, store: Store, annotator: str, *, doc_name: str | None = None, mode: str = "annotate",
-                 review_all: bool = False, training: bool = False, timer=None):
+                 review_all: bool = False, training: bool = False, timer=None, review_order: str = "split"):
         """`training`: serve control items only (TrainingSession); `timer`: the session's monotonic clock in
-        seconds (time.monotonic unless a test gives its own)."""
+        seconds (time.monotonic unless a test gives its own); `review_order`: "split" or "uncertain"."""
         super().__init__()
         self.training = training
         self.timer = timer
@@ -32,6 +32,7 @@ class AnnotatorApp(App):
         self.doc_name = doc_name
         self.mode = mode
         self.review_all = review_all
+        self.review_order = review_order  # review.REVIEW_ORDERS
         self.writer = None
         self._loop = None
         self.retrainer = None
@@ -193,7 +194,7 @@ class AnnotatorApp(App):
 
             self.writer = self._start_writer()
             self.push_screen(ReviewScreen(Review(self.store, self.annotator, include_single=self.review_all,
-                                                 writer=self.writer)))
+                                                 writer=self.writer, order=self.review_order)))
         else:
             from annotator.session import Session
             from annotator.tui.screens.annotate import AnnotateScreen
