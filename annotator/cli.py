@@ -668,8 +668,8 @@ def disagreements(db_path, as_json, include_single):
               help="split: the most split votes first; uncertain: also every unit the last `annotator aggregate` "
                    "is not sure of, the lowest posterior first.")
 def review(db_path, annotator_name, include_single, auto_accept, order):
-    """Step through disagreements, most split first, and decide the gold label: f c o a, x ambiguous,
-    n comment, t agreement. The queue starts at the first unit not decided yet."""
+    """Step through disagreements, most split first, and decide the gold label: the scheme's keys
+    (1..9 by place), x ambiguous, n comment, t agreement. The queue starts at the first unit not decided yet."""
     from annotator.review import accept_consensus, nothing_to_review, review_queue
     from annotator.tui.app import AnnotatorApp
 

@@ -165,6 +165,26 @@ def check(label: str, store=None) -> None:
         raise ValueError(f"unknown label {label!r}: the project's labels are {', '.join(labels(store))}")
 
 
+def guidelines(store=None) -> tuple[int | None, str]:
+    """(version, Markdown text) of the project's guidelines: the current version's text from the
+    guidelines table, or (None, the scheme's definitions and examples with each label's key, and its
+    second question) when no version was ever set."""
+    found = store.guidelines_text() if store is not None else None
+    if found is not None:
+        return found[0], found[1]
+    current = get(store)
+    lines = ["# Labeling guidelines", "", "Label every sentence with what it is, not whether you agree with it.", ""]
+    for n, label in enumerate(current.labels, start=1):
+        place = f", `{n}`" if n <= 9 else ""
+        lines.append(f"- **{label.name}** (`{label.key}`{place}): {label.definition or '(no definition)'}")
+        lines += [f"  - e.g. \u201c{example}\u201d" for example in label.examples]
+    if current.second is not None:
+        answers = ", ".join(f"`{a.key}` {a.name}" for a in current.second.answers)
+        lines += ["", f"After {', '.join(current.second.when)}: **{current.second.question}** ({answers}; "
+                  "`escape` leaves it unanswered)."]
+    return None, "\n".join(lines)
+
+
 # -- reading and checking a scheme file -----------------------------------------------------------
 
 def load(path: str | Path) -> Scheme:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from annotator.model import LABELS
+from annotator import scheme
 from annotator.store import DiskFull, SentenceRow, Store
 from annotator.store.quality import FLAG
 from annotator.timestamps import now
@@ -36,6 +36,10 @@ class Undoable:
     previous: str | None = None
     label: str | None = None
     note: str | None = None  # of a flag taken back ("unflag"): undoing that flags the unit again with it
+    also: tuple[str, ...] = ()  # a label answered afterwards: the label event before the answer, undone with it
+    source: str | None = None  # of a label: what the answer's event repeats of it
+    seconds: float | None = None
+    previous_answer: str | None = None  # of a label: the answer the replaced label carried
 
 
 @dataclass
@@ -68,8 +72,12 @@ class Session:
         # meanwhile reads the store, which does not have it yet, so these are laid over what it reads
         self.unsaved_labels: dict[int, str | None] = {}
         self.just_labeled: SentenceRow | None = None  # set by a label, cleared by the screen's next action
-        self.view: str | None = None  # None: every sentence; "unlabeled", or a label: only those
+        self.view: str | None = None  # one of `views`
         self.annotator = annotator
+        # the project's labels as the session starts: the views, the labels it takes
+        self.scheme = scheme.get(store)
+        # None: every sentence; "unlabeled", or one of the scheme's labels: only those
+        self.views: tuple[str | None, ...] = (None, "unlabeled", *self.scheme.names())
         self.docs: list[tuple[int, str]] = store.document_ids()
         if not self.docs:
             raise ValueError("the database holds no documents: import some first (annotator import PATH)")
@@ -124,6 +132,9 @@ class Session:
     def refresh_labels(self) -> None:
         """Re-read this annotator's labels of the current document (others may label the same groups)."""
         self.labels: dict[int, str] = self.store.doc_labels(self.doc_id, self.annotator)
+        # sentence index -> this annotator's answer to the second question (read only when there is one)
+        self.answers: dict[int, str] = (self.store.doc_answers(self.doc_id, self.annotator)
+                                        if self.scheme.second is not None else {})
         if self.unsaved_labels:
             for i, s in enumerate(self.sentences):
                 if s.group_id in self.unsaved_labels:
@@ -211,8 +222,6 @@ class Session:
 
     # -- moving --------------------------------------------------------------------------
 
-    VIEWS = (None, "unlabeled", *LABELS)
-
     def shown(self, index: int) -> bool:
         """Is this sentence of the open document in the current view?"""
         if self.view is None:
@@ -223,7 +232,7 @@ class Session:
     def cycle_view(self) -> str | None:
         """Every sentence, then only the unlabeled ones, then each label's; the current sentence stays
         if it is in the new view, else the next one that is (or the one before)."""
-        self.view = self.VIEWS[(self.VIEWS.index(self.view) + 1) % len(self.VIEWS)]
+        self.view = self.views[(self.views.index(self.view) + 1) % len(self.views)]
         if self.sentences and not self.shown(self.index):
             self.move(1)
             if not self.shown(self.index):
@@ -368,12 +377,13 @@ class Session:
         """Hand the label to the writer, then move to the next unlabeled sentence. False when all are labeled.
         A typed label records the seconds its sentence was on screen; an accepted suggestion (`source`)
         none: accepting is no reading time."""
-        if label not in LABELS:
-            raise ValueError(f"unknown label {label!r}")
+        if label not in self.scheme.names():
+            raise ValueError(f"unknown label {label!r}: the project's labels are {', '.join(self.scheme.names())}")
         s = self.sentence
         if s is None:
             return False
         previous = self.labels.get(self.index)
+        previous_answer = self.answers.get(self.index)
         uid, at, who = uuid.uuid4().hex, now(), self.annotator
         seconds = None if source else self.seconds_on_screen()
         routed = self.overlap is not None
@@ -388,12 +398,36 @@ class Session:
         if previous is None:  # counted before the write: an immediate writer has stored it on return
             self._count_team(s.group_id, 1)
         self._write(s.id, store_label, s.group_id)
-        self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label))
+        self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label,
+                                        source=source, seconds=seconds, previous_answer=previous_answer))
         self._count(previous, label)
-        self._show_group_label(s.group_id, label)
+        self._show_group_label(s.group_id, label, None)
         moved = self.goto_unlabeled()
         self.just_labeled = s
         return moved
+
+    def answer(self, answer: str) -> bool:
+        """Answer the scheme's second question for the label just given (this session's last event): the
+        label was stored at once, so the answer is stored as a new label event with the same label and
+        the answer as its detail (the current label then carries both); undo takes back both events.
+        False when the last event is no label the question follows. Raises ValueError for an answer
+        the question does not have."""
+        second = self.scheme.second
+        entry = self.undo_stack[-1] if self.undo_stack else None
+        if second is None or entry is None or entry.kind != "label" or entry.label not in second.when:
+            return False
+        if answer not in second.answer_names():
+            raise ValueError(f"unknown answer {answer!r}: {second.question} takes {', '.join(second.answer_names())}")
+        uid, at, who, label = uuid.uuid4().hex, now(), self.annotator, entry.label
+        routed = self.overlap is not None
+        self._write(entry.sentence_id, lambda store: store.add_event(
+            entry.sentence_id, "label", who, label, created_at=at, uid=uid, touch_lease=routed, source=entry.source,
+            seconds=entry.seconds, detail=answer), entry.group_id)
+        self.undo_stack[-1] = Undoable(uid, "label", entry.sentence_id, entry.doc_id, entry.index, entry.group_id,
+                                       entry.previous, label, also=(entry.uid, *entry.also), source=entry.source,
+                                       seconds=entry.seconds, previous_answer=entry.previous_answer)
+        self._show_group_label(entry.group_id, label, answer)
+        return True
 
     def set_note(self, note: str, sentence: SentenceRow | None = None) -> bool:
         """Store a note on the sentence (the current one unless given). An empty note clears the one
@@ -483,8 +517,8 @@ class Session:
         elif entry.kind == "flag":  # the unit's flag may since have been taken back and given again
             mine = self._my_flags.get(entry.group_id)
             self._take_back_flag(entry.sentence_id, entry.group_id, mine[0] if mine else entry.uid)
-        else:
-            self._write(entry.sentence_id, lambda store: store.undo_event(entry.uid))
+        else:  # a label's answer came as a second event: both go
+            self._write(entry.sentence_id, lambda store: [store.undo_event(uid) for uid in (entry.uid, *entry.also)])
         if entry.kind == "label":
             self._count(entry.label, entry.previous)
         sentence = self.store.sentence(entry.sentence_id)
@@ -493,7 +527,7 @@ class Session:
             return "Undone, but that sentence is no longer in its document (a re-import removed it)."
         self.jump(sentence.doc_id, sentence.index)
         if entry.kind == "label":
-            self._show_group_label(sentence.group_id, entry.previous)
+            self._show_group_label(sentence.group_id, entry.previous, entry.previous_answer)
         return True
 
     # -- writes ----------------------------------------------------------------------------
@@ -515,12 +549,16 @@ class Session:
         else:
             self.saving.discard(sentence_id)
 
-    def _show_group_label(self, group_id: int, label: str | None) -> None:
+    def _show_group_label(self, group_id: int, label: str | None, answer: str | None = None) -> None:
         if self.writer.pending:  # still on its way: a document opened before it lands shows it too
             self.unsaved_labels[group_id] = label
         for i, other in enumerate(self.sentences):  # the label is the group's: every copy here shows it
             if other.group_id == group_id:
                 self._set_label(i, label)
+                if answer is None:
+                    self.answers.pop(i, None)
+                else:
+                    self.answers[i] = answer
 
     def _set_label(self, index: int, label: str | None) -> None:
         if label is None:

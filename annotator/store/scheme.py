@@ -124,6 +124,14 @@ class Schemes:
             "SELECT c.group_id, c.annotator, c.label, e.detail FROM current_labels c JOIN events e ON e.id = c.event_id "
             "WHERE e.detail IS NOT NULL ORDER BY c.group_id, c.annotator")
 
+    def doc_answers(self, doc_id: int, annotator: str) -> dict[int, str]:
+        """sentence index -> this annotator's answer to the second question on the current label of the
+        sentence's group, for one document (sentences whose label carries none are left out)."""
+        return dict(self.conn.execute(
+            "SELECT s.idx, e.detail FROM sentences s JOIN current_labels c ON c.group_id = s.group_id "
+            "AND c.annotator = ? JOIN events e ON e.id = c.event_id WHERE s.doc_id = ? AND e.detail IS NOT NULL",
+            (annotator, doc_id)))
+
     def second_votes(self, when: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
         """(group, annotator, answer) of the current labels in `when` that carry an answer to the second
         question, by group then annotator: the votes of its agreement."""

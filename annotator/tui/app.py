@@ -82,7 +82,7 @@ class AnnotatorApp(App):
     def _landed(self, key, waited: float) -> None:
         if not self.screen_stack:  # the screen has closed meanwhile
             return
-        landed = getattr(self.screen, "write_landed", None)
+        landed = self._writing_screen("write_landed")
         if landed:
             landed(key)
         if waited:
@@ -98,9 +98,15 @@ class AnnotatorApp(App):
     def _saving_changed(self) -> None:
         if not self.screen_stack:
             return
-        changed = getattr(self.screen, "saving_changed", None)
+        changed = self._writing_screen("saving_changed")
         if changed:
             changed()
+
+    def _writing_screen(self, method: str):
+        """`method` of the screen whose writes these are: the topmost that has it, so a write landing while
+        a dialog is open over it (a note, the second question) still shows, and its session learns it."""
+        return next((getattr(screen, method) for screen in reversed(self.screen_stack) if hasattr(screen, method)),
+                    None)
 
     def _disk_full(self, _pending: int, _message: str) -> None:
         # the count now, not when the writer found the disk full: labels given since are waiting too

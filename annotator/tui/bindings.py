@@ -3,37 +3,67 @@
 from functools import partial
 
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 
-LABEL_KEYS = {"f": "fact", "c": "claim", "o": "opinion", "a": "advert", "1": "fact", "2": "claim", "3": "opinion", "4": "advert"}
+from annotator import scheme
+from annotator.model import AMBIGUOUS
 
-# label colours: theme variables, so they read on dark and light themes; the letter is the second cue
-LABEL_STYLE = {
-    "fact": "on $success-muted",
-    "claim": "on $warning-muted",
-    "opinion": "on $primary-muted",
-    "advert": "on $error-muted",
-    "ambiguous": "on $secondary-muted",
-}
+# review's "undecided" colour: not a label of any scheme, so not the scheme's to choose
+AMBIGUOUS_STYLE = "on $secondary-muted"
+LABEL_ACTIONS = ("label(", "decide(")  # the actions a label key runs: the footer keeps their keys first
 
-def label_bindings(action: str, doing: str) -> list[Binding]:
-    """f c o a and 1-4, calling `action('label')`: the same keys label and decide."""
-    bindings = [Binding(key, f"{action}('{label}')", label, tooltip=f"{doing} {label}")
-                for key, label in LABEL_KEYS.items() if key.isalpha()]
-    bindings += [Binding(key, f"{action}('{label}')", label, show=False, tooltip=f"{doing} {label}")
-                 for key, label in LABEL_KEYS.items() if key.isdigit()]
+
+def label_styles(store=None) -> dict[str, str]:
+    """{label: its background style}, from the project's scheme (the default four for None), review's
+    `ambiguous` included."""
+    return {**{name: f"on {colour}" for name, colour in scheme.colours(store).items()}, AMBIGUOUS: AMBIGUOUS_STYLE}
+
+
+def marks(store=None) -> dict[str, str]:
+    """{label: the one letter that marks it in the text}: its key, upper case, which is unique in a scheme
+    (first letters are not: "claim" and "CFS" in one scheme of twelve) and tells which key gave it."""
+    return {label.name: label.key.upper() for label in scheme.get(store).labels}
+
+
+def label_bindings(action: str, doing: str, store=None) -> list[Binding]:
+    """The scheme's keys, then 1..9 by the labels' place (hidden in the footer), calling `action('label')`:
+    the same keys label and decide."""
+    labels = scheme.get(store).labels
+    bindings = [Binding(label.key, f"{action}({label.name!r})", label.name, tooltip=f"{doing} {label.name}")
+                for label in labels]
+    bindings += [Binding(str(n), f"{action}({label.name!r})", label.name, show=False, tooltip=f"{doing} {label.name}")
+                 for n, label in enumerate(labels[:9], start=1)]
     return bindings
 
 
-def screen_bindings(action: str, doing: str, saved: str) -> list[Binding]:
-    """The label keys, then help and quit: they come first because a narrow footer cuts from the end."""
-    return label_bindings(action, doing) + [
+def screen_bindings(saved: str) -> list[Binding]:
+    """Help and quit: they come right after the label keys because a narrow footer cuts from the end."""
+    return [
         Binding("question_mark", "help", "help", key_display="?", tooltip="this help"),
         Binding("q", "quit", "quit", tooltip=f"quit (waits for {saved} still being saved)"),
     ]
 
 
-ANNOTATE = screen_bindings("label", "label the sentence, then go to the next one you have not labeled:", "labels") + [
+def with_scheme(screen, action: str, doing: str, own: list[Binding], store) -> list[Binding]:
+    """Give `screen` the project's label keys before its own (`own`, its class's BINDINGS): Textual reads
+    a class's BINDINGS once, so a screen made for a project rebuilds its instance's map at construction.
+    Returns every binding of the screen, label keys first (what help and the command palette list)."""
+    bindings = label_bindings(action, doing, store) + own
+    merged = BindingsMap(bindings)
+    for key, binding in screen._bindings:  # Screen's own (tab, shift+tab) stay
+        if key not in merged.key_to_bindings:
+            merged.key_to_bindings.setdefault(key, []).append(binding)
+    screen._bindings = merged
+    screen.BINDINGS = bindings
+    return bindings
+
+
+# what the label keys do, as help and the palette say it
+LABEL_DOING = "label the sentence, then go to the next one you have not labeled:"
+DECIDE_DOING = "decide the unit's gold label:"
+
+# the annotation screen's own keys; the label keys come from the project's scheme (with_scheme)
+ANNOTATE = screen_bindings("labels") + [
     Binding("u", "undo", "undo", tooltip="undo your last label or note, again and again"),
     Binding("enter", "accept", "accept", show=False, tooltip="accept the suggested label (the side panel shows it; a narrow screen, the status line)"),
     Binding("space,s", "skip", "skip", tooltip="skip to the next sentence"),
@@ -56,8 +86,9 @@ ANNOTATE = screen_bindings("label", "label the sentence, then go to the next one
     Binding("p", "progress", "team", show=False, tooltip="the team's progress: who labeled how much, how fast, time left"),
 ]
 
-REVIEW = screen_bindings("decide", "decide the unit's gold label:", "decisions") + [
-    Binding("x", "decide('ambiguous')", "ambiguous", tooltip="mark the unit ambiguous (kept, left out of gold exports)"),
+# the review screen's own keys: decide keys from the scheme, then x for a unit left ambiguous
+REVIEW = screen_bindings("decisions") + [
+    Binding("x", f"decide({AMBIGUOUS!r})", AMBIGUOUS, tooltip="mark the unit ambiguous (kept, left out of gold exports)"),
     Binding("u", "undo", "undo", tooltip="undo your last decision or comment"),
     Binding("n", "comment", "comment", tooltip="comment on the unit (kept with its decision, or with the one you give it)"),
     Binding("j,down,space", "move(1)", "next", tooltip="next unit"),

@@ -10,9 +10,10 @@ from textual.widgets import Static
 
 from annotator.session import Session
 from annotator.store import StoreError
-from annotator.tui.bindings import ANNOTATE, LABEL_STYLE
+from annotator import scheme
+from annotator.tui.bindings import ANNOTATE, LABEL_DOING, label_styles, marks, with_scheme
 from annotator.tui.screens.help import HelpScreen
-from annotator.tui.screens.prompt import FindScreen, FlagScreen, NoteScreen, NumberScreen, shorten
+from annotator.tui.screens.prompt import FindScreen, FlagScreen, NoteScreen, NumberScreen, SecondScreen, shorten
 from annotator.tui.screens.team import ProgressScreen
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets import names
@@ -60,6 +61,12 @@ class AnnotateScreen(Screen):
     def __init__(self, session: Session):
         super().__init__()
         self.session = session
+        # the project's scheme as the screen opens: its keys, marks and colours (a scheme set by another
+        # process meanwhile shows when the screen is opened again)
+        self.keys = with_scheme(self, "label", LABEL_DOING, ANNOTATE, session.store)
+        self.label_style = label_styles(session.store)
+        self.label_mark = marks(session.store)
+        self.second = scheme.second(session.store)
         self.window = (0, 0)
         self.para_of: dict[int, int] = {}
         self.para_widgets: list[Static] = []
@@ -74,7 +81,7 @@ class AnnotateScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield DocumentView(id="document")
-            yield SidePanel(names.database_path(self.session.store.path), id="side")
+            yield SidePanel(names.database_path(self.session.store.path), self.label_style, self.label_mark, id="side")
         yield Static(id="status")  # the side panel folded into one line, on narrow terminals
         yield KeyFooter(compact=True)
 
@@ -101,8 +108,8 @@ class AnnotateScreen(Screen):
         # sentences split, and a new label never rewraps the paragraph
         # the mark is a bracketed letter, which no sentence text reads as a word even without colour
         if label:  # the letter in bold; given but not yet stored: in italics, dimmed
-            mark = Content.styled(f"[{label[0].upper()}]", "i dim" if s.id in self.session.saving else "b")
-            text = Content.assemble(mark, " ", s.text).stylize_before(LABEL_STYLE[label])
+            mark = Content.styled(f"[{self.label_mark.get(label, '?')}]", "i dim" if s.id in self.session.saving else "b")
+            text = Content.assemble(mark, " ", s.text).stylize_before(self.label_style.get(label, ""))
         else:
             text = Content.assemble(Content.styled("[·]", "dim"), " ", s.text)
         if i == self.session.index:
@@ -225,7 +232,7 @@ class AnnotateScreen(Screen):
     def update_panel(self) -> None:
         """The side panel, or on narrow terminals the status line that stands for it."""
         if self.has_class("narrow"):
-            status = status_line(self.session)
+            status = status_line(self.session, self.label_style)
             # the line wraps when it is longer than the screen: a new layout only when its length changed
             self.query_one("#status", Static).update(status, layout=status.cell_length != self.status_length)
             self.status_length = status.cell_length
@@ -260,6 +267,23 @@ class AnnotateScreen(Screen):
             self.notify(self.queue_empty_message() if self.session.overlap is not None
                         else "Every sentence has your label. Well done.", timeout=4)
         self.app.labeled()
+        self.ask_second(label)
+
+    def ask_second(self, label: str) -> None:
+        """After a label the scheme's second question follows, ask it of the sentence just labeled; its
+        answer is stored as the same label with the answer (escape: the label stays, unanswered)."""
+        target = self.session.just_labeled
+        if self.second is None or label not in self.second.when or target is None:
+            return
+        entry = self.session.undo_stack[-1] if self.session.undo_stack else None
+
+        def answered(answer: str | None) -> None:
+            # the label asked about, unless undone or relabeled meanwhile
+            if answer is not None and self.session.undo_stack and self.session.undo_stack[-1] is entry:
+                self._act(lambda: self.session.answer(answer))
+
+        self.app.push_screen(SecondScreen(self.second, label, f"sentence {target.index + 1}: {shorten(target.text, 60)}"),
+                             answered)
 
     def tell_training(self, moved: bool | None) -> None:
         """After a training answer: the expected label and its reason, and the end of the round."""
@@ -286,6 +310,8 @@ class AnnotateScreen(Screen):
                         else "Every sentence has your label. Well done.", timeout=4)
         else:
             self.app.labeled()
+        if result is not None:  # an accepted label is asked the second question as a typed one is
+            self.ask_second(self.session.undo_stack[-1].label)
 
     def action_undo(self) -> None:
         result = self._act(self.session.undo)
@@ -328,7 +354,7 @@ class AnnotateScreen(Screen):
             if found is False:
                 self.notify(f"No documents from {source}.", timeout=3)
 
-        self.app.push_screen(SourcesScreen(source_table(self.session.store)), chosen)
+        self.app.push_screen(SourcesScreen(source_table(self.session.store), self.session.store), chosen)
 
     def action_progress(self) -> None:
         try:
@@ -337,7 +363,7 @@ class AnnotateScreen(Screen):
             self.notify(str(err), severity="error", timeout=8)
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen("the annotation screen", ANNOTATE,
+        self.app.push_screen(HelpScreen(self.session.store, "the annotation screen", self.keys,
                                         "A mouse click selects a sentence. Every label is saved as you give it.\n\n"))
 
     def action_note(self) -> None:

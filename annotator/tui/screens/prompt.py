@@ -1,4 +1,4 @@
-"""Small dialogs: a note editor, a yes/no question, sentence search."""
+"""Small dialogs: a note editor, a yes/no question, the scheme's second question, sentence search."""
 
 from __future__ import annotations
 
@@ -63,6 +63,33 @@ class ConfirmScreen(Dialog[bool]):
         event.stop()
         event.prevent_default()
         self.dismiss(event.key in ("y", "enter"))
+
+
+class SecondScreen(Dialog[str | None]):
+    """The scheme's second question, asked after a label in its `when`: an answer's key answers it,
+    escape leaves it unanswered; any other key does nothing (it must not act on the screen below)."""
+
+    def __init__(self, second, label: str, subject: str):
+        super().__init__()
+        self.second = second
+        self.label = label
+        self.subject = subject
+
+    def compose(self) -> ComposeResult:
+        keys = " · ".join(f"{answer.key} {answer.name}" for answer in self.second.answers)
+        with Vertical(classes="dialog", id="second"):
+            yield Label(Content.assemble((self.label, "b"), f" on {self.subject}\n", (self.second.question, "b"),
+                                         f"  ({keys} · escape: no answer)"))
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        if event.key == "escape":
+            self.dismiss(None)
+            return
+        chosen = next((answer.name for answer in self.second.answers if answer.key == event.character), None)
+        if chosen is not None:
+            self.dismiss(chosen)
 
 
 class NumberScreen(Dialog[int | None]):

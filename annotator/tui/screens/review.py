@@ -12,7 +12,7 @@ from textual.widgets import Static
 from annotator import agreement
 from annotator.review import Review, agreement_figures, flag_words
 from annotator.store import StoreError
-from annotator.tui.bindings import LABEL_STYLE, REVIEW
+from annotator.tui.bindings import DECIDE_DOING, REVIEW, label_styles, with_scheme
 from annotator.tui.screens.dialog import Dialog
 from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import ConfirmScreen, NoteScreen
@@ -68,6 +68,9 @@ class ReviewScreen(Screen):
     def __init__(self, review: Review):
         super().__init__()
         self.review = review
+        # the project's scheme as the screen opens: its keys decide, x leaves a unit ambiguous
+        self.keys = with_scheme(self, "decide", DECIDE_DOING, REVIEW, review.store)
+        self.label_style = label_styles(review.store)
 
     def compose(self) -> ComposeResult:
         yield VerticalScroll(Static(id="context-text"), id="review-context")
@@ -102,12 +105,12 @@ class ReviewScreen(Screen):
         lines = [Content(where)]
         for vote in unit.votes:
             note = ("  ", (f"note: {vote.note}", "i")) if vote.note else ()
-            lines.append(Content.assemble(f"{vote.annotator:<16} ", (f" {vote.label} ", LABEL_STYLE.get(vote.label, "")),
+            lines.append(Content.assemble(f"{vote.annotator:<16} ", (f" {vote.label} ", self.label_style.get(vote.label, "")),
                                           *note))
         decision = ("decision:", "b")
         if unit.decision:
             label, who = unit.decision
-            lines.append(Content.assemble("\n", decision, " ", (f" {label} ", LABEL_STYLE.get(label, "")), f" by {who}"))
+            lines.append(Content.assemble("\n", decision, " ", (f" {label} ", self.label_style.get(label, "")), f" by {who}"))
         else:
             lines.append(Content.assemble("\n", decision, " ", ("none yet", "dim")))
         for who, note in unit.flags:
@@ -167,7 +170,7 @@ class ReviewScreen(Screen):
         self.app.push_screen(SummaryScreen(result, agreement.format_text(result)))
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen("the review screen", REVIEW))
+        self.app.push_screen(HelpScreen(self.review.store, "the review screen", self.keys))
 
     def write_landed(self, key) -> None:
         """A decision (or its undo) committed: show the unit as it now is."""

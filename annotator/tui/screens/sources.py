@@ -11,9 +11,8 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from annotator.model import LABELS
 from annotator.sources import bar
-from annotator.tui.bindings import LABEL_STYLE
+from annotator.tui.bindings import label_styles, marks
 from annotator.tui.screens.dialog import Dialog
 from annotator.wording import plural
 
@@ -33,11 +32,14 @@ def column_heads(width: int = 20) -> Content:
     return Content.styled(f"{'source':<{NAME}} {'units':>6} {'labeled':>7}  {'label mix':<{width}}  first", "b")
 
 
-def source_line(row: dict, width: int = 20) -> Content:
+def source_line(row: dict, width: int = 20, label_style: dict[str, str] | None = None,
+                label_mark: dict[str, str] | None = None) -> Content:
     """One source: name, units, labeled units, the label mix as a bar in the label colours, the share
-    of its units it published first; under it, whom it copied and how many units."""
-    cells = [(label[0].upper() * n, LABEL_STYLE[label]) for label, n in bar(row["labels"], width)
-             if label in LABEL_STYLE]
+    of its units it published first; under it, whom it copied and how many units. `label_style`,
+    `label_mark`: the scheme's (tui/bindings.py label_styles, marks; the default four's when None)."""
+    label_style, label_mark = label_style or label_styles(), label_mark or marks()
+    cells = [(label_mark[label] * n, label_style[label]) for label, n in bar(row["labels"], width)
+             if label in label_mark]
     cells = cells or [("·" * width, "dim")]
     first = "   -" if row["originality"] is None else f"{100 * row['originality']:3.0f}%"
     name = row["source"] or "(none)"
@@ -54,9 +56,10 @@ class SourcesScreen(Dialog[str | None]):
 
     BINDINGS = [Binding("escape,q,S", "dismiss(None)", "close")]
 
-    def __init__(self, rows: list[dict]):
+    def __init__(self, rows: list[dict], store=None):
         super().__init__()
         self.rows = rows
+        self.label_style, self.label_mark = label_styles(store), marks(store)
         self.width = 0  # of the bars shown
 
     def compose(self) -> ComposeResult:
@@ -64,12 +67,12 @@ class SourcesScreen(Dialog[str | None]):
         with Vertical(classes="dialog", id="sources"):
             yield Static(Content(
                 "Each source (outlet): its units, how many are labeled, its label mix ("
-                + ", ".join(f"{label[0].upper()} {label}" for label in LABELS)
+                + ", ".join(f"{mark} {label}" for label, mark in self.label_mark.items())
                 + "), the share of its units it published first, and whom it copied. "
                 "Enter opens a source's documents; escape closes."), id="sources-about")
             yield Static(column_heads(width), id="sources-heads")
             options = [Option("every source (all documents)", id=EVERY)]
-            options += [Option(source_line(row, width), id=row["source"] or "") for row in self.rows]
+            options += [Option(self.line(row, width), id=row["source"] or "") for row in self.rows]
             yield OptionList(*options, id="source-list")
             if not self.rows:
                 yield Static(Content.styled("no documents", "dim"))
@@ -84,8 +87,11 @@ class SourcesScreen(Dialog[str | None]):
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         for i, row in enumerate(self.rows, start=1):
-            options.replace_option_prompt_at_index(i, source_line(row, width))
+            options.replace_option_prompt_at_index(i, self.line(row, width))
         options.highlighted = highlighted
+
+    def line(self, row: dict, width: int) -> Content:
+        return source_line(row, width, self.label_style, self.label_mark)
 
     @on(OptionList.OptionSelected)
     def pick(self, event: OptionList.OptionSelected) -> None:

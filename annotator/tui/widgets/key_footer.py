@@ -7,13 +7,27 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
 
-from annotator.tui.bindings import LABEL_KEYS
+from annotator.tui.bindings import LABEL_ACTIONS
 
 
 def key_width(key: Widget) -> int:
     """Columns of a compact footer key (Textual's FooterKey): its key, a space, its description, and
     the space between keys."""
     return len(key.key_display) + (1 + len(key.description) if key.description else 0) + 1
+
+
+def fold_label_names(keys: list[Widget], room: int) -> None:
+    """Cut the label keys' names (never their keys) so that all of them fit in `room` columns: a scheme
+    of twelve labels on 80 columns shows every key with the start of its name ("sati…"), short names whole."""
+    if not keys or sum(key_width(key) for key in keys) <= room:
+        return
+    # the longest name length n at which every key (its key, a space, its name cut to n, a space) fits
+    longest = max(len(key.description) for key in keys)
+    n = next((n for n in range(longest, 0, -1)
+              if sum(len(key.key_display) + min(n, len(key.description)) + 2 for key in keys) <= room), 1)
+    for key in keys:
+        if len(key.description) > n:
+            key.description = key.description[: n - 1] + "…" if n > 1 else key.description[:1]
 
 
 class KeyFooter(Footer):
@@ -23,7 +37,9 @@ class KeyFooter(Footer):
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
         palette = [key for key in keys if key.has_class("-command-palette")]
-        labels = sum(key_width(key) for key in keys if key.key in LABEL_KEYS and key not in palette)
+        fold_label_names([key for key in keys if key.action.startswith(LABEL_ACTIONS) and key not in palette],
+                         self.app.size.width)
+        labels = sum(key_width(key) for key in keys if key.action.startswith(LABEL_ACTIONS) and key not in palette)
         if labels + sum(key_width(key) + 1 for key in palette) > self.app.size.width:
             palette = []
             keys = [key for key in keys if not key.has_class("-command-palette")]

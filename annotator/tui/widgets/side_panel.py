@@ -9,10 +9,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
-from annotator.model import LABELS
 from annotator.review import flag_words
 from annotator.session import Session
-from annotator.tui.bindings import LABEL_STYLE
 from annotator.tui.widgets.names import fold_name, tail_of
 from annotator.wording import plural, sentence_ref
 from annotator.writer import disk_full_notice
@@ -46,9 +44,13 @@ def suggestion_words(session: Session) -> tuple[str, float, str] | None:
 class SidePanel(Vertical):
     """Its boxes are updated in place: only the counts box changes height, and only when its lines do."""
 
-    def __init__(self, database: str, **kwargs):
+    def __init__(self, database: str, label_style: dict[str, str], label_mark: dict[str, str], **kwargs):
+        """`label_style`, `label_mark`: {label: its background style, its one-letter mark}, the scheme's
+        labels in its order (tui/bindings.py label_styles, marks)."""
         super().__init__(**kwargs)
         self.database = database
+        self.label_style = label_style
+        self.label_mark = label_mark
         self.shown_doc: int | None = None
         self.counts_shape: tuple[int, ...] = ()
 
@@ -94,9 +96,7 @@ class SidePanel(Vertical):
                   if not session.queue_empty else Content.styled("your queue is empty", "b"),
                   Content.styled(f"team: {plural(team_groups, 'unit')} labeled by "
                                  f"{plural(team_people, 'person', 'people')} (refreshed {session.team_at})", "dim")]
-        for label in LABELS:
-            counts.append(Content.assemble((f" {label[0].upper()} ", LABEL_STYLE[label]),
-                                           f" {label:<8} {progress.per_label.get(label, 0)}"))
+        counts += count_lines(self.label_mark, self.label_style, progress.per_label)
         shape = tuple(line.cell_length for line in counts)
         # a new layout costs a repaint of the panel: only when a line may have wrapped differently
         self.query_one("#counts", Static).update(Content("\n").join(counts), layout=shape != self.counts_shape)
@@ -115,11 +115,11 @@ class SidePanel(Vertical):
         if s is None:
             return lines
         label = session.labels.get(session.index)
-        lines.append(Content.assemble("your label: ", (label, "b") if label else ("none", "dim")))
+        lines.append(Content.assemble("your label: ", (label, "b") if label else ("none", "dim"), *answer_words(session)))
         suggested = suggestion_words(session)
         if suggested is not None:
             what, p, by = suggested
-            lines.append(Content.assemble(f"suggested ({by}): ", (f" {what} {p:.2f} ", LABEL_STYLE[what]),
+            lines.append(Content.assemble(f"suggested ({by}): ", (f" {what} {p:.2f} ", self.label_style.get(what, "")),
                                           " enter accepts").stylize_before("dim"))
         others = session.other_documents()
         if others:
@@ -134,7 +134,28 @@ class SidePanel(Vertical):
         return lines
 
 
-def status_line(session: Session) -> Content:
+def answer_words(session: Session) -> tuple:
+    """" · check-worthy: yes" when the current sentence's label carries an answer to the second question."""
+    answer = session.answers.get(session.index) if session.sentence is not None else None
+    return (f" · {session.scheme.second.question.rstrip('?')}: ", (answer, "b")) if answer else ()
+
+
+def count_lines(label_mark: dict[str, str], label_style: dict[str, str], per_label: dict[str, int]) -> list[Content]:
+    """Each label's mark, name and count: one a line; with more labels than fit a panel's height (over
+    six), two a line, the names cut to fit PANEL_TEXT, so twelve labels take six lines."""
+    cells = [(label, per_label.get(label, 0)) for label in label_mark]
+    if len(cells) <= 6:
+        return [Content.assemble((f" {label_mark[label]} ", label_style.get(label, "")), f" {label:<8} {n}")
+                for label, n in cells]
+    name = PANEL_TEXT // 2 - 10  # a half: its mark (3), two spaces, a count of up to 5 digits
+    def cell(label: str, n: int) -> Content:
+        shown = label if len(label) <= name else label[: name - 1] + "…"
+        return Content.assemble((f" {label_mark[label]} ", label_style.get(label, "")), f" {shown:<{name}} {n:>5}")
+    return [Content("").join([cell(*cells[i]), *([cell(*cells[i + 1])] if i + 1 < len(cells) else [])])
+            for i in range(0, len(cells), 2)]
+
+
+def status_line(session: Session, label_style: dict[str, str]) -> Content:
     """The side panel in one line, for terminals too narrow for it: what `enter` would accept included."""
     s = session.sentence
     progress = session.progress()
@@ -142,11 +163,11 @@ def status_line(session: Session) -> Content:
     # what `enter` would accept comes early: a narrow line wraps, and it must never be out of sight
     status = [Content(f"{session.index + 1 if s else 0}/{len(session.sentences)}"),
               Content(f"doc {session.doc_pos + 1}/{len(session.docs)}"),
-              Content(f"yours: {label or 'none'}")]
+              Content.assemble(f"yours: {label or 'none'}", *answer_words(session))]
     suggested = suggestion_words(session)
     if suggested is not None:
         what, p, _by = suggested
-        status.append(Content.assemble("enter accepts ", (f" {what} {p:.2f} ", LABEL_STYLE[what])))
+        status.append(Content.assemble("enter accepts ", (f" {what} {p:.2f} ", label_style.get(what, ""))))
     if session.writer.full:
         status.append(Content.styled(f"disk full: {session.writer.pending} not saved", "bold $error"))
     elif session.saving:
