@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from annotator import dedup, readers
+from annotator import dedup, readers, scheme
 from annotator.ingest import import_paths
 from annotator.readers import shown_path
 from annotator.store import Store, StoreError, connection, default_path
@@ -111,7 +111,7 @@ class Commands(click.Group):
 @click.pass_context
 def main(ctx: click.Context, db_path: str | None, annotator_name: str | None, doc_name: str | None,
          training: bool, sample: bool) -> None:
-    """Label news and web text sentence by sentence: fact, claim, opinion or advert.
+    """Label news and web text sentence by sentence (by default fact, claim, opinion or advert: a project sets its own labels).
 
     With no command, opens the annotation screen (as `annotate` does, with its options) on the
     default database (annotations.db, or $ANNOTATOR_DB), importing the bundled sample corpus first if
@@ -600,7 +600,6 @@ def serve(db_path, host, port, token, max_sessions, idle_minutes, public_url):
 def agreement(db_path, as_json, annotators, typed_only, over_overlap):
     """Agreement over units labeled by at least two annotators: Krippendorff's alpha, Fleiss' and
     Cohen's kappa, observed and per-label agreement, confusion matrices."""
-    from annotator import scheme
     from annotator.agreement import format_text
     from annotator.review import agreement_figures, second_question_figures
 
@@ -772,7 +771,6 @@ def control():
 def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
     """(sentence id, label, reason) of every row of a control file; every bad row is said on a line of
     its own (FILE:LINE: problem), and then the whole file is refused."""
-    from annotator import scheme
     from annotator.label_import import jsonl_rows
     from annotator.model import InputError
     from annotator.quality.control import check_row
@@ -905,7 +903,6 @@ def project_labels(ctx, db_path, as_json):
     second question if it has one. `project labels set FILE` changes it."""
     if ctx.invoked_subcommand is not None:
         return
-    from annotator import scheme
 
     current = scheme.get(Store(db_path, create=False))
     if as_json:
@@ -929,7 +926,6 @@ def project_labels_set(path, db_path, mapping):
     """Set the project's label scheme from a TOML file (YAML too when PyYAML is installed): [[labels]]
     with name, key, colour, definition, examples; an optional [second] question. Adding labels is free;
     labels in use that the new scheme drops need --map, applied as new label events and decisions."""
-    from annotator import scheme
 
     store = Store(db_path, create=False, patience=PATIENCE_S)
     try:
@@ -1066,7 +1062,6 @@ def sources_cmd(source, db_path, as_json, min_units, sort):
     """Per source (outlet): documents, sentences, units, labeled units, the share of each label (gold
     where decided, else the majority), originality (the share of its units it published first),
     the sources it copies from most, and agreement over its units. With SOURCE: its documents."""
-    from annotator import scheme
     from annotator.sources import source_documents, source_table
 
     store = Store(db_path, create=False)
@@ -1092,10 +1087,13 @@ def sources_cmd(source, db_path, as_json, min_units, sort):
     pct = lambda x: "   -" if x is None else f"{100 * x:3.0f}%"  # noqa: E731
     languages = [_languages(r["languages"]) for r in rows]
     width = max(map(len, languages + ["languages"]))
-    click.echo(f"{'source':<24} {'docs':>6} {'units':>7} {'labeled':>8}  fact claim opin advert  {'original':>8}  "
-               f"{'languages':<{width}}  copies from")
+    labels = scheme.labels(store)
+    cells = [max(4, min(len(label), 8)) for label in labels]  # a share is 4 wide; a long label name is cut
+    click.echo(f"{'source':<24} {'docs':>6} {'units':>7} {'labeled':>8}  "
+               + " ".join(f"{label[:cell]:>{cell}}" for label, cell in zip(labels, cells))
+               + f"  {'original':>8}  {'languages':<{width}}  copies from")
     for r, spoken in zip(rows, languages):
-        shares = " ".join(pct(r["labels"].get(k)) for k in ("fact", "claim", "opinion", "advert"))
+        shares = " ".join(f"{pct(r['labels'].get(k)):>{cell}}" for k, cell in zip(labels, cells))
         copies = ", ".join(f"{c['source']} ({c['units']})" for c in r["copies_from"])
         click.echo((f"{shown_path(r['source'] or '(none)')[:24]:<24} {r['documents']:>6} {r['units']:>7} {r['labeled_units']:>8}  "
                     f"{shares}  {pct(r['originality']):>8}  {spoken:<{width}}  {copies}").rstrip())

@@ -18,9 +18,6 @@ from annotator import scheme
 from annotator.model import AMBIGUOUS, UNKNOWN_LANGUAGE
 from annotator.store import Store
 
-SORTS = ("units", "claim", "opinion", "advert", "fact", "originality")
-
-
 @dataclass
 class Corpus:
     """Documents and sentences as columns: what provenance and the source table are computed from."""

@@ -317,10 +317,10 @@ def test_stats_and_sources_name_an_unknown_language_alike_and_the_table_stays_al
         ("Frankfurter Allgemeine", {"de": 1, "en": 1, "es": 1, "fr": 1, "unknown": 1}),
         ("B", {"en": 1, "fr": 1, "unknown": 1})]
     assert run("sources", "--db", db).stdout.splitlines() == [
-        "source                     docs   units  labeled  fact claim opin advert  original  languages                "
+        "source                     docs   units  labeled  fact claim opinion advert  original  languages                "
         "  copies from",
-        "Frankfurter Allgemeine        5       5        0     -    -    -    -      100%  de 1, en 1, es 1, +2 more",
-        "B                             3       3        0     -    -    -    -      100%  en 1, fr 1, unknown 1",
+        "Frankfurter Allgemeine        5       5        0     -     -       -      -      100%  de 1, en 1, es 1, +2 more",
+        "B                             3       3        0     -     -       -      -      100%  en 1, fr 1, unknown 1",
         "2 sources"]
     assert run("sources", "B", "--db", db).stdout.splitlines() == [
         "(undated)                f  (1 sentence, en)", "(undated)                g  (1 sentence, fr)",
