@@ -22,6 +22,7 @@ BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 # batch writes (import-labels, merge, review decisions) wait this long for a database another
 # process is writing to (an import) rather than give up after one busy timeout
 PATIENCE_S = 600.0
+PAUSED_EXIT = 3  # `annotator next`: the quality check paused routing for this annotator
 
 
 def _remember_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -870,8 +871,10 @@ def control_remove(ref, remove_all, db_path):
             raise click.ClickException(f"{ref}: not a control item")
         ids = [item]
     removed, released = store.remove_control_items(ids)
+    to = "to it" if removed == 1 else "to them"
     click.echo(f"removed {plural(removed, 'control item')}"
-               + (f"; {plural(released, 'answer')} to them now count as votes" if released else ""))
+               + (f"; {plural(released, 'answer')} {to} now count{'s' if released == 1 else ''} as votes"
+                  if released else ""))
 
 
 @control.command("lift")
@@ -883,6 +886,8 @@ def control_lift(name, db_path):
     from annotator.timestamps import now
 
     store = Store(db_path, create=False, patience=PATIENCE_S)
+    if not store.has_labeled(name):
+        raise click.ClickException(f"{db_path}: {name!r} has never labeled anything here: no pause to lift")
     paused = store.routing_pause(name)
     store.lift_pause(name, now())
     if paused is None:
@@ -991,9 +996,11 @@ def guidelines_list(db_path):
 @main.command("next")
 @db_option
 @annotator_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (null when the queue is empty).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: the document, null when the queue is "
+              "empty, {\"paused\": true, ...} when the quality check paused you.")
 def next_cmd(db_path, annotator_name, as_json):
-    """Lease your next document (the one the annotation screen would open) and print its units to label."""
+    """Lease your next document (the one the annotation screen would open) and print its units to label.
+    Exit status 0, also when nothing is left; 3 when the quality check paused your routing."""
     from annotator.quality.control import pause_message
     from annotator.team import next_document
 
@@ -1008,7 +1015,9 @@ def next_cmd(db_path, annotator_name, as_json):
             emit_json({"paused": True, "control_answers": answered, "right": right})
         else:
             click.echo(pause_message(answered, right))
-    elif as_json:
+        # a script looping on `next` must stop here, not take the pause for an empty queue
+        raise SystemExit(PAUSED_EXIT)
+    if as_json:
         emit_json(found)
     elif found is None:
         click.echo("your queue is empty: every unit has the annotators it needs")

@@ -162,11 +162,22 @@ def test_control_remove_one_or_all(news, tmp_path):
     assert run("control", "remove", "el-port:1", "--db", news).output == "Error: el-port:1: not a control item\n"
     assert run("control", "remove", "--db", news).output.endswith("Error: give one control item as DOC:N, or --all\n")
     assert run("control", "remove", "--all", "--db", news).output == (
-        "removed 1 control item; 1 answer to them now count as votes\n")
+        "removed 1 control item; 1 answer to it now counts as votes\n")
     assert rows(news, "SELECT count(*) FROM control_items") == [(0,)]
     assert rows(news, "SELECT count(*) FROM control_answers") == [(0,)]
     assert run("control", "list", "--db", news).output == (
         "no control items (add them: annotator control add FILE.jsonl, or control from-review)\n")
+
+
+def test_control_remove_counts_answers_in_good_grammar(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "pl-sejm", "index": 0, "label": "fact"}, {"doc": "pl-sejm", "index": 1, "label": "claim"}]),
+        "--db", news)
+    store = Store(news)
+    label(store, "pl-sejm", 0, "ola", "fact", at=None)
+    label(store, "pl-sejm", 1, "ola", "claim", at=None)
+    assert run("control", "remove", "--all", "--db", news).output == (
+        "removed 2 control items; 2 answers to them now count as votes\n")
 
 
 # -- control answers are never votes -----------------------------------------------------------------------
@@ -460,3 +471,30 @@ async def test_the_screen_says_routing_is_paused(news, tmp_path):
         assert [n.message for n in app._notifications] == [
             "Routing is paused for you by the quality check: 0% right on 3 control answers. Ask your lead to "
             "look at your work and lift the pause."]
+
+
+def test_control_lift_refuses_an_annotator_who_never_labeled(news):
+    result = run("control", "lift", "nobody", "--db", news)
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {news}: 'nobody' has never labeled anything here: no pause to lift\n")
+    assert rows(news, "SELECT count(*) FROM meta WHERE key LIKE 'control.lifted.%'") == [(0,)]
+
+
+def test_next_exits_3_when_paused_and_0_when_nothing_is_left(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "zh-rail", "index": i, "label": "fact"} for i in range(3)]), "--db", news)
+    for key, value in (("overlap", "1"), ("min-accuracy", "0.5"), ("min-control-answers", "3")):
+        run("project", "set", key, value, "--db", news)
+    store = Store(news)
+    for i in range(3):
+        label(store, "zh-rail", i, "李雷", "opinion", at=None)
+    for args in ((), ("--json",)):
+        result = run("next", "--annotator", "李雷", *args, "--db", news)
+        assert result.exit_code == 3
+    assert json.loads(result.output) == {"paused": True, "control_answers": 3, "right": 0}
+    # everything labeled by someone: nothing is left for 韩梅梅, exit 0 and null
+    for doc, sentences in NEWS.items():
+        for i in range(len(sentences)):
+            label(store, doc, i, "王芳", "fact", at=None)
+    result = run("next", "--annotator", "韩梅梅", "--json", "--db", news)
+    assert (result.exit_code, result.output) == (0, "null\n")

@@ -138,6 +138,11 @@ class ControlItems:
             (annotator, since or "")).fetchone()
         return row[0], row[1]
 
+    def has_labeled(self, annotator: str) -> bool:
+        """Has this annotator ever given a label (live or undone, as work, answer or training)?"""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM events WHERE annotator = ? AND kind = 'label')",
+                                 (annotator,)).fetchone()[0] == 1
+
     def control_units_answered(self, annotator: str) -> set[int]:
         """The control units (groups) this annotator gave a live label, as work or in training."""
         return {row[0] for row in self.conn.execute(
