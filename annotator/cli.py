@@ -776,7 +776,7 @@ def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
     from annotator.quality.control import check_row
 
     labels = scheme.labels(store)
-    rows, errors, seen = [], [], {}
+    rows, errors, seen, already = [], [], {}, 0
     try:
         for number, row in jsonl_rows(path):
             try:
@@ -790,7 +790,10 @@ def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
                 if sentence.group_id in seen:
                     raise ValueError(f"the same unit as line {seen[sentence.group_id]}")
                 seen[sentence.group_id] = number
-                rows.append((sentence.id, label, reason))
+                if _unit_taken(store, sentence.id, sentence.group_id, label):
+                    already += 1
+                else:
+                    rows.append((sentence.id, label, reason))
             except ValueError as err:
                 errors.append(f"{path}:{number}: {err}")
     except InputError as err:
@@ -799,14 +802,28 @@ def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
         click.echo(f"error: {line}", err=True)
     if errors:
         raise click.ClickException(f"{path}: {plural(len(errors), 'bad row')}; no control item stored")
-    if not rows:
+    if not rows and not already:
         raise click.ClickException(f"{path}: no rows; expected one JSON object per line with doc, index, label")
-    return rows
+    return rows, already
 
 
-def _added(added: int, replaced: int, where: str) -> str:
+def _unit_taken(store: Store, sentence_id: int, group_id: int, label: str) -> bool:
+    """Is the sentence's unit a control item through another of its copies, with this label? ValueError
+    naming that item when its label is another: a unit has one right label."""
+    held = store.unit_control_item(group_id)
+    if held is None or held[0] == sentence_id:
+        return False
+    ref = sentence_ref(held[1], held[2])
+    if held[3] != label:
+        raise ValueError(f"its unit already is control item {ref} ({held[3]}), not {label}")
+    return True
+
+
+def _added(added: int, replaced: int, where: str, already: int = 0) -> str:
     told = f"added {plural(added, 'control item')} {where}"
-    return told + (f" ({replaced} already were: label and reason replaced)" if replaced else "")
+    notes = ([f"{replaced} already were: label and reason replaced"] if replaced else []) + (
+        [f"{already} already a control item through a copy"] if already else [])
+    return told + (f" ({'; '.join(notes)})" if notes else "")
 
 
 @control.command("add")
@@ -816,8 +833,9 @@ def control_add(path, db_path):
     """Add control items from a JSON Lines file: one object per line with doc (its name as stored),
     index (the sentence's, from 0), label and an optional reason. Nothing is stored when any row is bad."""
     store = Store(db_path, create=False, patience=PATIENCE_S)
-    added, replaced = store.add_control_items(_control_rows(store, path), "file")
-    click.echo(_added(added, replaced, f"from {path}"))
+    rows, already = _control_rows(store, path)
+    added, replaced = store.add_control_items(rows, "file")
+    click.echo(_added(added, replaced, f"from {path}", already))
 
 
 @control.command("from-review")
@@ -829,8 +847,24 @@ def control_from_review(db_path):
     decided = store.decided_units()
     if not decided:
         raise click.ClickException(f"{db_path}: no review decisions yet (annotator review)")
-    added, replaced = store.add_control_items(decided, "review")
-    click.echo(_added(added, replaced, "from review decisions"))
+    rows, errors, already = [], [], 0
+    for sentence_id, label, note in decided:
+        sentence = store.sentence(sentence_id)
+        try:
+            if _unit_taken(store, sentence_id, sentence.group_id, label):
+                already += 1
+                continue
+        except ValueError as err:
+            errors.append(f"{sentence_ref(store.document(sentence.doc_id)[0], sentence.index)}: decided {label}, "
+                          f"but {err}")
+        rows.append((sentence_id, label, note))
+    for line in errors:
+        click.echo(f"error: {line}", err=True)
+    if errors:
+        raise click.ClickException(f"{db_path}: {plural(len(errors), 'decision')} against a control item; "
+                                   "no control item stored")
+    added, replaced = store.add_control_items(rows, "review")
+    click.echo(_added(added, replaced, "from review decisions", already))
 
 
 @control.command("list")
@@ -843,14 +877,24 @@ def control_list(db_path, as_json):
     if as_json:
         emit_json([{"doc": i["doc"], "index": i["index"], "ref": sentence_ref(i["doc"], i["index"]),
                     "label": i["label"], "reason": i["reason"], "origin": i["origin"], "answers": i["answers"],
-                    "right": i["right"]} for i in items])
+                    "right": i["right"], "unit_label": i["unit_label"],
+                    "conflicts": [sentence_ref(doc, index) for doc, index, _label in i["conflicts"]]} for i in items])
         return
     if not items:
         click.echo("no control items (add them: annotator control add FILE.jsonl, or control from-review)")
         return
     for i in items:
         click.echo(f"{sentence_ref(i['doc'], i['index'])}  index {i['index']}  {i['label']}  "
-                   f"{i['right']}/{i['answers']} right  {i['origin']}" + (f"  {i['reason']}" if i["reason"] else ""))
+                   f"{i['right']}/{i['answers']} right  {i['origin']}" + (f"  {i['reason']}" if i["reason"] else "")
+                   + _conflict_note(i))
+
+
+def _conflict_note(item: dict) -> str:
+    """What `control list` says of an item that shares its unit with an item of another label."""
+    if not item["conflicts"]:
+        return ""
+    others = ", ".join(f"{sentence_ref(doc, index)} ({label})" for doc, index, label in item["conflicts"])
+    return f"  CONFLICT: same unit as {others}; the unit counts as {item['unit_label']} (the earliest item)"
 
 
 @control.command("remove")

@@ -99,7 +99,8 @@ def test_control_add_stores_every_row_and_lists_them(news, tmp_path):
         "ru-moscow:2  index 1  claim  1/1 right  file  слова мэрии, не проверено\n")
     listed = json.loads(run("control", "list", "--json", "--db", news).output)
     assert listed[1] == {"doc": "de-bahn", "index": 0, "ref": "de-bahn:1", "label": "fact",
-                         "reason": "Zahl und Tag, nachprüfbar", "origin": "file", "answers": 2, "right": 1}
+                         "reason": "Zahl und Tag, nachprüfbar", "origin": "file", "answers": 2, "right": 1,
+                         "unit_label": "fact", "conflicts": []}
     again = run("control", "add", write_rows(tmp_path / "again.jsonl", [
         {"doc": "ar-cairo", "index": 2, "label": "advert", "reason": "دعوة للشراء"}]), "--db", news)
     assert again.output == f"added 0 control items from {tmp_path / 'again.jsonl'} (1 already were: label and reason replaced)\n"
@@ -498,3 +499,64 @@ def test_next_exits_3_when_paused_and_0_when_nothing_is_left(news, tmp_path):
             label(store, doc, i, "王芳", "fact", at=None)
     result = run("next", "--annotator", "韩梅梅", "--json", "--db", news)
     assert (result.exit_code, result.output) == (0, "null\n")
+
+
+# -- one right label per unit, whichever copy the item names --------------------------------------------------
+
+def test_a_unit_takes_one_control_item_through_its_copies(db_path, tmp_path):
+    from helpers import SYND, WIRE, build
+
+    build(db_path, tmp_path, labels=[])
+    first = write_rows(tmp_path / "wire.jsonl", [{"doc": WIRE, "index": 2, "label": "fact"}])
+    assert run("control", "add", first, "--db", db_path).exit_code == 0
+    other = write_rows(tmp_path / "synd.jsonl", [{"doc": SYND, "index": 2, "label": "claim"}])
+    result = run("control", "add", other, "--db", db_path)
+    assert (result.exit_code, result.output) == (1, (
+        f"error: {other}:1: its unit already is control item {WIRE}:3 (fact), not claim\n"
+        f"Error: {other}: 1 bad row; no control item stored\n"))
+    same = write_rows(tmp_path / "same.jsonl", [{"doc": SYND, "index": 2, "label": "fact"}])
+    assert run("control", "add", same, "--db", db_path).output == (
+        f"added 0 control items from {same} (1 already a control item through a copy)\n")
+    assert rows(db_path, "SELECT sentence_id, label FROM control_items") == [
+        (Store(db_path).sentence_at(WIRE, 2).id, "fact")]
+
+
+def test_control_from_review_refuses_a_decision_against_a_copys_item(db_path, tmp_path):
+    from helpers import SYND, WIRE, build
+
+    build(db_path, tmp_path, labels=[])
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": SYND, "index": 2, "label": "claim"}]),
+        "--db", db_path)
+    store = Store(db_path)
+    label(store, WIRE, 2, "ann", "fact")
+    label(store, WIRE, 2, "bob", "opinion")
+    store.decide(store.sentence_at(WIRE, 2).group_id, "lead", "fact")
+    result = run("control", "from-review", "--db", db_path)
+    assert (result.exit_code, result.output) == (1, (
+        f"error: {WIRE}:3: decided fact, but its unit already is control item {SYND}:3 (claim), not fact\n"
+        f"Error: {db_path}: 1 decision against a control item; no control item stored\n"))
+    assert rows(db_path, "SELECT count(*) FROM control_items") == [(1,)]
+
+
+def test_two_items_joined_into_one_unit_take_the_earliest_label(db_path, tmp_path):
+    from helpers import SYND, WIRE, build
+
+    build(db_path, tmp_path, labels=[])
+    assert run("dupes", "split", f"{SYND}:3", "--db", db_path).exit_code == 0
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": WIRE, "index": 2, "label": "fact"}, {"doc": SYND, "index": 2, "label": "claim"}]), "--db", db_path)
+    store = Store(db_path)
+    label(store, SYND, 2, "ann", "claim", at=None)
+    label(store, WIRE, 2, "bob", "fact", at=None)
+    assert run("dupes", "join", f"{WIRE}:3", f"{SYND}:3", "--db", db_path).exit_code == 0
+    group = store.sentence_at(WIRE, 2).group_id
+    assert rows(db_path, "SELECT count(*) FROM control_items") == [(2,)]  # both rows kept
+    assert store.control_expected(group) == ("fact", None)
+    assert store.aggregation_fixed()[0] == {group: "fact"}
+    assert (store.control_tally("ann"), store.control_tally("bob")) == ((1, 0), (1, 1))
+    assert store.control_pairs() == [("ann", "fact", "claim"), ("bob", "fact", "fact")]
+    assert run("control", "list", "--db", db_path).output == (
+        f"{SYND}:3  index 2  claim  0/1 right  file  CONFLICT: same unit as {WIRE}:3 (fact); the unit counts as "
+        "fact (the earliest item)\n"
+        f"{WIRE}:3  index 2  fact  1/1 right  file  CONFLICT: same unit as {SYND}:3 (claim); the unit counts as "
+        "fact (the earliest item)\n")
