@@ -560,3 +560,97 @@ def test_two_items_joined_into_one_unit_take_the_earliest_label(db_path, tmp_pat
         "fact (the earliest item)\n"
         f"{WIRE}:3  index 2  fact  1/1 right  file  CONFLICT: same unit as {SYND}:3 (claim); the unit counts as "
         "fact (the earliest item)\n")
+
+
+# -- the annotation screen: the pause stays said, flags are one's own, 80 columns fit ------------------------
+
+PAUSED_WORDS = "routing paused: 0% right on 3 control answers; ask your lead"
+
+
+async def test_the_pause_stays_on_the_panel_and_status_line_after_the_toast(news, tmp_path):
+    from annotator.tui.app import AnnotatorApp
+
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "el-port", "index": i, "label": "claim"} for i in range(3)]), "--db", news)
+    for key, value in (("overlap", "2"), ("min-accuracy", "0.5"), ("min-control-answers", "3")):
+        run("project", "set", key, value, "--db", news)
+    store = Store(news)
+    for i in range(3):
+        label(store, "el-port", i, "Ζωή", "fact", at=None)
+    for size in ((80, 24), (120, 40)):
+        app = AnnotatorApp(store, "Ζωή")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            app.clear_notifications()  # the toast faded
+            await pilot.pause()
+            counts = str(app.screen.query_one("#counts").render())
+            assert counts.splitlines()[0] == PAUSED_WORDS
+            assert "queue is empty" not in counts
+            if size == (80, 24):
+                assert PAUSED_WORDS in str(app.screen.query_one("#status").render())
+
+
+async def test_the_annotation_screen_shows_only_ones_own_flag(news):
+    from annotator.session import Session
+    from annotator.tui.app import AnnotatorApp
+    from annotator.writer import wait_all
+
+    store = Store(news)
+    Session(store, "Борис", "el-port").flag("Πηγή; Ρωτήστε το γραφείο")
+    wait_all(10)
+    assert store.group_flags(store.sentence_at("el-port", 0).group_id) == [("Борис", "Πηγή; Ρωτήστε το γραφείο")]
+    for size in ((80, 24), (120, 40)):
+        app = AnnotatorApp(store, "anna", doc_name="el-port")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert "flagged" not in str(app.screen.query_one("#sentence-info").render())
+            assert "flagged" not in str(app.screen.query_one("#status").render())
+            await pilot.press("exclamation_mark", *"Αριθμός;", "enter")
+            if size == (80, 24):  # the narrow screen folds the panel into the status line
+                assert str(app.screen.query_one("#status").render()).endswith(" · flagged: Αριθμός;")
+            else:
+                assert str(app.screen.query_one("#sentence-info").render()).endswith("\nflagged by anna: Αριθμός;")
+            await pilot.press("exclamation_mark")  # taken back for the next size
+        wait_all(10)
+
+
+async def test_the_status_line_at_80_columns_says_the_flags_note_cut_to_fit(news):
+    from annotator.tui.app import AnnotatorApp
+    from annotator.writer import wait_all
+
+    store = Store(news)
+    note = "Η πηγή του αριθμού δεν είναι γνωστή, ρωτήστε το γραφείο"
+    app = AnnotatorApp(store, "anna", doc_name="el-port")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("exclamation_mark", *note, "enter")
+        status = str(app.screen.query_one("#status").render())
+        assert status.endswith(" · flagged: Η πηγή του αριθμού…")
+        await pilot.press("j", "exclamation_mark", *"Quelle?", "enter")
+        assert str(app.screen.query_one("#status").render()).endswith(" · flagged: Quelle?")
+    wait_all(10)
+
+
+async def test_the_team_table_fits_80_columns(news, tmp_path):
+    from textual.geometry import Region
+
+    from annotator.tui.app import AnnotatorApp
+
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "zh-rail", "index": 0, "label": "fact"}]),
+        "--db", news)
+    store = Store(news)
+    label(store, "zh-rail", 0, "Александра Петрова", "fact", at=None)
+    label(store, "de-bahn", 0, "Александра Петрова", "fact", at=None)
+    label(store, "de-bahn", 0, "王芳", "claim", at=None)
+    app = AnnotatorApp(store, "王芳", doc_name="de-bahn")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#team-progress")
+        shown = [strip.text.rstrip() for strip in table.render_lines(Region(0, 0, *table.content_size))]
+    assert shown[:5] == [
+        "Team progress",
+        "",
+        "annotator         done held /hour      gold agree    control acc.",
+        "Александра Петро     1    0   n/a             n/a 100% [21-100] 1",
+        "王芳                 1    0   n/a             n/a             n/a"]

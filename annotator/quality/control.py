@@ -82,6 +82,11 @@ def pause_message(answered: int, right: int) -> str:
             f"{answered} control answers. Ask your lead to look at your work and lift the pause.")
 
 
+def pause_words(answered: int, right: int) -> str:
+    """The pause as the side panel and status line keep saying it while it lasts (the toast fades)."""
+    return f"routing paused: {right / answered:.0%} right on {answered} control answers; ask your lead"
+
+
 def training_order(annotator: str, items: list[int]) -> list[int]:
     """The order a training session serves control items in: the annotator's own shuffle, the same
     each time they start (so an interrupted session goes on where it was), unlike anyone else's."""
