@@ -440,7 +440,8 @@ async def test_training_serves_control_items_and_tells_the_expected_label(news, 
         told += [n.message for n in app._notifications if n.message not in told]
         wait_all(10)
     assert {first, second} == set(expected)
-    assert told == [f"Expected {expected[first][2]} (0/1 right)", f"Right, {expected[second][2]} (1/2 right)",
+    assert told == [f"{first[0]}:{first[1] + 1}: expected {expected[first][2]} (0/1 right)",
+                    f"{second[0]}:{second[1] + 1}: right, {expected[second][2]} (1/2 right)",
                     "Training done: 1 of 2 answers right. Start again with annotate --training, or begin real "
                     "work with annotate."]
     assert rows(news, "SELECT d.name, s.idx, e.label, e.source FROM events e JOIN sentences s ON s.id = e.sentence_id "
