@@ -288,6 +288,7 @@ def test_control_rate_share_over_a_thousand_units_per_annotator(tmp_path, db_pat
     handed = {who: [] for who in ("anna", "борис", "李")}  # per annotator, per unit handed: was it control?
     answered = {who: set() for who in handed}
     at = shift(store.conn.execute("SELECT max(created_at) FROM control_items").fetchone()[0], 1)
+    mixed = 0  # leases holding control and work units
     while any(len(units) < 1000 for units in handed.values()):
         for who, units in handed.items():
             if len(units) >= 1000:
@@ -297,12 +298,14 @@ def test_control_rate_share_over_a_thousand_units_per_annotator(tmp_path, db_pat
             name = store.document(doc)[0]
             held = [store.sentence_at(name, i) for i in store.leased_indices(who, doc)]
             kinds = {s.group_id in control_units for s in held}
-            assert len(kinds) == 1  # a control unit's lease claims its control units only
+            mixed += kinds == {True, False}
             for s in held:
                 assert s.group_id not in answered[who]
                 answered[who].add(s.group_id)
                 units.append(s.group_id in control_units)
                 store.add_event(s.id, "label", who, "fact", created_at=at, touch_lease=True)
+    # a control unit comes with its document's work, as any work document does
+    assert mixed > 100
     for who, units in handed.items():
         share = sum(units[:1000]) / 1000
         assert abs(share - 0.1) <= 0.02, (who, share)
@@ -655,3 +658,40 @@ async def test_the_team_table_fits_80_columns(news, tmp_path):
         "annotator         done held /hour      gold agree    control acc.",
         "Александра Петро     1    0   n/a             n/a 100% [21-100] 1",
         "王芳                 1    0   n/a             n/a             n/a"]
+
+
+# -- nothing tells a control unit: it comes with work, and work comes with it ---------------------------------
+
+def test_a_work_documents_control_units_come_with_the_work(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "de-bahn", "index": 1, "label": "opinion"}]),
+        "--db", news)
+    for key, value in (("overlap", "1"), ("control-rate", "0.1")):
+        run("project", "set", key, value, "--db", news)
+    store = Store(news)
+    store.conn.execute("UPDATE meta SET value = 'fixed seed' WHERE key = 'control.secret'")
+    store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('control.handed.ann', '1000 100')")  # on the rate
+    store.conn.commit()
+    at = shift(store.conn.execute("SELECT max(created_at) FROM control_items").fetchone()[0], 1)
+    doc = store.route_next("ann", at)
+    assert (store.document(doc)[0], store.leased_indices("ann", doc)) == ("de-bahn", [0, 1, 2])
+    assert store.setting("control.handed.ann") == "1003 101"  # the control unit counts toward the share
+    for i, value in enumerate(("fact", "opinion", "advert")):
+        label(store, "de-bahn", i, "ann", value, at=at)
+    assert store.control_tally("ann") == (1, 1)
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(1,)]
+    assert store.document(store.route_next("ann", at, done_doc=doc))[0] == "ru-moscow"  # never de-bahn again
+
+
+def test_a_control_unit_served_for_the_rate_comes_with_its_documents_work(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "zh-rail", "index": 2, "label": "opinion"}]),
+        "--db", news)
+    for key, value in (("overlap", "2"), ("control-rate", "0.5")):
+        run("project", "set", key, value, "--db", news)
+    store = Store(news)
+    store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('control.handed.李', '10 0')")  # due a control
+    store.conn.commit()
+    label(store, "zh-rail", 0, "王", "fact", at=None)
+    label(store, "zh-rail", 0, "张", "fact", at=None)  # zh-rail:1 has its overlap of 2
+    doc = store.route_next("李", shift(store.conn.execute("SELECT max(created_at) FROM events").fetchone()[0], 1))
+    assert (store.document(doc)[0], store.leased_indices("李", doc)) == ("zh-rail", [1, 2])
+    assert store.setting("control.handed.李") == "12 1"

@@ -187,11 +187,15 @@ class ControlItems:
                or self.conn.execute(pick.format("<"), (start, annotator)).fetchone())
         if row is None:
             return None
-        units = [g for (g,) in self.conn.execute(
+        return row[0], self.unanswered_control_units(row[0], annotator)
+
+    def unanswered_control_units(self, doc_id: int, annotator: str) -> list[int]:
+        """The control units (groups) of a document this annotator never labeled, by group."""
+        return [g for (g,) in self.conn.execute(
             "SELECT DISTINCT s.group_id FROM sentences s JOIN sentences m ON m.group_id = s.group_id "
-            f"JOIN control_items c ON c.sentence_id = m.id WHERE s.doc_id = ? AND {never} ORDER BY s.group_id",
-            (row[0], annotator))]
-        return row[0], units
+            "JOIN control_items c ON c.sentence_id = m.id WHERE s.doc_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM current_labels l WHERE l.group_id = s.group_id AND l.annotator = ?) ORDER BY s.group_id",
+            (doc_id, annotator))]
 
     def control_units(self) -> list[tuple[int, int, int]]:
         """(item id, its unit (group), the document of its sentence) of every control item, by id."""
