@@ -460,16 +460,22 @@ def test_training_without_control_items_says_how_to_add_them(news):
                              "FILE.jsonl` or `annotator control from-review`\n")
 
 
-async def test_the_screen_says_routing_is_paused(news, tmp_path):
-    from annotator.tui.app import AnnotatorApp
-
+def paused(news, tmp_path, doc="el-port", who="Ζωή", overlap="2") -> Store:
+    """`who` paused by the quality check: three control answers on `doc`'s sentences, all wrong."""
     run("control", "add", write_rows(tmp_path / "c.jsonl", [
-        {"doc": "el-port", "index": i, "label": "claim"} for i in range(3)]), "--db", news)
-    for key, value in (("overlap", "2"), ("min-accuracy", "0.5"), ("min-control-answers", "3")):
+        {"doc": doc, "index": i, "label": "claim"} for i in range(3)]), "--db", news)
+    for key, value in (("overlap", overlap), ("min-accuracy", "0.5"), ("min-control-answers", "3")):
         run("project", "set", key, value, "--db", news)
     store = Store(news)
     for i in range(3):
-        label(store, "el-port", i, "Ζωή", "fact", at=None)
+        label(store, doc, i, who, "fact", at=None)
+    return store
+
+
+async def test_the_screen_says_routing_is_paused(news, tmp_path):
+    from annotator.tui.app import AnnotatorApp
+
+    store = paused(news, tmp_path)
     app = AnnotatorApp(store, "Ζωή")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -486,13 +492,7 @@ def test_control_lift_refuses_an_annotator_who_never_labeled(news):
 
 
 def test_next_exits_3_when_paused_and_0_when_nothing_is_left(news, tmp_path):
-    run("control", "add", write_rows(tmp_path / "c.jsonl", [
-        {"doc": "zh-rail", "index": i, "label": "fact"} for i in range(3)]), "--db", news)
-    for key, value in (("overlap", "1"), ("min-accuracy", "0.5"), ("min-control-answers", "3")):
-        run("project", "set", key, value, "--db", news)
-    store = Store(news)
-    for i in range(3):
-        label(store, "zh-rail", i, "李雷", "opinion", at=None)
+    store = paused(news, tmp_path, doc="zh-rail", who="李雷", overlap="1")
     for args in ((), ("--json",)):
         result = run("next", "--annotator", "李雷", *args, "--db", news)
         assert result.exit_code == 3
@@ -574,13 +574,7 @@ PAUSED_WORDS = "routing paused: 0% right on 3 control answers; ask your lead"
 async def test_the_pause_stays_on_the_panel_and_status_line_after_the_toast(news, tmp_path):
     from annotator.tui.app import AnnotatorApp
 
-    run("control", "add", write_rows(tmp_path / "c.jsonl", [
-        {"doc": "el-port", "index": i, "label": "claim"} for i in range(3)]), "--db", news)
-    for key, value in (("overlap", "2"), ("min-accuracy", "0.5"), ("min-control-answers", "3")):
-        run("project", "set", key, value, "--db", news)
-    store = Store(news)
-    for i in range(3):
-        label(store, "el-port", i, "Ζωή", "fact", at=None)
+    store = paused(news, tmp_path)
     for size in ((80, 24), (120, 40)):
         app = AnnotatorApp(store, "Ζωή")
         async with app.run_test(size=size) as pilot:
