@@ -163,8 +163,9 @@ class Routing:
         """Count the units just claimed by the annotator (every claim they hold is new) and the control
         units among them, inside the caller's transaction."""
         claimed, controls = self.conn.execute(
-            "SELECT count(*), count(*) FILTER (WHERE group_id IN (SELECT s.group_id FROM control_items c "
-            "JOIN sentences s ON s.id = c.sentence_id)) FROM claims WHERE annotator = ?", (annotator,)).fetchone()
+            "SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM sentences m JOIN control_items c "
+            "ON c.sentence_id = m.id WHERE m.group_id = claims.group_id)) FROM claims WHERE annotator = ?",
+            (annotator,)).fetchone()
         handed, before = self._handed(annotator)
         self.set_setting(f"control.handed.{annotator}", f"{handed + claimed} {before + controls}")
 
