@@ -689,3 +689,18 @@ def test_a_control_unit_served_for_the_rate_comes_with_its_documents_work(news, 
     doc = store.route_next("李", shift(store.conn.execute("SELECT max(created_at) FROM events").fetchone()[0], 1))
     assert (store.document(doc)[0], store.leased_indices("李", doc)) == ("zh-rail", [1, 2])
     assert store.setting("control.handed.李") == "12 1"
+
+
+def test_labeling_a_control_unit_again_replaces_ones_earlier_vote(news, tmp_path):
+    """What README's Control items says: an earlier label stays a vote while it is its annotator's latest."""
+    store = Store(news)
+    label(store, "ru-moscow", 1, "ann", "claim", at="2026-01-05T09:00:00.000Z")  # before the item
+    label(store, "ru-moscow", 1, "bob", "opinion", at="2026-01-05T09:00:00.000Z")
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "ru-moscow", "index": 1, "label": "claim"}]),
+        "--db", news)
+    unit = store.sentence_at("ru-moscow", 1).group_id
+    assert sorted((v.annotator, v.label) for v in unit_votes_of(store, unit)) == [("ann", "claim"), ("bob", "opinion")]
+    label(store, "ru-moscow", 1, "ann", "claim", at=None)  # ann labels it again: an answer now
+    assert store.control_tally("ann") == (1, 1)
+    assert [(v.annotator, v.label) for v in unit_votes_of(store, unit)] == [("bob", "opinion")]
+    assert [v for v in store.votes() if v[0] == unit] == [(unit, "bob", "opinion")]  # agreement, exports
