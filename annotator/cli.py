@@ -22,6 +22,7 @@ BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 # batch writes (import-labels, merge, review decisions) wait this long for a database another
 # process is writing to (an import) rather than give up after one busy timeout
 PATIENCE_S = 600.0
+PAUSED_EXIT = 3  # `annotator next`: the quality check paused routing for this annotator
 
 
 def _remember_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -776,7 +777,7 @@ def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
     from annotator.quality.control import check_row
 
     labels = scheme.labels(store)
-    rows, errors, seen = [], [], {}
+    rows, errors, seen, already = [], [], {}, 0
     try:
         for number, row in jsonl_rows(path):
             try:
@@ -790,7 +791,10 @@ def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
                 if sentence.group_id in seen:
                     raise ValueError(f"the same unit as line {seen[sentence.group_id]}")
                 seen[sentence.group_id] = number
-                rows.append((sentence.id, label, reason))
+                if _unit_taken(store, sentence.id, sentence.group_id, label):
+                    already += 1
+                else:
+                    rows.append((sentence.id, label, reason))
             except ValueError as err:
                 errors.append(f"{path}:{number}: {err}")
     except InputError as err:
@@ -799,14 +803,28 @@ def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
         click.echo(f"error: {line}", err=True)
     if errors:
         raise click.ClickException(f"{path}: {plural(len(errors), 'bad row')}; no control item stored")
-    if not rows:
+    if not rows and not already:
         raise click.ClickException(f"{path}: no rows; expected one JSON object per line with doc, index, label")
-    return rows
+    return rows, already
 
 
-def _added(added: int, replaced: int, where: str) -> str:
+def _unit_taken(store: Store, sentence_id: int, group_id: int, label: str) -> bool:
+    """Is the sentence's unit a control item through another of its copies, with this label? ValueError
+    naming that item when its label is another: a unit has one right label."""
+    held = store.unit_control_item(group_id)
+    if held is None or held[0] == sentence_id:
+        return False
+    ref = sentence_ref(held[1], held[2])
+    if held[3] != label:
+        raise ValueError(f"its unit already is control item {ref} ({held[3]}), not {label}")
+    return True
+
+
+def _added(added: int, replaced: int, where: str, already: int = 0) -> str:
     told = f"added {plural(added, 'control item')} {where}"
-    return told + (f" ({replaced} already were: label and reason replaced)" if replaced else "")
+    notes = ([f"{replaced} already were: label and reason replaced"] if replaced else []) + (
+        [f"{already} already a control item through a copy"] if already else [])
+    return told + (f" ({'; '.join(notes)})" if notes else "")
 
 
 @control.command("add")
@@ -816,8 +834,9 @@ def control_add(path, db_path):
     """Add control items from a JSON Lines file: one object per line with doc (its name as stored),
     index (the sentence's, from 0), label and an optional reason. Nothing is stored when any row is bad."""
     store = Store(db_path, create=False, patience=PATIENCE_S)
-    added, replaced = store.add_control_items(_control_rows(store, path), "file")
-    click.echo(_added(added, replaced, f"from {path}"))
+    rows, already = _control_rows(store, path)
+    added, replaced = store.add_control_items(rows, "file")
+    click.echo(_added(added, replaced, f"from {path}", already))
 
 
 @control.command("from-review")
@@ -829,8 +848,24 @@ def control_from_review(db_path):
     decided = store.decided_units()
     if not decided:
         raise click.ClickException(f"{db_path}: no review decisions yet (annotator review)")
-    added, replaced = store.add_control_items(decided, "review")
-    click.echo(_added(added, replaced, "from review decisions"))
+    rows, errors, already = [], [], 0
+    for sentence_id, label, note in decided:
+        sentence = store.sentence(sentence_id)
+        try:
+            if _unit_taken(store, sentence_id, sentence.group_id, label):
+                already += 1
+                continue
+        except ValueError as err:
+            errors.append(f"{sentence_ref(store.document(sentence.doc_id)[0], sentence.index)}: decided {label}, "
+                          f"but {err}")
+        rows.append((sentence_id, label, note))
+    for line in errors:
+        click.echo(f"error: {line}", err=True)
+    if errors:
+        raise click.ClickException(f"{db_path}: {plural(len(errors), 'decision')} against a control item; "
+                                   "no control item stored")
+    added, replaced = store.add_control_items(rows, "review")
+    click.echo(_added(added, replaced, "from review decisions", already))
 
 
 @control.command("list")
@@ -843,14 +878,24 @@ def control_list(db_path, as_json):
     if as_json:
         emit_json([{"doc": i["doc"], "index": i["index"], "ref": sentence_ref(i["doc"], i["index"]),
                     "label": i["label"], "reason": i["reason"], "origin": i["origin"], "answers": i["answers"],
-                    "right": i["right"]} for i in items])
+                    "right": i["right"], "unit_label": i["unit_label"],
+                    "conflicts": [sentence_ref(doc, index) for doc, index, _label in i["conflicts"]]} for i in items])
         return
     if not items:
         click.echo("no control items (add them: annotator control add FILE.jsonl, or control from-review)")
         return
     for i in items:
         click.echo(f"{sentence_ref(i['doc'], i['index'])}  index {i['index']}  {i['label']}  "
-                   f"{i['right']}/{i['answers']} right  {i['origin']}" + (f"  {i['reason']}" if i["reason"] else ""))
+                   f"{i['right']}/{i['answers']} right  {i['origin']}" + (f"  {i['reason']}" if i["reason"] else "")
+                   + _conflict_note(i))
+
+
+def _conflict_note(item: dict) -> str:
+    """What `control list` says of an item that shares its unit with an item of another label."""
+    if not item["conflicts"]:
+        return ""
+    others = ", ".join(f"{sentence_ref(doc, index)} ({label})" for doc, index, label in item["conflicts"])
+    return f"  CONFLICT: same unit as {others}; the unit counts as {item['unit_label']} (the earliest item)"
 
 
 @control.command("remove")
@@ -871,8 +916,10 @@ def control_remove(ref, remove_all, db_path):
             raise click.ClickException(f"{ref}: not a control item")
         ids = [item]
     removed, released = store.remove_control_items(ids)
+    to = "to it" if removed == 1 else "to them"
     click.echo(f"removed {plural(removed, 'control item')}"
-               + (f"; {plural(released, 'answer')} to them now count as votes" if released else ""))
+               + (f"; {plural(released, 'answer')} {to} now count{'s' if released == 1 else ''} as votes"
+                  if released else ""))
 
 
 @control.command("lift")
@@ -884,6 +931,8 @@ def control_lift(name, db_path):
     from annotator.timestamps import now
 
     store = Store(db_path, create=False, patience=PATIENCE_S)
+    if not store.has_labeled(name):
+        raise click.ClickException(f"{db_path}: {name!r} has never labeled anything here: no pause to lift")
     paused = store.routing_pause(name)
     store.lift_pause(name, now())
     if paused is None:
@@ -990,9 +1039,11 @@ def guidelines_list(db_path):
 @main.command("next")
 @db_option
 @annotator_option
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (null when the queue is empty).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: the document, null when the queue is "
+              "empty, {\"paused\": true, ...} when the quality check paused you.")
 def next_cmd(db_path, annotator_name, as_json):
-    """Lease your next document (the one the annotation screen would open) and print its units to label."""
+    """Lease your next document (the one the annotation screen would open) and print its units to label.
+    Exit status 0, also when nothing is left; 3 when the quality check paused your routing."""
     from annotator.quality.control import pause_message
     from annotator.team import next_document
 
@@ -1007,7 +1058,9 @@ def next_cmd(db_path, annotator_name, as_json):
             emit_json({"paused": True, "control_answers": answered, "right": right})
         else:
             click.echo(pause_message(answered, right))
-    elif as_json:
+        # a script looping on `next` must stop here, not take the pause for an empty queue
+        raise SystemExit(PAUSED_EXIT)
+    if as_json:
         emit_json(found)
     elif found is None:
         click.echo("your queue is empty: every unit has the annotators it needs")

@@ -332,8 +332,8 @@ class Session:
             raise DiskFull(f"{self.store.path}: disk full while writing DB: your labels are kept and retried; "
                            "the next document is handed out once they are saved")
         doc = self.store.route_next(self.annotator, now(), done_doc=leaving)
+        self.paused = None if doc is not None else self.store.routing_pause(self.annotator)
         if doc is None:
-            self.paused = self.store.routing_pause(self.annotator)
             return False
         positions = {d: i for i, (d, _) in enumerate(self.docs)}
         if doc not in positions:
@@ -445,16 +445,12 @@ class Session:
     # -- flags ---------------------------------------------------------------------------
 
     def flags(self, sentence: SentenceRow | None = None) -> list[tuple[str, str | None]]:
-        """(annotator, note or None) of every flag on the unit of the sentence (the current one unless
-        given): this annotator's as this session gave or took it back, even before the write landed."""
+        """[(this annotator, note or None)] when they flagged the unit of the sentence (the current one
+        unless given), as this session gave or took it back even before the write landed; [] when not.
+        Others' flags are the lead's to see in review: shown here, they would mark a unit as disputed."""
         s = sentence or self.sentence
-        if s is None:
-            return []
-        found = [(who, note) for who, note in self.store.group_flags(s.group_id) if who != self.annotator]
-        mine = self._my_flag(s.group_id)
-        if mine is not None:
-            found.append((self.annotator, mine[1] or None))
-        return sorted(found)
+        mine = self._my_flag(s.group_id) if s is not None else None
+        return [] if mine is None else [(self.annotator, mine[1] or None)]
 
     def _my_flag(self, group_id: int) -> tuple[str, str] | None:
         if group_id not in self._my_flags:

@@ -6,6 +6,7 @@ Free of any UI: the CLI prints what these functions return, the screens show it.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import defaultdict
 
 from annotator import scheme
@@ -165,17 +166,21 @@ def progress(store: Store, at: str | None = None) -> dict:
     }
 
 
-def format_progress(report: dict) -> str:
-    """The progress report as a text table."""
+def format_progress(report: dict, narrow: bool = False) -> str:
+    """The progress report as a text table, 97 columns wide; `narrow`: 65 (for the screen on a narrow
+    terminal), with shorter headings and scores in whole percent."""
     pct = lambda x: "n/a" if x is None else f"{100 * x:.1f}%"  # noqa: E731
     rate = lambda x: "n/a" if x is None else f"{x:.0f}"  # noqa: E731
-    lines = [f"{'annotator':<16} {'labeled':>8} {'leased':>7} {'per hour':>9} {'gold agree':>26} "
-             f"{'control accuracy':>26}"]
+    scored = _short_score if narrow else accuracy_words
+    name_w, num_w, held_w, rate_w, score_w = (16, 5, 4, 5, 15) if narrow else (16, 8, 7, 9, 26)
+    heads = ("done", "held", "/hour", "gold agree", "control acc.") if narrow else (
+        "labeled", "leased", "per hour", "gold agree", "control accuracy")
+    lines = [f"{'annotator':<{name_w}} {heads[0]:>{num_w}} {heads[1]:>{held_w}} {heads[2]:>{rate_w}} "
+             f"{heads[3]:>{score_w}} {heads[4]:>{score_w}}"]
     for a in report["annotators"]:
-        gold = accuracy_words({"answers": a["gold_units"], "accuracy": a["agrees_with_gold"],
-                               "interval": a["gold_interval"]})
-        lines.append(f"{a['annotator'][:16]:<16} {a['units_labeled']:>8} {a['units_leased']:>7} "
-                     f"{rate(a['labels_per_hour']):>9} {gold:>26} {accuracy_words(a['control']):>26}")
+        gold = scored({"answers": a["gold_units"], "accuracy": a["agrees_with_gold"], "interval": a["gold_interval"]})
+        lines.append(f"{_fit(a['annotator'], name_w)} {a['units_labeled']:>{num_w}} {a['units_leased']:>{held_w}} "
+                     f"{rate(a['labels_per_hour']):>{rate_w}} {gold:>{score_w}} {scored(a['control']):>{score_w}}")
     if not report["annotators"]:
         lines.append("(nobody has labeled yet)")
     hours = report["hours_left"]
@@ -189,6 +194,26 @@ def format_progress(report: dict) -> str:
         f"time left about {eta}",
     ]
     return "\n".join(lines)
+
+
+def _fit(name: str, width: int) -> str:
+    """A name cut and padded to `width` terminal columns: a Chinese or Japanese character takes two."""
+    cells = lambda ch: 2 if unicodedata.east_asian_width(ch) in "WF" else 1  # noqa: E731
+    out, used = [], 0
+    for ch in name:
+        if used + cells(ch) > width:
+            break
+        out.append(ch)
+        used += cells(ch)
+    return "".join(out) + " " * (width - used)
+
+
+def _short_score(figures: dict) -> str:
+    """One score for a narrow table: "80% [49-94] 10" (accuracy, 95% interval, answers), or "n/a"."""
+    if not figures["answers"]:
+        return "n/a"
+    low, high = figures["interval"]
+    return f"{100 * figures['accuracy']:.0f}% [{100 * low:.0f}-{100 * high:.0f}] {figures['answers']}"
 
 
 def _duration(hours: float) -> str:

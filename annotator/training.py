@@ -11,6 +11,7 @@ from annotator.quality.control import TrainingScore, training_order
 from annotator.session import Session
 from annotator.store import Store
 from annotator.store.quality import TRAINING
+from annotator.wording import sentence_ref
 
 
 class TrainingSession(Session):
@@ -69,7 +70,7 @@ class TrainingSession(Session):
         expected = self.store.control_expected(s.group_id) if s is not None else None
         if expected is None:  # a sentence opened by hand that is no control item: labeled, but not scored
             return super().label(label, source=TRAINING)
-        self.feedback = self.score.answer(label, *expected)
+        self.feedback = self.score.answer(sentence_ref(self.doc_name, s.index), label, *expected)
         return super().label(label, source=TRAINING)
 
     def done_message(self) -> str:

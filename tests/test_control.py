@@ -99,7 +99,8 @@ def test_control_add_stores_every_row_and_lists_them(news, tmp_path):
         "ru-moscow:2  index 1  claim  1/1 right  file  слова мэрии, не проверено\n")
     listed = json.loads(run("control", "list", "--json", "--db", news).output)
     assert listed[1] == {"doc": "de-bahn", "index": 0, "ref": "de-bahn:1", "label": "fact",
-                         "reason": "Zahl und Tag, nachprüfbar", "origin": "file", "answers": 2, "right": 1}
+                         "reason": "Zahl und Tag, nachprüfbar", "origin": "file", "answers": 2, "right": 1,
+                         "unit_label": "fact", "conflicts": []}
     again = run("control", "add", write_rows(tmp_path / "again.jsonl", [
         {"doc": "ar-cairo", "index": 2, "label": "advert", "reason": "دعوة للشراء"}]), "--db", news)
     assert again.output == f"added 0 control items from {tmp_path / 'again.jsonl'} (1 already were: label and reason replaced)\n"
@@ -162,11 +163,22 @@ def test_control_remove_one_or_all(news, tmp_path):
     assert run("control", "remove", "el-port:1", "--db", news).output == "Error: el-port:1: not a control item\n"
     assert run("control", "remove", "--db", news).output.endswith("Error: give one control item as DOC:N, or --all\n")
     assert run("control", "remove", "--all", "--db", news).output == (
-        "removed 1 control item; 1 answer to them now count as votes\n")
+        "removed 1 control item; 1 answer to it now counts as votes\n")
     assert rows(news, "SELECT count(*) FROM control_items") == [(0,)]
     assert rows(news, "SELECT count(*) FROM control_answers") == [(0,)]
     assert run("control", "list", "--db", news).output == (
         "no control items (add them: annotator control add FILE.jsonl, or control from-review)\n")
+
+
+def test_control_remove_counts_answers_in_good_grammar(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "pl-sejm", "index": 0, "label": "fact"}, {"doc": "pl-sejm", "index": 1, "label": "claim"}]),
+        "--db", news)
+    store = Store(news)
+    label(store, "pl-sejm", 0, "ola", "fact", at=None)
+    label(store, "pl-sejm", 1, "ola", "claim", at=None)
+    assert run("control", "remove", "--all", "--db", news).output == (
+        "removed 2 control items; 2 answers to them now count as votes\n")
 
 
 # -- control answers are never votes -----------------------------------------------------------------------
@@ -276,6 +288,7 @@ def test_control_rate_share_over_a_thousand_units_per_annotator(tmp_path, db_pat
     handed = {who: [] for who in ("anna", "борис", "李")}  # per annotator, per unit handed: was it control?
     answered = {who: set() for who in handed}
     at = shift(store.conn.execute("SELECT max(created_at) FROM control_items").fetchone()[0], 1)
+    mixed = 0  # leases holding control and work units
     while any(len(units) < 1000 for units in handed.values()):
         for who, units in handed.items():
             if len(units) >= 1000:
@@ -285,12 +298,14 @@ def test_control_rate_share_over_a_thousand_units_per_annotator(tmp_path, db_pat
             name = store.document(doc)[0]
             held = [store.sentence_at(name, i) for i in store.leased_indices(who, doc)]
             kinds = {s.group_id in control_units for s in held}
-            assert len(kinds) == 1  # a control unit's lease claims its control units only
+            mixed += kinds == {True, False}
             for s in held:
                 assert s.group_id not in answered[who]
                 answered[who].add(s.group_id)
                 units.append(s.group_id in control_units)
                 store.add_event(s.id, "label", who, "fact", created_at=at, touch_lease=True)
+    # a control unit comes with its document's work, as any work document does
+    assert mixed > 100
     for who, units in handed.items():
         share = sum(units[:1000]) / 1000
         assert abs(share - 0.1) <= 0.02, (who, share)
@@ -428,7 +443,8 @@ async def test_training_serves_control_items_and_tells_the_expected_label(news, 
         told += [n.message for n in app._notifications if n.message not in told]
         wait_all(10)
     assert {first, second} == set(expected)
-    assert told == [f"Expected {expected[first][2]} (0/1 right)", f"Right, {expected[second][2]} (1/2 right)",
+    assert told == [f"{first[0]}:{first[1] + 1}: expected {expected[first][2]} (0/1 right)",
+                    f"{second[0]}:{second[1] + 1}: right, {expected[second][2]} (1/2 right)",
                     "Training done: 1 of 2 answers right. Start again with annotate --training, or begin real "
                     "work with annotate."]
     assert rows(news, "SELECT d.name, s.idx, e.label, e.source FROM events e JOIN sentences s ON s.id = e.sentence_id "
@@ -444,19 +460,247 @@ def test_training_without_control_items_says_how_to_add_them(news):
                              "FILE.jsonl` or `annotator control from-review`\n")
 
 
-async def test_the_screen_says_routing_is_paused(news, tmp_path):
-    from annotator.tui.app import AnnotatorApp
-
+def paused(news, tmp_path, doc="el-port", who="Ζωή", overlap="2") -> Store:
+    """`who` paused by the quality check: three control answers on `doc`'s sentences, all wrong."""
     run("control", "add", write_rows(tmp_path / "c.jsonl", [
-        {"doc": "el-port", "index": i, "label": "claim"} for i in range(3)]), "--db", news)
-    for key, value in (("overlap", "2"), ("min-accuracy", "0.5"), ("min-control-answers", "3")):
+        {"doc": doc, "index": i, "label": "claim"} for i in range(3)]), "--db", news)
+    for key, value in (("overlap", overlap), ("min-accuracy", "0.5"), ("min-control-answers", "3")):
         run("project", "set", key, value, "--db", news)
     store = Store(news)
     for i in range(3):
-        label(store, "el-port", i, "Ζωή", "fact", at=None)
+        label(store, doc, i, who, "fact", at=None)
+    return store
+
+
+async def test_the_screen_says_routing_is_paused(news, tmp_path):
+    from annotator.tui.app import AnnotatorApp
+
+    store = paused(news, tmp_path)
     app = AnnotatorApp(store, "Ζωή")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert [n.message for n in app._notifications] == [
             "Routing is paused for you by the quality check: 0% right on 3 control answers. Ask your lead to "
             "look at your work and lift the pause."]
+
+
+def test_control_lift_refuses_an_annotator_who_never_labeled(news):
+    result = run("control", "lift", "nobody", "--db", news)
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {news}: 'nobody' has never labeled anything here: no pause to lift\n")
+    assert rows(news, "SELECT count(*) FROM meta WHERE key LIKE 'control.lifted.%'") == [(0,)]
+
+
+def test_next_exits_3_when_paused_and_0_when_nothing_is_left(news, tmp_path):
+    store = paused(news, tmp_path, doc="zh-rail", who="李雷", overlap="1")
+    for args in ((), ("--json",)):
+        result = run("next", "--annotator", "李雷", *args, "--db", news)
+        assert result.exit_code == 3
+    assert json.loads(result.output) == {"paused": True, "control_answers": 3, "right": 0}
+    # everything labeled by someone: nothing is left for 韩梅梅, exit 0 and null
+    for doc, sentences in NEWS.items():
+        for i in range(len(sentences)):
+            label(store, doc, i, "王芳", "fact", at=None)
+    result = run("next", "--annotator", "韩梅梅", "--json", "--db", news)
+    assert (result.exit_code, result.output) == (0, "null\n")
+
+
+# -- one right label per unit, whichever copy the item names --------------------------------------------------
+
+def test_a_unit_takes_one_control_item_through_its_copies(db_path, tmp_path):
+    from helpers import SYND, WIRE, build
+
+    build(db_path, tmp_path, labels=[])
+    first = write_rows(tmp_path / "wire.jsonl", [{"doc": WIRE, "index": 2, "label": "fact"}])
+    assert run("control", "add", first, "--db", db_path).exit_code == 0
+    other = write_rows(tmp_path / "synd.jsonl", [{"doc": SYND, "index": 2, "label": "claim"}])
+    result = run("control", "add", other, "--db", db_path)
+    assert (result.exit_code, result.output) == (1, (
+        f"error: {other}:1: its unit already is control item {WIRE}:3 (fact), not claim\n"
+        f"Error: {other}: 1 bad row; no control item stored\n"))
+    same = write_rows(tmp_path / "same.jsonl", [{"doc": SYND, "index": 2, "label": "fact"}])
+    assert run("control", "add", same, "--db", db_path).output == (
+        f"added 0 control items from {same} (1 already a control item through a copy)\n")
+    assert rows(db_path, "SELECT sentence_id, label FROM control_items") == [
+        (Store(db_path).sentence_at(WIRE, 2).id, "fact")]
+
+
+def test_control_from_review_refuses_a_decision_against_a_copys_item(db_path, tmp_path):
+    from helpers import SYND, WIRE, build
+
+    build(db_path, tmp_path, labels=[])
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": SYND, "index": 2, "label": "claim"}]),
+        "--db", db_path)
+    store = Store(db_path)
+    label(store, WIRE, 2, "ann", "fact")
+    label(store, WIRE, 2, "bob", "opinion")
+    store.decide(store.sentence_at(WIRE, 2).group_id, "lead", "fact")
+    result = run("control", "from-review", "--db", db_path)
+    assert (result.exit_code, result.output) == (1, (
+        f"error: {WIRE}:3: decided fact, but its unit already is control item {SYND}:3 (claim), not fact\n"
+        f"Error: {db_path}: 1 decision against a control item; no control item stored\n"))
+    assert rows(db_path, "SELECT count(*) FROM control_items") == [(1,)]
+
+
+def test_two_items_joined_into_one_unit_take_the_earliest_label(db_path, tmp_path):
+    from helpers import SYND, WIRE, build
+
+    build(db_path, tmp_path, labels=[])
+    assert run("dupes", "split", f"{SYND}:3", "--db", db_path).exit_code == 0
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": WIRE, "index": 2, "label": "fact"}, {"doc": SYND, "index": 2, "label": "claim"}]), "--db", db_path)
+    store = Store(db_path)
+    label(store, SYND, 2, "ann", "claim", at=None)
+    label(store, WIRE, 2, "bob", "fact", at=None)
+    assert run("dupes", "join", f"{WIRE}:3", f"{SYND}:3", "--db", db_path).exit_code == 0
+    group = store.sentence_at(WIRE, 2).group_id
+    assert rows(db_path, "SELECT count(*) FROM control_items") == [(2,)]  # both rows kept
+    assert store.control_expected(group) == ("fact", None)
+    assert store.aggregation_fixed()[0] == {group: "fact"}
+    assert (store.control_tally("ann"), store.control_tally("bob")) == ((1, 0), (1, 1))
+    assert store.control_pairs() == [("ann", "fact", "claim"), ("bob", "fact", "fact")]
+    assert run("control", "list", "--db", db_path).output == (
+        f"{SYND}:3  index 2  claim  0/1 right  file  CONFLICT: same unit as {WIRE}:3 (fact); the unit counts as "
+        "fact (the earliest item)\n"
+        f"{WIRE}:3  index 2  fact  1/1 right  file  CONFLICT: same unit as {SYND}:3 (claim); the unit counts as "
+        "fact (the earliest item)\n")
+
+
+# -- the annotation screen: the pause stays said, flags are one's own, 80 columns fit ------------------------
+
+PAUSED_WORDS = "routing paused: 0% right on 3 control answers; ask your lead"
+
+
+async def test_the_pause_stays_on_the_panel_and_status_line_after_the_toast(news, tmp_path):
+    from annotator.tui.app import AnnotatorApp
+
+    store = paused(news, tmp_path)
+    for size in ((80, 24), (120, 40)):
+        app = AnnotatorApp(store, "Ζωή")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            app.clear_notifications()  # the toast faded
+            await pilot.pause()
+            counts = str(app.screen.query_one("#counts").render())
+            assert counts.splitlines()[0] == PAUSED_WORDS
+            assert "queue is empty" not in counts
+            if size == (80, 24):
+                assert PAUSED_WORDS in str(app.screen.query_one("#status").render())
+
+
+async def test_the_annotation_screen_shows_only_ones_own_flag(news):
+    from annotator.session import Session
+    from annotator.tui.app import AnnotatorApp
+    from annotator.writer import wait_all
+
+    store = Store(news)
+    Session(store, "Борис", "el-port").flag("Πηγή; Ρωτήστε το γραφείο")
+    wait_all(10)
+    assert store.group_flags(store.sentence_at("el-port", 0).group_id) == [("Борис", "Πηγή; Ρωτήστε το γραφείο")]
+    for size in ((80, 24), (120, 40)):
+        app = AnnotatorApp(store, "anna", doc_name="el-port")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            assert "flagged" not in str(app.screen.query_one("#sentence-info").render())
+            assert "flagged" not in str(app.screen.query_one("#status").render())
+            await pilot.press("exclamation_mark", *"Αριθμός;", "enter")
+            if size == (80, 24):  # the narrow screen folds the panel into the status line
+                assert str(app.screen.query_one("#status").render()).endswith(" · flagged: Αριθμός;")
+            else:
+                assert str(app.screen.query_one("#sentence-info").render()).endswith("\nflagged by anna: Αριθμός;")
+            await pilot.press("exclamation_mark")  # taken back for the next size
+        wait_all(10)
+
+
+async def test_the_status_line_at_80_columns_says_the_flags_note_cut_to_fit(news):
+    from annotator.tui.app import AnnotatorApp
+    from annotator.writer import wait_all
+
+    store = Store(news)
+    note = "Η πηγή του αριθμού δεν είναι γνωστή, ρωτήστε το γραφείο"
+    app = AnnotatorApp(store, "anna", doc_name="el-port")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("exclamation_mark", *note, "enter")
+        status = str(app.screen.query_one("#status").render())
+        assert status.endswith(" · flagged: Η πηγή του αριθμού…")
+        await pilot.press("j", "exclamation_mark", *"Quelle?", "enter")
+        assert str(app.screen.query_one("#status").render()).endswith(" · flagged: Quelle?")
+    wait_all(10)
+
+
+async def test_the_team_table_fits_80_columns(news, tmp_path):
+    from textual.geometry import Region
+
+    from annotator.tui.app import AnnotatorApp
+
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "zh-rail", "index": 0, "label": "fact"}]),
+        "--db", news)
+    store = Store(news)
+    label(store, "zh-rail", 0, "Александра Петрова", "fact", at=None)
+    label(store, "de-bahn", 0, "Александра Петрова", "fact", at=None)
+    label(store, "de-bahn", 0, "王芳", "claim", at=None)
+    app = AnnotatorApp(store, "王芳", doc_name="de-bahn")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#team-progress")
+        shown = [strip.text.rstrip() for strip in table.render_lines(Region(0, 0, *table.content_size))]
+    assert shown[:5] == [
+        "Team progress",
+        "",
+        "annotator         done held /hour      gold agree    control acc.",
+        "Александра Петро     1    0   n/a             n/a 100% [21-100] 1",
+        "王芳                 1    0   n/a             n/a             n/a"]
+
+
+# -- nothing tells a control unit: it comes with work, and work comes with it ---------------------------------
+
+def test_a_work_documents_control_units_come_with_the_work(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "de-bahn", "index": 1, "label": "opinion"}]),
+        "--db", news)
+    for key, value in (("overlap", "1"), ("control-rate", "0.1")):
+        run("project", "set", key, value, "--db", news)
+    store = Store(news)
+    store.conn.execute("UPDATE meta SET value = 'fixed seed' WHERE key = 'control.secret'")
+    store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('control.handed.ann', '1000 100')")  # on the rate
+    store.conn.commit()
+    at = shift(store.conn.execute("SELECT max(created_at) FROM control_items").fetchone()[0], 1)
+    doc = store.route_next("ann", at)
+    assert (store.document(doc)[0], store.leased_indices("ann", doc)) == ("de-bahn", [0, 1, 2])
+    assert store.setting("control.handed.ann") == "1003 101"  # the control unit counts toward the share
+    for i, value in enumerate(("fact", "opinion", "advert")):
+        label(store, "de-bahn", i, "ann", value, at=at)
+    assert store.control_tally("ann") == (1, 1)
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(1,)]
+    assert store.document(store.route_next("ann", at, done_doc=doc))[0] == "ru-moscow"  # never de-bahn again
+
+
+def test_a_control_unit_served_for_the_rate_comes_with_its_documents_work(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "zh-rail", "index": 2, "label": "opinion"}]),
+        "--db", news)
+    for key, value in (("overlap", "2"), ("control-rate", "0.5")):
+        run("project", "set", key, value, "--db", news)
+    store = Store(news)
+    store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('control.handed.李', '10 0')")  # due a control
+    store.conn.commit()
+    label(store, "zh-rail", 0, "王", "fact", at=None)
+    label(store, "zh-rail", 0, "张", "fact", at=None)  # zh-rail:1 has its overlap of 2
+    doc = store.route_next("李", shift(store.conn.execute("SELECT max(created_at) FROM events").fetchone()[0], 1))
+    assert (store.document(doc)[0], store.leased_indices("李", doc)) == ("zh-rail", [1, 2])
+    assert store.setting("control.handed.李") == "12 1"
+
+
+def test_labeling_a_control_unit_again_replaces_ones_earlier_vote(news, tmp_path):
+    """What README's Control items says: an earlier label stays a vote while it is its annotator's latest."""
+    store = Store(news)
+    label(store, "ru-moscow", 1, "ann", "claim", at="2026-01-05T09:00:00.000Z")  # before the item
+    label(store, "ru-moscow", 1, "bob", "opinion", at="2026-01-05T09:00:00.000Z")
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "ru-moscow", "index": 1, "label": "claim"}]),
+        "--db", news)
+    unit = store.sentence_at("ru-moscow", 1).group_id
+    assert sorted((v.annotator, v.label) for v in unit_votes_of(store, unit)) == [("ann", "claim"), ("bob", "opinion")]
+    label(store, "ru-moscow", 1, "ann", "claim", at=None)  # ann labels it again: an answer now
+    assert store.control_tally("ann") == (1, 1)
+    assert [(v.annotator, v.label) for v in unit_votes_of(store, unit)] == [("bob", "opinion")]
+    assert [v for v in store.votes() if v[0] == unit] == [(unit, "bob", "opinion")]  # agreement, exports

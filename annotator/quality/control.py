@@ -82,6 +82,11 @@ def pause_message(answered: int, right: int) -> str:
             f"{answered} control answers. Ask your lead to look at your work and lift the pause.")
 
 
+def pause_words(answered: int, right: int) -> str:
+    """The pause as the side panel and status line keep saying it while it lasts (the toast fades)."""
+    return f"routing paused: {right / answered:.0%} right on {answered} control answers; ask your lead"
+
+
 def training_order(annotator: str, items: list[int]) -> list[int]:
     """The order a training session serves control items in: the annotator's own shuffle, the same
     each time they start (so an interrupted session goes on where it was), unlike anyone else's."""
@@ -94,10 +99,11 @@ class TrainingScore:
     right: int = 0
     total: int = 0
 
-    def answer(self, given: str, expected: str, reason: str | None) -> str:
-        """Count one answer; the line that tells the trainee the expected label, its reason and the score."""
+    def answer(self, ref: str, given: str, expected: str, reason: str | None) -> str:
+        """Count one answer to the sentence `ref` (DOC:N); the line that tells the trainee the expected
+        label, its reason and the score. It names the sentence: the screen has moved on when it shows."""
         self.total += 1
         self.right += given == expected
-        verdict = f"Right, {expected}" if given == expected else f"Expected {expected}"
+        verdict = f"right, {expected}" if given == expected else f"expected {expected}"
         why = f": {reason}" if reason else ""
-        return f"{verdict}{why} ({self.right}/{self.total} right)"
+        return f"{ref}: {verdict}{why} ({self.right}/{self.total} right)"

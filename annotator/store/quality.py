@@ -17,6 +17,11 @@ from annotator.store.votes import CONTROL_ANSWERS, FLAG, NOT_VOTES, TRAINING  # 
 from annotator.store.votes import CONTROL_UNITS as _CONTROL_GROUPS
 from annotator.timestamps import now
 
+# every control item with its unit and the label that unit takes: the earliest item's. Adding refuses a
+# second item with another label on a unit, but regrouping can join two units that each had one
+_UNIT_ITEMS = ("SELECT c.id, s.group_id, first_value(c.label) OVER (PARTITION BY s.group_id ORDER BY c.id) "
+               "AS label FROM control_items c JOIN sentences s ON s.id = c.sentence_id")
+
 
 class ControlItems:
     """Control items: adding, listing, removing them, and marking the label events that answer them."""
@@ -42,6 +47,13 @@ class ControlItems:
         with self.transaction():
             added = sum(self.add_control_item(sid, label, reason, origin, at) for sid, label, reason in items)
         return added, len(items) - added
+
+    def unit_control_item(self, group_id: int) -> tuple[int, str, int, str] | None:
+        """(sentence id, document name, index from 0, label) of the earliest control item on a unit: the
+        one whose label the unit takes when regrouping brought two; None when the unit is none."""
+        return self.conn.execute(
+            "SELECT c.sentence_id, d.name, s.idx, c.label FROM sentences s JOIN control_items c ON c.sentence_id = s.id "
+            "JOIN documents d ON d.id = s.doc_id WHERE s.group_id = ? ORDER BY c.id LIMIT 1", (group_id,)).fetchone()
 
     def control_item_of(self, sentence_id: int) -> int | None:
         """The id of the control item on this sentence's unit, None when the unit is none."""
@@ -88,15 +100,25 @@ class ControlItems:
 
     def control_items(self) -> list[dict]:
         """Every control item, in the order of its document and sentence: {id, doc, index (0-based),
-        label, reason, origin, answers (live control answers), right (those giving its label)}."""
+        label, reason, origin, answers (live control answers), right (those giving the unit's label),
+        unit_label (the label its unit takes: the earliest item's), conflicts ((doc, index, label) of the
+        other items on the same unit with another label, which regrouping can bring)}."""
         rows = self.conn.execute(
             "SELECT c.id, d.name, s.idx, c.label, c.reason, c.origin, count(e.id), "
-            "coalesce(sum(e.label = c.label), 0) FROM control_items c JOIN sentences s ON s.id = c.sentence_id "
+            "coalesce(sum(e.label = u.label), 0), u.label, u.group_id FROM control_items c "
+            f"JOIN ({_UNIT_ITEMS}) u ON u.id = c.id JOIN sentences s ON s.id = c.sentence_id "
             "JOIN documents d ON d.id = s.doc_id LEFT JOIN control_answers a ON a.control_id = c.id "
             "LEFT JOIN events e ON e.id = a.event_id AND e.undone = 0 "
             "GROUP BY c.id ORDER BY d.name, s.idx")
-        keys = ("id", "doc", "index", "label", "reason", "origin", "answers", "right")
-        return [dict(zip(keys, row)) for row in rows]
+        keys = ("id", "doc", "index", "label", "reason", "origin", "answers", "right", "unit_label", "group")
+        items = [dict(zip(keys, row)) for row in rows]
+        by_unit: dict[int, list[dict]] = {}
+        for item in items:
+            by_unit.setdefault(item["group"], []).append(item)
+        for item in items:
+            item["conflicts"] = [(i["doc"], i["index"], i["label"]) for i in by_unit[item.pop("group")]
+                                 if i is not item and i["label"] != item["label"]]
+        return items
 
     def control_item_at(self, doc_name: str, index: int) -> int | None:
         """The id of the control item given for the sentence at `index` (0-based) of a document."""
@@ -126,15 +148,20 @@ class ControlItems:
             "WHERE rn = 1 AND label != 'ambiguous' ORDER BY sentence_id").fetchall()
 
     def control_tally(self, annotator: str, since: str | None = None) -> tuple[int, int]:
-        """(control items answered, answered right) by this annotator, counting their latest live answer
-        to each item, given at `since` (a stored time) or later when given."""
+        """(control units answered, answered right) by this annotator, counting their latest live answer
+        to each unit against the unit's label (its earliest item's), given at `since` (a stored time) or later when given."""
         row = self.conn.execute(
             "SELECT count(*), coalesce(sum(right), 0) FROM (SELECT e.label = c.label AS right, ROW_NUMBER() OVER "
-            "(PARTITION BY a.control_id ORDER BY e.created_at DESC, e.uid DESC) AS rn FROM control_answers a "
-            "JOIN events e ON e.id = a.event_id JOIN control_items c ON c.id = a.control_id "
+            "(PARTITION BY c.group_id ORDER BY e.created_at DESC, e.uid DESC) AS rn FROM control_answers a "
+            f"JOIN events e ON e.id = a.event_id JOIN ({_UNIT_ITEMS}) c ON c.id = a.control_id "
             "WHERE e.annotator = ? AND e.undone = 0 AND e.created_at >= ?) WHERE rn = 1",
             (annotator, since or "")).fetchone()
         return row[0], row[1]
+
+    def has_labeled(self, annotator: str) -> bool:
+        """Has this annotator ever given a label (live or undone, as work, answer or training)?"""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM events WHERE annotator = ? AND kind = 'label')",
+                                 (annotator,)).fetchone()[0] == 1
 
     def control_units_answered(self, annotator: str) -> set[int]:
         """The control units (groups) this annotator gave a live label, as work or in training."""
@@ -159,11 +186,15 @@ class ControlItems:
                or self.conn.execute(pick.format("<"), (start, annotator)).fetchone())
         if row is None:
             return None
-        units = [g for (g,) in self.conn.execute(
+        return row[0], self.unanswered_control_units(row[0], annotator)
+
+    def unanswered_control_units(self, doc_id: int, annotator: str) -> list[int]:
+        """The control units (groups) of a document this annotator never labeled, by group."""
+        return [g for (g,) in self.conn.execute(
             "SELECT DISTINCT s.group_id FROM sentences s JOIN sentences m ON m.group_id = s.group_id "
-            f"JOIN control_items c ON c.sentence_id = m.id WHERE s.doc_id = ? AND {never} ORDER BY s.group_id",
-            (row[0], annotator))]
-        return row[0], units
+            "JOIN control_items c ON c.sentence_id = m.id WHERE s.doc_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM current_labels l WHERE l.group_id = s.group_id AND l.annotator = ?) ORDER BY s.group_id",
+            (doc_id, annotator))]
 
     def control_units(self) -> list[tuple[int, int, int]]:
         """(item id, its unit (group), the document of its sentence) of every control item, by id."""
@@ -186,12 +217,12 @@ class Accuracy:
 
     def control_pairs(self) -> list[tuple[str, str, str]]:
         """(annotator, expected label, given label) of each annotator's latest live answer to each control
-        item, by annotator then item."""
+        unit (its label the earliest item's), by annotator then unit."""
         return self.conn.execute(
-            "SELECT annotator, expected, given FROM (SELECT e.annotator, c.id AS item, c.label AS expected, "
+            "SELECT annotator, expected, given FROM (SELECT e.annotator, c.group_id AS unit, c.label AS expected, "
             "e.label AS given, max(e.created_at || char(31) || e.uid) FROM control_answers a "
-            "JOIN events e ON e.id = a.event_id JOIN control_items c ON c.id = a.control_id "
-            "WHERE e.undone = 0 AND e.label IS NOT NULL GROUP BY e.annotator, c.id) ORDER BY annotator, item"
+            f"JOIN events e ON e.id = a.event_id JOIN ({_UNIT_ITEMS}) c ON c.id = a.control_id "
+            "WHERE e.undone = 0 AND e.label IS NOT NULL GROUP BY e.annotator, c.group_id) ORDER BY annotator, unit"
         ).fetchall()
 
     def decision_pairs(self) -> list[tuple[str, str, str]]:
@@ -263,8 +294,7 @@ class Aggregates:
     def aggregation_fixed(self) -> tuple[dict[int, str], dict[int, str]]:
         """({group: known label} of the control items, {group: label} of the current review decisions other
         than ambiguous): the units the aggregation fixes at a label."""
-        control = dict(self.conn.execute(
-            "SELECT s.group_id, c.label FROM control_items c JOIN sentences s ON s.id = c.sentence_id ORDER BY c.id"))
+        control = dict(self.conn.execute(f"SELECT DISTINCT group_id, label FROM ({_UNIT_ITEMS})"))
         decided = {group: label for group, _who, label, _at in self.conn.execute(_CURRENT_DECISIONS)
                    if label != AMBIGUOUS}
         return control, decided

@@ -127,11 +127,11 @@ class Routing:
             row = c.execute("SELECT min(doc_id) FROM claims WHERE annotator = ?", (annotator,)).fetchone()
             doc = row[0]
             if doc is None and project["control_rate"] > 0:
-                doc = self._claim_control(annotator, project["control_rate"])
+                doc = self._claim_control(annotator, project["control_rate"], need, cutoff)
             if doc is None:
                 doc = self._claim_next(annotator, need, cutoff, at, done_doc)
                 if doc is not None and project["control_rate"] > 0:
-                    self._count_handed(annotator, 0)
+                    self._count_handed(annotator)
             if doc is None:
                 c.execute("DELETE FROM leases WHERE annotator = ?", (annotator,))
             else:
@@ -160,17 +160,24 @@ class Routing:
         handed, controls = self.setting(f"control.handed.{annotator}", "0 0").split()
         return int(handed), int(controls)
 
-    def _count_handed(self, annotator: str, controls: int) -> None:
-        """Count the units just claimed by the annotator (every claim they hold is new), `controls` of
-        them control units, inside the caller's transaction."""
-        claimed = self.conn.execute("SELECT count(*) FROM claims WHERE annotator = ?", (annotator,)).fetchone()[0]
+    def _count_handed(self, annotator: str) -> None:
+        """Count the units just claimed by the annotator (every claim they hold is new) and the control
+        units among them, inside the caller's transaction."""
+        claimed, controls = self.conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM sentences m JOIN control_items c "
+            "ON c.sentence_id = m.id WHERE m.group_id = claims.group_id)) FROM claims WHERE annotator = ?",
+            (annotator,)).fetchone()
         handed, before = self._handed(annotator)
         self.set_setting(f"control.handed.{annotator}", f"{handed + claimed} {before + controls}")
 
-    def _claim_control(self, annotator: str, rate: float) -> int | None:
+    def _claim(self, annotator: str, doc: int, units: list[int]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO claims(group_id, annotator, doc_id) VALUES (?, ?, ?)",
+                              [(g, annotator, doc) for g in units])
+
+    def _claim_control(self, annotator: str, rate: float, need: float, cutoff: str) -> int | None:
         """At the control rate, lease the annotator the document of a control unit they never answered,
-        with claims on its control units only (not on its other sentences). None when the draw says
-        work, or every control item has their answer."""
+        with claims on its control units and on its other units that still need them, as any work
+        document comes. None when the draw says work, or every control item has their answer."""
         handed, controls = self._handed(annotator)
         # a draw of its own per request; seeded by the project's secret and the annotator's counts so a
         # run can be repeated, which no annotator can foresee without the secret
@@ -181,9 +188,9 @@ class Routing:
         if found is None:
             return None
         doc, units = found
-        self.conn.executemany("INSERT OR REPLACE INTO claims(group_id, annotator, doc_id) VALUES (?, ?, ?)",
-                              [(g, annotator, doc) for g in units])
-        self._count_handed(annotator, len(units))
+        # alone in a document, a control unit would stand out: it comes with the work around it
+        self._claim(annotator, doc, units + self._needed_units(doc, annotator, need, cutoff)[0])
+        self._count_handed(annotator)
         return doc
 
     def _claim_next(self, annotator: str, need: float, cutoff: str, at: str, skip: int | None) -> int | None:
@@ -201,10 +208,10 @@ class Routing:
                     continue
                 needed, finished = self._needed_units(doc, annotator, need, cutoff)
                 if needed:
-                    c.executemany(
-                        "INSERT OR REPLACE INTO claims(group_id, annotator, doc_id) VALUES (?, ?, ?)",
-                        [(g, annotator, doc) for g in needed],
-                    )
+                    # its control units this annotator never answered come with the work: left
+                    # unlabeled in it, they would show which sentences are control units
+                    self._claim(annotator, doc, needed + (self.unanswered_control_units(doc, annotator)
+                                                          if self._has_control_items() else []))
                     found = doc
                     break
                 if finished:
@@ -220,8 +227,8 @@ class Routing:
         labelers: dict[int, set[str]] = {g: set() for (g,) in self.conn.execute(
             "SELECT DISTINCT group_id FROM sentences WHERE doc_id = ?", (doc,))}
         mine: set[int] = set()
-        # a control unit is no work: it is handed out at the control rate (_claim_control) only
-        if self.conn.execute("SELECT EXISTS (SELECT 1 FROM control_items)").fetchone()[0]:
+        # a control unit is no work: it comes with its document's work, or at the control rate
+        if self._has_control_items():
             for (group,) in self.conn.execute(
                 "SELECT DISTINCT s.group_id FROM sentences s JOIN sentences m ON m.group_id = s.group_id "
                 "JOIN control_items c ON c.sentence_id = m.id WHERE s.doc_id = ?", (doc,)):
@@ -246,6 +253,9 @@ class Routing:
                   if g not in mine and len(done | (holders[g] - {annotator})) < need]
         finished = all(len(done) >= need for done in labelers.values())
         return needed, finished
+
+    def _has_control_items(self) -> bool:
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM control_items)").fetchone()[0] == 1
 
     def past_overlap(self, sentence_id: int, annotator: str, at: str, lease_s: float = LEASE_S) -> bool:
         """Would a label by this annotator on this sentence, given at `at`, take its unit past the overlap?

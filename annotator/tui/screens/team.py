@@ -12,6 +12,10 @@ from annotator.store import Store
 from annotator.team import format_progress, progress
 from annotator.tui.screens.dialog import Dialog
 
+# terminal columns under which the full table (97 columns) would wrap: the dialog is 90% wide, less its
+# border, padding and scrollbar
+NARROW_BELOW = 115
+
 
 class ProgressScreen(Dialog[None]):
     BINDINGS = [Binding("escape,p,q", "dismiss", "close")]
@@ -31,7 +35,7 @@ class ProgressScreen(Dialog[None]):
     def count(self) -> None:
         store = self.store if self.store.path == ":memory:" else Store(self.store.path, create=False)
         try:
-            text = format_progress(progress(store))
+            text = format_progress(progress(store), narrow=self.app.size.width < NARROW_BELOW)
         finally:
             if store is not self.store:
                 store.close()

@@ -9,13 +9,15 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import ProgressBar, Static
 
+from annotator.quality.control import pause_words
 from annotator.review import flag_words
 from annotator.session import Session
 from annotator.tui.widgets.names import fold_name, tail_of
-from annotator.wording import plural, sentence_ref
+from annotator.wording import plural
 from annotator.writer import disk_full_notice
 
 PANEL_TEXT = 32  # columns of text inside the panel (its width, less border and padding)
+STATUS_FLAG = 28  # columns of "flagged: note" on the status line
 
 _PIECE_STYLE = {"same": "", "changed": "reverse", "missing": "dim strike"}
 def variant_lines(found, total: int) -> list[Content]:
@@ -93,7 +95,7 @@ class SidePanel(Vertical):
         team_groups, team_people = session.team
         mine = " in your queue" if session.overlap is not None else ""
         counts = [Content(f"labeled {progress.labeled} of {plural(progress.groups, 'unit')}{mine}")
-                  if not session.queue_empty else Content.styled("your queue is empty", "b"),
+                  if not session.queue_empty else queue_empty_words(session),
                   Content.styled(f"team: {plural(team_groups, 'unit')} labeled by "
                                  f"{plural(team_people, 'person', 'people')} (refreshed {session.team_at})", "dim")]
         counts += count_lines(self.label_mark, self.label_style, progress.per_label)
@@ -155,6 +157,13 @@ def count_lines(label_mark: dict[str, str], label_style: dict[str, str], per_lab
             for i in range(0, len(cells), 2)]
 
 
+def queue_empty_words(session: Session) -> Content:
+    """What the panel says once the queue is empty: that routing is paused for as long as it is."""
+    if session.paused is not None:
+        return Content.styled(pause_words(*session.paused), "b $warning")
+    return Content.styled("your queue is empty", "b")
+
+
 def status_line(session: Session, label_style: dict[str, str]) -> Content:
     """The side panel in one line, for terminals too narrow for it: what `enter` would accept included."""
     s = session.sentence
@@ -173,8 +182,12 @@ def status_line(session: Session, label_style: dict[str, str]) -> Content:
     elif session.saving:
         status.append(Content.styled("saving...", "i"))
     status.append(Content(f"labeled {progress.labeled}/{progress.groups}"))
-    if s is not None and session.flags():
-        status.append(Content.styled("flagged", "b $warning"))
+    if session.queue_empty and session.paused is not None:
+        status.append(queue_empty_words(session))
+    for _who, note in session.flags() if s is not None else ():
+        # the note cut short: the rest of the line must still fit 80 columns
+        flagged = Content(f"flagged: {note}" if note else "flagged").truncate(STATUS_FLAG, ellipsis=True)
+        status.append(flagged.stylize_before("b $warning"))
     if s is not None and session.other_documents():
         status.append(Content(f"in {plural(session.other_documents() + 1, 'document')}"))
     return Content(" · ").join(status)
