@@ -1430,6 +1430,9 @@ def merge_cmd(other, db_path):
     if report.over_overlap:
         click.echo(f"{plural(report.over_overlap, 'label')} given past the overlap in the copy, marked so here too "
                    "(agreement and exports leave them out unless --over-overlap)")
+    for old, (labels, decisions) in report.mapped.items():
+        click.echo(f"mapped {old} -> {scheme.get(store).retired_map()[old]} (a label the scheme retired, still current "
+                   f"in the copy): {plural(labels, 'label')}, {plural(decisions, 'decision')} (as new events)")
     for reason, n in sorted(report.skipped.items()):
         click.echo(f"skipped {plural(n, 'event')} {reason}", err=True)
 

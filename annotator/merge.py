@@ -11,6 +11,7 @@ from annotator import scheme
 from annotator.label_import import check_annotator, check_detail, check_label
 from annotator.model import AMBIGUOUS
 from annotator.store import Store, StoreError
+from annotator.store.events import MAPPED
 from annotator.store.foreign import ForeignDatabase
 from annotator.store.quality import FLAG
 from annotator.timestamps import label_time, latest_label_time
@@ -26,6 +27,8 @@ class MergeReport:
     over_overlap: int = 0  # labels marked as given past their unit's overlap in the copy, marked here too
     edits: int = 0  # splits and joins made in the copy, carried here
     skipped: Counter = field(default_factory=Counter)  # reason -> events skipped
+    # retired label -> (labels, decisions) the copy still had on it, mapped here as new events
+    mapped: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def merge(store: Store, other: ForeignDatabase) -> MergeReport:
@@ -39,7 +42,10 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
 
     Every row of the other file is checked as import-labels checks its rows, and its times are brought
     to the stored form (older copies stored offsets); the first bad row refuses the whole merge before
-    anything is written: StoreError naming the copy, the table and the row.
+    anything is written: StoreError naming the copy, the table and the row. Events on a label the
+    project's scheme retired (mapped by a change of scheme) are history and merge as they are; the
+    copy's current labels and decisions still on one (it labeled before hearing of the change) are
+    then mapped as new events, as the change mapped this database's.
     """
     project = _same_scheme(store, other)
     report = MergeReport()
@@ -92,6 +98,9 @@ def merge(store: Store, other: ForeignDatabase) -> MergeReport:
         report.undone = store.mark_undone(undone) if undone else 0
         if report.undone:
             store.reopen_documents()
+        retired = project.retired_map()
+        if retired:
+            report.mapped = {old: n for old, n in store.map_labels(retired).items() if any(n)}
         for kind, a_doc, a_hash, b_doc, b_hash, created_at in edits:
             if store.add_dedup_edit(kind, a_doc, a_hash, b_doc, b_hash, created_at):
                 report.edits += 1
@@ -117,10 +126,11 @@ def _same_scheme(store: Store, other: ForeignDatabase) -> scheme.Scheme:
         theirs = scheme.Scheme.from_json(text) if text else scheme.DEFAULT
     except (ValueError, KeyError, TypeError, AttributeError):
         raise StoreError(f"{other.path}: its label scheme cannot be read; nothing merged") from None
-    if not project.same_vocabulary(theirs):
-        raise StoreError(f"{other.path}: the copy's label scheme {theirs.shown()} is not this project's "
-                         f"{project.shown()}; set the same scheme on both first (annotator project labels set); "
-                         "nothing merged")
+    differences = theirs.differences(project)
+    if differences:
+        raise StoreError(f"{other.path}: the copy's label scheme {theirs.name} differs from this project's "
+                         f"{project.name}: {'; '.join(differences)} (the copy's vs this project's); set the same "
+                         "scheme on both first (annotator project labels set); nothing merged")
     return project
 
 
@@ -136,19 +146,20 @@ def _check_event(uid, kind, annotator, label, note, created_at, undone, source, 
         if label is not None:
             raise ValueError(f"a note carries no label, not {label!r}")
     else:
-        check_label(label, project, (AMBIGUOUS,) if kind == "decision" else ())
+        check_label(label, project, (AMBIGUOUS,) * (kind == "decision") + tuple(project.retired_map()))
     if detail is not None:
         if kind != "label" or not isinstance(detail, str):
             raise ValueError(f"'detail' {detail!r} on a {kind}: only a label carries the second question's answer")
-        check_detail(label, detail, project)
+        if label not in project.retired_map():  # asked under the old scheme: history, as its label
+            check_detail(label, detail, project)
     if note is not None and not isinstance(note, str):
         raise ValueError(f"'note' must be a string, not {type(note).__name__}")
     if undone not in (0, 1):
         raise ValueError(f"'undone' must be 0 or 1, not {undone!r}")
     if kind == "note" and source is not None and source != FLAG:
         raise ValueError(f"unknown note source {source!r} (expected {FLAG!r}: the unit flagged as unsure)")
-    if kind != "note" and source is not None and (
-            kind != "label" or not isinstance(source, str) or not source.startswith(SOURCES)):
+    if kind != "note" and source is not None and not (isinstance(source, str) and (
+            source.startswith(MAPPED) or kind == "label" and source.startswith(SOURCES))):
         raise ValueError(f"unknown label source {source!r} (expected suggestion:MODEL or rule:ID on a label)")
     return _time(created_at, latest)
 

@@ -232,9 +232,10 @@ class Review:
             self._load()
 
     def decide(self, label: str) -> None:
-        """Store the decision (a label, or 'ambiguous') as the unit's gold label, then go on."""
-        if label not in scheme.labels(self.store) and label != AMBIGUOUS:
-            raise ValueError(f"unknown decision {label!r}")
+        """Store the decision (a label, or 'ambiguous') as the unit's gold label, then go on. Raises
+        SchemeChanged (a StoreError, one line) for a label the project's scheme no longer has."""
+        # the live scheme, not the one the screen opened with: the lead may have changed it since
+        scheme.check_current(label, self.store, (AMBIGUOUS,))
         if self.current is None:
             return
         self._decide(label)

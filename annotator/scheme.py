@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import json
 import weakref
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from annotator.model import AMBIGUOUS, GUIDELINES, LABELS
+from annotator.store.connection import StoreError
 
 MIN_LABELS, MAX_LABELS = 2, 12
 MAX_NAME = 40
@@ -42,6 +43,11 @@ _DEFAULT_COLOURS = {"fact": "$success-muted", "claim": "$warning-muted", "opinio
 
 class SchemeError(ValueError):
     """A scheme file or a change of scheme that cannot be taken; str() is the one-line message."""
+
+
+class SchemeChanged(StoreError):
+    """A label (or decision) refused because the project's scheme no longer has it: the scheme was
+    changed while a screen had the old one; str() is the one line the screen shows."""
 
 
 @dataclass(frozen=True)
@@ -73,27 +79,56 @@ class Second:
 
 @dataclass(frozen=True)
 class Scheme:
+    """`retired` holds the labels earlier schemes of the project had and a change of scheme mapped,
+    each with the current label it maps to: (old, new) pairs. Old label events keep their label
+    (history is never rewritten), and a copy that labeled before hearing of the change is mapped on merge."""
+
     name: str
     labels: tuple[Label, ...]
     second: Second | None = None
+    retired: tuple[tuple[str, str], ...] = ()
 
     def names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
+
+    def retired_map(self) -> dict[str, str]:
+        """{retired label: the current label it maps to}."""
+        return dict(self.retired)
 
     def shown(self) -> str:
         """'name (label, label, ...)': how messages name a scheme."""
         return f"{self.name} ({', '.join(self.names())})"
 
     def same_vocabulary(self, other: Scheme) -> bool:
-        """The same labels and the same second question and answers: what two copies must share to merge
-        (keys, colours and definitions may differ: they change no stored label's meaning)."""
-        def words(s: Scheme) -> tuple:
-            return (frozenset(s.names()), s.second and (frozenset(s.second.when), frozenset(s.second.answer_names())))
-        return words(self) == words(other)
+        """The same labels and the same second question (its text, the labels it follows, its answers):
+        what two copies must share to merge (keys, colours and definitions may differ: they change no
+        stored label's meaning)."""
+        return not self.differences(other)
+
+    def differences(self, other: Scheme) -> list[str]:
+        """What differs in meaning between this scheme and `other`, each as 'what: this's vs other's'
+        (empty when they have the same vocabulary)."""
+        def labels(s: Scheme) -> str:
+            return ", ".join(s.names())
+
+        def question(s: Scheme) -> str:
+            if s.second is None:
+                return "none"
+            return (f"{s.second.question!r} after {', '.join(s.second.when)} "
+                    f"({', '.join(s.second.answer_names())})")
+
+        found = []
+        if frozenset(self.names()) != frozenset(other.names()):
+            found.append(f"labels {labels(self)} vs {labels(other)}")
+        if (self.second and (self.second.question, frozenset(self.second.when), frozenset(self.second.answer_names()))) \
+                != (other.second and (other.second.question, frozenset(other.second.when),
+                                      frozenset(other.second.answer_names()))):
+            found.append(f"second question {question(self)} vs {question(other)}")
+        return found
 
     def to_json(self) -> str:
         data = {"name": self.name, "labels": [asdict(label) for label in self.labels],
-                "second": asdict(self.second) if self.second else None}
+                "second": asdict(self.second) if self.second else None, "retired": dict(self.retired)}
         return json.dumps(data, ensure_ascii=False)
 
     @classmethod
@@ -106,6 +141,7 @@ class Scheme:
                          for l in data["labels"]),
             second=Second(second["question"], tuple(second["when"]),
                           tuple(Answer(a["name"], a["key"]) for a in second["answers"])) if second else None,
+            retired=tuple((str(old), str(new)) for old, new in (data.get("retired") or {}).items()),
         )
 
 
@@ -163,6 +199,16 @@ def check(label: str, store=None) -> None:
     """Raise ValueError naming the scheme when `label` is not one of its labels."""
     if label not in labels(store):
         raise ValueError(f"unknown label {label!r}: the project's labels are {', '.join(labels(store))}")
+
+
+def check_current(label: str, store, also: tuple[str, ...] = ()) -> None:
+    """Raise SchemeChanged unless `label` is one of the project's labels now (or of `also`): what the
+    store checks before a label or decision is written, and a screen before it hands one over. One row
+    read when the scheme is unchanged (see get)."""
+    if label in also or label in labels(store):
+        return
+    raise SchemeChanged(f"The project's labels changed to {get(store).shown()}: {label} is no longer one, "
+                        "so it was not saved. Quit and open the screen again to label with them.")
 
 
 def guidelines(store=None) -> tuple[int | None, str]:
@@ -223,6 +269,7 @@ def parse(data, default_name: str = "project") -> Scheme:
     of the scheme. Raises SchemeError saying what is wrong."""
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list):
         raise SchemeError("no labels: give a [[labels]] table per label (name, key, colour, definition, examples)")
+    _fields(data, _SCHEME_FIELDS, "the scheme")
     name = _text(data.get("name", default_name), "the scheme's name")
     items = data["labels"]
     if not MIN_LABELS <= len(items) <= MAX_LABELS:
@@ -236,11 +283,30 @@ def parse(data, default_name: str = "project") -> Scheme:
         for other in found:
             if other.name == label.name:
                 raise SchemeError(f"label {label.name!r} is named twice")
+            if other.name.casefold() == label.name.casefold():
+                raise SchemeError(f"labels {other.name!r} and {label.name!r} differ only by case; name them apart")
             if other.key == label.key:
                 raise SchemeError(f"key {label.key!r} is given to both {other.name!r} and {label.name!r}")
+            if other.key.casefold() == label.key.casefold():  # the Shift key would be all that tells them apart
+                raise SchemeError(f"keys {other.key!r} ({other.name!r}) and {label.key!r} ({label.name!r}) differ "
+                                  "only by case; give each label its own letter")
         found.append(label)
     names = [label.name for label in found]
     return Scheme(name, tuple(found), _second(data.get("second"), names))
+
+
+_SCHEME_FIELDS = ("name", "labels", "second")
+_LABEL_FIELDS = ("name", "key", "colour", "color", "definition", "examples")
+_SECOND_FIELDS = ("question", "when", "answers")
+_ANSWER_FIELDS = ("name", "key")
+
+
+def _fields(data: dict, known: tuple[str, ...], what: str) -> None:
+    """Refuses a field the file's reader would otherwise skip without a word (a typo such as 'exmaples')."""
+    unknown = [str(field) for field in data if field not in known]
+    if unknown:
+        shown = ", ".join(f for f in known if f != "color")
+        raise SchemeError(f"{what}: unknown field {unknown[0]!r} (it takes {shown})")
 
 
 def _text(value, what: str) -> str:
@@ -251,6 +317,7 @@ def _text(value, what: str) -> str:
 
 def _label(item: dict, n: int, reserved: dict[str, str]) -> Label:
     name = _text(item.get("name"), f"label {n}'s name")
+    _fields(item, _LABEL_FIELDS, f"label {name!r}")
     if len(name) > MAX_NAME or any(ch.isspace() or ch in ",=" for ch in name) or not name.isprintable():
         raise SchemeError(f"label name {name!r}: at most {MAX_NAME} characters, without spaces, commas or '='")
     if name == AMBIGUOUS:
@@ -286,6 +353,7 @@ def _second(data, names: list[str]) -> Second | None:
         return None
     if not isinstance(data, dict):
         raise SchemeError("[second]: give question, when and answers")
+    _fields(data, _SECOND_FIELDS, "[second]")
     question = _text(data.get("question"), "[second] question")
     when = data.get("when")
     if not isinstance(when, list) or not when:
@@ -298,6 +366,7 @@ def _second(data, names: list[str]) -> Second | None:
         raise SchemeError("[second] answers: give two or more, each {name = ..., key = ...}")
     found: list[Answer] = []
     for a in answers:
+        _fields(a, _ANSWER_FIELDS, f"[second] answer {a.get('name')!r}")
         answer = Answer(_text(a.get("name"), "[second] answer's name"), _key(a.get("key"), f"answer {a.get('name')!r}"))
         if any(o.name == answer.name or o.key == answer.key for o in found):
             raise SchemeError(f"[second] answers: {answer.name!r} repeats a name or a key")
@@ -354,23 +423,27 @@ def parse_map(text: str | None) -> dict[str, str]:
 
 
 def set_scheme(store, new: Scheme, mapping: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """Make `new` the project's scheme. Labels it drops that are in use (given, decided, in rules,
-    suggestions or control items) must each be mapped to one of its labels; they are mapped by new
-    events (see Store.save_scheme). Returns {old label: (labels, decisions) mapped}. Raises
-    SchemeError naming the labels in use without a mapping, or a mapping that does not fit."""
+    """Make `new` the project's scheme. Labels it drops that are in use (current labels, current
+    decisions, rules, suggestions or control items) must each be mapped to one of its labels; they are
+    mapped by new events (see Store.save_scheme). The map joins the scheme's retired labels, so a
+    merged copy still on an old label is mapped on arrival. Returns {old label: (labels, decisions)
+    mapped}. Raises SchemeError naming the labels in use without a mapping, or a mapping that does not fit."""
     old = get(store)
     kept = set(new.names())
+    in_use = store.labels_in_use()
     for source, target in mapping.items():
         if source in kept:
             raise SchemeError(f"--map {source}={target}: {source} stays in the new scheme; map only labels it drops")
         if target not in kept:
             raise SchemeError(f"--map {source}={target}: {target} is not a label of {new.shown()}")
-    in_use = store.labels_in_use()
+        if source not in old.names() and not in_use.get(source) and source not in old.retired_map():
+            raise SchemeError(f"--map {source}={target}: {source} is not a label of {old.shown()}")
     unmapped = [label for label in (*old.names(), *sorted(set(in_use) - set(old.names()) - {AMBIGUOUS}))
                 if label not in kept and in_use.get(label) and label not in mapping]
     if unmapped:
         shown = ", ".join(f"{label} ({in_use[label]})" for label in unmapped)
         raise SchemeError(f"labels in use that {new.shown()} drops: {shown}; map each with --map old=new "
                           f"(e.g. --map {unmapped[0]}={new.names()[0]})")
-    return store.save_scheme(new.to_json(), {s: t for s, t in mapping.items() if in_use.get(s)})
-
+    retired = {was: mapping.get(now, now) for was, now in old.retired_map().items()} | mapping
+    new = replace(new, retired=tuple((was, now) for was, now in retired.items() if was not in kept and now in kept))
+    return store.save_scheme(new.to_json(), mapping)

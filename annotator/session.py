@@ -379,6 +379,7 @@ class Session:
         none: accepting is no reading time."""
         if label not in self.scheme.names():
             raise ValueError(f"unknown label {label!r}: the project's labels are {', '.join(self.scheme.names())}")
+        scheme.check_current(label, self.store)  # the lead may have changed the scheme since the screen opened
         s = self.sentence
         if s is None:
             return False

@@ -344,5 +344,7 @@ def test_merge_takes_a_copy_with_the_same_scheme_and_refuses_another(db_path, tm
     news(tmp_path / "o", other)
     refused = run("merge", other, "--db", db_path)
     assert refused.output == (
-        f"Error: {other}: the copy's label scheme default (fact, claim, opinion, advert) is not this project's "
-        "claimbuster (NFS, UFS, CFS); set the same scheme on both first (annotator project labels set); nothing merged\n")
+        f"Error: {other}: the copy's label scheme default differs from this project's claimbuster: labels fact, "
+        "claim, opinion, advert vs NFS, UFS, CFS; second question none vs 'worth checking now?' after CFS (yes, no) "
+        "(the copy's vs this project's); set the same scheme on both first (annotator project labels set); "
+        "nothing merged\n")

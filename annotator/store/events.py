@@ -6,11 +6,14 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
 
+from annotator import scheme
+from annotator.model import AMBIGUOUS
 from annotator.store.connection import chunks
 from annotator.store.votes import TRAINING
 from annotator.timestamps import label_time, latest_label_time, now
 from annotator.store.rows import Event
 
+MAPPED = "map:"  # the source of an event a change of scheme wrote: "map:" and the uid it maps (store/scheme.py)
 # the guidelines version a label is given under: the latest stored (NULL before any)
 _GUIDELINES = "(SELECT max(version) FROM guidelines)"
 
@@ -30,8 +33,11 @@ class Events:
         flag ("flag": the unit is unsure, ask the lead); `seconds` is how long the sentence was on screen
         before the label; `detail` is the answer to the scheme's second question (checked by the caller). A
         label records the guidelines version current when it is stored. A label on a control unit is marked a control answer (store/quality.py).
+        Raises SchemeChanged for a label the project's scheme no longer has (changed meanwhile).
         Returns its uid, the event's identity in every copy of the database. Raises ValueError for a
         `created_at` that is no label time (see timestamps.label_time)."""
+        if kind == "label" and label is not None:
+            scheme.check_current(label, self)
         uid, at = uid or uuid.uuid4().hex, label_time(created_at) if created_at else now()
         with self.transaction():
             over = touch_lease and kind == "label" and label is not None and self.past_overlap(sentence_id, annotator, at)
@@ -100,7 +106,9 @@ class Events:
         """Store a review decision for a unit, in one transaction. The decision belongs to the unit: it
         is written on every member that carries a live vote (on the first member when none does), so
         a member split off later keeps the decision that settled its vote. The events' uids are
-        `uid`-0, `uid`-1, ...; returns them."""
+        `uid`-0, `uid`-1, ...; returns them. Raises SchemeChanged for a label the project's scheme no
+        longer has."""
+        scheme.check_current(label, self, (AMBIGUOUS,))
         members = [row[0] for row in self.conn.execute(
             "SELECT DISTINCT s.id FROM sentences s JOIN events e ON e.sentence_id = s.id WHERE s.group_id = ? "
             "AND +e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL ORDER BY s.id", (group_id,))]
@@ -117,17 +125,37 @@ class Events:
         return uids
 
     def undo_decision(self, uid: str) -> int:
-        """Undo every event of the decision `decide` stored under this uid; returns how many."""
+        """Undo every event of the decision `decide` stored under this uid, and the decisions a change of
+        scheme mapped from it; returns how many events."""
+        undone, bases = 0, [uid]
         with self.transaction():
-            return self.conn.execute(
-                "UPDATE events SET undone = 1 WHERE kind = 'decision' AND uid LIKE ? ESCAPE '\\'",
-                (uid.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%",),
-            ).rowcount
+            while bases:
+                base = bases.pop()
+                pattern = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
+                sentences = [sid for (sid,) in self.conn.execute(
+                    "SELECT sentence_id FROM events WHERE kind = 'decision' AND uid LIKE ? ESCAPE '\\'", (pattern,))]
+                undone += self.conn.execute(
+                    "UPDATE events SET undone = 1 WHERE kind = 'decision' AND uid LIKE ? ESCAPE '\\'", (pattern,),
+                ).rowcount
+                # a mapped decision is on the sentences of the one it maps: the partial index finds it
+                bases += {found.rsplit("-", 1)[0] for (found,) in self.conn.execute(
+                    f"SELECT uid FROM events INDEXED BY events_suggested WHERE sentence_id IN "
+                    f"({','.join('?' * len(sentences))}) AND source IS NOT NULL AND source = ? AND kind = 'decision'",
+                    (*sentences, MAPPED + base))}
+        return undone
 
     def undo_event(self, uid: str) -> Event | None:
         """Mark the event with this uid undone; the event as it now is, or None if there is no such event."""
         with self.transaction():
-            self.conn.execute("UPDATE events SET undone = 1 WHERE uid = ?", (uid,))
+            # and the labels a change of scheme mapped from it (and from those): else the mapped label
+            # would stay current after its annotator took the original back
+            # would stay current after its annotator took the original back. A mapping event is on the
+            # sentence of the event it maps, so the partial index on sourced events finds them.
+            self.conn.execute(
+                "WITH RECURSIVE derived(uid) AS (SELECT ? UNION SELECT e.uid FROM derived d "
+                "JOIN events e INDEXED BY events_suggested ON e.sentence_id = (SELECT sentence_id FROM events "
+                "WHERE uid = ?) AND e.source IS NOT NULL AND e.source = ? || d.uid) "
+                "UPDATE events SET undone = 1 WHERE uid IN derived", (uid, uid, MAPPED))
             row = self.conn.execute(
                 "SELECT s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id WHERE e.uid = ?", (uid,)
             ).fetchone()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from annotator.store.events import MAPPED
 from annotator.store.votes import NOT_VOTES
 from annotator.store.rows import Event
 
@@ -113,11 +114,12 @@ class Queries:
 
     def label_times(self) -> sqlite3.Cursor:
         """(annotator, time) of every live vote (no control or training answer), by annotator then time:
-        the work whose pace `progress` measures."""
+        the work whose pace `progress` measures. Labels a change of scheme wrote (source 'map:...') are
+        left out: nobody read those sentences then."""
         votes_only = f"AND id NOT IN {NOT_VOTES} " if self.has_non_votes() else ""
         return self.conn.execute(
             "SELECT annotator, created_at FROM events WHERE kind = 'label' AND undone = 0 AND label IS NOT NULL "
-            f"{votes_only}ORDER BY annotator, created_at"
+            f"AND (source IS NULL OR source NOT LIKE '{MAPPED}%') {votes_only}ORDER BY annotator, created_at"
         )
 
     def has_suggestions(self) -> bool:

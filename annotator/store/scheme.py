@@ -14,9 +14,18 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 
+from annotator.store.events import MAPPED
+from annotator.store.queries import LATEST
 from annotator.timestamps import now
 
 SCHEME_KEY, SCHEME_VERSION_KEY = "scheme", "scheme.version"
+# each unit's current decision: its latest live one (those before it are history)
+_CURRENT_DECISIONS = """
+SELECT uid, label FROM (
+    SELECT e.uid, e.label, ROW_NUMBER() OVER (PARTITION BY s.group_id ORDER BY {latest}) AS rn
+    FROM events e JOIN sentences s ON s.id = e.sentence_id WHERE e.kind = 'decision' AND e.undone = 0
+) WHERE rn = 1
+""".format(latest=LATEST)
 
 
 class Schemes:
@@ -33,11 +42,12 @@ class Schemes:
         return row[0] if row else None
 
     def labels_in_use(self) -> Counter:
-        """{label: how many current labels, live decisions, rules, suggestions and control items carry it}."""
+        """{label: how many current labels, current decisions (a unit's latest live one), rules, suggestions
+        and control items carry it}. A decision superseded by a later one (a mapped one among them) is
+        history, not use."""
         used: Counter = Counter()
         for sql in ("SELECT label, count(*) FROM current_labels GROUP BY label",
-                    "SELECT label, count(*) FROM events WHERE kind = 'decision' AND undone = 0 AND label IS NOT NULL "
-                    "GROUP BY label",
+                    "SELECT label, count(*) FROM (" + _CURRENT_DECISIONS + ") WHERE label IS NOT NULL GROUP BY label",
                     "SELECT label, count(*) FROM rules GROUP BY label",
                     "SELECT label, count(*) FROM suggestions GROUP BY label",
                     "SELECT label, count(*) FROM control_items GROUP BY label"):
@@ -46,44 +56,58 @@ class Schemes:
         return used
 
     def save_scheme(self, scheme_json: str, mapping: dict[str, str]) -> dict[str, tuple[int, int]]:
-        """Store a new scheme and, in the same transaction, map the labels it drops: each current label
-        `old` of `mapping` becomes a new label event `mapping[old]` on the same sentence by the same
-        annotator (its source, answer and guidelines version kept: the judgement is the same), each live
-        decision a new decision by the same reviewer; rules, suggestions, control items and aggregates
-        are updated in place (they are no history). Returns {old: (labels mapped, decisions mapped)}."""
-        mapped: dict[str, tuple[int, int]] = {}
-        at = now()
+        """Store a new scheme and, in the same transaction, map the labels it drops (see map_labels).
+        Returns {old: (labels mapped, decisions mapped)}."""
         with self.transaction():
-            for old, new in mapping.items():
-                labels = self.conn.execute(
-                    "SELECT e.id, e.sentence_id, e.annotator, e.source, e.detail, e.guidelines, a.control_id "
-                    "FROM current_labels c JOIN events e ON e.id = c.event_id "
-                    "LEFT JOIN control_answers a ON a.event_id = e.id WHERE c.label = ? ORDER BY e.id", (old,)).fetchall()
-                for _id, sentence_id, annotator, source, detail, version, control in labels:
-                    event_id = self.conn.execute(
-                        "INSERT INTO events(uid, sentence_id, kind, annotator, label, created_at, source, detail, "
-                        "guidelines) VALUES (?,?,'label',?,?,?,?,?,?)",
-                        (uuid.uuid4().hex, sentence_id, annotator, new, at, source, detail, version)).lastrowid
-                    if control is not None:  # still the same answer to the same control item
-                        self.conn.execute("INSERT INTO control_answers(event_id, control_id) VALUES (?,?)",
-                                          (event_id, control))
-                decisions = self.conn.execute(
-                    "SELECT uid, sentence_id, annotator, note FROM events WHERE kind = 'decision' AND undone = 0 "
-                    "AND label = ? ORDER BY id", (old,)).fetchall()
-                # one new decision per old one, its members numbered as decide() does, so undo finds them all
-                bases: dict[str, str] = {}
-                rows = []
-                for uid, sid, who, note in decisions:
-                    base = bases.setdefault(uid.rsplit("-", 1)[0], uuid.uuid4().hex)
-                    rows.append((f"{base}-{sum(r[0].startswith(base) for r in rows)}", sid, who, new, note, at))
-                self.conn.executemany(
-                    "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at) "
-                    "VALUES (?,?,'decision',?,?,?,?)", rows)
-                for table in ("rules", "suggestions", "control_items", "aggregates"):
-                    self.conn.execute(f"UPDATE {table} SET label = ? WHERE label = ?", (new, old))
-                mapped[old] = (len(labels), len({uid.rsplit('-', 1)[0] for uid, *_ in decisions}))
+            mapped = self.map_labels(mapping)
             self.set_setting(SCHEME_KEY, scheme_json)
             self.set_setting(SCHEME_VERSION_KEY, str(self.scheme_version() + 1))
+        return mapped
+
+    def map_labels(self, mapping: dict[str, str]) -> dict[str, tuple[int, int]]:
+        """Inside the caller's transaction: each current label `old` of `mapping` becomes a new label
+        event `mapping[old]` on the same sentence by the same annotator (its answer and guidelines
+        version kept: the judgement is the same), each current decision a new decision by the same
+        reviewer; rules, suggestions, control items and aggregates are updated in place (they are no
+        history). A mapping event's source is 'map:<uid of the event it maps>' (a decision's:
+        'map:<its uid base>'), so undoing that event undoes the mapping too, and pace leaves it out.
+        Only current labels and decisions are mapped: a second run with the same map writes nothing.
+        Returns {old: (labels mapped, decisions mapped)}, only for labels with something mapped or kept
+        in `mapping` order."""
+        mapped: dict[str, tuple[int, int]] = {}
+        at = now()
+        for old, new in mapping.items():
+            labels = self.conn.execute(
+                "SELECT e.uid, e.sentence_id, e.annotator, e.detail, e.guidelines, a.control_id "
+                "FROM current_labels c JOIN events e ON e.id = c.event_id "
+                "LEFT JOIN control_answers a ON a.event_id = e.id WHERE c.label = ? ORDER BY e.id", (old,)).fetchall()
+            for uid, sentence_id, annotator, detail, version, control in labels:
+                event_id = self.conn.execute(
+                    "INSERT INTO events(uid, sentence_id, kind, annotator, label, created_at, source, detail, "
+                    "guidelines) VALUES (?,?,'label',?,?,?,?,?,?)",
+                    (uuid.uuid4().hex, sentence_id, annotator, new, at, MAPPED + uid, detail, version)).lastrowid
+                if control is not None:  # still the same answer to the same control item
+                    self.conn.execute("INSERT INTO control_answers(event_id, control_id) VALUES (?,?)",
+                                      (event_id, control))
+            current = {uid.rsplit("-", 1)[0] for (uid,) in self.conn.execute(
+                "SELECT uid FROM (" + _CURRENT_DECISIONS + ") WHERE label = ?", (old,))}
+            decisions = [row for row in self.conn.execute(
+                "SELECT uid, sentence_id, annotator, note FROM events WHERE kind = 'decision' AND undone = 0 "
+                "AND label = ? ORDER BY id", (old,)) if row[0].rsplit("-", 1)[0] in current]
+            # one new decision per old one, its members numbered as decide() does, so undo finds them all
+            bases: dict[str, str] = {}
+            rows = []
+            for uid, sid, who, note in decisions:
+                old_base = uid.rsplit("-", 1)[0]
+                base = bases.setdefault(old_base, uuid.uuid4().hex)
+                rows.append((f"{base}-{sum(r[0].startswith(base) for r in rows)}", sid, who, new, note, at,
+                             MAPPED + old_base))
+            self.conn.executemany(
+                "INSERT INTO events(uid, sentence_id, kind, annotator, label, note, created_at, source) "
+                "VALUES (?,?,'decision',?,?,?,?,?)", rows)
+            for table in ("rules", "suggestions", "control_items", "aggregates"):
+                self.conn.execute(f"UPDATE {table} SET label = ? WHERE label = ?", (new, old))
+            mapped[old] = (len(labels), len(bases))
         return mapped
 
     # -- guidelines ---------------------------------------------------------------------------
