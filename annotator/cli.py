@@ -776,14 +776,14 @@ def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
     from annotator.model import InputError
     from annotator.quality.control import check_row
 
-    labels = scheme.labels(store)
+    project = scheme.get(store)
     rows, errors, seen, already = [], [], {}, 0
     try:
         for number, row in jsonl_rows(path):
             try:
                 if isinstance(row, ValueError):
                     raise row
-                doc, index, label, reason = check_row(row, labels)
+                doc, index, label, reason = check_row(row, project)
                 sentence = store.sentence_at(doc, index) if index < 2**63 else None
                 if sentence is None:
                     raise ValueError(f"unknown document {doc!r}" if store.document_id(doc) is None
@@ -1007,8 +1007,9 @@ def guidelines_set(path, db_path):
         raise click.ClickException(f"{path}: cannot read ({getattr(err, 'strerror', None) or err})") from None
     if not text.strip():
         raise click.ClickException(f"{path}: empty; the guidelines need some text")
-    version = Store(db_path, create=False, patience=PATIENCE_S).add_guidelines(text)
-    click.echo(f"guidelines version {version} set from {path}")
+    version, added = Store(db_path, create=False, patience=PATIENCE_S).add_guidelines(text)
+    click.echo(f"guidelines version {version} set from {path}" if added
+               else f"guidelines unchanged (version {version}): {path} has the current version's text")
 
 
 @guidelines.command("show")

@@ -170,13 +170,20 @@ def aggregated_rows(store: Store, aggregate: dict, left_out: Counter, collect: T
 
 
 def unit_rows(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
-              min_annotators: int = 1, over_overlap: bool = False, language: str | None = None) -> Iterator[dict]:
+              min_annotators: int = 1, over_overlap: bool = False, language: str | None = None,
+              mapping: dict[str, str] | None = None) -> Iterator[dict]:
     """One row per unit with a decided label (gold) or a majority label (majority). Without a review
     decision, a gold unit needs `min_annotators` who agree: one person's label is not agreement.
+    With `mapping` (export --map), each vote and decision is mapped before agreement and majority are
+    taken: two labels mapped to one name are one answer in the other project's scheme.
     Labels given past a unit's overlap count only with `over_overlap`. With `language`, only the units
     whose original document is in it are read (and counted, left out or collected)."""
     for unit in _units_read(store, collect, over_overlap, language):
         group, votes, decision, first_doc, first_index, text, docs, source, published, copies, unit_language = unit
+        if mapping:
+            votes = [(who, mapping.get(label, label)) for who, label in votes]
+            if decision is not None:
+                decision = (mapping.get(decision[0], decision[0]), decision[1])
         total = len(votes)  # one current label per annotator
         if mode == "gold" and total == 1 and decision is None and min_annotators <= 1:
             # the common case of a large export, without the counting below
@@ -232,11 +239,14 @@ def label_rows(store: Store, collect: Tally | None = None, over_overlap: bool = 
 
 def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = None,
             as_json: bool = False, min_annotators: int = 1, over_overlap: bool = False,
-            language: str | None = None, aggregate: dict | None = None) -> Iterator[tuple[dict | str, int, str]]:
+            language: str | None = None, aggregate: dict | None = None,
+            mapping: dict[str, str] | None = None) -> Iterator[tuple[dict | str, int, str]]:
     """(row, group, label) of every row to export, of documents in `language` only if it is given (a
     unit's language is its original document's). With as_json (mode all, no language), the row is a
     JSON line built by SQLite itself, several times faster than encoding a million dicts. Labels given
-    past a unit's overlap (a lapsed lease) are left out unless `over_overlap` asks for them."""
+    past a unit's overlap (a lapsed lease) are left out unless `over_overlap` asks for them. `mapping`
+    maps gold and majority units' votes before they are counted (see unit_rows); other modes' labels
+    are mapped by following_scheme."""
     if mode not in MODES:
         raise ExportError(f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
     if mode == "all" and as_json and language is None:
@@ -250,16 +260,24 @@ def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = 
     elif mode == "aggregated":
         rows = aggregated_rows(store, aggregate, left_out, collect, over_overlap, language)
     else:
-        rows = unit_rows(store, mode, left_out, collect, min_annotators, over_overlap, language)
+        rows = unit_rows(store, mode, left_out, collect, min_annotators, over_overlap, language, mapping)
     for row in rows:
         yield row, row["group"], row["label"]
 
 
 def check_map(project: scheme.Scheme, mapping: dict[str, str]) -> None:
-    """Raise ExportError unless every label `mapping` renames is one of the project's."""
+    """Raise ExportError unless every label `mapping` renames is one of the project's, and every name it
+    writes one a scheme could have (scheme.check_name)."""
     for old, new in mapping.items():
         if old not in project.names():
             raise ExportError(f"--map {old}={new}: {old} is not a label of the project's scheme {project.shown()}")
+        try:
+            scheme.check_name(new)
+        except scheme.SchemeError as err:
+            raise ExportError(f"--map {old}={new}: {err}") from None
+
+
+UNIT_MODES = ("gold", "majority")  # the modes unit_rows writes
 
 
 def following_scheme(store: Store, rows: Iterator[tuple[dict | str, int, str]], mode: str,
@@ -278,10 +296,13 @@ def following_scheme(store: Store, rows: Iterator[tuple[dict | str, int, str]], 
             if mode == "all":
                 row["detail"] = by_vote.get((group, row["annotator"]))
             else:
-                answers = [(n, a) for (l, a), n in by_unit.get(group, Counter()).items() if l == label]
-                answers.sort(reverse=True)
+                given: Counter = Counter()  # two labels mapped to one name: their answers count together
+                for (was, answer), n in by_unit.get(group, Counter()).items():
+                    if (mapping.get(was, was) if mode in UNIT_MODES else was) == label:
+                        given[answer] += n
+                answers = sorted(((n, a) for a, n in given.items()), reverse=True)
                 row["detail"] = answers[0][1] if answers and (len(answers) == 1 or answers[1][0] < answers[0][0]) else None
-        if mapping:
+        if mapping and mode not in UNIT_MODES:  # units' votes were mapped before they were counted
             label = row["label"] = mapping.get(label, label)
             if "votes" in row:
                 votes = Counter()
@@ -575,7 +596,7 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
         suggested = store.suggested_groups()
         rows = records(store, mode, report.left_out, collect, as_json=fmt == "jsonl" and not (mapping or with_detail),
                        min_annotators=min_annotators, over_overlap=over_overlap, language=language,
-                       aggregate=report.aggregate)
+                       aggregate=report.aggregate, mapping=mapping)
         if mapping or with_detail:
             rows = following_scheme(store, rows, mode, mapping, with_detail)
         if split:

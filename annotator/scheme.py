@@ -318,10 +318,7 @@ def _text(value, what: str) -> str:
 def _label(item: dict, n: int, reserved: dict[str, str]) -> Label:
     name = _text(item.get("name"), f"label {n}'s name")
     _fields(item, _LABEL_FIELDS, f"label {name!r}")
-    if len(name) > MAX_NAME or any(ch.isspace() or ch in ",=" for ch in name) or not name.isprintable():
-        raise SchemeError(f"label name {name!r}: at most {MAX_NAME} characters, without spaces, commas or '='")
-    if name == AMBIGUOUS:
-        raise SchemeError(f"label name {name!r} is what review calls a unit left undecided; choose another")
+    check_name(name)
     key = _key(item.get("key"), f"label {name!r}")
     if key in reserved:
         raise SchemeError(f"label {name!r}: key {key!r} is the screen's key for {reserved[key]}")
@@ -339,6 +336,15 @@ def _label(item: dict, n: int, reserved: dict[str, str]) -> Label:
     if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
         raise SchemeError(f"label {name!r}: examples must be a list of texts")
     return Label(name, key, colour, definition.strip(), tuple(e.strip() for e in examples))
+
+
+def check_name(name: str) -> None:
+    """Raise SchemeError unless `name` can be a label's name: at most MAX_NAME printable characters
+    without spaces, commas or '=' (they would break --map old=new,...), and not 'ambiguous'."""
+    if len(name) > MAX_NAME or any(ch.isspace() or ch in ",=" for ch in name) or not name.isprintable():
+        raise SchemeError(f"label name {name!r}: at most {MAX_NAME} characters, without spaces, commas or '='")
+    if name == AMBIGUOUS:
+        raise SchemeError(f"label name {name!r} is what review calls a unit left undecided; choose another")
 
 
 def _key(value, whose: str) -> str:

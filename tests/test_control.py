@@ -123,7 +123,7 @@ def test_control_add_refuses_the_whole_file_for_any_bad_row(news, tmp_path):
     assert result.output.splitlines() == [
         f"error: {path}:2: document 'pl-sejm' has no sentence at index 7",
         f"error: {path}:3: unknown document 'fr-paris'",
-        f"error: {path}:4: label 'rumour' is not in the project's scheme (fact, claim, opinion, advert)",
+        f"error: {path}:4: unknown label 'rumour': not in the project's scheme default (fact, claim, opinion, advert)",
         f"error: {path}:5: 'index' counts from 0, not -1",
         f"error: {path}:6: bad JSON (Expecting property name enclosed in double quotes at column 2)",
         f"error: {path}:7: missing 'index'",

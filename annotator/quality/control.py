@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.scheme import Scheme
 
 MAX_RATE = 0.5  # a queue more than half tests is no longer work
 DEFAULT_MIN_ANSWERS = 10
@@ -19,9 +23,9 @@ DEFAULT_MIN_ANSWERS = 10
 DEFICIT_WEIGHT = 0.5
 
 
-def check_row(row: dict, labels: tuple[str, ...]) -> tuple[str, int, str, str | None]:
+def check_row(row: dict, project: Scheme) -> tuple[str, int, str, str | None]:
     """(doc, index from 0, label, reason) of one row of a control file; ValueError naming the problem
-    (a label outside the scheme names the scheme's labels)."""
+    (a label outside the scheme names the scheme, as import-labels does)."""
     for key in ("doc", "index", "label"):
         if key not in row:
             raise ValueError(f"missing {key!r}")
@@ -32,8 +36,8 @@ def check_row(row: dict, labels: tuple[str, ...]) -> tuple[str, int, str, str | 
         raise ValueError(f"'index' must be an integer, not {type(index).__name__}")
     if index < 0:
         raise ValueError(f"'index' counts from 0, not {index}")
-    if label not in labels:
-        raise ValueError(f"label {label!r} is not in the project's scheme ({', '.join(labels)})")
+    if not isinstance(label, str) or label not in project.names():
+        raise ValueError(f"unknown label {label!r}: not in the project's scheme {project.shown()}")
     if reason is not None and not isinstance(reason, str):
         raise ValueError(f"'reason' must be a string, not {type(reason).__name__}")
     return doc, index, label, (reason.strip() or None) if reason else None

@@ -116,12 +116,16 @@ class Schemes:
         """The current guidelines version, None before any was set."""
         return self.conn.execute("SELECT max(version) FROM guidelines").fetchone()[0]
 
-    def add_guidelines(self, text: str) -> int:
-        """Store `text` as the next guidelines version; returns its number (1 for the first)."""
+    def add_guidelines(self, text: str) -> tuple[int, bool]:
+        """Store `text` as the next guidelines version: (its number, 1 for the first; True). A text equal
+        to the current version's is no new version: (the current number, False), nothing written."""
         with self.transaction():
-            version = (self.guidelines_version() or 0) + 1
+            current = self.guidelines_text()
+            if current is not None and current[1] == text:
+                return current[0], False
+            version = (current[0] if current else 0) + 1
             self.conn.execute("INSERT INTO guidelines(version, text, created_at) VALUES (?,?,?)", (version, text, now()))
-        return version
+        return version, True
 
     def guidelines_text(self, version: int | None = None) -> tuple[int, str, str] | None:
         """(version, text, created_at) of that version (default the current), None when there is none."""
