@@ -118,16 +118,18 @@ def _naming(other: ForeignDatabase, table: str, row_id) -> Iterator[None]:
 
 
 def _same_scheme(store: Store, other: ForeignDatabase) -> scheme.Scheme:
-    """The project's scheme, when the copy has the same labels and second question; StoreError naming
-    both schemes otherwise (the copy's labels would mean something else here)."""
+    """The project's scheme, when the copy has the same labels and second question (or had them before
+    the project's changes of scheme mapped some); StoreError naming what differs otherwise (the copy's
+    labels would mean something else here)."""
     project = scheme.get(store)
     text = other.scheme_json()
     try:
         theirs = scheme.Scheme.from_json(text) if text else scheme.DEFAULT
     except (ValueError, KeyError, TypeError, AttributeError):
         raise StoreError(f"{other.path}: its label scheme cannot be read; nothing merged") from None
-    differences = theirs.differences(project)
-    if differences:
+    # a copy made before a change of scheme still has the labels it retired: read as what they became
+    if project.differences(theirs, project.retired_map()):
+        differences = theirs.differences(project)
         raise StoreError(f"{other.path}: the copy's label scheme {theirs.name} differs from this project's "
                          f"{project.name}: {'; '.join(differences)} (the copy's vs this project's); set the same "
                          "scheme on both first (annotator project labels set); nothing merged")

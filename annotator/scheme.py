@@ -105,9 +105,17 @@ class Scheme:
         stored label's meaning)."""
         return not self.differences(other)
 
-    def differences(self, other: Scheme) -> list[str]:
+    def differences(self, other: Scheme, renamed: dict[str, str] | None = None) -> list[str]:
         """What differs in meaning between this scheme and `other`, each as 'what: this's vs other's'
-        (empty when they have the same vocabulary)."""
+        (empty when they have the same vocabulary). `renamed` ({old: new}) is read into `other`'s labels
+        first: a copy made before a change of scheme speaks of the labels it retired."""
+        renamed = renamed or {}
+
+        def words(s: Scheme, names: dict[str, str]) -> tuple:
+            return (frozenset(names.get(n, n) for n in s.names()),
+                    s.second and (s.second.question, frozenset(names.get(w, w) for w in s.second.when),
+                                  frozenset(s.second.answer_names())))
+
         def labels(s: Scheme) -> str:
             return ", ".join(s.names())
 
@@ -118,11 +126,10 @@ class Scheme:
                     f"({', '.join(s.second.answer_names())})")
 
         found = []
-        if frozenset(self.names()) != frozenset(other.names()):
+        (mine, my_second), (theirs, their_second) = words(self, {}), words(other, renamed)
+        if mine != theirs:
             found.append(f"labels {labels(self)} vs {labels(other)}")
-        if (self.second and (self.second.question, frozenset(self.second.when), frozenset(self.second.answer_names()))) \
-                != (other.second and (other.second.question, frozenset(other.second.when),
-                                      frozenset(other.second.answer_names()))):
+        if my_second != their_second:
             found.append(f"second question {question(self)} vs {question(other)}")
         return found
 

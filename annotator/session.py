@@ -376,10 +376,12 @@ class Session:
     def label(self, label: str, source: str | None = None) -> bool:
         """Hand the label to the writer, then move to the next unlabeled sentence. False when all are labeled.
         A typed label records the seconds its sentence was on screen; an accepted suggestion (`source`)
-        none: accepting is no reading time."""
-        if label not in self.scheme.names():
+        none: accepting is no reading time. Raises SchemeChanged (a StoreError: one line the screen shows)
+        for a label the project's scheme dropped since this session read it; nothing is stored then."""
+        # the live scheme decides: the lead may have changed it since the session read its own
+        if label not in self.scheme.names() and label not in scheme.labels(self.store):
             raise ValueError(f"unknown label {label!r}: the project's labels are {', '.join(self.scheme.names())}")
-        scheme.check_current(label, self.store)  # the lead may have changed the scheme since the screen opened
+        scheme.check_current(label, self.store)
         s = self.sentence
         if s is None:
             return False
