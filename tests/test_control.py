@@ -388,6 +388,9 @@ def test_control_share_holds_on_long_documents(wire_corpora, tmp_path, per_doc, 
                 store.add_event(s.id, "label", who, labels[0], created_at=at, touch_lease=True)
     shares = {who: sum(held[:1000]) / 1000 for who, held in handed.items()}
     assert all(abs(share - 0.1) <= 0.02 for share in shares.values()), shares
+    for held in handed.values():  # no fixed period: the gaps between control units vary
+        places = [i for i, control in enumerate(held) if control]
+        assert len({b - a for a, b in zip(places, places[1:])}) > 3
 
 
 def test_a_control_unit_served_for_the_rate_comes_with_a_run_of_its_documents_work():
