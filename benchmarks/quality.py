@@ -1,7 +1,7 @@
 """Quality control at scale: aggregation of 1M labels from 50 annotators, and routing with control items on.
 
 usage: python benchmarks/quality.py aggregate [--labels 1000000] [--annotators 50] [--units 200000] [--store UNITS]
-       python benchmarks/quality.py routing [SENTENCES] [--control-rate 0.1] ...
+       python benchmarks/quality.py routing [SENTENCES] [--control-rate 0.1] [--doc-size 25] ...
 
 Each part prints what it measured; the figures go to benchmarks/RESULTS.md.
 """
@@ -114,7 +114,7 @@ def bench_aggregate_command(n_units: int) -> None:
 def bench_routing(argv: list[str]) -> None:
     """Routing's next-document p50/p99/max with control items mixed in (target p99 < 20 ms; 2.8 ms without).
 
-    Imports SENTENCES synthetic sentences in documents of 25 (team.py's corpus), makes CONTROLS of them
+    Imports SENTENCES synthetic sentences in documents of DOC_SIZE (25: team.py's corpus), makes CONTROLS of them
     control items, sets the overlap and the control rate, then ANNOTATORS take turns asking for their
     next document (`route_next`) and labeling what they were handed, REQUESTS times each, in one
     process: the figure is the request's own time, not a wait on other writers (team.py measures those).
@@ -137,10 +137,11 @@ def bench_routing(argv: list[str]) -> None:
     parser.add_argument("--annotators", type=int, default=10)
     parser.add_argument("--requests", type=int, default=300, help="per annotator")
     parser.add_argument("--overlap", type=int, default=2)
+    parser.add_argument("--doc-size", type=int, default=25, help="sentences per document")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder, db = Path(tmp) / "corpus", Path(tmp) / "quality.db"
-        write_corpus(folder, args.sentences, per_doc=25)
+        write_corpus(folder, args.sentences, per_doc=args.doc_size)
         store = Store(db)
         start = time.perf_counter()
         import_paths(store, [folder])
@@ -171,7 +172,7 @@ def bench_routing(argv: list[str]) -> None:
                 store.add_events([(sid, "label", who, LABELS[g % 4], None, None, None) for g, sid in units.items()])
         shares = [c / n for n, c in handed.values() if n]
         print(json.dumps({
-            "sentences": args.sentences, "documents": store.query("SELECT count(*) FROM documents")[0][0],
+            "sentences": args.sentences, "doc_size": args.doc_size, "documents": store.query("SELECT count(*) FROM documents")[0][0],
             "control_items": args.controls, "control_rate": args.control_rate, "overlap": args.overlap,
             "annotators": args.annotators, "import_and_grouping_s": round(imported, 1), "requests": len(waits),
             "next_document_ms_p50": round(1000 * statistics.median(waits), 2),
@@ -179,6 +180,7 @@ def bench_routing(argv: list[str]) -> None:
             "next_document_ms_max": round(1000 * max(waits), 2),
             "units_per_annotator": round(statistics.mean(n for n, _ in handed.values())),
             "control_share_min": round(min(shares), 4), "control_share_max": round(max(shares), 4),
+            "control_shares": {who: round(c / n, 4) for who, (n, c) in handed.items() if n},
         }))
 
 

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from annotator.quality.control import control_turn, training_order
+from annotator.quality.control import control_run, control_turn, training_order
 from annotator.review import unit_votes_of, units_to_review
 from annotator.store import Store
 from annotator.team import next_document
@@ -323,6 +323,85 @@ def test_control_rate_share_over_a_thousand_units_per_annotator(tmp_path, db_pat
                 store.add_event(s.id, "label", who, "fact", created_at=at, touch_lease=True)
         assert control_units <= answered[who]
         assert len(answered[who]) == 420 * 3
+
+
+# the desk's wire copy in its languages: each sentence states its own figures, so each is a unit of its own
+WIRE = ("Der Hafen {d} meldete am Montag {n} Schiffe und {m} Container.",
+        "В порту {d} в понедельник разгрузили {n} судов и {m} контейнеров.",
+        "أعلن الميناء {d} يوم الاثنين وصول {n} سفينة و{m} حاوية.",
+        "港口{d}周一共停靠了{n}艘船和{m}个集装箱。",
+        "Port {d} obsłużył w poniedziałek {n} statków i {m} kontenerów.",
+        "Το λιμάνι {d} δέχτηκε τη Δευτέρα {n} πλοία και {m} κοντέινερ.")
+WIRE_UNITS = 52_500  # 105 control items at 0.2%: more than the rate takes over 1,000 units
+
+
+@pytest.fixture(scope="module")
+def wire_corpora(tmp_path_factory):
+    """per document size (25, 60): a database of WIRE_UNITS units in documents of that size, imported once."""
+    built = {}
+    for per_doc in (25, 60):
+        folder = tmp_path_factory.mktemp(f"wire{per_doc}")
+        path = folder / "wire.jsonl"
+        with open(path, "w", encoding="utf-8") as out:
+            for d in range(WIRE_UNITS // per_doc):
+                text = " ".join(WIRE[(d + i) % len(WIRE)].format(d=d, n=d * per_doc + i, m=7 * (d * per_doc + i) + 3)
+                                for i in range(per_doc))
+                out.write(json.dumps({"id": f"w{d:05d}", "text": text}, ensure_ascii=False) + "\n")
+        built[per_doc] = folder / "a.db"
+        assert run("import", path, "--db", built[per_doc]).exit_code == 0
+    return built
+
+
+@pytest.mark.parametrize("per_doc, control_share", [(25, 0.002), (60, 0.002), (25, 0.02), (60, 0.02)])
+def test_control_share_holds_on_long_documents(wire_corpora, tmp_path, per_doc, control_share):
+    """Documents of 25 and 60 units with control items from 0.2% or 2% of the units: each annotator's share of
+    control units over 1,000 units stays within 2 points of the rate."""
+    import random
+    import shutil
+
+    from annotator import scheme
+
+    db_path = tmp_path / "a.db"
+    shutil.copy(wire_corpora[per_doc], db_path)
+    store = Store(db_path)
+    units = [g for (g,) in store.conn.execute("SELECT DISTINCT group_id FROM sentences ORDER BY group_id")]
+    assert len(units) == WIRE_UNITS
+    labels = scheme.labels(store)
+    rng = random.Random(11)
+    control_units = set(rng.sample(units, round(control_share * len(units))))
+    store.add_control_items([(g, labels[g % len(labels)], None) for g in sorted(control_units)], "file")
+    store.set_project("overlap", "2")
+    store.set_project("control_rate", "0.1")
+    store.set_setting("control.secret", "fixed seed")
+    store.conn.commit()
+    at = shift(store.conn.execute("SELECT max(created_at) FROM control_items").fetchone()[0], 1)
+    handed = {who: [] for who in ("Jürgen", "Светлана", "فاطمة")}  # per annotator, per unit handed: was it control?
+    while any(len(held) < 1000 for held in handed.values()):
+        for who, held in handed.items():
+            if len(held) >= 1000:
+                continue
+            doc = store.route_next(who, at)
+            name = store.document(doc)[0]
+            for i in store.leased_indices(who, doc):
+                s = store.sentence_at(name, i)
+                held.append(s.group_id in control_units)
+                store.add_event(s.id, "label", who, labels[0], created_at=at, touch_lease=True)
+    shares = {who: sum(held[:1000]) / 1000 for who, held in handed.items()}
+    assert all(abs(share - 0.1) <= 0.02 for share in shares.values()), shares
+    for held in handed.values():  # no fixed period: the gaps between control units vary
+        places = [i for i, control in enumerate(held) if control]
+        assert len({b - a for a, b in zip(places, places[1:])}) > 3
+
+
+def test_a_control_unit_served_for_the_rate_comes_with_a_run_of_its_documents_work():
+    units = list(range(100, 125))  # a document of 25 units, the control unit the 11th
+    assert control_run(units, 10, 0.1, 0.0, 0.5) == [110]  # alone: a lease of one unit
+    assert control_run(units, 10, 0.1, 0.99, 0.0) == list(range(101, 111))  # nine others before it
+    assert control_run(units, 10, 0.1, 0.99, 0.99) == list(range(110, 120))  # or after it
+    assert control_run(units, 10, 0.1, 0.5, 0.5) == list(range(108, 114))  # five others around it
+    assert control_run(units, 0, 0.1, 0.99, 0.5) == list(range(100, 110))  # the first unit: a run after it
+    assert control_run(units, 24, 0.5, 0.99, 0.99) == [123, 124]  # rate 0.5: one other at most
+    assert control_run([7, 8], 1, 0.01, 0.99, 0.5) == [7, 8]  # no more than the document has
 
 
 def test_control_turn_follows_the_deficit():
@@ -682,6 +761,7 @@ def test_a_control_unit_served_for_the_rate_comes_with_its_documents_work(news, 
     for key, value in (("overlap", "2"), ("control-rate", "0.5")):
         run("project", "set", key, value, "--db", news)
     store = Store(news)
+    store.conn.execute("UPDATE meta SET value = 'fixed seed' WHERE key = 'control.secret'")
     store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('control.handed.李', '10 0')")  # due a control
     store.conn.commit()
     label(store, "zh-rail", 0, "王", "fact", at=None)

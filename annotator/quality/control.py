@@ -4,7 +4,10 @@ low accuracy, and the order and feedback of training.
 A control item is a unit whose right label is known. Routing mixes control units into each annotator's
 work at the project's `control-rate`: each request draws at random whether the next thing handed out is
 a control unit, weighted by how far the annotator is behind the rate, so the share holds over time while
-no position can be foreseen (`control_turn`).
+no position can be foreseen (`control_turn`). A control unit served for the rate comes with a short run
+of its document's work around it (`control_run`), at most as many units as the rate leaves for one control
+unit, so each such lease holds at least the rate's share of control and the draw can catch up on work
+documents that hold none.
 """
 
 from __future__ import annotations
@@ -72,6 +75,20 @@ def control_turn(draw: float, rate: float, handed: int, controls: int) -> bool:
         return False
     deficit = rate * handed - controls
     return draw < min(1.0, max(0.0, rate + DEFICIT_WEIGHT * deficit))
+
+
+def control_run(units: list[int], control: int, rate: float, size_draw: float, place_draw: float) -> list[int]:
+    """The units a control unit served for the rate comes with: a contiguous run of `units` (the units of
+    its document the annotator may take, in reading order, the control unit at index `control` among them)
+    holding the control unit and 0 to round(1 / rate) - 1 others, as many as `size_draw` picks, placed
+    around it as `place_draw` picks (both uniform in [0, 1)). A run of that length keeps the lease's own
+    share of control at or above the rate, so the deficit-weighted draw (`control_turn`) can make up for
+    work documents without control; a run of varying length and place reads as any partial lease does."""
+    most = max(0, min(len(units) - 1, round(1 / rate) - 1))
+    others = int(size_draw * (most + 1))
+    first, last = max(0, control - others), min(control, len(units) - 1 - others)
+    start = first + int(place_draw * (last - first + 1))
+    return units[start:start + others + 1]
 
 
 def is_paused(answered: int, right: int, min_accuracy: float | None, min_answers: int) -> bool:

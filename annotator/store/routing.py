@@ -24,7 +24,7 @@ import secrets
 import sqlite3
 from collections import defaultdict
 
-from annotator.quality.control import DEFAULT_MIN_ANSWERS, control_turn, is_paused
+from annotator.quality.control import DEFAULT_MIN_ANSWERS, control_run, control_turn, is_paused
 from annotator.store.connection import chunks
 from annotator.store.votes import CONTROL_UNITS, NOT_VOTES
 from annotator.timestamps import now, shift
@@ -176,8 +176,9 @@ class Routing:
 
     def _claim_control(self, annotator: str, rate: float, need: float, cutoff: str) -> int | None:
         """At the control rate, lease the annotator the document of a control unit they never answered,
-        with claims on its control units and on its other units that still need them, as any work
-        document comes. None when the draw says work, or every control item has their answer."""
+        with claims on it and on a run of the units around it that still need them (`control_run`: its
+        other unanswered control units in the run come too). None when the draw says work, or every
+        control item has their answer."""
         handed, controls = self._handed(annotator)
         # a draw of its own per request; seeded by the project's secret and the annotator's counts so a
         # run can be repeated, which no annotator can foresee without the secret
@@ -187,11 +188,21 @@ class Routing:
         found = self.unanswered_control(annotator, draw.random())
         if found is None:
             return None
-        doc, units = found
-        # alone in a document, a control unit would stand out: it comes with the work around it
-        self._claim(annotator, doc, units + self._needed_units(doc, annotator, need, cutoff)[0])
+        doc, controls_here = found
+        control = controls_here[int(draw.random() * len(controls_here))]
+        # alone in a document, a control unit would stand out: it comes with a run of the work around it,
+        # as a lease that others' labels cut short does; the whole document's work would drown the rate
+        place = self._reading_order(doc)
+        units = sorted(set(controls_here) | set(self._needed_units(doc, annotator, need, cutoff)[0]),
+                       key=place.__getitem__)
+        self._claim(annotator, doc, control_run(units, units.index(control), rate, draw.random(), draw.random()))
         self._count_handed(annotator)
         return doc
+
+    def _reading_order(self, doc: int) -> dict[int, int]:
+        """unit (group) -> index of its first sentence in the document."""
+        return dict(self.conn.execute("SELECT group_id, min(idx) FROM sentences WHERE doc_id = ? GROUP BY group_id",
+                                      (doc,)).fetchall())
 
     def _claim_next(self, annotator: str, need: float, cutoff: str, at: str, skip: int | None) -> int | None:
         c = self.conn
