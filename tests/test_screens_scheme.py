@@ -11,6 +11,7 @@ import re
 import sqlite3
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import Footer
 
 from annotator.store import Store
@@ -250,8 +251,30 @@ async def test_help_shows_the_current_guidelines_or_else_the_schemes_definitions
         assert run("guidelines", "set", tmp_path / "g.md", "--db", db_path).exit_code == 0
         await pilot.press("question_mark")  # a version set by another process shows at the next `?`
         assert app.screen.text.startswith("*Guidelines, version 1*\n\n# Leitfaden\n\nEin CFS ist eine überprüfbare "
-                                          "Zahl.\n\n# Keys: the annotation screen\n")
+                                          "Zahl.\n\n# Labels: claimbuster\n\n- **NFS** (`i`, `1`): non-factual")
+        assert "\n\n# Keys: the annotation screen\n" in app.screen.text
         assert "Ein CFS ist eine überprüfbare Zahl." in screen_text(app)
+
+
+async def test_help_under_guidelines_still_shows_definitions_examples_and_the_second_question(db_path, tmp_path):
+    project(tmp_path, db_path, BINARY.replace('definition = "worth a check by the desk"',
+                                              'definition = "worth a check by the desk"\n'
+                                              'examples = ["Безработица в мае снизилась до 3,9 процента."]'))
+    (tmp_path / "g.md").write_text("# Wytyczne\n\nLiczby zawsze sprawdzamy.\n", encoding="utf-8")
+    assert run("guidelines", "set", tmp_path / "g.md", "--db", db_path).exit_code == 0
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/pl.txt")
+    async with app.run_test(size=(140, 60)) as pilot:
+        await pilot.press("question_mark")
+        text = app.screen.text
+        assert text.startswith(
+            "*Guidelines, version 1*\n\n# Wytyczne\n\nLiczby zawsze sprawdzamy.\n\n# Labels: checkthat\n\n"
+            "- **worthy** (`w`, `1`): worth a check by the desk\n"
+            "  - e.g. \u201cБезработица в мае снизилась до 3,9 процента.\u201d\n"
+            "- **unworthy** (`e`, `2`): nothing to check\n\n"
+            "After worthy: **urgent?** (`y` yes, `n` no; `escape` leaves it unanswered).\n\n"
+            "# Keys: the annotation screen\n")
+        shown = screen_text(app)
+        assert "Liczby zawsze sprawdzamy." in shown and "urgent?" in shown and "worth a check by the desk" in shown
 
 
 # -- twelve labels on 80x24 ------------------------------------------------------------------------
@@ -282,6 +305,101 @@ async def test_twelve_labels_count_in_six_lines_on_the_side_panel(db_path, tmp_p
                           " M  greet…     0 O  headl…     0", " W  boile…     0 Y  other      2"]
 
 
+# names of every script and width: Chinese (two columns a character), a long German compound, Russian,
+# Arabic, an emoji, the longest name a scheme allows
+WIDE_NAMES = ["事实陈述事实陈述", "Behauptungsüberprüfung", "Мнение", "رأي", "😀emoji",
+              "Quellenangabenüberprüfungsverantwortlich", "seven", "eight"]
+WIDE_KEYS = "abcdehil"
+
+
+def wide() -> str:
+    assert len(WIDE_NAMES[5]) == 40  # the longest a scheme allows
+    colours = ["red", "green", "blue", "yellow", "magenta", "cyan", "orange", "purple"]
+    return 'name = "wide"\n' + "".join(
+        f'[[labels]]\nname = "{name}"\nkey = "{key}"\ncolour = "{colour}"\n'
+        for name, key, colour in zip(WIDE_NAMES, WIDE_KEYS, colours))
+
+
+def footer_keys(app, width: int) -> list[str]:
+    """The footer's keys as drawn, each "key name"; asserting that each ends inside the screen."""
+    footer = app.screen.query_one(Footer)
+    assert footer.max_scroll_x == 0
+    shown = []
+    for key in footer.children:
+        if key.region.width:
+            assert key.region.right <= width, (key.key, key.description, key.region)
+            shown.append(f"{key.key_display} {key.description}")
+    return shown
+
+
+@pytest.mark.parametrize("size, labels", [
+    ((80, 24), ["a 事实陈…", "b Behaup…", "c Мнение", "d رأي", "e 😀emoji", "h Quelle…", "i seven", "l eight"]),
+    ((120, 40), ["a 事实陈述事实陈述", "b Behauptungsüberprüfung", "c Мнение", "d رأي", "e 😀emoji",
+                 "h Quellenangabenüberprüfun…", "i seven", "l eight"]),
+])
+async def test_wide_label_names_are_cut_by_columns_and_the_footer_keeps_every_key_and_help(
+        db_path, tmp_path, size, labels):
+    project(tmp_path, db_path, wide())
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        shown = footer_keys(app, size[0])
+        assert shown[:9] == [*labels, "? help"]
+
+
+async def test_wide_label_names_count_on_one_line_each_in_the_side_panel(db_path, tmp_path):
+    project(tmp_path, db_path, wide())
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a", "b", "a")
+        wait_all(10)
+        await pilot.pause()
+        counts = app.screen.query_one("#counts")
+        lines = str(counts.render()).splitlines()[2:]
+        assert lines == [" A  事实…      2 B  Behau…     1", " C  Мнение     0 D  رأي        0",
+                         " E  😀emo…     0 H  Quell…     0", " I  seven      0 L  eight      0"]
+        assert counts.region.height == 2 + len(lines) + 1  # its lines, none wrapped, and its padding
+        assert all(cell_len(line) <= 32 for line in lines)
+
+
+async def test_an_80x24_screen_shows_every_labels_count_without_the_side_panel(db_path, tmp_path):
+    project(tmp_path, db_path, twelve())
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", "y", "y", "a", "b")
+        wait_all(10)
+        await pilot.pause()
+        assert not app.screen.query_one("#side").display
+        lines = screen_text(app).splitlines()
+        assert "A 2 B 1 C 0 D 0 E 0 H 0 I 0 L 0 M 0 O 0 W 0 Y 2" in lines
+
+
+async def test_twelve_labels_at_70_columns_keep_every_key_with_two_letters_of_its_name(db_path, tmp_path):
+    project(tmp_path, db_path, twelve())
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.pause()
+        assert footer_keys(app, 70)[:13] == [f"{key} {name[:2]}" for key, name in zip(TWELVE_KEYS, TWELVE_NAMES)] + [
+            "? help"]
+
+
+def test_no_command_help_names_the_default_labels_keys():
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    def helps(group, path):
+        yield path, CliRunner().invoke(main, [*path, "--help"], terminal_width=200).output
+        for name, command in getattr(group, "commands", {}).items():
+            yield from helps(command, [*path, name])
+
+    texts = dict((" ".join(path), text) for path, text in helps(main, []))
+    assert "the project's label keys (annotator project labels)" in texts["annotate"]
+    # a key beside a default label ("f fact") is a fixed vocabulary; any project's keys differ
+    assert {path: re.findall(r"\b[a-z] (?:fact|claim|opinion|advert)\b", text) for path, text in texts.items()
+            if re.search(r"\b[a-z] (?:fact|claim|opinion|advert)\b", text)} == {}
+
+
 def snapshot_project(tmp_path, scheme_text):
     db_path = tmp_path / "snap.db"
     project(tmp_path, db_path, scheme_text)
@@ -302,6 +420,38 @@ def test_snapshot_claimbuster_80x24(tmp_path, snap_compare):
     store = snapshot_project(tmp_path, CLAIMBUSTER)
     assert snap_compare(AnnotatorApp(store, "anna", doc_name="news/ru.txt"), run_before=pressing("c", "e", "i"),
                         terminal_size=(80, 24))
+
+
+def test_snapshot_the_default_four_80x24(tmp_path, snap_compare):
+    from test_tui import pressing
+
+    store = snapshot_project(tmp_path, None)
+    assert snap_compare(AnnotatorApp(store, "anna", doc_name="news/de.txt"), run_before=pressing("f", "c", "o"),
+                        terminal_size=(80, 24))
+
+
+def test_snapshot_twelve_labels_70x20(tmp_path, snap_compare):
+    from test_tui import pressing
+
+    store = snapshot_project(tmp_path, twelve())
+    assert snap_compare(AnnotatorApp(store, "anna", doc_name="news/es.txt"), run_before=pressing("a", "b", "y"),
+                        terminal_size=(70, 20))
+
+
+def test_snapshot_wide_label_names_80x24(tmp_path, snap_compare):
+    from test_tui import pressing
+
+    store = snapshot_project(tmp_path, wide())
+    assert snap_compare(AnnotatorApp(store, "anna", doc_name="news/de.txt"), run_before=pressing("a", "b", "d"),
+                        terminal_size=(80, 24))
+
+
+def test_snapshot_wide_label_names_120x40(tmp_path, snap_compare):
+    from test_tui import pressing
+
+    store = snapshot_project(tmp_path, wide())
+    assert snap_compare(AnnotatorApp(store, "anna", doc_name="news/de.txt"), run_before=pressing("a", "b", "d"),
+                        terminal_size=(120, 40))
 
 
 def test_snapshot_binary_with_the_second_question_asked_80x24(tmp_path, snap_compare):

@@ -20,7 +20,7 @@ from annotator.tui.widgets import names
 from annotator.tui.widgets.names import tail_of
 from annotator.quality.control import pause_message
 from annotator.training import TrainingSession
-from annotator.tui.widgets.side_panel import SidePanel, status_line
+from annotator.tui.widgets.side_panel import SidePanel, count_line, status_line
 from annotator.wording import plural
 
 
@@ -232,7 +232,9 @@ class AnnotateScreen(Screen):
     def update_panel(self) -> None:
         """The side panel, or on narrow terminals the status line that stands for it."""
         if self.has_class("narrow"):
-            status = status_line(self.session, self.label_style)
+            # the counts on a line of their own: the side panel that shows them is hidden
+            status = Content("\n").join([status_line(self.session, self.label_style),
+                                          count_line(self.label_mark, self.label_style, self.session.progress().per_label)])
             # the line wraps when it is longer than the screen: a new layout only when its length changed
             self.query_one("#status", Static).update(status, layout=status.cell_length != self.status_length)
             self.status_length = status.cell_length

@@ -34,6 +34,26 @@ def _cut(part: str, width: int) -> list[str]:
     return pieces
 
 
+def cut(text: str, width: int, mark: bool = True) -> str:
+    """`text` in at most `width` columns as the terminal counts them (a CJK character or an emoji takes
+    two): whole when it fits, else its start and an ellipsis (none with `mark` False, where one more
+    letter reads better than the ellipsis)."""
+    if cell_len(text) <= width:
+        return text
+    room = width - 1 if mark else width
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > room:
+            break
+        kept += char
+    return kept + "\u2026" if mark else kept
+
+
+def pad(text: str, width: int) -> str:
+    """`text` with spaces after it up to `width` columns (str.ljust counts characters, not columns)."""
+    return text + " " * max(0, width - cell_len(text))
+
+
 def tail_of(path: str, width: int) -> str:
     """The end of a path in at most `width` columns, an ellipsis where its start was cut."""
     return path if len(path) <= width else "\u2026" + path[-(width - 1):]
