@@ -608,3 +608,38 @@ async def test_an_accepted_suggestion_is_asked_the_second_question_too(db_path, 
         await pilot.pause()
     assert current(db_path, "anna") == [(0, "worthy", "no")]
     assert store.query("SELECT source, detail FROM events ORDER BY id") == [("rule:1", None), ("rule:1", "no")]
+
+
+# -- every name cut and aligned by terminal columns --------------------------------------------------
+
+def test_the_confusion_heat_map_cuts_and_aligns_label_names_by_columns():
+    from annotator.tui.screens.review import heat_map
+
+    table = {"labels": ["事实陈述事实陈述", "Мнение", "رأي"], "matrix": [[2, 0, 0], [1, 3, 0], [0, 0, 1]],
+             "rows": "李明", "columns": "Zofia"}
+    lines = str(heat_map(table)).splitlines()
+    assert lines == ["rows 李明, columns Zofia",
+                     "            事实陈…   Мнение      رأي",
+                     "事实陈…          2        0        0 ",
+                     "Мнение           1        3        0 ",
+                     "رأي              0        0        1 "]
+    assert len({cell_len(line) for line in lines[2:]}) == 1
+
+
+def test_a_source_named_in_chinese_keeps_the_sources_columns_aligned():
+    from annotator.tui.screens.sources import source_line
+
+    def line(source: str) -> str:
+        row = {"source": source, "units": 3, "labeled_units": 1, "labels": {}, "originality": 0.5, "copies_from": []}
+        return str(source_line(row, 6))
+
+    assert line("人民日报海外版新闻中心网站频道") == "人民日报海外版新闻中…       3       1  ······   50%"
+    assert line("spiegel.de") == "spiegel.de                  3       1  ······   50%"
+
+
+def test_a_database_path_in_chinese_is_cut_from_its_start_by_columns():
+    from annotator.tui.widgets.names import tail_of
+
+    assert tail_of("/home/李明/项目/新闻标注.db", 12) == "\u2026新闻标注.db"
+    assert cell_len(tail_of("/home/李明/项目/新闻标注.db", 12)) == 12
+    assert tail_of("/data/a.db", 12) == "/data/a.db"

@@ -13,6 +13,7 @@ from annotator.tui.widgets.names import cut
 
 # the keys a footer never leaves out: every label key, and help, which lists the rest
 KEPT_ACTIONS = (*LABEL_ACTIONS, "help")
+FULL_WIDTH = 80  # columns of the smallest screen everything must fit (the 80x24)
 
 
 def key_width(key: Widget) -> int:
@@ -45,12 +46,16 @@ class KeyFooter(Footer):
         palette = [key for key in keys if key.has_class("-command-palette")]
         kept = [key for key in keys if key.action.startswith(KEPT_ACTIONS) and key not in palette]
         labels = [key for key in kept if key.action.startswith(LABEL_ACTIONS)]
-        fold_label_names(labels, self.app.size.width - sum(key_width(key) for key in kept if key not in labels))
+        # help (it lists every key left out) keeps its room on the 80 columns the screens are made for,
+        # and wherever names must be cut anyway; below 80, names that fit whole are not cut for it
+        width = self.app.size.width
+        if width >= FULL_WIDTH or sum(key_width(key) for key in labels) > width:
+            fold_label_names(labels, width - sum(key_width(key) for key in kept if key not in labels))
         needed = sum(key_width(key) for key in kept)
-        if needed + sum(key_width(key) + 1 for key in palette) > self.app.size.width:
+        if needed + sum(key_width(key) + 1 for key in palette) > width:
             palette = []
             keys = [key for key in keys if not key.has_class("-command-palette")]
-        room = self.app.size.width - sum(key_width(key) + 1 for key in palette)  # + its bar
+        room = width - sum(key_width(key) + 1 for key in palette)  # + its bar
         for key in keys:
             if key in palette:
                 continue

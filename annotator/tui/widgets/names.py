@@ -49,14 +49,24 @@ def cut(text: str, width: int, mark: bool = True) -> str:
     return kept + "\u2026" if mark else kept
 
 
-def pad(text: str, width: int) -> str:
-    """`text` with spaces after it up to `width` columns (str.ljust counts characters, not columns)."""
-    return text + " " * max(0, width - cell_len(text))
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` with spaces after it (before it with `right`) up to `width` columns (str.ljust and
+    format widths count characters, not columns)."""
+    spaces = " " * max(0, width - cell_len(text))
+    return spaces + text if right else text + spaces
 
 
 def tail_of(path: str, width: int) -> str:
-    """The end of a path in at most `width` columns, an ellipsis where its start was cut."""
-    return path if len(path) <= width else "\u2026" + path[-(width - 1):]
+    """The end of a path in at most `width` columns (a CJK character takes two), an ellipsis where its
+    start was cut."""
+    if cell_len(path) <= width:
+        return path
+    tail = ""
+    for char in reversed(path):
+        if cell_len(char + tail) > width - 1:
+            break
+        tail = char + tail
+    return "\u2026" + tail
 
 
 def database_path(path) -> str:
