@@ -643,3 +643,14 @@ def test_a_database_path_in_chinese_is_cut_from_its_start_by_columns():
     assert tail_of("/home/李明/项目/新闻标注.db", 12) == "\u2026新闻标注.db"
     assert cell_len(tail_of("/home/李明/项目/新闻标注.db", 12)) == 12
     assert tail_of("/data/a.db", 12) == "/data/a.db"
+
+
+async def test_at_80_columns_help_keeps_its_room_even_where_the_names_alone_would_fit(db_path, tmp_path):
+    names = ["Tatsache", "Meinung", "Werbung", "Satire", "Zitat", "Prognose", "Мнение", "Φήμη"]  # 75 columns of keys
+    project(tmp_path, db_path, 'name = "presse"\n' + "".join(
+        f'[[labels]]\nname = "{name}"\nkey = "{key}"\ncolour = "red"\n' for name, key in zip(names, WIDE_KEYS)))
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert footer_keys(app, 80)[:9] == ["a Tatsac…", "b Meinung", "c Werbung", "d Satire", "e Zitat",
+                                            "h Progno…", "i Мнение", "l Φήμη", "? help"]
