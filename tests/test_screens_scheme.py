@@ -422,36 +422,17 @@ def test_snapshot_claimbuster_80x24(tmp_path, snap_compare):
                         terminal_size=(80, 24))
 
 
-def test_snapshot_the_default_four_80x24(tmp_path, snap_compare):
+@pytest.mark.parametrize("scheme_text, doc, keys, size", [
+    (None, "news/de.txt", "fco", (80, 24)),
+    (twelve(), "news/es.txt", "aby", (70, 20)),
+    (wide(), "news/de.txt", "abd", (80, 24)),
+    (wide(), "news/de.txt", "abd", (120, 40)),
+], ids=["default_four_80x24", "twelve_70x20", "wide_names_80x24", "wide_names_120x40"])
+def test_snapshot_counts_and_footer(tmp_path, snap_compare, scheme_text, doc, keys, size):
     from test_tui import pressing
 
-    store = snapshot_project(tmp_path, None)
-    assert snap_compare(AnnotatorApp(store, "anna", doc_name="news/de.txt"), run_before=pressing("f", "c", "o"),
-                        terminal_size=(80, 24))
-
-
-def test_snapshot_twelve_labels_70x20(tmp_path, snap_compare):
-    from test_tui import pressing
-
-    store = snapshot_project(tmp_path, twelve())
-    assert snap_compare(AnnotatorApp(store, "anna", doc_name="news/es.txt"), run_before=pressing("a", "b", "y"),
-                        terminal_size=(70, 20))
-
-
-def test_snapshot_wide_label_names_80x24(tmp_path, snap_compare):
-    from test_tui import pressing
-
-    store = snapshot_project(tmp_path, wide())
-    assert snap_compare(AnnotatorApp(store, "anna", doc_name="news/de.txt"), run_before=pressing("a", "b", "d"),
-                        terminal_size=(80, 24))
-
-
-def test_snapshot_wide_label_names_120x40(tmp_path, snap_compare):
-    from test_tui import pressing
-
-    store = snapshot_project(tmp_path, wide())
-    assert snap_compare(AnnotatorApp(store, "anna", doc_name="news/de.txt"), run_before=pressing("a", "b", "d"),
-                        terminal_size=(120, 40))
+    store = snapshot_project(tmp_path, scheme_text)
+    assert snap_compare(AnnotatorApp(store, "anna", doc_name=doc), run_before=pressing(*keys), terminal_size=size)
 
 
 def test_snapshot_binary_with_the_second_question_asked_80x24(tmp_path, snap_compare):
