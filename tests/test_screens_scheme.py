@@ -292,14 +292,19 @@ async def test_twelve_labels_fit_an_80x24_footer_every_key_shown(db_path, tmp_pa
             name if len(name) <= 3 else name[:2] + "\u2026" for name in TWELVE_NAMES]
 
 
+async def counts_after(pilot, *keys):
+    """The side panel's counts box once `keys` are pressed and their labels stored."""
+    await pilot.press(*keys)
+    wait_all(10)
+    await pilot.pause()
+    return pilot.app.screen.query_one("#counts")
+
+
 async def test_twelve_labels_count_in_six_lines_on_the_side_panel(db_path, tmp_path):
     project(tmp_path, db_path, twelve())
     app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("a", "y", "y")
-        wait_all(10)
-        await pilot.pause()
-        counts = str(app.screen.query_one("#counts").render()).splitlines()[2:]
+        counts = str((await counts_after(pilot, "a", "y", "y")).render()).splitlines()[2:]
         assert counts == [" A  satire     1 B  quote      0", " C  stati…     0 D  predi…     0",
                           " E  quest…     0 H  promo…     0", " I  rumour     0 L  corre…     0",
                           " M  greet…     0 O  headl…     0", " W  boile…     0 Y  other      2"]
@@ -351,10 +356,7 @@ async def test_wide_label_names_count_on_one_line_each_in_the_side_panel(db_path
     project(tmp_path, db_path, wide())
     app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("a", "b", "a")
-        wait_all(10)
-        await pilot.pause()
-        counts = app.screen.query_one("#counts")
+        counts = await counts_after(pilot, "a", "b", "a")
         lines = str(counts.render()).splitlines()[2:]
         assert lines == [" A  事实…      2 B  Behau…     1", " C  Мнение     0 D  رأي        0",
                          " E  😀emo…     0 H  Quell…     0", " I  seven      0 L  eight      0"]
