@@ -514,7 +514,7 @@ def ensure_documents(store: Store) -> None:
 @db_option
 @screen_options
 def annotate(db_path, annotator_name, doc_name, training, sample):
-    """Label sentences in the terminal: f fact, c claim, o opinion, a advert; ? for help.
+    """Label sentences in the terminal with the project's label keys (annotator project labels); ? for help.
 
     The default database gets the bundled sample corpus on first use; any other one without
     documents is offered it (or takes it with --sample). A --db path that does not exist is created

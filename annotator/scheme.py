@@ -225,8 +225,16 @@ def guidelines(store=None) -> tuple[int | None, str]:
     found = store.guidelines_text() if store is not None else None
     if found is not None:
         return found[0], found[1]
+    intro = "# Labeling guidelines\n\nLabel every sentence with what it is, not whether you agree with it.\n\n"
+    return None, intro + scheme_text(store)
+
+
+def scheme_text(store=None) -> str:
+    """The scheme as Markdown: each label's name, key (and place, 1..9), definition and examples, then
+    the second question with the labels it follows and its answers' keys. What `?` shows under any
+    guidelines, so their text never has to repeat the keys."""
     current = get(store)
-    lines = ["# Labeling guidelines", "", "Label every sentence with what it is, not whether you agree with it.", ""]
+    lines = []
     for n, label in enumerate(current.labels, start=1):
         place = f", `{n}`" if n <= 9 else ""
         lines.append(f"- **{label.name}** (`{label.key}`{place}): {label.definition or '(no definition)'}")
@@ -235,7 +243,7 @@ def guidelines(store=None) -> tuple[int | None, str]:
         answers = ", ".join(f"`{a.key}` {a.name}" for a in current.second.answers)
         lines += ["", f"After {', '.join(current.second.when)}: **{current.second.question}** ({answers}; "
                   "`escape` leaves it unanswered)."]
-    return None, "\n".join(lines)
+    return "\n".join(lines)
 
 
 # -- reading and checking a scheme file -----------------------------------------------------------

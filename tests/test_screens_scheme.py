@@ -11,6 +11,7 @@ import re
 import sqlite3
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import Footer
 
 from annotator.store import Store
@@ -250,8 +251,30 @@ async def test_help_shows_the_current_guidelines_or_else_the_schemes_definitions
         assert run("guidelines", "set", tmp_path / "g.md", "--db", db_path).exit_code == 0
         await pilot.press("question_mark")  # a version set by another process shows at the next `?`
         assert app.screen.text.startswith("*Guidelines, version 1*\n\n# Leitfaden\n\nEin CFS ist eine überprüfbare "
-                                          "Zahl.\n\n# Keys: the annotation screen\n")
+                                          "Zahl.\n\n# Labels: claimbuster\n\n- **NFS** (`i`, `1`): non-factual")
+        assert "\n\n# Keys: the annotation screen\n" in app.screen.text
         assert "Ein CFS ist eine überprüfbare Zahl." in screen_text(app)
+
+
+async def test_help_under_guidelines_still_shows_definitions_examples_and_the_second_question(db_path, tmp_path):
+    project(tmp_path, db_path, BINARY.replace('definition = "worth a check by the desk"',
+                                              'definition = "worth a check by the desk"\n'
+                                              'examples = ["Безработица в мае снизилась до 3,9 процента."]'))
+    (tmp_path / "g.md").write_text("# Wytyczne\n\nLiczby zawsze sprawdzamy.\n", encoding="utf-8")
+    assert run("guidelines", "set", tmp_path / "g.md", "--db", db_path).exit_code == 0
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/pl.txt")
+    async with app.run_test(size=(140, 60)) as pilot:
+        await pilot.press("question_mark")
+        text = app.screen.text
+        assert text.startswith(
+            "*Guidelines, version 1*\n\n# Wytyczne\n\nLiczby zawsze sprawdzamy.\n\n# Labels: checkthat\n\n"
+            "- **worthy** (`w`, `1`): worth a check by the desk\n"
+            "  - e.g. \u201cБезработица в мае снизилась до 3,9 процента.\u201d\n"
+            "- **unworthy** (`e`, `2`): nothing to check\n\n"
+            "After worthy: **urgent?** (`y` yes, `n` no; `escape` leaves it unanswered).\n\n"
+            "# Keys: the annotation screen\n")
+        shown = screen_text(app)
+        assert "Liczby zawsze sprawdzamy." in shown and "urgent?" in shown and "worth a check by the desk" in shown
 
 
 # -- twelve labels on 80x24 ------------------------------------------------------------------------
@@ -269,17 +292,114 @@ async def test_twelve_labels_fit_an_80x24_footer_every_key_shown(db_path, tmp_pa
             name if len(name) <= 3 else name[:2] + "\u2026" for name in TWELVE_NAMES]
 
 
+async def counts_after(pilot, *keys):
+    """The side panel's counts box once `keys` are pressed and their labels stored."""
+    await pilot.press(*keys)
+    wait_all(10)
+    await pilot.pause()
+    return pilot.app.screen.query_one("#counts")
+
+
 async def test_twelve_labels_count_in_six_lines_on_the_side_panel(db_path, tmp_path):
     project(tmp_path, db_path, twelve())
     app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("a", "y", "y")
-        wait_all(10)
-        await pilot.pause()
-        counts = str(app.screen.query_one("#counts").render()).splitlines()[2:]
+        counts = str((await counts_after(pilot, "a", "y", "y")).render()).splitlines()[2:]
         assert counts == [" A  satire     1 B  quote      0", " C  stati…     0 D  predi…     0",
                           " E  quest…     0 H  promo…     0", " I  rumour     0 L  corre…     0",
                           " M  greet…     0 O  headl…     0", " W  boile…     0 Y  other      2"]
+
+
+# names of every script and width: Chinese (two columns a character), a long German compound, Russian,
+# Arabic, an emoji, the longest name a scheme allows
+WIDE_NAMES = ["事实陈述事实陈述", "Behauptungsüberprüfung", "Мнение", "رأي", "😀emoji",
+              "Quellenangabenüberprüfungsverantwortlich", "seven", "eight"]
+WIDE_KEYS = "abcdehil"
+
+
+def wide() -> str:
+    assert len(WIDE_NAMES[5]) == 40  # the longest a scheme allows
+    colours = ["red", "green", "blue", "yellow", "magenta", "cyan", "orange", "purple"]
+    return 'name = "wide"\n' + "".join(
+        f'[[labels]]\nname = "{name}"\nkey = "{key}"\ncolour = "{colour}"\n'
+        for name, key, colour in zip(WIDE_NAMES, WIDE_KEYS, colours))
+
+
+def footer_keys(app, width: int) -> list[str]:
+    """The footer's keys as drawn, each "key name"; asserting that each ends inside the screen."""
+    footer = app.screen.query_one(Footer)
+    assert footer.max_scroll_x == 0
+    shown = []
+    for key in footer.children:
+        if key.region.width:
+            assert key.region.right <= width, (key.key, key.description, key.region)
+            shown.append(f"{key.key_display} {key.description}")
+    return shown
+
+
+@pytest.mark.parametrize("size, labels", [
+    ((80, 24), ["a 事实陈…", "b Behaup…", "c Мнение", "d رأي", "e 😀emoji", "h Quelle…", "i seven", "l eight"]),
+    ((120, 40), ["a 事实陈述事实陈述", "b Behauptungsüberprüfung", "c Мнение", "d رأي", "e 😀emoji",
+                 "h Quellenangabenüberprüfun…", "i seven", "l eight"]),
+])
+async def test_wide_label_names_are_cut_by_columns_and_the_footer_keeps_every_key_and_help(
+        db_path, tmp_path, size, labels):
+    project(tmp_path, db_path, wide())
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        shown = footer_keys(app, size[0])
+        assert shown[:9] == [*labels, "? help"]
+
+
+async def test_wide_label_names_count_on_one_line_each_in_the_side_panel(db_path, tmp_path):
+    project(tmp_path, db_path, wide())
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
+    async with app.run_test(size=(120, 40)) as pilot:
+        counts = await counts_after(pilot, "a", "b", "a")
+        lines = str(counts.render()).splitlines()[2:]
+        assert lines == [" A  事实…      2 B  Behau…     1", " C  Мнение     0 D  رأي        0",
+                         " E  😀emo…     0 H  Quell…     0", " I  seven      0 L  eight      0"]
+        assert counts.region.height == 2 + len(lines) + 1  # its lines, none wrapped, and its padding
+        assert all(cell_len(line) <= 32 for line in lines)
+
+
+async def test_an_80x24_screen_shows_every_labels_count_without_the_side_panel(db_path, tmp_path):
+    project(tmp_path, db_path, twelve())
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a", "y", "y", "a", "b")
+        wait_all(10)
+        await pilot.pause()
+        assert not app.screen.query_one("#side").display
+        lines = screen_text(app).splitlines()
+        assert "A 2 B 1 C 0 D 0 E 0 H 0 I 0 L 0 M 0 O 0 W 0 Y 2" in lines
+
+
+async def test_twelve_labels_at_70_columns_keep_every_key_with_two_letters_of_its_name(db_path, tmp_path):
+    project(tmp_path, db_path, twelve())
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.pause()
+        assert footer_keys(app, 70)[:13] == [f"{key} {name[:2]}" for key, name in zip(TWELVE_KEYS, TWELVE_NAMES)] + [
+            "? help"]
+
+
+def test_no_command_help_names_the_default_labels_keys():
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    def helps(group, path):
+        yield path, CliRunner().invoke(main, [*path, "--help"], terminal_width=200).output
+        for name, command in getattr(group, "commands", {}).items():
+            yield from helps(command, [*path, name])
+
+    texts = dict((" ".join(path), text) for path, text in helps(main, []))
+    assert "the project's label keys (annotator project labels)" in texts["annotate"]
+    # a key beside a default label ("f fact") is a fixed vocabulary; any project's keys differ
+    assert {path: re.findall(r"\b[a-z] (?:fact|claim|opinion|advert)\b", text) for path, text in texts.items()
+            if re.search(r"\b[a-z] (?:fact|claim|opinion|advert)\b", text)} == {}
 
 
 def snapshot_project(tmp_path, scheme_text):
@@ -302,6 +422,19 @@ def test_snapshot_claimbuster_80x24(tmp_path, snap_compare):
     store = snapshot_project(tmp_path, CLAIMBUSTER)
     assert snap_compare(AnnotatorApp(store, "anna", doc_name="news/ru.txt"), run_before=pressing("c", "e", "i"),
                         terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("scheme_text, doc, keys, size", [
+    (None, "news/de.txt", "fco", (80, 24)),
+    (twelve(), "news/es.txt", "aby", (70, 20)),
+    (wide(), "news/de.txt", "abd", (80, 24)),
+    (wide(), "news/de.txt", "abd", (120, 40)),
+], ids=["default_four_80x24", "twelve_70x20", "wide_names_80x24", "wide_names_120x40"])
+def test_snapshot_counts_and_footer(tmp_path, snap_compare, scheme_text, doc, keys, size):
+    from test_tui import pressing
+
+    store = snapshot_project(tmp_path, scheme_text)
+    assert snap_compare(AnnotatorApp(store, "anna", doc_name=doc), run_before=pressing(*keys), terminal_size=size)
 
 
 def test_snapshot_binary_with_the_second_question_asked_80x24(tmp_path, snap_compare):
@@ -458,3 +591,49 @@ async def test_an_accepted_suggestion_is_asked_the_second_question_too(db_path, 
         await pilot.pause()
     assert current(db_path, "anna") == [(0, "worthy", "no")]
     assert store.query("SELECT source, detail FROM events ORDER BY id") == [("rule:1", None), ("rule:1", "no")]
+
+
+# -- every name cut and aligned by terminal columns --------------------------------------------------
+
+def test_the_confusion_heat_map_cuts_and_aligns_label_names_by_columns():
+    from annotator.tui.screens.review import heat_map
+
+    table = {"labels": ["事实陈述事实陈述", "Мнение", "رأي"], "matrix": [[2, 0, 0], [1, 3, 0], [0, 0, 1]],
+             "rows": "李明", "columns": "Zofia"}
+    lines = str(heat_map(table)).splitlines()
+    assert lines == ["rows 李明, columns Zofia",
+                     "            事实陈…   Мнение      رأي",
+                     "事实陈…          2        0        0 ",
+                     "Мнение           1        3        0 ",
+                     "رأي              0        0        1 "]
+    assert len({cell_len(line) for line in lines[2:]}) == 1
+
+
+def test_a_source_named_in_chinese_keeps_the_sources_columns_aligned():
+    from annotator.tui.screens.sources import source_line
+
+    def line(source: str) -> str:
+        row = {"source": source, "units": 3, "labeled_units": 1, "labels": {}, "originality": 0.5, "copies_from": []}
+        return str(source_line(row, 6))
+
+    assert line("人民日报海外版新闻中心网站频道") == "人民日报海外版新闻中…       3       1  ······   50%"
+    assert line("spiegel.de") == "spiegel.de                  3       1  ······   50%"
+
+
+def test_a_database_path_in_chinese_is_cut_from_its_start_by_columns():
+    from annotator.tui.widgets.names import tail_of
+
+    assert tail_of("/home/李明/项目/新闻标注.db", 12) == "\u2026新闻标注.db"
+    assert cell_len(tail_of("/home/李明/项目/新闻标注.db", 12)) == 12
+    assert tail_of("/data/a.db", 12) == "/data/a.db"
+
+
+async def test_at_80_columns_help_keeps_its_room_even_where_the_names_alone_would_fit(db_path, tmp_path):
+    names = ["Tatsache", "Meinung", "Werbung", "Satire", "Zitat", "Prognose", "Мнение", "Φήμη"]  # 75 columns of keys
+    project(tmp_path, db_path, 'name = "presse"\n' + "".join(
+        f'[[labels]]\nname = "{name}"\nkey = "{key}"\ncolour = "red"\n' for name, key in zip(names, WIDE_KEYS)))
+    app = AnnotatorApp(Store(db_path), "anna", doc_name="news/de.txt")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert footer_keys(app, 80)[:9] == ["a Tatsac…", "b Meinung", "c Werbung", "d Satire", "e Zitat",
+                                            "h Progno…", "i Мнение", "l Φήμη", "? help"]

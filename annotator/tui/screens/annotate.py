@@ -20,7 +20,7 @@ from annotator.tui.widgets import names
 from annotator.tui.widgets.names import tail_of
 from annotator.quality.control import pause_message
 from annotator.training import TrainingSession
-from annotator.tui.widgets.side_panel import SidePanel, status_line
+from annotator.tui.widgets.side_panel import SidePanel, count_line, status_line
 from annotator.wording import plural
 
 
@@ -76,6 +76,7 @@ class AnnotateScreen(Screen):
         self.shown_doc: int | None = None  # the document and view last rendered
         self.shown_view: str | None = None
         self.status_length = 0  # of the status line last shown
+        self.counts_length = 0  # of the counts line under it
         self._told_past_overlap = 0  # labels of this session said to have landed past the overlap
 
     def compose(self) -> ComposeResult:
@@ -83,6 +84,7 @@ class AnnotateScreen(Screen):
             yield DocumentView(id="document")
             yield SidePanel(names.database_path(self.session.store.path), self.label_style, self.label_mark, id="side")
         yield Static(id="status")  # the side panel folded into one line, on narrow terminals
+        yield Static(id="status-counts")  # and its counts, every label's, on a line of their own
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -183,7 +185,7 @@ class AnnotateScreen(Screen):
             # the side panel's title names the database; without the panel, the document's border does
             database = names.database_path(self.session.store.path)
             self.query_one("#document").border_subtitle = Content(tail_of(database, 60)) if narrow else None
-            self.status_length = 0
+            self.status_length = self.counts_length = 0
             self.update_panel()
         self.call_after_refresh(self.scroll_to_current)
 
@@ -236,6 +238,9 @@ class AnnotateScreen(Screen):
             # the line wraps when it is longer than the screen: a new layout only when its length changed
             self.query_one("#status", Static).update(status, layout=status.cell_length != self.status_length)
             self.status_length = status.cell_length
+            counts = count_line(self.label_mark, self.label_style, self.session.progress().per_label)
+            self.query_one("#status-counts", Static).update(counts, layout=counts.cell_length != self.counts_length)
+            self.counts_length = counts.cell_length
         else:
             self.query_one(SidePanel).show(self.session)
 

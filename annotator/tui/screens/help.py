@@ -1,5 +1,6 @@
-"""The help screen: the project's guidelines (the current version, or the scheme's definitions and
-examples), then the keys of the screen it was opened from."""
+"""The help screen: the project's guidelines (the current version, then the scheme's labels with their
+keys, definitions and examples; or, with no version set, those alone), then the keys of the screen it
+was opened from. The browser serves this same screen."""
 
 from pathlib import Path
 
@@ -18,12 +19,15 @@ COPIES = (Path(__file__).resolve().parent.parent / "help.md").read_text(encoding
 
 def help_text(store, title: str, keys: list[Binding], extra: str = "") -> str:
     """The help as Markdown: the guidelines (read from `store` when the help opens, so a version set by
-    another process shows), then the keys of the screen named `title`, from its own bindings."""
+    another process shows), the scheme's labels and second question with their keys (a document of
+    guidelines need not name the keys, nor stay in step with the scheme), then the keys of the screen
+    named `title`, from its own bindings."""
     version, guidelines = scheme.guidelines(store)
     if version is None:
         guidelines = f"{guidelines.rstrip()}\n\n{COPIES.rstrip()}"
     else:
-        guidelines = f"*Guidelines, version {version}*\n\n{guidelines.rstrip()}"
+        guidelines = (f"*Guidelines, version {version}*\n\n{guidelines.rstrip()}\n\n"
+                      f"# Labels: {scheme.get(store).name}\n\n{scheme.scheme_text(store)}")
     return (f"{guidelines}\n\n# Keys: {title}\n\n{key_table(keys)}\n\n{extra}"
             "Press `escape`, `?` or `q` to close this help.\n")
 

@@ -18,7 +18,7 @@ from annotator.tui.screens.help import HelpScreen
 from annotator.tui.screens.prompt import ConfirmScreen, NoteScreen
 from annotator.tui.widgets.key_footer import KeyFooter
 from annotator.tui.widgets import names
-from annotator.tui.widgets.names import tail_of
+from annotator.tui.widgets.names import cut, pad, tail_of
 from annotator.wording import plural, sentence_ref
 from annotator.writer import disk_full_notice
 
@@ -31,13 +31,13 @@ def heat_map(table: dict) -> Content:
     labels, matrix = table["labels"], table["matrix"]
     top = max((n for row in matrix for n in row), default=0) or 1
     lines = [Content(f"rows {table['rows']}, columns {table['columns']}"),
-             Content(" " * 10 + "".join(f"{label[:8]:>9}" for label in labels))]
+             Content(" " * 10 + "".join(pad(cut(label, 8), 9, right=True) for label in labels))]
     for label, row in zip(labels, matrix):
         cells = []
         for n in row:
             shade = _SHADES[min(len(_SHADES) - 1, (n * (len(_SHADES) - 1) + top - 1) // top)] if n else ""
             cells.append((f"{n:>8} ", shade))
-        lines.append(Content.assemble(f"{label[:8]:<10}", *cells))
+        lines.append(Content.assemble(pad(cut(label, 8), 10), *cells))
     return Content("\n").join(lines)
 
 
@@ -105,7 +105,7 @@ class ReviewScreen(Screen):
         lines = [Content(where)]
         for vote in unit.votes:
             note = ("  ", (f"note: {vote.note}", "i")) if vote.note else ()
-            lines.append(Content.assemble(f"{vote.annotator:<16} ", (f" {vote.label} ", self.label_style.get(vote.label, "")),
+            lines.append(Content.assemble(f"{pad(vote.annotator, 16)} ", (f" {vote.label} ", self.label_style.get(vote.label, "")),
                                           *note))
         decision = ("decision:", "b")
         if unit.decision:

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from annotator.sources import bar
 from annotator.tui.bindings import label_styles, marks
 from annotator.tui.screens.dialog import Dialog
+from annotator.tui.widgets.names import cut, pad
 from annotator.wording import plural
 
 EVERY = "\x00every"  # the option that opens every source's documents again
@@ -42,9 +43,8 @@ def source_line(row: dict, width: int = 20, label_style: dict[str, str] | None =
              if label in label_mark]
     cells = cells or [("·" * width, "dim")]
     first = "   -" if row["originality"] is None else f"{100 * row['originality']:3.0f}%"
-    name = row["source"] or "(none)"
-    name = name if len(name) <= NAME else name[: NAME - 1] + "\u2026"
-    line = Content.assemble(f"{name:<{NAME}} {row['units']:>6} {row['labeled_units']:>7}  ", *cells, f"  {first}")
+    name = pad(cut(row["source"] or "(none)", NAME), NAME)  # by columns: an outlet may be named in Chinese
+    line = Content.assemble(f"{name} {row['units']:>6} {row['labeled_units']:>7}  ", *cells, f"  {first}")
     copied = ", ".join(f"{c['source'] or '(none)'} ({plural(c['units'], 'unit')})" for c in row["copies_from"][:2])
     if copied:
         line = Content("\n").join([line, Content.styled(f"  copied from {copied}", "dim")])

@@ -3,47 +3,59 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
 
 from annotator.tui.bindings import LABEL_ACTIONS
+from annotator.tui.widgets.names import cut
+
+# the keys a footer never leaves out: every label key, and help, which lists the rest
+KEPT_ACTIONS = (*LABEL_ACTIONS, "help")
+FULL_WIDTH = 80  # columns of the smallest screen everything must fit (the issue's 80x24)
 
 
 def key_width(key: Widget) -> int:
-    """Columns of a compact footer key (Textual's FooterKey): its key, a space, its description, and
-    the space between keys."""
-    return len(key.key_display) + (1 + len(key.description) if key.description else 0) + 1
+    """Columns of a compact footer key (Textual's FooterKey) as the terminal draws them (a CJK character
+    or an emoji takes two): its key, a space, its description, and the space between keys."""
+    return cell_len(key.key_display) + (1 + cell_len(key.description) if key.description else 0) + 1
 
 
 def fold_label_names(keys: list[Widget], room: int) -> None:
     """Cut the label keys' names (never their keys) so that all of them fit in `room` columns: a scheme
-    of twelve labels on 80 columns shows every key with the start of its name ("sati…"), short names whole."""
+    of twelve labels on 80 columns shows every key with the start of its name ("sati…"), short names whole.
+    Widths are terminal columns: a name in Chinese takes twice its length."""
     if not keys or sum(key_width(key) for key in keys) <= room:
         return
-    # the longest name length n at which every key (its key, a space, its name cut to n, a space) fits
-    longest = max(len(key.description) for key in keys)
+    # the widest name n (in columns) at which every key (its key, a space, its name cut to n, a space) fits
+    longest = max(cell_len(key.description) for key in keys)
     n = next((n for n in range(longest, 0, -1)
-              if sum(len(key.key_display) + min(n, len(key.description)) + 2 for key in keys) <= room), 1)
+              if sum(cell_len(key.key_display) + min(n, cell_len(key.description)) + 2 for key in keys) <= room), 1)
     for key in keys:
-        if len(key.description) > n:
-            key.description = key.description[: n - 1] + "…" if n > 1 else key.description[:1]
+        # two letters read better than one and an ellipsis
+        key.description = cut(key.description, n, mark=n > 2)
 
 
 class KeyFooter(Footer):
     """Textual's footer, with the keys that would be cut left out (the palette key stays, at the right,
-    unless the label keys need its room: a label key is never left out for it)."""
+    unless the label keys need its room: a label key, or help, is never left out for it)."""
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
         palette = [key for key in keys if key.has_class("-command-palette")]
-        fold_label_names([key for key in keys if key.action.startswith(LABEL_ACTIONS) and key not in palette],
-                         self.app.size.width)
-        labels = sum(key_width(key) for key in keys if key.action.startswith(LABEL_ACTIONS) and key not in palette)
-        if labels + sum(key_width(key) + 1 for key in palette) > self.app.size.width:
+        kept = [key for key in keys if key.action.startswith(KEPT_ACTIONS) and key not in palette]
+        labels = [key for key in kept if key.action.startswith(LABEL_ACTIONS)]
+        # help (it lists every key left out) keeps its room on the 80 columns the screens are made for,
+        # and wherever names must be cut anyway; below 80, names that fit whole are not cut for it
+        width = self.app.size.width
+        if width >= FULL_WIDTH or sum(key_width(key) for key in labels) > width:
+            fold_label_names(labels, width - sum(key_width(key) for key in kept if key not in labels))
+        needed = sum(key_width(key) for key in kept)
+        if needed + sum(key_width(key) + 1 for key in palette) > width:
             palette = []
             keys = [key for key in keys if not key.has_class("-command-palette")]
-        room = self.app.size.width - sum(key_width(key) + 1 for key in palette)  # + its bar
+        room = width - sum(key_width(key) + 1 for key in palette)  # + its bar
         for key in keys:
             if key in palette:
                 continue

@@ -34,9 +34,39 @@ def _cut(part: str, width: int) -> list[str]:
     return pieces
 
 
+def cut(text: str, width: int, mark: bool = True) -> str:
+    """`text` in at most `width` columns as the terminal counts them (a CJK character or an emoji takes
+    two): whole when it fits, else its start and an ellipsis (none with `mark` False, where one more
+    letter reads better than the ellipsis)."""
+    if cell_len(text) <= width:
+        return text
+    room = width - 1 if mark else width
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > room:
+            break
+        kept += char
+    return kept + "\u2026" if mark else kept
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` with spaces after it (before it with `right`) up to `width` columns (str.ljust and
+    format widths count characters, not columns)."""
+    spaces = " " * max(0, width - cell_len(text))
+    return spaces + text if right else text + spaces
+
+
 def tail_of(path: str, width: int) -> str:
-    """The end of a path in at most `width` columns, an ellipsis where its start was cut."""
-    return path if len(path) <= width else "\u2026" + path[-(width - 1):]
+    """The end of a path in at most `width` columns (a CJK character takes two), an ellipsis where its
+    start was cut."""
+    if cell_len(path) <= width:
+        return path
+    tail = ""
+    for char in reversed(path):
+        if cell_len(char + tail) > width - 1:
+            break
+        tail = char + tail
+    return "\u2026" + tail
 
 
 def database_path(path) -> str:

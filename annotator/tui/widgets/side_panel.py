@@ -12,7 +12,7 @@ from textual.widgets import ProgressBar, Static
 from annotator.quality.control import pause_words
 from annotator.review import flag_words
 from annotator.session import Session
-from annotator.tui.widgets.names import fold_name, tail_of
+from annotator.tui.widgets.names import cut, fold_name, pad, tail_of
 from annotator.wording import plural
 from annotator.writer import disk_full_notice
 
@@ -144,17 +144,26 @@ def answer_words(session: Session) -> tuple:
 
 def count_lines(label_mark: dict[str, str], label_style: dict[str, str], per_label: dict[str, int]) -> list[Content]:
     """Each label's mark, name and count: one a line; with more labels than fit a panel's height (over
-    six), two a line, the names cut to fit PANEL_TEXT, so twelve labels take six lines."""
+    six), two a line, so twelve labels take six lines. Names are cut to fit PANEL_TEXT in terminal
+    columns (a CJK character takes two), so no line wraps."""
     cells = [(label, per_label.get(label, 0)) for label in label_mark]
     if len(cells) <= 6:
-        return [Content.assemble((f" {label_mark[label]} ", label_style.get(label, "")), f" {label:<8} {n}")
-                for label, n in cells]
+        # its mark (3 columns), a space, the name, a space, a count of up to 5 digits
+        return [Content.assemble((f" {label_mark[label]} ", label_style.get(label, "")),
+                                 f" {pad(cut(label, PANEL_TEXT - 10), 8)} {n}") for label, n in cells]
     name = PANEL_TEXT // 2 - 10  # a half: its mark (3), two spaces, a count of up to 5 digits
     def cell(label: str, n: int) -> Content:
-        shown = label if len(label) <= name else label[: name - 1] + "…"
-        return Content.assemble((f" {label_mark[label]} ", label_style.get(label, "")), f" {shown:<{name}} {n:>5}")
+        return Content.assemble((f" {label_mark[label]} ", label_style.get(label, "")),
+                                f" {pad(cut(label, name), name)} {n:>5}")
     return [Content("").join([cell(*cells[i]), *([cell(*cells[i + 1])] if i + 1 < len(cells) else [])])
             for i in range(0, len(cells), 2)]
+
+
+def count_line(label_mark: dict[str, str], label_style: dict[str, str], per_label: dict[str, int]) -> Content:
+    """Every label's mark and count in one line ("A 3 B 0 C 12"), for the status area of a narrow
+    screen: twelve labels take about 60 columns."""
+    return Content(" ").join(Content.assemble((label_mark[label], label_style.get(label, "")), f" {per_label.get(label, 0)}")
+                             for label in label_mark)
 
 
 def queue_empty_words(session: Session) -> Content:
