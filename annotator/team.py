@@ -6,7 +6,6 @@ Free of any UI: the CLI prints what these functions return, the screens show it.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import defaultdict
 
 from annotator import scheme
@@ -16,6 +15,7 @@ from annotator.store import Store
 from annotator.store.routing import LEASE_S, ORDERS
 from annotator import timestamps
 from annotator.timestamps import now
+from annotator.wording import cut, pad
 
 ACTIVE_GAP_S = 5 * 60  # a pause longer than this between two labels is not working time
 MIN_ACTIVE_S = 60  # less work than this gives no rate: a burst of keys is not a pace
@@ -171,7 +171,7 @@ def format_progress(report: dict, narrow: bool = False) -> str:
     terminal), with shorter headings and scores in whole percent."""
     pct = lambda x: "n/a" if x is None else f"{100 * x:.1f}%"  # noqa: E731
     rate = lambda x: "n/a" if x is None else f"{x:.0f}"  # noqa: E731
-    scored = _short_score if narrow else accuracy_words
+    scored = lambda figures: accuracy_words(figures, narrow)  # noqa: E731
     name_w, num_w, held_w, rate_w, score_w = (16, 5, 4, 5, 15) if narrow else (16, 8, 7, 9, 26)
     heads = ("done", "held", "/hour", "gold agree", "control acc.") if narrow else (
         "labeled", "leased", "per hour", "gold agree", "control accuracy")
@@ -198,22 +198,7 @@ def format_progress(report: dict, narrow: bool = False) -> str:
 
 def _fit(name: str, width: int) -> str:
     """A name cut and padded to `width` terminal columns: a Chinese or Japanese character takes two."""
-    cells = lambda ch: 2 if unicodedata.east_asian_width(ch) in "WF" else 1  # noqa: E731
-    out, used = [], 0
-    for ch in name:
-        if used + cells(ch) > width:
-            break
-        out.append(ch)
-        used += cells(ch)
-    return "".join(out) + " " * (width - used)
-
-
-def _short_score(figures: dict) -> str:
-    """One score for a narrow table: "80% [49-94] 10" (accuracy, 95% interval, answers), or "n/a"."""
-    if not figures["answers"]:
-        return "n/a"
-    low, high = figures["interval"]
-    return f"{100 * figures['accuracy']:.0f}% [{100 * low:.0f}-{100 * high:.0f}] {figures['answers']}"
+    return pad(cut(name, width, mark=False), width)
 
 
 def _duration(hours: float) -> str:

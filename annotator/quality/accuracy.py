@@ -153,11 +153,14 @@ def percent(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
-def accuracy_words(figures: dict) -> str:
-    """One score as the tables show it: "80.0% [49.0-94.3] of 10", or "n/a"."""
+def accuracy_words(figures: dict, narrow: bool = False) -> str:
+    """One score as the tables show it: "80.0% [49.0-94.3] of 10" (accuracy, 95% interval, answers), or
+    "n/a"; `narrow`, for a table under 100 columns: "80% [49-94] 10"."""
     if not figures["answers"]:
         return "n/a"
     low, high = figures["interval"]
+    if narrow:
+        return f"{100 * figures['accuracy']:.0f}% [{100 * low:.0f}-{100 * high:.0f}] {figures['answers']}"
     return f"{percent(figures['accuracy'])} [{100 * low:.1f}-{100 * high:.1f}] of {figures['answers']}"
 
 

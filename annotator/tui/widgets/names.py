@@ -7,6 +7,8 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
+from annotator.wording import cut, pad  # noqa: F401 (the screens take them from here)
+
 # a file name folds after these, never inside a word nor before its extension
 _NAME_BREAKS = re.compile(r"(?<=[/\\_\- ])")
 
@@ -32,28 +34,6 @@ def _cut(part: str, width: int) -> list[str]:
             pieces.append("")
         pieces[-1] += char
     return pieces
-
-
-def cut(text: str, width: int, mark: bool = True) -> str:
-    """`text` in at most `width` columns as the terminal counts them (a CJK character or an emoji takes
-    two): whole when it fits, else its start and an ellipsis (none with `mark` False, where one more
-    letter reads better than the ellipsis)."""
-    if cell_len(text) <= width:
-        return text
-    room = width - 1 if mark else width
-    kept = ""
-    for char in text:
-        if cell_len(kept + char) > room:
-            break
-        kept += char
-    return kept + "\u2026" if mark else kept
-
-
-def pad(text: str, width: int, right: bool = False) -> str:
-    """`text` with spaces after it (before it with `right`) up to `width` columns (str.ljust and
-    format widths count characters, not columns)."""
-    spaces = " " * max(0, width - cell_len(text))
-    return spaces + text if right else text + spaces
 
 
 def tail_of(path: str, width: int) -> str:
