@@ -808,11 +808,12 @@ def _control_rows(store: Store, path: str) -> list[tuple[int, str, str | None]]:
     return rows, already
 
 
-def _unit_taken(store: Store, sentence_id: int, group_id: int, label: str) -> bool:
-    """Is the sentence's unit a control item through another of its copies, with this label? ValueError
-    naming that item when its label is another: a unit has one right label."""
+def _unit_taken(store: Store, sentence_id: int, group_id: int, label: str, replace: bool = True) -> bool:
+    """Is the sentence's unit a control item already, with this label? With `replace` (a control file
+    restating its own item) the sentence's own item does not count, only one through another copy.
+    ValueError naming that item when its label is another: a unit has one right label."""
     held = store.unit_control_item(group_id)
-    if held is None or held[0] == sentence_id:
+    if held is None or (replace and held[0] == sentence_id):
         return False
     ref = sentence_ref(held[1], held[2])
     if held[3] != label:
@@ -820,10 +821,10 @@ def _unit_taken(store: Store, sentence_id: int, group_id: int, label: str) -> bo
     return True
 
 
-def _added(added: int, replaced: int, where: str, already: int = 0) -> str:
+def _added(added: int, replaced: int, where: str, already: int = 0, how: str = "through a copy") -> str:
     told = f"added {plural(added, 'control item')} {where}"
     notes = ([f"{replaced} already were: label and reason replaced"] if replaced else []) + (
-        [f"{already} already a control item through a copy"] if already else [])
+        [f"{already} already a control item {how}"] if already else [])
     return told + (f" ({'; '.join(notes)})" if notes else "")
 
 
@@ -852,12 +853,15 @@ def control_from_review(db_path):
     for sentence_id, label, note in decided:
         sentence = store.sentence(sentence_id)
         try:
-            if _unit_taken(store, sentence_id, sentence.group_id, label):
+            # a decision never rewrites a control item's label, not even the item on its own sentence:
+            # the lead settles such a conflict by `control remove`, knowingly
+            if _unit_taken(store, sentence_id, sentence.group_id, label, replace=False):
                 already += 1
                 continue
         except ValueError as err:
             errors.append(f"{sentence_ref(store.document(sentence.doc_id)[0], sentence.index)}: decided {label}, "
                           f"but {err}")
+            continue
         rows.append((sentence_id, label, note))
     for line in errors:
         click.echo(f"error: {line}", err=True)
@@ -865,7 +869,7 @@ def control_from_review(db_path):
         raise click.ClickException(f"{db_path}: {plural(len(errors), 'decision')} against a control item; "
                                    "no control item stored")
     added, replaced = store.add_control_items(rows, "review")
-    click.echo(_added(added, replaced, "from review decisions", already))
+    click.echo(_added(added, replaced, "from review decisions", already, "with that label"))
 
 
 @control.command("list")

@@ -35,6 +35,9 @@ class Unit:
     decision: tuple[str, str] | None  # (label, decided by)
     documents: int
     flags: list[tuple[str, str | None]] = field(default_factory=list)  # (annotator, note) flagging it unsure
+    control: str | None = None  # the label the unit has as a control item; None when it is none
+    # each annotator's control answer on it: no vote, but the lead sees why the unit has none
+    control_answers: list[Vote] = field(default_factory=list)
 
 
 def agreement_figures(store: Store, only: list[str] | None = None, typed_only: bool = False,
@@ -127,20 +130,31 @@ def load_unit(store: Store, group: int) -> Unit:
     members = store.group_members(group)
     votes = unit_votes_of(store, group)
     decision = store.group_decision(group)
+    held = store.unit_control_item(group)
+    answers = unit_votes_of(store, group, non_votes=True) if held else []
     return Unit(group=group, text=members[0][2] if members else "", members=members, votes=votes,
-                decision=decision, documents=len({m[0] for m in members}), flags=store.group_flags(group))
+                decision=decision, documents=len({m[0] for m in members}), flags=store.group_flags(group),
+                control=held[3] if held else None, control_answers=answers)
 
 
-def unit_votes_of(store: Store, group: int, over_overlap: bool = False) -> list[Vote]:
+def unit_votes_of(store: Store, group: int, over_overlap: bool = False, non_votes: bool = False) -> list[Vote]:
     """Each annotator's current label of a unit, with their note; an annotator whose label was given
-    past the unit's overlap only with `over_overlap` (agreement and exports leave it out too)."""
-    over = set() if over_overlap else store.over_overlap_events(group)
-    over |= store.non_vote_events(group)  # control and training answers are never votes
+    past the unit's overlap only with `over_overlap` (agreement and exports leave it out too). With
+    `non_votes`, the reverse: only the current labels that are control or training answers."""
+    answers = store.non_vote_events(group)  # control and training answers are never votes
+    over = set() if over_overlap or non_votes else store.over_overlap_events(group)
+    latest = _latest_labels(store, group)
+    return [Vote(a, latest[a].label, store.group_note(group, a)) for a in sorted(latest)
+            if (latest[a].id in answers) == non_votes and latest[a].id not in over]
+
+
+def _latest_labels(store: Store, group: int) -> dict[str, Event]:
+    """Each annotator's current (last, not undone) label event on a unit."""
     latest: dict[str, Event] = {}
     for event in store.group_events(group):  # oldest first: the last one per annotator stays
         if event.kind == "label" and not event.undone and event.label:
             latest[event.annotator] = event
-    return [Vote(a, latest[a].label, store.group_note(group, a)) for a in sorted(latest) if latest[a].id not in over]
+    return latest
 
 
 def split_order(votes: dict[int, dict[str, str]], units: list[int]) -> list[int]:

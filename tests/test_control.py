@@ -784,3 +784,53 @@ def test_labeling_a_control_unit_again_replaces_ones_earlier_vote(news, tmp_path
     assert store.control_tally("ann") == (1, 1)
     assert [(v.annotator, v.label) for v in unit_votes_of(store, unit)] == [("bob", "opinion")]
     assert [v for v in store.votes() if v[0] == unit] == [(unit, "bob", "opinion")]  # agreement, exports
+
+
+def test_control_from_review_never_changes_an_items_label(news, tmp_path):
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": "pl-sejm", "index": 1, "label": "claim", "reason": "Zdanie opozycji"},
+        {"doc": "de-bahn", "index": 1, "label": "opinion"}]), "--db", news)
+    store = Store(news)
+    for doc in ("pl-sejm", "de-bahn"):
+        label(store, doc, 1, "ann", "fact")
+        label(store, doc, 1, "bob", "opinion")
+    uids = store.decide(store.sentence_at("pl-sejm", 1).group_id, "lead", "opinion")
+    store.decide(store.sentence_at("de-bahn", 1).group_id, "lead", "opinion")
+    result = run("control", "from-review", "--db", news)
+    assert (result.exit_code, result.output) == (1, (
+        "error: pl-sejm:2: decided opinion, but its unit already is control item pl-sejm:2 (claim), not opinion\n"
+        f"Error: {news}: 1 decision against a control item; no control item stored\n"))
+    items = "SELECT d.name, s.idx, c.label, c.reason, c.origin FROM control_items c JOIN sentences s " \
+            "ON s.id = c.sentence_id JOIN documents d ON d.id = s.doc_id ORDER BY c.id"
+    assert rows(news, items) == [("pl-sejm", 1, "claim", "Zdanie opozycji", "file"), ("de-bahn", 1, "opinion", None, "file")]
+    store.undo_decision(uids[0].rsplit("-", 1)[0])
+    store.decide(store.sentence_at("pl-sejm", 1).group_id, "lead", "claim")
+    assert run("control", "from-review", "--db", news).output == (
+        "added 0 control items from review decisions (2 already a control item with that label)\n")
+    assert rows(news, items) == [("pl-sejm", 1, "claim", "Zdanie opozycji", "file"), ("de-bahn", 1, "opinion", None, "file")]
+
+
+async def test_review_of_a_flagged_control_unit_shows_the_item_and_its_answers(news, tmp_path):
+    from annotator.session import Session
+    from annotator.tui.app import AnnotatorApp
+    from annotator.writer import wait_all
+
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "ru-moscow", "index": 1, "label": "claim"}]),
+        "--db", news)
+    store = Store(news)
+    label(store, "ru-moscow", 1, "dee", "fact")
+    assert rows(news, "SELECT count(*) FROM control_answers") == [(1,)]
+    session = Session(store, "dee", "ru-moscow")
+    session.jump(store.document_id("ru-moscow"), 1)
+    session.flag("Кто это утверждает?")
+    wait_all(10)
+    app = AnnotatorApp(store, "lead", mode="review")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        votes = str(app.screen.query_one("#votes-text").render())
+    assert votes.splitlines()[1:] == [
+        "control item:  claim   (answers to it are no votes)",
+        "dee               fact   control answer",
+        "",
+        "decision: none yet",
+        "flagged by dee: Кто это утверждает?"]

@@ -107,6 +107,12 @@ class ReviewScreen(Screen):
             note = ("  ", (f"note: {vote.note}", "i")) if vote.note else ()
             lines.append(Content.assemble(f"{pad(vote.annotator, 16)} ", (f" {vote.label} ", self.label_style.get(vote.label, "")),
                                           *note))
+        if unit.control:  # why a control unit may show no votes at all
+            lines.append(Content.assemble(("control item:", "b"), " ", (f" {unit.control} ", self.label_style.get(unit.control, "")),
+                                          ("  (answers to it are no votes)", "dim")))
+        for answer in unit.control_answers:
+            lines.append(Content.assemble(f"{pad(answer.annotator, 16)} ", (f" {answer.label} ", self.label_style.get(answer.label, "")),
+                                          ("  control answer", "i")))
         decision = ("decision:", "b")
         if unit.decision:
             label, who = unit.decision
