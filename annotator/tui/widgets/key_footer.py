@@ -28,13 +28,37 @@ def fold_label_names(keys: list[Widget], room: int) -> None:
     Widths are terminal columns: a name in Chinese takes twice its length."""
     if not keys or sum(key_width(key) for key in keys) <= room:
         return
-    # the widest name n (in columns) at which every key (its key, a space, its name cut to n, a space) fits
-    longest = max(cell_len(key.description) for key in keys)
-    n = next((n for n in range(longest, 0, -1)
-              if sum(cell_len(key.key_display) + min(n, cell_len(key.description)) + 2 for key in keys) <= room), 1)
-    for key in keys:
-        # two letters read better than one and an ellipsis
-        key.description = cut(key.description, n, mark=n > 2)
+    names = [key.description for key in keys]
+
+    def fits(n: int, shown: list[str]) -> bool:
+        return sum(cell_len(key.key_display) + max(min(n, cell_len(name)), cell_len(cut)) + 2
+                   for key, name, cut in zip(keys, names, shown)) <= room
+
+    # the widest cut n (in columns) at which every key (its key, a space, its name cut to n, or a little
+    # more where two cuts would read the same, a space) fits
+    longest = max(cell_len(name) for name in names)
+    shown = next((shown for n in range(longest, 0, -1) if fits(n, shown := distinct_cuts(names, n))), None)
+    if shown is None:
+        # no room to tell the stubs apart: a key alone says less than a stub another label shares
+        plain = [cut(name, 1, mark=False) for name in names]
+        shown = [name if plain.count(name) == 1 else "" for name in plain]
+    for key, name in zip(keys, shown):
+        key.description = name
+
+
+def distinct_cuts(names: list[str], width: int) -> list[str]:
+    """Each of `names` (distinct) cut to `width` columns as `cut` does (two letters read better than one
+    and an ellipsis), the cuts that would read the same extended one column at a time until they differ:
+    "quote" and "question" at 3 columns are "quo…" and "que…", never "qu…" twice. Their widths may then
+    pass `width`."""
+    widths = [width] * len(names)
+    while True:
+        shown = [cut(name, w, mark=w > 2) for name, w in zip(names, widths)]
+        same = [i for i, text in enumerate(shown) if shown.count(text) > 1 and cell_len(names[i]) > widths[i]]
+        if not same:
+            return shown
+        for i in same:
+            widths[i] += 1
 
 
 class KeyFooter(Footer):
