@@ -541,6 +541,8 @@ class Session:
 
     def landed(self, sentence_id: int) -> None:
         """The writer says a write on this sentence committed."""
+        if self.paused is not None:  # a control answer given by hand moves the figures the screen says
+            self.paused = self.store.routing_pause(self.annotator)
         if not self.writer.pending:
             self.saving.clear()
             self.unsaved_groups.clear()

@@ -834,3 +834,19 @@ async def test_review_of_a_flagged_control_unit_shows_the_item_and_its_answers(n
         "",
         "decision: none yet",
         "flagged by dee: Кто это утверждает?"]
+
+
+def test_the_pause_figures_follow_each_control_answer_that_lands(news, tmp_path):
+    from annotator.session import Session
+
+    store = paused(news, tmp_path)
+    run("control", "add", write_rows(tmp_path / "more.jsonl", [
+        {"doc": "ru-moscow", "index": 0, "label": "fact"}, {"doc": "ru-moscow", "index": 1, "label": "claim"}]),
+        "--db", news)
+    session = Session(store, "Ζωή")
+    assert (session.queue_empty, session.paused) == (True, (3, 0))
+    session.jump(store.document_id("ru-moscow"), 0)  # by hand: the pause does not keep a document shut
+    session.label("fact")
+    assert session.paused == (4, 1)
+    session.label("fact")
+    assert session.paused == (5, 1)
