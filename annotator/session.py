@@ -92,6 +92,8 @@ class Session:
         self.over_overlap: list[int] = []
         self.over_overlap_total = 0  # labels of this session stored past the overlap
         self.by_hand = False  # the open document was opened by the annotator, not handed out
+        # control units: a label on one is an answer, no vote, so the counts `progress` gives leave it out
+        self.control_groups: set[int] = set()
         self.groups_total = self._queue_total()
         self.team = store.team_progress()
         self.team_at = clock()
@@ -154,7 +156,9 @@ class Session:
         self.index = min(self.index, max(0, len(self.sentences) - 1))
 
     def _queue_total(self) -> int:
-        total = self.store.count_groups()
+        """The work units of the project (control units are none), less those closed to this annotator."""
+        self.control_groups = {group for _item, group, _doc in self.store.control_units()}
+        total = self.store.count_groups() - len(self.control_groups)
         if self.overlap is not None:
             total -= self.store.closed_to(self.annotator, self.overlap)
         return total
@@ -403,7 +407,7 @@ class Session:
         self._write(s.id, store_label, s.group_id)
         self.undo_stack.append(Undoable(uid, "label", s.id, self.doc_id, self.index, s.group_id, previous, label,
                                         source=source, seconds=seconds, previous_answer=previous_answer))
-        self._count(previous, label)
+        self._count(previous, label, s.group_id)
         self._show_group_label(s.group_id, label, None)
         moved = self.goto_unlabeled()
         self.just_labeled = s
@@ -519,7 +523,7 @@ class Session:
         else:  # a label's answer came as a second event: both go
             self._write(entry.sentence_id, lambda store: [store.undo_event(uid) for uid in (entry.uid, *entry.also)])
         if entry.kind == "label":
-            self._count(entry.label, entry.previous)
+            self._count(entry.label, entry.previous, entry.group_id)
         sentence = self.store.sentence(entry.sentence_id)
         if sentence is None:
             self.refresh()
@@ -543,6 +547,8 @@ class Session:
         """The writer says a write on this sentence committed."""
         if self.paused is not None:  # a control answer given by hand moves the figures the screen says
             self.paused = self.store.routing_pause(self.annotator)
+        if self.over_overlap:  # a label past the overlap is no vote: `progress` leaves it out, so count again
+            self._per_label = None
         if not self.writer.pending:
             self.saving.clear()
             self.unsaved_groups.clear()
@@ -572,14 +578,16 @@ class Session:
         is read again by `refresh`): a unit nobody else labeled is one more, or one less, for the team,
         and their first label makes them one more person."""
         units, people = self.team
+        if group_id in self.control_groups:
+            return
         if not self.store.group_labelers(group_id) - {self.annotator}:
             units += step
         if self.progress().labeled == (0 if step > 0 else 1):  # counted before this label or undo is
             people += step
         self.team = (max(0, units), max(0, people))
 
-    def _count(self, removed: str | None, added: str | None) -> None:
-        if self._per_label is None:
+    def _count(self, removed: str | None, added: str | None, group_id: int) -> None:
+        if self._per_label is None or group_id in self.control_groups:
             return
         if removed is not None:
             self._per_label[removed] = self._per_label.get(removed, 0) - 1

@@ -395,13 +395,15 @@ def test_control_share_holds_on_long_documents(wire_corpora, tmp_path, per_doc, 
 
 def test_a_control_unit_served_for_the_rate_comes_with_a_run_of_its_documents_work():
     units = list(range(100, 125))  # a document of 25 units, the control unit the 11th
-    assert control_run(units, 10, 0.1, 0.0, 0.5) == [110]  # alone: a lease of one unit
+    assert control_run(units, 10, 0.1, 0.0, 0.5) == [110, 111]  # the shortest: one unit of work beside it
+    assert control_run(units, 10, 0.1, 0.0, 0.0) == [109, 110]
     assert control_run(units, 10, 0.1, 0.99, 0.0) == list(range(101, 111))  # nine others before it
     assert control_run(units, 10, 0.1, 0.99, 0.99) == list(range(110, 120))  # or after it
     assert control_run(units, 10, 0.1, 0.5, 0.5) == list(range(108, 114))  # five others around it
     assert control_run(units, 0, 0.1, 0.99, 0.5) == list(range(100, 110))  # the first unit: a run after it
     assert control_run(units, 24, 0.5, 0.99, 0.99) == [123, 124]  # rate 0.5: one other at most
     assert control_run([7, 8], 1, 0.01, 0.99, 0.5) == [7, 8]  # no more than the document has
+    assert control_run([7], 0, 0.2, 0.99, 0.5) == [7]  # alone only when its document has nothing else
 
 
 def test_control_turn_follows_the_deficit():
@@ -463,18 +465,21 @@ def test_min_accuracy_pauses_routing_until_the_lead_lifts_it(news, tmp_path):
 
 # -- on the screen: control units look like work; training --------------------------------------------------
 
-HEADLINE = {"bericht": ["Die Regierung behauptet, die Inflation sei im Oktober auf zwei Prozent gefallen."]}
+HEADLINE = {"bericht": ["Die Regierung behauptet, die Inflation sei im Oktober auf zwei Prozent gefallen.",
+                        "Die Opposition spricht von geschönten Zahlen."],
+            "archiv": ["Das Statistische Bundesamt veröffentlicht die Zahlen am Monatsende."]}
 
 
 async def screen_of(db_path, folder, control: bool) -> str:
-    """What the screen shows the annotator handed the headline: as work, or as a control unit."""
+    """What the screen shows the annotator handed the headline: as work, or as a control unit (with
+    the sentence after it as its work). Both projects have one control item, so the same work to count."""
     from annotator.tui.app import AnnotatorApp
 
     assert run("import", write_news(folder, HEADLINE), "--db", db_path).exit_code == 0
     run("project", "set", "overlap", "1", "--db", db_path)
+    item = {"doc": "bericht", "index": 0, "label": "claim"} if control else {"doc": "archiv", "index": 0, "label": "fact"}
+    run("control", "add", write_rows(folder / "c.jsonl", [item]), "--db", db_path)
     if control:
-        run("control", "add", write_rows(folder / "c.jsonl", [{"doc": "bericht", "index": 0, "label": "claim"}]),
-            "--db", db_path)
         run("project", "set", "control-rate", "0.5", "--db", db_path)
     store = Store(db_path)
     store.conn.execute("INSERT OR REPLACE INTO meta VALUES ('control.handed.ann', '10 0')")  # due a control
@@ -482,7 +487,7 @@ async def screen_of(db_path, folder, control: bool) -> str:
     app = AnnotatorApp(store, "ann")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert app.screen.session.queue == {0}
+        assert app.screen.session.doc_name == "bericht" and app.screen.session.queue == {0, 1}
         # the SVG's class names are a hash of the export: the same screen, the same names once they are named alike
         return re.sub(r"terminal-\d+", "terminal", app.export_screenshot())
 
@@ -850,3 +855,75 @@ def test_the_pause_figures_follow_each_control_answer_that_lands(news, tmp_path)
     assert session.paused == (4, 1)
     session.label("fact")
     assert session.paused == (5, 1)
+
+
+async def test_the_screens_counts_are_progresss_votes_without_control_units(news, tmp_path):
+    from annotator.session import Session
+    from annotator.team import progress
+    from annotator.tui.app import AnnotatorApp
+    from annotator.writer import wait_all
+
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "el-port", "index": 0, "label": "fact"}]),
+        "--db", news)
+    store = Store(news)
+    session = Session(store, "Ζωή", "el-port")
+    for value in ("claim", "claim", "opinion"):  # the first answers the control item
+        session.label(value)
+    wait_all(10)
+    (row,) = progress(store)["annotators"]
+    assert (row["units_labeled"], progress(store)["units"]) == (2, 17)
+    assert (session.progress().labeled, session.progress().groups, session.progress().per_label) == (
+        2, 17, {"claim": 1, "opinion": 1})
+    assert session.team == (2, 1)
+    again = Session(store, "Ζωή", "el-port")  # counted by the store this time
+    assert (again.progress().labeled, again.progress().groups, again.team) == (2, 17, (2, 1))
+    app = AnnotatorApp(store, "Ζωή", doc_name="el-port")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "labeled 2/17" in str(app.screen.query_one("#status").render())
+
+
+def test_labels_past_the_overlap_are_not_counted_on_the_screen_as_progress_does_not(news):
+    from annotator.session import Session
+    from annotator.team import progress
+
+    store = Store(news)
+    store.set_project("overlap", "1")
+    ann = Session(Store(news), "ann")
+    ann.label("fact")
+    bob = Session(Store(news), "Борис")
+    bob.jump(store.document_id(ann.doc_name), 0)  # bob opens ann's document by hand: her units, his labels past
+    bob.label("claim")
+    bob.label("claim")
+    assert {r["annotator"]: r["units_labeled"] for r in progress(store)["annotators"]}["Борис"] == 0
+    assert (bob.progress().labeled, bob.progress().per_label) == (0, {})
+    assert Session(Store(news), "Борис", ann.doc_name).progress().labeled == 0
+
+
+def test_no_lease_is_made_of_control_units_alone(news, tmp_path):
+    """Control items at both ends of every document; the work of three documents already has its overlap.
+    A newcomer due controls at a high rate gets every control unit with work of its document, or work only."""
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [
+        {"doc": doc, "index": i, "label": "claim"} for doc in NEWS for i in (0, 2)]), "--db", news)
+    for key, value in (("overlap", "2"), ("control-rate", "0.5")):
+        run("project", "set", key, value, "--db", news)
+    store = Store(news)
+    store.conn.execute("UPDATE meta SET value = 'fixed seed' WHERE key = 'control.secret'")
+    store.conn.commit()
+    for doc in ("de-bahn", "ru-moscow", "ar-cairo"):
+        label(store, doc, 1, "ann", "fact", at=None)
+        label(store, doc, 1, "bob", "fact", at=None)
+    work = {store.sentence_at(doc, 1).group_id for doc in NEWS}
+    for who in ("eve", "hal"):
+        store.conn.execute(f"INSERT OR REPLACE INTO meta VALUES ('control.handed.{who}', '10 0')")  # due controls
+        store.conn.commit()
+        leases = []
+        while (doc := store.route_next(who, shift(store.conn.execute(
+                "SELECT max(created_at) FROM events").fetchone()[0], 1))) is not None:
+            name = store.document(doc)[0]
+            held = store.leased_indices(who, doc)
+            leases.append((name, held))
+            for i in held:
+                label(store, name, i, who, "fact", at=None)
+        assert all(any(store.sentence_at(name, i).group_id in work for i in held) for name, held in leases), leases
+        assert sorted(name for name, _held in leases) == ["el-port", "pl-sejm", "zh-rail"]

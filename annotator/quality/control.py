@@ -7,7 +7,8 @@ a control unit, weighted by how far the annotator is behind the rate, so the sha
 no position can be foreseen (`control_turn`). A control unit served for the rate comes with a short run
 of its document's work around it (`control_run`), at most as many units as the rate leaves for one control
 unit, so each such lease holds at least the rate's share of control and the draw can catch up on work
-documents that hold none.
+documents that hold none. A control unit is only served for the rate where its document still has work
+for the annotator: a lease of control units alone would give them away.
 """
 
 from __future__ import annotations
@@ -80,12 +81,13 @@ def control_turn(draw: float, rate: float, handed: int, controls: int) -> bool:
 def control_run(units: list[int], control: int, rate: float, size_draw: float, place_draw: float) -> list[int]:
     """The units a control unit served for the rate comes with: a contiguous run of `units` (the units of
     its document the annotator may take, in reading order, the control unit at index `control` among them)
-    holding the control unit and 0 to round(1 / rate) - 1 others, as many as `size_draw` picks, placed
-    around it as `place_draw` picks (both uniform in [0, 1)). A run of that length keeps the lease's own
-    share of control at or above the rate, so the deficit-weighted draw (`control_turn`) can make up for
-    work documents without control; a run of varying length and place reads as any partial lease does."""
+    holding the control unit and 1 to round(1 / rate) - 1 others (none only when `units` has no other),
+    as many as `size_draw` picks, placed around it as `place_draw` picks (both uniform in [0, 1)). A run
+    of that length keeps the lease's own share of control at or above the rate, so the deficit-weighted
+    draw (`control_turn`) can make up for work documents without control; a run of varying length and
+    place reads as any partial lease does, and never one of the control unit alone."""
     most = max(0, min(len(units) - 1, round(1 / rate) - 1))
-    others = int(size_draw * (most + 1))
+    others = 1 + int(size_draw * most) if most else 0
     first, last = max(0, control - others), min(control, len(units) - 1 - others)
     start = first + int(place_draw * (last - first + 1))
     return units[start:start + others + 1]

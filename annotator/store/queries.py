@@ -73,13 +73,11 @@ class Queries:
         return row[0] if row else None
 
     def label_progress(self, annotator: str) -> dict[str, int]:
-        """This annotator's count of labeled groups per current label."""
-        return dict(
-            self.conn.execute(
-                "SELECT label, count(*) FROM current_labels WHERE annotator = ? GROUP BY label",
-                (annotator,),
-            )
-        )
+        """This annotator's count of labeled groups per current label: their votes, as `votes` and
+        `progress` count them (no control or training answers, none past the unit's overlap)."""
+        where = " AND ".join(["c.annotator = ?", *self._vote_filter()])
+        return dict(self.conn.execute(f"SELECT label, count(*) FROM current_labels c WHERE {where} GROUP BY label",
+                                      (annotator,)))
 
     def team_progress(self) -> tuple[int, int]:
         """(groups labeled by anyone, annotators who labeled): what the whole team has done. Control and

@@ -46,11 +46,16 @@ class Reports:
         event, when `typed_only` does not need it."""
         if typed_only:
             return (row[:3] for row in self.current_labels(typed_only, over_overlap))
-        where = " AND ".join(([_NOT_OVER] if self._leave_out_over(over_overlap) else [])
-                             + ([_VOTE] if self.has_non_votes() else []))
+        where = " AND ".join(self._vote_filter(over_overlap))
         where = f"WHERE {where} " if where else ""
         return self.conn.execute(f"SELECT group_id, annotator, label FROM current_labels c {where}"
                                  "ORDER BY group_id, annotator")
+
+    def _vote_filter(self, over_overlap: bool = False) -> list[str]:
+        """The conditions on current_labels (as c) that keep votes: no control or training answer, and
+        none given past its unit's overlap unless `over_overlap`. The one definition of what counts."""
+        return (([_NOT_OVER] if self._leave_out_over(over_overlap) else [])
+                + ([_VOTE] if self.has_non_votes() else []))
 
     def units_with_votes(self, over_overlap: bool = False) -> Iterator[tuple]:
         """Per labeled group (labels given past its overlap only with `over_overlap`), in group order:

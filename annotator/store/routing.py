@@ -32,6 +32,7 @@ from annotator.timestamps import now, shift
 LEASE_S = 30 * 60
 ORDERS = ("doc", "random", "uncertain")
 _SCAN_BATCH = 64
+_CONTROL_LOOK = 16  # control items a request looks at for one whose document has work around it
 _LIVE_LABEL = "e.kind = 'label' AND e.undone = 0 AND e.label IS NOT NULL"
 # the same, for a few units' events: "+e.kind" keeps SQLite from walking every label event by kind
 # instead of the units' own events by sentence
@@ -185,19 +186,43 @@ class Routing:
         draw = random.Random(f"{self.setting('control.secret', '')}\x1f{annotator}\x1f{handed}\x1f{controls}")
         if not control_turn(draw.random(), rate, handed, controls):
             return None
-        found = self.unanswered_control(annotator, draw.random())
-        if found is None:
+        found = self._control_with_work(annotator, draw.random(), need, cutoff)
+        if found is None:  # work only this time: the deficit raises the next draws until one finds some
             return None
-        doc, controls_here = found
-        control = controls_here[int(draw.random() * len(controls_here))]
+        doc, control, needed = found
         # alone in a document, a control unit would stand out: it comes with a run of the work around it,
         # as a lease that others' labels cut short does; the whole document's work would drown the rate
         place = self._reading_order(doc)
-        units = sorted(set(controls_here) | set(self._needed_units(doc, annotator, need, cutoff)[0]),
-                       key=place.__getitem__)
+        units = sorted({control, *needed}, key=place.__getitem__)
         self._claim(annotator, doc, control_run(units, units.index(control), rate, draw.random(), draw.random()))
         self._count_handed(annotator)
         return doc
+
+    def _control_with_work(self, annotator: str, pivot: float, need: float,
+                           cutoff: str) -> tuple[int, int, list[int]] | None:
+        """(document, control unit, the document's units this annotator may take) for a control item
+        they never answered whose document still has work for them: the first such item from the place
+        `pivot` (0..1) of the items' ids on, wrapping around, looking at `_CONTROL_LOOK` items at most
+        so a request stays short however many items there are. None when none of those has work: a
+        lease of control units alone would tell the annotator what they are."""
+        low, high = self.conn.execute("SELECT min(id), max(id) FROM control_items").fetchone()
+        if low is None:
+            return None
+        start = low + int(pivot * (high - low + 1))
+        pick = ("SELECT s.doc_id, s.group_id FROM control_items c JOIN sentences s ON s.id = c.sentence_id "
+                "JOIN documents d ON d.id = s.doc_id WHERE c.id {} ? AND d.importing IS NULL AND NOT EXISTS "
+                "(SELECT 1 FROM current_labels l WHERE l.group_id = s.group_id AND l.annotator = ?) "
+                "ORDER BY c.id LIMIT ?")
+        seen: set[int] = set()
+        for op in (">=", "<"):
+            for doc, group in self.conn.execute(pick.format(op), (start, annotator, _CONTROL_LOOK)):
+                if doc in seen:
+                    continue
+                seen.add(doc)
+                needed = self._needed_units(doc, annotator, need, cutoff)[0]
+                if needed:
+                    return doc, group, needed
+        return None
 
     def _reading_order(self, doc: int) -> dict[int, int]:
         """unit (group) -> index of its first sentence in the document."""
@@ -383,10 +408,14 @@ class Routing:
         return dict(sorted(counts.items()))
 
     def closed_to(self, annotator: str, overlap: int) -> int:
-        """Units this annotator has not labeled and no longer needs to: others gave them the overlap."""
+        """Work units this annotator has not labeled and no longer needs to: others gave them the overlap
+        (their votes: control and training answers are none, and control units no work)."""
+        work = ((f"AND e.id NOT IN {NOT_VOTES} " if self.has_non_votes() else "")
+                + (f"AND s.group_id NOT IN ({CONTROL_UNITS}) " if self.conn.execute(
+                    "SELECT 1 FROM control_items LIMIT 1").fetchone() else ""))
         return self.conn.execute(
             "SELECT count(*) FROM (SELECT s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
-            f"WHERE {_LIVE_LABEL} GROUP BY s.group_id HAVING "
+            f"WHERE {_LIVE_LABEL} {work}GROUP BY s.group_id HAVING "
             f"count(DISTINCT CASE WHEN e.id NOT IN {OVER} THEN e.annotator END) >= ? "
             "AND max(e.annotator = ?) = 0)", (overlap, annotator),
         ).fetchone()[0]
