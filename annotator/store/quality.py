@@ -169,25 +169,6 @@ class ControlItems:
             "SELECT DISTINCT u.group_id FROM control_items c JOIN sentences u ON u.id = c.sentence_id "
             "JOIN current_labels l ON l.group_id = u.group_id AND l.annotator = ?", (annotator,))}
 
-    def unanswered_control(self, annotator: str, pivot: float) -> tuple[int, list[int]] | None:
-        """(document, its control units this annotator never labeled) for a control item they never
-        answered: the first such item from the place `pivot` (0..1) of the items' ids on, wrapping
-        around; None when they answered every one. Reads the items from the pivot on only, so a
-        request stays short however many items there are."""
-        low, high = self.conn.execute("SELECT min(id), max(id) FROM control_items").fetchone()
-        if low is None:
-            return None
-        start = low + int(pivot * (high - low + 1))
-        never = ("NOT EXISTS (SELECT 1 FROM current_labels l WHERE l.group_id = s.group_id AND l.annotator = ?)")
-        pick = ("SELECT s.doc_id FROM control_items c JOIN sentences s ON s.id = c.sentence_id "
-                "JOIN documents d ON d.id = s.doc_id WHERE c.id {} ? AND d.importing IS NULL AND " + never +
-                " ORDER BY c.id LIMIT 1")
-        row = (self.conn.execute(pick.format(">="), (start, annotator)).fetchone()
-               or self.conn.execute(pick.format("<"), (start, annotator)).fetchone())
-        if row is None:
-            return None
-        return row[0], self.unanswered_control_units(row[0], annotator)
-
     def unanswered_control_units(self, doc_id: int, annotator: str) -> list[int]:
         """The control units (groups) of a document this annotator never labeled, by group."""
         return [g for (g,) in self.conn.execute(
