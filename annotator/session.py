@@ -92,10 +92,8 @@ class Session:
         self.over_overlap: list[int] = []
         self.over_overlap_total = 0  # labels of this session stored past the overlap
         self.by_hand = False  # the open document was opened by the annotator, not handed out
-        # control units: a label on one is an answer, no vote, so the counts `progress` gives leave it out
-        self.control_groups: set[int] = set()
         self.groups_total = self._queue_total()
-        self.team = store.team_progress()
+        self.team = store.team_progress(own_view=True)
         self.team_at = clock()
         self._per_label: dict[str, int] | None = None
         self.undo_stack: list[Undoable] = []  # this session's own events, latest last
@@ -147,7 +145,7 @@ class Session:
         self.docs = self.store.document_ids()
         self.overlap = self.store.project()["overlap"]
         self.groups_total = self._queue_total()
-        self.team = self.store.team_progress()
+        self.team = self.store.team_progress(own_view=True)
         self.team_at = clock()
         self._per_label = None
         names = [d[0] for d in self.docs]
@@ -156,9 +154,9 @@ class Session:
         self.index = min(self.index, max(0, len(self.sentences) - 1))
 
     def _queue_total(self) -> int:
-        """The work units of the project (control units are none), less those closed to this annotator."""
-        self.control_groups = {group for _item, group, _doc in self.store.control_units()}
-        total = self.store.count_groups() - len(self.control_groups)
+        """The units of the project, less those closed to this annotator. Control units count here like
+        work (`progress`, the lead's view, leaves them out): the screen never shows a unit as special."""
+        total = self.store.count_groups()
         if self.overlap is not None:
             total -= self.store.closed_to(self.annotator, self.overlap)
         return total
@@ -220,7 +218,7 @@ class Session:
         """This annotator's labeled groups. Counted in the database once, then kept up to date
         label by label: a count per keypress would grow with the annotator's work."""
         if self._per_label is None:
-            self._per_label = self.store.label_progress(self.annotator)
+            self._per_label = self.store.label_progress(self.annotator, own_view=True)
         per_label = {label: n for label, n in self._per_label.items() if n}
         return Progress(sum(per_label.values()), self.groups_total, per_label)
 
@@ -578,8 +576,6 @@ class Session:
         is read again by `refresh`): a unit nobody else labeled is one more, or one less, for the team,
         and their first label makes them one more person."""
         units, people = self.team
-        if group_id in self.control_groups:
-            return
         if not self.store.group_labelers(group_id) - {self.annotator}:
             units += step
         if self.progress().labeled == (0 if step > 0 else 1):  # counted before this label or undo is
@@ -587,7 +583,7 @@ class Session:
         self.team = (max(0, units), max(0, people))
 
     def _count(self, removed: str | None, added: str | None, group_id: int) -> None:
-        if self._per_label is None or group_id in self.control_groups:
+        if self._per_label is None:
             return
         if removed is not None:
             self._per_label[removed] = self._per_label.get(removed, 0) - 1

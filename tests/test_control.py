@@ -857,7 +857,7 @@ def test_the_pause_figures_follow_each_control_answer_that_lands(news, tmp_path)
     assert session.paused == (5, 1)
 
 
-async def test_the_screens_counts_are_progresss_votes_without_control_units(news, tmp_path):
+async def test_the_screen_counts_a_control_answer_like_work_while_progress_leaves_it_out(news, tmp_path):
     from annotator.session import Session
     from annotator.team import progress
     from annotator.tui.app import AnnotatorApp
@@ -872,15 +872,16 @@ async def test_the_screens_counts_are_progresss_votes_without_control_units(news
     wait_all(10)
     (row,) = progress(store)["annotators"]
     assert (row["units_labeled"], progress(store)["units"]) == (2, 17)
+    # the annotator's own screen: the control unit counts like any other (it must not stand out)
     assert (session.progress().labeled, session.progress().groups, session.progress().per_label) == (
-        2, 17, {"claim": 1, "opinion": 1})
-    assert session.team == (2, 1)
+        3, 18, {"claim": 2, "opinion": 1})
+    assert session.team == (3, 1)
     again = Session(store, "Ζωή", "el-port")  # counted by the store this time
-    assert (again.progress().labeled, again.progress().groups, again.team) == (2, 17, (2, 1))
+    assert (again.progress().labeled, again.progress().groups, again.team) == (3, 18, (3, 1))
     app = AnnotatorApp(store, "Ζωή", doc_name="el-port")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert "labeled 2/17" in str(app.screen.query_one("#status").render())
+        assert "labeled 3/18" in str(app.screen.query_one("#status").render())
 
 
 def test_labels_past_the_overlap_are_not_counted_on_the_screen_as_progress_does_not(news):

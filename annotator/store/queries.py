@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from annotator.store.events import MAPPED
-from annotator.store.votes import NOT_VOTES
+from annotator.store.votes import NOT_VOTES, TRAINING
 from annotator.store.rows import Event
 
 # One order for "latest", everywhere: the time (UTC, one fixed width, so it sorts as text), then the
@@ -72,20 +72,24 @@ class Queries:
         row = self.conn.execute("SELECT group_id FROM sentences WHERE doc_id = ? AND idx = ?", (doc_id, index)).fetchone()
         return row[0] if row else None
 
-    def label_progress(self, annotator: str) -> dict[str, int]:
+    def label_progress(self, annotator: str, own_view: bool = False) -> dict[str, int]:
         """This annotator's count of labeled groups per current label: their votes, as `votes` and
-        `progress` count them (no control or training answers, none past the unit's overlap)."""
-        where = " AND ".join(["c.annotator = ?", *self._vote_filter()])
+        `progress` count them (no control or training answers, none past the unit's overlap); with
+        `own_view` (their own screen) their control answers too, so a control unit counts like work."""
+        where = " AND ".join(["c.annotator = ?", *self._vote_filter(own_view=own_view)])
         return dict(self.conn.execute(f"SELECT label, count(*) FROM current_labels c WHERE {where} GROUP BY label",
                                       (annotator,)))
 
-    def team_progress(self) -> tuple[int, int]:
+    def team_progress(self, own_view: bool = False) -> tuple[int, int]:
         """(groups labeled by anyone, annotators who labeled): what the whole team has done. Control and
-        training answers are no votes: they do not count."""
+        training answers are no votes: they do not count; with `own_view` (the line on an annotator's
+        screen, where a control unit must look like work) control answers do."""
         if self.has_non_votes():
+            left_out = (f"(SELECT id FROM events INDEXED BY events_suggested WHERE source = '{TRAINING}')"
+                        if own_view else NOT_VOTES)
             return self.conn.execute(
                 "SELECT count(DISTINCT group_id), count(DISTINCT annotator) FROM current_labels "
-                f"WHERE event_id NOT IN {NOT_VOTES}").fetchone()
+                f"WHERE event_id NOT IN {left_out}").fetchone()
         return self.conn.execute(f"SELECT ({LABELED_UNITS}), ({_ANNOTATORS})").fetchone()
 
     def group_labelers(self, group_id: int) -> set[str]:

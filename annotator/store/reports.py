@@ -7,13 +7,15 @@ import sqlite3
 from collections.abc import Iterator
 
 from annotator.model import UNKNOWN_LANGUAGE
-from annotator.store.votes import CONTROL_UNITS, NOT_VOTES
+from annotator.store.votes import CONTROL_UNITS, NOT_VOTES, TRAINING
 from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS, LABELED_UNITS, LATEST
 
 
 _HIDDEN = "(SELECT id FROM documents WHERE importing IS NOT NULL)"  # files still being imported
 _NOT_OVER = "c.event_id NOT IN (SELECT event_id FROM over_overlap)"  # within the unit's overlap
 _VOTE = f"c.event_id NOT IN {NOT_VOTES}"  # no control or training answer
+_NOT_TRAINING = (f"c.event_id NOT IN (SELECT id FROM events INDEXED BY events_suggested "
+                 f"WHERE source = '{TRAINING}')")  # no training answer
 
 
 class Reports:
@@ -51,9 +53,13 @@ class Reports:
         return self.conn.execute(f"SELECT group_id, annotator, label FROM current_labels c {where}"
                                  "ORDER BY group_id, annotator")
 
-    def _vote_filter(self, over_overlap: bool = False) -> list[str]:
+    def _vote_filter(self, over_overlap: bool = False, own_view: bool = False) -> list[str]:
         """The conditions on current_labels (as c) that keep votes: no control or training answer, and
-        none given past its unit's overlap unless `over_overlap`. The one definition of what counts."""
+        none given past its unit's overlap unless `over_overlap`. The one definition of what counts.
+        `own_view`, for an annotator's own screen: their control answers count like any label (a control
+        unit must look like work there); training answers still do not."""
+        if own_view:
+            return ([_NOT_OVER] if self._leave_out_over(over_overlap) else []) + [_NOT_TRAINING]
         return (([_NOT_OVER] if self._leave_out_over(over_overlap) else [])
                 + ([_VOTE] if self.has_non_votes() else []))
 
