@@ -345,3 +345,21 @@ def test_a_map_from_a_label_not_the_projects_names_the_current_labels(db_path, t
     result = run("project", "labels", "set", tmp_path / "cw.toml", "--map", "cfs=CW", "--db", db_path)
     assert result.output == (f"Error: {tmp_path / 'cw.toml'}: --map cfs=CW: cfs is not one of the project's current "
                              "labels (NFS, UFS, CFS)\n")
+
+
+def test_a_label_past_the_overlap_mapped_on_arrival_by_merge_stays_past_it(db_path, tmp_path):
+    news(tmp_path, db_path)
+    (tmp_path / "cb.toml").write_text(CLAIMBUSTER, encoding="utf-8")
+    (tmp_path / "cw.toml").write_text(CW, encoding="utf-8")
+    assert run("project", "labels", "set", tmp_path / "cb.toml", "--db", db_path).exit_code == 0
+    assert run("project", "set", "overlap", "1", "--db", db_path).exit_code == 0
+    offline = tmp_path / "offline.db"
+    backup(db_path, offline)  # anna and bob label offline, bob past the overlap
+    rows = [("news/de.txt", 0, "anna", "CFS", "yes"), ("news/de.txt", 0, "bob", "CFS", "no")]
+    assert run("import-labels", write_rows(tmp_path / "o.jsonl", rows), "--db", offline).exit_code == 0
+    assert run("project", "labels", "set", tmp_path / "cw.toml", "--map", "CFS=CW", "--db", db_path).exit_code == 0
+    assert run("merge", offline, "--db", db_path).exit_code == 0
+    store = Store(db_path)
+    assert store.query("SELECT e.annotator, e.label FROM over_overlap o JOIN events e ON e.id = o.event_id "
+                       "ORDER BY e.id") == [("bob", "CFS"), ("bob", "CW")]
+    assert [(who, label) for _group, who, label in store.votes()] == [("anna", "CW")]
