@@ -271,11 +271,16 @@ def test_guidelines_set_with_the_current_text_makes_no_new_version(db_path, tmp_
 CW = CLAIMBUSTER.replace('"CFS"', '"CW"')
 
 
-def test_a_mapped_label_keeps_its_marks_past_the_overlap_and_as_a_control_answer(db_path, tmp_path):
+def cb_then_cw(tmp_path, db_path):
+    """The news under ClaimBuster's labels, and cw.toml beside them: the same with CFS renamed CW."""
     news(tmp_path, db_path)
     (tmp_path / "cb.toml").write_text(CLAIMBUSTER, encoding="utf-8")
     (tmp_path / "cw.toml").write_text(CW, encoding="utf-8")
     assert run("project", "labels", "set", tmp_path / "cb.toml", "--db", db_path).exit_code == 0
+
+
+def test_a_mapped_label_keeps_its_marks_past_the_overlap_and_as_a_control_answer(db_path, tmp_path):
+    cb_then_cw(tmp_path, db_path)
     assert run("project", "set", "overlap", "1", "--db", db_path).exit_code == 0
     store = Store(db_path)
     with store.transaction():  # the Russian sentence: a control item both answer
@@ -293,10 +298,7 @@ def test_a_mapped_label_keeps_its_marks_past_the_overlap_and_as_a_control_answer
 
 
 def test_a_mapped_label_is_an_accepted_suggestion_only_when_the_label_it_maps_was_one(db_path, tmp_path):
-    news(tmp_path, db_path)
-    (tmp_path / "cb.toml").write_text(CLAIMBUSTER, encoding="utf-8")
-    (tmp_path / "cw.toml").write_text(CW, encoding="utf-8")
-    assert run("project", "labels", "set", tmp_path / "cb.toml", "--db", db_path).exit_code == 0
+    cb_then_cw(tmp_path, db_path)
     store = Store(db_path)
     fact, worthy = store.sentence_at("news/de.txt", 0), store.sentence_at("news/el.txt", 0)
     store.add_event(fact.id, "label", "anna", "CFS", source="rule:1")  # accepted a rule's suggestion
@@ -338,20 +340,14 @@ def test_guidelines_in_crlf_or_with_trailing_blanks_are_the_same_version(db_path
 
 
 def test_a_map_from_a_label_not_the_projects_names_the_current_labels(db_path, tmp_path):
-    news(tmp_path, db_path)
-    (tmp_path / "cb.toml").write_text(CLAIMBUSTER, encoding="utf-8")
-    (tmp_path / "cw.toml").write_text(CW, encoding="utf-8")
-    assert run("project", "labels", "set", tmp_path / "cb.toml", "--db", db_path).exit_code == 0
+    cb_then_cw(tmp_path, db_path)
     result = run("project", "labels", "set", tmp_path / "cw.toml", "--map", "cfs=CW", "--db", db_path)
     assert result.output == (f"Error: {tmp_path / 'cw.toml'}: --map cfs=CW: cfs is not one of the project's current "
                              "labels (NFS, UFS, CFS)\n")
 
 
 def test_a_label_past_the_overlap_mapped_on_arrival_by_merge_stays_past_it(db_path, tmp_path):
-    news(tmp_path, db_path)
-    (tmp_path / "cb.toml").write_text(CLAIMBUSTER, encoding="utf-8")
-    (tmp_path / "cw.toml").write_text(CW, encoding="utf-8")
-    assert run("project", "labels", "set", tmp_path / "cb.toml", "--db", db_path).exit_code == 0
+    cb_then_cw(tmp_path, db_path)
     assert run("project", "set", "overlap", "1", "--db", db_path).exit_code == 0
     offline = tmp_path / "offline.db"
     backup(db_path, offline)  # anna and bob label offline, bob past the overlap
