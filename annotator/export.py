@@ -267,7 +267,9 @@ def records(store: Store, mode: str, left_out: Counter, collect: Tally | None = 
 
 def check_map(project: scheme.Scheme, mapping: dict[str, str]) -> None:
     """Raise ExportError unless every label `mapping` renames is one of the project's, and every name it
-    writes one a scheme could have (scheme.check_name)."""
+    writes one a scheme could have (scheme.check_name) and no name differing only in case from another
+    it writes (they would be two labels in the file, one for a reader)."""
+    written = {name.casefold(): name for name in project.names() if name not in mapping}
     for old, new in mapping.items():
         if old not in project.names():
             raise ExportError(f"--map {old}={new}: {old} is not a label of the project's scheme {project.shown()}")
@@ -275,6 +277,9 @@ def check_map(project: scheme.Scheme, mapping: dict[str, str]) -> None:
             scheme.check_name(new)
         except scheme.SchemeError as err:
             raise ExportError(f"--map {old}={new}: {err}") from None
+        twin = written.setdefault(new.casefold(), new)
+        if twin != new:
+            raise ExportError(f"--map {old}={new}: {new} and {twin} differ only in case; write one name for both")
 
 
 UNIT_MODES = ("gold", "majority")  # the modes unit_rows writes

@@ -389,7 +389,8 @@ def _second(data, names: list[str]) -> Second | None:
     for a in answers:
         _fields(a, _ANSWER_FIELDS, f"[second] answer {a.get('name')!r}")
         answer = Answer(_text(a.get("name"), "[second] answer's name"), _key(a.get("key"), f"answer {a.get('name')!r}"))
-        if any(o.name == answer.name or o.key == answer.key for o in found):
+        # names differing only in case would be two columns of one answer in exports
+        if any(o.name.casefold() == answer.name.casefold() or o.key == answer.key for o in found):
             raise SchemeError(f"[second] answers: {answer.name!r} repeats a name or a key")
         found.append(answer)
     return Second(question, tuple(dict.fromkeys(when)), tuple(found))
@@ -458,7 +459,8 @@ def set_scheme(store, new: Scheme, mapping: dict[str, str]) -> dict[str, tuple[i
         if target not in kept:
             raise SchemeError(f"--map {source}={target}: {target} is not a label of {new.shown()}")
         if source not in old.names() and not in_use.get(source) and source not in old.retired_map():
-            raise SchemeError(f"--map {source}={target}: {source} is not a label of {old.shown()}")
+            raise SchemeError(f"--map {source}={target}: {source} is not one of the project's current labels "
+                              f"({', '.join(old.names())})")
     unmapped = [label for label in (*old.names(), *sorted(set(in_use) - set(old.names()) - {AMBIGUOUS}))
                 if label not in kept and in_use.get(label) and label not in mapping]
     if unmapped:

@@ -566,3 +566,26 @@ def test_a_vote_given_while_the_run_reads_makes_its_unit_stale(project, tmp_path
     result = run("export", "--mode", "aggregated", "--out", out, "--db", project)
     assert "left out: 1 unit labeled after the last `annotator aggregate`" in result.output
     assert [json.loads(line)["index"] for line in out.read_text(encoding="utf-8").splitlines()] == [1, 2, 3, 4, 5, 6]
+
+
+GERMAN = "".join(f'[[labels]]\nname = "{name}"\nkey = "{key}"\ncolour = "{colour}"\n' for name, key, colour in (
+    ("Tatsache", "f", "green"), ("claim", "c", "yellow"), ("opinion", "o", "blue"), ("advert", "a", "red")))
+
+
+def test_only_a_new_vote_makes_a_unit_stale_not_a_label_past_the_overlap_or_a_renaming(project, tmp_path):
+    assert run("aggregate", "--model", "majority", "--db", project).exit_code == 0
+    assert run("project", "set", "overlap", "2", "--db", project).exit_code == 0
+    store = Store(project)
+    name = store.query("SELECT name FROM documents")[0][0]
+    late = tmp_path / "late.jsonl"  # w9 labels the German fact after the run, past its overlap of 2
+    late.write_text(json.dumps({"doc": name, "index": 0, "annotator": "w9", "label": "advert"}) + "\n",
+                    encoding="utf-8")
+    assert run("import-labels", late, "--db", project).exit_code == 0
+    (tmp_path / "de.toml").write_text(f'name = "de"\n{GERMAN}', encoding="utf-8")
+    assert run("project", "labels", "set", tmp_path / "de.toml", "--map", "fact=Tatsache", "--db", project
+               ).exit_code == 0
+    created = store.aggregate_summary()["created_at"]
+    assert store.query("SELECT count(*) FROM events WHERE source LIKE 'map:%'")[0][0] > 0
+    assert store.groups_voted_since(created) == set()
+    store.add_event(store.query("SELECT id FROM sentences WHERE idx = 2")[0][0], "label", "w9", "claim")
+    assert store.groups_voted_since(created) == {group_of(store, 2)}

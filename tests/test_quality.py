@@ -507,3 +507,37 @@ def test_training_labels_count_nowhere_in_quality(news, db_path):
     assert report["team"]["decisions"]["answers"] == 0
     assert [a["annotator"] for a in json.loads(run("progress", "--json", "--db", db_path).output)["annotators"]] \
         == ["anna"]
+
+
+def test_control_list_and_quality_count_each_annotators_latest_answer_once(news, db_path):
+    store, names = news
+    advert = sid(store, names, "de.txt", 2)
+    with store.transaction():
+        store.add_control_item(advert, "advert", "Werbung", "file")
+    store.add_event(advert, "label", "anna", "opinion")
+    store.add_event(advert, "label", "anna", "advert")  # anna thinks again: her answer is the second
+    store.add_event(advert, "label", "boris", "advert")
+    store.add_event(advert, "label", "boris", "advert")  # a second label event (as the second question writes)
+    item = store.control_items()[0]
+    assert (item["answers"], item["right"]) == (2, 2)
+    assert store.control_tally("anna") == store.control_tally("boris") == (1, 1)
+    assert store.control_pairs() == [("anna", "advert", "advert"), ("boris", "advert", "advert")]
+    control = [a["control"] for a in json.loads(run("quality", "--json", "--db", db_path).output)["annotators"]]
+    assert [(c["answers"], c["correct"]) for c in control] == [(1, 1), (1, 1)]
+
+
+def test_decision_accuracy_leaves_out_a_label_given_past_the_overlap(news, db_path):
+    store, names = news
+    store.set_project("overlap", "1")
+    rows = [{"doc": names["ru.txt"], "index": 1, "annotator": who, "label": label}
+            for who, label in (("anna", "claim"), ("boris", "opinion"))]
+    path = str(db_path) + ".jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    assert run("import-labels", path, "--db", db_path).exit_code == 0
+    store.decide(store.sentence(sid(store, names, "ru.txt", 1)).group_id, "lead", "claim")
+    assert store.decision_pairs() == [("anna", "claim", "claim")]  # boris's came past the overlap: never seen
+    people = json.loads(run("quality", "--json", "--db", db_path).output)["annotators"]
+    assert [(a["annotator"], a["decisions"]["answers"]) for a in people] == [("anna", 1)]
+    assert [(a["annotator"], a["gold_units"]) for a in json.loads(run("progress", "--json", "--db", db_path).output)[
+        "annotators"]] == [("anna", 1), ("boris", 0)]

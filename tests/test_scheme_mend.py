@@ -208,8 +208,8 @@ def test_a_map_from_a_label_the_project_never_had_is_refused(db_path, tmp_path):
     news(tmp_path, db_path)
     (tmp_path / "three.toml").write_text(THREE, encoding="utf-8")
     result = run("project", "labels", "set", tmp_path / "three.toml", "--map", "zzz=fact", "--db", db_path)
-    assert result.output == (f"Error: {tmp_path / 'three.toml'}: --map zzz=fact: zzz is not a label of default "
-                             "(fact, claim, opinion, advert)\n")
+    assert result.output == (f"Error: {tmp_path / 'three.toml'}: --map zzz=fact: zzz is not one of the project's "
+                             "current labels (fact, claim, opinion, advert)\n")
     assert Store(db_path).scheme_version() == 0
 
 
@@ -264,3 +264,98 @@ def test_guidelines_set_with_the_current_text_makes_no_new_version(db_path, tmp_
     assert run("guidelines", "set", path, "--db", db_path).output == (
         f"guidelines unchanged (version 1): {path} has the current version's text\n")
     assert Store(db_path).guidelines_versions()[-1][0] == 1
+
+
+# -- votes after a map: past the overlap, accepted suggestions, names in case, guidelines -----------
+
+CW = CLAIMBUSTER.replace('"CFS"', '"CW"')
+
+
+def cb_then_cw(tmp_path, db_path):
+    """The news under ClaimBuster's labels, and cw.toml beside them: the same with CFS renamed CW."""
+    news(tmp_path, db_path)
+    (tmp_path / "cb.toml").write_text(CLAIMBUSTER, encoding="utf-8")
+    (tmp_path / "cw.toml").write_text(CW, encoding="utf-8")
+    assert run("project", "labels", "set", tmp_path / "cb.toml", "--db", db_path).exit_code == 0
+
+
+def test_a_mapped_label_keeps_its_marks_past_the_overlap_and_as_a_control_answer(db_path, tmp_path):
+    cb_then_cw(tmp_path, db_path)
+    assert run("project", "set", "overlap", "1", "--db", db_path).exit_code == 0
+    store = Store(db_path)
+    with store.transaction():  # the Russian sentence: a control item both answer
+        store.add_control_item(store.sentence_at("news/ru.txt", 0).id, "CFS", None, "file")
+    rows = [("news/de.txt", 0, "anna", "CFS", "yes"), ("news/de.txt", 0, "bob", "CFS", "no"),
+            ("news/ru.txt", 0, "anna", "CFS", "yes")]
+    assert run("import-labels", write_rows(tmp_path / "a.jsonl", rows), "--db", db_path).exit_code == 0
+    assert run("project", "labels", "set", tmp_path / "cw.toml", "--map", "CFS=CW", "--db", db_path).exit_code == 0
+    marked = "SELECT e.annotator, e.label FROM {} m JOIN events e ON e.id = m.event_id ORDER BY e.id"
+    assert store.query(marked.format("over_overlap")) == [("bob", "CFS"), ("bob", "CW")]
+    assert store.query(marked.format("control_answers")) == [("anna", "CFS"), ("anna", "CW")]
+    assert [(who, label) for _group, who, label in store.votes()] == [("anna", "CW")]
+    rows = run("export", "--out", "-", "--mode", "all", "--db", db_path).stdout.splitlines()
+    assert [json.loads(line)["annotator"] for line in rows if line.startswith("{")] == ["anna"]
+
+
+def test_a_mapped_label_is_an_accepted_suggestion_only_when_the_label_it_maps_was_one(db_path, tmp_path):
+    cb_then_cw(tmp_path, db_path)
+    store = Store(db_path)
+    fact, worthy = store.sentence_at("news/de.txt", 0), store.sentence_at("news/el.txt", 0)
+    store.add_event(fact.id, "label", "anna", "CFS", source="rule:1")  # accepted a rule's suggestion
+    store.add_event(worthy.id, "label", "anna", "CFS")  # typed
+    store.add_event(worthy.id, "label", "bob", "UFS")  # typed, not mapped
+    assert run("project", "labels", "set", tmp_path / "cw.toml", "--map", "CFS=CW", "--db", db_path).exit_code == 0
+    assert store.suggested_groups() == {fact.group_id}
+    assert [(who, label) for _group, who, label in store.votes(typed_only=True)] == [("anna", "CW"), ("bob", "UFS")]
+    assert run("project", "labels", "set", tmp_path / "cb.toml", "--map", "CW=CFS", "--db", db_path).exit_code == 0
+    assert store.suggested_groups() == {fact.group_id}  # a map of a map still goes back to the rule
+
+
+def test_names_differing_only_in_case_are_refused_in_export_map_and_second_answers(db_path, tmp_path):
+    news(tmp_path, db_path)
+    refused = run("export", "--out", "-", "--map", "fact=Yes,claim=yes", "--db", db_path)
+    assert refused.output.splitlines()[-1] == "Error: --map claim=yes: yes and Yes differ only in case; write one " \
+                                              "name for both"
+    refused = run("export", "--out", "-", "--map", "fact=Claim", "--db", db_path)
+    assert refused.output.splitlines()[-1] == "Error: --map fact=Claim: Claim and claim differ only in case; write " \
+                                              "one name for both"
+    path = tmp_path / "nein.toml"
+    path.write_text(BINARY.replace('{name = "yes", key = "y"}', '{name = "No", key = "y"}'), encoding="utf-8")
+    result = run("project", "labels", "set", path, "--db", db_path)
+    assert result.output == f"Error: {path}: [second] answers: 'no' repeats a name or a key\n"
+
+
+def test_guidelines_in_crlf_or_with_trailing_blanks_are_the_same_version(db_path, tmp_path):
+    news(tmp_path, db_path)
+    path = tmp_path / "leitlinien.md"
+    path.write_text("# Leitlinien\n\nEine Tatsache ist prüfbar.\n", encoding="utf-8")
+    assert run("guidelines", "set", path, "--db", db_path).output == f"guidelines version 1 set from {path}\n"
+    for variant in (b"# Leitlinien\r\n\r\nEine Tatsache ist pr\xc3\xbcfbar.\r\n",
+                    b"# Leitlinien  \n\nEine Tatsache ist pr\xc3\xbcfbar.\n\n\n"):
+        path.write_bytes(variant)
+        assert run("guidelines", "set", path, "--db", db_path).output == (
+            f"guidelines unchanged (version 1): {path} has the current version's text\n")
+    path.write_text("# Leitlinien\n\nEine Tatsache ist prüfbar, eine Meinung nicht.\n", encoding="utf-8")
+    assert run("guidelines", "set", path, "--db", db_path).output == f"guidelines version 2 set from {path}\n"
+
+
+def test_a_map_from_a_label_not_the_projects_names_the_current_labels(db_path, tmp_path):
+    cb_then_cw(tmp_path, db_path)
+    result = run("project", "labels", "set", tmp_path / "cw.toml", "--map", "cfs=CW", "--db", db_path)
+    assert result.output == (f"Error: {tmp_path / 'cw.toml'}: --map cfs=CW: cfs is not one of the project's current "
+                             "labels (NFS, UFS, CFS)\n")
+
+
+def test_a_label_past_the_overlap_mapped_on_arrival_by_merge_stays_past_it(db_path, tmp_path):
+    cb_then_cw(tmp_path, db_path)
+    assert run("project", "set", "overlap", "1", "--db", db_path).exit_code == 0
+    offline = tmp_path / "offline.db"
+    backup(db_path, offline)  # anna and bob label offline, bob past the overlap
+    rows = [("news/de.txt", 0, "anna", "CFS", "yes"), ("news/de.txt", 0, "bob", "CFS", "no")]
+    assert run("import-labels", write_rows(tmp_path / "o.jsonl", rows), "--db", offline).exit_code == 0
+    assert run("project", "labels", "set", tmp_path / "cw.toml", "--map", "CFS=CW", "--db", db_path).exit_code == 0
+    assert run("merge", offline, "--db", db_path).exit_code == 0
+    store = Store(db_path)
+    assert store.query("SELECT e.annotator, e.label FROM over_overlap o JOIN events e ON e.id = o.event_id "
+                       "ORDER BY e.id") == [("bob", "CFS"), ("bob", "CW")]
+    assert [(who, label) for _group, who, label in store.votes()] == [("anna", "CW")]

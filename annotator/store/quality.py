@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from annotator.model import AMBIGUOUS
+from annotator.store.events import MAPPED
 from annotator.store.queries import _CURRENT_DECISIONS
 from annotator.store.votes import CONTROL_ANSWERS, FLAG, NOT_VOTES, TRAINING  # noqa: F401 (their home for callers)
 from annotator.store.votes import CONTROL_UNITS as _CONTROL_GROUPS
@@ -21,6 +22,16 @@ from annotator.timestamps import now
 # second item with another label on a unit, but regrouping can join two units that each had one
 _UNIT_ITEMS = ("SELECT c.id, s.group_id, first_value(c.label) OVER (PARTITION BY s.group_id ORDER BY c.id) "
                "AS label FROM control_items c JOIN sentences s ON s.id = c.sentence_id")
+
+# each annotator's latest live answer to each control unit: the one answer that counts (a second label
+# event, for the second question, or one a change of scheme mapped, replaces the answer before it).
+# (annotator, item answered, unit, expected: the unit's label, given, created_at); {since} filters the events
+_LATEST_ANSWERS = (
+    "SELECT annotator, control_id, unit, expected, given FROM (SELECT e.annotator, a.control_id, c.group_id AS unit, "
+    "c.label AS expected, e.label AS given, ROW_NUMBER() OVER (PARTITION BY e.annotator, c.group_id "
+    "ORDER BY e.created_at DESC, e.uid DESC) AS rn FROM control_answers a JOIN events e ON e.id = a.event_id "
+    f"JOIN ({_UNIT_ITEMS}) c ON c.id = a.control_id WHERE e.undone = 0 AND e.label IS NOT NULL {{since}}) "
+    "WHERE rn = 1")
 
 
 class ControlItems:
@@ -100,16 +111,16 @@ class ControlItems:
 
     def control_items(self) -> list[dict]:
         """Every control item, in the order of its document and sentence: {id, doc, index (0-based),
-        label, reason, origin, answers (live control answers), right (those giving the unit's label),
+        label, reason, origin, answers (annotators whose latest live answer to the unit answers it), right
+        (those giving the unit's label),
         unit_label (the label its unit takes: the earliest item's), conflicts ((doc, index, label) of the
         other items on the same unit with another label, which regrouping can bring)}."""
         rows = self.conn.execute(
-            "SELECT c.id, d.name, s.idx, c.label, c.reason, c.origin, count(e.id), "
-            "coalesce(sum(e.label = u.label), 0), u.label, u.group_id FROM control_items c "
+            "SELECT c.id, d.name, s.idx, c.label, c.reason, c.origin, count(a.control_id), "
+            "coalesce(sum(a.given = a.expected), 0), u.label, u.group_id FROM control_items c "
             f"JOIN ({_UNIT_ITEMS}) u ON u.id = c.id JOIN sentences s ON s.id = c.sentence_id "
-            "JOIN documents d ON d.id = s.doc_id LEFT JOIN control_answers a ON a.control_id = c.id "
-            "LEFT JOIN events e ON e.id = a.event_id AND e.undone = 0 "
-            "GROUP BY c.id ORDER BY d.name, s.idx")
+            f"JOIN documents d ON d.id = s.doc_id LEFT JOIN ({_LATEST_ANSWERS.format(since='')}) a "
+            "ON a.control_id = c.id GROUP BY c.id ORDER BY d.name, s.idx")
         keys = ("id", "doc", "index", "label", "reason", "origin", "answers", "right", "unit_label", "group")
         items = [dict(zip(keys, row)) for row in rows]
         by_unit: dict[int, list[dict]] = {}
@@ -151,10 +162,8 @@ class ControlItems:
         """(control units answered, answered right) by this annotator, counting their latest live answer
         to each unit against the unit's label (its earliest item's), given at `since` (a stored time) or later when given."""
         row = self.conn.execute(
-            "SELECT count(*), coalesce(sum(right), 0) FROM (SELECT e.label = c.label AS right, ROW_NUMBER() OVER "
-            "(PARTITION BY c.group_id ORDER BY e.created_at DESC, e.uid DESC) AS rn FROM control_answers a "
-            f"JOIN events e ON e.id = a.event_id JOIN ({_UNIT_ITEMS}) c ON c.id = a.control_id "
-            "WHERE e.annotator = ? AND e.undone = 0 AND e.created_at >= ?) WHERE rn = 1",
+            "SELECT count(*), coalesce(sum(given = expected), 0) FROM ("
+            + _LATEST_ANSWERS.format(since="AND e.annotator = ? AND e.created_at >= ?") + ")",
             (annotator, since or "")).fetchone()
         return row[0], row[1]
 
@@ -200,18 +209,17 @@ class Accuracy:
         """(annotator, expected label, given label) of each annotator's latest live answer to each control
         unit (its label the earliest item's), by annotator then unit."""
         return self.conn.execute(
-            "SELECT annotator, expected, given FROM (SELECT e.annotator, c.group_id AS unit, c.label AS expected, "
-            "e.label AS given, max(e.created_at || char(31) || e.uid) FROM control_answers a "
-            f"JOIN events e ON e.id = a.event_id JOIN ({_UNIT_ITEMS}) c ON c.id = a.control_id "
-            "WHERE e.undone = 0 AND e.label IS NOT NULL GROUP BY e.annotator, c.group_id) ORDER BY annotator, unit"
+            f"SELECT annotator, expected, given FROM ({_LATEST_ANSWERS.format(since='')}) ORDER BY annotator, unit"
         ).fetchall()
 
     def decision_pairs(self) -> list[tuple[str, str, str]]:
         """(annotator, decided label, their current label) on every unit whose live review decision is a
         label (not ambiguous), by annotator then unit: decision accuracy's one definition, which `quality`,
         `progress` and the team screen all read. Only votes count: a control answer counts for control
-        accuracy alone, a training answer nowhere."""
-        votes_only = f"AND c.event_id NOT IN {NOT_VOTES} " if self.has_non_votes() else ""
+        accuracy alone, a training answer nowhere, and a label given past the unit's overlap (which the
+        reviewer never saw among the votes) neither."""
+        votes_only = "AND c.event_id NOT IN (SELECT event_id FROM over_overlap) " + (
+            f"AND c.event_id NOT IN {NOT_VOTES} " if self.has_non_votes() else "")
         return self.conn.execute(
             "SELECT c.annotator, d.label, c.label FROM current_labels c JOIN (" + _CURRENT_DECISIONS + ") d "
             f"ON d.grp = c.group_id WHERE d.label <> ? {votes_only}ORDER BY c.annotator, c.group_id", (AMBIGUOUS,)
@@ -311,12 +319,24 @@ class Aggregates:
         return {group: (label, p) for group, label, p in self.conn.execute("SELECT group_id, label, p FROM aggregates")}
 
     def groups_voted_since(self, at: str) -> set[int]:
-        """The units whose latest live vote (no control or training answer) was given after `at` (a stored
-        time, a run's): their stored aggregate is stale."""
-        votes_only = f"AND c.event_id NOT IN {NOT_VOTES} " if self.has_non_votes() else ""
-        return {row[0] for row in self.conn.execute(
-            "SELECT c.group_id FROM current_labels c JOIN events e ON e.id = c.event_id "
-            f"WHERE e.created_at > ? {votes_only}GROUP BY c.group_id", (at,))}
+        """The units whose current vote (within the overlap, no control or training answer) from someone
+        was given after `at` (a stored time, a run's): their stored aggregate is stale. A label a change
+        of scheme mapped counts at the time of the vote it maps (followed back by uid): the run's labels
+        were renamed in place with it, so the renaming alone changes no vote."""
+        votes_only = "AND c.event_id NOT IN (SELECT event_id FROM over_overlap) " + (
+            f"AND c.event_id NOT IN {NOT_VOTES} " if self.has_non_votes() else "")
+        stale = set()
+        for group, source in self.conn.execute(
+                "SELECT c.group_id, e.source FROM current_labels c JOIN events e ON e.id = c.event_id "
+                f"WHERE e.created_at > ? {votes_only}ORDER BY c.group_id", (at,)):
+            while group not in stale and source is not None and source.startswith(MAPPED):
+                source, given = self.conn.execute("SELECT source, created_at FROM events WHERE uid = ?",
+                                                  (source[len(MAPPED):],)).fetchone() or (None, "")
+                if given <= at:
+                    break
+            else:
+                stale.add(group)
+        return stale
 
     def unsure_groups(self) -> set[int]:
         """The units of the stored run whose aggregated label has a posterior below 1."""

@@ -11,6 +11,14 @@ from annotator.store.rows import Event
 # One order for "latest", everywhere: the time (UTC, one fixed width, so it sorts as text), then the
 # event's uid, which is the same in every copy of a database (a local row id is not).
 LATEST = "e.created_at DESC, e.uid DESC"
+# Label events that are accepted suggestions (a model's, 'suggestion:...', or a rule's, 'rule:...'), and
+# the events a change of scheme mapped from one ('map:<uid>', followed back to the event it maps, by uid):
+# renaming a label keeps the judgement and how it was given. Other sources (training, imports) are typed.
+ACCEPTED = (
+    "(WITH RECURSIVE chain(id, src) AS (SELECT id, source FROM events INDEXED BY events_suggested "
+    "WHERE source IS NOT NULL AND kind = 'label' UNION ALL SELECT c.id, o.source FROM chain c "
+    f"JOIN events o ON o.uid = substr(c.src, {len(MAPPED) + 1}) WHERE c.src LIKE '{MAPPED}%') "
+    "SELECT id FROM chain WHERE src LIKE 'suggestion:%' OR src LIKE 'rule:%')")
 # The current label of every unit per annotator (kept in current_labels by the store's triggers), with
 # the sentence the label was given on and its time and uid ("time || char(31) || uid": the time is
 # fixed-width, so this sorts as LATEST does).

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from annotator.model import UNKNOWN_LANGUAGE
 from annotator.store.votes import CONTROL_UNITS, NOT_VOTES, TRAINING
-from annotator.store.queries import _CURRENT_DECISIONS, _CURRENT_LABELS, LABEL_ROW_FIELDS, LABELED_UNITS, LATEST
+from annotator.store.queries import (_CURRENT_DECISIONS, _CURRENT_LABELS, ACCEPTED, LABEL_ROW_FIELDS, LABELED_UNITS,
+                                     LATEST)
 
 
 _HIDDEN = "(SELECT id FROM documents WHERE importing IS NOT NULL)"  # files still being imported
@@ -28,7 +29,7 @@ class Reports:
     def _current(self, typed_only: bool = False, over_overlap: bool = False) -> str:
         """_CURRENT_LABELS with its WHERE: without accepted suggestions (`typed_only`), and without the
         labels given past their unit's overlap unless `over_overlap` asks for them."""
-        where = ["e.source IS NULL"] if typed_only else []
+        where = [f"c.event_id NOT IN {ACCEPTED}"] if typed_only else []
         if self._leave_out_over(over_overlap):
             where.append(_NOT_OVER)
         if self.has_non_votes():

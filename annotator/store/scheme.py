@@ -28,6 +28,12 @@ SELECT uid, label FROM (
 """.format(latest=LATEST)
 
 
+def _normalised(text: str) -> str:
+    """Guidelines text with "\n" line endings and no trailing whitespace on any line or at the end."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).rstrip()
+
+
 class Schemes:
     conn: sqlite3.Connection
 
@@ -78,10 +84,10 @@ class Schemes:
         at = now()
         for old, new in mapping.items():
             labels = self.conn.execute(
-                "SELECT e.uid, e.sentence_id, e.annotator, e.detail, e.guidelines, a.control_id "
-                "FROM current_labels c JOIN events e ON e.id = c.event_id "
+                "SELECT e.uid, e.sentence_id, e.annotator, e.detail, e.guidelines, a.control_id, "
+                "e.id IN (SELECT event_id FROM over_overlap) FROM current_labels c JOIN events e ON e.id = c.event_id "
                 "LEFT JOIN control_answers a ON a.event_id = e.id WHERE c.label = ? ORDER BY e.id", (old,)).fetchall()
-            for uid, sentence_id, annotator, detail, version, control in labels:
+            for uid, sentence_id, annotator, detail, version, control, over in labels:
                 event_id = self.conn.execute(
                     "INSERT INTO events(uid, sentence_id, kind, annotator, label, created_at, source, detail, "
                     "guidelines) VALUES (?,?,'label',?,?,?,?,?,?)",
@@ -89,6 +95,8 @@ class Schemes:
                 if control is not None:  # still the same answer to the same control item
                     self.conn.execute("INSERT INTO control_answers(event_id, control_id) VALUES (?,?)",
                                       (event_id, control))
+                if over:  # still given past the overlap: renaming a label makes it no vote
+                    self.conn.execute("INSERT INTO over_overlap(event_id) VALUES (?)", (event_id,))
             current = {uid.rsplit("-", 1)[0] for (uid,) in self.conn.execute(
                 "SELECT uid FROM (" + _CURRENT_DECISIONS + ") WHERE label = ?", (old,))}
             decisions = [row for row in self.conn.execute(
@@ -118,10 +126,11 @@ class Schemes:
 
     def add_guidelines(self, text: str) -> tuple[int, bool]:
         """Store `text` as the next guidelines version: (its number, 1 for the first; True). A text equal
-        to the current version's is no new version: (the current number, False), nothing written."""
+        to the current version's once line endings are "\n" and trailing whitespace is gone (what an
+        editor on another system changes) is no new version (a new one is stored as given): (the current number, False), nothing written."""
         with self.transaction():
             current = self.guidelines_text()
-            if current is not None and current[1] == text:
+            if current is not None and _normalised(current[1]) == _normalised(text):
                 return current[0], False
             version = (current[0] if current else 0) + 1
             self.conn.execute("INSERT INTO guidelines(version, text, created_at) VALUES (?,?,?)", (version, text, now()))

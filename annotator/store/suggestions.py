@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 
+from annotator.store.queries import ACCEPTED
 from annotator.timestamps import now
 
 _UNLABELED = (
@@ -78,11 +79,9 @@ class Suggestions:
         ).fetchall()
 
     def suggested_groups(self) -> set[int]:
-        """Units whose current label from someone came from an accepted suggestion."""
+        """Units whose current label from someone is an accepted suggestion (or mapped from one)."""
         return {g for (g,) in self.conn.execute(
-            "SELECT DISTINCT c.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
-            "JOIN current_labels c ON c.group_id = s.group_id AND c.annotator = e.annotator AND c.event_id = e.id "
-            "WHERE e.source IS NOT NULL AND e.source != 'training' AND e.kind = 'label'")}
+            f"SELECT DISTINCT group_id FROM current_labels WHERE event_id IN {ACCEPTED}")}
 
     # -- rules ------------------------------------------------------------------------------
 
