@@ -1006,7 +1006,7 @@ def guidelines():
 def guidelines_set(path, db_path):
     """Store FILE.md as the guidelines' next version: labels given from now on record it."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # a byte-order mark is no part of the text
     except (OSError, UnicodeDecodeError) as err:
         raise click.ClickException(f"{path}: cannot read ({getattr(err, 'strerror', None) or err})") from None
     if not text.strip():

@@ -70,10 +70,10 @@ def import_labels(store: Store, path: str | Path) -> LabelImport:
         last = store.last_event_id()
         result.added = store.insert_events(rows)
         result.flags = store.insert_events(flags) if flags else 0
+        if result.added:
+            store.mark_control_answers_since(last)  # answers to control items are no votes, first
         # labels loaded from `annotator next` work elsewhere are routed labels: past the overlap, marked
         result.over_overlap = store.mark_past_overlap_since(last) if result.added else 0
-        if result.added:
-            store.mark_control_answers_since(last)  # answers to control items are no votes
     stored = store.event_sentences([row[6] for row in rows])  # (sentence id, ..., uid, source, detail)
     result.replaced = sum(1 for row in rows if row[6] in stored and stored[row[6]] != row[0])
     result.already = before - result.added - result.replaced

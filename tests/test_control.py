@@ -928,3 +928,19 @@ def test_no_lease_is_made_of_control_units_alone(news, tmp_path):
                 label(store, name, i, who, "fact", at=None)
         assert all(any(store.sentence_at(name, i).group_id in work for i in held) for name, held in leases), leases
         assert sorted(name for name, _held in leases) == ["el-port", "pl-sejm", "zh-rail"]
+
+
+def test_an_imported_control_answer_is_never_past_the_overlap(news, tmp_path):
+    """Control units never count toward a unit's overlap: a third answer loaded by import-labels is a control
+    answer, not a label past the overlap (it was both, and the annotator's own screen then left it out)."""
+    Store(news).set_project("overlap", "2")
+    run("control", "add", write_rows(tmp_path / "c.jsonl", [{"doc": "pl-sejm", "index": 1, "label": "claim"}]),
+        "--db", news)
+    path = write_rows(tmp_path / "labels.jsonl", [
+        {"doc": "pl-sejm", "index": 1, "annotator": who, "label": "claim"} for who in ("ann", "Борис", "dave")])
+    result = run("import-labels", path, "--db", news)
+    assert result.exit_code == 0 and "past the project's overlap" not in result.output
+    assert rows(news, "SELECT count(*) FROM over_overlap") == [(0,)]
+    assert rows(news, "SELECT e.annotator FROM control_answers a JOIN events e ON e.id = a.event_id ORDER BY e.id") == [
+        ("ann",), ("Борис",), ("dave",)]
+    assert Store(news).label_progress("dave", own_view=True) == {"claim": 1}

@@ -331,7 +331,8 @@ def test_guidelines_in_crlf_or_with_trailing_blanks_are_the_same_version(db_path
     path.write_text("# Leitlinien\n\nEine Tatsache ist prüfbar.\n", encoding="utf-8")
     assert run("guidelines", "set", path, "--db", db_path).output == f"guidelines version 1 set from {path}\n"
     for variant in (b"# Leitlinien\r\n\r\nEine Tatsache ist pr\xc3\xbcfbar.\r\n",
-                    b"# Leitlinien  \n\nEine Tatsache ist pr\xc3\xbcfbar.\n\n\n"):
+                    b"# Leitlinien  \n\nEine Tatsache ist pr\xc3\xbcfbar.\n\n\n",
+                    b"\xef\xbb\xbf# Leitlinien\n\nEine Tatsache ist pr\xc3\xbcfbar.\n"):  # a byte-order mark
         path.write_bytes(variant)
         assert run("guidelines", "set", path, "--db", db_path).output == (
             f"guidelines unchanged (version 1): {path} has the current version's text\n")

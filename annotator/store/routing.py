@@ -320,7 +320,8 @@ class Routing:
         """Mark the live labels added after `last_event_id` (a bulk load) that take their unit past the
         overlap, inside the caller's transaction. A unit's overlap goes to the holders of live claims on
         it first, then to its annotators in the order of their first label on it (first come, first
-        counted), labels already marked aside. Returns how many were marked; none with overlap `all`."""
+        counted), labels already marked aside; control and training answers (marked before this is called)
+        neither count toward the overlap nor are marked. Returns how many were marked; none with overlap `all`."""
         overlap = self.project()["overlap"]
         if overlap is None:
             return 0
@@ -328,10 +329,11 @@ class Routing:
         before = self.conn.total_changes  # a statement opening with WITH has no rowcount
         self.conn.execute(
             "WITH new AS (SELECT e.id, e.annotator, s.group_id FROM events e JOIN sentences s ON s.id = e.sentence_id "
-            f"  WHERE e.id > ? AND {_UNIT_LABEL}), "
+            f"  WHERE e.id > ? AND {_UNIT_LABEL} AND e.id NOT IN {NOT_VOTES}), "
             "people AS (SELECT s.group_id, e.annotator, min(e.created_at || char(31) || e.uid) AS first "
             "  FROM events e JOIN sentences s ON s.id = e.sentence_id "
             f"  WHERE s.group_id IN (SELECT group_id FROM new) AND {_UNIT_LABEL} AND e.id NOT IN {OVER} "
+            f"  AND e.id NOT IN {NOT_VOTES} "
             "  GROUP BY s.group_id, e.annotator "
             "  UNION ALL SELECT c.group_id, c.annotator, '' FROM claims c JOIN leases l ON l.annotator = c.annotator "
             "  WHERE c.group_id IN (SELECT group_id FROM new) AND l.touched_at >= ?), "
