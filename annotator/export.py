@@ -286,14 +286,15 @@ UNIT_MODES = ("gold", "majority")  # the modes unit_rows writes
 
 
 def following_scheme(store: Store, rows: Iterator[tuple[dict | str, int, str]], mode: str,
-                     mapping: dict[str, str], with_detail: bool) -> Iterator[tuple[dict | str, int, str]]:
+                     mapping: dict[str, str], with_detail: bool,
+                     over_overlap: bool = False) -> Iterator[tuple[dict | str, int, str]]:
     """The rows with the second question's answer (`detail`: the annotator's on a label row, on a unit
     row the answer most of the annotators who gave the unit's label gave, none on a tie) and their
     labels written as `mapping` says (another project's names)."""
     by_vote: dict[tuple[int, str], str] = {}
     by_unit: dict[int, Counter] = {}
     if with_detail:
-        for group, annotator, label, answer in store.current_details():
+        for group, annotator, label, answer in store.current_details(over_overlap):
             by_vote[(group, annotator)] = answer
             by_unit.setdefault(group, Counter())[(label, answer)] += 1
     for row, group, label in rows:
@@ -603,7 +604,7 @@ def export(store: Store, out: Path, *, fmt: str | None = None, mode: str = "gold
                        min_annotators=min_annotators, over_overlap=over_overlap, language=language,
                        aggregate=report.aggregate, mapping=mapping)
         if mapping or with_detail:
-            rows = following_scheme(store, rows, mode, mapping, with_detail)
+            rows = following_scheme(store, rows, mode, mapping, with_detail, over_overlap)
         if split:
             # one pass over the database: rows are spooled to a temporary file while the splits are
             # worked out (they need every unit first), then dealt out from it

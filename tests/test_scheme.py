@@ -348,3 +348,23 @@ def test_merge_takes_a_copy_with_the_same_scheme_and_refuses_another(db_path, tm
         "claim, opinion, advert vs NFS, UFS, CFS; second question none vs 'worth checking now?' after CFS (yes, no) "
         "(the copy's vs this project's); set the same scheme on both first (annotator project labels set); "
         "nothing merged\n")
+
+
+def test_a_label_past_the_overlap_has_no_say_in_the_second_question(db_path, tmp_path):
+    """Its agreement block and the exported `detail` count votes only: a third annotator's answer loaded past
+    a unit's overlap of two neither joins the figures nor settles a tie."""
+    news(tmp_path, db_path)
+    set_claimbuster(tmp_path, db_path)
+    Store(db_path).set_project("overlap", "2")
+    assert run("import-labels", write_rows(tmp_path / "cb.jsonl", CB_ROWS), "--db", db_path).exit_code == 0
+    before = json.loads(run("agreement", "--json", "--db", db_path).output)["second_question"]
+    late = write_rows(tmp_path / "late.jsonl", [("news/ru.txt", 0, "cyryl", "CFS", "yes"),
+                                                ("news/de.txt", 0, "cyryl", "CFS", "no")])
+    assert "2 labels took a unit past the project's overlap" in run("import-labels", late, "--db", db_path).output
+    after = json.loads(run("agreement", "--json", "--db", db_path).output)["second_question"]
+    assert (after["units"], after["observed_agreement"]) == (before["units"], before["observed_agreement"])
+    assert run("export", "--out", tmp_path / "m.jsonl", "--mode", "majority", "--db", db_path).exit_code == 0
+    details = {(r["doc"], r["index"]): r["detail"]
+               for r in map(json.loads, (tmp_path / "m.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert details[("news/ru.txt", 0)] is None  # anna yes, boris no: a tie; cyryl's yes has no say
+    assert details[("news/de.txt", 0)] == "yes"

@@ -154,12 +154,14 @@ class Schemes:
             "SELECT e.guidelines, count(*) FROM current_labels c JOIN events e ON e.id = c.event_id "
             "GROUP BY e.guidelines ORDER BY e.guidelines"))
 
-    def current_details(self) -> Iterator[tuple[int, str, str, str]]:
-        """(group, annotator, label, answer) of every current label that carries an answer to the second
+    def current_details(self, over_overlap: bool = False) -> Iterator[tuple[int, str, str, str]]:
+        """(group, annotator, label, answer) of every current label that is a vote (none past its unit's
+        overlap unless `over_overlap`, no control or training answer) and carries an answer to the second
         question, by group then annotator."""
+        votes = "".join(f" AND {condition}" for condition in self._vote_filter(over_overlap))
         return self.conn.execute(
             "SELECT c.group_id, c.annotator, c.label, e.detail FROM current_labels c JOIN events e ON e.id = c.event_id "
-            "WHERE e.detail IS NOT NULL ORDER BY c.group_id, c.annotator")
+            f"WHERE e.detail IS NOT NULL{votes} ORDER BY c.group_id, c.annotator")
 
     def doc_answers(self, doc_id: int, annotator: str) -> dict[int, str]:
         """sentence index -> this annotator's answer to the second question on the current label of the
@@ -170,9 +172,11 @@ class Schemes:
             (annotator, doc_id)))
 
     def second_votes(self, when: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
-        """(group, annotator, answer) of the current labels in `when` that carry an answer to the second
-        question, by group then annotator: the votes of its agreement."""
+        """(group, annotator, answer) of the current labels in `when` that are votes (none past the unit's
+        overlap, no control or training answer) and carry an answer to the second question, by group then
+        annotator: the votes of its agreement."""
         marks = ",".join("?" * len(when))
+        votes = "".join(f" AND {condition}" for condition in self._vote_filter())
         return self.conn.execute(
             "SELECT c.group_id, c.annotator, e.detail FROM current_labels c JOIN events e ON e.id = c.event_id "
-            f"WHERE c.label IN ({marks}) AND e.detail IS NOT NULL ORDER BY c.group_id, c.annotator", when)
+            f"WHERE c.label IN ({marks}) AND e.detail IS NOT NULL{votes} ORDER BY c.group_id, c.annotator", when)
