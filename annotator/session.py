@@ -389,6 +389,11 @@ class Session:
             return False
         previous = self.labels.get(self.index)
         previous_answer = self.answers.get(self.index)
+        second = self.scheme.second
+        if previous == label and source is None and (second is None or label not in second.when):
+            # the same label again changes nothing: no second event (it would count twice in the timing)
+            self.just_labeled = None
+            return self.goto_unlabeled()
         uid, at, who = uuid.uuid4().hex, now(), self.annotator
         seconds = None if source else self.seconds_on_screen()
         routed = self.overlap is not None

@@ -541,3 +541,19 @@ def test_decision_accuracy_leaves_out_a_label_given_past_the_overlap(news, db_pa
     assert [(a["annotator"], a["decisions"]["answers"]) for a in people] == [("anna", 1)]
     assert [(a["annotator"], a["gold_units"]) for a in json.loads(run("progress", "--json", "--db", db_path).output)[
         "annotators"]] == [("anna", 1), ("boris", 0)]
+
+
+def test_the_same_label_again_stores_no_second_event(news):
+    """Pressing a label's key again on a sentence that has that label moves on and stores nothing: the repeats
+    counted as labels in the timing ('too fast 58%' for eight units labeled)."""
+    from annotator.session import Session
+
+    store, names = news
+    session = Session(store, "dave", names["de.txt"])
+    session.label("claim")
+    session.select(0)
+    session.label("claim")
+    session.select(0)
+    session.label("opinion")
+    wait_all(10)
+    assert store.query("SELECT label FROM events WHERE annotator = 'dave' ORDER BY id") == [("claim",), ("opinion",)]
