@@ -62,9 +62,10 @@ CRASH_CHILD = textwrap.dedent("""
     labels = ["fact", "claim", "opinion", "advert"]
     n = 0
     while True:
-        sentence = session.sentence
+        sentence, before = session.sentence, len(session.undo_stack)
         session.label(labels[n % 4])
-        print(session.undo_stack[-1].uid, sentence.id, labels[n % 4], flush=True)  # after the commit
+        if len(session.undo_stack) > before:  # the same label again on a sentence stores nothing
+            print(session.undo_stack[-1].uid, sentence.id, labels[n % 4], flush=True)  # after the commit
         n += 1
         if n % 50 == 0:
             session.undo_stack.clear()
